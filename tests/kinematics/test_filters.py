@@ -1,0 +1,52 @@
+import numpy as np
+import pytest
+
+from vbt.kinematics.filters import butterworth_lowpass, derivative, resample_uniform, valid_runs
+
+
+def test_resample_reproduces_a_cubic_exactly_on_an_uneven_grid():
+    rng = np.random.default_rng(0)
+    t = np.cumsum(rng.uniform(0.02, 0.05, 80))
+    y = 0.3 * t**3 - t + 2.0
+    grid, out = resample_uniform(t, y, rate_hz=100.0, max_gap_s=0.2)
+    assert np.allclose(grid[1:] - grid[:-1], 0.01)
+    np.testing.assert_allclose(out, 0.3 * grid**3 - grid + 2.0, atol=1e-9)
+
+
+def test_short_gaps_are_bridged_and_long_gaps_split_the_series():
+    t = np.arange(0.0, 3.0, 0.02)
+    y = np.sin(t)
+    y[20:24] = np.nan  # 0.1 s: bridged
+    y[80:100] = np.nan  # 0.42 s: stays a gap
+    grid, out = resample_uniform(t, y, rate_hz=50.0, max_gap_s=0.2)
+    assert np.isfinite(out[(grid > 0.35) & (grid < 0.5)]).all()
+    np.testing.assert_allclose(out[21], np.sin(grid[21]), atol=1e-4)
+    gap = (grid > t[79] + 1e-9) & (grid < t[100] - 1e-9)
+    assert gap.any() and np.isnan(out[gap]).all()
+    assert valid_runs(t, np.isfinite(y), max_gap_s=0.2) == [(0, 79), (100, t.size - 1)]
+
+
+@pytest.mark.parametrize(("frequency_hz", "gain"), [(0.5, 1.0), (6.0, 2**-0.5)])
+def test_lowpass_gain_is_one_in_the_passband_and_minus_3_db_at_the_cutoff(frequency_hz, gain):
+    rate = 200.0
+    t = np.arange(0, 20, 1 / rate)
+    y = np.sin(2 * np.pi * frequency_hz * t)
+    out = butterworth_lowpass(y, sample_rate_hz=rate, cutoff_hz=6.0)
+    middle = slice(t.size // 4, 3 * t.size // 4)
+    assert np.max(np.abs(out[middle])) == pytest.approx(gain, rel=0.02)
+
+
+def test_lowpass_is_zero_phase_and_keeps_nans():
+    rate = 200.0
+    t = np.arange(0, 4, 1 / rate)
+    pulse = np.exp(-(((t - 1.3) / 0.15) ** 2))
+    pulse[600:700] = np.nan
+    out = butterworth_lowpass(pulse, sample_rate_hz=rate, cutoff_hz=5.0)
+    assert t[np.nanargmax(out[:600])] == pytest.approx(1.3, abs=1 / rate)
+    assert np.isnan(out[600:700]).all() and np.isfinite(out[:600]).all()
+
+
+def test_derivative_of_a_parabola_is_exact():
+    rate = 50.0
+    t = np.arange(0, 2, 1 / rate)
+    np.testing.assert_allclose(derivative(3 * t**2, sample_rate_hz=rate), 6 * t, atol=1e-9)

@@ -1,0 +1,73 @@
+"""``vbt analyze`` end to end: the report's keys, the table, and one clear line for bad input."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.kinematics.paths import eased_path
+from tests.kinematics.test_reps import power_clean
+from vbt.cli import main
+from vbt.trackio import write_track_csv
+
+REP_KEYS = {
+    "index", "start_s", "end_s", "status", "mean_velocity_m_s", "mean_propulsive_velocity_m_s",
+    "peak_velocity_m_s", "time_to_peak_velocity_s", "range_of_motion_m", "duration_s", "triple_extension",
+    "horizontal_excursion_m", "mean_power_w", "peak_power_w", "peak_height_m", "catch_height_m",
+}  # fmt: skip
+
+
+@pytest.fixture
+def clean_csv(tmp_path: Path) -> Path:
+    trajectory, _ = eased_path(power_clean(made=True) * 2, y0_m=0.225, fps=30.0, noise_m=0.002)
+    path = tmp_path / "clean.csv"
+    write_track_csv(path, trajectory)
+    return path
+
+
+def test_analyze_writes_the_report_and_prints_a_table(clean_csv, tmp_path, capsys):
+    out = tmp_path / "report.json"
+    status = main(["analyze", str(clean_csv), "--lift", "power_clean", "--load-kg", "60", "--json", str(out)])
+    assert status == 0
+    report = json.loads(out.read_text())
+    assert report["lift"] == "power_clean" and report["input"] == str(clean_csv)
+    assert len(report["reps"]) == 2 and REP_KEYS <= set(report["reps"][0])
+    assert report["reps"][0]["status"] == "ok" and report["reps"][0]["mean_power_w"] > 0
+    assert report["set"]["rep_count"] == 2
+    assert {"best_mean_velocity_m_s", "velocity_loss_pct", "velocity_loss_from_first_pct"} <= set(report["set"])
+    table = capsys.readouterr().out
+    assert "mean m/s" in table and "2 rep(s), 0 failed" in table
+
+
+def test_bad_input_is_one_line_and_exit_2_without_traceback(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("t_s,bar_x_m,bar_y_m\n0,0,1\n0.1,0,oops\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "vbt", "analyze", str(bad), "--lift", "squat"], capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"vbt: error: {bad}, row 3: bar_y_m is 'oops', not a number (use '.' as decimal point)"
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--lift", "curl"], "invalid choice"),
+        (["--lift", "squat", "--load-kg", "-5"], "not a barbell load"),
+        (["--lift", "squat", "--load-kg", "heavy"], "not a number of kilograms"),
+    ],
+)
+def test_bad_arguments_exit_2(clean_csv, capsys, args, words):
+    with pytest.raises(SystemExit) as info:
+        main(["analyze", str(clean_csv), *args])
+    assert info.value.code == 2 and words in capsys.readouterr().err
+
+
+def test_unwritable_report_keeps_the_table(clean_csv, tmp_path, capsys):
+    status = main(["analyze", str(clean_csv), "--lift", "power_clean", "--json", str(tmp_path / "no" / "r.json")])
+    assert status == 2
+    captured = capsys.readouterr()
+    assert "cannot write" in captured.err and "mean m/s" in captured.out

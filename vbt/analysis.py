@@ -1,0 +1,101 @@
+"""The analysis of one set: trajectory -> smoothed kinematics -> reps -> metrics -> set summary.
+
+This is the part shared by every input (a track CSV, a video, a live camera): everything after the
+``Trajectory`` happens here and only here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from vbt.errors import NotEnoughDataError
+from vbt.kinematics.extension import ExtensionSettings, triple_extension
+from vbt.kinematics.metrics import rep_metrics
+from vbt.kinematics.reps import SegmentationSettings, segment_reps
+from vbt.kinematics.series import Kinematics, SmoothingSettings, smooth
+from vbt.kinematics.summary import summarize_set
+from vbt.types import Lift, RepMetrics, SetSummary, Trajectory
+
+#: The shortest recording that can hold a rep.
+MIN_DURATION_S = 0.5
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    """Every setting of the analysis; None picks the lift's defaults."""
+
+    smoothing: SmoothingSettings = field(default_factory=SmoothingSettings)
+    segmentation: SegmentationSettings | None = None
+    extension: ExtensionSettings = field(default_factory=ExtensionSettings)
+
+
+@dataclass(frozen=True, eq=False)
+class SetAnalysis:
+    """The result of analysing one set."""
+
+    lift: Lift
+    load_kg: float | None
+    reps: list[RepMetrics]
+    summary: SetSummary
+    kinematics: Kinematics
+    warnings: list[str]
+
+
+def analyze_trajectory(
+    trajectory: Trajectory,
+    *,
+    lift: Lift,
+    load_kg: float | None = None,
+    settings: AnalysisSettings | None = None,
+) -> SetAnalysis:
+    """Segment and measure every rep of one set.
+
+    Raises
+    ------
+    NotEnoughDataError
+        When the recording is too short or the bar is hardly ever seen.
+    """
+    settings = settings or AnalysisSettings()
+    duration = float(trajectory.t_s[-1] - trajectory.t_s[0]) if len(trajectory) else 0.0
+    if duration < MIN_DURATION_S:
+        raise NotEnoughDataError(
+            f"the recording lasts {duration:.2f} s; a rep needs at least {MIN_DURATION_S} s of data"
+        )
+    kinematics = smooth(trajectory, lift=lift, settings=settings.smoothing)
+    reps = segment_reps(kinematics, lift=lift, settings=settings.segmentation)
+    measured = []
+    for rep in reps:
+        extension = (
+            triple_extension(kinematics, rep, settings=settings.extension) if lift.is_olympic else None
+        )
+        measured.append(rep_metrics(kinematics, rep, lift=lift, load_kg=load_kg, triple_extension=extension))
+    warnings = _warnings(trajectory, kinematics, lift=lift, reps=measured)
+    return SetAnalysis(
+        lift=lift,
+        load_kg=load_kg,
+        reps=measured,
+        summary=summarize_set(measured),
+        kinematics=kinematics,
+        warnings=warnings,
+    )
+
+
+def _warnings(
+    trajectory: Trajectory, kinematics: Kinematics, *, lift: Lift, reps: list[RepMetrics]
+) -> list[str]:
+    notes = []
+    seen = np.isfinite(trajectory.bar_xy_m).all(axis=1).mean()
+    if seen < 0.8:
+        notes.append(
+            f"the bar is missing in {100 * (1 - seen):.0f} % of the samples; reps inside long gaps are lost"
+        )
+    gaps = np.isnan(kinematics.bar_xy_m[:, 1]).mean()
+    if gaps > 0:
+        notes.append(f"{100 * gaps:.0f} % of the recording lies in gaps too long to bridge")
+    if not reps:
+        notes.append(f"no {lift.value} rep found: is the lift right, and is the whole set in the recording?")
+    if lift.is_olympic and reps and not trajectory.has_joints:
+        notes.append("no joint positions: triple extension not measured")
+    return notes

@@ -1,0 +1,92 @@
+"""Where a bar at rest starts to move, or a moving bar comes to rest, located on the raw samples.
+
+A low-pass filter smears a velocity that leaves zero abruptly (lift-off from the floor, the drive off a
+paused bottom, the stop at lockout) over about half its cutoff period, which moves the filtered zero
+crossing tens of milliseconds away from the real one. Where the bar is at rest on one side, the zero
+crossing is therefore located by fitting the raw positions with a hinge: constant on the resting side,
+``c + b h^2`` on the moving side (h = time since the bar started, or until it stopped): velocity is zero
+at the hinge and departs from it with a constant acceleration, which is what a bar does at first. Richer
+models (adding h^3, h^4) trade the hinge time against their extra terms and drift tens of milliseconds
+early under tracker noise; with the quadratic alone, fitted until the bar reaches half its peak speed,
+the hinge lands within a few milliseconds (σ = 2 mm, 30 fps).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import optimize
+
+from vbt.types import FloatArray
+
+#: Candidate hinge times are tried this far apart before the best is polished.
+_GRID_STEP_S = 0.002
+
+
+def _hinge_sse(t0: float, t: FloatArray, y: FloatArray, *, rest_before: bool) -> float:
+    h = np.maximum(t - t0, 0.0) if rest_before else np.maximum(t0 - t, 0.0)
+    design = np.column_stack([np.ones_like(t), h**2])
+    coefficients = np.linalg.lstsq(design, y, rcond=None)[0]
+    return float(np.sum((y - design @ coefficients) ** 2))
+
+
+def refine_rest_boundary(
+    t_s: FloatArray,
+    y_m: FloatArray,
+    *,
+    guess_s: float,
+    moving_limit_s: float,
+    rest_before: bool,
+    rest_window_s: float = 0.3,
+    search_s: float = 0.1,
+) -> float:
+    """Locate the instant a bar at rest starts moving (``rest_before``) or stops moving.
+
+    Parameters
+    ----------
+    t_s, y_m
+        (N,) raw sample times and heights (NaN samples are ignored).
+    guess_s
+        The zero crossing found on the filtered velocity.
+    moving_limit_s
+        How far into the movement the hinge model holds: a time on the moving side where the bar has
+        reached about a third of its peak speed. Samples up to it are fitted.
+    rest_before
+        True when the bar rests before the boundary (a start), False when it rests after (an end).
+    rest_window_s
+        Samples this far into the resting side of the search range are fitted.
+    search_s
+        The boundary is searched from this far outside the guess up to ``moving_limit_s``.
+
+    Returns
+    -------
+    float
+        The refined time; the guess itself when there are too few samples to fit.
+    """
+    if rest_before:
+        lo, hi = guess_s - search_s, moving_limit_s
+        fit_lo, fit_hi = lo - rest_window_s, moving_limit_s
+    else:
+        lo, hi = moving_limit_s, guess_s + search_s
+        fit_lo, fit_hi = moving_limit_s, hi + rest_window_s
+    near = (t_s >= fit_lo) & (t_s <= fit_hi) & np.isfinite(y_m)
+    t, y = t_s[near], y_m[near]
+    if t.size < 8 or hi - lo < 2 * _GRID_STEP_S:
+        return guess_s
+    grid = np.arange(lo, hi, _GRID_STEP_S)
+    costs = [_hinge_sse(g, t, y, rest_before=rest_before) for g in grid]
+    best = int(np.argmin(costs))
+    result = optimize.minimize_scalar(
+        lambda t0: _hinge_sse(t0, t, y, rest_before=rest_before),
+        bounds=(grid[max(best - 1, 0)], grid[min(best + 1, grid.size - 1)]),
+        method="bounded",
+        options={"xatol": 1e-4},
+    )
+    return float(result.x)
+
+
+def at_rest(
+    t_s: FloatArray, v_m_s: FloatArray, *, start_s: float, end_s: float, max_speed_m_s: float
+) -> bool:
+    """True when every finite velocity in [start_s, end_s] stays under ``max_speed_m_s`` (and some exist)."""
+    inside = (t_s >= start_s) & (t_s <= end_s) & np.isfinite(v_m_s)
+    return bool(inside.any() and np.all(np.abs(v_m_s[inside]) < max_speed_m_s))

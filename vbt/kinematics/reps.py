@@ -1,0 +1,254 @@
+"""Rep segmentation per lift, from the strokes of the bar's vertical path.
+
+- squat, bench, deadlift: a rep is the concentric phase, from the bar's lowest point to where it stops
+  rising, both ends at zero crossings of vertical velocity.
+- power clean, clean, snatch: a rep is the pull, from lift-off to peak bar height. The drop under the bar,
+  standing up from the catch and lowering the bar to the floor are not reps.
+
+No ghost reps: rises smaller than ``min_attempt_m`` (walk-outs, re-racks, bumper bounces, hitches) are
+never reps; a rise that starts a rep but does not reach lockout is a failed rep, reported as such.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from vbt.kinematics.onsets import at_rest, refine_rest_boundary
+from vbt.kinematics.peaks import refined_extremum
+from vbt.kinematics.series import Kinematics
+from vbt.kinematics.strokes import Stroke, find_strokes, merge_hesitations
+from vbt.types import FloatArray, Lift, Rep, RepStatus
+
+
+@dataclass(frozen=True)
+class SegmentationSettings:
+    """Thresholds for one lift (metres, seconds, metres per second).
+
+    Attributes:
+        min_rom_m: the least range a complete rep covers (squat/bench: depth below the lockout height
+            before the rep; deadlift and Olympic lifts: rise from the floor).
+        min_attempt_m: rises smaller than this are never reps, not even failed ones.
+        lockout_tolerance_m: a rep ending this close below its lockout height is complete.
+        lockout_tolerance_fraction: ... or this fraction of its range, whichever is larger.
+        merge_dip_m: a reversal smaller than this inside a movement does not split it.
+        merge_min_part_m: only movements at least this long on both sides of a reversal are merged.
+        floor_tolerance_m: deadlift and Olympic lifts start within this of the floor level.
+        hold_speed_m_s, hold_s: the bar is held when its vertical speed stays under ``hold_speed_m_s``
+            for ``hold_s`` (an Olympic lift is made when the bar is held high after the catch).
+        hold_height_fraction: ... at a height above the floor of at least this fraction of the pull.
+        rest_speed_m_s, rest_check_s: a rep boundary with the bar slower than ``rest_speed_m_s``
+            between ``rest_check_s[0]`` and ``rest_check_s[1]`` seconds outside it (a lift-off from rest,
+            a stop at lockout) is located on the raw samples (`vbt.kinematics.onsets`).
+    """
+
+    min_rom_m: float
+    min_attempt_m: float
+    lockout_tolerance_m: float = 0.05
+    lockout_tolerance_fraction: float = 0.1
+    merge_dip_m: float = 0.01
+    merge_min_part_m: float = 0.03
+    floor_tolerance_m: float = 0.05
+    hold_speed_m_s: float = 0.15
+    hold_s: float = 0.3
+    hold_height_fraction: float = 0.5
+    rest_speed_m_s: float = 0.15
+    rest_check_s: tuple[float, float] = (0.1, 0.35)
+
+
+def default_segmentation(lift: Lift) -> SegmentationSettings:
+    """Thresholds that suit each lift: a full bench press covers 0.25-0.45 m, a squat 0.4-0.7 m."""
+    if lift is Lift.BENCH:
+        return SegmentationSettings(min_rom_m=0.12, min_attempt_m=0.05)
+    if lift is Lift.SQUAT:
+        return SegmentationSettings(min_rom_m=0.20, min_attempt_m=0.07)
+    if lift is Lift.DEADLIFT:
+        return SegmentationSettings(min_rom_m=0.30, min_attempt_m=0.09)
+    return SegmentationSettings(min_rom_m=0.40, min_attempt_m=0.10)
+
+
+def segment_reps(
+    kinematics: Kinematics, *, lift: Lift, settings: SegmentationSettings | None = None
+) -> list[Rep]:
+    """Find the reps of one set in the bar's vertical path.
+
+    Parameters
+    ----------
+    kinematics
+        The smoothed trajectory; NaN gaps split it, and a rep cut by a gap is not reported.
+    lift
+        Which segmentation rules apply.
+    settings
+        Thresholds; `default_segmentation` of the lift when None.
+
+    Returns
+    -------
+    list of Rep
+        In time order, indexed from 1, ``status`` ok or failed.
+    """
+    settings = settings or default_segmentation(lift)
+    t_s = kinematics.t_s
+    y_m = kinematics.bar_xy_m[:, 1]
+    vy = kinematics.bar_velocity_m_s[:, 1]
+    strokes = merge_hesitations(
+        find_strokes(t_s, y_m, vy), max_dip_m=settings.merge_dip_m, min_part_m=settings.merge_min_part_m
+    )
+    if lift in (Lift.SQUAT, Lift.BENCH):
+        found = _top_down_reps(strokes, settings)
+    elif lift is Lift.DEADLIFT:
+        found = _floor_reps(strokes, y_m, settings)
+    else:
+        found = _olympic_reps(strokes, t_s, y_m, vy, settings)
+    return [
+        Rep(
+            index=i,
+            start_s=_refined(kinematics, s, start=True, settings=settings),
+            end_s=_refined(kinematics, s, start=False, settings=settings),
+            status=status,
+            catch_s=catch_s,
+        )
+        for i, (s, status, catch_s) in enumerate(found, start=1)
+    ]
+
+
+def _refined(kinematics: Kinematics, stroke: Stroke, *, start: bool, settings: SegmentationSettings) -> float:
+    """A rep boundary, moved onto the raw samples' hinge when the bar rests on its outer side."""
+    boundary_s = stroke.start_s if start else stroke.end_s
+    near, far = settings.rest_check_s
+    span = (boundary_s - far, boundary_s - near) if start else (boundary_s + near, boundary_s + far)
+    t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
+    if not at_rest(t, vy, start_s=span[0], end_s=span[1], max_speed_m_s=settings.rest_speed_m_s):
+        return boundary_s
+    inside = np.flatnonzero((t >= stroke.start_s) & (t <= stroke.end_s) & np.isfinite(vy))
+    if inside.size < 3:
+        return boundary_s
+    fast = inside[np.abs(vy[inside]) >= _HINGE_SPEED_FRACTION * np.max(np.abs(vy[inside]))]
+    limit_s = float(t[fast[0]] if start else t[fast[-1]])
+    return refine_rest_boundary(
+        kinematics.source_t_s,
+        kinematics.source_bar_xy_m[:, 1],
+        guess_s=boundary_s,
+        moving_limit_s=limit_s,
+        rest_before=start,
+    )
+
+
+_Found = list[tuple[Stroke, RepStatus, float]]
+#: The hinge model is fitted up to where the bar reaches this fraction of the rep's peak speed.
+_HINGE_SPEED_FRACTION = 0.5
+
+
+def _reached_lockout(
+    stroke: Stroke, lockout_y_m: float, range_m: float, settings: SegmentationSettings
+) -> bool:
+    tolerance = max(settings.lockout_tolerance_m, settings.lockout_tolerance_fraction * range_m)
+    return stroke.end_y_m >= lockout_y_m - tolerance
+
+
+def _top_down_reps(strokes: list[Stroke], settings: SegmentationSettings) -> _Found:
+    """Squat and bench: each rep starts at the top, goes down at least ``min_rom_m`` and comes back up."""
+    found: _Found = []
+    top_y = -np.inf  # highest point since the previous rep ended: the lockout height of the next rep
+    for stroke in strokes:
+        if not stroke.rising:
+            top_y = max(top_y, stroke.start_y_m)
+            continue
+        depth = top_y - stroke.start_y_m
+        if stroke.complete and depth >= settings.min_rom_m and stroke.rise_m >= settings.min_attempt_m:
+            ok = _reached_lockout(stroke, top_y, depth, settings)
+            found.append((stroke, RepStatus.OK if ok else RepStatus.FAILED, np.nan))
+            top_y = stroke.end_y_m if ok else top_y
+            continue
+        top_y = max(top_y, stroke.end_y_m)
+    return found
+
+
+def _floor_level(y_m: FloatArray) -> float:
+    """Where the bar rests on the floor: a low percentile of its height (robust to noise)."""
+    return float(np.nanpercentile(y_m, 2.0))
+
+
+def _floor_reps(strokes: list[Stroke], y_m: FloatArray, settings: SegmentationSettings) -> _Found:
+    """Deadlift: each rep rises from the floor; it is complete when it reaches the set's lockout height."""
+    floor = _floor_level(y_m)
+    attempts = [
+        s
+        for s in strokes
+        if s.rising
+        and s.complete
+        and s.start_y_m <= floor + settings.floor_tolerance_m
+        and s.rise_m >= settings.min_attempt_m
+    ]
+    if not attempts:
+        return []
+    lockout_y = max(s.end_y_m for s in attempts)
+    found: _Found = []
+    for s in attempts:
+        ok = s.rise_m >= settings.min_rom_m and _reached_lockout(s, lockout_y, s.rise_m, settings)
+        found.append((s, RepStatus.OK if ok else RepStatus.FAILED, np.nan))
+    return found
+
+
+def _olympic_reps(
+    strokes: list[Stroke], t_s: FloatArray, y_m: FloatArray, vy: FloatArray, settings: SegmentationSettings
+) -> _Found:
+    """Clean, power clean, snatch: a pull starts at lift-off from the floor and ends at peak height.
+
+    The lift is made when, after the pull, the bar is held high (still for ``hold_s`` above
+    ``hold_height_fraction`` of the pull) before it comes back to the floor; the catch is the lowest
+    point between the peak and that hold.
+    """
+    floor = _floor_level(y_m)
+    found: _Found = []
+    for s in strokes:
+        if not (
+            s.rising
+            and s.complete
+            and s.start_y_m <= floor + settings.floor_tolerance_m
+            and s.rise_m >= settings.min_attempt_m
+        ):
+            continue
+        hold_start = _first_hold_above(
+            t_s,
+            y_m,
+            vy,
+            after_s=s.end_s,
+            min_y_m=s.start_y_m + settings.hold_height_fraction * s.rise_m,
+            floor_y_m=floor + settings.floor_tolerance_m,
+            settings=settings,
+        )
+        if s.rise_m < settings.min_rom_m or hold_start is None:
+            found.append((s, RepStatus.FAILED, np.nan))
+            continue
+        window = (t_s >= s.end_s) & (t_s <= hold_start) & np.isfinite(y_m)
+        catch_s, _ = refined_extremum(t_s, y_m, window, lowest=True)
+        found.append((s, RepStatus.OK, catch_s))
+    return found
+
+
+def _first_hold_above(
+    t_s: FloatArray,
+    y_m: FloatArray,
+    vy: FloatArray,
+    *,
+    after_s: float,
+    min_y_m: float,
+    floor_y_m: float,
+    settings: SegmentationSettings,
+) -> float | None:
+    """Start of the first hold above ``min_y_m`` after ``after_s``, before the bar is back on the floor."""
+    after = np.flatnonzero(t_s > after_s)
+    if after.size == 0:
+        return None
+    y, v, t = y_m[after], vy[after], t_s[after]
+    on_floor = np.flatnonzero(y <= floor_y_m)
+    stop = on_floor[0] if on_floor.size else y.size
+    still = (np.abs(v[:stop]) < settings.hold_speed_m_s) & (y[:stop] >= min_y_m)
+    need = max(1, round(float(settings.hold_s / np.median(np.diff(t_s)))))
+    run = 0
+    for i, flag in enumerate(still):
+        run = run + 1 if flag else 0
+        if run >= need:
+            return float(t[i - need + 1])
+    return None

@@ -1,0 +1,47 @@
+"""Per-set figures from the reps of one set."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from vbt.types import RepMetrics, RepStatus, SetSummary
+
+
+def _loss_pct(reference: float, last: float) -> float:
+    return (reference - last) / reference * 100.0 if reference > 0 else math.nan
+
+
+def summarize_set(reps: Sequence[RepMetrics]) -> SetSummary:
+    """Summarise a set over its successful reps (failed reps are counted, not averaged).
+
+    - ``velocity_loss_pct``: mean velocity lost from the fastest rep to the last, in percent, as the
+      commercial tools report it; ``velocity_loss_from_first_pct``: from the first rep to the last.
+    - ``peak_velocity_loss_pct``: the same as ``velocity_loss_pct`` on peak velocity (the measure that
+      matters for the Olympic lifts).
+
+    Values that need a rep are NaN for a set without successful reps; losses are 0 for a single rep.
+    """
+    ok = [r for r in reps if r.status is RepStatus.OK and math.isfinite(r.mean_velocity_m_s)]
+    failed = sum(1 for r in reps if r.status is RepStatus.FAILED)
+    if not ok:
+        nan = math.nan
+        return SetSummary(0, failed, None, nan, nan, nan, nan, nan, nan, nan, nan)
+    best = max(ok, key=lambda r: r.mean_velocity_m_s)
+    first, last = ok[0].mean_velocity_m_s, ok[-1].mean_velocity_m_s
+    peaks = [r.peak_velocity_m_s for r in ok if math.isfinite(r.peak_velocity_m_s)]
+    best_peak = max(peaks) if peaks else math.nan
+    last_peak = ok[-1].peak_velocity_m_s
+    return SetSummary(
+        rep_count=len(ok),
+        failed_rep_count=failed,
+        best_rep_index=best.index,
+        first_mean_velocity_m_s=first,
+        best_mean_velocity_m_s=best.mean_velocity_m_s,
+        last_mean_velocity_m_s=last,
+        average_mean_velocity_m_s=sum(r.mean_velocity_m_s for r in ok) / len(ok),
+        best_peak_velocity_m_s=best_peak,
+        velocity_loss_pct=_loss_pct(best.mean_velocity_m_s, last),
+        velocity_loss_from_first_pct=_loss_pct(first, last),
+        peak_velocity_loss_pct=_loss_pct(best_peak, last_peak),
+    )

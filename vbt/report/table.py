@@ -1,0 +1,66 @@
+"""A readable table of a set's reps for the terminal."""
+
+from __future__ import annotations
+
+import math
+
+from vbt.analysis import SetAnalysis
+from vbt.types import RepMetrics
+
+
+def _cell(value: float, digits: int = 2) -> str:
+    return "-" if not math.isfinite(value) else f"{value:.{digits}f}"
+
+
+def format_table(analysis: SetAnalysis, *, title: str) -> str:
+    """Reps as rows (time, status, velocities, range, and for Olympic lifts heights and extension)."""
+    olympic = analysis.lift.is_olympic
+    columns = ["rep", "start s", "status", "mean m/s", "MPV m/s", "peak m/s", "t-peak s", "ROM m", "dur s"]
+    if analysis.load_kg is not None:
+        columns += ["power W"]
+    if olympic:
+        columns += ["peak h m", "catch h m", "extension"]
+    rows = [columns] + [_row(r, analysis.load_kg is not None, olympic) for r in analysis.reps]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
+    lines = [title, ""]
+    for n, row in enumerate(rows):
+        lines.append("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)))
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    s = analysis.summary
+    lines.append("")
+    if s.rep_count:
+        lines.append(
+            f"{s.rep_count} rep(s), {s.failed_rep_count} failed; best mean velocity "
+            f"{_cell(s.best_mean_velocity_m_s)} m/s (rep {s.best_rep_index}); velocity loss "
+            f"{_cell(s.velocity_loss_pct, 1)} % from the best rep, "
+            f"{_cell(s.velocity_loss_from_first_pct, 1)} % from the first"
+        )
+    else:
+        lines.append(f"no successful rep; {s.failed_rep_count} failed")
+    lines += [f"note: {w}" for w in analysis.warnings]
+    return "\n".join(lines)
+
+
+def _row(rep: RepMetrics, with_power: bool, olympic: bool) -> list[str]:
+    row = [
+        str(rep.index),
+        _cell(rep.start_s),
+        rep.status.value,
+        _cell(rep.mean_velocity_m_s),
+        _cell(rep.mean_propulsive_velocity_m_s),
+        _cell(rep.peak_velocity_m_s),
+        _cell(rep.time_to_peak_velocity_s),
+        _cell(rep.range_of_motion_m),
+        _cell(rep.duration_s),
+    ]
+    if with_power:
+        row.append(_cell(rep.mean_power_w, 0))
+    if olympic:
+        te = rep.triple_extension
+        if te is None:
+            extension = "-"
+        else:
+            extension = ("complete" if te.complete else "incomplete") + " " + ">".join(te.order)
+        row += [_cell(rep.peak_height_m), _cell(rep.catch_height_m), extension]
+    return row
