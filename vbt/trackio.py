@@ -127,11 +127,12 @@ def write_track_csv(
         writer = csv.writer(handle)
         writer.writerow([c for c, _ in columns])
         for i in range(n):
-            writer.writerow([_format(values[i]) for _, values in columns])
+            writer.writerow([_format(values[i], 9 if k == 0 else 6) for k, (_, values) in enumerate(columns)])
 
 
-def _format(value: float) -> str:
-    return "" if math.isnan(value) else f"{value:.6f}"
+def _format(value: float, decimals: int) -> str:
+    """Nanoseconds for times (29.97 fps frames stay exactly 1001/30000 s apart), micrometres otherwise."""
+    return "" if math.isnan(value) else f"{value:.{decimals}f}"
 
 
 def _read_text(path: Path) -> str:

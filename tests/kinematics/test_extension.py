@@ -96,8 +96,12 @@ def test_triple_extension_peaks_order_and_offsets(fps):
 
 def test_incomplete_extension_without_plantarflexion():
     t = np.arange(0, 2.0, 1 / 60)
-    joints = figure_from_angles(bump(t, 1.0, 90, 180, 0.1), bump(t, 1.0, 100, 172, 0.1), np.full_like(t, 105.0))
-    trajectory = Trajectory(t_s=t, bar_xy_m=np.c_[t * 0, 0.2 + t], joints_xy_m=joints, joint_names=JOINT_NAMES)
+    joints = figure_from_angles(
+        bump(t, 1.0, 90, 180, 0.1), bump(t, 1.0, 100, 172, 0.1), np.full_like(t, 105.0)
+    )
+    trajectory = Trajectory(
+        t_s=t, bar_xy_m=np.c_[t * 0, 0.2 + t], joints_xy_m=joints, joint_names=JOINT_NAMES
+    )
     te = triple_extension(smooth(trajectory, lift=Lift.CLEAN), Rep(1, 0.4, 1.5, RepStatus.OK))
     assert te is not None and not te.complete and not te.double_knee_bend
     assert np.isnan(te.second_pull_duration_s)

@@ -12,7 +12,13 @@ def rep(index: int, mean: float, peak: float, status: RepStatus = RepStatus.OK) 
 
 
 def test_velocity_loss_from_the_best_and_from_the_first_rep():
-    reps = [rep(1, 0.80, 1.2), rep(2, 0.90, 1.3), rep(3, 0.85, 1.25), rep(4, 0.70, 1.04), rep(5, 0.3, 0.5, RepStatus.FAILED)]
+    reps = [
+        rep(1, 0.80, 1.2),
+        rep(2, 0.90, 1.3),
+        rep(3, 0.85, 1.25),
+        rep(4, 0.70, 1.04),
+        rep(5, 0.3, 0.5, RepStatus.FAILED),
+    ]
     s = summarize_set(reps)
     assert s.rep_count == 4 and s.failed_rep_count == 1 and s.best_rep_index == 2
     assert s.velocity_loss_pct == pytest.approx(100 * 0.2 / 0.9)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vbt.kinematics.peaks import refined_extremum
+from vbt.kinematics.peaks import polished_extremum, refined_extremum
 from vbt.kinematics.series import Kinematics
 from vbt.types import FloatArray, Rep, TripleExtension
 
@@ -33,6 +33,8 @@ class ExtensionSettings:
             final extension for a double knee bend.
         after_end_s: joints are searched for their peak up to this long after the pull ends (the ankle
             can peak as the bar reaches its highest point).
+        polish_half_window_s: each peak found on the filtered angles is polished by a cubic through the
+            raw angles this close to it (at least 3.5 source frames).
     """
 
     hip_deg: float = 170.0
@@ -41,6 +43,7 @@ class ExtensionSettings:
     window_s: float = 0.15
     min_rebend_deg: float = 3.0
     after_end_s: float = 0.05
+    polish_half_window_s: float = 0.08
 
 
 def oriented_angle_deg(u: FloatArray, v: FloatArray) -> FloatArray:
@@ -99,7 +102,17 @@ def triple_extension(
     if not all(np.isfinite(angles[j][window]).sum() >= 3 for j in EXTENSION_JOINTS):
         return None
 
-    peaks = {j: refined_extremum(t, angles[j], window) for j in EXTENSION_JOINTS}
+    coarse = {j: refined_extremum(t, angles[j], window) for j in EXTENSION_JOINTS}
+    raw_angles = joint_angles_deg(
+        *[kinematics.source_joints_xy_m[:, kinematics.joint_names.index(n)] for n in names]
+    )
+    half_window = max(settings.polish_half_window_s, 3.5 / kinematics.source_rate_hz)
+    peaks = {}
+    for j in EXTENSION_JOINTS:
+        polished = polished_extremum(
+            kinematics.source_t_s, raw_angles[j], around_s=coarse[j][0], half_window_s=half_window
+        )
+        peaks[j] = polished if np.isfinite(polished[0]) else coarse[j]
     bar_window = (t >= rep.start_s) & (t <= rep.end_s)
     peak_velocity_s, _ = refined_extremum(t, kinematics.bar_velocity_m_s[:, 1], bar_window)
     times = {j: peaks[j][0] for j in EXTENSION_JOINTS}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy import optimize
 
 from vbt.types import BoolArray, FloatArray
 
@@ -37,3 +38,43 @@ def refined_extremum(
     shift = 0.5 * (y0 - y2) / curvature
     top = y1 - 0.25 * (y0 - y2) * shift
     return float(t_s[i] + shift * (t_s[i + 1] - t_s[i])), float(sign * top)
+
+
+def polished_extremum(
+    t_s: FloatArray, values: FloatArray, *, around_s: float, half_window_s: float, lowest: bool = False
+) -> tuple[float, float]:
+    """Vertex of a two-sided parabola fitted to (N,) samples within ``half_window_s`` of ``around_s``.
+
+    The model is ``c + k1 (t - t0)^2`` before the vertex ``t0`` and ``c + k2 (t - t0)^2`` after it: a
+    peak that may be steeper on one side than on the other, as a joint that snaps into extension and
+    then flexes more slowly. A zero-phase filter (or any symmetric smoother) pulls such a lopsided peak
+    towards its gentler side; this fit, on raw samples, does not. ``t0`` is found by a search over the
+    middle half of the window, then polished.
+
+    Returns
+    -------
+    (t_s, value)
+        NaN, NaN when fewer than six finite samples fall in the window.
+    """
+    near = (np.abs(t_s - around_s) <= half_window_s) & np.isfinite(values)
+    if near.sum() < 6:
+        return float("nan"), float("nan")
+    t, y = t_s[near], values[near]
+
+    def fit(t0: float) -> tuple[float, float]:
+        h = t - t0
+        design = np.column_stack([np.ones_like(t), np.where(h < 0, h * h, 0.0), np.where(h >= 0, h * h, 0.0)])
+        coefficients = np.linalg.lstsq(design, y, rcond=None)[0]
+        return float(np.sum((y - design @ coefficients) ** 2)), float(coefficients[0])
+
+    grid = np.linspace(around_s - half_window_s / 2, around_s + half_window_s / 2, 41)
+    best = int(np.argmin([fit(g)[0] for g in grid]))
+    step = grid[1] - grid[0]
+    result = optimize.minimize_scalar(
+        lambda t0: fit(t0)[0],
+        bounds=(grid[best] - step, grid[best] + step),
+        method="bounded",
+        options={"xatol": 1e-5},
+    )
+    t0 = float(result.x)
+    return t0, fit(t0)[1]

@@ -115,11 +115,14 @@ def segment_reps(
 def _refined(kinematics: Kinematics, stroke: Stroke, *, start: bool, settings: SegmentationSettings) -> float:
     """A rep boundary, moved onto the raw samples' hinge when the bar rests on its outer side."""
     boundary_s = stroke.start_s if start else stroke.end_s
-    near, far = settings.rest_check_s
-    span = (boundary_s - far, boundary_s - near) if start else (boundary_s + near, boundary_s + far)
-    t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
-    if not at_rest(t, vy, start_s=span[0], end_s=span[1], max_speed_m_s=settings.rest_speed_m_s):
+    rests = (
+        _rests_before(kinematics, boundary_s, settings)
+        if start
+        else _rests_after(kinematics, boundary_s, settings)
+    )
+    if not rests:
         return boundary_s
+    t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
     inside = np.flatnonzero((t >= stroke.start_s) & (t <= stroke.end_s) & np.isfinite(vy))
     if inside.size < 3:
         return boundary_s
@@ -136,7 +139,7 @@ def _refined(kinematics: Kinematics, stroke: Stroke, *, start: bool, settings: S
 
 _Found = list[tuple[Stroke, RepStatus, float]]
 #: The hinge model is fitted up to where the bar reaches this fraction of the rep's peak speed.
-_HINGE_SPEED_FRACTION = 0.5
+_HINGE_SPEED_FRACTION = 0.7
 
 
 def _reached_lockout(
@@ -170,7 +173,11 @@ def _floor_level(y_m: FloatArray) -> float:
 
 
 def _floor_reps(strokes: list[Stroke], y_m: FloatArray, settings: SegmentationSettings) -> _Found:
-    """Deadlift: each rep rises from the floor; it is complete when it reaches the set's lockout height."""
+    """Deadlift: each rep rises from the floor; it is complete when it reaches the set's lockout height.
+
+    Rises from the floor shorter than ``min_attempt_m`` (bumper bounces, a bar nudged and set down) are
+    not attempts.
+    """
     floor = _floor_level(y_m)
     attempts = [
         s
@@ -188,6 +195,21 @@ def _floor_reps(strokes: list[Stroke], y_m: FloatArray, settings: SegmentationSe
         ok = s.rise_m >= settings.min_rom_m and _reached_lockout(s, lockout_y, s.rise_m, settings)
         found.append((s, RepStatus.OK if ok else RepStatus.FAILED, np.nan))
     return found
+
+
+def _rests_before(kinematics: Kinematics, when_s: float, settings: SegmentationSettings) -> bool:
+    near, far = settings.rest_check_s
+    return _rests(kinematics, when_s - far, when_s - near, settings)
+
+
+def _rests_after(kinematics: Kinematics, when_s: float, settings: SegmentationSettings) -> bool:
+    near, far = settings.rest_check_s
+    return _rests(kinematics, when_s + near, when_s + far, settings)
+
+
+def _rests(kinematics: Kinematics, start_s: float, end_s: float, settings: SegmentationSettings) -> bool:
+    vy = kinematics.bar_velocity_m_s[:, 1]
+    return at_rest(kinematics.t_s, vy, start_s=start_s, end_s=end_s, max_speed_m_s=settings.rest_speed_m_s)
 
 
 def _olympic_reps(

@@ -10,17 +10,17 @@ from vbt.errors import NotEnoughDataError
 from vbt.kinematics.filters import butterworth_lowpass, derivative, resample_uniform
 from vbt.types import FloatArray, Lift, Trajectory
 
-#: Bar cutoffs at 30 samples per second. Olympic pulls hold faster events (the second pull lasts about
-#: 0.15 s) than squat, bench and deadlift, so they keep more bandwidth.
+#: Bar cutoffs. Olympic pulls hold faster events (the second pull lasts about 0.15 s) than squat, bench
+#: and deadlift, so they keep more bandwidth. Chosen with benchmarks/accuracy.py: higher cutoffs let
+#: more tracker noise into peak velocity than they recover from the peak's sharpness.
 _BASE_CUTOFF_HZ = {
     Lift.SQUAT: 5.0,
     Lift.BENCH: 5.0,
     Lift.DEADLIFT: 5.0,
-    Lift.POWER_CLEAN: 8.0,
-    Lift.CLEAN: 8.0,
-    Lift.SNATCH: 8.0,
+    Lift.POWER_CLEAN: 6.0,
+    Lift.CLEAN: 6.0,
+    Lift.SNATCH: 6.0,
 }
-_BASE_RATE_HZ = 30.0
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class SmoothingSettings:
     cutoff_hz: float | None = None
     joint_cutoff_hz: float | None = None
     grid_rate_hz: float | None = None
-    max_gap_s: float = 0.2
+    max_gap_s: float = 0.25
     order: int = 2
 
 
@@ -61,6 +61,7 @@ class Kinematics:
         source_t_s: (N,) the source's own sample times.
         source_bar_xy_m: (N, 2) the source's raw bar samples (NaN where missing), for fits that must not
             see the filter's smearing.
+        source_joints_xy_m: (N, J, 2) the source's raw joint samples.
     """
 
     t_s: FloatArray
@@ -74,6 +75,7 @@ class Kinematics:
     joint_names: tuple[str, ...]
     source_t_s: FloatArray
     source_bar_xy_m: FloatArray
+    source_joints_xy_m: FloatArray
 
     def joint(self, name: str) -> FloatArray:
         """(M, 2) filtered positions of one joint, all NaN when it was not recorded."""
@@ -90,13 +92,12 @@ def source_rate_hz(t_s: FloatArray) -> float:
 
 
 def default_cutoff_hz(lift: Lift, *, source_rate_hz: float) -> float:
-    """A bar low-pass cutoff that suits the lift and the sampling rate.
+    """A bar low-pass cutoff that suits the lift, never above half the source's Nyquist frequency.
 
-    The cutoff grows with the cube root of the sampling rate (the noise a derivative lets through grows
-    as cutoff^3 / rate) and never exceeds 40 % of the source's Nyquist frequency.
+    The cutoff follows the movement, not the camera: a faster camera does not make a squat faster, and
+    the extra samples go to lowering the noise instead.
     """
-    scaled = _BASE_CUTOFF_HZ[lift] * (source_rate_hz / _BASE_RATE_HZ) ** (1.0 / 3.0)
-    return float(min(scaled, 0.4 * source_rate_hz / 2.0))
+    return float(min(_BASE_CUTOFF_HZ[lift], 0.5 * source_rate_hz / 2.0))
 
 
 def smooth(trajectory: Trajectory, *, lift: Lift, settings: SmoothingSettings | None = None) -> Kinematics:
@@ -142,4 +143,5 @@ def smooth(trajectory: Trajectory, *, lift: Lift, settings: SmoothingSettings | 
         joint_names=trajectory.joint_names,
         source_t_s=t_s,
         source_bar_xy_m=trajectory.bar_xy_m,
+        source_joints_xy_m=trajectory.joints_xy_m,
     )

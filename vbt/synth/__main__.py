@@ -1,0 +1,100 @@
+"""``python -m vbt.synth OUTDIR --lift power_clean --reps 5 --fps 30 --seed 1``: write synthetic sets."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from fractions import Fraction
+
+from vbt.errors import InputError, VbtError
+from vbt.synth.generate import CORPUS_RATES, generate_corpus, generate_set
+from vbt.synth.io import write_set
+from vbt.synth.sampling import Sampling
+from vbt.types import Lift
+
+#: Rates people write rounded, and what they mean.
+_NTSC = {"23.976": Fraction(24000, 1001), "29.97": Fraction(30000, 1001), "59.94": Fraction(60000, 1001)}
+
+
+def parse_rate(text: str) -> float | str:
+    """A frame rate from the command line: a number, a fraction ``30000/1001``, NTSC ``29.97``, ``vfr``."""
+    value = text.strip().lower()
+    if value == "vfr":
+        return "vfr"
+    try:
+        rate = _NTSC[value] if value in _NTSC else Fraction(value)
+    except (ValueError, ZeroDivisionError):
+        raise InputError(
+            f"--fps {text!r} is not a frame rate; give e.g. 30, 29.97, 30000/1001 or vfr"
+        ) from None
+    return float(rate)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m vbt.synth",
+        description="Write synthetic lifts with exact truth: NAME.csv (track) and NAME.truth.json.",
+    )
+    parser.add_argument("outdir", help="directory to write into (created if needed)")
+    parser.add_argument("--lift", default="squat", choices=[lift.value for lift in Lift])
+    parser.add_argument("--reps", type=int, default=5, help="reps in the set (default 5)")
+    parser.add_argument(
+        "--fps", default="30", help="frame rate: 25, 29.97 (= 30000/1001), 30, 60, 120 or vfr"
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--name", help="file name stem (default LIFT_sSEED)")
+    parser.add_argument("--load-kg", type=float, help="bar load; adds power to the truth")
+    parser.add_argument("--bar-noise-m", type=float, default=0.002)
+    parser.add_argument("--joint-noise-m", type=float, default=0.002)
+    parser.add_argument("--missing-fraction", type=float, default=0.0)
+    parser.add_argument("--failed-last", action="store_true", help="the last rep fails")
+    parser.add_argument("--partials", action="store_true", help="add partial movements")
+    parser.add_argument("--no-fatigue", action="store_true")
+    parser.add_argument("--no-joints", action="store_true")
+    parser.add_argument(
+        "--corpus",
+        type=int,
+        metavar="N",
+        help="write a corpus of N sets over all lifts and frame rates instead of one set",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        base = Sampling(
+            bar_noise_m=args.bar_noise_m,
+            joint_noise_m=args.joint_noise_m,
+            missing_fraction=args.missing_fraction,
+        )
+        if args.corpus is not None:
+            for i, synth in enumerate(
+                generate_corpus(args.corpus, seed=args.seed, fps_list=CORPUS_RATES, sampling=base)
+            ):
+                rate = "vfr" if synth.truth["sampling"]["vfr"] else f"{synth.truth['sampling']['fps']:.2f}"
+                write_set(synth, args.outdir, f"{i:04d}_{synth.lift.value}_{rate}fps")
+            print(f"wrote {args.corpus} sets to {args.outdir}")
+            return 0
+        synth = generate_set(
+            args.lift,
+            n_reps=args.reps,
+            seed=args.seed,
+            sampling=Sampling.at_rate(parse_rate(args.fps), base=base),
+            load_kg=args.load_kg,
+            fatigue=not args.no_fatigue,
+            failed_last=args.failed_last,
+            partials=args.partials,
+            with_joints=not args.no_joints,
+        )
+        csv_path, truth_path = write_set(synth, args.outdir, args.name or f"{args.lift}_s{args.seed}")
+    except VbtError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {csv_path} and {truth_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
