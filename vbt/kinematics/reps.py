@@ -113,8 +113,15 @@ def segment_reps(
 
 
 def _refined(kinematics: Kinematics, stroke: Stroke, *, start: bool, settings: SegmentationSettings) -> float:
-    """A rep boundary, moved onto the raw samples' hinge when the bar rests on its outer side."""
+    """A rep boundary, moved onto the raw samples' hinge when the bar rests on its outer side.
+
+    Where the bar turns without resting (a touch-and-go bottom, the top of a pull) the filtered zero
+    crossing stays: a two-sided parabola through the raw heights was tried there and lost as much on
+    turns that are not parabolic over its window as it gained on lopsided ones.
+    """
     boundary_s = stroke.start_s if start else stroke.end_s
+    t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
+    raw_t, raw_y = kinematics.source_t_s, kinematics.source_bar_xy_m[:, 1]
     rests = (
         _rests_before(kinematics, boundary_s, settings)
         if start
@@ -122,19 +129,12 @@ def _refined(kinematics: Kinematics, stroke: Stroke, *, start: bool, settings: S
     )
     if not rests:
         return boundary_s
-    t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
     inside = np.flatnonzero((t >= stroke.start_s) & (t <= stroke.end_s) & np.isfinite(vy))
     if inside.size < 3:
         return boundary_s
     fast = inside[np.abs(vy[inside]) >= _HINGE_SPEED_FRACTION * np.max(np.abs(vy[inside]))]
     limit_s = float(t[fast[0]] if start else t[fast[-1]])
-    return refine_rest_boundary(
-        kinematics.source_t_s,
-        kinematics.source_bar_xy_m[:, 1],
-        guess_s=boundary_s,
-        moving_limit_s=limit_s,
-        rest_before=start,
-    )
+    return refine_rest_boundary(raw_t, raw_y, guess_s=boundary_s, moving_limit_s=limit_s, rest_before=start)
 
 
 _Found = list[tuple[Stroke, RepStatus, float]]
