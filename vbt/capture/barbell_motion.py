@@ -1,0 +1,76 @@
+"""A constant-velocity Kalman filter for a point in the image, with the time step from the frames."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from vbt.types import FloatArray
+
+
+class ConstantVelocityKalman:
+    """State (x, y, vx, vy) in pixels and pixels per second, driven by white-noise acceleration.
+
+    Parameters:
+        xy_px: (2,) first position.
+        t_s: its time, seconds.
+        accel_px_s2: typical size of the unmodelled acceleration (the process noise), px/s².
+        measurement_px: typical error of one measured position, px.
+        velocity_px_s: spread of the unknown initial velocity, px/s.
+    """
+
+    def __init__(
+        self,
+        xy_px: FloatArray,
+        t_s: float,
+        *,
+        accel_px_s2: float,
+        measurement_px: float,
+        velocity_px_s: float,
+    ) -> None:
+        self.x = np.array([xy_px[0], xy_px[1], 0.0, 0.0], dtype=np.float64)
+        self.p = np.diag([measurement_px**2] * 2 + [velocity_px_s**2] * 2).astype(np.float64)
+        self.t_s = t_s
+        self._q = accel_px_s2**2
+        self._r = measurement_px**2
+
+    @property
+    def xy_px(self) -> FloatArray:
+        out: FloatArray = self.x[:2].copy()
+        return out
+
+    @property
+    def velocity_px_s(self) -> FloatArray:
+        out: FloatArray = self.x[2:].copy()
+        return out
+
+    @property
+    def position_sigma_px(self) -> float:
+        """Standard deviation of the position estimate (the larger axis), px."""
+        return math.sqrt(max(self.p[0, 0], self.p[1, 1]))
+
+    def predict(self, t_s: float) -> FloatArray:
+        """Advance the state to ``t_s`` and return the predicted (2,) position."""
+        dt = t_s - self.t_s
+        if dt > 0:
+            f = np.eye(4)
+            f[0, 2] = f[1, 3] = dt
+            # Piecewise-constant acceleration of typical size accel_px_s2 over the step.
+            g = np.array([[dt**4 / 4, dt**3 / 2], [dt**3 / 2, dt**2]]) * self._q
+            q = np.zeros((4, 4))
+            q[np.ix_([0, 2], [0, 2])] = g
+            q[np.ix_([1, 3], [1, 3])] = g
+            self.x = f @ self.x
+            self.p = f @ self.p @ f.T + q
+            self.t_s = t_s
+        return self.xy_px
+
+    def correct(self, xy_px: FloatArray) -> None:
+        """Fold in a measured (2,) position taken at the current time."""
+        h = np.zeros((2, 4))
+        h[0, 0] = h[1, 1] = 1.0
+        s = h @ self.p @ h.T + np.eye(2) * self._r
+        k = self.p @ h.T @ np.linalg.inv(s)
+        self.x = self.x + k @ (np.asarray(xy_px, dtype=np.float64) - h @ self.x)
+        self.p = (np.eye(4) - k @ h) @ self.p

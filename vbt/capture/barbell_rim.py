@@ -1,0 +1,291 @@
+"""Fit a plate's rim: rays cast from a guessed centre find the outline, a robust fit gives the centre.
+
+Pure numeric functions on gray images (no state). Coordinates are (x, y) pixels of the image they
+are given, x right and y down.
+
+The rim is found where the image gradient along each ray is strongest and points along the ray
+(an edge seen edge-on by the ray). Motion blur smears an edge symmetrically about its true place,
+so the gradient's peak stays where the edge is, only weaker: the fit keeps working at 2 m/s.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from vbt.types import FloatArray
+
+#: Fraction of a ray's gradient that must point along the ray for a sample to count as rim.
+_RADIAL_FRACTION = 0.7
+
+
+@dataclass(frozen=True, eq=False)
+class RimFit:
+    """A plate outline fitted to rim points.
+
+    Attributes:
+        centre_xy: (2,) centre in the image's pixels.
+        radius: mean radius in pixels (for an ellipse, the mean of its semi-axes).
+        inlier_fraction: share of the rays whose rim point agrees with the fit (0..1).
+        coverage_deg: angle around the centre covered by agreeing rays (360 minus the largest gap).
+        residual_rms: RMS distance of the agreeing points from the outline, pixels.
+        axes: (2,) semi-axes (major, minor) of the ellipse fitted to the agreeing points, NaN
+            when there were too few of them or too little coverage.
+        angle_deg: direction of the major axis in [0, 180), NaN when not fitted.
+        points: (K, 2) the agreeing rim points.
+    """
+
+    centre_xy: FloatArray
+    radius: float
+    inlier_fraction: float
+    coverage_deg: float
+    residual_rms: float
+    axes: FloatArray
+    angle_deg: float
+    points: FloatArray
+
+    @property
+    def axis_ratio(self) -> float:
+        return float(self.axes[1] / self.axes[0]) if self.axes[0] > 0 else math.nan
+
+
+def gradients(image: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """Sobel derivatives in levels per pixel: (gx, gy), each (H, W) float32.
+
+    For a colour (H, W, 3) image each pixel takes the channel whose gradient is strongest, so a
+    green plate in front of a gray shirt of the same brightness still has an edge.
+    """
+    gx = cv2.Sobel(image, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
+    gy = cv2.Sobel(image, cv2.CV_32F, 0, 1, ksize=3, scale=0.125)
+    if gx.ndim == 3:
+        strongest = np.argmax(gx * gx + gy * gy, axis=2)[..., None]
+        gx = np.take_along_axis(gx, strongest, axis=2)[..., 0]
+        gy = np.take_along_axis(gy, strongest, axis=2)[..., 0]
+    return np.asarray(gx, dtype=np.float32), np.asarray(gy, dtype=np.float32)
+
+
+def cast_rays(
+    gx: npt.NDArray[np.float32],
+    gy: npt.NDArray[np.float32],
+    centre_xy: FloatArray,
+    *,
+    r_min: float,
+    r_max: float,
+    n_rays: int = 72,
+    step_px: float = 0.5,
+    min_edge: float = 3.0,
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+    """The strongest radial edge on each of ``n_rays`` rays between ``r_min`` and ``r_max``.
+
+    Parameters:
+        gx, gy: (H, W) image derivatives (see ``gradients``).
+        centre_xy: (2,) where the rays start.
+        r_min, r_max: the band searched along each ray, pixels from ``centre_xy``.
+        min_edge: weakest radial gradient (gray levels per pixel) that counts as an edge.
+
+    Returns:
+        points (n_rays, 2) sub-pixel edge positions, strength (n_rays,) gradient at them, and
+        valid (n_rays,) True where the edge is strong enough and inside the image.
+    """
+    angles = np.arange(n_rays) * (2.0 * math.pi / n_rays)
+    cos, sin = np.cos(angles), np.sin(angles)
+    n_samples = max(3, math.ceil((r_max - r_min) / step_px) + 1)
+    radii = np.linspace(r_min, r_max, n_samples)
+    map_x = (centre_xy[0] + np.outer(cos, radii)).astype(np.float32)
+    map_y = (centre_xy[1] + np.outer(sin, radii)).astype(np.float32)
+    sx = cv2.remap(gx, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    sy = cv2.remap(gy, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    radial = sx * cos[:, None] + sy * sin[:, None]
+    magnitude = np.hypot(sx, sy)
+    score = np.where(np.abs(radial) >= _RADIAL_FRACTION * magnitude, np.abs(radial), 0.0)
+    best = np.argmax(score, axis=1)
+    rows = np.arange(n_rays)
+    strength = score[rows, best].astype(np.float64)
+    # Sub-pixel peak: a parabola through the best sample and its neighbours.
+    left = score[rows, np.clip(best - 1, 0, n_samples - 1)]
+    right = score[rows, np.clip(best + 1, 0, n_samples - 1)]
+    denom = left - 2.0 * strength + right
+    shift = np.where(np.abs(denom) > 1e-9, 0.5 * (left - right) / np.where(denom == 0, 1, denom), 0)
+    shift = np.clip(shift, -0.5, 0.5)
+    radius = radii[best] + shift * (radii[1] - radii[0])
+    points = np.column_stack([centre_xy[0] + cos * radius, centre_xy[1] + sin * radius])
+    height, width = gx.shape
+    inside = (map_x[:, -1] >= 0) & (map_x[:, -1] < width) & (map_y[:, -1] >= 0) & (map_y[:, -1] < height)
+    interior = (best > 0) & (best < n_samples - 1)
+    valid = (strength >= min_edge) & inside & interior
+    return points, strength, valid
+
+
+def fit_circle(points: FloatArray) -> tuple[FloatArray, float]:
+    """Least-squares circle through (K, 2) points, K >= 3: algebraic start, geometric refinement.
+
+    Returns (centre (2,), radius); NaN when the points are degenerate (collinear or too few).
+    """
+    nan = (np.full(2, np.nan), math.nan)
+    if points.shape[0] < 3:
+        return nan
+    mean = points.mean(axis=0)
+    x, y = (points - mean).T  # centred for conditioning
+    a = np.column_stack([x, y, np.ones_like(x)])
+    try:
+        solution = np.linalg.solve(a.T @ a, a.T @ -(x * x + y * y))
+    except np.linalg.LinAlgError:
+        return nan
+    centre = np.array([-solution[0] / 2.0, -solution[1] / 2.0])
+    r2 = centre @ centre - solution[2]
+    if not np.isfinite(r2) or r2 <= 0:
+        return nan
+    radius = math.sqrt(r2)
+    d = np.column_stack([x, y])
+    for _ in range(2):  # Gauss-Newton on the geometric distance
+        diff = d - centre
+        dist = np.maximum(np.hypot(diff[:, 0], diff[:, 1]), 1e-9)
+        jac = np.column_stack([-diff[:, 0] / dist, -diff[:, 1] / dist, -np.ones_like(dist)])
+        try:
+            delta = np.linalg.solve(jac.T @ jac, jac.T @ -(dist - radius))
+        except np.linalg.LinAlgError:
+            return nan
+        centre = centre + delta[:2]
+        radius = radius + float(delta[2])
+    return centre + mean, radius
+
+
+def fit_centre_fixed_radius(points: FloatArray, radius: float, start_xy: FloatArray) -> FloatArray:
+    """Centre of a circle of known ``radius`` through (K, 2) points (a short arc is enough)."""
+    centre = np.asarray(start_xy, dtype=np.float64).copy()
+    for _ in range(4):
+        d = points - centre
+        dist = np.maximum(np.hypot(d[:, 0], d[:, 1]), 1e-9)
+        jac = np.column_stack([-d[:, 0] / dist, -d[:, 1] / dist])
+        try:
+            delta = np.linalg.solve(jac.T @ jac, jac.T @ -(dist - radius))
+        except np.linalg.LinAlgError:
+            return np.full(2, np.nan)
+        centre = centre + delta
+    return centre
+
+
+def coverage_deg(points: FloatArray, centre_xy: FloatArray) -> float:
+    """Angle around ``centre_xy`` spanned by (K, 2) points: 360 minus the largest angular gap."""
+    if points.shape[0] < 2:
+        return 0.0
+    d = points - centre_xy
+    angles = np.sort(np.degrees(np.arctan2(d[:, 1], d[:, 0])))
+    gaps = np.diff(np.concatenate([angles, [angles[0] + 360.0]]))
+    return float(360.0 - gaps.max())
+
+
+def fit_ellipse(points: FloatArray) -> tuple[FloatArray, FloatArray, float]:
+    """Direct least-squares ellipse through (K, 2) points, K >= 6.
+
+    Returns (centre (2,), semi-axes (major, minor) (2,), major-axis angle in degrees [0, 180)).
+    """
+    (cx, cy), (w, h), angle = cv2.fitEllipseDirect(points.astype(np.float32))
+    if w >= h:
+        axes, major_angle = np.array([w, h]) / 2.0, angle
+    else:
+        axes, major_angle = np.array([h, w]) / 2.0, angle + 90.0
+    return np.array([cx, cy], dtype=np.float64), axes.astype(np.float64), float(major_angle % 180.0)
+
+
+def _ellipse_residuals(
+    points: FloatArray, centre: FloatArray, axes: FloatArray, angle_deg: float
+) -> FloatArray:
+    """Approximate distance of each point from the ellipse, pixels (signed: outside positive)."""
+    theta = math.radians(angle_deg)
+    d = points - centre
+    u = d[:, 0] * math.cos(theta) + d[:, 1] * math.sin(theta)
+    v = -d[:, 0] * math.sin(theta) + d[:, 1] * math.cos(theta)
+    rho = np.hypot(u / axes[0], v / axes[1])
+    dist = np.hypot(u, v)
+    out: FloatArray = np.where(rho > 1e-9, dist * (1.0 - 1.0 / np.where(rho > 1e-9, rho, 1)), 0.0)
+    return out
+
+
+def fit_rim(
+    gx: npt.NDArray[np.float32],
+    gy: npt.NDArray[np.float32],
+    centre_xy: FloatArray,
+    radius: float,
+    *,
+    band: tuple[float, float] = (0.72, 1.3),
+    n_rays: int = 72,
+    min_edge: float = 3.0,
+    tolerance: float = 0.05,
+    fixed_radius: float | None = None,
+) -> RimFit | None:
+    """Fit the outline of a plate near a guessed circle.
+
+    Parameters:
+        gx, gy: (H, W) derivatives of the gray image (see ``gradients``).
+        centre_xy: (2,) guessed centre; radius: guessed radius, pixels.
+        band: the radial search band as fractions of ``radius``.
+        tolerance: largest distance from the outline, as a fraction of the radius (at least 1 px),
+            for a rim point to agree with the fit.
+        fixed_radius: when given, the radius used whenever the agreeing points cover less than half
+            the circle (an arc alone cannot tell the radius; the body may hide the rest).
+
+    Returns:
+        The fit, or None when fewer than 6 rays found a rim that agrees.
+    """
+    centre = np.asarray(centre_xy, dtype=np.float64)
+    fit_r = radius
+    inliers = np.zeros(n_rays, dtype=bool)
+    points = np.empty((0, 2))
+    for lo, hi in (band, (1.0 - 2.5 * tolerance, 1.0 + 2.5 * tolerance)):
+        points, _, valid = cast_rays(
+            gx, gy, centre, r_min=lo * fit_r, r_max=hi * fit_r, n_rays=n_rays, min_edge=min_edge
+        )
+        if valid.sum() < 6:
+            return None
+        inliers = valid.copy()
+        for loose in (0.15, 0.08, tolerance):  # trimmed refits, tightening the tolerance
+            new_centre, new_r = _fit(points[inliers], fit_r, centre, fixed_radius)
+            if not np.isfinite(new_r):
+                return None
+            res = np.abs(np.hypot(*(points - new_centre).T) - new_r)
+            keep = valid & (res <= max(1.0, loose * new_r))
+            if keep.sum() < 6:
+                return None
+            inliers, centre, fit_r = keep, new_centre, new_r
+        if not 0.5 * radius <= fit_r <= 2.0 * radius:
+            return None
+    rim = points[inliers]
+    res = np.hypot(*(rim - centre).T) - fit_r
+    axes, angle = np.full(2, np.nan), math.nan
+    cover = coverage_deg(rim, centre)
+    if rim.shape[0] >= 12 and cover >= 270.0:
+        e_centre, e_axes, e_angle = fit_ellipse(
+            points[valid & (np.abs(np.hypot(*(points - centre).T) - fit_r) <= 0.15 * fit_r)]
+        )
+        if np.all(np.isfinite(e_axes)) and e_axes[1] > 0.5 * fit_r and e_axes[0] < 1.5 * fit_r:
+            axes, angle = e_axes, e_angle
+            if e_axes[1] / e_axes[0] < 0.92:  # clearly an ellipse: judge the points against it
+                e_res = _ellipse_residuals(points, e_centre, e_axes, e_angle)
+                keep = valid & (np.abs(e_res) <= max(1.0, tolerance * fit_r))
+                if keep.sum() >= 6:
+                    inliers, centre, fit_r = keep, e_centre, float(e_axes.mean())
+                    rim, res = points[keep], e_res[keep]
+                    cover = coverage_deg(rim, centre)
+    return RimFit(
+        centre_xy=centre,
+        radius=float(fit_r),
+        inlier_fraction=float(inliers.sum() / n_rays),
+        coverage_deg=cover,
+        residual_rms=float(np.sqrt(np.mean(res * res))),
+        axes=axes,
+        angle_deg=angle,
+        points=rim,
+    )
+
+
+def _fit(
+    points: FloatArray, radius: float, start: FloatArray, fixed_radius: float | None
+) -> tuple[FloatArray, float]:
+    if fixed_radius is not None and coverage_deg(points, start) < 180.0:
+        return fit_centre_fixed_radius(points, fixed_radius, start), fixed_radius
+    return fit_circle(points)

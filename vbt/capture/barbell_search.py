@@ -1,0 +1,255 @@
+"""Finding plates: a whole-frame search for plate-like circles, and a rim fit near a guess.
+
+Both work on reduced copies of the frame and report in the frame's own pixels.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from vbt.capture.barbell_rim import RimFit, fit_rim, gradients
+from vbt.errors import VideoError
+from vbt.types import FloatArray
+
+Image = npt.NDArray[np.uint8]
+
+
+@dataclass(frozen=True)
+class Window:
+    """A crop of the frame starting at (x0, y0), resized by (sx, sy)."""
+
+    x0: int
+    y0: int
+    sx: float
+    sy: float
+
+    def to_frame(self, xy: FloatArray) -> FloatArray:
+        """(2,) window pixel -> frame pixel (pixel centres map onto pixel centres)."""
+        return np.array([(xy[0] + 0.5) / self.sx - 0.5 + self.x0, (xy[1] + 0.5) / self.sy - 0.5 + self.y0])
+
+    def to_window(self, xy: FloatArray) -> FloatArray:
+        """(2,) frame pixel -> window pixel."""
+        return np.array([(xy[0] - self.x0 + 0.5) * self.sx - 0.5, (xy[1] - self.y0 + 0.5) * self.sy - 0.5])
+
+    @property
+    def scale(self) -> float:
+        return 0.5 * (self.sx + self.sy)
+
+
+def crop_resized(
+    image: Image, x0: int, y0: int, x1: int, y1: int, scale: float
+) -> tuple[Image, Window] | None:
+    """The part of ``image`` in [x0, x1) x [y0, y1) (clipped), scaled by ``scale`` <= 1.
+
+    Returns None when less than 8 x 8 pixels of the crop lie inside the image.
+    """
+    h, w = image.shape[:2]
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return None
+    crop = image[y0:y1, x0:x1]
+    # Halving has a fast area-averaging path in OpenCV; the last factor (0.5..1) is linear.
+    while scale <= 0.5 and min(crop.shape[:2]) >= 16:
+        crop = np.asarray(
+            cv2.resize(crop, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), dtype=np.uint8
+        )
+        scale *= 2.0
+    if scale < 1.0:
+        size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
+        crop = np.asarray(cv2.resize(crop, size, interpolation=cv2.INTER_LINEAR), dtype=np.uint8)
+    return crop, Window(x0, y0, crop.shape[1] / (x1 - x0), crop.shape[0] / (y1 - y0))
+
+
+def to_gray(image: Image) -> Image:
+    if image.ndim == 2:
+        return image
+    return np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A plate-like circle found by the whole-frame search, in frame pixels.
+
+    Attributes:
+        centre_px: (2,) centre.
+        radius_px: radius.
+        inlier_fraction: share of the rim found (0..1).
+        motion: mean absolute gray difference inside the disc against the previous search's image
+            (0 when there was none), gray levels.
+    """
+
+    centre_px: FloatArray
+    radius_px: float
+    inlier_fraction: float
+    motion: float
+
+
+@dataclass(frozen=True)
+class Found:
+    """A rim fitted near a guess: the fit in window pixels, its centre and radius in frame pixels."""
+
+    centre_px: FloatArray
+    radius_px: float
+    fit: RimFit
+    scale: float
+    score: float
+
+
+def search_plates(
+    image: Image,
+    *,
+    max_dim_px: int,
+    min_radius_frac: float,
+    max_radius_frac: float,
+    min_inliers: float,
+    min_edge: float,
+    previous_gray: Image | None = None,
+    max_candidates: int = 12,
+) -> tuple[list[Candidate], Image]:
+    """Plate-like circles anywhere in ``image`` (H, W, 3) BGR.
+
+    Hough circles (OpenCV's HOUGH_GRADIENT_ALT) on a reduced, blurred gray copy propose circles;
+    each is kept when its rim is found on at least ``min_inliers`` of the rays, and replaced by
+    the outermost concentric rim around it (a hub or an inner ring is not the plate).
+
+    Returns:
+        The candidates (frame pixels), and the reduced gray image to pass as ``previous_gray``
+        next time (for the motion measure).
+    """
+    h, w = image.shape[:2]
+    cropped = crop_resized(image, 0, 0, w, h, min(1.0, max_dim_px / max(h, w)))
+    if cropped is None:
+        return [], np.zeros((1, 1), dtype=np.uint8)
+    small, window = cropped
+    gray = to_gray(small)
+    r_lo = max(4.0, min_radius_frac * max(h, w) * window.scale)
+    r_hi = max(r_lo + 1.0, max_radius_frac * max(h, w) * window.scale)
+    try:
+        circles = cv2.HoughCircles(
+            cv2.GaussianBlur(gray, (0, 0), 1.5),
+            cv2.HOUGH_GRADIENT_ALT,
+            dp=1.5,
+            minDist=r_lo,
+            param1=150,
+            param2=0.6,
+            minRadius=int(r_lo),
+            maxRadius=math.ceil(r_hi),
+        )
+    except cv2.error as exc:  # pragma: no cover - cv2 rejects only malformed images
+        raise VideoError(f"the plate search failed on a {w}x{h} frame: {exc}") from exc
+    if circles is None:
+        return [], gray
+    gx, gy = gradients(small)
+    motion = None
+    if previous_gray is not None and previous_gray.shape == gray.shape:
+        motion = np.asarray(cv2.absdiff(gray, previous_gray), dtype=np.uint8)
+    out: list[Candidate] = []
+    for cx, cy, r in circles[0][:max_candidates]:
+        fit = fit_rim(gx, gy, np.array([cx, cy], dtype=np.float64), float(r), min_edge=min_edge)
+        if fit is None or fit.inlier_fraction < min_inliers:
+            continue
+        fit = _outermost(gx, gy, fit, min_inliers=min_inliers, min_edge=min_edge)
+        centre = window.to_frame(fit.centre_xy)
+        if any(np.hypot(*(c.centre_px - centre)) < 0.2 * c.radius_px for c in out):
+            continue  # the same plate found twice
+        moved = 0.0 if motion is None else _disc_mean(motion, fit.centre_xy, fit.radius)
+        out.append(Candidate(centre, fit.radius / window.scale, fit.inlier_fraction, moved))
+    return out, gray
+
+
+def _outermost(
+    gx: npt.NDArray[np.float32],
+    gy: npt.NDArray[np.float32],
+    fit: RimFit,
+    *,
+    min_inliers: float,
+    min_edge: float,
+) -> RimFit:
+    for _ in range(2):
+        bigger = fit_rim(gx, gy, fit.centre_xy, 2.0 * fit.radius, band=(0.56, 1.75), min_edge=min_edge)
+        if (
+            bigger is None
+            or bigger.radius < 1.1 * fit.radius
+            or bigger.inlier_fraction < max(min_inliers, 0.75 * fit.inlier_fraction)
+            or np.hypot(*(bigger.centre_xy - fit.centre_xy)) > 0.15 * bigger.radius
+        ):
+            break
+        fit = bigger
+    return fit
+
+
+def fit_near(
+    image: Image,
+    centre_px: FloatArray,
+    radius_px: float,
+    uncertainty_px: float,
+    *,
+    work_radius_px: float,
+    min_edge: float,
+    hough: bool = False,
+) -> Found | None:
+    """Fit the rim of a plate believed to be at ``centre_px`` with ``radius_px`` (frame pixels).
+
+    The window around the guess is reduced so that the plate's radius is ``work_radius_px``.
+    The guess is tried, and with ``hough`` also Hough circles of about the plate's size in the
+    window. Fits whose radius is more than 12 % off, or farther than ``uncertainty_px`` (plus a
+    tenth of the radius) from the guess, are discarded; the rest are scored by the share of the
+    rim found and their distance from the guess. Returns the best, or None.
+    """
+    scale = min(1.0, work_radius_px / radius_px)
+    half = 1.3 * radius_px + uncertainty_px
+    x0, y0 = int(centre_px[0] - half), int(centre_px[1] - half)
+    x1, y1 = math.ceil(centre_px[0] + half) + 1, math.ceil(centre_px[1] + half) + 1
+    cropped = crop_resized(image, x0, y0, x1, y1, scale)
+    if cropped is None:
+        return None
+    crop, window = cropped
+    gx, gy = gradients(crop)
+    r_small = radius_px * window.scale
+    spread = min(0.35, uncertainty_px / radius_px)
+    starts = [(window.to_window(centre_px), (0.85 - spread, 1.15 + spread))]
+    if hough:
+        circles = cv2.HoughCircles(
+            cv2.GaussianBlur(to_gray(crop), (0, 0), 1.0),
+            cv2.HOUGH_GRADIENT,
+            dp=1.0,
+            minDist=0.25 * r_small,
+            param1=80,
+            param2=12,
+            minRadius=int(0.85 * r_small),
+            maxRadius=math.ceil(1.18 * r_small),
+        )
+        if circles is not None:
+            starts += [(np.array([cx, cy], dtype=np.float64), (0.8, 1.2)) for cx, cy, _ in circles[0][:6]]
+    best: Found | None = None
+    for start, band in starts:
+        fit = fit_rim(gx, gy, start, r_small, band=band, min_edge=min_edge, fixed_radius=r_small)
+        if fit is None or abs(fit.radius / r_small - 1.0) > 0.12:
+            continue
+        centre = window.to_frame(fit.centre_xy)
+        distance = float(np.hypot(*(centre - centre_px)))
+        if distance > uncertainty_px + 0.1 * radius_px:
+            continue
+        near = math.exp(-0.5 * (distance / (uncertainty_px + 0.05 * radius_px)) ** 2)
+        score = fit.inlier_fraction * (0.7 + 0.3 * near)
+        if best is None or score > best.score:
+            best = Found(centre, fit.radius / window.scale, fit, window.scale, score)
+    return best
+
+
+def _disc_mean(values: Image, centre: FloatArray, radius: float) -> float:
+    """Mean of ``values`` over a disc (clipped to the image), 0 when the disc is outside."""
+    h, w = values.shape[:2]
+    x0, x1 = max(0, int(centre[0] - radius)), min(w, int(centre[0] + radius) + 1)
+    y0, y1 = max(0, int(centre[1] - radius)), min(h, int(centre[1] + radius) + 1)
+    if x1 <= x0 or y1 <= y0:
+        return 0.0
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    inside = (xx - centre[0]) ** 2 + (yy - centre[1]) ** 2 <= radius * radius
+    patch = values[y0:y1, x0:x1]
+    return float(patch[inside].mean()) if inside.any() else 0.0
