@@ -1,0 +1,82 @@
+"""Fixtures: an app on a fresh database per test, and a session with one set ready for reps.
+
+Every test that takes ``database_url`` (or ``settings``, ``client``) runs on a new SQLite file, and
+also on a new PostgreSQL database when ``VBT_TEST_POSTGRESQL_URL`` names a server (an account
+that may create databases, e.g. ``postgresql://postgres@127.0.0.1:5432/postgres``).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, make_url
+
+with warnings.catch_warnings():
+    # Starlette suggests httpx2 for its TestClient; httpx is what the project installs.
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+from vbt.service.app import create_app
+from vbt.service.settings import Settings, normalize_database_url
+
+POSTGRESQL_ENV = "VBT_TEST_POSTGRESQL_URL"
+
+
+def _backends() -> list[str]:
+    return ["sqlite", "postgresql"] if os.environ.get(POSTGRESQL_ENV) else ["sqlite"]
+
+
+@pytest.fixture(params=_backends())
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/vbt.sqlite3"
+        return
+    admin_url = make_url(normalize_database_url(os.environ[POSTGRESQL_ENV]))
+    name = f"vbt_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def make_set(client: TestClient) -> Callable[..., dict[str, Any]]:
+    """Create athlete, session and set in one go: ``make_set(exercise="squat", load_kg=100)``."""
+
+    def make(
+        *, exercise: str = "squat", load_kg: float = 100.0, athlete_id: int | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        if athlete_id is None:
+            athlete_id = client.post("/api/athletes", json={"name": "Ada"}).json()["id"]
+        session = client.post("/api/sessions", json={"athlete_id": athlete_id}).json()
+        response = client.post(
+            f"/api/sessions/{session['id']}/sets",
+            json={"exercise": exercise, "load_kg": load_kg, **extra},
+        )
+        assert response.status_code == 201, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    return make

@@ -1,0 +1,130 @@
+"""The FastAPI application, made by :func:`create_app` from :class:`Settings`; :func:`run` serves it.
+
+Nothing is created at import: each app has its own engine, session factories and stream hub, kept
+in ``app.state``. Migrations run on startup (``alembic upgrade head``), so a new version of vbt
+upgrades a user's database and keeps the history in it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.concurrency import run_in_threadpool
+
+import vbt
+from vbt.service.db import make_engine, make_sessionmakers, run_migrations
+from vbt.service.errors import BodySizeLimit, install_error_handlers
+from vbt.service.routes import athletes, reps, sessions, sets, stream
+from vbt.service.schemas import Health
+from vbt.service.settings import Settings, settings_from_env
+from vbt.service.stream import StreamHub
+
+_DESCRIPTION = """\
+Velocity-based training data over HTTP: athletes, training sessions, sets and the reps the vbt
+analysis measured, with each set's velocity figures and a live stream of reps as they are stored.
+
+Errors are JSON objects with a `detail` sentence. Writes need `Authorization: Bearer <token>` when
+the server listens beyond loopback (create a token with `vbt token create NAME`).
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A new application for ``settings`` (default: :func:`settings_from_env`).
+
+    The engine is created here but connects only when the app starts (migrations) or serves.
+
+    Raises:
+        InputError: the database URL cannot be used.
+    """
+    settings = settings if settings is not None else settings_from_env()
+    engine = make_engine(settings.database_url, sqlite_busy_timeout_s=settings.sqlite_busy_timeout_s)
+    read_sessions, write_sessions = make_sessionmakers(engine)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(run_migrations, engine)
+        hub = app.state.hub = StreamHub()
+        try:
+            yield
+        finally:
+            hub.close()
+            engine.dispose()
+
+    app = FastAPI(
+        title="vbt",
+        version=vbt.__version__,
+        description=_DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.read_sessions = read_sessions
+    app.state.write_sessions = write_sessions
+    app.state.hub = StreamHub()  # replaced by a fresh one each time the app starts
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "PATCH", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "Last-Event-ID"],
+        )
+
+    api = APIRouter(prefix="/api")
+
+    @api.get("/health", tags=["service"])
+    def health(request: Request) -> Health:
+        """Whether the service is up, its version, its database kind and whether writes need a
+        token."""
+        current: Settings = request.app.state.settings
+        return Health(
+            status="ok",
+            version=vbt.__version__,
+            database=engine.dialect.name,
+            writes_need_token=current.writes_need_token,
+        )
+
+    for module in (athletes, sessions, sets, reps, stream):
+        api.include_router(module.router)
+    app.include_router(api)
+    return app
+
+
+def prepare_database(settings: Settings) -> None:
+    """Create or upgrade the database now, so that a problem is reported before serving.
+
+    Raises:
+        InputError, ServiceError: the database URL is unusable or the database unreachable.
+    """
+    engine = make_engine(settings.database_url, sqlite_busy_timeout_s=settings.sqlite_busy_timeout_s)
+    try:
+        run_migrations(engine)
+    finally:
+        engine.dispose()
+
+
+def run(host: str = "127.0.0.1", port: int = 8000, db_url: str | None = None) -> None:
+    """Serve the API with uvicorn until interrupted (``vbt serve``).
+
+    Other settings come from the ``VBT_*`` environment variables (see :func:`settings_from_env`).
+
+    Raises:
+        InputError, ServiceError: the database URL is unusable or the database unreachable.
+    """
+    import uvicorn
+
+    settings = settings_from_env(database_url=db_url, host=host, port=port)
+    prepare_database(settings)
+    app = create_app(settings)
+    if settings.writes_need_token:
+        print(
+            f"vbt: listening on {host}, beyond loopback: writes need a bearer token; create one "
+            "with `vbt token create NAME` and send it as 'Authorization: Bearer <token>'.",
+            file=sys.stderr,
+        )
+    uvicorn.run(app, host=host, port=port, timeout_graceful_shutdown=3, log_level="info")

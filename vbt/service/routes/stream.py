@@ -1,0 +1,127 @@
+"""The live rep stream of a session: ``WS /api/sessions/{id}/stream`` and its Server-Sent Events twin
+``GET /api/sessions/{id}/events``.
+
+Both send every rep of the session already stored (from ``?after=SEQ`` on, default all), then each
+new rep as soon as it is committed, in ``seq`` order. A message is a :class:`RepEvent` as JSON; over
+SSE it is an ``event: rep`` with ``id: <seq>``, so a reconnecting EventSource resumes by itself
+(``Last-Event-ID``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterable
+from functools import partial
+from typing import Annotated
+
+import anyio
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, WebSocket
+from fastapi.responses import JSONResponse
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+from starlette.websockets import WebSocketDisconnect
+
+from vbt.service.auth import HOW, ReadAccess, token_is_valid
+from vbt.service.deps import SessionId, session_or_404
+from vbt.service.errors import NotFoundError
+from vbt.service.schemas import MAX_ID
+from vbt.service.settings import Settings
+from vbt.service.stream import StreamHub, follow
+
+router = APIRouter(tags=["stream"])
+
+After = Annotated[int, Query(ge=0, le=MAX_ID, description="Send only reps with a larger seq (default: all).")]
+
+
+def _existing_session(session_id: SessionId, request: Request) -> int:
+    # A short-lived session: a dependency's session would stay open as long as the stream.
+    factory: sessionmaker[Session] = request.app.state.read_sessions
+    with factory() as db:
+        session_or_404(db, session_id)
+    return session_id
+
+
+@router.get(
+    "/sessions/{session_id}/events",
+    response_class=EventSourceResponse,
+    dependencies=[ReadAccess],
+    responses={200: {"description": "A text/event-stream of `rep` events (RepEvent as JSON)."}},
+)
+async def session_events(
+    request: Request,
+    session_id: Annotated[int, Depends(_existing_session)],
+    after: After = 0,
+    last_event_id: Annotated[str | None, Header()] = None,
+) -> AsyncIterable[ServerSentEvent]:
+    """Server-Sent Events twin of the WebSocket stream, for clients without WebSockets."""
+    state = request.app.state
+    settings: Settings = state.settings
+    if last_event_id is not None and last_event_id.strip().isdigit():
+        after = max(after, int(last_event_id.strip()))
+    async for event in follow(
+        state.hub, state.read_sessions, session_id, after_seq=after, poll_s=settings.stream_poll_s
+    ):
+        yield ServerSentEvent(data=event, event="rep", id=str(event.seq))
+
+
+def _stream_refusal(
+    sessions: sessionmaker[Session], session_id: int, *, need_token: bool, token: str | None
+) -> JSONResponse | None:
+    """Why a WebSocket stream may not open (a 401 or 404 response), or None when it may."""
+    with sessions() as db:
+        if need_token and not token:
+            return JSONResponse({"detail": f"This server needs a bearer token for reads; {HOW}."}, 401)
+        if need_token and not token_is_valid(db, token):
+            return JSONResponse({"detail": f"The bearer token is not known; {HOW}."}, 401)
+        try:
+            session_or_404(db, session_id)
+        except NotFoundError as exc:
+            return JSONResponse({"detail": str(exc)}, 404)
+    return None
+
+
+@router.websocket("/sessions/{session_id}/stream")
+async def session_stream(
+    websocket: WebSocket,
+    session_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    after: After = 0,
+) -> None:
+    """Every rep of the session as a JSON text message (a RepEvent), in order."""
+    state = websocket.app.state
+    settings: Settings = state.settings
+    header = websocket.headers.get("authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else None
+    refusal = await run_in_threadpool(
+        partial(
+            _stream_refusal,
+            state.read_sessions,
+            session_id,
+            need_token=settings.require_token_for_reads,
+            token=token or websocket.query_params.get("access_token"),
+        )
+    )
+    if refusal is not None:
+        await websocket.send_denial_response(refusal)
+        return
+    await websocket.accept()
+    hub: StreamHub = state.hub
+    async with anyio.create_task_group() as tasks:
+
+        async def watch_for_close() -> None:
+            while (await websocket.receive())["type"] != "websocket.disconnect":
+                pass
+            tasks.cancel_scope.cancel()
+
+        tasks.start_soon(watch_for_close)
+        try:
+            async for event in follow(
+                hub, state.read_sessions, session_id, after_seq=after, poll_s=settings.stream_poll_s
+            ):
+                await websocket.send_text(event.model_dump_json())
+        except (WebSocketDisconnect, OSError):
+            pass
+        tasks.cancel_scope.cancel()
+    if hub.closed:
+        with contextlib.suppress(RuntimeError, OSError):
+            await websocket.close(code=1001, reason="The server is shutting down.")

@@ -1,0 +1,144 @@
+"""Settings of one service instance: where the database is, who may write, which origins may call.
+
+A :class:`Settings` is an immutable value. :func:`settings_from_env` reads the ``VBT_*`` environment
+variables; nothing here is read at import time.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from vbt.errors import InputError
+
+#: Environment variables read by :func:`settings_from_env`.
+ENV_DATABASE_URL = "VBT_DATABASE_URL"
+ENV_CORS_ORIGINS = "VBT_CORS_ORIGINS"
+ENV_REQUIRE_TOKEN_FOR_WRITES = "VBT_REQUIRE_TOKEN_FOR_WRITES"
+ENV_REQUIRE_TOKEN_FOR_READS = "VBT_REQUIRE_TOKEN_FOR_READS"
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """How one service instance runs.
+
+    Attributes:
+        database_url: a SQLAlchemy URL (``sqlite:///path``, ``postgresql://user@host/db``) or a plain
+            path to a SQLite file; normalised by :func:`normalize_database_url`.
+        host: the address the server binds; decides whether writes need a token by default.
+        port: the TCP port the server binds.
+        require_token_for_writes: ``True``/``False`` to force it; ``None`` (default) requires a bearer
+            token for writes exactly when ``host`` is not a loopback address.
+        require_token_for_reads: when true, reads (including the live stream) need a token too.
+        cors_origins: origins allowed to call the API from a browser, e.g. ``("http://gym.local",)``;
+            empty means no CORS headers at all.
+        stream_poll_s: how often a stream listener re-reads the database when it was not woken, so
+            reps written by another process still arrive (seconds).
+        sqlite_busy_timeout_s: how long a SQLite writer waits for the lock before giving up (seconds).
+        max_body_bytes: requests with a larger body get 413.
+    """
+
+    database_url: str
+    host: str = "127.0.0.1"
+    port: int = 8000
+    require_token_for_writes: bool | None = None
+    require_token_for_reads: bool = False
+    cors_origins: tuple[str, ...] = ()
+    stream_poll_s: float = 2.0
+    sqlite_busy_timeout_s: float = 30.0
+    max_body_bytes: int = 1_000_000
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "database_url", normalize_database_url(self.database_url))
+        if not 0 <= self.port <= 65535:
+            raise InputError(f"port {self.port} is not a TCP port; use a number from 1 to 65535")
+        if not self.stream_poll_s > 0:
+            raise InputError(f"stream_poll_s must be positive, got {self.stream_poll_s}")
+
+    @property
+    def writes_need_token(self) -> bool:
+        """Whether POST/PATCH requests must carry a valid bearer token."""
+        if self.require_token_for_writes is not None:
+            return self.require_token_for_writes
+        return not is_loopback(self.host)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def default_database_url() -> str:
+    """A SQLite file in the user's data directory (``platformdirs.user_data_dir("vbt")``)."""
+    import platformdirs
+
+    path = Path(platformdirs.user_data_dir("vbt")) / "vbt.sqlite3"
+    return f"sqlite:///{path}"
+
+
+def normalize_database_url(url: str) -> str:
+    """Turn what a user typed into a SQLAlchemy URL.
+
+    A plain path becomes a SQLite URL; ``postgres://`` and ``postgresql://`` select psycopg 3.
+
+    Raises:
+        InputError: for an empty URL.
+    """
+    text = url.strip()
+    if not text:
+        raise InputError(
+            "the database URL is empty; give a path to a SQLite file, a sqlite:/// URL or a postgresql:// URL"
+        )
+    if "://" not in text:
+        return f"sqlite:///{Path(text).expanduser().resolve()}"
+    scheme, rest = text.split("://", 1)
+    if scheme in ("postgres", "postgresql"):
+        return f"postgresql+psycopg://{rest}"
+    return text
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _parse_bool(name: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise InputError(f"{name}={value!r} is not a yes/no value; use 1/0, true/false, yes/no or on/off")
+
+
+def settings_from_env(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Settings from ``VBT_*`` environment variables, then ``overrides`` (keyword, non-None wins).
+
+    Reads ``VBT_DATABASE_URL`` (default :func:`default_database_url`), ``VBT_CORS_ORIGINS``
+    (comma-separated), ``VBT_REQUIRE_TOKEN_FOR_WRITES`` and ``VBT_REQUIRE_TOKEN_FOR_READS``.
+
+    Raises:
+        InputError: when a variable cannot be understood.
+    """
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {"database_url": env.get(ENV_DATABASE_URL) or default_database_url()}
+    if origins := env.get(ENV_CORS_ORIGINS, "").strip():
+        values["cors_origins"] = tuple(o.strip() for o in origins.split(",") if o.strip())
+    if (writes := env.get(ENV_REQUIRE_TOKEN_FOR_WRITES, "").strip()) != "":
+        values["require_token_for_writes"] = _parse_bool(ENV_REQUIRE_TOKEN_FOR_WRITES, writes)
+    if (reads := env.get(ENV_REQUIRE_TOKEN_FOR_READS, "").strip()) != "":
+        values["require_token_for_reads"] = _parse_bool(ENV_REQUIRE_TOKEN_FOR_READS, reads)
+    settings = Settings(**values)
+    given = {key: value for key, value in overrides.items() if value is not None}
+    return replace(settings, **given) if given else settings

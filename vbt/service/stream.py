@@ -1,0 +1,157 @@
+"""Live reps: fan-out of committed reps to every listener of a session (WebSocket and SSE).
+
+The database is the source of truth, the hub only wakes listeners up. Each rep gets a per-session
+sequence number (``seq``, 1, 2, ...) inside the transaction that stores it, and writers of one session
+are serialised, so ``seq`` order is commit order. A listener reads "reps of session S with seq > my
+cursor" from the database each time it is woken (and every ``stream_poll_s`` anyway, for writers in
+other processes), so it sees only committed reps, all of them, in order, without duplicates, and can
+resume after a reconnect from the last ``seq`` it saw.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+import anyio
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+
+from vbt.service.convert import rep_public
+from vbt.service.models import LiftSet, Rep
+from vbt.service.schemas import RepPublic
+from vbt.types import Lift
+
+#: Reps read from the database per wake-up, at most.
+BATCH = 200
+
+
+class RepEvent(BaseModel):
+    """One message of the live stream: a rep that was stored, with its set's exercise and load."""
+
+    type: Literal["rep"] = "rep"
+    seq: int
+    session_id: int
+    set_id: int
+    exercise: Lift
+    load_kg: float
+    rep: RepPublic
+
+
+@dataclass(eq=False)
+class Listener:
+    """One open stream; ``event`` is set (from any thread) when its session has new reps."""
+
+    session_id: int
+    loop: asyncio.AbstractEventLoop
+    event: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def wake(self) -> None:
+        # RuntimeError: the listener's event loop has closed, there is nobody to wake.
+        with contextlib.suppress(RuntimeError):
+            self.loop.call_soon_threadsafe(self.event.set)
+
+
+class StreamHub:
+    """Who listens to which session. ``notify`` may be called from any thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._listeners: dict[int, set[Listener]] = {}
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def subscribe(self, session_id: int) -> Listener:
+        """Register a listener; call from the event loop that will wait on it."""
+        listener = Listener(session_id, asyncio.get_running_loop())
+        with self._lock:
+            self._listeners.setdefault(session_id, set()).add(listener)
+        return listener
+
+    def unsubscribe(self, listener: Listener) -> None:
+        with self._lock:
+            group = self._listeners.get(listener.session_id)
+            if group is not None:
+                group.discard(listener)
+                if not group:
+                    del self._listeners[listener.session_id]
+
+    def listener_count(self, session_id: int) -> int:
+        with self._lock:
+            return len(self._listeners.get(session_id, ()))
+
+    def notify(self, session_id: int) -> None:
+        """Wake every listener of ``session_id``; call after the rep's transaction committed."""
+        with self._lock:
+            group = list(self._listeners.get(session_id, ()))
+        for listener in group:
+            listener.wake()
+
+    def close(self) -> None:
+        """End every stream (server shutdown)."""
+        self._closed = True
+        with self._lock:
+            everyone = [x for group in self._listeners.values() for x in group]
+        for listener in everyone:
+            listener.wake()
+
+
+def fetch_events(
+    sessions: sessionmaker[Session], session_id: int, after_seq: int, *, limit: int = BATCH
+) -> list[RepEvent]:
+    """Committed reps of a session with ``seq > after_seq``, oldest first."""
+    with sessions() as session:
+        rows = session.execute(
+            select(Rep, LiftSet.exercise, LiftSet.load_kg)
+            .join(LiftSet, Rep.set_id == LiftSet.id)
+            .where(Rep.session_id == session_id, Rep.session_seq > after_seq)
+            .order_by(Rep.session_seq)
+            .limit(limit)
+        ).all()
+    return [
+        RepEvent(
+            seq=rep.session_seq,
+            session_id=rep.session_id,
+            set_id=rep.set_id,
+            exercise=Lift(exercise),
+            load_kg=load_kg,
+            rep=rep_public(rep),
+        )
+        for rep, exercise, load_kg in rows
+    ]
+
+
+async def follow(
+    hub: StreamHub,
+    sessions: sessionmaker[Session],
+    session_id: int,
+    *,
+    after_seq: int = 0,
+    poll_s: float = 2.0,
+) -> AsyncIterator[RepEvent]:
+    """Every rep of ``session_id`` with ``seq > after_seq``: those stored already, then each new one
+    as it is committed, until the hub closes."""
+    listener = hub.subscribe(session_id)  # before the first read, so no commit falls in between
+    try:
+        cursor = after_seq
+        while not hub.closed:
+            listener.event.clear()
+            batch = await run_in_threadpool(fetch_events, sessions, session_id, cursor)
+            for event in batch:
+                cursor = event.seq
+                yield event
+            if len(batch) == BATCH:
+                continue
+            with anyio.move_on_after(poll_s):
+                await listener.event.wait()
+    finally:
+        hub.unsubscribe(listener)
