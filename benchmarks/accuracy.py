@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sets", type=int, default=240)
+    parser.add_argument("--sets", type=int, default=252, help="corpus size (7 sets per lift and frame rate)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--noise-mm", type=float, default=2.0)
     parser.add_argument("--json", default=None, help="also write the numbers as JSON")

@@ -33,8 +33,10 @@ class ExtensionSettings:
             final extension for a double knee bend.
         after_end_s: joints are searched for their peak up to this long after the pull ends (the ankle
             can peak as the bar reaches its highest point).
-        polish_half_window_s: each peak found on the filtered angles is polished by a cubic through the
-            raw angles this close to it (at least 3.5 source frames).
+        polish_half_window_s: each peak found on the filtered angles is polished by a two-sided parabola
+            through the raw angles this close to it (at least 3.5 source frames).
+        ankle_polish_half_window_s: the same for the ankle, wider: its short foot segment makes its angle
+            about 2.5 times noisier than the hip's or the knee's.
     """
 
     hip_deg: float = 170.0
@@ -44,6 +46,7 @@ class ExtensionSettings:
     min_rebend_deg: float = 3.0
     after_end_s: float = 0.05
     polish_half_window_s: float = 0.08
+    ankle_polish_half_window_s: float = 0.1
 
 
 def oriented_angle_deg(u: FloatArray, v: FloatArray) -> FloatArray:
@@ -106,11 +109,13 @@ def triple_extension(
     raw_angles = joint_angles_deg(
         *[kinematics.source_joints_xy_m[:, kinematics.joint_names.index(n)] for n in names]
     )
-    half_window = max(settings.polish_half_window_s, 3.5 / kinematics.source_rate_hz)
+    min_half_window = 3.5 / kinematics.source_rate_hz
+    half_windows = {j: max(settings.polish_half_window_s, min_half_window) for j in EXTENSION_JOINTS}
+    half_windows["ankle"] = max(settings.ankle_polish_half_window_s, min_half_window)
     peaks = {}
     for j in EXTENSION_JOINTS:
         polished = polished_extremum(
-            kinematics.source_t_s, raw_angles[j], around_s=coarse[j][0], half_window_s=half_window
+            kinematics.source_t_s, raw_angles[j], around_s=coarse[j][0], half_window_s=half_windows[j]
         )
         peaks[j] = polished if np.isfinite(polished[0]) else coarse[j]
     bar_window = (t >= rep.start_s) & (t <= rep.end_s)
