@@ -87,3 +87,17 @@ def test_power_clean_pull_runs_from_lift_off_to_peak_height_and_catch_is_measure
     assert made.catch_height_m == pytest.approx(0.8, abs=0.01)
     assert made.peak_velocity_m_s == pytest.approx(0.9 * np.pi / (2 * 0.9), abs=0.02)
     assert np.isnan(analysis.reps[2].catch_height_m)
+
+
+def test_a_clip_that_ends_at_the_catch_is_a_made_lift():
+    segments = [(1.0, 0.0), (0.9, 0.9), (0.2, -0.1), (0.4, 0.05)]  # rest, pull, drop, rising from the catch
+    trajectory, _ = eased_path(segments, y0_m=0.225, fps=30.0, noise_m=0.002)
+    reps = analyze_trajectory(trajectory, lift=Lift.CLEAN).reps
+    assert [r.status for r in reps] == [OK]
+    assert reps[0].catch_height_m == pytest.approx(0.8, abs=0.01)
+
+
+def test_a_clip_that_ends_with_the_bar_falling_to_the_floor_is_a_miss():
+    segments = [(1.0, 0.0), (0.9, 0.9), (0.6, -0.9), (0.5, 0.0)]
+    trajectory, _ = eased_path(segments, y0_m=0.225, fps=30.0, noise_m=0.002)
+    assert [r.status for r in analyze_trajectory(trajectory, lift=Lift.SNATCH).reps] == [FAILED]

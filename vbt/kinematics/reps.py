@@ -273,4 +273,9 @@ def _first_hold_above(
         run = run + 1 if flag else 0
         if run >= need:
             return float(t[i - need + 1])
+    seen = np.flatnonzero(np.isfinite(y))
+    if not on_floor.size and seen.size and y[seen[-1]] >= min_y_m:
+        # The recording ends with the bar still high after the catch (a clip cut at the catch): nothing
+        # says the lift failed, so it counts as made, with the catch found up to the end.
+        return float(t[seen[-1]])
     return None
