@@ -1,0 +1,173 @@
+"""``analyze_video`` on real lift footage from ../shared/footage (skipped when absent; CI runs them).
+
+Known answers: the rep counts of MANIFEST.csv, the labelled phases of the front-view snatch clips
+(annotations/snatch_front_phases.csv) and the hand-clicked bar-end path of squat_side_1rep_60fps.mp4.
+Everything runs with the lite pose model, as a user's default ``vbt analyze`` does.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from vbt.capture.pipeline import VideoAnalysis, analyze_video
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+FOOTAGE = SHARED / "footage"
+LITE = SHARED / "models" / "pose_landmarker_lite.task"
+
+pytestmark = [pytest.mark.footage, pytest.mark.slow]
+
+
+def clip(name: str) -> Path:
+    path = FOOTAGE / name
+    if not path.is_file():
+        pytest.skip(f"real footage not available: {path} (the shared footage folder is absent)")
+    return path
+
+
+def model() -> Path:
+    if not LITE.is_file():
+        pytest.skip(f"pose model not available: {LITE} (the shared models folder is absent)")
+    return LITE
+
+
+@cache
+def manifest_reps() -> dict[str, int]:
+    with (FOOTAGE / "MANIFEST.csv").open(newline="") as handle:
+        return {row["file"]: int(row["reps"]) for row in csv.DictReader(handle) if row["reps"].isdigit()}
+
+
+# lift, (low, high) of every rep's mean velocity (m/s), of the best peak velocity (m/s), of every
+# rep's range of motion (m: squat and deadlift concentric; clean and snatch lift-off to peak height)
+SIDE_CLIPS = {
+    "squat_side_3reps.mp4": ("squat", (0.2, 1.2), (0.5, 2.0), (0.3, 0.9)),
+    "deadlift_side_4reps.mp4": ("deadlift", (0.2, 1.2), (0.4, 2.0), (0.35, 0.8)),
+    "deadlift_side_1rep_hold.mp4": ("deadlift", (0.2, 1.2), (0.4, 2.0), (0.35, 0.8)),
+    "deadlift_side_1rep.mp4": ("deadlift", (0.2, 1.2), (0.4, 2.0), (0.35, 0.8)),
+    "clean_side_1rep.mp4": ("clean", (0.6, 1.6), (1.2, 2.5), (0.7, 1.5)),
+    "snatch_side_1rep.mp4": ("snatch", (0.6, 1.6), (1.2, 2.5), (0.7, 1.5)),
+}
+# Every lift in these clips is made, but clean_side_1rep.mp4 ends while the bar still sinks into the
+# catch, before the hold that tells a made clean: vbt reports that one as failed (not asserted).
+ENDS_BEFORE_THE_HOLD = {"clean_side_1rep.mp4"}
+
+# The plate tracker starts on a round shape in the squat rack (the bar rests on the floor, the
+# hands are far from it at the start) and stays there while the hand-held camera pans: what is
+# measured is the camera's motion (one 0.14 m "failed" rise), not the lift.
+_KNOWN_MISSES = {"deadlift_side_1rep.mp4": "the plate tracker locks onto a circle in the rack, not the plate"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=_KNOWN_MISSES[n]))
+        if n in _KNOWN_MISSES
+        else n
+        for n in SIDE_CLIPS
+    ],
+)
+def test_side_clips_give_the_manifest_rep_count_at_plausible_velocities(name: str) -> None:
+    path = clip(name)
+    lift, mean_range, peak_range, rom_range = SIDE_CLIPS[name]
+    result = analyze_video(path, lift=lift, model_path=model())
+    tracking = result.report_extra["tracking"]
+    assert tracking["bar_detected_fraction"] >= 0.9
+    assert tracking["pose_detected_fraction"] >= 0.9
+    reps = result.analysis.reps
+    assert len(reps) == manifest_reps()[name]  # attempts, as the manifest counts them
+    for rep in reps:
+        assert rep.status.value == "ok" or name in ENDS_BEFORE_THE_HOLD
+        assert mean_range[0] <= rep.mean_velocity_m_s <= mean_range[1]
+        assert rom_range[0] <= rep.range_of_motion_m <= rom_range[1]
+    assert peak_range[0] <= max(r.peak_velocity_m_s for r in reps) <= peak_range[1]
+    if lift in ("clean", "snatch"):
+        rep = reps[0]
+        assert 0.7 <= rep.peak_height_m <= 1.5  # lift-off to the top of the pull
+        assert rep.triple_extension is not None
+
+
+# --- front view: the bar is the wrists' midpoint, the scale a plate's height (~124 px = 0.45 m) ------
+
+
+@cache
+def phases() -> dict[str, dict[str, tuple[int, int]]]:
+    table: dict[str, dict[str, tuple[int, int]]] = {}
+    with (FOOTAGE / "annotations" / "snatch_front_phases.csv").open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            span = (int(row["start_frame"]), int(row["end_frame"]))
+            table.setdefault(row["video"], {})[row["phase_name"]] = span
+    return table
+
+
+FRONT_CLIPS = [
+    "snatch_front_snatch_-96kg_friedich_raphael_i1_ok_000001.mp4",
+    "snatch_front_snatch_-96kg_moeini_sedeh_alireza_i1_ok_000012.mp4",
+    "snatch_front_snatch_-96kg_nasar_karlos_i2_fail_000015.mp4",
+]
+
+
+def _front(name: str) -> VideoAnalysis:
+    return analyze_video(
+        clip(name), lift="snatch", model_path=model(), bar_method="wrists", known_length=(124.0, 0.45)
+    )
+
+
+@pytest.mark.parametrize("name", FRONT_CLIPS)
+def test_front_snatch_peak_velocity_is_in_the_second_pull_or_turnover(name: str) -> None:
+    result = _front(name)
+    labels = phases()[name]
+    first, last = labels["second_pull"][0], labels["turnover"][1]
+    fps = 25.0  # frame n is at n / 25 s in these clips (constant rate, first frame at 0)
+    assert result.report_extra["tracking"]["low_accuracy"] is True
+    reps = result.analysis.reps
+    if "_ok_" in name:
+        assert len(reps) == 1
+        peak_s = reps[0].start_s + reps[0].time_to_peak_velocity_s
+        assert 1.2 <= reps[0].peak_velocity_m_s <= 2.5
+    else:
+        # The missed snatch: the wrists settle 6 cm before the pull (re-gripping), so the pull does
+        # not start at the floor level and no rep is segmented. The bar's own peak vertical velocity
+        # during the labelled lift (first pull to the end of the catch) is checked instead.
+        assert reps == []
+        k = result.analysis.kinematics
+        lift = (k.t_s >= labels["first_pull"][0] / fps) & (k.t_s <= labels["catch"][1] / fps)
+        vy = np.where(lift, k.bar_velocity_m_s[:, 1], -np.inf)
+        peak_s = float(k.t_s[int(np.argmax(vy))])
+    assert first <= peak_s * fps <= last + 1  # within the labelled frames (the last one included)
+
+
+# --- the hand-clicked bar path ------------------------------------------------------------------------
+
+
+def test_squat_bar_path_follows_the_hand_clicked_bar_end() -> None:
+    """Slow: a 1080x1920 HDR clip that decodes at ~10 frames per second; pose is skipped."""
+    path = clip("squat_side_1rep_60fps.mp4")
+    truth = np.loadtxt(FOOTAGE / "annotations" / "squat_side_1rep_60fps.bar_manual.txt", delimiter=",")
+    result = analyze_video(path, lift="squat", with_pose=False)
+    track = result.track
+    assert len(result.analysis.reps) == manifest_reps()["squat_side_1rep_60fps.mp4"] == 1
+    assert 0.2 <= result.analysis.reps[0].mean_velocity_m_s <= 1.2
+    clicked = truth[track.frame_index]  # one clicked point per frame of the file
+    found = track.bar_seen
+    assert found.mean() >= 0.95
+    radius = float(np.nanmedian(track.bar_size_px))
+    error = np.hypot(*(track.bar_xy_px[found] - clicked[found]).T)
+    # The clicked point is the sleeve end, ~0.2 m nearer the camera than the plate's centre that
+    # vbt tracks (and scales by): measured 68 px median = 0.35 of the plate's radius (193 px).
+    assert np.median(error) < 0.45 * radius
+    # Perspective explains that offset: sleeve end = centre + k (centre - p0). Fitted, the rest is
+    # the tracker's own error.
+    xy = track.bar_xy_px[found]
+    a = np.zeros((2 * len(xy), 3))
+    a[0::2, 0], a[0::2, 1] = xy[:, 0], 1.0
+    a[1::2, 0], a[1::2, 2] = xy[:, 1], 1.0
+    b = (clicked[found] - xy).ravel()
+    solution, *_ = np.linalg.lstsq(a, b, rcond=None)
+    residual = np.hypot(*(a @ solution - b).reshape(-1, 2).T)
+    assert np.median(residual) < 0.1 * radius
+    assert np.percentile(residual, 95) < 0.25 * radius

@@ -1,0 +1,396 @@
+"""The one frame loop: a video (or camera, or stream) to a set's analysis.
+
+::
+
+    FrameSource ──Frame──▶ pose (wrists as hands) ┐
+                           bar tracker            ┴─▶ Observation (pixels, NaN unseen) ─▶ PixelTrack
+    PixelTrack + Calibration ──▶ Trajectory (metres, seconds) ──▶ vbt.analysis.analyze_trajectory
+
+``observe`` is the loop itself, one frame at a time (the live path uses it too); ``track_video`` runs
+it over a whole source into a ``PixelTrack`` (frames are never held: memory stays bounded whatever
+the video's length); ``analyze_tracked`` calibrates and analyses a track; ``analyze_video`` does
+all of it.
+
+A source that breaks midway (a truncated file, a stream that drops) does not lose what came before:
+the frames read are tracked and analysed, and ``VideoAnalysis.error`` says what happened.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vbt.analysis import SetAnalysis, analyze_trajectory
+from vbt.calibration import Calibration, CameraProfile, load_camera_profile
+from vbt.capture.barbell import (
+    ArucoTracker,
+    BarDetection,
+    BarMethod,
+    BarTracker,
+    ColorMarkerTracker,
+    PlateTracker,
+    WristMidpointTracker,
+)
+from vbt.capture.pose import PoseEstimator, PoseResult
+from vbt.capture.sources import FrameSource, VideoFileSource, open_source
+from vbt.capture.track import PixelTrack, TrackBuilder, calibrate_track, to_trajectory
+from vbt.errors import InputError, NotEnoughDataError, VbtError
+from vbt.types import JOINT_NAMES, Frame, Lift, Observation, Trajectory
+
+
+@dataclass(frozen=True, eq=False)
+class Sighting:
+    """What the loop saw in one frame: the ``Observation`` and the raw bar and pose results."""
+
+    frame_index: int
+    observation: Observation
+    bar: BarDetection
+    pose: PoseResult | None
+
+
+def make_tracker(bar_method: BarMethod | str, *, marker_side_m: float | None = None) -> BarTracker:
+    """The bar tracker for a method name: ``plate`` (default), ``aruco``, ``color`` or ``wrists``."""
+    try:
+        method = BarMethod(bar_method)
+    except ValueError:
+        names = ", ".join(m.value for m in BarMethod)
+        raise InputError(f"unknown bar method {bar_method!r}; use one of {names}") from None
+    if method is BarMethod.PLATE:
+        return PlateTracker()
+    if method is BarMethod.ARUCO:
+        return ArucoTracker(marker_side_m=marker_side_m)
+    if method is BarMethod.COLOR:
+        return ColorMarkerTracker()
+    return WristMidpointTracker()
+
+
+def observe(
+    frames: Iterable[Frame], *, tracker: BarTracker, pose: PoseEstimator | None = None
+) -> Iterator[Sighting]:
+    """Run pose (when given) and the bar tracker on each frame, in order; one ``Sighting`` per frame.
+
+    The pose's wrists are the tracker's hands (where to look for the bar). Lazy: a frame is read only
+    when the next sighting is asked for, and dropped after.
+    """
+    n = len(JOINT_NAMES)
+    for frame in frames:
+        found = pose.detect(frame) if pose is not None else None
+        hands = found.wrists_xy_px if found is not None else None
+        bar = tracker.update(frame, hands_xy_px=hands)
+        observation = Observation(
+            t_s=frame.t_s,
+            bar_xy_px=bar.xy_px,
+            bar_confidence=bar.confidence,
+            joints_xy_px=found.joints_xy_px if found is not None else np.full((n, 2), np.nan),
+            joints_visibility=found.joints_visibility if found is not None else np.full(n, np.nan),
+        )
+        yield Sighting(frame_index=frame.index, observation=observation, bar=bar, pose=found)
+
+
+@dataclass(frozen=True, eq=False)
+class TrackedVideo:
+    """A source run through the frame loop.
+
+    Attributes:
+        track: the per-frame pixel track (of the frames read before any error).
+        bar_method: how the bar was tracked.
+        video: ``name``, ``fps`` (declared, informative), ``frames`` (tracked), ``duration_s``,
+            ``size_px`` [w, h], ``rotation_deg``.
+        error: why the source ended early, or None.
+    """
+
+    track: PixelTrack
+    bar_method: BarMethod
+    video: dict[str, Any]
+    error: VbtError | None = None
+
+
+def _progress_bar(source: FrameSource, enabled: bool) -> Any:
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(
+        total=source.frame_count,
+        unit="frame",
+        file=sys.stderr,
+        desc=Path(source.name).name,
+        leave=False,
+        disable=None,  # only on a terminal
+    )
+
+
+def track_video(
+    source: FrameSource,
+    *,
+    tracker: BarTracker,
+    bar_method: BarMethod,
+    pose: PoseEstimator | None = None,
+    progress: bool = False,
+) -> TrackedVideo:
+    """Run the frame loop over a whole source (which the caller opens and closes).
+
+    Ctrl-C stops early and keeps the frames tracked so far: the normal end of a live recording; for
+    a file, ``error`` says it was interrupted. Errors of pose or tracker on one frame propagate (they
+    are bugs or a broken model, not the video's fault).
+    """
+    builder = TrackBuilder(pose_ran=pose is not None)
+    bar = _progress_bar(source, progress)
+    error: VbtError | None = None
+    try:
+        for sighting in observe(source, tracker=tracker, pose=pose):
+            builder.append(sighting.frame_index, sighting.bar, sighting.pose)
+            if bar is not None:
+                bar.update(1)
+    except KeyboardInterrupt:
+        # Ctrl-C is how a camera or stream recording ends; a file stopped early is incomplete.
+        if isinstance(source, VideoFileSource):
+            error = InputError(f"{source.name}: interrupted after {len(builder)} frames; those were used")
+    finally:
+        if bar is not None:
+            bar.close()
+    error = error or source.error
+    track = builder.build()
+    size = source.size_px
+    video = {
+        "name": source.name,
+        "fps": source.fps if math.isfinite(source.fps) else None,
+        "frames": len(track),
+        "frames_announced": source.frame_count,
+        "duration_s": float(track.t_s[-1] - track.t_s[0]) if len(track) else 0.0,
+        "size_px": list(size) if size is not None else None,
+        "rotation_deg": source.rotation_deg,
+    }
+    return TrackedVideo(track=track, bar_method=bar_method, video=video, error=error)
+
+
+@dataclass(frozen=True, eq=False)
+class VideoAnalysis:
+    """A video's set analysed.
+
+    Attributes:
+        analysis: reps, summary, smoothed kinematics, warnings (as for a track CSV).
+        trajectory: the track in metres (x forward, y up).
+        track: the per-frame pixel track.
+        calibration: the scale, facing and lens used.
+        report_extra: ``video``, ``calibration`` and ``tracking`` sections for the JSON report.
+        warnings: the analysis's warnings plus capture's (calibration, tracking).
+        error: a ``VbtError`` when the source broke midway or no person was found; what was read
+            before is analysed all the same. None when all went well.
+    """
+
+    analysis: SetAnalysis
+    trajectory: Trajectory
+    track: PixelTrack
+    calibration: Calibration
+    report_extra: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+    error: VbtError | None = None
+
+
+def _tracking_section(tracked: TrackedVideo) -> dict[str, Any]:
+    track = tracked.track
+    pose = track.pose_detected_fraction
+    return {
+        "bar_detected_fraction": round(track.bar_detected_fraction, 4),
+        "pose_detected_fraction": None if math.isnan(pose) else round(pose, 4),
+        "bar_method": tracked.bar_method.value,
+        "low_accuracy": tracked.bar_method.low_accuracy,
+    }
+
+
+def analyze_tracked(
+    tracked: TrackedVideo,
+    *,
+    lift: Lift | str,
+    load_kg: float | None = None,
+    plate: str | float = "bumper",
+    marker_side_m: float | None = None,
+    known_length: tuple[float, float] | None = None,
+    camera_profile: CameraProfile | None = None,
+) -> VideoAnalysis:
+    """Calibrate a tracked video and analyse its set (see ``analyze_video`` for the settings).
+
+    Raises:
+        VbtError: no bar was seen (``InputError``), no scale (``CalibrationError``), or too little
+            to analyse (``NotEnoughDataError``; when the source broke early, that error instead).
+    """
+    lift = Lift(lift)
+    track, name = tracked.track, tracked.video["name"]
+    if len(track) == 0 or not track.bar_seen.any():
+        what = "plate" if tracked.bar_method is BarMethod.PLATE else f"bar ({tracked.bar_method.value})"
+        raise _with_source_error(
+            InputError(
+                f"{name}: no {what} found in {len(track)} frames. Film side-on with the whole plate "
+                "in view, or choose another bar method (--bar aruco|color|wrists)"
+            ),
+            tracked.error,
+        )
+    try:
+        calibration = calibrate_track(
+            track,
+            bar_method=tracked.bar_method,
+            plate=plate,
+            marker_side_m=marker_side_m,
+            known_length=known_length,
+            camera=camera_profile,
+            size_px=tuple(tracked.video["size_px"]) if tracked.video["size_px"] else None,
+        )
+    except VbtError as exc:
+        raise _with_source_error(exc, tracked.error) from None
+    trajectory = to_trajectory(track, calibration)
+    try:
+        analysis = analyze_trajectory(trajectory, lift=lift, load_kg=load_kg)
+    except NotEnoughDataError as exc:
+        raise _with_source_error(NotEnoughDataError(f"{name}: {exc}"), tracked.error) from None
+    warnings = list(calibration.warnings)
+    error = tracked.error
+    if tracked.bar_method.low_accuracy:
+        warnings.append(
+            "the bar position is the wrists' midpoint from pose: velocities are approximate "
+            "(low accuracy); a plate in view or a marker on the sleeve does better"
+        )
+    if track.pose_ran and not track.person_seen.any():
+        no_person = InputError(
+            f"{name}: no person found, so no joint angles or triple extension; film the whole "
+            "lifter side-on (the bar results above do not need the lifter)"
+        )
+        error = error or no_person
+        warnings.append(str(no_person))
+    warnings += analysis.warnings
+    extra: dict[str, Any] = {
+        "video": {k: v for k, v in tracked.video.items() if k != "name"},
+        "calibration": {
+            "method": calibration.method,
+            "metres_per_px": calibration.metres_per_px,
+            "facing": calibration.facing.value,
+            "camera_profile": None if camera_profile is None else (camera_profile.name or "given"),
+            "warnings": list(calibration.warnings),
+        },
+        "tracking": _tracking_section(tracked),
+    }
+    if error is not None:
+        extra["error"] = str(error)
+    return VideoAnalysis(
+        analysis=analysis,
+        trajectory=trajectory,
+        track=track,
+        calibration=calibration,
+        report_extra=extra,
+        warnings=warnings,
+        error=error,
+    )
+
+
+def _with_source_error(exc: VbtError, source_error: VbtError | None) -> VbtError:
+    """The source's own error (the real cause) with ``exc`` as a consequence, when there is one."""
+    if source_error is None:
+        return exc
+    return type(source_error)(f"{source_error} Too little was read to analyse: {exc}")
+
+
+def track_source(
+    source: str | Path | FrameSource,
+    *,
+    model_path: str | os.PathLike[str] | None = None,
+    variant: str = "lite",
+    bar_method: BarMethod | str = "plate",
+    marker_side_m: float | None = None,
+    progress: bool = False,
+    with_pose: bool = True,
+) -> TrackedVideo:
+    """Open a source (unless given open), make the pose estimator and bar tracker, run the loop.
+
+    See ``analyze_video`` for the parameters. The pose estimator and a source opened here are
+    closed before returning.
+    """
+    tracker = make_tracker(bar_method, marker_side_m=marker_side_m)
+    method = BarMethod(bar_method)
+    if method is BarMethod.WRISTS and not with_pose:
+        raise InputError("the wrists bar method needs pose; do not turn pose off with it")
+    pose: Any = None
+    opened: FrameSource | None = None
+    try:
+        if isinstance(source, Path):  # the source first: a bad video is reported before the model
+            frames: FrameSource = VideoFileSource(source)
+            opened = frames
+        elif isinstance(source, str):
+            frames = opened = open_source(source)
+        else:
+            frames = source
+        if with_pose:
+            from vbt.capture.pose import MediaPipePose
+
+            pose = MediaPipePose(model_path, variant=variant)
+        return track_video(frames, tracker=tracker, bar_method=method, pose=pose, progress=progress)
+    finally:
+        if opened is not None:
+            opened.close()
+        if pose is not None:
+            pose.close()
+
+
+def analyze_video(
+    source: str | Path | FrameSource,
+    *,
+    lift: Lift | str,
+    load_kg: float | None = None,
+    model_path: str | os.PathLike[str] | None = None,
+    variant: str = "lite",
+    bar_method: BarMethod | str = "plate",
+    plate: str | float = "bumper",
+    marker_side_m: float | None = None,
+    known_length: tuple[float, float] | None = None,
+    camera_profile: CameraProfile | str | os.PathLike[str] | None = None,
+    progress: bool = False,
+    with_pose: bool = True,
+) -> VideoAnalysis:
+    """Analyse the set in a video, camera or stream.
+
+    Parameters:
+        source: a file path, what a user typed (``"0"`` for a camera, a stream URL) or an open
+            ``FrameSource`` (left open: the caller closes it).
+        lift: the lift performed.
+        load_kg: bar load (adds power).
+        model_path, variant: the pose model (``vbt.capture.models.find_model`` when no path).
+        bar_method: ``plate`` (markerless, default), ``aruco``, ``color`` or ``wrists``.
+        plate: the plate's name or outer diameter in metres, for the plate-based scale.
+        marker_side_m: an ArUco marker's printed side, metres.
+        known_length: ``(pixels, metres)`` of a length in the bar's plane; overrides the scale.
+        camera_profile: a lens profile, or its JSON file (``vbt calibrate --checkerboard``), to
+            undistort with.
+        progress: a progress bar on stderr.
+        with_pose: run pose (joints, triple extension, hands to find the bar); False for clips
+            without a person.
+
+    Raises:
+        VbtError: the source does not open; the model is missing; no bar, no scale or too little
+            data (see ``analyze_tracked``).
+    """
+    if camera_profile is not None and not isinstance(camera_profile, CameraProfile):
+        camera_profile = load_camera_profile(Path(camera_profile))  # before the long part: fail early
+    tracked = track_source(
+        source,
+        model_path=model_path,
+        variant=variant,
+        bar_method=bar_method,
+        marker_side_m=marker_side_m,
+        progress=progress,
+        with_pose=with_pose,
+    )
+    return analyze_tracked(
+        tracked,
+        lift=lift,
+        load_kg=load_kg,
+        plate=plate,
+        marker_side_m=marker_side_m,
+        known_length=known_length,
+        camera_profile=camera_profile,
+    )

@@ -1,0 +1,300 @@
+"""The per-frame track of a video in pixels, and how it becomes a ``Trajectory`` in metres.
+
+``TrackBuilder`` collects what the frame loop saw, frame after frame, in growing arrays (a few dozen
+numbers per frame, never an image: a 10-minute video at 60 fps is a few megabytes). ``PixelTrack`` is
+the result. ``calibrate_track`` picks the scale (plate diameter, ArUco marker, known length) and the
+lifter's facing; ``to_trajectory`` converts the track with ``vbt.calibration.pixels_to_metres``.
+
+The bar position is the plate's centre for the plate tracker, and the plate-based scale is measured
+in the plate's plane: both belong to the plate, so they agree. (The sleeve end sticks out towards the
+camera and looks larger in pixels; mixing it with the plate's scale would overstate velocity.)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from vbt.calibration import (
+    Calibration,
+    CameraProfile,
+    Facing,
+    from_known_length,
+    from_marker,
+    from_plate,
+    pixels_to_metres,
+    undistort_points,
+)
+from vbt.capture.barbell_types import BarDetection, BarMethod
+from vbt.capture.pose import PoseResult
+from vbt.errors import CalibrationError
+from vbt.types import JOINT_NAMES, FloatArray, Trajectory
+
+IntArray = npt.NDArray[np.int64]
+
+#: Plate detections at least this confident give the plate-based scale.
+MIN_SCALE_CONFIDENCE = 0.6
+
+_J = len(JOINT_NAMES)
+_TOE = JOINT_NAMES.index("toe")
+
+
+@dataclass(frozen=True, eq=False)
+class PixelTrack:
+    """What the frame loop saw, frame by frame, in the frames' pixels (x right, y down); NaN unseen.
+
+    Attributes:
+        t_s: (N,) frame times, seconds, from the source; strictly increasing.
+        frame_index: (N,) each frame's position in the source.
+        bar_xy_px: (N, 2) bar position (plate centre, marker centre or wrists' midpoint).
+        bar_confidence: (N,) 0..1, 0 where the bar was not seen.
+        bar_size_px: (N,) plate radius (the outline's major semi-axis when fitted) or the marker's
+            side; NaN where unknown.
+        bar_axis_ratio: (N,) minor/major of the plate's outline (1 side-on); NaN where unknown.
+        joints_xy_px: (N, J, 2) joints in ``JOINT_NAMES`` order, side facing the camera.
+        joints_visibility: (N, J) 0..1; NaN where no pose estimator ran.
+        heel_xy_px: (N, 2) heel of the same side.
+        wrists_xy_px: (N, 2, 2) left and right wrists.
+        pose_ran: whether a pose estimator ran (else the joint arrays are all NaN).
+    """
+
+    t_s: FloatArray
+    frame_index: IntArray
+    bar_xy_px: FloatArray
+    bar_confidence: FloatArray
+    bar_size_px: FloatArray
+    bar_axis_ratio: FloatArray
+    joints_xy_px: FloatArray
+    joints_visibility: FloatArray
+    heel_xy_px: FloatArray
+    wrists_xy_px: FloatArray
+    pose_ran: bool = True
+
+    def __post_init__(self) -> None:
+        n = self.t_s.shape[0]
+        shapes = {
+            "t_s": (n,),
+            "frame_index": (n,),
+            "bar_xy_px": (n, 2),
+            "bar_confidence": (n,),
+            "bar_size_px": (n,),
+            "bar_axis_ratio": (n,),
+            "joints_xy_px": (n, _J, 2),
+            "joints_visibility": (n, _J),
+            "heel_xy_px": (n, 2),
+            "wrists_xy_px": (n, 2, 2),
+        }
+        for name, shape in shapes.items():
+            actual = getattr(self, name).shape
+            if actual != shape:
+                raise ValueError(f"{name} must have shape {shape} (N = {n}), got {actual}")
+
+    def __len__(self) -> int:
+        return int(self.t_s.shape[0])
+
+    @property
+    def bar_seen(self) -> npt.NDArray[np.bool_]:
+        """(N,) True where the bar was seen."""
+        return np.asarray(np.isfinite(self.bar_xy_px).all(axis=1))
+
+    @property
+    def person_seen(self) -> npt.NDArray[np.bool_]:
+        """(N,) True where pose found a person (any joint seen)."""
+        return np.asarray(np.isfinite(self.joints_xy_px).any(axis=(1, 2)))
+
+    @property
+    def bar_detected_fraction(self) -> float:
+        return float(self.bar_seen.mean()) if len(self) else math.nan
+
+    @property
+    def pose_detected_fraction(self) -> float:
+        """Share of frames with a person; NaN when no pose estimator ran."""
+        if not self.pose_ran or not len(self):
+            return math.nan
+        return float(self.person_seen.mean())
+
+
+class _Column:
+    """A growing float array (doubling capacity), so a long video costs amortised O(1) per frame."""
+
+    def __init__(self, shape: tuple[int, ...], dtype: type = np.float64) -> None:
+        self._data: npt.NDArray[np.generic] = np.empty((256, *shape), dtype=dtype)
+        self._n = 0
+
+    def append(self, value: npt.ArrayLike) -> None:
+        if self._n == self._data.shape[0]:
+            grown = np.empty((2 * self._n, *self._data.shape[1:]), dtype=self._data.dtype)
+            grown[: self._n] = self._data
+            self._data = grown
+        self._data[self._n] = value
+        self._n += 1
+
+    def array(self) -> npt.NDArray[np.generic]:
+        return self._data[: self._n].copy()
+
+
+class TrackBuilder:
+    """Collects one row per frame; ``build()`` gives the ``PixelTrack`` so far (callable any time)."""
+
+    def __init__(self, *, pose_ran: bool) -> None:
+        self.pose_ran = pose_ran
+        self._t = _Column(())
+        self._index = _Column((), np.int64)
+        self._bar = _Column((2,))
+        self._confidence = _Column(())
+        self._size = _Column(())
+        self._ratio = _Column(())
+        self._joints = _Column((_J, 2))
+        self._visibility = _Column((_J,))
+        self._heel = _Column((2,))
+        self._wrists = _Column((2, 2))
+
+    def __len__(self) -> int:
+        return self._t._n
+
+    def append(self, frame_index: int, bar: BarDetection, pose: PoseResult | None) -> None:
+        self._t.append(bar.t_s)
+        self._index.append(frame_index)
+        self._bar.append(bar.xy_px)
+        self._confidence.append(bar.confidence)
+        size = bar.marker_side_px if bar.method is BarMethod.ARUCO else bar.ellipse_axes_px[0]
+        self._size.append(size if np.isfinite(size) else bar.radius_px)
+        self._ratio.append(bar.axis_ratio)
+        if pose is None:
+            self._joints.append(np.nan)
+            self._visibility.append(np.nan)
+            self._heel.append(np.nan)
+            self._wrists.append(np.nan)
+        else:
+            self._joints.append(pose.joints_xy_px)
+            self._visibility.append(pose.joints_visibility)
+            self._heel.append(pose.heel_xy_px)
+            self._wrists.append(pose.wrists_xy_px)
+
+    def build(self) -> PixelTrack:
+        def f(column: _Column) -> FloatArray:
+            return np.asarray(column.array(), dtype=np.float64)
+
+        return PixelTrack(
+            t_s=f(self._t),
+            frame_index=np.asarray(self._index.array(), dtype=np.int64),
+            bar_xy_px=f(self._bar),
+            bar_confidence=f(self._confidence),
+            bar_size_px=f(self._size),
+            bar_axis_ratio=f(self._ratio),
+            joints_xy_px=f(self._joints),
+            joints_visibility=f(self._visibility),
+            heel_xy_px=f(self._heel),
+            wrists_xy_px=f(self._wrists),
+            pose_ran=self.pose_ran,
+        )
+
+
+def facing_from_feet(track: PixelTrack) -> Facing | None:
+    """Which way the lifter faces: toes ahead of the heel (median over frames seeing both).
+
+    Returns None when pose never saw a toe together with the heel (or the ankle).
+    """
+    toe = track.joints_xy_px[:, _TOE, 0]
+    back = np.where(np.isfinite(track.heel_xy_px[:, 0]), track.heel_xy_px[:, 0], track.joints_xy_px[:, 3, 0])
+    ahead = toe - back
+    ahead = ahead[np.isfinite(ahead)]
+    if ahead.size == 0:
+        return None
+    return Facing.RIGHT if float(np.median(ahead)) >= 0 else Facing.LEFT
+
+
+def _undistorted_sizes(track: PixelTrack, good: npt.NDArray[np.bool_], camera: CameraProfile) -> FloatArray:
+    """Sizes measured around the bar, re-measured in undistorted pixels (horizontal extent)."""
+    centre = track.bar_xy_px[good]
+    size = track.bar_size_px[good]
+    side = centre + np.column_stack([size, np.zeros_like(size)])
+    a, b = undistort_points(centre, camera), undistort_points(side, camera)
+    return np.asarray(np.hypot(*(b - a).T), dtype=np.float64)
+
+
+def calibrate_track(
+    track: PixelTrack,
+    *,
+    bar_method: BarMethod,
+    plate: str | float = "bumper",
+    marker_side_m: float | None = None,
+    known_length: tuple[float, float] | None = None,
+    camera: CameraProfile | None = None,
+    size_px: tuple[int, int] | None = None,
+) -> Calibration:
+    """The calibration of a tracked video: scale, facing (from pose's feet), origin, lens.
+
+    Parameters:
+        track: the per-frame track.
+        bar_method: how the bar was tracked; decides the default scale (plate: the plate's diameter;
+            aruco: the marker's printed side).
+        plate: plate name or outer diameter in metres (plate method).
+        marker_side_m: the ArUco marker's printed side, metres (aruco method).
+        known_length: ``(pixels, metres)`` of a length in the bar's plane; overrides the others.
+        camera: lens profile; points are undistorted before scaling.
+        size_px: the video's (width, height), checked against the profile's.
+
+    The origin is the bar's first seen position (y = 0 there).
+
+    Raises:
+        CalibrationError: no scale can be had (no confident plate, no marker side, nothing known).
+    """
+    if camera is not None and size_px is not None and tuple(camera.image_size_px) != tuple(size_px):
+        cw, ch = camera.image_size_px
+        raise CalibrationError(
+            f"the camera profile {camera.name or ''} was measured on {cw}x{ch} images but the video "
+            f"is {size_px[0]}x{size_px[1]}; calibrate the camera at the resolution you film at"
+        )
+    facing = facing_from_feet(track) or Facing.RIGHT
+    seen = track.bar_seen
+    calibration: Calibration
+    if known_length is not None:
+        calibration = from_known_length(*known_length, facing=facing, camera=camera)
+    elif bar_method is BarMethod.PLATE:
+        good = seen & (track.bar_confidence >= MIN_SCALE_CONFIDENCE) & np.isfinite(track.bar_size_px)
+        if not good.any():
+            raise CalibrationError(
+                f"no plate was seen with confidence >= {MIN_SCALE_CONFIDENCE} in {len(track)} frames, "
+                "so there is no scale; film the plate side-on and whole, or give --known-length PX:M"
+            )
+        sizes = track.bar_size_px[good] if camera is None else _undistorted_sizes(track, good, camera)
+        calibration = from_plate(
+            sizes, plate=plate, axis_ratio=track.bar_axis_ratio[good], facing=facing, camera=camera
+        )
+    elif bar_method is BarMethod.ARUCO:
+        if marker_side_m is None:
+            raise CalibrationError(
+                "the ArUco marker's printed size is needed for the scale: give --marker-m (the black "
+                "square's side in metres) or --known-length PX:M"
+            )
+        good = seen & np.isfinite(track.bar_size_px)
+        sizes = track.bar_size_px[good]
+        if camera is not None and good.any():
+            sizes = _undistorted_sizes(track, good, camera)
+        calibration = from_marker(sizes, marker_side_m=marker_side_m, facing=facing, camera=camera)
+    else:
+        raise CalibrationError(
+            f"the {bar_method.value} bar method gives no scale by itself: give --known-length PX:M "
+            "(a length in the bar's plane, in pixels and metres, e.g. a plate's diameter 190:0.45)"
+        )
+    first = np.flatnonzero(seen)
+    if first.size:
+        origin = track.bar_xy_px[first[0]]
+        if camera is not None:
+            origin = undistort_points(origin.reshape(1, 2), camera)[0]
+        calibration = calibration.with_origin(origin)
+    return calibration
+
+
+def to_trajectory(track: PixelTrack, calibration: Calibration) -> Trajectory:
+    """The track in metres (x forward, y up); joints included when a pose estimator ran."""
+    bar = pixels_to_metres(track.bar_xy_px, calibration)
+    if not track.pose_ran:
+        return Trajectory(t_s=track.t_s.copy(), bar_xy_m=bar)
+    n = len(track)
+    joints = pixels_to_metres(track.joints_xy_px.reshape(n * _J, 2), calibration).reshape(n, _J, 2)
+    return Trajectory(t_s=track.t_s.copy(), bar_xy_m=bar, joints_xy_m=joints, joint_names=JOINT_NAMES)

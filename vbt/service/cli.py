@@ -1,0 +1,70 @@
+"""``vbt serve`` and ``vbt token``: the service's commands, registered on the main ``vbt`` parser."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+_Subparsers = Any  # argparse's _SubParsersAction is private; its add_parser is all we use
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a TCP port (1-65535)")
+    return value
+
+
+def add_service_commands(commands: _Subparsers) -> None:
+    """Add ``serve`` and ``token create|revoke`` to the ``vbt`` command's subparsers."""
+    serve = commands.add_parser(
+        "serve",
+        help="run the HTTP service and dashboard",
+        description="Serve the API (OpenAPI at /docs), the rep stream and the dashboard. Database: --db, "
+        "else VBT_DATABASE_URL, else a SQLite file in your data directory.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
+    serve.add_argument("--port", type=_port, default=8000, help="TCP port (default 8000)")
+    serve.add_argument("--db", default=None, metavar="URL", help="database URL or SQLite file path")
+    serve.set_defaults(handler=_serve)
+
+    token = commands.add_parser(
+        "token",
+        help="create or revoke bearer tokens for writes",
+        description="Bearer tokens for writes when the service listens beyond loopback. Only a hash is "
+        "stored: a new token is shown once.",
+    )
+    actions = token.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = actions.add_parser("create", help="create a token and print it once")
+    create.add_argument("name", help="a label, e.g. platform-1")
+    create.add_argument("--db", default=None, metavar="URL")
+    create.set_defaults(handler=_token_create)
+    revoke = actions.add_parser("revoke", help="delete every token with this name")
+    revoke.add_argument("name")
+    revoke.add_argument("--db", default=None, metavar="URL")
+    revoke.set_defaults(handler=_token_revoke)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from vbt.service.app import run
+
+    run(args.host, args.port, args.db)
+    return 0
+
+
+def _token_create(args: argparse.Namespace) -> int:
+    from vbt.service.auth import create_token
+
+    print(create_token(args.db, name=args.name))
+    return 0
+
+
+def _token_revoke(args: argparse.Namespace) -> int:
+    from vbt.service.auth import revoke_tokens
+
+    count = revoke_tokens(args.db, name=args.name)
+    print(f"revoked {count} token(s) named {args.name!r}")
+    return 0
