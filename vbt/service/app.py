@@ -18,7 +18,8 @@ from starlette.concurrency import run_in_threadpool
 import vbt
 from vbt.service.db import make_engine, make_sessionmakers, run_migrations
 from vbt.service.errors import BodySizeLimit, install_error_handlers
-from vbt.service.routes import athletes, reps, sessions, sets, stream
+from vbt.service.routes import athletes, pages, reps, sessions, sets, stream, videos
+from vbt.service.routes import progression as progression_routes
 from vbt.service.schemas import Health
 from vbt.service.settings import Settings, settings_from_env
 from vbt.service.stream import StreamHub
@@ -91,7 +92,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for module in (athletes, sessions, sets, reps, stream):
         api.include_router(module.router)
+    api.include_router(videos.router)  # also starts and stops the video analysis worker
+    api.include_router(progression_routes.router)  # profiles, recommendations, plans, 1RMs
     app.include_router(api)
+    pages.install(app)  # dashboard pages, their /static files, offline /docs and /redoc
     return app
 
 

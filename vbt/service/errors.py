@@ -7,7 +7,7 @@ The service raises :class:`vbt.errors.VbtError` subclasses; :func:`install_error
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -95,8 +95,34 @@ _GENERIC = {
 }
 
 
+def _document_validation_errors(app: FastAPI) -> None:
+    """Make the OpenAPI document describe the 422 bodies the handler below sends (``detail`` is a
+    sentence, ``errors`` the list), not FastAPI's default (``detail`` a list)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        components = schema.get("components", {}).get("schemas", {})
+        if "HTTPValidationError" in components:
+            components["HTTPValidationError"] = {
+                "title": "HTTPValidationError",
+                "type": "object",
+                "required": ["detail"],
+                "properties": {
+                    "detail": {"type": "string", "title": "Detail"},
+                    "errors": {"type": "array", "items": {"$ref": "#/components/schemas/ValidationError"}},
+                },
+            }
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn every error into a ``{"detail": ...}`` JSON response."""
+    _document_validation_errors(app)
 
     @app.exception_handler(VbtError)
     async def _vbt_error(request: Request, exc: VbtError) -> JSONResponse:
@@ -151,15 +177,19 @@ class BodySizeLimit:
     """ASGI middleware: a request body over ``max_body_bytes`` gets a JSON 413.
 
     A declared ``Content-Length`` over the limit is refused before reading; a streamed body is
-    counted as it arrives and stopped with a 413 once it passes the limit.
+    counted as it arrives and stopped with a 413 once it passes the limit. Paths in
+    ``own_limit_paths`` (video uploads, streamed to disk) enforce their own, larger limit.
     """
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_body_bytes: int, own_limit_paths: Collection[str] = ("/api/videos",)
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.own_limit_paths = frozenset(own_limit_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope.get("path") in self.own_limit_paths:
             await self.app(scope, receive, send)
             return
         declared = Headers(scope=scope).get("content-length", "")

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     DateTime,
     Double,
     ForeignKey,
@@ -143,3 +144,63 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class Video(Base):
+    """An uploaded video and its analysis job (``/api/videos``); see :mod:`vbt.service.jobs`."""
+
+    __tablename__ = "videos"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("sets.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(100))
+    container: Mapped[str] = mapped_column(String(16))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    progress: Mapped[float] = mapped_column(Double, default=0.0)
+    error: Mapped[str | None] = mapped_column(Text)
+    rep_count: Mapped[int | None] = mapped_column(Integer)
+    report_json: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TrainingPlan(Base):
+    """An athlete's power-clean plan (``/api/athletes/{id}/plan``): its settings, as JSON."""
+
+    __tablename__ = "training_plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id"), unique=True)
+    body_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class OneRepMax(Base):
+    """A tested 1RM (``/api/athletes/{id}/maxes``), with the velocity of the 1RM rep if recorded."""
+
+    __tablename__ = "one_rep_maxes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id"), index=True)
+    exercise: Mapped[str] = mapped_column(String(32))
+    load_kg: Mapped[float] = mapped_column(Double)
+    velocity_m_s: Mapped[float | None] = mapped_column(Double)
+    tested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class VelocityThreshold(Base):
+    """An athlete's own minimal velocity threshold for one exercise (overrides the default)."""
+
+    __tablename__ = "velocity_thresholds"
+    __table_args__ = (UniqueConstraint("athlete_id", "exercise"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id"))
+    exercise: Mapped[str] = mapped_column(String(32))
+    velocity_m_s: Mapped[float] = mapped_column(Double)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

@@ -1,0 +1,335 @@
+"""Background analysis of uploaded videos: a queue, one worker thread, and the job's states.
+
+A video row moves ``queued → running → done | failed``. The worker runs an :class:`Analyzer` (by
+default the capture pipeline, :func:`analyze_with_pipeline`) on the stored file, then stores each rep
+of the report through the same function as ``POST /api/sets/{id}/reps`` (so live-stream listeners see
+them), with ``client_rep_id = "video-<id>-rep-<index>"``: a job that runs again after a crash never
+duplicates a rep. The report JSON is stored on the video row.
+
+The runner is made and closed by the videos router's lifespan (nothing at import). Its worker is a
+daemon thread; closing asks a running analysis to stop at its next frame and puts the video back in
+the queue, and videos still queued or running when the server stopped are queued again at start.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from fastapi import FastAPI, Request, Response
+from pydantic import ValidationError
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from vbt.errors import InputError, VbtError
+from vbt.service.errors import ConflictError
+from vbt.service.models import LiftSet, Video, utc_now
+from vbt.service.settings import Settings
+from vbt.types import Frame, Lift
+
+log = logging.getLogger(__name__)
+
+ENV_DATA_DIR = "VBT_DATA_DIR"
+ENV_MAX_UPLOAD_BYTES = "VBT_MAX_UPLOAD_BYTES"
+DEFAULT_MAX_UPLOAD_BYTES = 500_000_000
+
+
+class VideoStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UploadSettings:
+    """Where uploaded videos are kept and how large one may be.
+
+    Attributes:
+        data_dir: videos go to ``data_dir / "videos"``.
+        max_upload_bytes: an upload (the whole multipart body) over this gets 413.
+        progress_interval_s: the job's progress is written to the database at most this often.
+    """
+
+    data_dir: Path
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    progress_interval_s: float = 0.5
+
+    @property
+    def video_dir(self) -> Path:
+        return self.data_dir / "videos"
+
+
+def upload_settings_for(settings: Settings, environ: Mapping[str, str] | None = None) -> UploadSettings:
+    """Upload settings from ``VBT_DATA_DIR`` and ``VBT_MAX_UPLOAD_BYTES``; the data directory
+    defaults to the SQLite file's folder, or ``platformdirs.user_data_dir("vbt")``.
+
+    Raises:
+        InputError: ``VBT_MAX_UPLOAD_BYTES`` is not a positive whole number.
+    """
+    env = os.environ if environ is None else environ
+    if given := env.get(ENV_DATA_DIR, "").strip():
+        data_dir = Path(given).expanduser()
+    elif (
+        settings.is_sqlite
+        and settings.database_url.startswith("sqlite:///")
+        and ":memory:" not in (settings.database_url)
+    ):
+        data_dir = Path(settings.database_url.removeprefix("sqlite:///")).expanduser().resolve().parent
+    else:
+        import platformdirs
+
+        data_dir = Path(platformdirs.user_data_dir("vbt"))
+    limit_text = env.get(ENV_MAX_UPLOAD_BYTES, "").strip()
+    if not limit_text:
+        return UploadSettings(data_dir=data_dir)
+    if not limit_text.isdigit() or int(limit_text) < 1:
+        raise InputError(
+            f"{ENV_MAX_UPLOAD_BYTES}={limit_text!r} is not a size; give a number of bytes, e.g. 500000000"
+        )
+    return UploadSettings(data_dir=data_dir, max_upload_bytes=int(limit_text))
+
+
+# ---------------------------------------------------------------- the analysis
+
+
+class JobCancelledError(Exception):
+    """Raised from a progress callback when the server is stopping (not a VbtError: not for users)."""
+
+
+ProgressFn = Callable[[float], None]
+
+
+class Analyzer(Protocol):
+    """Analyse a video file; return the JSON report (``vbt analyze --json``: ``reps``, ``set``, ...).
+
+    Call ``progress(fraction)`` (0..1) now and then; it raises :class:`JobCancelledError` when the job
+    must stop. Raise a :class:`VbtError` with a message for the user when the video cannot be used.
+    """
+
+    def __call__(self, path: Path, *, lift: Lift, load_kg: float, progress: ProgressFn) -> dict[str, Any]: ...
+
+
+class _ProgressSource:
+    """A frame source that reports the fraction of frames read (when the file announces a count)."""
+
+    def __init__(self, source: Any, progress: ProgressFn) -> None:
+        self._source = source
+        self._progress = progress
+
+    def __getattr__(self, name: str) -> Any:  # name, fps, frame_count, size_px, rotation_deg, error
+        return getattr(self._source, name)
+
+    def __iter__(self) -> Iterator[Frame]:
+        total = self._source.frame_count
+        for count, frame in enumerate(self._source, start=1):
+            self._progress(min(count / total, 0.99) if total else 0.0)
+            yield frame
+
+    def close(self) -> None:
+        self._source.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def analyze_with_pipeline(path: Path, *, lift: Lift, load_kg: float, progress: ProgressFn) -> dict[str, Any]:
+    """The default :class:`Analyzer`: :func:`vbt.capture.pipeline.analyze_video` and its report.
+
+    Raises:
+        VbtError: the video cannot be analysed (the pipeline's message).
+    """
+    from vbt.capture.pipeline import analyze_video  # loads OpenCV; MediaPipe once it runs
+    from vbt.capture.sources import VideoFileSource
+    from vbt.report.json_report import set_report
+
+    with _ProgressSource(VideoFileSource(path), progress) as source:
+        result = analyze_video(source, lift=lift, load_kg=load_kg, progress=False)
+    report = set_report(result.analysis, input_name=path.name, extra=dict(result.report_extra))
+    if result.error is not None:
+        report["warnings"] = [*report.get("warnings", []), str(result.error)]
+    return report
+
+
+# ---------------------------------------------------------------- the runner
+
+
+StoreRep = Callable[[FastAPI, Session, int, dict[str, Any]], None]
+
+
+class JobRunner:
+    """One worker thread that analyses queued videos, one at a time (the machine's cores go to the
+    analysis, not to many analyses at once).
+
+    Parameters:
+        app: the application (its write sessions, its stream hub).
+        analyzer: what analyses a video file.
+        upload: where the videos are.
+        store_rep: stores one rep body in a set the way ``POST /api/sets/{id}/reps`` does.
+    """
+
+    def __init__(
+        self, app: FastAPI, *, analyzer: Analyzer, upload: UploadSettings, store_rep: StoreRep
+    ) -> None:
+        self._app = app
+        self._write: sessionmaker[Session] = app.state.write_sessions
+        self._analyzer = analyzer
+        self._upload = upload
+        self._store_rep = store_rep
+        self._queue: queue.Queue[int | None] = queue.Queue()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._work, name="vbt-video-jobs", daemon=True)
+
+    def start(self) -> None:
+        """Queue again the videos a stopped server left queued or running; start the worker."""
+        with self._write() as db:
+            unfinished = db.scalars(
+                select(Video.id)
+                .where(Video.status.in_([VideoStatus.QUEUED, VideoStatus.RUNNING]))
+                .order_by(Video.id)
+            ).all()
+            db.execute(
+                update(Video).where(Video.id.in_(unfinished)).values(status=VideoStatus.QUEUED, progress=0.0)
+            )
+            db.commit()
+        for video_id in unfinished:
+            self._queue.put(video_id)
+        self._thread.start()
+
+    def submit(self, video_id: int) -> None:
+        """Queue a stored (``queued``) video for analysis."""
+        self._queue.put(video_id)
+
+    def close(self, timeout_s: float = 5.0) -> None:
+        """Stop the worker: a running analysis stops at its next frame and is queued again."""
+        self._stop.set()
+        self._queue.put(None)
+        if self._thread.is_alive():
+            self._thread.join(timeout=timeout_s)
+
+    def _work(self) -> None:
+        while not self._stop.is_set():
+            video_id = self._queue.get()
+            if video_id is None:
+                return
+            self.run(video_id)
+
+    def _set(self, video_id: int, **values: Any) -> None:
+        with self._write() as db:
+            db.execute(update(Video).where(Video.id == video_id).values(**values))
+            db.commit()
+
+    def run(self, video_id: int) -> None:
+        """Analyse one video and store its outcome (called by the worker thread)."""
+        with self._write() as db:
+            video = db.get(Video, video_id)
+            if video is None or video.status != VideoStatus.QUEUED:
+                return
+            lift_set = db.get(LiftSet, video.set_id)
+            assert lift_set is not None  # a foreign key
+            lift, load_kg, set_id = Lift(lift_set.exercise), lift_set.load_kg, lift_set.id
+            filename = video.filename
+            path = self._upload.video_dir / video.stored_name
+            video.status, video.started_at, video.progress = VideoStatus.RUNNING, utc_now(), 0.0
+            db.commit()
+        try:
+            report = self._analyzer(
+                path, lift=lift, load_kg=load_kg, progress=self._progress_writer(video_id)
+            )
+            stored, skipped = self._store_reps(video_id, set_id, report)
+        except JobCancelledError:
+            self._set(video_id, status=VideoStatus.QUEUED, progress=0.0, started_at=None)
+            return
+        except VbtError as exc:  # its message names the stored file: name the uploaded one
+            self._fail(video_id, str(exc).replace(str(path), filename))
+            return
+        except Exception as exc:  # a bug in the analysis must not kill the worker
+            log.error("video %s: the analysis failed unexpectedly", video_id, exc_info=exc)
+            self._fail(
+                video_id,
+                f"The analysis stopped with an internal error ({type(exc).__name__}); the server "
+                "log has the details. Please report it.",
+            )
+            return
+        if skipped:
+            report["warnings"] = [*report.get("warnings", []), *skipped]
+        if "input" in report:  # the stored file's name means nothing to the user
+            report["input"] = filename
+        self._set(
+            video_id,
+            status=VideoStatus.DONE,
+            progress=1.0,
+            rep_count=stored,
+            report_json=json.dumps(report, allow_nan=False),
+            finished_at=utc_now(),
+        )
+
+    def _fail(self, video_id: int, message: str) -> None:
+        self._set(video_id, status=VideoStatus.FAILED, error=message, finished_at=utc_now())
+
+    def _progress_writer(self, video_id: int) -> ProgressFn:
+        last_write = [-math.inf, 0.0]
+
+        def progress(fraction: float) -> None:
+            if self._stop.is_set():
+                raise JobCancelledError
+            now = time.monotonic()
+            if now - last_write[0] >= self._upload.progress_interval_s and fraction != last_write[1]:
+                last_write[:] = [now, fraction]
+                value = min(max(float(fraction), 0.0), 1.0) if math.isfinite(fraction) else 0.0
+                self._set(video_id, progress=value)
+
+        return progress
+
+    def _store_reps(self, video_id: int, set_id: int, report: dict[str, Any]) -> tuple[int, list[str]]:
+        """Store the report's reps in the set; returns how many and a warning per rep left out."""
+        stored, skipped = 0, []
+        for rep in report.get("reps", []):
+            body = {**rep, "client_rep_id": f"video-{video_id}-rep-{rep.get('index')}"}
+            try:
+                with self._write() as db:
+                    self._store_rep(self._app, db, set_id, body)
+            except (ValidationError, InputError, ConflictError) as exc:
+                skipped.append(f"rep {rep.get('index')} was not stored: {_first_line(exc)}")
+                continue
+            stored += 1
+        return stored, skipped
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def store_rep_as_posted(app: FastAPI, db: Session, set_id: int, body: dict[str, Any]) -> None:
+    """Store a rep through ``POST /api/sets/{id}/reps``'s own function (idempotent on
+    ``client_rep_id``; wakes the stream's listeners).
+
+    Keys of the report that the rep schema does not know are left out.
+
+    Raises:
+        ValidationError: the rep is outside the schema's bounds.
+        ConflictError: the set holds a different rep with that id or index.
+    """
+    from vbt.service.routes.reps import create_rep
+    from vbt.service.schemas import RepCreate
+
+    known = {key: value for key, value in body.items() if key in RepCreate.model_fields}
+    request = Request({"type": "http", "app": app, "method": "POST", "headers": []})
+    create_rep(set_id, RepCreate.model_validate(known), db, request, Response())

@@ -1,0 +1,197 @@
+// The history page (/athletes/{id}/history?exercise=): best velocity per set over time and the
+// load-velocity profile (from /api/athletes/{id}/profile when the server has it, else fitted here).
+
+import { ApiError, el, exerciseName, fmt, fmtDate, getJson, idFromPath, hasEndpoint, showError } from "./api.js";
+import { drawLine, drawScatter, redrawOnResize } from "./chart.js";
+import { linearFit } from "./stats.js";
+
+const OLYMPIC = new Set(["power_clean", "clean", "snatch"]);
+const $ = (id) => document.getElementById(id);
+
+/** The velocity a set is judged by: best peak for the Olympic lifts, best mean otherwise. */
+function setVelocity(item) {
+  return OLYMPIC.has(item.exercise) ? item.best_peak_velocity_m_s : item.best_mean_velocity_m_s;
+}
+
+function velocityWord(exercise) {
+  return OLYMPIC.has(exercise) ? "peak" : "mean";
+}
+
+function exerciseLinks(athleteId, exercises, current) {
+  $("exercises").replaceChildren(
+    ...exercises.map((exercise) => el("a", {
+      href: `/athletes/${athleteId}/history?exercise=${encodeURIComponent(exercise)}`,
+      "aria-current": exercise === current ? "page" : null,
+      style: exercise === current ? "font-weight: 800; text-decoration: none" : null,
+    }, exerciseName(exercise))),
+  );
+}
+
+const LIGHT = [0x56, 0xb4, 0xe9];
+const HEAVY = [0xe6, 0x9f, 0x00];
+
+/** A colour from LIGHT (the lightest load) to HEAVY (the heaviest) for `load` in [lo, hi]. */
+function loadColor(load, lo, hi) {
+  const t = hi > lo ? (load - lo) / (hi - lo) : 1;
+  const rgb = LIGHT.map((c, i) => Math.round(c + (HEAVY[i] - c) * t));
+  return `#${rgb.map((c) => c.toString(16).padStart(2, "0")).join("")}`;
+}
+
+function drawTrend(items, exercise) {
+  const points = items
+    .map((item) => ({ item, x: new Date(item.performed_at).getTime(), y: setVelocity(item) }))
+    .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+  const svg = $("trend-chart");
+  if (!points.length) {
+    svg.replaceChildren();
+    return;
+  }
+  let [lo, hi] = [Math.min(...points.map((p) => p.x)), Math.max(...points.map((p) => p.x))];
+  if (hi === lo) {
+    lo -= 86400000;
+    hi += 86400000;
+  }
+  const pad = (hi - lo) * 0.05;
+  const loads = points.map((p) => p.item.load_kg);
+  const [lightest, heaviest] = [Math.min(...loads), Math.max(...loads)];
+  const ticks = Array.from({ length: 4 }, (_, i) => lo + ((hi - lo) * i) / 3);
+  drawLine(svg, {
+    points: points.map((p) => ({
+      x: p.x,
+      y: p.y,
+      color: loadColor(p.item.load_kg, lightest, heaviest),
+      title: `${fmtDate(p.item.performed_at)}: ${fmt(p.y)} m/s at ${fmt(p.item.load_kg, 1)} kg`,
+    })),
+    xRange: [lo - pad, hi + pad],
+    xTicks: ticks.map((t) => ({ value: t, label: fmtDate(new Date(t).toISOString(), { time: false }) })),
+    yRange: [Math.min(...points.map((p) => p.y)) * 0.9, Math.max(...points.map((p) => p.y)) * 1.06],
+    yLabel: `best ${velocityWord(exercise)} m/s`,
+    yFormat: (v) => v.toFixed(2),
+    aspect: 1.6,
+    connect: false,
+  });
+  $("legend").replaceChildren(
+    el("span", { style: `--c: ${loadColor(lightest, lightest, heaviest)}` }, `${fmt(lightest, 1)} kg`),
+    el("span", { style: `--c: linear-gradient(90deg, ${loadColor(lightest, lightest, heaviest)}, ${loadColor(heaviest, lightest, heaviest)})` }, "load"),
+    el("span", { style: `--c: ${loadColor(heaviest, lightest, heaviest)}` }, `${fmt(heaviest, 1)} kg`),
+  );
+}
+
+/** The profile line: the server's when it has the endpoint, else a least-squares fit here. */
+async function profileLine(athleteId, exercise, items) {
+  if (await hasEndpoint("/api/athletes/{id}/profile")) {
+    try {
+      const profile = await getJson(`/api/athletes/${athleteId}/profile?exercise=${encodeURIComponent(exercise)}`);
+      const slope = profile.slope_m_s_per_unit ?? profile.slope_m_s_per_kg ?? profile.slope;
+      const intercept = profile.intercept_m_s ?? profile.intercept;
+      if (Number.isFinite(slope) && Number.isFinite(intercept)) {
+        const points = (profile.points ?? [])
+          .map((p) => ({ load_kg: p.load_kg, velocity_m_s: p.velocity_m_s }))
+          .filter((p) => Number.isFinite(p.load_kg) && Number.isFinite(p.velocity_m_s));
+        const oneRm = profile.one_rm?.display
+          ? `1RM ${profile.one_rm.display}${profile.one_rm.source ? ` (${profile.one_rm.source})` : ""}`
+          : profile.one_rm_problem ?? null;
+        return {
+          line: { slope, intercept },
+          source: "server",
+          r2: profile.r_squared ?? profile.r2 ?? null,
+          n: profile.n_sets ?? profile.n ?? null,
+          points: points.length ? points : null,
+          oneRm,
+        };
+      }
+    } catch (err) {
+      // the service explains why there is no profile (too few sets, a flat profile, ...)
+      if (err instanceof ApiError && err.status >= 400 && err.status < 500) return { line: null, message: err.message };
+      throw err;
+    }
+  }
+  const fit = linearFit(items.map((i) => i.load_kg), items.map(setVelocity));
+  if (!fit) return { line: null, message: "A profile needs sets at two or more different loads." };
+  return { line: fit, source: "client", r2: fit.r2, n: fit.n };
+}
+
+async function drawProfile(athleteId, exercise, items) {
+  const usable = items.filter((i) => Number.isFinite(setVelocity(i)) && Number.isFinite(i.load_kg));
+  const result = await profileLine(athleteId, exercise, usable);
+  // the server's points when its profile is drawn (its line is fitted to them), else the sets'
+  const points = result.points
+    ? result.points.map((p) => ({ x: p.load_kg, y: p.velocity_m_s, title: `${fmt(p.load_kg, 1)} kg: ${fmt(p.velocity_m_s)} m/s` }))
+    : usable.map((i) => ({
+      x: i.load_kg,
+      y: setVelocity(i),
+      title: `${fmt(i.load_kg, 1)} kg: ${fmt(setVelocity(i))} m/s (${fmtDate(i.performed_at, { time: false })})`,
+    }));
+  const draw = () =>
+    drawScatter($("profile-chart"), {
+      points,
+      line: result.line,
+      xLabel: "load (kg)",
+      yLabel: `best ${velocityWord(exercise)} m/s`,
+      yFormat: (v) => v.toFixed(2),
+    });
+  redrawOnResize($("profile-chart").parentElement, draw);
+  const text = $("profile-text");
+  if (result.line) {
+    const sign = result.line.slope < 0 ? "−" : "+";
+    const parts = [
+      `v = ${fmt(result.line.intercept)} ${sign} ${fmt(Math.abs(result.line.slope), 4)} × load`,
+      `r² = ${fmt(result.r2)}`,
+      `n = ${result.n ?? points.length} sets`,
+    ];
+    if (result.oneRm) parts.push(result.oneRm);
+    if (result.source === "client") parts.push("least-squares fit of these sets");
+    text.textContent = parts.join("  ·  ");
+  } else {
+    text.textContent = result.message;
+  }
+  $("profile-chart").dataset.fit = result.line ? result.source : "none";
+}
+
+function fillTable(items) {
+  const rows = [...items].reverse().map((i) => el("tr", {},
+    el("td", {}, fmtDate(i.performed_at)),
+    el("td", {}, fmt(i.load_kg, 1)),
+    el("td", {}, String(i.rep_count), i.failed_rep_count ? ` (+${i.failed_rep_count} failed)` : ""),
+    el("td", {}, fmt(i.best_mean_velocity_m_s)),
+    el("td", {}, fmt(i.best_peak_velocity_m_s)),
+    el("td", {}, fmt(i.velocity_loss_pct, 1)),
+    el("td", {}, el("a", { href: `/sets/${i.set_id}` }, `#${i.set_id}`)),
+  ));
+  $("sets-table").tBodies[0].replaceChildren(...rows);
+}
+
+async function main() {
+  const athleteId = idFromPath("/athletes/");
+  if (athleteId === null) {
+    showError($("error"), "This address names no athlete; pick one on the start page.");
+    return;
+  }
+  try {
+    const athlete = await getJson(`/api/athletes/${athleteId}`);
+    const all = await getJson(`/api/athletes/${athleteId}/sets`);
+    const counts = new Map();
+    for (const item of all) counts.set(item.exercise, (counts.get(item.exercise) ?? 0) + 1);
+    const exercises = [...counts.keys()].sort();
+    const asked = new URLSearchParams(window.location.search).get("exercise");
+    const exercise = asked ?? [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+    document.title = `${athlete.name} · history · vbt`;
+    $("title").textContent = `${athlete.name}${exercise ? ` · ${exerciseName(exercise)}` : ""}`;
+    exerciseLinks(athleteId, exercises, exercise);
+    if (!exercise || !counts.has(exercise)) {
+      showError($("error"), exercise
+        ? `${athlete.name} has no ${exerciseName(exercise).toLowerCase()} sets yet.`
+        : `${athlete.name} has no sets yet; record a session first.`);
+      return;
+    }
+    const items = all.filter((i) => i.exercise === exercise);
+    $("trend-title").textContent = `Best ${velocityWord(exercise)} velocity per set over time`;
+    redrawOnResize($("trend-chart").parentElement, () => drawTrend(items, exercise));
+    fillTable(items);
+    await drawProfile(athleteId, exercise, items);
+  } catch (err) {
+    showError($("error"), err);
+  }
+}
+
+main();

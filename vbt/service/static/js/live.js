@@ -1,0 +1,281 @@
+// The live session page (/live/sessions/{id}): reps arrive over the WebSocket stream (Server-Sent
+// Events when WebSockets fail), the page follows the set that got the latest rep.
+
+import { el, exerciseName, fmt, getJson, idFromPath, showError, streamUrl } from "./api.js";
+import { drawBars, drawLine, redrawOnResize } from "./chart.js";
+import { NO_ZONE_COLOR, ZONES, isCounted, runningVelocityLossPct, stopCue, zoneFor } from "./stats.js";
+
+const THRESHOLD_KEY = "vbt.stop_threshold_pct";
+const DEFAULT_THRESHOLD_PCT = 20;
+const WS_FAILURES_BEFORE_SSE = 2;
+
+const state = {
+  sessionId: idFromPath("/live/sessions/"),
+  sets: new Map(), // set_id -> {id, exercise, load_kg, reps: Map<index, rep>}
+  setOrder: [],
+  currentSetId: null,
+  followLatest: true,
+  lastSeq: 0,
+  lastRepBySet: new Map(), // set_id -> the rep that arrived last
+  thresholdPct: DEFAULT_THRESHOLD_PCT,
+};
+
+const $ = (id) => document.getElementById(id);
+
+function ensureSet(id, exercise, load_kg) {
+  if (!state.sets.has(id)) {
+    state.sets.set(id, { id, exercise, load_kg, reps: new Map() });
+    state.setOrder.push(id);
+  }
+  return state.sets.get(id);
+}
+
+function orderedReps(set) {
+  return [...set.reps.values()].sort((a, b) => a.index - b.index);
+}
+
+/** Take one stream message (a RepEvent); returns false for one already seen. */
+function acceptEvent(event) {
+  if (event.type !== "rep" || event.seq <= state.lastSeq) return false;
+  state.lastSeq = event.seq;
+  const set = ensureSet(event.set_id, event.exercise, event.load_kg);
+  set.reps.set(event.rep.index, event.rep);
+  state.lastRepBySet.set(set.id, event.rep);
+  if (state.followLatest) state.currentSetId = set.id;
+  return true;
+}
+
+function setTitle(set) {
+  return `${exerciseName(set.exercise)} · ${fmt(set.load_kg, set.load_kg % 1 ? 1 : 0)} kg`;
+}
+
+function renderSets() {
+  const buttons = state.setOrder.map((id) => {
+    const set = state.sets.get(id);
+    const pressed = id === state.currentSetId;
+    const button = el("button", { type: "button", "aria-pressed": pressed ? "true" : "false" },
+      `${setTitle(set)} (${set.reps.size})`);
+    button.addEventListener("click", () => {
+      state.currentSetId = id;
+      state.followLatest = false;
+      render();
+    });
+    return button;
+  });
+  const follow = el("button", { type: "button", "aria-pressed": state.followLatest ? "true" : "false" }, "Follow latest set");
+  follow.addEventListener("click", () => {
+    state.followLatest = true;
+    const newest = [...state.sets.values()].filter((s) => s.reps.size).at(-1);
+    if (newest) state.currentSetId = newest.id;
+    render();
+  });
+  $("sets").replaceChildren(...(buttons.length ? buttons : [el("span", { class: "muted" }, "No sets yet.")]), follow);
+}
+
+function renderBig(set, reps) {
+  const last = set ? state.lastRepBySet.get(set.id) : null;
+  const velocity = last ? last.mean_velocity_m_s : null;
+  const zone = last && last.status === "ok" ? zoneFor(velocity) : null;
+  $("set-line").textContent = set ? setTitle(set) : "Waiting for the first rep…";
+  const position = last ? reps.findIndex((r) => r.index === last.index) + 1 : 0;
+  $("rep-label").textContent = last
+    ? `Rep ${position}${last.status === "failed" ? " (failed)" : ""} · mean velocity`
+    : "Mean velocity of the last rep";
+  const big = $("last-velocity");
+  if (last && last.status !== "ok") big.replaceChildren(el("span", { class: "failed-word" }, "✕ failed"));
+  else big.replaceChildren(fmt(velocity), el("small", {}, " m/s"));
+  big.style.color = zone ? zone.color : "";
+  big.dataset.repCount = String(reps.length);
+  $("last-zone").textContent = zone ? zone.name
+    : last?.status === "failed" ? "Not counted in the velocity loss"
+      : last ? "No velocity measured" : "\u00a0";
+  $("last-zone").style.color = zone ? zone.color : "";
+  $("last-peak").replaceChildren(fmt(last?.peak_velocity_m_s), el("small", {}, " m/s"));
+}
+
+function renderStats(reps) {
+  const counted = reps.filter(isCounted);
+  const best = counted.length ? Math.max(...counted.map((r) => r.mean_velocity_m_s)) : null;
+  $("best").replaceChildren(fmt(best), el("small", {}, " m/s"));
+  const failed = reps.length - reps.filter((r) => r.status === "ok").length;
+  $("rep-count").replaceChildren(String(reps.length), failed ? el("small", {}, ` (${failed} failed)`) : "");
+  const cue = stopCue(reps, state.thresholdPct);
+  $("loss").replaceChildren(fmt(cue.loss_pct, 0), el("small", {}, " %"));
+  $("loss-label").textContent = `Velocity loss (stop at ${fmt(state.thresholdPct, 0)} %)`;
+  const banner = $("cue");
+  banner.classList.toggle("hidden", cue.level === "none");
+  banner.dataset.level = cue.level;
+  banner.textContent =
+    cue.level === "stop" ? `Stop the set: velocity loss ${fmt(cue.loss_pct, 0)} % ≥ ${fmt(state.thresholdPct, 0)} %`
+      : cue.level === "near" ? `Close to the limit: velocity loss ${fmt(cue.loss_pct, 0)} % of ${fmt(state.thresholdPct, 0)} %`
+        : `Keep going: velocity loss ${fmt(cue.loss_pct, 0)} % of ${fmt(state.thresholdPct, 0)} %`;
+  return best;
+}
+
+function drawCharts() {
+  const set = state.sets.get(state.currentSetId);
+  const reps = set ? orderedReps(set) : [];
+  const counted = reps.filter(isCounted);
+  const best = counted.length ? Math.max(...counted.map((r) => r.mean_velocity_m_s)) : null;
+  const stopAt = best === null ? null : best * (1 - state.thresholdPct / 100);
+  const bars = reps.map((rep, i) => {
+    const zone = rep.status === "ok" ? zoneFor(rep.mean_velocity_m_s) : null;
+    return {
+      label: String(i + 1),
+      value: rep.status === "ok" ? rep.mean_velocity_m_s : null,
+      text: fmt(rep.mean_velocity_m_s),
+      color: zone ? zone.color : NO_ZONE_COLOR,
+      failed: rep.status !== "ok",
+      title: `Rep ${i + 1}: ${fmt(rep.mean_velocity_m_s)} m/s${zone ? ` (${zone.name})` : " (failed or not measured)"}`,
+    };
+  });
+  const chart = $("bars-chart");
+  drawBars(chart, {
+    bars,
+    yLabel: "m/s",
+    yFormat: (v) => v.toFixed(1),
+    aspect: 2.6,
+    thresholds: stopAt === null ? [] : [{ value: stopAt, label: `stop below ${fmt(stopAt)} m/s (−${fmt(state.thresholdPct, 0)} %)` }],
+  });
+  chart.dataset.barCount = String(bars.length);
+  const losses = runningVelocityLossPct(reps);
+  drawLine($("loss-chart"), {
+    points: losses.map((loss, i) => ({ x: i + 1, y: loss, title: `Rep ${i + 1}: ${fmt(loss, 1)} %` })),
+    xRange: [0.5, Math.max(1, reps.length) + 0.5],
+    xTicks: reps.map((_, i) => ({ value: i + 1, label: String(i + 1) })),
+    yRange: [0, Math.max(state.thresholdPct * 1.25, ...losses.filter((x) => x !== null).map((x) => x * 1.1))],
+    yLabel: "loss %",
+    aspect: 1.75,
+    yFormat: (v) => `${v}`,
+    thresholds: [{ value: state.thresholdPct, label: `stop at ${fmt(state.thresholdPct, 0)} %` }],
+  });
+}
+
+function render() {
+  const set = state.sets.get(state.currentSetId) ?? null;
+  const reps = set ? orderedReps(set) : [];
+  renderSets();
+  renderBig(set, reps);
+  renderStats(reps);
+  drawCharts();
+}
+
+function setConnection(kind, text) {
+  const pill = $("connection");
+  pill.dataset.state = kind;
+  pill.textContent = text;
+}
+
+function onMessage(text) {
+  let event;
+  try {
+    event = JSON.parse(text);
+  } catch {
+    return;
+  }
+  if (acceptEvent(event)) scheduleRender();
+}
+
+let renderPending = false;
+
+/** Render once for a burst of messages (a reconnect replays every stored rep at once). */
+function scheduleRender() {
+  if (renderPending) return;
+  renderPending = true;
+  window.setTimeout(() => {
+    renderPending = false;
+    render();
+  }, 16);
+}
+
+function connectSse() {
+  const source = new EventSource(streamUrl(`/api/sessions/${state.sessionId}/events`, { after: state.lastSeq }, { websocket: false }));
+  source.addEventListener("open", () => setConnection("live", "live (SSE)"));
+  source.addEventListener("rep", (message) => onMessage(message.data));
+  source.addEventListener("error", () => setConnection("connecting", "reconnecting (SSE)…"));
+}
+
+function connectWebSocket(failures = 0, delay_ms = 500) {
+  if (failures >= WS_FAILURES_BEFORE_SSE || !("WebSocket" in window)) {
+    connectSse();
+    return;
+  }
+  let opened = false;
+  const socket = new WebSocket(streamUrl(`/api/sessions/${state.sessionId}/stream`, { after: state.lastSeq }, { websocket: true }));
+  socket.addEventListener("open", () => {
+    opened = true;
+    setConnection("live", "live");
+  });
+  socket.addEventListener("message", (message) => onMessage(message.data));
+  socket.addEventListener("close", () => {
+    setConnection("connecting", "reconnecting…");
+    const next = opened ? 0 : failures + 1;
+    const wait = opened ? 500 : Math.min(delay_ms * 2, 10000);
+    window.setTimeout(() => connectWebSocket(next, wait), wait);
+  });
+}
+
+function loadThreshold() {
+  const fromUrl = Number(new URLSearchParams(window.location.search).get("threshold"));
+  let stored = null;
+  try {
+    stored = Number(window.localStorage.getItem(THRESHOLD_KEY));
+  } catch {
+    stored = null;
+  }
+  const value = [fromUrl, stored].find((v) => Number.isFinite(v) && v > 0 && v < 100);
+  state.thresholdPct = value ?? DEFAULT_THRESHOLD_PCT;
+  const input = $("threshold");
+  input.value = String(state.thresholdPct);
+  input.addEventListener("change", () => {
+    const v = Number(input.value);
+    if (!(Number.isFinite(v) && v > 0 && v < 100)) {
+      input.value = String(state.thresholdPct);
+      return;
+    }
+    state.thresholdPct = v;
+    try {
+      window.localStorage.setItem(THRESHOLD_KEY, String(v));
+    } catch {
+      // storage disabled: the threshold holds for this page only
+    }
+    render();
+  });
+}
+
+function renderLegend() {
+  $("legend").replaceChildren(
+    ...ZONES.map((z) => el("span", { style: `--c: ${z.color}` },
+      `${z.name} ${Number.isFinite(z.min_m_s) ? z.min_m_s : "<"}${Number.isFinite(z.min_m_s) && Number.isFinite(z.max_m_s) ? "–" : ""}${Number.isFinite(z.max_m_s) ? z.max_m_s : "+"} m/s`)),
+    el("span", { style: `--c: ${NO_ZONE_COLOR}` }, "failed / not measured"),
+  );
+}
+
+async function main() {
+  loadThreshold();
+  renderLegend();
+  if (state.sessionId === null) {
+    showError($("error"), "This address names no session; open a session from the start page.");
+    return;
+  }
+  document.title = `Live session ${state.sessionId} · vbt`;
+  redrawOnResize($("bars-chart").parentElement, drawCharts);
+  try {
+    const session = await getJson(`/api/sessions/${state.sessionId}`);
+    for (const s of session.sets) ensureSet(s.id, s.exercise, s.load_kg);
+    const athlete = await getJson(`/api/athletes/${session.athlete_id}`);
+    document.title = `${athlete.name} · live · vbt`;
+    $("nav").replaceChildren(
+      el("span", {}, `${athlete.name} · session ${session.id}`),
+      el("a", { href: `/athletes/${athlete.id}/history` }, "History"),
+    );
+  } catch (err) {
+    showError($("error"), err);
+    setConnection("down", "not connected");
+    return;
+  }
+  render();
+  connectWebSocket();
+}
+
+main();

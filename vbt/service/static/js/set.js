@@ -1,0 +1,120 @@
+// The set page (/sets/{id}): its reps and summary, and its annotated video when one exists.
+//
+// The video: `GET /api/sets/{id}/videos` (a list of the set's uploads) when the server has it; the
+// first upload whose analysis is done and that has an `annotated_url` is shown. Without that
+// endpoint, or without such a video, the video panel stays hidden.
+
+import { el, exerciseName, fmt, fmtDate, getJson, idFromPath, hasEndpoint, showError } from "./api.js";
+import { drawBars, redrawOnResize } from "./chart.js";
+import { NO_ZONE_COLOR, ZONES, zoneFor } from "./stats.js";
+
+const $ = (id) => document.getElementById(id);
+
+function tile(label, value, unit) {
+  return el("div", { class: "tile" }, el("div", { class: "k" }, label),
+    el("div", { class: "v" }, value, unit ? el("small", {}, ` ${unit}`) : null));
+}
+
+function tripleExtension(te) {
+  if (!te) return "—";
+  const parts = [te.complete ? "complete" : "incomplete"];
+  if (te.order?.length) parts.push(te.order.join("→"));
+  if (Number.isFinite(te.spread_s)) parts.push(`${fmt(te.spread_s * 1000, 0)} ms`);
+  if (te.double_knee_bend) parts.push("double knee bend");
+  return parts.join(", ");
+}
+
+function fillTable(reps) {
+  const rows = reps.map((rep, i) => {
+    const zone = rep.status === "ok" ? zoneFor(rep.mean_velocity_m_s) : null;
+    return el("tr", { "data-status": rep.status },
+      el("td", {}, el("span", { class: "swatch", style: `background: ${zone ? zone.color : NO_ZONE_COLOR}` }), String(i + 1)),
+      el("td", {}, rep.status === "ok" ? "ok" : "failed"),
+      el("td", {}, fmt(rep.mean_velocity_m_s)),
+      el("td", {}, fmt(rep.mean_propulsive_velocity_m_s)),
+      el("td", {}, fmt(rep.peak_velocity_m_s)),
+      el("td", {}, fmt(rep.time_to_peak_velocity_s)),
+      el("td", {}, fmt(rep.range_of_motion_m)),
+      el("td", {}, fmt(rep.duration_s)),
+      el("td", {}, fmt(rep.mean_power_w, 0)),
+      el("td", {}, tripleExtension(rep.triple_extension)),
+    );
+  });
+  $("reps-table").tBodies[0].replaceChildren(
+    ...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 10 }, "No reps stored for this set yet."))]),
+  );
+}
+
+async function showVideo(setId) {
+  if (!(await hasEndpoint("/api/sets/{id}/videos"))) return; // this server lists no videos per set
+  const videos = await getJson(`/api/sets/${setId}/videos`);
+  if (!Array.isArray(videos) || !videos.length) return;
+  const ready = videos.find((v) => v.status === "done" && v.annotated_url);
+  const panel = $("video-panel");
+  panel.classList.remove("hidden");
+  if (ready) {
+    $("video").src = ready.annotated_url;
+    $("video-status").textContent = `${ready.filename}: annotated by the vbt analysis.`;
+  } else {
+    $("video").classList.add("hidden");
+    const latest = videos[videos.length - 1];
+    $("video-status").textContent = latest.status === "failed"
+      ? `The analysis of ${latest.filename} failed: ${latest.error}`
+      : `${latest.filename}: analysis ${latest.status} (${fmt(100 * (latest.progress ?? 0), 0)} %).`;
+  }
+}
+
+async function main() {
+  const setId = idFromPath("/sets/");
+  if (setId === null) {
+    showError($("error"), "This address names no set.");
+    return;
+  }
+  try {
+    const set = await getJson(`/api/sets/${setId}`);
+    const athlete = await getJson(`/api/athletes/${set.athlete_id}`);
+    const s = set.summary;
+    document.title = `${exerciseName(set.exercise)} ${fmt(set.load_kg, 1)} kg · ${athlete.name} · vbt`;
+    $("title").textContent = `${exerciseName(set.exercise)} · ${fmt(set.load_kg, set.load_kg % 1 ? 1 : 0)} kg`;
+    $("nav").replaceChildren(
+      el("span", {}, `${athlete.name} · ${fmtDate(set.performed_at)}`),
+      el("a", { href: `/live/sessions/${set.session_id}` }, "Session"),
+      el("a", { href: `/athletes/${athlete.id}/history?exercise=${encodeURIComponent(set.exercise)}` }, "History"),
+    );
+    $("summary").replaceChildren(
+      tile("Reps", String(s.rep_count), s.failed_rep_count ? `+${s.failed_rep_count} failed` : ""),
+      tile("Best mean velocity", fmt(s.best_mean_velocity_m_s), "m/s"),
+      tile("Average mean velocity", fmt(s.average_mean_velocity_m_s), "m/s"),
+      tile("Best peak velocity", fmt(s.best_peak_velocity_m_s), "m/s"),
+      tile("Velocity loss", fmt(s.velocity_loss_pct, 1), "%"),
+    );
+    const reps = [...set.reps].sort((a, b) => a.index - b.index);
+    fillTable(reps);
+    $("legend").replaceChildren(
+      ...ZONES.map((z) => el("span", { style: `--c: ${z.color}` }, z.name)),
+      el("span", { style: `--c: ${NO_ZONE_COLOR}` }, "failed / not measured"),
+    );
+    redrawOnResize($("bars-chart").parentElement, () =>
+      drawBars($("bars-chart"), {
+        bars: reps.map((rep, i) => {
+          const zone = rep.status === "ok" ? zoneFor(rep.mean_velocity_m_s) : null;
+          return {
+            label: String(i + 1),
+            value: rep.status === "ok" ? rep.mean_velocity_m_s : null,
+            text: fmt(rep.mean_velocity_m_s),
+            color: zone ? zone.color : NO_ZONE_COLOR,
+            failed: rep.status !== "ok",
+            title: `Rep ${i + 1}: ${fmt(rep.mean_velocity_m_s)} m/s`,
+          };
+        }),
+        yLabel: "m/s",
+        yFormat: (v) => v.toFixed(1),
+        aspect: 2.6,
+      }));
+    await showVideo(setId);
+  } catch (err) {
+    showError($("error"), err);
+  }
+}
+
+main();
