@@ -1,0 +1,95 @@
+"""``vbt profile`` and ``vbt plan`` through their argparse commands, on a database the service filled."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+
+from vbt.errors import VbtError
+from vbt.progression.cli import add_progression_commands
+from vbt.service.app import create_app
+from vbt.service.settings import Settings
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="vbt")
+    add_progression_commands(p.add_subparsers(dest="command", required=True))
+    return p
+
+
+def run(argv: list[str]) -> int:
+    args = parser().parse_args(argv)
+    status: int = args.handler(args)
+    return status
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path}/vbt.sqlite3"
+    with TestClient(create_app(Settings(database_url=url))) as client:
+        athlete = client.post("/api/athletes", json={"name": "Ada"}).json()["id"]
+        for load in (40, 60, 80, 100):
+            session = client.post("/api/sessions", json={"athlete_id": athlete}).json()
+            lift_set = client.post(
+                f"/api/sessions/{session['id']}/sets", json={"exercise": "squat", "load_kg": load}
+            ).json()
+            rep = {"client_rep_id": "r0", "index": 0, "start_s": 1.0, "end_s": 1.8, "status": "ok"}
+            rep["mean_velocity_m_s"] = 1.5 - 0.01 * load
+            assert client.post(f"/api/sets/{lift_set['id']}/reps", json=rep).status_code == 201
+    return url
+
+
+def test_vbt_profile_prints_the_fit_and_the_1rm(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["profile", "--athlete", "1", "--exercise", "squat", "--db", db_url]) == 0
+    out = capsys.readouterr().out
+    assert "4 sets at 4 loads (40-100 kg)" in out
+    assert "velocity = 1.500 -0.01000 x load_kg" in out
+    assert "1RM: ≈ 120 kg" in out
+    assert run(["profile", "--athlete", "1", "--exercise", "squat", "--db", db_url, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["one_rm"]["value_kg"] == pytest.approx(120.0)
+
+
+def test_vbt_profile_says_what_is_missing(db_url: str) -> None:
+    with pytest.raises(VbtError, match="needs at least 3 sets"):
+        run(["profile", "--athlete", "1", "--exercise", "bench", "--db", db_url])
+    with pytest.raises(VbtError, match="Athlete 7 does not exist"):
+        run(["profile", "--athlete", "7", "--exercise", "squat", "--db", db_url])
+
+
+def test_vbt_plan_stores_and_shows_a_plan(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(VbtError, match="has no plan"):
+        run(["plan", "--athlete", "1", "--db", db_url])
+    plan = {
+        "start_date": "2099-01-05",
+        "weekdays": [1],
+        "key_runs": [{"weekday": 2, "start_time": "07:00"}],
+        "prerequisites": {
+            "deadlift_competent": True,
+            "front_squat_competent": True,
+            "shoulder_mobility": True,
+        },
+        "one_rm_kg": 60,
+        "one_rm_tested": True,
+    }
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    assert run(["plan", "--athlete", "1", "--set", str(path), "--db", db_url]) == 0
+    out = capsys.readouterr().out
+    assert "1RM 60 kg (tested (plan))" in out
+    assert "next load: 20 kg" in out
+    assert "moved from Tue 2099-01-06 18:00 to Mon 2099-01-05 18:00" in out
+    assert run(["plan", "--athlete", "1", "--db", db_url, "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["weeks"]) == 12
+    path.write_text("{}")
+    with pytest.raises(VbtError, match="is not a valid plan"):
+        run(["plan", "--athlete", "1", "--set", str(path), "--db", db_url])
