@@ -47,18 +47,47 @@ def report_with(n_reps: int, *, v0: float = 0.8) -> dict[str, Any]:
     return {"lift": "squat", "reps": reps, "set": {"rep_count": n_reps}, "warnings": []}
 
 
-class FakeAnalyzer:
-    """Records its calls; returns ``report`` or raises ``error``; may wait for ``release``."""
+#: What the fake analyser writes as the "annotated video": bytes that identify it in a range request.
+ANNOTATED_BYTES = bytes(range(256)) * 40
 
-    def __init__(self, report: dict[str, Any] | None = None, error: Exception | None = None) -> None:
+
+class FakeAnalyzer:
+    """Records its calls; returns ``report`` or raises ``error``; may wait for ``release``; writes
+    ``annotated`` (when not None) as the annotated video."""
+
+    def __init__(
+        self,
+        report: dict[str, Any] | None = None,
+        error: Exception | None = None,
+        annotated: bytes | None = ANNOTATED_BYTES,
+    ) -> None:
         self.report = report if report is not None else report_with(3)
         self.error = error
+        self.annotated = annotated
         self.calls: list[dict[str, Any]] = []
         self.release: threading.Event | None = None
         self.started = threading.Event()
 
-    def __call__(self, path: Path, *, lift: Lift, load_kg: float, progress: Callable[[float], None]) -> Any:
-        self.calls.append({"path": path, "lift": lift, "load_kg": load_kg, "size": path.stat().st_size})
+    def __call__(
+        self,
+        path: Path,
+        *,
+        lift: Lift,
+        load_kg: float,
+        progress: Callable[[float], None],
+        annotated_path: Path,
+    ) -> Any:
+        self.calls.append(
+            {
+                "path": path,
+                "lift": lift,
+                "load_kg": load_kg,
+                "size": path.stat().st_size,
+                "annotated_path": annotated_path,
+            }
+        )
+        if self.annotated is not None:
+            annotated_path.write_bytes(self.annotated)
         progress(0.5)
         self.started.set()
         if self.release is not None:
@@ -474,3 +503,24 @@ def test_the_real_pipeline_puts_a_sample_videos_reps_in_its_set(tmp_path, monkey
         ]
         assert report["input"] == SAMPLE.name and report["lift"] == "squat"
         assert {"video", "calibration", "tracking"} <= report.keys()
+        # The annotated video: listed for the set, served, and as long as the source.
+        (listed,) = client.get(f"/api/sets/{video['set_id']}/videos").json()
+        assert listed["annotated_url"] == f"/api/videos/{video['id']}/annotated", report["warnings"]
+        served = client.get(listed["annotated_url"])
+        assert served.status_code == 200 and served.headers["content-type"] == "video/mp4"
+    annotated = tmp_path / "annotated.mp4"
+    annotated.write_bytes(served.content)
+    assert _frame_count(annotated) == _frame_count(SAMPLE)
+
+
+def _frame_count(path: Path) -> int:
+    import cv2
+
+    capture = cv2.VideoCapture(str(path))
+    try:
+        count = 0
+        while capture.grab():
+            count += 1
+        return count
+    finally:
+        capture.release()

@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (athletes, sessions, sets, reps, stream):
         api.include_router(module.router)
     api.include_router(videos.router)  # also starts and stops the video analysis worker
+    api.include_router(videos.sets_router)  # a set's videos
     api.include_router(progression_routes.router)  # profiles, recommendations, plans, 1RMs
     app.include_router(api)
     pages.install(app)  # dashboard pages, their /static files, offline /docs and /redoc

@@ -4,7 +4,8 @@ A video row moves ``queued → running → done | failed``. The worker runs an :
 default the capture pipeline, :func:`analyze_with_pipeline`) on the stored file, then stores each rep
 of the report through the same function as ``POST /api/sets/{id}/reps`` (so live-stream listeners see
 them), with ``client_rep_id = "video-<id>-rep-<index>"``: a job that runs again after a crash never
-duplicates a rep. The report JSON is stored on the video row.
+duplicates a rep. The report JSON is stored on the video row, and the annotated video the analyzer
+wrote (``<id>.annotated.mp4`` next to the upload) is recorded in ``annotated_name``.
 
 The runner is made and closed by the videos router's lifespan (nothing at import). Its worker is a
 daemon thread; closing asks a running analysis to stop at its next frame and puts the video back in
@@ -114,11 +115,15 @@ ProgressFn = Callable[[float], None]
 class Analyzer(Protocol):
     """Analyse a video file; return the JSON report (``vbt analyze --json``: ``reps``, ``set``, ...).
 
+    Write the annotated video to ``annotated_path`` when it can (MP4; the job records it if the file
+    exists afterwards); a video that cannot be drawn is a warning in the report, not a failed job.
     Call ``progress(fraction)`` (0..1) now and then; it raises :class:`JobCancelledError` when the job
     must stop. Raise a :class:`VbtError` with a message for the user when the video cannot be used.
     """
 
-    def __call__(self, path: Path, *, lift: Lift, load_kg: float, progress: ProgressFn) -> dict[str, Any]: ...
+    def __call__(
+        self, path: Path, *, lift: Lift, load_kg: float, progress: ProgressFn, annotated_path: Path
+    ) -> dict[str, Any]: ...
 
 
 class _ProgressSource:
@@ -149,21 +154,42 @@ class _ProgressSource:
         self.close()
 
 
-def analyze_with_pipeline(path: Path, *, lift: Lift, load_kg: float, progress: ProgressFn) -> dict[str, Any]:
-    """The default :class:`Analyzer`: :func:`vbt.capture.pipeline.analyze_video` and its report.
+#: Share of the job's progress bar taken by tracking; drawing the annotated video takes the rest.
+TRACKING_SHARE = 0.8
+
+
+def analyze_with_pipeline(
+    path: Path, *, lift: Lift, load_kg: float, progress: ProgressFn, annotated_path: Path
+) -> dict[str, Any]:
+    """The default :class:`Analyzer`: :func:`vbt.capture.pipeline.analyze_video`, its report, and
+    the annotated video (:func:`vbt.report.video.write_annotated_video`) at ``annotated_path``.
 
     Raises:
-        VbtError: the video cannot be analysed (the pipeline's message).
+        VbtError: the video cannot be analysed (the pipeline's message). A failure to draw the
+            annotated video only adds a warning to the report.
     """
     from vbt.capture.pipeline import analyze_video  # loads OpenCV; MediaPipe once it runs
     from vbt.capture.sources import VideoFileSource
     from vbt.report.json_report import set_report
+    from vbt.report.video import write_annotated_video
 
-    with _ProgressSource(VideoFileSource(path), progress) as source:
+    def tracking(fraction: float) -> None:
+        progress(TRACKING_SHARE * fraction)
+
+    with _ProgressSource(VideoFileSource(path), tracking) as source:
         result = analyze_video(source, lift=lift, load_kg=load_kg, progress=False)
     report = set_report(result.analysis, input_name=path.name, extra=dict(result.report_extra))
+    warnings = list(report.get("warnings", []))
     if result.error is not None:
-        report["warnings"] = [*report.get("warnings", []), str(result.error)]
+        warnings.append(str(result.error))
+    progress(TRACKING_SHARE)  # the last chance to stop before drawing
+    try:
+        write_annotated_video(
+            path, annotated_path, track=result.track, analysis=result.analysis, calibration=result.calibration
+        )
+    except VbtError as exc:
+        warnings.append(f"the annotated video could not be written: {_first_line(exc)}")
+    report["warnings"] = warnings
     return report
 
 
@@ -246,11 +272,16 @@ class JobRunner:
             lift, load_kg, set_id = Lift(lift_set.exercise), lift_set.load_kg, lift_set.id
             filename = video.filename
             path = self._upload.video_dir / video.stored_name
+            annotated = self._upload.video_dir / annotated_name_for(video_id)
             video.status, video.started_at, video.progress = VideoStatus.RUNNING, utc_now(), 0.0
             db.commit()
         try:
             report = self._analyzer(
-                path, lift=lift, load_kg=load_kg, progress=self._progress_writer(video_id)
+                path,
+                lift=lift,
+                load_kg=load_kg,
+                progress=self._progress_writer(video_id),
+                annotated_path=annotated,
             )
             stored, skipped = self._store_reps(video_id, set_id, report)
         except JobCancelledError:
@@ -277,6 +308,7 @@ class JobRunner:
             progress=1.0,
             rep_count=stored,
             report_json=json.dumps(report, allow_nan=False),
+            annotated_name=annotated.name if annotated.is_file() else None,
             finished_at=utc_now(),
         )
 
@@ -310,6 +342,11 @@ class JobRunner:
                 continue
             stored += 1
         return stored, skipped
+
+
+def annotated_name_for(video_id: int) -> str:
+    """The file name of a video's annotated MP4, in the folder of the uploads."""
+    return f"{video_id}.annotated.mp4"
 
 
 def _first_line(exc: Exception) -> str:

@@ -162,6 +162,8 @@ class Video(Base):
     error: Mapped[str | None] = mapped_column(Text)
     rep_count: Mapped[int | None] = mapped_column(Integer)
     report_json: Mapped[str | None] = mapped_column(Text)
+    #: The annotated MP4 the analysis wrote next to the upload (in the same folder), if any.
+    annotated_name: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

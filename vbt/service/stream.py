@@ -6,15 +6,21 @@ are serialised, so ``seq`` order is commit order. A listener reads "reps of sess
 cursor" from the database each time it is woken (and every ``stream_poll_s`` anyway, for writers in
 other processes), so it sees only committed reps, all of them, in order, without duplicates, and can
 resume after a reconnect from the last ``seq`` it saw.
+
+Each message also carries the set's stop-set cue after that rep (:mod:`vbt.service.cue`), computed
+from the set's reps stored up to it, so a replayed message says what the live one said.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import threading
+from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Literal
 
 import anyio
@@ -23,7 +29,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from vbt.service.convert import rep_public
+from vbt.service.convert import rep_metrics, rep_public
+from vbt.service.cue import StopCuePublic, session_has_plan, stop_cue, threshold_for
 from vbt.service.models import LiftSet, Rep
 from vbt.service.schemas import RepPublic
 from vbt.types import Lift
@@ -33,7 +40,8 @@ BATCH = 200
 
 
 class RepEvent(BaseModel):
-    """One message of the live stream: a rep that was stored, with its set's exercise and load."""
+    """One message of the live stream: a rep that was stored, with its set's exercise and load, and
+    the set's stop-set cue after it (``cue``)."""
 
     type: Literal["rep"] = "rep"
     seq: int
@@ -42,6 +50,7 @@ class RepEvent(BaseModel):
     exercise: Lift
     load_kg: float
     rep: RepPublic
+    cue: StopCuePublic | None = None
 
 
 @dataclass(eq=False)
@@ -106,9 +115,15 @@ class StreamHub:
 
 
 def fetch_events(
-    sessions: sessionmaker[Session], session_id: int, after_seq: int, *, limit: int = BATCH
+    sessions: sessionmaker[Session],
+    session_id: int,
+    after_seq: int,
+    *,
+    limit: int = BATCH,
+    threshold_pct: float | None = None,
 ) -> list[RepEvent]:
-    """Committed reps of a session with ``seq > after_seq``, oldest first."""
+    """Committed reps of a session with ``seq > after_seq``, oldest first, each with its set's cue
+    (``threshold_pct``: the stream's own threshold, used when the athlete's plan sets none)."""
     with sessions() as session:
         rows = session.execute(
             select(Rep, LiftSet.exercise, LiftSet.load_kg)
@@ -117,17 +132,36 @@ def fetch_events(
             .order_by(Rep.session_seq)
             .limit(limit)
         ).all()
-    return [
-        RepEvent(
-            seq=rep.session_seq,
-            session_id=rep.session_id,
-            set_id=rep.set_id,
-            exercise=Lift(exercise),
-            load_kg=load_kg,
-            rep=rep_public(rep),
+        if not rows:
+            return []
+        has_plan = session_has_plan(session, session_id)
+        last_seq = rows[-1][0].session_seq
+        stored = session.execute(  # every rep of these sets up to the batch's last one
+            select(Rep.set_id, Rep.session_seq, Rep.rep_index, Rep.body_json).where(
+                Rep.set_id.in_({rep.set_id for rep, _, _ in rows}), Rep.session_seq <= last_seq
+            )
+        ).all()
+    by_set: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for set_id, seq, index, body in stored:
+        by_set[set_id].append((seq, index, body))
+    events = []
+    for rep, exercise, load_kg in rows:
+        lift = Lift(exercise)
+        threshold, source = threshold_for(lift, has_plan=has_plan, query_pct=threshold_pct)
+        so_far = sorted((index, body) for seq, index, body in by_set[rep.set_id] if seq <= rep.session_seq)
+        metrics = [rep_metrics(json.loads(body)) for _, body in so_far]
+        events.append(
+            RepEvent(
+                seq=rep.session_seq,
+                session_id=rep.session_id,
+                set_id=rep.set_id,
+                exercise=lift,
+                load_kg=load_kg,
+                rep=rep_public(rep),
+                cue=stop_cue(metrics, lift, threshold_pct=threshold, source=source),
+            )
         )
-        for rep, exercise, load_kg in rows
-    ]
+    return events
 
 
 async def follow(
@@ -137,15 +171,18 @@ async def follow(
     *,
     after_seq: int = 0,
     poll_s: float = 2.0,
+    threshold_pct: float | None = None,
 ) -> AsyncIterator[RepEvent]:
     """Every rep of ``session_id`` with ``seq > after_seq``: those stored already, then each new one
-    as it is committed, until the hub closes."""
+    as it is committed, until the hub closes; ``threshold_pct`` as in :func:`fetch_events`."""
     listener = hub.subscribe(session_id)  # before the first read, so no commit falls in between
     try:
         cursor = after_seq
         while not hub.closed:
             listener.event.clear()
-            batch = await run_in_threadpool(fetch_events, sessions, session_id, cursor)
+            batch = await run_in_threadpool(
+                partial(fetch_events, threshold_pct=threshold_pct), sessions, session_id, cursor
+            )
             for event in batch:
                 cursor = event.seq
                 yield event

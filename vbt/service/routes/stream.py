@@ -4,7 +4,9 @@
 Both send every rep of the session already stored (from ``?after=SEQ`` on, default all), then each
 new rep as soon as it is committed, in ``seq`` order. A message is a :class:`RepEvent` as JSON; over
 SSE it is an ``event: rep`` with ``id: <seq>``, so a reconnecting EventSource resumes by itself
-(``Last-Event-ID``).
+(``Last-Event-ID``). Each message carries its set's stop-set cue (``cue``); ``?threshold_pct=`` sets
+the velocity loss at which it says stop, unless the athlete's plan sets one (see
+:mod:`vbt.service.cue`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,15 @@ from vbt.service.stream import StreamHub, follow
 router = APIRouter(tags=["stream"])
 
 After = Annotated[int, Query(ge=0, le=MAX_ID, description="Send only reps with a larger seq (default: all).")]
+ThresholdPct = Annotated[
+    float | None,
+    Query(
+        gt=0,
+        lt=100,
+        description="Velocity loss (%) at which the cue says stop, when the athlete's plan sets none "
+        "(default 20).",
+    ),
+]
 
 
 def _existing_session(session_id: SessionId, request: Request) -> int:
@@ -52,6 +63,7 @@ async def session_events(
     request: Request,
     session_id: Annotated[int, Depends(_existing_session)],
     after: After = 0,
+    threshold_pct: ThresholdPct = None,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> AsyncIterable[ServerSentEvent]:
     """Server-Sent Events twin of the WebSocket stream, for clients without WebSockets."""
@@ -60,7 +72,12 @@ async def session_events(
     if last_event_id is not None and last_event_id.strip().isdigit():
         after = max(after, int(last_event_id.strip()))
     async for event in follow(
-        state.hub, state.read_sessions, session_id, after_seq=after, poll_s=settings.stream_poll_s
+        state.hub,
+        state.read_sessions,
+        session_id,
+        after_seq=after,
+        poll_s=settings.stream_poll_s,
+        threshold_pct=threshold_pct,
     ):
         yield ServerSentEvent(data=event, event="rep", id=str(event.seq))
 
@@ -86,6 +103,7 @@ async def session_stream(
     websocket: WebSocket,
     session_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     after: After = 0,
+    threshold_pct: ThresholdPct = None,
 ) -> None:
     """Every rep of the session as a JSON text message (a RepEvent), in order."""
     state = websocket.app.state
@@ -116,7 +134,12 @@ async def session_stream(
         tasks.start_soon(watch_for_close)
         try:
             async for event in follow(
-                hub, state.read_sessions, session_id, after_seq=after, poll_s=settings.stream_poll_s
+                hub,
+                state.read_sessions,
+                session_id,
+                after_seq=after,
+                poll_s=settings.stream_poll_s,
+                threshold_pct=threshold_pct,
             ):
                 await websocket.send_text(event.model_dump_json())
         except (WebSocketDisconnect, OSError):

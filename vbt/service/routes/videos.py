@@ -5,6 +5,10 @@ disk in chunks, never held in memory. It is refused with 413 once the body passe
 ``UploadSettings.max_upload_bytes``, with 415 as soon as its first bytes are not a video container
 (MP4/MOV ``ftyp``, Matroska/WebM EBML, AVI ``RIFF``), and with 422 when OpenCV cannot decode a frame
 of it. An accepted video gets 202 and is analysed by the background worker (:mod:`vbt.service.jobs`).
+
+Once analysed, the annotated video is served by ``GET /api/videos/{id}/annotated`` (with range
+requests, so a browser can seek), and ``GET /api/sets/{id}/videos`` lists a set's uploads with the
+address of each one's annotated video (the set page shows it).
 """
 
 from __future__ import annotations
@@ -19,16 +23,19 @@ from typing import Annotated, Any, BinaryIO
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from vbt.errors import InputError, ServiceError
 from vbt.service.auth import ReadAccess, WriteAccess
-from vbt.service.deps import athlete_or_404, set_or_404
+from vbt.service.db import ReadSessionDep
+from vbt.service.deps import SetId, athlete_or_404, set_or_404
 from vbt.service.errors import ConflictError, NotFoundError
 from vbt.service.jobs import (
     JobRunner,
@@ -77,6 +84,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 router = APIRouter(prefix="/videos", tags=["videos"], lifespan=lifespan)
+#: ``/api/sets/{id}/videos``: included by ``create_app`` next to ``router``.
+sets_router = APIRouter(prefix="/sets", tags=["videos"])
 
 
 class VideoTarget(BaseModel):
@@ -114,6 +123,8 @@ class VideoPublic(BaseModel):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    annotated_url: str | None = None
+    """Where the annotated MP4 is served, once the analysis is done and wrote one."""
 
 
 def _public(video: Video, session_id: int) -> VideoPublic:
@@ -131,6 +142,11 @@ def _public(video: Video, session_id: int) -> VideoPublic:
         created_at=video.created_at,
         started_at=video.started_at,
         finished_at=video.finished_at,
+        annotated_url=(
+            f"/api/videos/{video.id}/annotated"
+            if video.annotated_name and video.status == VideoStatus.DONE
+            else None
+        ),
     )
 
 
@@ -438,3 +454,44 @@ def get_video_report(video_id: VideoId, request: Request) -> dict[str, Any]:
     report = json.loads(video.report_json)
     assert isinstance(report, dict)
     return report
+
+
+@router.get(
+    "/{video_id}/annotated",
+    dependencies=[ReadAccess],
+    response_class=FileResponse,
+    responses={
+        200: {"content": {"video/mp4": {}}, "description": "The annotated MP4 (byte ranges supported)."},
+        206: {"description": "The requested byte range of the MP4."},
+        404: {"description": "No such video, or no annotated video (yet)."},
+    },
+)
+def get_annotated_video(video_id: VideoId, request: Request) -> FileResponse:
+    """The annotated video of an analysed upload (MP4; ``Range`` requests are answered with 206,
+    so a browser's player can seek); 404 until the analysis has written it."""
+    video, _ = _video_or_404(request, video_id)
+    upload: UploadSettings = request.app.state.upload_settings
+    path = upload.video_dir / video.annotated_name if video.annotated_name else None
+    if video.status != VideoStatus.DONE or path is None or not path.is_file():
+        why = {
+            VideoStatus.QUEUED: "its analysis has not started",
+            VideoStatus.RUNNING: "its analysis is running",
+            VideoStatus.FAILED: f"its analysis failed: {video.error}",
+        }.get(VideoStatus(video.status), "the analysis wrote none (see the report's warnings)")
+        raise NotFoundError(f"Video {video_id} has no annotated video: {why}.")
+    stem = Path(video.filename).stem or "video"
+    return FileResponse(
+        path,
+        media_type="video/mp4",
+        filename=f"{stem}.annotated.mp4",
+        content_disposition_type="inline",
+    )
+
+
+@sets_router.get("/{set_id}/videos", dependencies=[ReadAccess])
+def list_set_videos(set_id: SetId, db: ReadSessionDep) -> list[VideoPublic]:
+    """The videos uploaded into a set, oldest first, each with its analysis state and, once done,
+    ``annotated_url``: where its annotated video is served."""
+    lift_set = set_or_404(db, set_id)
+    videos = db.scalars(select(Video).where(Video.set_id == set_id).order_by(Video.id)).all()
+    return [_public(video, lift_set.session_id) for video in videos]

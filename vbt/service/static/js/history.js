@@ -1,5 +1,7 @@
 // The history page (/athletes/{id}/history?exercise=): best velocity per set over time and the
 // load-velocity profile (from /api/athletes/{id}/profile when the server has it, else fitted here).
+// Under them, the athlete's power-clean plan (/api/athletes/{id}/plan) when there is one: its weeks,
+// each session's date, prescription, load status and why it moved or was refused.
 
 import { ApiError, el, exerciseName, fmt, fmtDate, getJson, idFromPath, hasEndpoint, showError } from "./api.js";
 import { drawLine, drawScatter, redrawOnResize } from "./chart.js";
@@ -161,6 +163,66 @@ function fillTable(items) {
   $("sets-table").tBodies[0].replaceChildren(...rows);
 }
 
+const LOAD_STATUS = {
+  past: "done",
+  next: "next (earned)",
+  projected: "projected",
+  none: "—",
+};
+
+/** "3 × 2 @ 40 kg" for a planned exercise. */
+function prescription(exercise, unit) {
+  const load = typeof exercise.load === "number" ? ` @ ${fmt(exercise.load, exercise.load % 1 ? 1 : 0)} ${unit}` : "";
+  return `${exercise.sets} × ${exercise.reps}${load}`;
+}
+
+function planRows(plan) {
+  const rows = [];
+  for (const week of plan.weeks) {
+    week.sessions.forEach((session, i) => {
+      const clean = session.exercises.find((e) => e.name === "power_clean") ?? session.exercises[0] ?? null;
+      const others = session.exercises.filter((e) => e !== clean);
+      const paired = others.map((e) => `${exerciseName(e.name)} ${prescription(e, plan.unit)}`
+        + (e.name === clean?.superset_with ? " (superset)" : "")).join(", ");
+      const schedule = session.status === "planned" ? "as planned"
+        : `${session.status}${session.reason ? `: ${session.reason}` : ""}`;
+      rows.push(el("tr", { "data-status": session.status, "data-load-status": session.load_status },
+        el("td", {}, i === 0 ? `Week ${week.week}` : ""),
+        el("td", {}, fmtDate(session.when)),
+        el("td", {}, session.status === "refused" || !clean ? "—" : prescription(clean, plan.unit)),
+        el("td", {}, paired || "—"),
+        el("td", {}, LOAD_STATUS[session.load_status] ?? session.load_status),
+        el("td", { class: "why" }, schedule),
+      ));
+    });
+  }
+  return rows;
+}
+
+/** The athlete's power-clean plan under the profile, when the server has plans and this athlete one. */
+async function showPlan(athleteId) {
+  if (!(await hasEndpoint("/api/athletes/{id}/plan"))) return;
+  let plan;
+  try {
+    plan = await getJson(`/api/athletes/${athleteId}/plan`);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return; // no plan for this athlete
+    throw err;
+  }
+  const unit = plan.unit;
+  const parts = [`Current load ${fmt(plan.current_load, plan.current_load % 1 ? 1 : 0)} ${unit}`];
+  if (typeof plan.one_rm === "number") parts.push(`1RM ${fmt(plan.one_rm, 1)} ${unit} (${plan.one_rm_source})`);
+  parts.push(`${plan.weeks.length} weeks from ${fmtDate(`${plan.settings.start_date}T00:00:00`, { time: false })}`);
+  if (plan.blocked_by.length) parts.push(`waiting for: ${plan.blocked_by.join(", ")}`);
+  parts.push(...plan.notes);
+  $("plan-text").textContent = parts.join("  ·  ");
+  const rows = planRows(plan);
+  $("plan-table").tBodies[0].replaceChildren(
+    ...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 6 }, "No sessions: the plan waits for its prerequisites."))]),
+  );
+  $("plan-panel").classList.remove("hidden");
+}
+
 async function main() {
   const athleteId = idFromPath("/athletes/");
   if (athleteId === null) {
@@ -178,6 +240,7 @@ async function main() {
     document.title = `${athlete.name} · history · vbt`;
     $("title").textContent = `${athlete.name}${exercise ? ` · ${exerciseName(exercise)}` : ""}`;
     exerciseLinks(athleteId, exercises, exercise);
+    await showPlan(athleteId);
     if (!exercise || !counts.has(exercise)) {
       showError($("error"), exercise
         ? `${athlete.name} has no ${exerciseName(exercise).toLowerCase()} sets yet.`

@@ -1,5 +1,10 @@
 // The live session page (/live/sessions/{id}): reps arrive over the WebSocket stream (Server-Sent
 // Events when WebSockets fail), the page follows the set that got the latest rep.
+//
+// The stop-set cue: each stream message carries the server's cue for its set (`cue`: velocity loss
+// against the threshold, on peak velocity for the Olympic lifts; the athlete's plan may set the
+// threshold). The page shows the server's cue when it has one for the page's threshold (or the
+// plan's), and computes its own from the reps otherwise (an older server, a threshold just changed).
 
 import { el, exerciseName, fmt, getJson, idFromPath, showError, streamUrl } from "./api.js";
 import { drawBars, drawLine, redrawOnResize } from "./chart.js";
@@ -18,6 +23,8 @@ const state = {
   lastSeq: 0,
   lastRepBySet: new Map(), // set_id -> the rep that arrived last
   thresholdPct: DEFAULT_THRESHOLD_PCT,
+  cueBySet: new Map(), // set_id -> the server's cue after the set's latest rep
+  connection: null, // {close()} of the open stream, to reconnect with a new threshold
 };
 
 const $ = (id) => document.getElementById(id);
@@ -41,6 +48,8 @@ function acceptEvent(event) {
   const set = ensureSet(event.set_id, event.exercise, event.load_kg);
   set.reps.set(event.rep.index, event.rep);
   state.lastRepBySet.set(set.id, event.rep);
+  if (event.cue && typeof event.cue.stop === "boolean") state.cueBySet.set(set.id, event.cue);
+  else state.cueBySet.delete(set.id);
   if (state.followLatest) state.currentSetId = set.id;
   return true;
 }
@@ -93,22 +102,56 @@ function renderBig(set, reps) {
   $("last-peak").replaceChildren(fmt(last?.peak_velocity_m_s), el("small", {}, " m/s"));
 }
 
-function renderStats(reps) {
+/** The server's cue for a set when it applies to what the page shows (its threshold), else null. */
+function serverCue(set) {
+  const cue = set ? state.cueBySet.get(set.id) : null;
+  if (!cue) return null;
+  return cue.threshold_source === "plan" || cue.threshold_pct === state.thresholdPct ? cue : null;
+}
+
+/** The threshold (%) the set stops at: the plan's when the server says so, else the page's. */
+function thresholdFor(set) {
+  const cue = set ? state.cueBySet.get(set.id) : null;
+  return cue?.threshold_source === "plan" ? cue.threshold_pct : state.thresholdPct;
+}
+
+/** {level, loss_pct, threshold_pct, peak, plan, lastFailed, source}: the server's cue, or the page's. */
+function currentCue(set, reps) {
+  const server = serverCue(set);
+  if (server) {
+    const loss = server.velocity_loss_pct;
+    const t = server.threshold_pct;
+    const level = server.stop ? "stop" : loss === null ? "none" : loss >= 0.75 * t ? "near" : "go";
+    return {
+      level, loss_pct: loss, threshold_pct: t, peak: server.velocity_kind === "peak",
+      plan: server.threshold_source === "plan", lastFailed: server.stop && loss === null, source: "server",
+    };
+  }
+  const own = stopCue(reps, state.thresholdPct);
+  return { ...own, threshold_pct: state.thresholdPct, peak: false, plan: false, lastFailed: false, source: "page" };
+}
+
+function renderStats(set, reps) {
   const counted = reps.filter(isCounted);
   const best = counted.length ? Math.max(...counted.map((r) => r.mean_velocity_m_s)) : null;
   $("best").replaceChildren(fmt(best), el("small", {}, " m/s"));
   const failed = reps.length - reps.filter((r) => r.status === "ok").length;
   $("rep-count").replaceChildren(String(reps.length), failed ? el("small", {}, ` (${failed} failed)`) : "");
-  const cue = stopCue(reps, state.thresholdPct);
+  const cue = currentCue(set, reps);
+  const t = fmt(cue.threshold_pct, 0);
+  const what = `${cue.peak ? "peak " : ""}velocity loss`;
+  const whose = cue.plan ? " (the plan's threshold)" : "";
   $("loss").replaceChildren(fmt(cue.loss_pct, 0), el("small", {}, " %"));
-  $("loss-label").textContent = `Velocity loss (stop at ${fmt(state.thresholdPct, 0)} %)`;
+  $("loss-label").textContent = `${cue.peak ? "Peak velocity" : "Velocity"} loss (stop at ${t} %${cue.plan ? ", plan" : ""})`;
   const banner = $("cue");
   banner.classList.toggle("hidden", cue.level === "none");
   banner.dataset.level = cue.level;
+  banner.dataset.source = cue.source;
   banner.textContent =
-    cue.level === "stop" ? `Stop the set: velocity loss ${fmt(cue.loss_pct, 0)} % ≥ ${fmt(state.thresholdPct, 0)} %`
-      : cue.level === "near" ? `Close to the limit: velocity loss ${fmt(cue.loss_pct, 0)} % of ${fmt(state.thresholdPct, 0)} %`
-        : `Keep going: velocity loss ${fmt(cue.loss_pct, 0)} % of ${fmt(state.thresholdPct, 0)} %`;
+    cue.lastFailed ? "Stop the set: the last rep failed"
+      : cue.level === "stop" ? `Stop the set: ${what} ${fmt(cue.loss_pct, 0)} % ≥ ${t} %${whose}`
+        : cue.level === "near" ? `Close to the limit: ${what} ${fmt(cue.loss_pct, 0)} % of ${t} %${whose}`
+          : `Keep going: ${what} ${fmt(cue.loss_pct, 0)} % of ${t} %${whose}`;
   return best;
 }
 
@@ -117,7 +160,9 @@ function drawCharts() {
   const reps = set ? orderedReps(set) : [];
   const counted = reps.filter(isCounted);
   const best = counted.length ? Math.max(...counted.map((r) => r.mean_velocity_m_s)) : null;
-  const stopAt = best === null ? null : best * (1 - state.thresholdPct / 100);
+  const thresholdPct = thresholdFor(set);
+  const peak = state.cueBySet.get(set?.id)?.velocity_kind === "peak";
+  const stopAt = best === null || peak ? null : best * (1 - thresholdPct / 100);
   const bars = reps.map((rep, i) => {
     const zone = rep.status === "ok" ? zoneFor(rep.mean_velocity_m_s) : null;
     return {
@@ -135,19 +180,19 @@ function drawCharts() {
     yLabel: "m/s",
     yFormat: (v) => v.toFixed(1),
     aspect: 2.6,
-    thresholds: stopAt === null ? [] : [{ value: stopAt, label: `stop below ${fmt(stopAt)} m/s (−${fmt(state.thresholdPct, 0)} %)` }],
+    thresholds: stopAt === null ? [] : [{ value: stopAt, label: `stop below ${fmt(stopAt)} m/s (−${fmt(thresholdPct, 0)} %)` }],
   });
   chart.dataset.barCount = String(bars.length);
-  const losses = runningVelocityLossPct(reps);
+  const losses = runningVelocityLossPct(reps, peak ? "peak_velocity_m_s" : "mean_velocity_m_s");
   drawLine($("loss-chart"), {
     points: losses.map((loss, i) => ({ x: i + 1, y: loss, title: `Rep ${i + 1}: ${fmt(loss, 1)} %` })),
     xRange: [0.5, Math.max(1, reps.length) + 0.5],
     xTicks: reps.map((_, i) => ({ value: i + 1, label: String(i + 1) })),
-    yRange: [0, Math.max(state.thresholdPct * 1.25, ...losses.filter((x) => x !== null).map((x) => x * 1.1))],
-    yLabel: "loss %",
+    yRange: [0, Math.max(thresholdPct * 1.25, ...losses.filter((x) => x !== null).map((x) => x * 1.1))],
+    yLabel: peak ? "peak loss %" : "loss %",
     aspect: 1.75,
     yFormat: (v) => `${v}`,
-    thresholds: [{ value: state.thresholdPct, label: `stop at ${fmt(state.thresholdPct, 0)} %` }],
+    thresholds: [{ value: thresholdPct, label: `stop at ${fmt(thresholdPct, 0)} %` }],
   });
 }
 
@@ -156,7 +201,7 @@ function render() {
   const reps = set ? orderedReps(set) : [];
   renderSets();
   renderBig(set, reps);
-  renderStats(reps);
+  renderStats(set, reps);
   drawCharts();
 }
 
@@ -188,8 +233,18 @@ function scheduleRender() {
   }, 16);
 }
 
+function streamParams() {
+  return { after: state.lastSeq, threshold_pct: state.thresholdPct };
+}
+
 function connectSse() {
-  const source = new EventSource(streamUrl(`/api/sessions/${state.sessionId}/events`, { after: state.lastSeq }, { websocket: false }));
+  const source = new EventSource(streamUrl(`/api/sessions/${state.sessionId}/events`, streamParams(), { websocket: false }));
+  state.connection = {
+    close() {
+      source.close();
+      connectSse();
+    },
+  };
   source.addEventListener("open", () => setConnection("live", "live (SSE)"));
   source.addEventListener("rep", (message) => onMessage(message.data));
   source.addEventListener("error", () => setConnection("connecting", "reconnecting (SSE)…"));
@@ -201,7 +256,8 @@ function connectWebSocket(failures = 0, delay_ms = 500) {
     return;
   }
   let opened = false;
-  const socket = new WebSocket(streamUrl(`/api/sessions/${state.sessionId}/stream`, { after: state.lastSeq }, { websocket: true }));
+  const socket = new WebSocket(streamUrl(`/api/sessions/${state.sessionId}/stream`, streamParams(), { websocket: true }));
+  state.connection = { close: () => socket.close() }; // the close handler reconnects
   socket.addEventListener("open", () => {
     opened = true;
     setConnection("live", "live");
@@ -234,6 +290,7 @@ function loadThreshold() {
       return;
     }
     state.thresholdPct = v;
+    state.connection?.close(); // reconnect: the server's cues of new reps use the new threshold
     try {
       window.localStorage.setItem(THRESHOLD_KEY, String(v));
     } catch {

@@ -1,14 +1,16 @@
 // The set page (/sets/{id}): its reps and summary, and its annotated video when one exists.
 //
 // The video: `GET /api/sets/{id}/videos` (a list of the set's uploads) when the server has it; the
-// first upload whose analysis is done and that has an `annotated_url` is shown. Without that
-// endpoint, or without such a video, the video panel stays hidden.
+// first upload whose analysis is done and that has an `annotated_url` is shown; while one is queued
+// or running, its progress is shown and polled. Without that endpoint, or without any upload, the
+// video panel stays hidden.
 
-import { el, exerciseName, fmt, fmtDate, getJson, idFromPath, hasEndpoint, showError } from "./api.js";
+import { el, exerciseName, fmt, fmtDate, getJson, idFromPath, hasEndpoint, showError, streamUrl } from "./api.js";
 import { drawBars, redrawOnResize } from "./chart.js";
 import { NO_ZONE_COLOR, ZONES, zoneFor } from "./stats.js";
 
 const $ = (id) => document.getElementById(id);
+const VIDEO_POLL_MS = 2000; // while a video of the set is being analysed
 
 function tile(label, value, unit) {
   return el("div", { class: "tile" }, el("div", { class: "k" }, label),
@@ -45,22 +47,32 @@ function fillTable(reps) {
   );
 }
 
-async function showVideo(setId) {
+async function showVideo(setId, { polled = false } = {}) {
   if (!(await hasEndpoint("/api/sets/{id}/videos"))) return; // this server lists no videos per set
   const videos = await getJson(`/api/sets/${setId}/videos`);
   if (!Array.isArray(videos) || !videos.length) return;
+  if (polled && !videos.some((v) => v.status === "queued" || v.status === "running")) {
+    window.location.reload(); // the analysis ended: its reps are in the set now
+    return;
+  }
   const ready = videos.find((v) => v.status === "done" && v.annotated_url);
   const panel = $("video-panel");
   panel.classList.remove("hidden");
+  $("video").classList.toggle("hidden", !ready);
   if (ready) {
-    $("video").src = ready.annotated_url;
+    // a <video> cannot send the bearer token: the URL carries it when reads need one
+    $("video").src = streamUrl(ready.annotated_url, {}, { websocket: false });
     $("video-status").textContent = `${ready.filename}: annotated by the vbt analysis.`;
   } else {
-    $("video").classList.add("hidden");
     const latest = videos[videos.length - 1];
     $("video-status").textContent = latest.status === "failed"
       ? `The analysis of ${latest.filename} failed: ${latest.error}`
-      : `${latest.filename}: analysis ${latest.status} (${fmt(100 * (latest.progress ?? 0), 0)} %).`;
+      : latest.status === "done"
+        ? `${latest.filename}: analysed, but no annotated video was written (see its report's warnings).`
+        : `${latest.filename}: analysis ${latest.status} (${fmt(100 * (latest.progress ?? 0), 0)} %).`;
+    if (latest.status === "queued" || latest.status === "running") {
+      window.setTimeout(() => showVideo(setId, { polled: true }).catch((err) => showError($("error"), err)), VIDEO_POLL_MS);
+    }
   }
 }
 

@@ -34,16 +34,19 @@ export function isCounted(rep) {
  * Velocity loss after each rep, in percent, as the service's set summary defines it for the last
  * rep: (fastest mean velocity so far - this rep's) / fastest so far * 100, over counted reps.
  *
- * @param reps - reps in order, each {status, mean_velocity_m_s}
+ * @param reps - reps in order, each {status, mean_velocity_m_s} (or the `key` velocity)
+ * @param key - the velocity to use: "mean_velocity_m_s" (default) or "peak_velocity_m_s" (the
+ *              Olympic lifts' stop-set cue)
  * @returns an array as long as `reps`: the loss after that rep, or null for a rep not counted
  *          (failed, no velocity) or when the fastest so far is not positive
  */
-export function runningVelocityLossPct(reps) {
+export function runningVelocityLossPct(reps, key = "mean_velocity_m_s") {
   let best = -Infinity;
   return reps.map((rep) => {
-    if (!isCounted(rep)) return null;
-    best = Math.max(best, rep.mean_velocity_m_s);
-    return best > 0 ? ((best - rep.mean_velocity_m_s) / best) * 100 : null;
+    const v = rep[key];
+    if (rep.status !== "ok" || typeof v !== "number" || !Number.isFinite(v)) return null;
+    best = Math.max(best, v);
+    return best > 0 ? ((best - v) / best) * 100 : null;
   });
 }
 
