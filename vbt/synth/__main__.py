@@ -1,4 +1,7 @@
-"""``python -m vbt.synth OUTDIR --lift power_clean --reps 5 --fps 30 --seed 1``: write synthetic sets."""
+"""``python -m vbt.synth OUTDIR --lift power_clean --reps 5 --fps 30 --seed 1``: write synthetic sets.
+
+``--render`` also renders the set to ``NAME.mp4`` (see ``vbt.synth.render``) with the video's truth.
+"""
 
 from __future__ import annotations
 
@@ -58,7 +61,23 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="write a corpus of N sets over all lifts and frame rates instead of one set",
     )
+    render = parser.add_argument_group("video")
+    render.add_argument(
+        "--render", action="store_true", help="also render NAME.mp4 (truth gains a video block)"
+    )
+    render.add_argument("--size", default="640x360", help="video size WIDTHxHEIGHT (default 640x360)")
+    render.add_argument("--codec", default="h264", choices=["h264", "mp4v"])
+    render.add_argument("--quality", type=int, default=60, help="h264 quality 0..100 (default 60)")
+    render.add_argument("--background", default="gym", choices=["gym", "plain"])
     return parser
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise InputError(f"--size {text!r} is not WIDTHxHEIGHT, e.g. 640x360") from None
+    return width, height
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -88,7 +107,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             partials=args.partials,
             with_joints=not args.no_joints,
         )
-        csv_path, truth_path = write_set(synth, args.outdir, args.name or f"{args.lift}_s{args.seed}")
+        name = args.name or f"{args.lift}_s{args.seed}"
+        csv_path, truth_path = write_set(synth, args.outdir, name)
+        if args.render:
+            from vbt.synth.render import render_set  # cv2 and ffmpeg only when rendering
+
+            info = render_set(
+                synth,
+                csv_path.with_suffix(".mp4"),
+                size_px=_size(args.size),
+                seed=args.seed,
+                codec=args.codec,
+                compression_quality=args.quality,
+                background=args.background,
+            )
+            print(f"wrote {csv_path}, {info.path} ({info.n_frames} frames) and {truth_path}")
+            return 0
     except VbtError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,0 +1,201 @@
+"""Speed of the video analysis, in one run on the same clips: decoding alone, decoding + pose alone
+(MediaPipe, lite by default), and the whole ``analyze_video`` (decode, pose, plate tracking,
+calibration, kinematics). Prints frames per second, the real-time factor (video seconds per wall
+second) and the ratio whole / (decode + pose), then the peak memory (RSS, VmHWM) of the whole
+analysis of the longest clip, measured in a fresh process (Linux).
+
+Goals on a 2-core machine: the whole analysis within 15 % of decode + pose; at least 2x real time on
+720p30 with the lite model. Nothing is asserted: machines are noisy (the CPU seconds are printed
+too, less sensitive to other load than wall time).
+
+Clips: a 720p30 rendered power clean (made in a temporary directory) and, when ../shared/footage is
+there, deadlift_side_1rep_hold.mp4 and squat_oblique_3reps.mp4 (720p). The pose model comes from
+VBT_MODEL_DIR (default ../shared/models relative to the repository).
+
+    .venv/bin/python benchmarks/speed.py [--variant lite] [--repeat 1] [--clips PATH:LIFT ...] [--no-memory]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO / ".." / "shared"
+FOOTAGE = [("deadlift_side_1rep_hold.mp4", "deadlift"), ("squat_oblique_3reps.mp4", "squat")]
+
+
+@dataclass
+class Timing:
+    wall_s: float
+    cpu_s: float
+    frames: int
+
+
+def _timed(work: Callable[[], int]) -> Timing:
+    wall, cpu = time.perf_counter(), time.process_time()
+    frames = work()
+    return Timing(wall_s=time.perf_counter() - wall, cpu_s=time.process_time() - cpu, frames=frames)
+
+
+def decode_only(path: Path) -> int:
+    from vbt.capture.sources import VideoFileSource
+
+    n = 0
+    with VideoFileSource(path) as source:
+        for _ in source:
+            n += 1
+    return n
+
+
+def decode_and_pose(path: Path, variant: str) -> int:
+    from vbt.capture.pose import MediaPipePose
+    from vbt.capture.sources import VideoFileSource
+
+    n = 0
+    with VideoFileSource(path) as source, MediaPipePose(variant=variant) as pose:
+        for frame in source:
+            pose.detect(frame)
+            n += 1
+    return n
+
+
+def whole(path: Path, lift: str, variant: str) -> int:
+    from vbt.capture.pipeline import analyze_video
+
+    result = analyze_video(path, lift=lift, variant=variant)
+    return int(result.track.t_s.shape[0])
+
+
+def clip_info(path: Path) -> tuple[str, float, float]:
+    """``WxH``, fps and duration (s) from the file's header."""
+    from vbt.capture.sources import VideoFileSource
+
+    with VideoFileSource(path) as source:
+        size = source.size_px
+        fps = source.fps
+        frames = source.frame_count or 0
+    return (f"{size[0]}x{size[1]}" if size else "?"), fps, frames / fps if fps > 0 else float("nan")
+
+
+def render_clip(directory: Path) -> Path:
+    from vbt.synth import Sampling, generate_set
+    from vbt.synth.render import render_set
+
+    s = generate_set("power_clean", n_reps=3, seed=1, load_kg=80.0, sampling=Sampling(fps=30.0))
+    info = render_set(
+        s, directory / "rendered_power_clean_720p30.mp4", size_px=(1280, 720), seed=1, compression_quality=80
+    )
+    return info.path
+
+
+def peak_rss_mb(path: Path, lift: str, variant: str) -> float:
+    """Peak resident memory (MB) of a fresh process that runs the whole analysis of ``path``."""
+    # VmHWM, not ru_maxrss: after fork + exec Linux carries the parent's peak into ru_maxrss.
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from vbt.capture.pipeline import analyze_video\n"
+        "analyze_video(Path(sys.argv[1]), lift=sys.argv[2], variant=sys.argv[3])\n"
+        "rows = [r for r in open('/proc/self/status') if r.startswith('VmHWM:')]\n"
+        "print(rows[0].split()[1])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path), lift, variant],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ.copy(),
+    )
+    if done.returncode != 0:
+        print(done.stderr[-2000:], file=sys.stderr)
+        return float("nan")
+    return int(done.stdout.strip().splitlines()[-1]) / 1024.0  # VmHWM is in kB
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--variant", default="lite", choices=["lite", "full", "heavy"])
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each stage; the fastest is kept")
+    parser.add_argument(
+        "--clips", nargs="*", default=None, metavar="PATH:LIFT", help="clips instead of the defaults"
+    )
+    parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory run")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("VBT_MODEL_DIR", str((SHARED / "models").resolve()))
+    with tempfile.TemporaryDirectory(prefix="vbt-speed-") as tmp:
+        clips: list[tuple[Path, str]] = []
+        if args.clips:
+            for spec in args.clips:
+                path, _, lift = spec.rpartition(":")
+                clips.append((Path(path), lift))
+        else:
+            print("rendering a 720p30 clip ...", file=sys.stderr, flush=True)
+            clips.append((render_clip(Path(tmp)), "power_clean"))
+            for name, lift in FOOTAGE:
+                path = SHARED / "footage" / name
+                if path.is_file():
+                    clips.append((path, lift))
+                else:
+                    print(f"skipping {name}: {path} is not there", file=sys.stderr)
+        rows = []
+        for path, lift in clips:
+            print(f"timing {path.name} ...", file=sys.stderr, flush=True)
+            best: dict[str, Timing] = {}
+            for _ in range(max(1, args.repeat)):
+                for stage, work in (
+                    ("decode", lambda p=path: decode_only(p)),
+                    ("pose", lambda p=path: decode_and_pose(p, args.variant)),
+                    ("whole", lambda p=path, lift=lift: whole(p, lift, args.variant)),
+                ):
+                    timing = _timed(work)
+                    if stage not in best or timing.wall_s < best[stage].wall_s:
+                        best[stage] = timing
+            rows.append((path, lift, clip_info(path), best))
+        _print_table(rows, args.variant)
+        if not args.no_memory and clips:
+            longest = max(rows, key=lambda row: row[2][2])
+            path, lift = longest[0], longest[1]
+            print(
+                f"\npeak memory (RSS) of the whole analysis of {path.name} ({longest[2][2]:.1f} s), fresh process: ",
+                end="",
+                flush=True,
+            )
+            print(f"{peak_rss_mb(path, lift, args.variant):.0f} MB (goal <= 500 MB for any length)")
+    return 0
+
+
+def _print_table(
+    rows: list[tuple[Path, str, tuple[str, float, float], dict[str, Timing]]], variant: str
+) -> None:
+    print(f"\npose model: {variant}; cores: {os.cpu_count()}; wall time, fastest of the runs\n")
+    header = (
+        f"{'clip':<34} {'size':>9} {'fps':>6} {'dur s':>6} {'frames':>6} | {'decode f/s':>10} "
+        f"{'+pose f/s':>9} {'whole f/s':>9} | {'whole xRT':>9} {'whole/(dec+pose)':>16} {'CPU ratio':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for path, _lift, (size, fps, duration), t in rows:
+        d, p, w = t["decode"], t["pose"], t["whole"]
+        print(
+            f"{path.name[:34]:<34} {size:>9} {fps:>6.2f} {duration:>6.1f} {w.frames:>6} | "
+            f"{d.frames / d.wall_s:>10.1f} {p.frames / p.wall_s:>9.1f} {w.frames / w.wall_s:>9.1f} | "
+            f"{duration / w.wall_s:>8.2f}x {w.wall_s / p.wall_s:>16.3f} {w.cpu_s / p.cpu_s:>9.3f}"
+        )
+    print(
+        "\nwhole/(dec+pose): wall time of analyze_video over the wall time of decoding + pose alone "
+        "(goal <= 1.15); xRT: video seconds per wall second (goal >= 2 on 720p30 with lite)."
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,262 @@
+"""Accuracy of the whole video analysis on rendered side-on clips with exact answers.
+
+Renders synthetic sets (``vbt.synth.render``: plate with rim, hub and lettering, far plate, lifter's
+silhouette, cluttered gym, motion blur, sensor noise, h264) over lifts x frame rates, runs
+``vbt.capture.pipeline.analyze_video`` on each clip (markerless plate tracking, ``with_pose=False``:
+MediaPipe is not the subject here) and compares with the truth: rep counts (goal: exact) and each
+rep's mean velocity (goal: MAE <= 0.03 m/s). Also, to tell capture's errors from the kinematics':
+the same analysis of the exact bar path sampled at the video's frame times (no tracker, no noise),
+the scale error of the plate calibration, and the tracked plate's distance from the rendered centre
+in pixels and plate radii. Prints a table per lift and rate, then one summary line.
+
+    .venv/bin/python benchmarks/video_accuracy.py [--sets 3] [--rates 25 30 60] [--size 640x360]
+        [--lifts squat deadlift ...] [--seed 0] [--background gym] [--keep DIR] [--json OUT] [--verbose]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vbt.analysis import analyze_trajectory
+from vbt.capture.pipeline import analyze_video
+from vbt.errors import VbtError
+from vbt.synth import Sampling, SynthSet, generate_set
+from vbt.synth.render import render_set
+from vbt.types import Lift, RepMetrics, Trajectory
+
+GOAL_MEAN_VELOCITY_MAE_M_S = 0.03
+LOADS_KG = {
+    Lift.SQUAT: 120.0,
+    Lift.BENCH: 80.0,
+    Lift.DEADLIFT: 160.0,
+    Lift.POWER_CLEAN: 80.0,
+    Lift.CLEAN: 90.0,
+    Lift.SNATCH: 60.0,
+}
+
+
+@dataclass
+class Cell:
+    sets: int = 0
+    exact: int = 0
+    mean_err: list[float] = field(default_factory=list)
+    exact_path_err: list[float] = field(default_factory=list)
+    scale_err: list[float] = field(default_factory=list)
+    track_err_px: list[float] = field(default_factory=list)
+    track_err_radii: list[float] = field(default_factory=list)
+    detected: list[float] = field(default_factory=list)
+    render_s: float = 0.0
+    analyse_s: float = 0.0
+    frames: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def match(measured: list[RepMetrics], truth: list[dict[str, Any]]) -> list[tuple[RepMetrics, dict[str, Any]]]:
+    """Each true rep with the measured rep overlapping it most in time (unmatched ones left out)."""
+    pairs = []
+    for true_rep in truth:
+        best, overlap = None, 0.0
+        for rep in measured:
+            shared = min(rep.end_s, true_rep["end_s"]) - max(rep.start_s, true_rep["start_s"])
+            if shared > overlap:
+                best, overlap = rep, shared
+        if best is not None:
+            pairs.append((best, true_rep))
+    return pairs
+
+
+def run_one(
+    s: SynthSet,
+    workdir: Path,
+    name: str,
+    *,
+    size_px: tuple[int, int],
+    background: str,
+    seed: int,
+    cell: Cell,
+    verbose: bool,
+) -> None:
+    t0 = time.perf_counter()
+    info = render_set(s, workdir / f"{name}.mp4", size_px=size_px, seed=seed, background=background)
+    t1 = time.perf_counter()
+    cell.sets += 1
+    cell.render_s += t1 - t0
+    cell.frames += info.n_frames
+    truth = s.truth
+    try:
+        result = analyze_video(info.path, lift=s.lift, load_kg=truth["load_kg"], with_pose=False)
+    except VbtError as exc:
+        cell.analyse_s += time.perf_counter() - t1
+        cell.failures.append(f"{name}: analysis failed: {exc}")
+        cell.detected.append(0.0)
+        return
+    cell.analyse_s += time.perf_counter() - t1
+    cell.scale_err.append(result.calibration.metres_per_px / info.metres_per_px - 1.0)
+    exact = Trajectory(t_s=info.t_s, bar_xy_m=np.column_stack([s.bar_x_m(info.t_s), s.bar_y_m(info.t_s)]))
+    try:
+        exact_reps = analyze_trajectory(exact, lift=s.lift, load_kg=truth["load_kg"]).reps
+    except VbtError:
+        exact_reps = []
+    for rep, true_rep in match(exact_reps, truth["reps"]):
+        cell.exact_path_err.append(abs(rep.mean_velocity_m_s - true_rep["mean_velocity_m_s"]))
+    reps = result.analysis.reps
+    true_count = truth["set"]["rep_count"]
+    if len(reps) == true_count:
+        cell.exact += 1
+    else:
+        cell.failures.append(f"{name}: {len(reps)} reps counted, {true_count} true")
+    for rep, true_rep in match(reps, truth["reps"]):
+        cell.mean_err.append(abs(rep.mean_velocity_m_s - true_rep["mean_velocity_m_s"]))
+    track = result.track.bar_xy_px
+    if track.shape[0] == info.n_frames:
+        err = np.hypot(*(track - info.plate_xy_px).T)
+        cell.track_err_px.append(float(np.nanmedian(err)) if np.isfinite(err).any() else math.nan)
+        cell.track_err_radii.append(cell.track_err_px[-1] / info.plate_radius_px)
+    cell.detected.append(float(np.isfinite(track).all(axis=1).mean()))
+    if verbose:
+        measured = ", ".join(f"{r.mean_velocity_m_s:.3f}" for r in reps)
+        wanted = ", ".join(f"{r['mean_velocity_m_s']:.3f}" for r in truth["reps"])
+        print(f"  {name}: reps {len(reps)}/{true_count}  mean v {measured} (truth {wanted})", flush=True)
+
+
+def _mae(values: list[float]) -> float:
+    return float(np.mean(values)) if values else math.nan
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, height = (int(v) for v in text.lower().split("x"))
+    return width, height
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sets", type=int, default=3, help="sets per lift and frame rate (default 3)")
+    parser.add_argument("--rates", type=float, nargs="+", default=[25.0, 30.0, 60.0])
+    parser.add_argument(
+        "--lifts", nargs="+", default=[lift.value for lift in Lift], choices=[lift.value for lift in Lift]
+    )
+    parser.add_argument("--size", default="640x360", help="clip size WIDTHxHEIGHT (default 640x360)")
+    parser.add_argument("--background", default="gym", choices=["gym", "plain"])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--reps", type=int, default=3, help="reps per set (default 3)")
+    parser.add_argument("--keep", default=None, help="keep the rendered clips in this directory")
+    parser.add_argument("--json", default=None, help="also write the numbers as JSON")
+    parser.add_argument("--verbose", action="store_true", help="one line per set")
+    args = parser.parse_args(argv)
+    size_px = _size(args.size)
+    cells: dict[tuple[str, float], Cell] = defaultdict(Cell)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="vbt-video-accuracy-") as tmp:
+        workdir = Path(args.keep) if args.keep else Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        rng = np.random.default_rng(args.seed)
+        for lift_name in args.lifts:
+            lift = Lift(lift_name)
+            for rate in args.rates:
+                for k in range(args.sets):
+                    set_seed = int(rng.integers(0, 2**31 - 1))
+                    s = generate_set(
+                        lift,
+                        n_reps=args.reps,
+                        seed=set_seed,
+                        sampling=Sampling.at_rate(rate),
+                        load_kg=LOADS_KG[lift],
+                    )
+                    name = f"{lift.value}_{rate:g}fps_{k}"
+                    run_one(
+                        s,
+                        workdir,
+                        name,
+                        size_px=size_px,
+                        background=args.background,
+                        seed=set_seed,
+                        cell=cells[(lift.value, rate)],
+                        verbose=args.verbose,
+                    )
+                    if not args.keep:
+                        (workdir / f"{name}.mp4").unlink(missing_ok=True)
+    elapsed = time.perf_counter() - started
+    _print_table(cells, size_px=size_px, background=args.background)
+    total = Cell()
+    for cell in cells.values():
+        total.sets += cell.sets
+        total.exact += cell.exact
+        total.mean_err += cell.mean_err
+        total.exact_path_err += cell.exact_path_err
+        total.scale_err += cell.scale_err
+        total.track_err_px += cell.track_err_px
+        total.failures += cell.failures
+    mae = _mae(total.mean_err)
+    ok = total.exact == total.sets and mae <= GOAL_MEAN_VELOCITY_MAE_M_S
+    print(
+        f"\nsummary: {total.exact}/{total.sets} sets with the rep count exact (goal: all); mean velocity "
+        f"MAE {mae:.4f} m/s over {len(total.mean_err)} reps (goal <= {GOAL_MEAN_VELOCITY_MAE_M_S}); "
+        f"(exact path: {_mae(total.exact_path_err):.4f} m/s); median scale error "
+        f"{100 * np.nanmedian(total.scale_err):+.2f} %; median track error {np.nanmedian(total.track_err_px):.2f} px; "
+        f"{'GOALS MET' if ok else 'GOALS NOT MET'} ({elapsed:.0f} s)"
+    )
+    for failure in total.failures:
+        print(f"  {failure}")
+    if args.json:
+        data = {
+            f"{lift}@{rate:g}": {
+                "sets": c.sets,
+                "exact": c.exact,
+                "mean_velocity_mae_m_s": _mae(c.mean_err),
+                "mean_velocity_max_err_m_s": max(c.mean_err, default=math.nan),
+                "exact_path_mean_velocity_mae_m_s": _mae(c.exact_path_err),
+                "scale_err_median": float(np.nanmedian(c.scale_err)) if c.scale_err else None,
+                "track_err_median_px": float(np.nanmedian(c.track_err_px)) if c.track_err_px else None,
+                "bar_detected_fraction": _mae(c.detected),
+                "failures": c.failures,
+            }
+            for (lift, rate), c in cells.items()
+        }
+        Path(args.json).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return 0 if ok else 1
+
+
+def _print_table(cells: dict[tuple[str, float], Cell], *, size_px: tuple[int, int], background: str) -> None:
+    print(
+        f"rendered side-on clips, {size_px[0]}x{size_px[1]}, {background} background, h264; with_pose=False\n"
+    )
+    header = (
+        f"{'lift':<12} {'fps':>4} {'sets':>4} {'reps exact':>10} {'MV MAE m/s':>10} {'MV max m/s':>10} "
+        f"{'exact path':>10} {'scale':>7} "
+        f"{'track px':>8} {'track r':>7} {'bar seen':>8} {'render ms/f':>11} {'analyse ms/f':>12}"
+    )
+    print(header)
+    print("-" * len(header))
+    for (lift, rate), c in sorted(cells.items()):
+        frames = max(c.frames, 1)
+        track_px = float(np.nanmedian(c.track_err_px)) if c.track_err_px else math.nan
+        track_r = float(np.nanmedian(c.track_err_radii)) if c.track_err_radii else math.nan
+        print(
+            f"{lift:<12} {rate:>4g} {c.sets:>4} {f'{c.exact}/{c.sets}':>10} {_mae(c.mean_err):>10.4f} "
+            f"{max(c.mean_err, default=math.nan):>10.4f} {_mae(c.exact_path_err):>10.4f} "
+            f"{100 * float(np.nanmedian(c.scale_err)) if c.scale_err else math.nan:>+6.2f}% "
+            f"{track_px:>8.2f} {track_r:>7.3f} "
+            f"{100 * _mae(c.detected):>7.1f}% {1000 * c.render_s / frames:>11.1f} {1000 * c.analyse_s / frames:>12.1f}"
+        )
+    print(
+        "MV: mean velocity. exact path: MV MAE of the same analysis of the exact bar path at the frame times\n"
+        "(no tracker, no noise). scale: the plate calibration's metres per pixel against the rendered one.\n"
+        "track px / r: median distance of the tracked plate centre from the rendered one, pixels / radii."
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
