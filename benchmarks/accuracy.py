@@ -17,13 +17,13 @@ import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from vbt.analysis import analyze_trajectory
 from vbt.synth import Sampling, SynthSet, generate_corpus
-from vbt.types import Lift, RepMetrics
+from vbt.synth.truth import match_reps
+from vbt.types import Lift
 
 GOALS = {
     "mean_velocity_mae_m_s": 0.02,
@@ -52,20 +52,6 @@ def fps_label(s: SynthSet) -> str:
     return f"{fps:.2f}".rstrip("0").rstrip(".")
 
 
-def match(measured: list[RepMetrics], truth: list[dict[str, Any]]) -> list[tuple[RepMetrics, dict[str, Any]]]:
-    """Pair each true rep with the measured rep that overlaps it most (None if nothing overlaps)."""
-    pairs = []
-    for true_rep in truth:
-        best, overlap = None, 0.0
-        for rep in measured:
-            o = min(rep.end_s, true_rep["end_s"]) - max(rep.start_s, true_rep["start_s"])
-            if o > overlap:
-                best, overlap = rep, o
-        if best is not None:
-            pairs.append((best, true_rep))
-    return pairs
-
-
 def evaluate(s: SynthSet, cell: Cell, name: str) -> None:
     truth = s.truth
     lift = Lift(truth["lift"])
@@ -78,7 +64,7 @@ def evaluate(s: SynthSet, cell: Cell, name: str) -> None:
     else:
         cell.failures.append(f"{name}: reps {got} != truth {want}")
     frame_s = 1.0 / float(truth["sampling"]["fps"])
-    for rep, true_rep in match(analysis.reps, truth["reps"]):
+    for rep, true_rep in match_reps(analysis.reps, truth["reps"]):
         if true_rep["status"] != "ok" or rep.status.value != "ok":
             continue
         cell.mean_err.append(rep.mean_velocity_m_s - true_rep["mean_velocity_m_s"])

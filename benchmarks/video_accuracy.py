@@ -24,7 +24,6 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -33,7 +32,8 @@ from vbt.capture.pipeline import analyze_video
 from vbt.errors import VbtError
 from vbt.synth import Sampling, SynthSet, generate_set
 from vbt.synth.render import render_set
-from vbt.types import Lift, RepMetrics, Trajectory
+from vbt.synth.truth import match_reps
+from vbt.types import Lift, Trajectory
 
 GOAL_MEAN_VELOCITY_MAE_M_S = 0.03
 LOADS_KG = {
@@ -60,20 +60,6 @@ class Cell:
     analyse_s: float = 0.0
     frames: int = 0
     failures: list[str] = field(default_factory=list)
-
-
-def match(measured: list[RepMetrics], truth: list[dict[str, Any]]) -> list[tuple[RepMetrics, dict[str, Any]]]:
-    """Each true rep with the measured rep overlapping it most in time (unmatched ones left out)."""
-    pairs = []
-    for true_rep in truth:
-        best, overlap = None, 0.0
-        for rep in measured:
-            shared = min(rep.end_s, true_rep["end_s"]) - max(rep.start_s, true_rep["start_s"])
-            if shared > overlap:
-                best, overlap = rep, shared
-        if best is not None:
-            pairs.append((best, true_rep))
-    return pairs
 
 
 def run_one(
@@ -108,7 +94,7 @@ def run_one(
         exact_reps = analyze_trajectory(exact, lift=s.lift, load_kg=truth["load_kg"]).reps
     except VbtError:
         exact_reps = []
-    for rep, true_rep in match(exact_reps, truth["reps"]):
+    for rep, true_rep in match_reps(exact_reps, truth["reps"]):
         cell.exact_path_err.append(abs(rep.mean_velocity_m_s - true_rep["mean_velocity_m_s"]))
     reps = result.analysis.reps
     true_count = truth["set"]["rep_count"]
@@ -116,7 +102,7 @@ def run_one(
         cell.exact += 1
     else:
         cell.failures.append(f"{name}: {len(reps)} reps counted, {true_count} true")
-    for rep, true_rep in match(reps, truth["reps"]):
+    for rep, true_rep in match_reps(reps, truth["reps"]):
         cell.mean_err.append(abs(rep.mean_velocity_m_s - true_rep["mean_velocity_m_s"]))
     track = result.track.bar_xy_px
     if track.shape[0] == info.n_frames:

@@ -16,7 +16,7 @@ from scipy.interpolate import PPoly
 
 from vbt.synth.plans import ExtensionPlan, GhostPlan, Program, RepPlan
 from vbt.synth.profiles import G_M_S2, BarMotion
-from vbt.types import Lift, RepStatus
+from vbt.types import Lift, RepMetrics, RepStatus
 
 Json = dict[str, Any]
 
@@ -213,3 +213,17 @@ def _quadratic_roots(a: float, b: float, c: float) -> list[float]:
 
 def _at(curve: PPoly, t_s: float) -> float:
     return float(curve(t_s))
+
+
+def match_reps(measured: list[RepMetrics], truth_reps: list[Json]) -> list[tuple[RepMetrics, Json]]:
+    """Pair each true rep with the measured rep that overlaps it most in time; unmatched ones are left out."""
+    pairs = []
+    for true_rep in truth_reps:
+        best, overlap = None, 0.0
+        for rep in measured:
+            shared = min(rep.end_s, true_rep["end_s"]) - max(rep.start_s, true_rep["start_s"])
+            if shared > overlap:
+                best, overlap = rep, shared
+        if best is not None:
+            pairs.append((best, true_rep))
+    return pairs
