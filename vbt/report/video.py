@@ -15,15 +15,10 @@ variable-rate source keep their order but not their exact spacing.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import math
 import os
-import subprocess
 import sys
-import tempfile
-from fractions import Fraction
 from pathlib import Path
-from typing import IO, Literal, Protocol
 
 import cv2
 import numpy as np
@@ -33,101 +28,10 @@ from vbt.analysis import SetAnalysis
 from vbt.calibration import Calibration
 from vbt.capture.sources import VideoFileSource
 from vbt.errors import InputError, VideoError
-from vbt.report.draw import Image
 from vbt.report.overlay import OverlaySettings, PixelTrackLike, SetAnnotator
+from vbt.videoio import Codec, FrameWriter, h264_available, open_video_writer
 
 __all__ = ["Codec", "OverlaySettings", "PixelTrackLike", "h264_available", "write_annotated_video"]
-
-Codec = Literal["auto", "h264", "mp4v"]
-
-
-class _Writer(Protocol):
-    def write(self, image: Image) -> None: ...
-
-    def close(self) -> None: ...
-
-
-def h264_available() -> bool:
-    """True when ``imageio-ffmpeg`` (an ffmpeg binary with libx264) is installed."""
-    return importlib.util.find_spec("imageio_ffmpeg") is not None
-
-
-class _Cv2Writer:
-    """MPEG-4 part 2 through OpenCV's FFmpeg backend."""
-
-    def __init__(self, path: Path, *, fps: float, size_px: tuple[int, int]) -> None:
-        self._path = path
-        try:
-            self._writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, size_px)
-        except cv2.error as exc:
-            raise VideoError(f"cannot write the video {path}: OpenCV failed: {exc}") from None
-        if not self._writer.isOpened():
-            raise VideoError(
-                f"cannot write the video {path}: OpenCV has no encoder for it. Use a .mp4 file name."
-            )
-
-    def write(self, image: Image) -> None:
-        try:
-            self._writer.write(image)
-        except cv2.error as exc:
-            raise VideoError(f"writing the video {self._path} failed: {exc}") from None
-
-    def close(self) -> None:
-        self._writer.release()
-
-
-class _FfmpegWriter:
-    """H.264 (yuv420p, fast start) through the ffmpeg binary that ``imageio-ffmpeg`` ships."""
-
-    def __init__(self, path: Path, *, fps: float, size_px: tuple[int, int]) -> None:
-        import imageio_ffmpeg
-
-        self._path = path
-        width, height = size_px
-        rate = Fraction(fps).limit_denominator(1001)
-        command = [
-            imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-            "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", f"{width}x{height}", "-r", str(rate), "-i", "-",
-            "-an", "-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-pix_fmt", "yuv420p",
-            "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-movflags", "+faststart", str(path),
-        ]  # fmt: skip
-        # ffmpeg's messages go to a file (a pipe could fill up and stall it); closed in close().
-        self._log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
-        try:
-            self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=self._log)
-        except OSError as exc:
-            self._log.close()
-            raise VideoError(f"cannot start ffmpeg to write {path}: {exc.strerror or exc}") from None
-
-    def _message(self) -> str:
-        self._log.seek(0)
-        return self._log.read().decode(errors="replace").strip()[-500:]
-
-    def write(self, image: Image) -> None:
-        assert self._process.stdin is not None
-        try:
-            self._process.stdin.write(np.ascontiguousarray(image).tobytes())
-        except (BrokenPipeError, OSError):
-            self._process.wait()
-            raise VideoError(f"ffmpeg stopped while writing {self._path}: {self._message()}") from None
-
-    def close(self) -> None:
-        assert self._process.stdin is not None
-        with contextlib.suppress(OSError):  # ffmpeg already exited; its status and message follow
-            self._process.stdin.close()
-        code = self._process.wait()
-        message = self._message()
-        self._log.close()
-        if code != 0:
-            raise VideoError(f"ffmpeg could not write {self._path} (exit {code}): {message}")
-
-
-def _open_writer(path: Path, *, fps: float, size_px: tuple[int, int], codec: Codec) -> _Writer:
-    if codec == "mp4v" or (codec == "auto" and not h264_available()):
-        return _Cv2Writer(path, fps=fps, size_px=size_px)
-    if not h264_available():
-        raise InputError("H.264 output needs the imageio-ffmpeg package: pip install imageio-ffmpeg")
-    return _FfmpegWriter(path, fps=fps, size_px=size_px)
 
 
 def _output_fps(source_fps: float, track_t_s: np.ndarray) -> float:
@@ -187,7 +91,7 @@ def write_annotated_video(
     if not out.parent.is_dir():
         raise InputError(f"cannot write {out}: the folder {out.parent} does not exist")
     partial = out.with_name(f"{out.stem}.partial{out.suffix or '.mp4'}")
-    writer: _Writer | None = None
+    writer: FrameWriter | None = None
     try:
         with VideoFileSource(source_path) as source:
             size = source.size_px
@@ -195,7 +99,9 @@ def write_annotated_video(
             annotator = SetAnnotator(
                 track, analysis, size_px=size, calibration=calibration, settings=settings
             )
-            writer = _open_writer(partial, fps=_output_fps(source.fps, track.t_s), size_px=size, codec=codec)
+            writer = open_video_writer(
+                partial, fps=_output_fps(source.fps, track.t_s), size_px=size, codec=codec
+            )
             bar = tqdm(
                 total=source.frame_count, unit="frame", desc="annotated video", disable=not progress,
                 file=sys.stderr, leave=False,
