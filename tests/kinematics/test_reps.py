@@ -101,3 +101,14 @@ def test_a_clip_that_ends_with_the_bar_falling_to_the_floor_is_a_miss():
     segments = [(1.0, 0.0), (0.9, 0.9), (0.6, -0.9), (0.5, 0.0)]
     trajectory, _ = eased_path(segments, y0_m=0.225, fps=30.0, noise_m=0.002)
     assert [r.status for r in analyze_trajectory(trajectory, lift=Lift.SNATCH).reps] == [FAILED]
+
+
+def test_a_bumper_bounce_after_a_drop_is_not_an_attempt_but_a_short_pull_from_rest_is():
+    # a missed snatch: the bar falls to the floor and the bumpers throw it back up 11 cm, then it rests;
+    # then the lifter breaks the bar 15 cm off the floor and sets it down
+    segments = [(1.0, 0.0), (0.9, 1.0), (0.5, -1.0), (0.15, 0.11), (0.15, -0.11), (1.5, 0.0)]
+    segments += [(0.5, 0.15), (0.4, 0.0), (0.6, -0.15), (1.0, 0.0)]
+    trajectory, bounds = eased_path(segments, y0_m=0.225, fps=30.0, noise_m=0.002)
+    reps = analyze_trajectory(trajectory, lift=Lift.SNATCH).reps
+    assert [r.status for r in reps] == [FAILED, FAILED]
+    assert reps[1].start_s == pytest.approx(bounds[6], abs=0.03)

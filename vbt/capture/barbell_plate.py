@@ -9,11 +9,18 @@
   in a row found nothing the next one waits ``search_interval_s``.
 - tracking: a constant-velocity Kalman filter predicts where the plate is; the rim is fitted in a
   small window around the prediction, reduced so the plate's radius is about
-  ``track_radius_px`` pixels (the cost does not grow with the video's resolution). When the rim
+  ``track_radius_px`` pixels (the cost does not grow with the video's resolution), first the centre
+  alone at the plate's known radius, then freely from there (``fit_near``'s ``radius_known``: a far
+  plate just beside the near one must not pull the fit into a circle through both). When the rim
   is not found the frame is reported missing (NaN) and the filter coasts; after ``max_coast_s``
   without a measurement the tracker searches again. Every ``recheck_interval_s`` a whole-frame
   search checks that no clearly better plate exists (a track can start on a plate lying in a
-  rack before the bar moves), and switches to it if so.
+  rack before the bar moves), and switches to it if so. When the lifter's hands are given and
+  are far from the tracked plate, a search every ``hands_check_interval_s`` looks for a plate of
+  the same size at the hands (the track started on a round shape elsewhere while the lifter
+  stood away from the bar; a hand-held camera panning makes that shape "move" too), and
+  switches to it; only until a tracked plate has moved by more than its radius (the bar found,
+  the wrists are then the ones to doubt).
 
 Reported positions are always measurements in this frame; the prediction only says where to look.
 """
@@ -48,6 +55,8 @@ class PlateTracker:
         min_edge: weakest rim edge, gray levels per pixel.
         search_interval_s: wait after three whole-frame searches in a row found nothing.
         recheck_interval_s: time between whole-frame searches while tracking; ``inf`` for never.
+        hands_check_interval_s: time between whole-frame searches while the hands are more than
+            two plate radii from the tracked plate; ``inf`` for never.
     """
 
     method = BarMethod.PLATE
@@ -66,6 +75,7 @@ class PlateTracker:
         min_edge: float = 3.0,
         search_interval_s: float = 0.1,
         recheck_interval_s: float = 1.0,
+        hands_check_interval_s: float = 0.25,
     ) -> None:
         self.acquire_max_dim_px = acquire_max_dim_px
         self.track_radius_px = track_radius_px
@@ -78,6 +88,7 @@ class PlateTracker:
         self.min_edge = min_edge
         self.search_interval_s = search_interval_s
         self.recheck_interval_s = recheck_interval_s
+        self.hands_check_interval_s = hands_check_interval_s
         self.reset()
 
     def reset(self) -> None:
@@ -94,6 +105,8 @@ class PlateTracker:
         self._next_search_t_s = -math.inf
         self._failed_searches = 0
         self._next_recheck_t_s = -math.inf
+        self._next_hands_check_t_s = -math.inf
+        self._bar_found = False
 
     @property
     def tracking(self) -> bool:
@@ -125,7 +138,7 @@ class PlateTracker:
             found = self._follow(image, t_s)
             if found is None and t_s - self._last_seen_t_s > self.max_coast_s:
                 self._kalman = None
-            elif t_s >= self._next_recheck_t_s:
+            elif t_s >= self._next_recheck_t_s or self._hands_check_due(hands, t_s):
                 self._next_recheck_t_s = t_s + self.recheck_interval_s
                 better = self._recheck(image, t_s, hands)
                 if better is not None:
@@ -156,11 +169,17 @@ class PlateTracker:
         predicted = self._kalman.predict(t_s)
         radius = self._radius_px
         sigma = self._kalman.position_sigma_px
-        found = self._fit_near(image, predicted, radius, max(0.08 * radius, 3.0 * sigma))
-        if found is None or found.fit.inlier_fraction < max(0.45, self.track_min_inliers):
-            # Not clearly there: look wider, with Hough circles of the plate's size as starts.
+        found = self._fit_near(image, predicted, radius, max(0.08 * radius, 3.0 * sigma), radius_known=True)
+        if (
+            found is None
+            or found.fit.inlier_fraction < max(0.45, self.track_min_inliers)
+            or abs(found.radius_px / radius - 1.0) > 0.05
+        ):
+            # Not clearly there (or a disc of another size, part of the rim and something else
+            # after a sudden stop the prediction overshot): look wider, with Hough circles of
+            # the plate's size as starts.
             wide = min(1.5 * radius, max(0.5 * radius, 5.0 * sigma))
-            other = self._fit_near(image, predicted, radius, wide, hough=True)
+            other = self._fit_near(image, predicted, radius, wide, hough=True, radius_known=True)
             if other is not None and (found is None or other.score > found.score):
                 found = other
         if found is None or found.fit.inlier_fraction < self.track_min_inliers:
@@ -187,22 +206,55 @@ class PlateTracker:
         best = max(candidates, key=lambda c: self._score(c, largest, hands_xy, t_s))
         return self._confirm(image, best)
 
+    def _hands_away(self, hands_xy: FloatArray) -> bool:
+        """True when the hands are known and more than two plate radii from the tracked plate.
+
+        Only until a tracked plate has moved by more than its radius from where its track
+        started: a plate that made a lift-sized move was the bar, and from then on the wrists
+        are the ones to doubt (pose can lose them overhead, or in a dropped bar's bounce).
+        """
+        if (
+            self._bar_found
+            or not np.all(np.isfinite(hands_xy))
+            or not np.all(np.isfinite(self._last_seen_xy))
+        ):
+            return False
+        return bool(np.hypot(*(hands_xy - self._last_seen_xy)) > 2.0 * self._radius_px)
+
+    def _hands_check_due(self, hands_xy: FloatArray, t_s: float) -> bool:
+        if t_s < self._next_hands_check_t_s or not self._hands_away(hands_xy):
+            return False
+        self._next_hands_check_t_s = t_s + self.hands_check_interval_s
+        return True
+
     def _recheck(self, image: Image, t_s: float, hands_xy: FloatArray) -> Found | None:
-        """A moving plate to switch to when the tracked one has not moved; None to stay."""
-        if t_s - self._track_start_t_s < 2.0 or self._track_extent_px > 0.25 * self._radius_px:
+        """A plate to switch to; None to stay.
+
+        Either a moving plate when the tracked one has not moved for two seconds, or a plate at
+        the hands when they are far from the tracked one: in both cases another plate of about
+        the tracked one's size, clearly apart from it.
+        """
+        static = t_s - self._track_start_t_s >= 2.0 and self._track_extent_px <= 0.25 * self._radius_px
+        hands_away = self._hands_away(hands_xy)
+        if not static and not hands_away:
             return None
         candidates = self._search(image)
-        moving = [
+        others = [
             c
             for c in candidates
-            if c.motion >= 5.0
-            and abs(c.radius_px / self._radius_px - 1.0) < 0.35  # another plate of the same size
+            if abs(c.radius_px / self._radius_px - 1.0) < 0.35  # another plate of the same size
             and np.hypot(*(c.centre_px - self._last_seen_xy)) > 0.5 * self._radius_px
         ]
-        if not moving:
+        better = [
+            c
+            for c in others
+            if (static and c.motion >= 5.0)
+            or (hands_away and np.hypot(*(c.centre_px - hands_xy)) < 1.5 * c.radius_px)
+        ]
+        if not better:
             return None
         largest = max(c.radius_px for c in candidates)
-        best = max(moving, key=lambda c: self._score(c, largest, hands_xy, None))
+        best = max(better, key=lambda c: self._score(c, largest, hands_xy, None))
         return self._confirm(image, best)
 
     # --- helpers ------------------------------------------------------------------------------
@@ -243,6 +295,7 @@ class PlateTracker:
         uncertainty_px: float,
         *,
         hough: bool = False,
+        radius_known: bool = False,
     ) -> Found | None:
         return fit_near(
             image,
@@ -252,6 +305,7 @@ class PlateTracker:
             work_radius_px=self.track_radius_px,
             min_edge=self.min_edge,
             hough=hough,
+            radius_known=radius_known,
         )
 
     def _accept(self, found: Found, t_s: float) -> None:
@@ -275,6 +329,7 @@ class PlateTracker:
             self._radius_px += weight * (found.radius_px - self._radius_px)
             moved = float(np.hypot(*(found.centre_px - self._track_start_xy)))
             self._track_extent_px = max(self._track_extent_px, moved)
+            self._bar_found = self._bar_found or moved > self._radius_px
         self._last_seen_t_s = t_s
         self._last_seen_xy = found.centre_px
 

@@ -22,6 +22,9 @@ from vbt.types import FloatArray
 #: Fraction of a ray's gradient that must point along the ray for a sample to count as rim.
 _RADIAL_FRACTION = 0.7
 
+#: An edge on a ray at least this fraction of the ray's strongest is a clear edge.
+_CLEAR_EDGE = 0.1
+
 
 @dataclass(frozen=True, eq=False)
 class RimFit:
@@ -78,6 +81,7 @@ def cast_rays(
     n_rays: int = 72,
     step_px: float = 0.5,
     min_edge: float = 3.0,
+    near_radius: float | None = None,
 ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
     """The strongest radial edge on each of ``n_rays`` rays between ``r_min`` and ``r_max``.
 
@@ -86,6 +90,11 @@ def cast_rays(
         centre_xy: (2,) where the rays start.
         r_min, r_max: the band searched along each ray, pixels from ``centre_xy``.
         min_edge: weakest radial gradient (gray levels per pixel) that counts as an edge.
+        near_radius: when given, each ray takes the edge nearest this radius among its clear
+            edges (local peaks of at least ``_CLEAR_EDGE`` times its strongest and twice
+            ``min_edge``) instead of the strongest. Where the plate is seen against another
+            plate just behind it, the strongest edge is that plate's outline against the
+            background, a few pixels outside, and the plate's own edge is the weaker one.
 
     Returns:
         points (n_rays, 2) sub-pixel edge positions, strength (n_rays,) gradient at them, and
@@ -104,6 +113,14 @@ def cast_rays(
     score = np.where(np.abs(radial) >= _RADIAL_FRACTION * magnitude, np.abs(radial), 0.0)
     best = np.argmax(score, axis=1)
     rows = np.arange(n_rays)
+    if near_radius is not None:
+        peak = np.zeros_like(score, dtype=bool)
+        peak[:, 1:-1] = (score[:, 1:-1] >= score[:, :-2]) & (score[:, 1:-1] >= score[:, 2:])
+        strongest = score[rows, best]
+        clear = peak & (score >= np.maximum(2.0 * min_edge, _CLEAR_EDGE * strongest)[:, None])
+        distance = np.where(clear, np.abs(radii - near_radius)[None, :], np.inf)
+        nearest = np.argmin(distance, axis=1)
+        best = np.where(np.isfinite(distance[rows, nearest]), nearest, best)
     strength = score[rows, best].astype(np.float64)
     # Sub-pixel peak: a parabola through the best sample and its neighbours.
     left = score[rows, np.clip(best - 1, 0, n_samples - 1)]
@@ -217,6 +234,9 @@ def fit_rim(
     min_edge: float = 3.0,
     tolerance: float = 0.05,
     fixed_radius: float | None = None,
+    hold_radius: bool = False,
+    prefer_near: bool = False,
+    prefer_near_first: bool = False,
 ) -> RimFit | None:
     """Fit the outline of a plate near a guessed circle.
 
@@ -228,6 +248,13 @@ def fit_rim(
             for a rim point to agree with the fit.
         fixed_radius: when given, the radius used whenever the agreeing points cover less than half
             the circle (an arc alone cannot tell the radius; the body may hide the rest).
+        hold_radius: use ``fixed_radius`` always, fitting only the centre. Edges of something
+            just outside the plate (another plate behind it) can then not pull the fit into a
+            larger circle through part of each outline.
+        prefer_near: in the last, narrow pass each ray takes the clear edge nearest the fitted
+            outline rather than the strongest (see ``cast_rays``'s ``near_radius``).
+        prefer_near_first: the same in the first pass, from the guess (for a guess known to
+            be within a few pixels).
 
     Returns:
         The fit, or None when fewer than 6 rays found a rim that agrees.
@@ -236,15 +263,23 @@ def fit_rim(
     fit_r = radius
     inliers = np.zeros(n_rays, dtype=bool)
     points = np.empty((0, 2))
-    for lo, hi in (band, (1.0 - 2.5 * tolerance, 1.0 + 2.5 * tolerance)):
+    narrow = (1.0 - 2.5 * tolerance, 1.0 + 2.5 * tolerance)
+    for (lo, hi), near in ((band, prefer_near_first), (narrow, prefer_near)):
         points, _, valid = cast_rays(
-            gx, gy, centre, r_min=lo * fit_r, r_max=hi * fit_r, n_rays=n_rays, min_edge=min_edge
+            gx,
+            gy,
+            centre,
+            r_min=lo * fit_r,
+            r_max=hi * fit_r,
+            n_rays=n_rays,
+            min_edge=min_edge,
+            near_radius=fit_r if near else None,
         )
         if valid.sum() < 6:
             return None
         inliers = valid.copy()
         for loose in (0.15, 0.08, tolerance):  # trimmed refits, tightening the tolerance
-            new_centre, new_r = _fit(points[inliers], fit_r, centre, fixed_radius)
+            new_centre, new_r = _fit(points[inliers], centre, fixed_radius, hold_radius)
             if not np.isfinite(new_r):
                 return None
             res = np.abs(np.hypot(*(points - new_centre).T) - new_r)
@@ -284,8 +319,8 @@ def fit_rim(
 
 
 def _fit(
-    points: FloatArray, radius: float, start: FloatArray, fixed_radius: float | None
+    points: FloatArray, start: FloatArray, fixed_radius: float | None, hold_radius: bool
 ) -> tuple[FloatArray, float]:
-    if fixed_radius is not None and coverage_deg(points, start) < 180.0:
+    if fixed_radius is not None and (hold_radius or coverage_deg(points, start) < 180.0):
         return fit_centre_fixed_radius(points, fixed_radius, start), fixed_radius
     return fit_circle(points)

@@ -97,9 +97,9 @@ def segment_reps(
     if lift in (Lift.SQUAT, Lift.BENCH):
         found = _top_down_reps(strokes, settings)
     elif lift is Lift.DEADLIFT:
-        found = _floor_reps(strokes, y_m, settings)
+        found = _floor_reps(strokes, y_m, kinematics, settings)
     else:
-        found = _olympic_reps(strokes, t_s, y_m, vy, settings)
+        found = _olympic_reps(strokes, kinematics, settings)
     return [
         Rep(
             index=i,
@@ -172,21 +172,12 @@ def _floor_level(y_m: FloatArray) -> float:
     return float(np.nanpercentile(y_m, 2.0))
 
 
-def _floor_reps(strokes: list[Stroke], y_m: FloatArray, settings: SegmentationSettings) -> _Found:
-    """Deadlift: each rep rises from the floor; it is complete when it reaches the set's lockout height.
-
-    Rises from the floor shorter than ``min_attempt_m`` (bumper bounces, a bar nudged and set down) are
-    not attempts.
-    """
+def _floor_reps(
+    strokes: list[Stroke], y_m: FloatArray, kinematics: Kinematics, settings: SegmentationSettings
+) -> _Found:
+    """Deadlift: each rep rises from the floor; it is complete when it reaches the set's lockout height."""
     floor = _floor_level(y_m)
-    attempts = [
-        s
-        for s in strokes
-        if s.rising
-        and s.complete
-        and s.start_y_m <= floor + settings.floor_tolerance_m
-        and s.rise_m >= settings.min_attempt_m
-    ]
+    attempts = [s for s in strokes if _floor_attempt(s, floor, kinematics, settings)]
     if not attempts:
         return []
     lockout_y = max(s.end_y_m for s in attempts)
@@ -195,6 +186,22 @@ def _floor_reps(strokes: list[Stroke], y_m: FloatArray, settings: SegmentationSe
         ok = s.rise_m >= settings.min_rom_m and _reached_lockout(s, lockout_y, s.rise_m, settings)
         found.append((s, RepStatus.OK if ok else RepStatus.FAILED, np.nan))
     return found
+
+
+def _floor_attempt(
+    stroke: Stroke, floor_y_m: float, kinematics: Kinematics, settings: SegmentationSettings
+) -> bool:
+    """A rise from the floor that is a lift: a full one, or a shorter one that starts from rest.
+
+    Rises shorter than ``min_attempt_m`` (a bar nudged and set down) are never attempts. Between that and
+    ``min_rom_m`` a rise counts (as a failed attempt) only when the bar rested before it: a bumper plate
+    bouncing after a drop, which can rebound 10 cm, starts straight from the fall.
+    """
+    if not (stroke.rising and stroke.complete and stroke.start_y_m <= floor_y_m + settings.floor_tolerance_m):
+        return False
+    if stroke.rise_m >= settings.min_rom_m:
+        return True
+    return stroke.rise_m >= settings.min_attempt_m and _rests_before(kinematics, stroke.start_s, settings)
 
 
 def _rests_before(kinematics: Kinematics, when_s: float, settings: SegmentationSettings) -> bool:
@@ -212,24 +219,18 @@ def _rests(kinematics: Kinematics, start_s: float, end_s: float, settings: Segme
     return at_rest(kinematics.t_s, vy, start_s=start_s, end_s=end_s, max_speed_m_s=settings.rest_speed_m_s)
 
 
-def _olympic_reps(
-    strokes: list[Stroke], t_s: FloatArray, y_m: FloatArray, vy: FloatArray, settings: SegmentationSettings
-) -> _Found:
+def _olympic_reps(strokes: list[Stroke], kinematics: Kinematics, settings: SegmentationSettings) -> _Found:
     """Clean, power clean, snatch: a pull starts at lift-off from the floor and ends at peak height.
 
     The lift is made when, after the pull, the bar is held high (still for ``hold_s`` above
     ``hold_height_fraction`` of the pull) before it comes back to the floor; the catch is the lowest
     point between the peak and that hold.
     """
+    t_s, y_m, vy = kinematics.t_s, kinematics.bar_xy_m[:, 1], kinematics.bar_velocity_m_s[:, 1]
     floor = _floor_level(y_m)
     found: _Found = []
     for s in strokes:
-        if not (
-            s.rising
-            and s.complete
-            and s.start_y_m <= floor + settings.floor_tolerance_m
-            and s.rise_m >= settings.min_attempt_m
-        ):
+        if not _floor_attempt(s, floor, kinematics, settings):
             continue
         hold_start = _first_hold_above(
             t_s,
