@@ -1,0 +1,178 @@
+"""OnlineSet: synthetic sets fed one sample at a time emit exactly the reps of the offline analysis of
+the whole recording, each once, a bounded time after its end; ``finish`` is the offline analysis."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+from vbt.analysis import analyze_trajectory
+from vbt.errors import InputError
+from vbt.live.online import OnlineSet
+from vbt.synth import Sampling, generate_set
+from vbt.types import JOINT_NAMES, Lift, RepMetrics, RepStatus, Trajectory
+
+# Seconds from a rep's end (where the bar stops rising) to its emission, at most. Strength lifts:
+# rest check 0.35 s + settle 0.15 s + re-run period 0.1 s + one 30 fps sample. Olympic lifts wait for
+# the hold after the catch (measured 1.3-3.4 s); a failed Olympic lift for the bar back on the floor.
+MAX_DELAY_S = {
+    Lift.SQUAT: 0.64,
+    Lift.BENCH: 0.64,
+    Lift.DEADLIFT: 0.64,
+    Lift.POWER_CLEAN: 2.5,
+    Lift.CLEAN: 4.0,
+    Lift.SNATCH: 4.0,
+}
+FAILED_OLYMPIC_MAX_DELAY_S = 1.0
+
+
+def _feed(online: OnlineSet, trajectory: Trajectory) -> list[RepMetrics]:
+    emitted = []
+    for i in range(len(trajectory)):
+        emitted += online.add(trajectory.t_s[i], trajectory.bar_xy_m[i], trajectory.joints_xy_m[i])
+    return emitted
+
+
+def _assert_same_rep(online: RepMetrics, offline: RepMetrics) -> None:
+    assert online.index == offline.index
+    assert online.status is offline.status
+    assert online.start_s == pytest.approx(offline.start_s, abs=1e-3)
+    assert online.end_s == pytest.approx(offline.end_s, abs=1e-3)
+    for name in ("mean_velocity_m_s", "mean_propulsive_velocity_m_s", "peak_velocity_m_s"):
+        a, b = getattr(online, name), getattr(offline, name)
+        assert (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, abs=1e-3), name
+    for name in ("range_of_motion_m", "peak_height_m", "catch_height_m", "time_to_peak_velocity_s"):
+        a, b = getattr(online, name), getattr(offline, name)
+        assert (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, abs=1e-3), name
+
+
+def _same(a: object, b: object) -> bool:
+    """Exactly equal dataclasses, NaN equal to NaN."""
+    left, right = dataclasses.asdict(a), dataclasses.asdict(b)  # type: ignore[call-overload]
+    return bool(left.keys() == right.keys()) and all(_equal(left[k], right[k]) for k in left)
+
+
+def _equal(a: object, b: object) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or (math.isnan(a) and math.isnan(b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+    return bool(a == b)
+
+
+def _check_set(lift: Lift, trajectory: Trajectory, *, max_delay_s: dict[RepStatus, float]) -> list[float]:
+    offline = analyze_trajectory(trajectory, lift=lift, load_kg=100.0)
+    online = OnlineSet(lift=lift, load_kg=100.0)
+    emitted = _feed(online, trajectory)
+    assert emitted == online.emitted
+    assert len(emitted) == len(offline.reps) >= 2  # every rep, each once, before the set ended
+    delays = []
+    for rep, reference, at_s in zip(emitted, offline.reps, online.emitted_at_s, strict=True):
+        _assert_same_rep(rep, reference)
+        if rep.mean_power_w == rep.mean_power_w:
+            assert rep.mean_power_w == pytest.approx(reference.mean_power_w, rel=1e-3)
+        delay_s = at_s - rep.end_s
+        assert 0.0 < delay_s <= max_delay_s[rep.status]
+        delays.append(delay_s)
+    final = online.finish()
+    assert len(final.reps) == len(offline.reps)
+    for got, want in zip(final.reps, offline.reps, strict=True):
+        assert _same(got, want)
+    assert final.summary == offline.summary
+    assert final.warnings == offline.warnings
+    return delays
+
+
+@pytest.mark.parametrize("lift", list(Lift))
+def test_every_lift_online_equals_offline(lift: Lift) -> None:
+    synth = generate_set(lift, n_reps=2, seed=3, load_kg=100.0)
+    assert len(synth.reps) == 2
+    limit = MAX_DELAY_S[lift]
+    _check_set(lift, synth.trajectory, max_delay_s={RepStatus.OK: limit, RepStatus.FAILED: limit})
+
+
+@pytest.mark.parametrize("lift", [Lift.SQUAT, Lift.DEADLIFT, Lift.CLEAN])
+def test_a_failed_last_rep_is_emitted_as_failed(lift: Lift) -> None:
+    synth = generate_set(lift, n_reps=2, seed=1, failed_last=True, load_kg=100.0)
+    failed_limit = FAILED_OLYMPIC_MAX_DELAY_S if lift.is_olympic else MAX_DELAY_S[lift]
+    _check_set(
+        lift,
+        synth.trajectory,
+        max_delay_s={RepStatus.OK: MAX_DELAY_S[lift], RepStatus.FAILED: failed_limit},
+    )
+    assert [r.status for r in synth.reps] == [RepStatus.OK, RepStatus.FAILED]
+
+
+@pytest.mark.slow
+def test_jittered_frames_missing_samples_and_partials_online_equals_offline() -> None:
+    sampling = Sampling(vfr=True, missing_fraction=0.05)
+    synth = generate_set(Lift.SQUAT, n_reps=3, seed=4, sampling=sampling, partials=True, paused=True)
+    limit = MAX_DELAY_S[Lift.SQUAT] + 0.07  # a dropped frame may double the last interval
+    _check_set(Lift.SQUAT, synth.trajectory, max_delay_s={RepStatus.OK: limit, RepStatus.FAILED: limit})
+
+
+def test_the_last_rep_is_final_only_at_finish_when_the_recording_stops_at_its_end() -> None:
+    synth = generate_set(Lift.SQUAT, n_reps=2, seed=3)
+    trajectory = synth.trajectory
+    offline_full = analyze_trajectory(trajectory, lift=Lift.SQUAT)
+    cut = trajectory.t_s <= offline_full.reps[-1].end_s + 0.2  # stop 0.2 s after the last lockout
+    short = Trajectory(
+        t_s=trajectory.t_s[cut],
+        bar_xy_m=trajectory.bar_xy_m[cut],
+        joints_xy_m=trajectory.joints_xy_m[cut],
+        joint_names=trajectory.joint_names,
+    )
+    online = OnlineSet(lift=Lift.SQUAT)
+    emitted = _feed(online, short)
+    final = online.finish()
+    offline = analyze_trajectory(short, lift=Lift.SQUAT)
+    assert len(emitted) == 1
+    assert len(final.reps) == len(offline.reps) == 2
+    assert all(_same(a, b) for a, b in zip(final.reps, offline.reps, strict=True))
+
+
+def test_without_joints_the_trajectory_has_none() -> None:
+    synth = generate_set(Lift.BENCH, n_reps=2, seed=0, with_joints=False)
+    trajectory = synth.trajectory
+    online = OnlineSet(lift=Lift.BENCH)
+    for i in range(len(trajectory)):
+        online.add(trajectory.t_s[i], trajectory.bar_xy_m[i])
+    assert not online.trajectory().has_joints
+    assert len(online.emitted) == 2
+    final, offline = online.finish(), analyze_trajectory(trajectory, lift=Lift.BENCH)
+    assert len(final.reps) == len(offline.reps) == 2
+    assert all(_same(a, b) for a, b in zip(final.reps, offline.reps, strict=True))
+
+
+def test_a_short_buffer_emits_nothing_and_raises_nothing() -> None:
+    online = OnlineSet(lift=Lift.SQUAT)
+    for i in range(10):
+        assert online.add(i / 30.0, np.array([0.0, 1.0])) == []
+    assert online.add(10 / 30.0, np.array([np.nan, np.nan])) == []
+
+
+def test_bad_samples_are_refused_with_a_reason() -> None:
+    online = OnlineSet(lift=Lift.SQUAT)
+    online.add(0.0, np.array([0.0, 1.0]))
+    with pytest.raises(InputError, match="increasing"):
+        online.add(0.0, np.array([0.0, 1.0]))
+    with pytest.raises(InputError, match="increasing"):
+        online.add(float("nan"), np.array([0.0, 1.0]))
+    with pytest.raises(InputError, match=r"bar_xy_m must have shape \(2,\)"):
+        online.add(0.1, np.zeros(3))
+    with pytest.raises(InputError, match="joints_xy_m must have shape"):
+        online.add(0.1, np.zeros(2), np.zeros((len(JOINT_NAMES) + 1, 2)))
+    with pytest.raises(InputError, match="rerun_every_s"):
+        OnlineSet(lift=Lift.SQUAT, rerun_every_s=-1.0)
+
+
+def test_no_sample_after_finish() -> None:
+    synth = generate_set(Lift.SQUAT, n_reps=1, seed=0)
+    online = OnlineSet(lift=Lift.SQUAT)
+    _feed(online, synth.trajectory)
+    online.finish()
+    with pytest.raises(InputError, match="finished"):
+        online.add(1e6, np.zeros(2))
