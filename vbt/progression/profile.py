@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
-from scipy import stats
 
 from vbt.errors import InputError, NotEnoughDataError
 from vbt.progression.units import LoadUnit
@@ -153,6 +152,8 @@ class LoadVelocityProfile:
         s = self.residual_se_m_s
         variance = s * s * (1.0 + 1.0 / self.n_sets + (load - self.mean_load) ** 2 / self.sxx)
         se = math.sqrt(variance + velocity_sd_m_s**2) / abs(self.slope_m_s_per_unit)
+        from scipy import stats  # here, not at import: every `vbt` command imports this module
+
         t = float(stats.t.ppf(0.5 + level / 2.0, self.n_sets - 2))
         return (load - t * se, load + t * se)
 
