@@ -46,7 +46,7 @@ class SetAnalysis:
 def analyze_trajectory(
     trajectory: Trajectory,
     *,
-    lift: Lift,
+    lift: Lift | str,
     load_kg: float | None = None,
     settings: AnalysisSettings | None = None,
 ) -> SetAnalysis:
@@ -57,6 +57,7 @@ def analyze_trajectory(
     NotEnoughDataError
         When the recording is too short or the bar is hardly ever seen.
     """
+    lift = Lift(lift)
     settings = settings or AnalysisSettings()
     duration = float(trajectory.t_s[-1] - trajectory.t_s[0]) if len(trajectory) else 0.0
     if duration < MIN_DURATION_S:

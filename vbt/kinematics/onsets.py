@@ -13,19 +13,15 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize
 
+from vbt.kinematics.fitting import batched_lstsq
 from vbt.types import FloatArray
 
 #: Candidate hinge times are tried this far apart before the best is polished.
 _GRID_STEP_S = 0.002
 
 
-def _sse(design: FloatArray, y: FloatArray) -> tuple[float, FloatArray]:
-    coefficients = np.asarray(np.linalg.lstsq(design, y, rcond=None)[0], dtype=np.float64)
-    return float(np.sum((y - design @ coefficients) ** 2)), coefficients
-
-
-def _hinge_sse(t0: float, t: FloatArray, y: FloatArray, *, rest_before: bool) -> float:
-    """Residual of the best hinge at ``t0``: ``c + b h^2 + d h^3`` with a concave-velocity constraint.
+def _hinge_sse(t0: FloatArray, t: FloatArray, y: FloatArray, *, rest_before: bool) -> FloatArray:
+    """Residuals (G,) of the best hinges at (G,) times ``t0``: ``c + b h^2 + d h^3``, concave velocity.
 
     The bar rises on the moving side, so ``b`` has the sign of the motion away from rest (``b >= 0``
     after a start, ``b <= 0`` before a stop) and the cubic opposes it (``b d <= 0``): acceleration is
@@ -34,16 +30,19 @@ def _hinge_sse(t0: float, t: FloatArray, y: FloatArray, *, rest_before: bool) ->
     milliseconds under tracker noise. Solved by the small active-set rule: the unconstrained fit if it
     obeys the signs, else the quadratic alone, else a constant.
     """
-    h = np.maximum(t - t0, 0.0) if rest_before else np.maximum(t0 - t, 0.0)
+    h = (
+        np.maximum(t[None, :] - t0[:, None], 0.0)
+        if rest_before
+        else np.maximum(t0[:, None] - t[None, :], 0.0)
+    )
     sign = 1.0 if rest_before else -1.0
-    ones = np.ones_like(t)
-    sse, (_, b, d) = _sse(np.column_stack([ones, h**2, h**3]), y)
-    if sign * b >= 0 and sign * d <= 0:
-        return sse
-    sse, (_, b) = _sse(np.column_stack([ones, h**2]), y)
-    if sign * b >= 0:
-        return sse
-    return float(np.sum((y - y.mean()) ** 2))
+    ones = np.ones_like(h)
+    cubic_sse, cubic = batched_lstsq(np.stack([ones, h**2, h**3], axis=2), y)
+    quadratic_sse, quadratic = batched_lstsq(np.stack([ones, h**2], axis=2), y)
+    constant_sse = np.full(t0.shape, float(np.sum(y**2)))
+    cubic_ok = (sign * cubic[:, 1] >= 0) & (sign * cubic[:, 2] <= 0)
+    quadratic_ok = sign * quadratic[:, 1] >= 0
+    return np.where(cubic_ok, cubic_sse, np.where(quadratic_ok, quadratic_sse, constant_sse))
 
 
 def refine_rest_boundary(
@@ -90,10 +89,10 @@ def refine_rest_boundary(
     if t.size < 8 or hi - lo < 2 * _GRID_STEP_S:
         return guess_s
     grid = np.arange(lo, hi, _GRID_STEP_S)
-    costs = [_hinge_sse(g, t, y, rest_before=rest_before) for g in grid]
+    costs = _hinge_sse(grid, t, y, rest_before=rest_before)
     best = int(np.argmin(costs))
     result = optimize.minimize_scalar(
-        lambda t0: _hinge_sse(t0, t, y, rest_before=rest_before),
+        lambda t0: float(_hinge_sse(np.array([t0]), t, y, rest_before=rest_before)[0]),
         bounds=(grid[max(best - 1, 0)], grid[min(best + 1, grid.size - 1)]),
         method="bounded",
         options={"xatol": 1e-4},

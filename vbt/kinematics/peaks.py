@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize
 
+from vbt.kinematics.fitting import batched_lstsq
 from vbt.types import BoolArray, FloatArray
 
 
@@ -61,20 +62,26 @@ def polished_extremum(
         return float("nan"), float("nan")
     t, y = t_s[near], values[near]
 
-    def fit(t0: float) -> tuple[float, float]:
-        h = t - t0
-        design = np.column_stack([np.ones_like(t), np.where(h < 0, h * h, 0.0), np.where(h >= 0, h * h, 0.0)])
-        coefficients = np.linalg.lstsq(design, y, rcond=None)[0]
-        return float(np.sum((y - design @ coefficients) ** 2)), float(coefficients[0])
-
     grid = np.linspace(around_s - half_window_s / 2, around_s + half_window_s / 2, 41)
-    best = int(np.argmin([fit(g)[0] for g in grid]))
+    best = int(np.argmin(_two_sided_fits(grid, t, y)[0]))
     step = grid[1] - grid[0]
     result = optimize.minimize_scalar(
-        lambda t0: fit(t0)[0],
+        lambda t0: float(_two_sided_fits(np.array([t0]), t, y)[0][0]),
         bounds=(grid[best] - step, grid[best] + step),
         method="bounded",
         options={"xatol": 1e-5},
     )
     t0 = float(result.x)
-    return t0, fit(t0)[1]
+    return t0, float(_two_sided_fits(np.array([t0]), t, y)[1][0])
+
+
+def _two_sided_fits(t0: FloatArray, t: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Residual sums (G,) and vertex values (G,) of ``c + k1 h^2 (h < 0) + k2 h^2 (h >= 0)``, h = t - t0.
+
+    All (G,) vertex times at once.
+    """
+    h = t[None, :] - t0[:, None]
+    square = h * h
+    design = np.stack([np.ones_like(h), np.where(h < 0, square, 0.0), np.where(h >= 0, square, 0.0)], axis=2)
+    sse, coefficients = batched_lstsq(design, y)
+    return sse, coefficients[:, 0]

@@ -42,9 +42,9 @@ def zero_crossings(t_s: FloatArray, v: FloatArray) -> FloatArray:
     zero and turns back is not a crossing.
     """
     sign = np.sign(v)
-    for i in range(1, sign.size):  # zero takes the previous sign (rare: exact zeros)
-        if sign[i] == 0:
-            sign[i] = sign[i - 1]
+    # An exact zero takes the sign of the last non-zero sample before it (leading zeros stay zero).
+    last_nonzero = np.maximum.accumulate(np.where(sign != 0, np.arange(sign.size), 0))
+    sign = sign[last_nonzero]
     change = np.flatnonzero(sign[:-1] * sign[1:] < 0)
     t0, t1, v0, v1 = t_s[change], t_s[change + 1], v[change], v[change + 1]
     return np.asarray(t0 + (0.0 - v0) * (t1 - t0) / (v1 - v0), dtype=np.float64)
