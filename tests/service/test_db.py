@@ -115,6 +115,14 @@ def test_upgrading_a_database_made_by_the_first_migration_keeps_its_data(tmp_pat
         new = client.post("/api/sets/1/reps", json=rep_body(1, mean_velocity_m_s=0.65))
         assert new.status_code == 201
         assert new.json()["seq"] == 2
+        # a rep stored before provisional reps existed (0005) is final: never replaced nor deleted
+        assert client.get("/api/sets/1/reps").json()[0]["provisional"] is False
+        assert client.post("/api/sets/1/reps", json={**body, "mean_velocity_m_s": 0.5}).status_code == 409
+        assert client.delete("/api/sets/1/reps/rep-0").status_code == 409
+        # and provisional reps work on the upgraded database
+        provisional = {**rep_body(2, mean_velocity_m_s=0.6), "provisional": True}
+        assert client.post("/api/sets/1/reps", json=provisional).status_code == 201
+        assert client.delete("/api/sets/1/reps/rep-2").status_code == 204
 
 
 def test_postgresql_urls_get_the_psycopg_3_driver_without_connecting():

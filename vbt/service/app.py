@@ -18,7 +18,8 @@ from starlette.concurrency import run_in_threadpool
 import vbt
 from vbt.service.db import make_engine, make_sessionmakers, run_migrations
 from vbt.service.errors import BodySizeLimit, install_error_handlers
-from vbt.service.routes import athletes, pages, reps, sessions, sets, stream, videos
+from vbt.service.frames import FrameHub
+from vbt.service.routes import athletes, frames, pages, reps, sessions, sets, stream, videos
 from vbt.service.routes import progression as progression_routes
 from vbt.service.schemas import Health
 from vbt.service.settings import Settings, settings_from_env
@@ -27,6 +28,11 @@ from vbt.service.stream import StreamHub
 _DESCRIPTION = """\
 Velocity-based training data over HTTP: athletes, training sessions, sets and the reps the vbt
 analysis measured, with each set's velocity figures and a live stream of reps as they are stored.
+
+Live mode (`vbt live`) posts each rep provisionally (`"provisional": true`) as soon as it sees it and
+replaces it with its final metrics (same `client_rep_id`) or deletes it; per-set velocity, history,
+profiles and plans use final reps only. It also pushes its annotated frames to
+`WS /api/sessions/{id}/frames`, shown to any number of viewers at `GET /api/sessions/{id}/live.mjpg`.
 
 Errors are JSON objects with a `detail` sentence. Writes need `Authorization: Bearer <token>` when
 the server listens beyond loopback (create a token with `vbt token create NAME`).
@@ -49,10 +55,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(run_migrations, engine)
         hub = app.state.hub = StreamHub()
+        frames = app.state.frames = FrameHub()
         try:
             yield
         finally:
             hub.close()
+            frames.close()
             engine.dispose()
 
     app = FastAPI(
@@ -66,13 +74,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.read_sessions = read_sessions
     app.state.write_sessions = write_sessions
     app.state.hub = StreamHub()  # replaced by a fresh one each time the app starts
+    frames.install(app)  # the live video's frame hub (also replaced at start) and placeholder
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=list(settings.cors_origins),
-            allow_methods=["GET", "POST", "PATCH", "OPTIONS"],
+            allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
             allow_headers=["Authorization", "Content-Type", "Last-Event-ID"],
         )
 
@@ -90,12 +99,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             writes_need_token=current.writes_need_token,
         )
 
-    for module in (athletes, sessions, sets, reps, stream):
+    for module in (athletes, sessions, sets, reps, stream, frames):
         api.include_router(module.router)
     api.include_router(videos.router)  # also starts and stops the video analysis worker
     api.include_router(videos.sets_router)  # a set's videos
     api.include_router(progression_routes.router)  # profiles, recommendations, plans, 1RMs
     app.include_router(api)
+    stream.document_stream_events(app)  # the stream's rep and rep_deleted messages
     pages.install(app)  # dashboard pages, their /static files, offline /docs and /redoc
     return app
 

@@ -35,8 +35,14 @@ def rep_public(rep: Rep) -> RepPublic:
         seq=rep.session_seq,
         created_at=rep.created_at,
         client_rep_id=rep.client_rep_id,
+        provisional=rep.provisional,
         **rep_body(rep),
     )
+
+
+def final_reps(reps: Sequence[Rep]) -> list[Rep]:
+    """The reps that are not provisional (what per-set figures, history, profiles and plans use)."""
+    return [r for r in reps if not r.provisional]
 
 
 def rep_velocity(rep: Rep) -> RepVelocity:
@@ -91,8 +97,8 @@ def summary_public(summary: SetSummary) -> SetSummaryPublic:
 
 
 def summarize_reps(reps: Sequence[Rep]) -> SetSummaryPublic:
-    """The core's summary of a set's stored reps, in rep order."""
-    ordered = sorted(reps, key=lambda r: r.rep_index)
+    """The core's summary of a set's final reps (provisional ones left out), in rep order."""
+    ordered = sorted(final_reps(reps), key=lambda r: r.rep_index)
     return summary_public(summarize_set([rep_metrics(rep_body(r)) for r in ordered]))
 
 

@@ -34,6 +34,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "velocity_loss_pct",
     "velocity_loss_from_first_pct",
     "peak_velocity_loss_pct",
+    "provisional_rep_count",
 )
 
 
@@ -73,7 +74,8 @@ def set_history(
     limit: int = 10_000,
     offset: int = 0,
 ) -> list[SetHistoryItem]:
-    """Sets of one athlete performed in ``[since, until)``, oldest first, with their summaries."""
+    """Sets of one athlete performed in ``[since, until)``, oldest first, with the summaries of
+    their final reps."""
     query = (
         select(LiftSet)
         .join(TrainingSession, LiftSet.session_id == TrainingSession.id)
@@ -99,6 +101,7 @@ def set_history(
                 exercise=Lift(lift_set.exercise),
                 load_kg=lift_set.load_kg,
                 performed_at=lift_set.performed_at,
+                provisional_rep_count=sum(r.provisional for r in lift_set.reps),
                 **summary.model_dump(),
             )
         )

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     DateTime,
     Double,
     ForeignKey,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -107,7 +109,11 @@ class LiftSet(Base):
 
 
 class Rep(Base):
-    """One rep as the core measured it, keyed by the client's ``client_rep_id`` within its set."""
+    """One rep as the core measured it, keyed by the client's ``client_rep_id`` within its set.
+
+    A ``provisional`` rep was posted by live mode as soon as it was seen; the final analysis
+    replaces it (same ``client_rep_id``) or deletes it. Per-set figures use final reps only.
+    """
 
     __tablename__ = "reps"
     __table_args__ = (
@@ -130,9 +136,26 @@ class Rep(Base):
     peak_velocity_m_s: Mapped[float | None] = mapped_column(Double)
     range_of_motion_m: Mapped[float | None] = mapped_column(Double)
     body_json: Mapped[str] = mapped_column(Text)
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     lift_set: Mapped[LiftSet] = relationship(back_populates="reps")
+
+
+class RepDeletion(Base):
+    """A provisional rep that was deleted, kept so that stream listeners hear of it in ``seq``
+    order (its ``session_seq`` comes from the same per-session sequence as the reps')."""
+
+    __tablename__ = "rep_deletions"
+    __table_args__ = (UniqueConstraint("session_id", "session_seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("sets.id"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
+    session_seq: Mapped[int] = mapped_column(Integer)
+    client_rep_id: Mapped[str] = mapped_column(String(100))
+    rep_index: Mapped[int] = mapped_column(Integer)
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 class ApiToken(Base):

@@ -42,7 +42,7 @@ from vbt.progression.rules import (
 from vbt.progression.schedule import KeyRun
 from vbt.progression.units import EMPTY_BAR, LoadUnit, from_kg, to_kg
 from vbt.progression.zones import Zone, default_zones
-from vbt.service.convert import rep_body, rep_metrics
+from vbt.service.convert import final_reps, rep_body, rep_metrics
 from vbt.service.deps import athlete_or_404
 from vbt.service.errors import NotFoundError
 from vbt.service.history import set_history
@@ -361,7 +361,11 @@ def plan_history(db: Session, athlete_id: int, plan: PlanIn) -> list[SessionResu
     for sets in by_session.values():
         heaviest = max(s.load_kg for s in sets)
         working = [s for s in sets if s.load_kg == heaviest]
-        reps = [rep_metrics(rep_body(r)) for s in working for r in sorted(s.reps, key=lambda r: r.rep_index)]
+        reps = [
+            rep_metrics(rep_body(r))
+            for s in working
+            for r in sorted(final_reps(s.reps), key=lambda r: r.rep_index)
+        ]
         when = (working[0].performed_at + offset).replace(tzinfo=None)
         load = round_to_plates(
             from_kg(heaviest, plan.unit),

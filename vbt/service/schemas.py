@@ -189,6 +189,13 @@ class RepCreate(BaseModel):
     peak_height_m: HeightM = None
     catch_height_m: HeightM = None
     triple_extension: TripleExtensionIn | None = None
+    provisional: bool = Field(
+        default=False,
+        description="True for a rep live mode posts as soon as it sees it, before its final "
+        "metrics: a later post with the same client_rep_id replaces it (any values, any free "
+        "index), DELETE removes it, and per-set figures, history, profiles and plans leave it out "
+        "until it is final.",
+    )
 
     @model_validator(mode="after")
     def _ends_after_it_starts(self) -> RepCreate:
@@ -197,8 +204,9 @@ class RepCreate(BaseModel):
         return self
 
     def body(self) -> dict[str, object]:
-        """The rep's report keys (everything but ``client_rep_id``), as stored and compared."""
-        return self.model_dump(mode="json", exclude={"client_rep_id"})
+        """The rep's report keys (everything but ``client_rep_id`` and ``provisional``), as stored
+        and compared."""
+        return self.model_dump(mode="json", exclude={"client_rep_id", "provisional"})
 
 
 # ---------------------------------------------------------------- reps (output)
@@ -252,7 +260,7 @@ class RepPublic(RepVelocity):
     """A stored rep: the report's keys, ``client_rep_id``, and where and when it was stored.
 
     ``seq`` numbers the reps of a session in the order they were stored (1, 2, ...); the live
-    stream delivers them in that order.
+    stream delivers them in that order. A provisional rep that is replaced gets a new ``seq``.
     """
 
     id: int
@@ -261,6 +269,11 @@ class RepPublic(RepVelocity):
     seq: int
     created_at: datetime
     triple_extension: TripleExtensionPublic | None = None
+    provisional: bool = Field(
+        default=False,
+        description="True until live mode posts the rep's final metrics (same client_rep_id); "
+        "per-set figures leave provisional reps out.",
+    )
 
 
 # ---------------------------------------------------------------- per-set figures
@@ -295,16 +308,22 @@ class SetVelocity(SetSummaryPublic):
 
 
 class SetHistoryItem(SetSummaryPublic):
-    """One row of an athlete's history (``GET /api/athletes/{id}/sets``)."""
+    """One row of an athlete's history (``GET /api/athletes/{id}/sets``); its figures are from the
+    set's final reps."""
 
     set_id: int
     session_id: int
     exercise: Lift
     load_kg: float
     performed_at: datetime
+    provisional_rep_count: int = Field(
+        default=0, description="Reps still provisional (live mode has not confirmed them yet)."
+    )
 
 
 class SetDetail(SetPublic):
+    """A set with all its reps (provisional ones flagged) and the summary of its final reps."""
+
     reps: list[RepPublic]
     summary: SetSummaryPublic
 

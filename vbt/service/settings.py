@@ -43,6 +43,10 @@ class Settings:
             reps written by another process still arrive (seconds).
         sqlite_busy_timeout_s: how long a SQLite writer waits for the lock before giving up (seconds).
         max_body_bytes: requests with a larger body get 413.
+        max_frame_bytes: the largest JPEG frame live mode may push to ``/api/sessions/{id}/frames``
+            (a larger one closes the connection with code 1009).
+        frame_stale_s: a session's live video shows a "no video" image once its newest frame is
+            older than this (seconds).
     """
 
     database_url: str
@@ -54,6 +58,8 @@ class Settings:
     stream_poll_s: float = 2.0
     sqlite_busy_timeout_s: float = 30.0
     max_body_bytes: int = 1_000_000
+    max_frame_bytes: int = 1_000_000
+    frame_stale_s: float = 3.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "database_url", normalize_database_url(self.database_url))
@@ -61,6 +67,10 @@ class Settings:
             raise InputError(f"port {self.port} is not a TCP port; use a number from 1 to 65535")
         if not self.stream_poll_s > 0:
             raise InputError(f"stream_poll_s must be positive, got {self.stream_poll_s}")
+        if not self.frame_stale_s > 0:
+            raise InputError(f"frame_stale_s must be positive, got {self.frame_stale_s}")
+        if not self.max_frame_bytes > 0:
+            raise InputError(f"max_frame_bytes must be positive, got {self.max_frame_bytes}")
 
     @property
     def writes_need_token(self) -> bool:

@@ -8,7 +8,12 @@ other processes), so it sees only committed reps, all of them, in order, without
 resume after a reconnect from the last ``seq`` it saw.
 
 Each message also carries the set's stop-set cue after that rep (:mod:`vbt.service.cue`), computed
-from the set's reps stored up to it, so a replayed message says what the live one said.
+from the set's reps stored up to it (provisional ones included: the cue is live feedback), so a
+replayed message says what the live one said unless a provisional rep was replaced or deleted since.
+
+Provisional reps (live mode): a replaced rep gets a new ``seq`` and is sent again (a listener
+replaces the rep with the same ``client_rep_id``); a deleted one leaves a row in ``rep_deletions``
+under its own ``seq``, sent as a :class:`RepDeletedEvent` (``"type": "rep_deleted"``).
 """
 
 from __future__ import annotations
@@ -24,14 +29,14 @@ from functools import partial
 from typing import Literal
 
 import anyio
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from vbt.service.convert import rep_metrics, rep_public
 from vbt.service.cue import StopCuePublic, session_has_plan, stop_cue, threshold_for
-from vbt.service.models import LiftSet, Rep
+from vbt.service.models import LiftSet, Rep, RepDeletion
 from vbt.service.schemas import RepPublic
 from vbt.types import Lift
 
@@ -51,6 +56,26 @@ class RepEvent(BaseModel):
     load_kg: float
     rep: RepPublic
     cue: StopCuePublic | None = None
+
+
+class RepDeletedEvent(BaseModel):
+    """A message of the live stream saying that a provisional rep was deleted (the final analysis
+    did not keep it): forget the rep with this ``client_rep_id``. ``cue`` is the set's stop-set cue
+    without it."""
+
+    type: Literal["rep_deleted"] = "rep_deleted"
+    seq: int
+    session_id: int
+    set_id: int
+    exercise: Lift
+    load_kg: float
+    client_rep_id: str
+    index: int = Field(description="The index the deleted rep had.")
+    cue: StopCuePublic | None = None
+
+
+#: What the stream sends: a stored (or replaced) rep, or a deleted provisional rep.
+StreamEvent = RepEvent | RepDeletedEvent
 
 
 @dataclass(eq=False)
@@ -114,16 +139,33 @@ class StreamHub:
             listener.wake()
 
 
-def fetch_events(
+def _cue(
+    by_set: dict[int, list[tuple[int, int, str]]],
+    set_id: int,
+    up_to_seq: int,
+    lift: Lift,
+    *,
+    has_plan: bool,
+    threshold_pct: float | None,
+) -> StopCuePublic:
+    """The set's cue from its reps stored up to ``up_to_seq`` (provisional ones included: the cue is
+    live feedback)."""
+    threshold, source = threshold_for(lift, has_plan=has_plan, query_pct=threshold_pct)
+    so_far = sorted((index, body) for seq, index, body in by_set[set_id] if seq <= up_to_seq)
+    metrics = [rep_metrics(json.loads(body)) for _, body in so_far]
+    return stop_cue(metrics, lift, threshold_pct=threshold, source=source)
+
+
+def fetch_stream(
     sessions: sessionmaker[Session],
     session_id: int,
     after_seq: int,
     *,
     limit: int = BATCH,
     threshold_pct: float | None = None,
-) -> list[RepEvent]:
-    """Committed reps of a session with ``seq > after_seq``, oldest first, each with its set's cue
-    (``threshold_pct``: the stream's own threshold, used when the athlete's plan sets none)."""
+) -> tuple[list[StreamEvent], bool]:
+    """Committed events of a session with ``seq > after_seq``, oldest first, each with its set's
+    cue, and whether that is all of them for now (False: read again from the last one)."""
     with sessions() as session:
         rows = session.execute(
             select(Rep, LiftSet.exercise, LiftSet.load_kg)
@@ -132,24 +174,37 @@ def fetch_events(
             .order_by(Rep.session_seq)
             .limit(limit)
         ).all()
-        if not rows:
-            return []
+        deletions = session.execute(
+            select(RepDeletion, LiftSet.exercise, LiftSet.load_kg)
+            .join(LiftSet, RepDeletion.set_id == LiftSet.id)
+            .where(RepDeletion.session_id == session_id, RepDeletion.session_seq > after_seq)
+            .order_by(RepDeletion.session_seq)
+            .limit(limit)
+        ).all()
+        if not rows and not deletions:
+            return [], True
+        # A full batch of one kind ends where it ends: later events of the other kind wait.
+        rep_seqs = [rep.session_seq for rep, _, _ in rows]
+        deletion_seqs = [gone.session_seq for gone, _, _ in deletions]
+        full_ends = [seqs[-1] for seqs in (rep_seqs, deletion_seqs) if len(seqs) == limit]
+        last_seq = min(full_ends, default=max(rep_seqs + deletion_seqs))
+        complete = not full_ends
+        set_ids = {rep.set_id for rep, _, _ in rows} | {gone.set_id for gone, _, _ in deletions}
         has_plan = session_has_plan(session, session_id)
-        last_seq = rows[-1][0].session_seq
-        stored = session.execute(  # every rep of these sets up to the batch's last one
+        stored = session.execute(  # every rep of these sets up to the batch's last event
             select(Rep.set_id, Rep.session_seq, Rep.rep_index, Rep.body_json).where(
-                Rep.set_id.in_({rep.set_id for rep, _, _ in rows}), Rep.session_seq <= last_seq
+                Rep.set_id.in_(set_ids), Rep.session_seq <= last_seq
             )
         ).all()
     by_set: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     for set_id, seq, index, body in stored:
         by_set[set_id].append((seq, index, body))
-    events = []
+    events: list[StreamEvent] = []
     for rep, exercise, load_kg in rows:
+        if rep.session_seq > last_seq:
+            break
         lift = Lift(exercise)
-        threshold, source = threshold_for(lift, has_plan=has_plan, query_pct=threshold_pct)
-        so_far = sorted((index, body) for seq, index, body in by_set[rep.set_id] if seq <= rep.session_seq)
-        metrics = [rep_metrics(json.loads(body)) for _, body in so_far]
+        cue = _cue(by_set, rep.set_id, rep.session_seq, lift, has_plan=has_plan, threshold_pct=threshold_pct)
         events.append(
             RepEvent(
                 seq=rep.session_seq,
@@ -158,9 +213,44 @@ def fetch_events(
                 exercise=lift,
                 load_kg=load_kg,
                 rep=rep_public(rep),
-                cue=stop_cue(metrics, lift, threshold_pct=threshold, source=source),
+                cue=cue,
             )
         )
+    for gone, exercise, load_kg in deletions:
+        if gone.session_seq > last_seq:
+            break
+        lift = Lift(exercise)
+        cue = _cue(
+            by_set, gone.set_id, gone.session_seq, lift, has_plan=has_plan, threshold_pct=threshold_pct
+        )
+        events.append(
+            RepDeletedEvent(
+                seq=gone.session_seq,
+                session_id=gone.session_id,
+                set_id=gone.set_id,
+                exercise=lift,
+                load_kg=load_kg,
+                client_rep_id=gone.client_rep_id,
+                index=gone.rep_index,
+                cue=cue,
+            )
+        )
+    events.sort(key=lambda e: e.seq)
+    return events, complete
+
+
+def fetch_events(
+    sessions: sessionmaker[Session],
+    session_id: int,
+    after_seq: int,
+    *,
+    limit: int = BATCH,
+    threshold_pct: float | None = None,
+) -> list[StreamEvent]:
+    """Committed events (stored and deleted reps) of a session with ``seq > after_seq``, oldest
+    first, each with its set's cue (``threshold_pct``: the stream's own threshold, used when the
+    athlete's plan sets none); at most about ``limit`` of them."""
+    events, _ = fetch_stream(sessions, session_id, after_seq, limit=limit, threshold_pct=threshold_pct)
     return events
 
 
@@ -172,21 +262,21 @@ async def follow(
     after_seq: int = 0,
     poll_s: float = 2.0,
     threshold_pct: float | None = None,
-) -> AsyncIterator[RepEvent]:
-    """Every rep of ``session_id`` with ``seq > after_seq``: those stored already, then each new one
-    as it is committed, until the hub closes; ``threshold_pct`` as in :func:`fetch_events`."""
+) -> AsyncIterator[StreamEvent]:
+    """Every event of ``session_id`` with ``seq > after_seq``: those stored already, then each new
+    one as it is committed, until the hub closes; ``threshold_pct`` as in :func:`fetch_events`."""
     listener = hub.subscribe(session_id)  # before the first read, so no commit falls in between
     try:
         cursor = after_seq
         while not hub.closed:
             listener.event.clear()
-            batch = await run_in_threadpool(
-                partial(fetch_events, threshold_pct=threshold_pct), sessions, session_id, cursor
+            batch, complete = await run_in_threadpool(
+                partial(fetch_stream, threshold_pct=threshold_pct), sessions, session_id, cursor
             )
             for event in batch:
                 cursor = event.seq
                 yield event
-            if len(batch) == BATCH:
+            if not complete:
                 continue
             with anyio.move_on_after(poll_s):
                 await listener.event.wait()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from vbt.service.auth import ReadAccess, WriteAccess
-from vbt.service.convert import rep_public, rep_velocity, summarize_reps
+from vbt.service.convert import final_reps, rep_public, rep_velocity, summarize_reps
 from vbt.service.db import ReadSessionDep, WriteSessionDep
 from vbt.service.deps import SessionId, SetId, session_or_404, set_or_404
 from vbt.service.models import LiftSet, utc_now
@@ -44,7 +44,8 @@ def create_set(session_id: SessionId, body: SetCreate, db: WriteSessionDep) -> S
 
 @router.get("/sets/{set_id}", dependencies=[ReadAccess])
 def get_set(set_id: SetId, db: ReadSessionDep) -> SetDetail:
-    """One set with its reps (in rep order) and the core's per-set summary."""
+    """One set with its reps (in rep order, provisional ones flagged) and the core's per-set summary
+    of its final reps."""
     lift_set = set_or_404(db, set_id)
     public = set_public(lift_set, athlete_id=lift_set.session.athlete_id)
     return SetDetail(
@@ -56,7 +57,8 @@ def get_set(set_id: SetId, db: ReadSessionDep) -> SetDetail:
 
 @router.get("/sets/{set_id}/velocity", dependencies=[ReadAccess])
 def get_set_velocity(set_id: SetId, db: ReadSessionDep) -> SetVelocity:
-    """The per-set velocity: each rep's velocities and the set's best velocity and velocity loss."""
+    """The per-set velocity: each final rep's velocities and the set's best velocity and velocity
+    loss (provisional reps that live mode has not confirmed yet are left out)."""
     lift_set = set_or_404(db, set_id)
     return SetVelocity(
         set_id=lift_set.id,
@@ -65,6 +67,6 @@ def get_set_velocity(set_id: SetId, db: ReadSessionDep) -> SetVelocity:
         exercise=Lift(lift_set.exercise),
         load_kg=lift_set.load_kg,
         performed_at=lift_set.performed_at,
-        reps=[rep_velocity(r) for r in lift_set.reps],
+        reps=[rep_velocity(r) for r in final_reps(lift_set.reps)],
         **summarize_reps(lift_set.reps).model_dump(),
     )

@@ -2,8 +2,11 @@
 ``GET /api/sessions/{id}/events``.
 
 Both send every rep of the session already stored (from ``?after=SEQ`` on, default all), then each
-new rep as soon as it is committed, in ``seq`` order. A message is a :class:`RepEvent` as JSON; over
-SSE it is an ``event: rep`` with ``id: <seq>``, so a reconnecting EventSource resumes by itself
+new rep as soon as it is committed, in ``seq`` order. A message is a :class:`RepEvent` as JSON
+(``"type": "rep"``), or a :class:`RepDeletedEvent` (``"type": "rep_deleted"``) when a provisional
+rep was deleted; a replaced provisional rep comes again as a ``rep`` event with a new ``seq`` (replace
+the rep with the same ``client_rep_id``). Over SSE the event name is the type (``event: rep``,
+``event: rep_deleted``) with ``id: <seq>``, so a reconnecting EventSource resumes by itself
 (``Last-Event-ID``). Each message carries its set's stop-set cue (``cue``); ``?threshold_pct=`` sets
 the velocity loss at which it says stop, unless the athlete's plan sets one (see
 :mod:`vbt.service.cue`).
@@ -14,12 +17,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterable
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, WebSocket
+from fastapi import APIRouter, Depends, FastAPI, Header, Path, Query, Request, WebSocket
 from fastapi.responses import JSONResponse
 from fastapi.sse import EventSourceResponse, ServerSentEvent
+from pydantic.json_schema import models_json_schema
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
@@ -29,7 +33,7 @@ from vbt.service.deps import SessionId, session_or_404
 from vbt.service.errors import NotFoundError
 from vbt.service.schemas import MAX_ID
 from vbt.service.settings import Settings
-from vbt.service.stream import StreamHub, follow
+from vbt.service.stream import RepDeletedEvent, RepEvent, StreamHub, follow
 
 router = APIRouter(tags=["stream"])
 
@@ -57,7 +61,12 @@ def _existing_session(session_id: SessionId, request: Request) -> int:
     "/sessions/{session_id}/events",
     response_class=EventSourceResponse,
     dependencies=[ReadAccess],
-    responses={200: {"description": "A text/event-stream of `rep` events (RepEvent as JSON)."}},
+    responses={
+        200: {
+            "description": "A text/event-stream of `rep` events (RepEvent as JSON) and `rep_deleted` "
+            "events (RepDeletedEvent as JSON)."
+        }
+    },
 )
 async def session_events(
     request: Request,
@@ -79,7 +88,7 @@ async def session_events(
         poll_s=settings.stream_poll_s,
         threshold_pct=threshold_pct,
     ):
-        yield ServerSentEvent(data=event, event="rep", id=str(event.seq))
+        yield ServerSentEvent(data=event, event=event.type, id=str(event.seq))
 
 
 def _stream_refusal(
@@ -105,7 +114,8 @@ async def session_stream(
     after: After = 0,
     threshold_pct: ThresholdPct = None,
 ) -> None:
-    """Every rep of the session as a JSON text message (a RepEvent), in order."""
+    """Every rep of the session as a JSON text message (a RepEvent, or a RepDeletedEvent for a
+    deleted provisional rep), in order."""
     state = websocket.app.state
     settings: Settings = state.settings
     header = websocket.headers.get("authorization", "")
@@ -148,3 +158,41 @@ async def session_stream(
     if hub.closed:
         with contextlib.suppress(RuntimeError, OSError):
             await websocket.close(code=1001, reason="The server is shutting down.")
+
+
+def document_stream_events(app: FastAPI) -> None:
+    """Describe the stream's messages in the OpenAPI document: the SSE route's items are
+    ``RepEvent`` or ``RepDeletedEvent`` (the WebSocket sends the same JSON), both in the schemas."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        _, definitions = models_json_schema(
+            [(RepEvent, "serialization"), (RepDeletedEvent, "serialization")],
+            ref_template="#/components/schemas/{model}",
+        )
+        for name, definition in definitions.get("$defs", {}).items():
+            components.setdefault(name, definition)
+        route = schema["paths"].get("/api/sessions/{session_id}/events", {}).get("get", {})
+        content = route.get("responses", {}).get("200", {}).get("content", {}).get("text/event-stream")
+        if content is not None:
+            item = content.setdefault("itemSchema", {"type": "object", "properties": {}})
+            item.setdefault("properties", {})["event"] = {"type": "string", "enum": ["rep", "rep_deleted"]}
+            item["properties"]["data"] = {
+                "type": "string",
+                "contentMediaType": "application/json",
+                "contentSchema": {
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/RepEvent"},
+                        {"$ref": "#/components/schemas/RepDeletedEvent"},
+                    ],
+                    "discriminator": {"propertyName": "type"},
+                },
+            }
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -102,8 +102,9 @@ function thresholdLines(plot, thresholds) {
 }
 
 /**
- * Bars: bars = [{label, value, color, failed, title}], value in the y unit (null: no bar height,
- * drawn hatched at the bottom as "failed/unmeasured").
+ * Bars: bars = [{label, value, color, failed, provisional, title}], value in the y unit (null: no bar
+ * height, drawn hatched at the bottom as "failed/unmeasured"); a provisional bar (a rep live mode has
+ * not confirmed yet) is drawn lighter.
  */
 export function drawBars(svg, { bars, yLabel, thresholds = [], aspect = 2.2, yFormat, minY = 0, maxY = null }) {
   const values = bars.map((b) => b.value).concat(thresholds.map((t) => t.value));
@@ -124,7 +125,7 @@ export function drawBars(svg, { bars, yLabel, thresholds = [], aspect = 2.2, yFo
       height: Math.max(2, plot.bottom - top),
       rx: 4,
       fill: bar.failed || !measured ? plot.hatch : bar.color,
-      class: bar.failed || !measured ? "bar failed" : "bar",
+      class: (bar.failed || !measured ? "bar failed" : "bar") + (bar.provisional ? " provisional" : ""),
       "data-index": i,
     });
     if (bar.title) rect.append(node("title", {}, bar.title));

@@ -1,6 +1,12 @@
 // The live session page (/live/sessions/{id}): reps arrive over the WebSocket stream (Server-Sent
 // Events when WebSockets fail), the page follows the set that got the latest rep.
 //
+// Live mode posts each rep provisionally first (drawn lighter), then its final metrics under the same
+// client_rep_id (a new `rep` event: the page replaces the rep) or deletes it (a `rep_deleted` event).
+// Its annotated frames are fetched one at a time from /api/sessions/{id}/live.jpg (the same frames as
+// live.mjpg, without a backlog on a slow phone). With the sound on (a button: the
+// browser lets a page play sound only after a click), the page beeps when the set's cue turns to stop.
+//
 // The stop-set cue: each stream message carries the server's cue for its set (`cue`: velocity loss
 // against the threshold, on peak velocity for the Olympic lifts; the athlete's plan may set the
 // threshold). The page shows the server's cue when it has one for the page's threshold (or the
@@ -16,7 +22,7 @@ const WS_FAILURES_BEFORE_SSE = 2;
 
 const state = {
   sessionId: idFromPath("/live/sessions/"),
-  sets: new Map(), // set_id -> {id, exercise, load_kg, reps: Map<index, rep>}
+  sets: new Map(), // set_id -> {id, exercise, load_kg, reps: Map<client_rep_id, rep>}
   setOrder: [],
   currentSetId: null,
   followLatest: true,
@@ -25,7 +31,12 @@ const state = {
   thresholdPct: DEFAULT_THRESHOLD_PCT,
   cueBySet: new Map(), // set_id -> the server's cue after the set's latest rep
   connection: null, // {close()} of the open stream, to reconnect with a new threshold
+  liveAfterSeq: Infinity, // events with a larger seq happen now (not a replay): they may beep
+  freshEvent: false, // an event after liveAfterSeq arrived since the last render
+  levelBySet: new Map(), // set_id -> the cue level last shown ("stop" once it said stop)
 };
+
+const sound = { on: false, context: null, beeps: 0 };
 
 const $ = (id) => document.getElementById(id);
 
@@ -41,13 +52,32 @@ function orderedReps(set) {
   return [...set.reps.values()].sort((a, b) => a.index - b.index);
 }
 
-/** Take one stream message (a RepEvent); returns false for one already seen. */
+/** The rep of a set that ends last (the one the big number shows after a deletion), or null. */
+function latestRep(set) {
+  return orderedReps(set).at(-1) ?? null;
+}
+
+/** Take one stream message (a RepEvent or a RepDeletedEvent); returns false for one already seen. */
 function acceptEvent(event) {
-  if (event.type !== "rep" || event.seq <= state.lastSeq) return false;
+  if ((event.type !== "rep" && event.type !== "rep_deleted") || event.seq <= state.lastSeq) return false;
   state.lastSeq = event.seq;
+  if (event.seq > state.liveAfterSeq) state.freshEvent = true;
   const set = ensureSet(event.set_id, event.exercise, event.load_kg);
-  set.reps.set(event.rep.index, event.rep);
-  state.lastRepBySet.set(set.id, event.rep);
+  if (event.type === "rep") {
+    set.reps.set(event.rep.client_rep_id, event.rep); // a final rep replaces its provisional one
+    // The big number shows the newest rep: a final rep that comes after a later provisional one
+    // updates its bar, not the big number.
+    const shown = state.lastRepBySet.get(set.id);
+    if (!shown || shown.client_rep_id === event.rep.client_rep_id || event.rep.index >= shown.index
+        || !set.reps.has(shown.client_rep_id)) {
+      state.lastRepBySet.set(set.id, event.rep);
+    }
+  } else {
+    set.reps.delete(event.client_rep_id);
+    if (state.lastRepBySet.get(set.id)?.client_rep_id === event.client_rep_id) {
+      state.lastRepBySet.set(set.id, latestRep(set));
+    }
+  }
   if (event.cue && typeof event.cue.stop === "boolean") state.cueBySet.set(set.id, event.cue);
   else state.cueBySet.delete(set.id);
   if (state.followLatest) state.currentSetId = set.id;
@@ -82,19 +112,23 @@ function renderSets() {
 }
 
 function renderBig(set, reps) {
-  const last = set ? state.lastRepBySet.get(set.id) : null;
+  const last = set ? state.lastRepBySet.get(set.id) ?? null : null;
   const velocity = last ? last.mean_velocity_m_s : null;
+  const provisional = last?.provisional === true;
   const zone = last && last.status === "ok" ? zoneFor(velocity) : null;
   $("set-line").textContent = set ? setTitle(set) : "Waiting for the first rep…";
   const position = last ? reps.findIndex((r) => r.index === last.index) + 1 : 0;
   $("rep-label").textContent = last
-    ? `Rep ${position}${last.status === "failed" ? " (failed)" : ""} · mean velocity`
+    ? `Rep ${position}${last.status === "failed" ? " (failed)" : ""} · mean velocity${provisional ? " (provisional)" : ""}`
     : "Mean velocity of the last rep";
   const big = $("last-velocity");
   if (last && last.status !== "ok") big.replaceChildren(el("span", { class: "failed-word" }, "✕ failed"));
-  else big.replaceChildren(fmt(velocity), el("small", {}, " m/s"));
+  else big.replaceChildren(fmt(velocity), el("small", {}, " m/s"), provisional ? el("span", { class: "pending" }, "provisional") : "");
   big.style.color = zone ? zone.color : "";
+  big.classList.toggle("provisional", provisional);
+  big.dataset.provisional = provisional ? "true" : "false";
   big.dataset.repCount = String(reps.length);
+  $("last-zone").classList.toggle("provisional", provisional);
   $("last-zone").textContent = zone ? zone.name
     : last?.status === "failed" ? "Not counted in the velocity loss"
       : last ? "No velocity measured" : "\u00a0";
@@ -147,6 +181,7 @@ function renderStats(set, reps) {
   banner.classList.toggle("hidden", cue.level === "none");
   banner.dataset.level = cue.level;
   banner.dataset.source = cue.source;
+  noteLevel(set, cue.level);
   banner.textContent =
     cue.lastFailed ? "Stop the set: the last rep failed"
       : cue.level === "stop" ? `Stop the set: ${what} ${fmt(cue.loss_pct, 0)} % ≥ ${t} %${whose}`
@@ -171,7 +206,8 @@ function drawCharts() {
       text: fmt(rep.mean_velocity_m_s),
       color: zone ? zone.color : NO_ZONE_COLOR,
       failed: rep.status !== "ok",
-      title: `Rep ${i + 1}: ${fmt(rep.mean_velocity_m_s)} m/s${zone ? ` (${zone.name})` : " (failed or not measured)"}`,
+      provisional: rep.provisional === true,
+      title: `Rep ${i + 1}: ${fmt(rep.mean_velocity_m_s)} m/s${zone ? ` (${zone.name})` : " (failed or not measured)"}${rep.provisional ? ", provisional" : ""}`,
     };
   });
   const chart = $("bars-chart");
@@ -183,6 +219,7 @@ function drawCharts() {
     thresholds: stopAt === null ? [] : [{ value: stopAt, label: `stop below ${fmt(stopAt)} m/s (−${fmt(thresholdPct, 0)} %)` }],
   });
   chart.dataset.barCount = String(bars.length);
+  chart.dataset.provisionalCount = String(bars.filter((b) => b.provisional).length);
   const losses = runningVelocityLossPct(reps, peak ? "peak_velocity_m_s" : "mean_velocity_m_s");
   drawLine($("loss-chart"), {
     points: losses.map((loss, i) => ({ x: i + 1, y: loss, title: `Rep ${i + 1}: ${fmt(loss, 1)} %` })),
@@ -203,6 +240,93 @@ function render() {
   renderBig(set, reps);
   renderStats(set, reps);
   drawCharts();
+  state.freshEvent = false;
+}
+
+/** Remember the cue level shown for a set; beep when it turns to stop because of a new event. */
+function noteLevel(set, level) {
+  if (!set) return;
+  const before = state.levelBySet.get(set.id);
+  state.levelBySet.set(set.id, level);
+  if (level === "stop" && before !== "stop" && state.freshEvent) beep();
+}
+
+/** Two short tones (WebAudio), when the sound is on. */
+function beep() {
+  if (!sound.on || !sound.context) return;
+  sound.beeps += 1;
+  $("sound").dataset.beeps = String(sound.beeps);
+  const context = sound.context;
+  const t0 = context.currentTime + 0.01;
+  for (const [offset, hz] of [[0, 880], [0.22, 660]]) {
+    const tone = context.createOscillator();
+    const gain = context.createGain();
+    tone.type = "sine";
+    tone.frequency.value = hz;
+    gain.gain.setValueAtTime(0.0001, t0 + offset);
+    gain.gain.exponentialRampToValueAtTime(0.4, t0 + offset + 0.015);
+    gain.gain.exponentialRampToValueAtTime(0.0001, t0 + offset + 0.18);
+    tone.connect(gain).connect(context.destination);
+    tone.start(t0 + offset);
+    tone.stop(t0 + offset + 0.2);
+  }
+}
+
+function setupSound() {
+  const button = $("sound");
+  button.dataset.beeps = "0";
+  button.addEventListener("click", () => {
+    sound.on = !sound.on;
+    if (sound.on && !sound.context) {
+      const Context = window.AudioContext ?? window.webkitAudioContext;
+      try {
+        sound.context = Context ? new Context() : null;
+      } catch {
+        sound.context = null;
+      }
+    }
+    if (sound.on && !sound.context) {
+      sound.on = false;
+      button.textContent = "No sound here";
+      return;
+    }
+    if (sound.on) sound.context.resume?.();
+    button.setAttribute("aria-pressed", sound.on ? "true" : "false");
+    button.textContent = sound.on ? "Sound on" : "Sound off";
+  });
+}
+
+/**
+ * The live video: live mode's annotated frames, fetched one at a time (the next request goes out
+ * when the last frame has arrived), so a slow phone skips frames instead of falling behind. The
+ * server sends a "no video" image when no frame came for a while.
+ */
+async function followVideo() {
+  const img = $("video");
+  let after = 0;
+  let shown = null; // object URL of the image on screen
+  for (;;) {
+    try {
+      const url = streamUrl(`/api/sessions/${state.sessionId}/live.jpg`, { after, wait_s: 5 }, { websocket: false });
+      const response = await fetch(url, { cache: "no-store" });
+      if (!response.ok) throw new Error(`live.jpg: ${response.status}`);
+      const seq = Number(response.headers.get("X-Frame-Seq") ?? "0");
+      const stale = response.headers.get("X-Frame-Stale") === "1";
+      const blob = await response.blob();
+      const changed = seq !== after || stale !== (img.dataset.stale === "1") || shown === null;
+      after = seq;
+      if (changed) {
+        const next = URL.createObjectURL(blob);
+        img.src = next;
+        img.dataset.seq = String(seq);
+        img.dataset.stale = stale ? "1" : "0";
+        if (shown) URL.revokeObjectURL(shown);
+        shown = next;
+      }
+    } catch {
+      await new Promise((resolve) => window.setTimeout(resolve, 1000)); // server gone: retry
+    }
+  }
 }
 
 function setConnection(kind, text) {
@@ -247,6 +371,7 @@ function connectSse() {
   };
   source.addEventListener("open", () => setConnection("live", "live (SSE)"));
   source.addEventListener("rep", (message) => onMessage(message.data));
+  source.addEventListener("rep_deleted", (message) => onMessage(message.data));
   source.addEventListener("error", () => setConnection("connecting", "reconnecting (SSE)…"));
 }
 
@@ -311,6 +436,7 @@ function renderLegend() {
 async function main() {
   loadThreshold();
   renderLegend();
+  setupSound();
   if (state.sessionId === null) {
     showError($("error"), "This address names no session; open a session from the start page.");
     return;
@@ -319,6 +445,7 @@ async function main() {
   redrawOnResize($("bars-chart").parentElement, drawCharts);
   try {
     const session = await getJson(`/api/sessions/${state.sessionId}`);
+    state.liveAfterSeq = session.last_rep_seq ?? 0;
     for (const s of session.sets) ensureSet(s.id, s.exercise, s.load_kg);
     const athlete = await getJson(`/api/athletes/${session.athlete_id}`);
     document.title = `${athlete.name} · live · vbt`;
@@ -333,6 +460,7 @@ async function main() {
   }
   render();
   connectWebSocket();
+  followVideo();
 }
 
 main();

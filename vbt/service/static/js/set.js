@@ -29,9 +29,9 @@ function tripleExtension(te) {
 function fillTable(reps) {
   const rows = reps.map((rep, i) => {
     const zone = rep.status === "ok" ? zoneFor(rep.mean_velocity_m_s) : null;
-    return el("tr", { "data-status": rep.status },
+    return el("tr", { "data-status": rep.status, class: rep.provisional ? "provisional" : null },
       el("td", {}, el("span", { class: "swatch", style: `background: ${zone ? zone.color : NO_ZONE_COLOR}` }), String(i + 1)),
-      el("td", {}, rep.status === "ok" ? "ok" : "failed"),
+      el("td", {}, (rep.status === "ok" ? "ok" : "failed") + (rep.provisional ? " (provisional)" : "")),
       el("td", {}, fmt(rep.mean_velocity_m_s)),
       el("td", {}, fmt(rep.mean_propulsive_velocity_m_s)),
       el("td", {}, fmt(rep.peak_velocity_m_s)),
@@ -116,7 +116,8 @@ async function main() {
             text: fmt(rep.mean_velocity_m_s),
             color: zone ? zone.color : NO_ZONE_COLOR,
             failed: rep.status !== "ok",
-            title: `Rep ${i + 1}: ${fmt(rep.mean_velocity_m_s)} m/s`,
+            provisional: rep.provisional === true,
+            title: `Rep ${i + 1}: ${fmt(rep.mean_velocity_m_s)} m/s${rep.provisional ? " (provisional)" : ""}`,
           };
         }),
         yLabel: "m/s",

@@ -1,0 +1,148 @@
+"""The live page with live mode, in headless Chromium against a real server: the video element shows
+the pushed frames, a provisional rep is drawn lighter and replaced in place by its final
+metrics, a deleted one disappears, and with the sound on the page beeps once when the set should stop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import numpy as np
+import pytest
+
+from tests.e2e.browser import chromium_or_skip
+from vbt.service.app import create_app
+from vbt.service.client import FramePusher
+from vbt.service.settings import Settings
+
+from .helpers import ThreadServer, rep_body
+
+cv2 = pytest.importorskip("cv2", reason="OpenCV (the capture extra) encodes the pushed frames")
+
+WAIT_S = 10.0
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    driver = chromium_or_skip(tmp_path_factory.mktemp("chromium-profile"), width=1400, height=1000)
+    driver.set_page_load_timeout(15)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ThreadServer]:
+    folder = tmp_path_factory.mktemp("live-page-db")
+    with ThreadServer(create_app(Settings(database_url=f"sqlite:///{folder}/vbt.sqlite3"))) as running:
+        yield running
+
+
+def _wait(browser: Any, condition: Any, what: str) -> Any:
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        return WebDriverWait(browser, WAIT_S, poll_frequency=0.05).until(lambda d: condition(d))
+    except TimeoutException:
+        pytest.fail(f"the page did not show {what} within {WAIT_S} s")
+
+
+def _js(browser: Any, script: str) -> Any:
+    return browser.execute_script(f"return {script}")
+
+
+def _text(browser: Any, element_id: str) -> str:
+    return str(_js(browser, f"document.getElementById('{element_id}').textContent"))
+
+
+def _width(browser: Any) -> int:
+    """The natural width of the image the live video element shows."""
+    return int(_js(browser, "document.getElementById('video').naturalWidth"))
+
+
+def _bars(browser: Any) -> tuple[int, int]:
+    """(bars, provisional bars) of the velocity chart."""
+    return (
+        int(_js(browser, "document.querySelectorAll('#bars-chart rect.bar').length")),
+        int(_js(browser, "document.querySelectorAll('#bars-chart rect.bar.provisional').length")),
+    )
+
+
+def _post(api: httpx.Client, set_id: int, body: dict[str, Any], status: int) -> None:
+    response = api.post(f"/api/sets/{set_id}/reps", json=body)
+    assert response.status_code == status, response.text
+
+
+def _frame(width: int, height: int) -> bytes:
+    image = np.zeros((height, width, 3), np.uint8)
+    image[:, :, 1] = 200
+    ok, data = cv2.imencode(".jpg", image)
+    assert ok
+    return bytes(data.tobytes())
+
+
+def test_the_live_page_shows_the_video_and_replaces_provisional_reps_in_place(browser, server) -> None:
+    with httpx.Client(base_url=server.base_url, timeout=WAIT_S) as api:
+        athlete = api.post("/api/athletes", json={"name": "Ada"}).json()
+        session = api.post("/api/sessions", json={"athlete_id": athlete["id"]}).json()
+        set_id = api.post(
+            f"/api/sessions/{session['id']}/sets", json={"exercise": "squat", "load_kg": 100}
+        ).json()["id"]
+        browser.get(f"{server.base_url}/live/sessions/{session['id']}")
+        _wait(browser, lambda d: _text(d, "connection").startswith("live"), "a live connection")
+
+        # the video element shows the session's live frames: first the 640 x 360 "no video" image ...
+        _wait(browser, lambda d: _width(d) == 640, "the no-video image")
+        assert _js(browser, "document.getElementById('video').dataset.stale") == "1"
+        # ... then the frames vbt live pushes, each as it comes
+        with FramePusher(server.base_url, session["id"]) as pusher:
+            pusher.push(_frame(320, 240))
+            _wait(browser, lambda d: _width(d) == 320, "a pushed frame")
+            assert _js(browser, "document.getElementById('video').dataset.stale") == "0"
+            pusher.push(_frame(480, 270))
+            _wait(browser, lambda d: _width(d) == 480, "the next frame")
+
+        # a provisional rep shows at once, lighter ...
+        _post(api, set_id, {**rep_body(0, mean_velocity_m_s=0.82), "provisional": True}, 201)
+        _wait(browser, lambda d: _text(d, "last-velocity").startswith("0.82"), "the provisional rep")
+        assert _js(browser, "document.getElementById('last-velocity').dataset.provisional") == "true"
+        assert "provisional" in _text(browser, "rep-label")
+        assert _bars(browser) == (1, 1)
+        # ... and its final metrics replace it in place: still one rep, no longer provisional
+        _post(api, set_id, rep_body(0, mean_velocity_m_s=0.80), 200)
+        _wait(browser, lambda d: _text(d, "last-velocity").startswith("0.80"), "the final rep")
+        assert _js(browser, "document.getElementById('last-velocity').dataset.provisional") == "false"
+        assert _bars(browser) == (1, 0)
+        assert _text(browser, "rep-count").startswith("1")
+
+        # a provisional rep the final analysis did not keep disappears
+        _post(api, set_id, {**rep_body(1, mean_velocity_m_s=0.77), "provisional": True}, 201)
+        _wait(browser, lambda d: _bars(d) == (2, 1), "the second, provisional rep")
+        assert api.delete(f"/api/sets/{set_id}/reps/rep-1").status_code == 204
+        _wait(browser, lambda d: _bars(d) == (1, 0), "the deleted rep gone")
+        assert _text(browser, "last-velocity").startswith("0.80")
+
+        # sound on (a click: browsers allow sound after a gesture): one beep when the cue says stop
+        browser.find_element("id", "sound").click()
+        assert _js(browser, "document.getElementById('sound').getAttribute('aria-pressed')") == "true"
+        assert _text(browser, "sound") == "Sound on"
+        _post(api, set_id, rep_body(1, mean_velocity_m_s=0.70), 201)  # 12.5 % loss: keep going
+        _wait(browser, lambda d: _text(d, "last-velocity").startswith("0.70"), "the second rep")
+        assert _js(browser, "document.getElementById('sound').dataset.beeps") == "0"
+        _post(api, set_id, {**rep_body(2, mean_velocity_m_s=0.60), "provisional": True}, 201)  # 25 %: stop
+        _wait(
+            browser,
+            lambda d: _js(d, "document.getElementById('cue').dataset.level") == "stop",
+            "the stop cue",
+        )
+        assert _js(browser, "document.getElementById('sound').dataset.beeps") == "1"
+        _post(api, set_id, rep_body(2, mean_velocity_m_s=0.61), 200)  # final: still stop, no second beep
+        _wait(browser, lambda d: _text(d, "last-velocity").startswith("0.61"), "the final third rep")
+        assert _js(browser, "document.getElementById('sound').dataset.beeps") == "1"
+
+    severe = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not severe, severe
