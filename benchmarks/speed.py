@@ -4,6 +4,13 @@ calibration, kinematics). Prints frames per second, the real-time factor (video 
 second) and the ratio whole / (decode + pose), then the peak memory (RSS, VmHWM) of the whole
 analysis of the longest clip, measured in a fresh process (Linux).
 
+Decoding + pose is timed as fast as it goes: decoded on a thread of its own (``ReadAhead``), as the
+whole analysis does. ``plain`` is the whole analysis with the plain loop (decode, pose, tracker one
+after the other on one thread: ``read_ahead=0, overlap=False``), the loop before the overlap was
+added, so that before and after are measured in the same run (``--no-plain`` skips it).
+``--parts`` also prints where the CPU time goes per frame (decode, BGR to RGB + MediaPipe image,
+pose, plate tracker, calibration + kinematics), each part timed alone on one thread.
+
 Goals on a 2-core machine: the whole analysis within 15 % of decode + pose; at least 2x real time on
 720p30 with the lite model. Nothing is asserted: machines are noisy (the CPU seconds are printed
 too, less sensitive to other load than wall time).
@@ -13,6 +20,7 @@ there, deadlift_side_1rep_hold.mp4 and squat_oblique_3reps.mp4 (720p). The pose 
 VBT_MODEL_DIR (default ../shared/models relative to the repository).
 
     .venv/bin/python benchmarks/speed.py [--variant lite] [--repeat 1] [--clips PATH:LIFT ...] [--no-memory]
+        [--no-plain] [--parts]
 """
 
 from __future__ import annotations
@@ -25,7 +33,9 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO / ".." / "shared"
@@ -55,12 +65,15 @@ def decode_only(path: Path) -> int:
     return n
 
 
-def decode_and_pose(path: Path, variant: str) -> int:
+def decode_and_pose(path: Path, variant: str, *, read_ahead: bool = True) -> int:
     from vbt.capture.pose import MediaPipePose
-    from vbt.capture.sources import VideoFileSource
+    from vbt.capture.readahead import ReadAhead
+    from vbt.capture.sources import FrameSource, VideoFileSource
 
     n = 0
-    with VideoFileSource(path) as source, MediaPipePose(variant=variant) as pose:
+    file = VideoFileSource(path)
+    frames: FrameSource = ReadAhead(file) if read_ahead else file
+    with frames as source, MediaPipePose(variant=variant) as pose:
         for frame in source:
             pose.detect(frame)
             n += 1
@@ -72,6 +85,83 @@ def whole(path: Path, lift: str, variant: str) -> int:
 
     result = analyze_video(path, lift=lift, variant=variant)
     return int(result.track.t_s.shape[0])
+
+
+def whole_plain(path: Path, lift: str, variant: str) -> int:
+    """``analyze_video`` with the plain loop: no read-ahead, no overlap of pose and tracker."""
+    from vbt.capture.barbell import BarMethod
+    from vbt.capture.pipeline import analyze_tracked, make_tracker, track_video
+    from vbt.capture.pose import MediaPipePose
+    from vbt.capture.sources import VideoFileSource
+
+    with VideoFileSource(path) as source, MediaPipePose(variant=variant) as pose:
+        tracked = track_video(
+            source,
+            tracker=make_tracker("plate"),
+            bar_method=BarMethod.PLATE,
+            pose=pose,
+            read_ahead=0,
+            overlap=False,
+        )
+    result = analyze_tracked(tracked, lift=lift)
+    return int(result.track.t_s.shape[0])
+
+
+def parts_ms(path: Path, lift: str, variant: str) -> dict[str, float]:
+    """CPU milliseconds per frame of each part of the analysis, from passes over the clip that add
+    one part at a time, on one thread (CPU time of the whole process: FFmpeg, OpenCV and MediaPipe
+    work on threads of their own): decode; BGR to RGB + ``mp.Image``; pose (the whole call, which
+    includes that conversion); the plate tracker; calibration + kinematics."""
+    import cv2
+    import mediapipe as mp
+
+    from vbt.capture.barbell import BarMethod
+    from vbt.capture.pipeline import analyze_tracked, make_tracker, track_video
+    from vbt.capture.pose import MediaPipePose
+    from vbt.capture.sources import VideoFileSource
+
+    def convert_all() -> int:
+        n, rgb = 0, None
+        with VideoFileSource(path) as source:
+            for frame in source:
+                if rgb is None or rgb.shape != frame.image.shape:
+                    rgb = frame.image.copy()
+                cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB, dst=rgb)
+                mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
+                n += 1
+        return n
+
+    tracked: list[Any] = []
+
+    def plain_loop() -> int:
+        with VideoFileSource(path) as source, MediaPipePose(variant=variant) as pose:
+            tracked.append(
+                track_video(
+                    source,
+                    tracker=make_tracker("plate"),
+                    bar_method=BarMethod.PLATE,
+                    pose=pose,
+                    read_ahead=0,
+                    overlap=False,
+                )
+            )
+        return len(tracked[-1].track)
+
+    decode = _timed(lambda: decode_only(path))
+    convert = _timed(convert_all)
+    pose = _timed(lambda: decode_and_pose(path, variant, read_ahead=False))
+    loop = _timed(plain_loop)
+    t0 = time.process_time()
+    analyze_tracked(tracked[-1], lift=lift)
+    analysis_s = time.process_time() - t0
+    n = max(1, decode.frames)
+    return {
+        "decode": 1000.0 * decode.cpu_s / n,
+        "convert": 1000.0 * (convert.cpu_s - decode.cpu_s) / n,
+        "pose": 1000.0 * (pose.cpu_s - decode.cpu_s) / n,
+        "tracker": 1000.0 * (loop.cpu_s - pose.cpu_s) / n,
+        "analysis": 1000.0 * analysis_s / n,
+    }
 
 
 def clip_info(path: Path) -> tuple[str, float, float]:
@@ -130,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
         "--clips", nargs="*", default=None, metavar="PATH:LIFT", help="clips instead of the defaults"
     )
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory run")
+    parser.add_argument("--no-plain", action="store_true", help="skip the plain-loop run")
+    parser.add_argument("--parts", action="store_true", help="also the CPU time of each part per frame")
     args = parser.parse_args(argv)
     os.environ.setdefault("VBT_MODEL_DIR", str((SHARED / "models").resolve()))
     with tempfile.TemporaryDirectory(prefix="vbt-speed-") as tmp:
@@ -151,17 +243,22 @@ def main(argv: list[str] | None = None) -> int:
         for path, lift in clips:
             print(f"timing {path.name} ...", file=sys.stderr, flush=True)
             best: dict[str, Timing] = {}
+            stages: list[tuple[str, Callable[[], int]]] = [
+                ("decode", partial(decode_only, path)),
+                ("pose", partial(decode_and_pose, path, args.variant)),
+                ("whole", partial(whole, path, lift, args.variant)),
+            ]
+            if not args.no_plain:
+                stages.append(("plain", partial(whole_plain, path, lift, args.variant)))
             for _ in range(max(1, args.repeat)):
-                for stage, work in (
-                    ("decode", lambda p=path: decode_only(p)),
-                    ("pose", lambda p=path: decode_and_pose(p, args.variant)),
-                    ("whole", lambda p=path, lift=lift: whole(p, lift, args.variant)),
-                ):
+                for stage, work in stages:
                     timing = _timed(work)
                     if stage not in best or timing.wall_s < best[stage].wall_s:
                         best[stage] = timing
             rows.append((path, lift, clip_info(path), best))
         _print_table(rows, args.variant)
+        if args.parts:
+            _print_parts([(path, parts_ms(path, lift, args.variant)) for path, lift in clips])
         if not args.no_memory and clips:
             longest = max(rows, key=lambda row: row[2][2])
             path, lift = longest[0], longest[1]
@@ -177,24 +274,47 @@ def main(argv: list[str] | None = None) -> int:
 def _print_table(
     rows: list[tuple[Path, str, tuple[str, float, float], dict[str, Timing]]], variant: str
 ) -> None:
-    print(f"\npose model: {variant}; cores: {os.cpu_count()}; wall time, fastest of the runs\n")
+    load = " / ".join(f"{v:.2f}" for v in os.getloadavg())
+    print(
+        f"\npose model: {variant}; cores: {os.cpu_count()}; load average (1/5/15 min) at the end: "
+        f"{load}; wall time, fastest of the runs\n"
+    )
     header = (
         f"{'clip':<34} {'size':>9} {'fps':>6} {'dur s':>6} {'frames':>6} | {'decode f/s':>10} "
-        f"{'+pose f/s':>9} {'whole f/s':>9} | {'whole xRT':>9} {'whole/(dec+pose)':>16} {'CPU ratio':>9}"
+        f"{'+pose f/s':>9} {'whole f/s':>9} {'plain f/s':>9} | {'whole xRT':>9} {'plain xRT':>9} "
+        f"{'whole/(dec+pose)':>16} {'CPU ratio':>9}"
     )
     print(header)
     print("-" * len(header))
     for path, _lift, (size, fps, duration), t in rows:
         d, p, w = t["decode"], t["pose"], t["whole"]
+        plain = t.get("plain")
+        plain_fps = f"{plain.frames / plain.wall_s:>9.1f}" if plain else f"{'-':>9}"
+        plain_rt = f"{duration / plain.wall_s:>8.2f}x" if plain else f"{'-':>9}"
         print(
             f"{path.name[:34]:<34} {size:>9} {fps:>6.2f} {duration:>6.1f} {w.frames:>6} | "
-            f"{d.frames / d.wall_s:>10.1f} {p.frames / p.wall_s:>9.1f} {w.frames / w.wall_s:>9.1f} | "
-            f"{duration / w.wall_s:>8.2f}x {w.wall_s / p.wall_s:>16.3f} {w.cpu_s / p.cpu_s:>9.3f}"
+            f"{d.frames / d.wall_s:>10.1f} {p.frames / p.wall_s:>9.1f} {w.frames / w.wall_s:>9.1f} "
+            f"{plain_fps} | {duration / w.wall_s:>8.2f}x {plain_rt} "
+            f"{w.wall_s / p.wall_s:>16.3f} {w.cpu_s / p.cpu_s:>9.3f}"
         )
     print(
-        "\nwhole/(dec+pose): wall time of analyze_video over the wall time of decoding + pose alone "
-        "(goal <= 1.15); xRT: video seconds per wall second (goal >= 2 on 720p30 with lite)."
+        "\nwhole/(dec+pose): wall time of analyze_video over the wall time of decoding (read ahead) + "
+        "pose alone (goal <= 1.15); xRT: video seconds per wall second (goal >= 2 on 720p30 with "
+        "lite); plain: the whole analysis with decode, pose and tracker one after the other on one "
+        "thread (the loop before the overlap); CPU ratio: CPU seconds of whole over decode + pose."
     )
+
+
+def _print_parts(rows: list[tuple[Path, dict[str, float]]]) -> None:
+    print("\nCPU ms per frame of each part (passes adding one part at a time; pose includes convert)\n")
+    names = ("decode", "convert", "pose", "tracker", "analysis")
+    header = f"{'clip':<34} " + " ".join(f"{name:>9}" for name in names) + f" {'tracker/(dec+pose)':>19}"
+    print(header)
+    print("-" * len(header))
+    for path, ms in rows:
+        share = ms["tracker"] / (ms["decode"] + ms["pose"])
+        print(f"{path.name[:34]:<34} " + " ".join(f"{ms[name]:>9.2f}" for name in names) + f" {share:>19.3f}")
+    print("\nanalysis: calibration + kinematics of the whole track, per frame.")
 
 
 if __name__ == "__main__":

@@ -6,10 +6,17 @@
                            bar tracker            ┴─▶ Observation (pixels, NaN unseen) ─▶ PixelTrack
     PixelTrack + Calibration ──▶ Trajectory (metres, seconds) ──▶ vbt.analysis.analyze_trajectory
 
-``observe`` is the loop itself, one frame at a time (the live path uses it too); ``track_video`` runs
-it over a whole source into a ``PixelTrack`` (frames are never held: memory stays bounded whatever
-the video's length); ``analyze_tracked`` calibrates and analyses a track; ``analyze_video`` does
-all of it.
+``observe`` is the loop itself, one frame at a time (``Observer`` for a caller that feeds frames
+one by one, as the live path does; both in ``vbt.capture.observer``); ``track_video`` runs it over a
+whole source into a ``PixelTrack`` (frames are never held: memory stays bounded whatever the
+video's length); ``analyze_tracked`` calibrates and analyses a track; ``analyze_video`` does all of
+it.
+
+Speed: ``track_video`` decodes a file on a thread of its own (``ReadAhead``) and runs the pose of
+the next frame while the bar tracker works on this one (``Observer``). Decoder and pose release
+Python's lock, so with a second core free the tracker's and the decoder's time hide behind the
+pose's; on a machine whose cores are all busy the gain goes, and the CPU time is what it was. The
+results are those of the plain loop, frame for frame.
 
 A source that breaks midway (a truncated file, a stream that drops) does not lose what came before:
 the frames read are tracked and analysed, and ``VideoAnalysis.error`` says what happened.
@@ -20,39 +27,40 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from vbt.analysis import SetAnalysis, analyze_trajectory
 from vbt.calibration import Calibration, CameraProfile, load_camera_profile
 from vbt.capture.barbell import (
     ArucoTracker,
-    BarDetection,
     BarMethod,
     BarTracker,
     ColorMarkerTracker,
     PlateTracker,
     WristMidpointTracker,
 )
-from vbt.capture.pose import PoseEstimator, PoseResult
+from vbt.capture.observer import Observer, Sighting, observe
+from vbt.capture.pose import PoseEstimator
+from vbt.capture.readahead import ReadAhead
 from vbt.capture.sources import FrameSource, VideoFileSource, open_source
 from vbt.capture.track import PixelTrack, TrackBuilder, calibrate_track, to_trajectory
 from vbt.errors import InputError, NotEnoughDataError, VbtError
-from vbt.types import JOINT_NAMES, Frame, Lift, Observation, Trajectory
+from vbt.types import Lift, Trajectory
 
-
-@dataclass(frozen=True, eq=False)
-class Sighting:
-    """What the loop saw in one frame: the ``Observation`` and the raw bar and pose results."""
-
-    frame_index: int
-    observation: Observation
-    bar: BarDetection
-    pose: PoseResult | None
+__all__ = [
+    "Observer",
+    "Sighting",
+    "TrackedVideo",
+    "VideoAnalysis",
+    "analyze_tracked",
+    "analyze_video",
+    "make_tracker",
+    "observe",
+    "track_source",
+    "track_video",
+]
 
 
 def make_tracker(bar_method: BarMethod | str, *, marker_side_m: float | None = None) -> BarTracker:
@@ -69,29 +77,6 @@ def make_tracker(bar_method: BarMethod | str, *, marker_side_m: float | None = N
     if method is BarMethod.COLOR:
         return ColorMarkerTracker()
     return WristMidpointTracker()
-
-
-def observe(
-    frames: Iterable[Frame], *, tracker: BarTracker, pose: PoseEstimator | None = None
-) -> Iterator[Sighting]:
-    """Run pose (when given) and the bar tracker on each frame, in order; one ``Sighting`` per frame.
-
-    The pose's wrists are the tracker's hands (where to look for the bar). Lazy: a frame is read only
-    when the next sighting is asked for, and dropped after.
-    """
-    n = len(JOINT_NAMES)
-    for frame in frames:
-        found = pose.detect(frame) if pose is not None else None
-        hands = found.wrists_xy_px if found is not None else None
-        bar = tracker.update(frame, hands_xy_px=hands)
-        observation = Observation(
-            t_s=frame.t_s,
-            bar_xy_px=bar.xy_px,
-            bar_confidence=bar.confidence,
-            joints_xy_px=found.joints_xy_px if found is not None else np.full((n, 2), np.nan),
-            joints_visibility=found.joints_visibility if found is not None else np.full(n, np.nan),
-        )
-        yield Sighting(frame_index=frame.index, observation=observation, bar=bar, pose=found)
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,8 +119,15 @@ def track_video(
     bar_method: BarMethod,
     pose: PoseEstimator | None = None,
     progress: bool = False,
+    read_ahead: int = 3,
+    overlap: bool = True,
 ) -> TrackedVideo:
     """Run the frame loop over a whole source (which the caller opens and closes).
+
+    ``read_ahead`` frames at most of a file (``VideoFileSource``) are decoded ahead on a thread of
+    their own (0: decode on the caller's thread, between frames); ``overlap`` runs the pose of the
+    next frame while the tracker works on this one (see ``vbt.capture.observer``). Neither changes
+    the results.
 
     Ctrl-C stops early and keeps the frames tracked so far: the normal end of a live recording; for
     a file, ``error`` says it was interrupted. Errors of pose or tracker on one frame propagate (they
@@ -144,8 +136,14 @@ def track_video(
     builder = TrackBuilder(pose_ran=pose is not None)
     bar = _progress_bar(source, progress)
     error: VbtError | None = None
+    # Files only: a live source times its frames by their arrival, when read, and reading them on
+    # another thread changes those times (on a loaded machine, more frames stamped a fraction of a
+    # millisecond apart: spurious speeds); live sources are read here, between frames, as before.
+    ahead = read_ahead > 0 and isinstance(source, VideoFileSource)
+    frames = ReadAhead(source, depth=read_ahead) if ahead else source
+    sightings = observe(frames, tracker=tracker, pose=pose, overlap=overlap)
     try:
-        for sighting in observe(source, tracker=tracker, pose=pose):
+        for sighting in sightings:
             builder.append(sighting.frame_index, sighting.bar, sighting.pose)
             if bar is not None:
                 bar.update(1)
@@ -154,6 +152,9 @@ def track_video(
         if isinstance(source, VideoFileSource):
             error = InputError(f"{source.name}: interrupted after {len(builder)} frames; those were used")
     finally:
+        sightings.close()  # ends the pose worker
+        if isinstance(frames, ReadAhead):
+            frames.stop()  # the reading thread ends before the caller closes the source
         if bar is not None:
             bar.close()
     error = error or source.error

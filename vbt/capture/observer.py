@@ -1,0 +1,160 @@
+"""One frame's pose and bar, and the overlap of pose and bar tracking over consecutive frames.
+
+The bar tracker needs the pose of the same frame (the wrists are where it looks for the bar), so
+pose and tracker cannot run side by side on one frame. They can on two: while the tracker works on
+frame ``i`` (with frame ``i``'s pose, already known), pose runs on frame ``i + 1`` on a worker
+thread. MediaPipe's landmarker and OpenCV's image functions release Python's lock while they work,
+so on two cores or more the tracker's time hides behind the pose's. The results are those of the
+plain loop, bit for bit (same calls, same order, same inputs); the price is one frame of delay: a
+frame's sighting comes out when the next frame goes in (or at ``flush``).
+
+``Observer`` is the loop fed one frame at a time (the live path: keep one ``Observer`` for the
+whole recording, or pass ``overlap=False`` for no delay); ``observe`` runs it over an iterable of
+frames.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterable, Sized
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Self
+
+import numpy as np
+
+from vbt.capture.barbell import BarDetection, BarTracker
+from vbt.capture.pose import PoseEstimator, PoseResult
+from vbt.types import JOINT_NAMES, Frame, Observation
+
+
+@dataclass(frozen=True, eq=False)
+class Sighting:
+    """What the loop saw in one frame: the ``Observation`` and the raw bar and pose results."""
+
+    frame_index: int
+    observation: Observation
+    bar: BarDetection
+    pose: PoseResult | None
+
+
+def sight(frame: Frame, found: PoseResult | None, *, tracker: BarTracker) -> Sighting:
+    """Track the bar in ``frame`` with the pose ``found`` in it (None: no pose) and put both together."""
+    hands = found.wrists_xy_px if found is not None else None
+    bar = tracker.update(frame, hands_xy_px=hands)
+    n = len(JOINT_NAMES)
+    observation = Observation(
+        t_s=frame.t_s,
+        bar_xy_px=bar.xy_px,
+        bar_confidence=bar.confidence,
+        joints_xy_px=found.joints_xy_px if found is not None else np.full((n, 2), np.nan),
+        joints_visibility=found.joints_visibility if found is not None else np.full(n, np.nan),
+    )
+    return Sighting(frame_index=frame.index, observation=observation, bar=bar, pose=found)
+
+
+class Observer:
+    """Pose and bar tracking fed one frame at a time, pose of the next frame overlapping the tracker.
+
+    Parameters:
+        tracker: the bar tracker (fed frames in order, with the same frame's wrists as hands).
+        pose: the pose estimator, or None (then nothing overlaps: each frame is tracked at once).
+        overlap: run pose on a worker thread, one frame ahead of the tracker (see the module
+            docstring). False: pose then tracker on each frame as it comes, on the caller's thread,
+            no delay.
+
+    ``push(frame)`` returns the sighting of the frame before (overlapping) or of ``frame`` itself
+    (not overlapping, or no pose); ``flush()`` returns the one still held. Errors of pose or tracker
+    are raised by the ``push`` or ``flush`` that returns that frame's sighting. Close it (or use it
+    as a context manager) to end the worker thread; the pose estimator and tracker stay the
+    caller's.
+    """
+
+    def __init__(
+        self, *, tracker: BarTracker, pose: PoseEstimator | None = None, overlap: bool = True
+    ) -> None:
+        self.tracker = tracker
+        self.pose = pose
+        self.overlap = overlap and pose is not None
+        self._worker: ThreadPoolExecutor | None = None
+        self._pending: tuple[Frame, Future[PoseResult]] | None = None
+
+    @property
+    def delay_frames(self) -> int:
+        """Frames between a frame going in and its sighting coming out: 1 overlapping, else 0."""
+        return 1 if self.overlap else 0
+
+    def push(self, frame: Frame) -> Sighting | None:
+        """Give the next frame (in time order); the sighting now complete, None for the first frame
+        when overlapping."""
+        if not self.overlap or self.pose is None:
+            found = self.pose.detect(frame) if self.pose is not None else None
+            return sight(frame, found, tracker=self.tracker)
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vbt-pose")
+        future = self._worker.submit(self.pose.detect, frame)  # queued behind the frame before's
+        done, self._pending = self._pending, (frame, future)
+        return self._finish(done) if done is not None else None
+
+    def flush(self) -> Sighting | None:
+        """The sighting of the last frame pushed, if still held (overlapping); None otherwise."""
+        done, self._pending = self._pending, None
+        return self._finish(done) if done is not None else None
+
+    def _finish(self, pending: tuple[Frame, Future[PoseResult]]) -> Sighting:
+        frame, future = pending
+        return sight(frame, future.result(), tracker=self.tracker)
+
+    def close(self) -> None:
+        """End the worker thread (a pose still running finishes first); a held frame is dropped."""
+        self._pending = None
+        if self._worker is not None:
+            self._worker.shutdown(wait=True, cancel_futures=True)
+            self._worker = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def observe(
+    frames: Iterable[Frame],
+    *,
+    tracker: BarTracker,
+    pose: PoseEstimator | None = None,
+    overlap: bool = True,
+) -> Generator[Sighting, None, None]:
+    """Run pose (when given) and the bar tracker on each frame, in order; one ``Sighting`` per frame.
+
+    The pose's wrists are the tracker's hands (where to look for the bar). Lazy: frames are read
+    as sightings are asked for and dropped after; with pose and ``overlap`` (see ``Observer``),
+    one frame ahead of the sighting given. When ``frames`` raises (a live recording ended with
+    Ctrl-C), the sighting of the frame before is given first, then the exception.
+    """
+    if isinstance(frames, Sized) and len(frames) <= 1:
+        overlap = False  # nothing to overlap with (a caller feeding frames one by one this way)
+    with Observer(tracker=tracker, pose=pose, overlap=overlap) as observer:
+        source = iter(frames)
+        while True:
+            try:
+                frame = next(source)
+            except StopIteration:
+                break
+            except BaseException:
+                held = observer.flush()  # computed already: not lost with the source's end
+                if held is not None:
+                    yield held
+                raise
+            sighting = observer.push(frame)
+            if sighting is not None:
+                yield sighting
+        last = observer.flush()
+        if last is not None:
+            yield last
