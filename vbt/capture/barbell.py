@@ -13,8 +13,8 @@ Choose a tracker and feed it frames in time order; each ``update`` returns a ``B
 - ``WristMidpointTracker``: the wrists' midpoint from pose; a last resort, low accuracy.
 
 Modules: ``barbell_types`` (BarDetection, BarTracker), ``barbell_rim`` (rim fitting),
-``barbell_search`` (plate search), ``barbell_motion`` (Kalman filter), ``barbell_plate``,
-``barbell_markers``.
+``barbell_search`` (plate search), ``barbell_vote`` (circles by gradient voting, optionally among
+moving edges), ``barbell_motion`` (Kalman filter), ``barbell_plate``, ``barbell_markers``.
 """
 
 from vbt.capture.barbell_markers import (

@@ -1,10 +1,13 @@
-"""A constant-velocity Kalman filter for a point in the image, with the time step from the frames."""
+"""Motion: a constant-velocity Kalman filter for a point in the image (the time step from the frames),
+and a coarse watch on whether the scene moved."""
 
 from __future__ import annotations
 
 import math
 
+import cv2
 import numpy as np
+import numpy.typing as npt
 
 from vbt.types import FloatArray
 
@@ -74,3 +77,58 @@ class ConstantVelocityKalman:
         k = self.p @ h.T @ np.linalg.inv(s)
         self.x = self.x + k @ (np.asarray(xy_px, dtype=np.float64) - h @ self.x)
         self.p = (np.eye(4) - k @ h) @ self.p
+
+
+class SceneWatch:
+    """Whether a scene moved since it was last still, from a coarse gray copy of each frame.
+
+    ``moved`` compares a copy reduced to ``dim_px`` (its larger side) with the one kept while the
+    scene was still: the scene moved when more than ``fraction`` of its pixels differ by more than
+    ``levels`` gray levels. Then it answers True at most every ``interval_s`` while that lasts,
+    for ``settle_s`` (then the scene as it is becomes the still one); slow changes (light) are
+    followed every ``settle_s`` too. Costs a resize of the frame per call.
+    """
+
+    def __init__(
+        self,
+        *,
+        dim_px: int = 160,
+        levels: int = 12,
+        fraction: float = 0.002,
+        interval_s: float = 0.03,
+        settle_s: float = 1.0,
+    ) -> None:
+        self.dim_px, self.levels, self.fraction = dim_px, levels, fraction
+        self.interval_s, self.settle_s = interval_s, settle_s
+        self._next_t_s = -math.inf
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the still scene."""
+        self._still: npt.NDArray[np.uint8] | None = None
+        self._still_t_s = -math.inf
+        self.moving = False
+
+    def moved(self, image: npt.NDArray[np.uint8], t_s: float) -> bool:
+        """True when ``image`` (H, W, 3) BGR, at ``t_s``, differs from the still scene (see above)."""
+        if t_s < self._next_t_s:
+            return False
+        h, w = image.shape[:2]
+        scale = min(1.0, self.dim_px / max(h, w))
+        size = (max(1, round(w * scale)), max(1, round(h * scale)))
+        small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        gray = np.asarray(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+        if self._still is None or self._still.shape != gray.shape:
+            self._still, self._still_t_s = gray, t_s
+            return False
+        settled = t_s - self._still_t_s > self.settle_s
+        if np.count_nonzero(cv2.absdiff(gray, self._still) > self.levels) < self.fraction * gray.size:
+            if settled:
+                self._still, self._still_t_s = gray, t_s
+            self.moving = False
+            return False
+        if settled:
+            self._still, self._still_t_s = gray, t_s
+        self._next_t_s = t_s + self.interval_s
+        self.moving = True
+        return True

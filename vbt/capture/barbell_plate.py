@@ -2,20 +2,28 @@
 
 ``PlateTracker`` is a state machine with two states:
 
-- searching: plate-like circles anywhere in the frame (``barbell_search.search_plates``) are
-  scored by how much of their rim is there, their size (the bar's plates are the largest discs
-  in a side view), closeness to the lifter's hands (when pose gives them), agreement with the
-  last track, and motion. The best one above a threshold starts a track. After three searches
-  in a row found nothing the next one waits ``search_interval_s``.
+- searching: plate-like circles anywhere in the frame (``barbell_search.search_plates``: Hough
+  circles, and circles voted by the image's edges, ``barbell_vote``) are scored by how much of a
+  clean outline they show, their size (the bar's plates are the largest discs in a side view),
+  closeness to the lifter's hands (when pose gives them), agreement with the last track (when
+  that track was the bar's: it moved, for a second), and motion. The best one above a threshold
+  starts a track. After three searches in a row found nothing the next one waits
+  ``search_interval_s``.
 - tracking: a constant-velocity Kalman filter predicts where the plate is; the rim is fitted in a
   small window around the prediction, reduced so the plate's radius is about
   ``track_radius_px`` pixels (the cost does not grow with the video's resolution), first the centre
   alone at the plate's known radius, then freely from there (``fit_near``'s ``radius_known``: a far
   plate just beside the near one must not pull the fit into a circle through both). When the rim
-  is not found the frame is reported missing (NaN) and the filter coasts; after ``max_coast_s``
+  is not found near the prediction it is looked for near where it was last seen, in a window
+  growing with the time since (a dropped bar stops dead on the floor while the prediction runs
+  on); else the frame is reported missing (NaN) and the filter coasts; after ``max_coast_s``
   without a measurement the tracker searches again. Every ``recheck_interval_s`` a whole-frame
-  search checks that no clearly better plate exists (a track can start on a plate lying in a
-  rack before the bar moves), and switches to it if so. When the lifter's hands are given and
+  search checks that no clearly better plate exists (a track can start on a plate leaning on
+  the wall or lying in a rack before the bar moves): while the tracked plate stays still, a
+  moving plate clearly larger than it (when nothing moves on or about it), or one that looks
+  more like the bar's, takes over. Without hands, a coarse frame difference (``_stirred``) runs
+  that check every few frames as soon as the scene moves, so that the lift-off is not missed
+  waiting for the next periodic one. When the lifter's hands are given and
   are far from the tracked plate, a search every ``hands_check_interval_s`` looks for a plate of
   the same size at the hands (the track started on a round shape elsewhere while the lifter
   stood away from the bar; a hand-held camera panning makes that shape "move" too), and
@@ -31,12 +39,19 @@ import math
 
 import numpy as np
 
-from vbt.capture.barbell_motion import ConstantVelocityKalman
+from vbt.capture.barbell_motion import ConstantVelocityKalman, SceneWatch
 from vbt.capture.barbell_rim import RimFit
-from vbt.capture.barbell_search import Candidate, Found, Image, fit_near, search_plates
+from vbt.capture.barbell_search import Candidate, Found, Image, fit_near, outline, search_plates
 from vbt.capture.barbell_types import BarDetection, BarMethod, hands_midpoint
 from vbt.errors import InputError, VideoError
 from vbt.types import FloatArray, Frame
+
+#: Least ``barbell_search.outline`` of a plate found again near where it was lost: clearly a
+#: plate (a clutter "circle" beside the hidden plate reaches 0.3-0.35).
+_REFIND_OUTLINE = 0.5
+
+#: A track that moved by more than the plate's radius and lasted this long was the bar's.
+_TRUSTED_AFTER_S = 1.0
 
 
 class PlateTracker:
@@ -107,6 +122,9 @@ class PlateTracker:
         self._next_recheck_t_s = -math.inf
         self._next_hands_check_t_s = -math.inf
         self._bar_found = False
+        self._trusted = False
+        self._bar_radius_px = math.nan  # the radius of the last track that was the bar's
+        self._watch = SceneWatch()
 
     @property
     def tracking(self) -> bool:
@@ -140,7 +158,13 @@ class PlateTracker:
                 self._kalman = None
             elif t_s >= self._next_recheck_t_s or self._hands_check_due(hands, t_s):
                 self._next_recheck_t_s = t_s + self.recheck_interval_s
-                better = self._recheck(image, t_s, hands)
+                better = self._recheck(image, t_s, hands, keep_reference=self._watch.moving)
+                if better is not None:
+                    self._kalman, found = None, better
+            elif self._stirred(image, hands, t_s):
+                # Motion against the image of the last periodic search (kept), while the bar
+                # starts to move: a few pixels more at every check.
+                better = self._recheck(image, t_s, hands, keep_reference=True, moving_only=True)
                 if better is not None:
                     self._kalman, found = None, better
         if self._kalman is None and found is None and t_s >= self._next_search_t_s:
@@ -183,11 +207,28 @@ class PlateTracker:
             if other is not None and (found is None or other.score > found.score):
                 found = other
         if found is None or found.fit.inlier_fraction < self.track_min_inliers:
-            return None
+            # Lost: after a drop the prediction runs on below the floor at the falling speed,
+            # while the plate stopped (or bounced) near where it was last seen. Look there, in a
+            # window growing with the time since (a plate radius per 0.1 s, at most two).
+            since_s = t_s - self._last_seen_t_s
+            reach = min(2.0 * radius, radius * (0.5 + 10.0 * since_s))
+            near = self._fit_near(image, self._last_seen_xy, radius, reach, hough=True, radius_known=True)
+            if (
+                near is None
+                or near.fit.inlier_fraction < self.acquire_min_inliers
+                or outline(near.fit.inlier_fraction, near.fit.residual_rms / near.fit.radius)
+                < _REFIND_OUTLINE
+            ):
+                return None
+            found = near
         return found
 
-    def _search(self, image: Image) -> list[Candidate]:
-        candidates, self._previous_gray = search_plates(
+    def _search(
+        self, image: Image, *, vote: bool = False, keep_reference: bool = False, moving_only: bool = False
+    ) -> list[Candidate]:
+        """Plates in the whole frame; motion against the last search's image, which this one
+        replaces unless ``keep_reference``."""
+        candidates, gray = search_plates(
             image,
             max_dim_px=self.acquire_max_dim_px,
             min_radius_frac=self.min_radius_frac,
@@ -195,11 +236,15 @@ class PlateTracker:
             min_inliers=self.acquire_min_inliers,
             min_edge=self.min_edge,
             previous_gray=self._previous_gray,
+            vote=vote,
+            moving_only=moving_only,
         )
+        if not keep_reference or self._previous_gray is None:
+            self._previous_gray = gray
         return candidates
 
     def _acquire(self, image: Image, t_s: float, hands_xy: FloatArray) -> Found | None:
-        candidates = self._search(image)
+        candidates = self._search(image, vote=True)
         if not candidates:
             return None
         largest = max(c.radius_px for c in candidates)
@@ -227,33 +272,90 @@ class PlateTracker:
         self._next_hands_check_t_s = t_s + self.hands_check_interval_s
         return True
 
-    def _recheck(self, image: Image, t_s: float, hands_xy: FloatArray) -> Found | None:
+    def _stirred(self, image: Image, hands_xy: FloatArray, t_s: float) -> bool:
+        """True when the scene moved while the tracked plate stayed still, with no hands known.
+
+        A track can start on a plate leaning on the wall while everything is still; the loaded
+        plate shows itself when the bar moves, and the lift-off must not be lost waiting for the
+        next periodic recheck.
+        """
+        if (
+            self._track_extent_px > 0.25 * self._radius_px
+            or np.all(np.isfinite(hands_xy))
+            or self._bar_sized()  # the bar at rest between reps, the lifter moving about
+        ):
+            self._watch.reset()
+            return False
+        return self._watch.moved(image, t_s)
+
+    def _bar_sized(self) -> bool:
+        """True when the tracked plate has the size of the last track that was the bar's."""
+        return abs(self._radius_px / self._bar_radius_px - 1.0) < 0.1
+
+    def _recheck(
+        self,
+        image: Image,
+        t_s: float,
+        hands_xy: FloatArray,
+        *,
+        keep_reference: bool = False,
+        moving_only: bool = False,
+    ) -> Found | None:
         """A plate to switch to; None to stay.
 
-        Either a moving plate when the tracked one has not moved for two seconds, or a plate at
-        the hands when they are far from the tracked one: in both cases another plate of about
-        the tracked one's size, clearly apart from it.
+        Either a moving plate when the tracked one has not moved for half a second (clearly
+        larger, or more like the bar's plate; see the module docstring), or a plate of the tracked
+        one's size at the hands when they are far from the tracked one; clearly apart from it.
+        ``keep_reference``: measure motion against the last periodic search's image, and keep it;
+        ``moving_only``: only moving plates are looked for (``search_plates``).
         """
-        static = t_s - self._track_start_t_s >= 2.0 and self._track_extent_px <= 0.25 * self._radius_px
+        static = (
+            t_s - self._track_start_t_s >= 0.5
+            and self._track_extent_px <= 0.25 * self._radius_px
+            and not self._bar_sized()  # found again after a drop: the bar, at rest
+        )
         hands_away = self._hands_away(hands_xy)
         if not static and not hands_away:
             return None
-        candidates = self._search(image)
+        candidates = self._search(image, keep_reference=keep_reference, moving_only=moving_only)
         others = [
-            c
-            for c in candidates
-            if abs(c.radius_px / self._radius_px - 1.0) < 0.35  # another plate of the same size
-            and np.hypot(*(c.centre_px - self._last_seen_xy)) > 0.5 * self._radius_px
+            c for c in candidates if np.hypot(*(c.centre_px - self._last_seen_xy)) > 0.5 * self._radius_px
         ]
+        # A moving plate clearly larger than the still one (the loaded plate is the largest disc
+        # in a side view; a plate leaning on the wall is farther, so smaller), or one at least
+        # about as large that looks more like the bar's plate; or at the hands one of the same size.
+        largest = max((c.radius_px for c in candidates), default=self._radius_px)
+        # The still plate as this search sees it (it may have been missed: then as tracked).
+        held = [
+            c for c in candidates if np.hypot(*(c.centre_px - self._last_seen_xy)) <= 0.5 * self._radius_px
+        ]
+        held_score = max(
+            (self._score(c, largest, hands_xy, None) for c in held),
+            default=math.sqrt(min(1.0, self._radius_px / largest)),
+        )
+        # Nothing moves on or about a wall plate; the lifter moves about the loaded plate (behind
+        # it, the hands on the bar) before the bar does.
+        held_still = all(c.motion < 5.0 and c.nearby_motion < 3.0 for c in held)
         better = [
             c
             for c in others
-            if (static and c.motion >= 5.0)
-            or (hands_away and np.hypot(*(c.centre_px - hands_xy)) < 1.5 * c.radius_px)
+            if (
+                static
+                and c.motion >= 5.0
+                and c.radius_px > 0.65 * self._radius_px
+                and (
+                    (c.radius_px > 1.25 * self._radius_px and held_still)
+                    or self._score(c, largest, hands_xy, None) > held_score
+                )
+            )
+            or (
+                hands_away
+                and abs(c.radius_px / self._radius_px - 1.0) < 0.35
+                and np.hypot(*(c.centre_px - hands_xy)) < 1.5 * c.radius_px
+            )
         ]
         if not better:
             return None
-        largest = max(c.radius_px for c in candidates)
         best = max(better, key=lambda c: self._score(c, largest, hands_xy, None))
         return self._confirm(image, best)
 
@@ -262,14 +364,16 @@ class PlateTracker:
     def _score(self, c: Candidate, largest_px: float, hands_xy: FloatArray, t_s: float | None) -> float:
         """How likely a candidate is the bar's near plate (larger is better, about 0..1.5).
 
-        ``t_s`` given: the candidate is also compared with the last track (radius, place).
+        ``t_s`` given: the candidate is also compared with the last track (radius, place), if
+        that track was the bar's (``_trusted``): a short track of a round shape on the lifter,
+        or of a still plate, says nothing about where the bar is.
         """
-        score = c.inlier_fraction * math.sqrt(c.radius_px / largest_px)
+        score = c.outline * math.sqrt(c.radius_px / largest_px)
         score *= 1.0 + 0.5 * min(1.0, c.motion / 10.0)
         if np.all(np.isfinite(hands_xy)):
             d = float(np.hypot(*(c.centre_px - hands_xy)))
             score *= 0.25 + 0.75 * math.exp(-0.5 * (d / (1.5 * c.radius_px)) ** 2)
-        if t_s is not None and np.isfinite(self._radius_px):
+        if t_s is not None and self._trusted and np.isfinite(self._radius_px):
             # The plate keeps its size unless the lifter walks towards the camera: a disc of a
             # clearly different size is something else (a plate in a rack, a knee, a wheel).
             ratio = c.radius_px / self._radius_px - 1.0
@@ -322,6 +426,7 @@ class PlateTracker:
             self._track_start_t_s = t_s
             self._track_start_xy = found.centre_px
             self._track_extent_px = 0.0
+            self._trusted = False
             self._next_recheck_t_s = t_s + self.recheck_interval_s
         else:
             self._kalman.correct(found.centre_px)
@@ -330,6 +435,11 @@ class PlateTracker:
             moved = float(np.hypot(*(found.centre_px - self._track_start_xy)))
             self._track_extent_px = max(self._track_extent_px, moved)
             self._bar_found = self._bar_found or moved > self._radius_px
+            self._trusted = self._trusted or (
+                moved > self._radius_px and t_s - self._track_start_t_s >= _TRUSTED_AFTER_S
+            )
+            if self._trusted:
+                self._bar_radius_px = self._radius_px
         self._last_seen_t_s = t_s
         self._last_seen_xy = found.centre_px
 

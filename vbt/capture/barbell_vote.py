@@ -1,0 +1,117 @@
+"""Circles by gradient voting, optionally among the edges that moved: proposals for the plate search.
+
+OpenCV's Hough circles miss plates now and then: a plate half hidden against a black floor, or
+against a poster or a shirt of the same brightness, while a wall plate seen whole against a bright
+wall is found every time. Voting along the colour gradient (``barbell_rim.gradients``), each
+vote weighted by 1/radius, ranks a half-seen outline by the share of it that is there, and
+finds the plate among the first few peaks. Plates leaning on a wall, a plate in a rack, a wheel
+on the wall never move; the bar's plates do: voting only with the edges that changed since an
+earlier image finds the loaded plate once the bar moves.
+
+Pure functions on reduced images (no state); coordinates are (x, y) pixels of the images given.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from vbt.types import FloatArray
+
+#: A ray's gradient must point at the centre within this cosine to count for its radius.
+_RADIAL_COS = 0.9
+
+
+def voted_circles(
+    gx: npt.NDArray[np.float32],
+    gy: npt.NDArray[np.float32],
+    *,
+    motion: npt.NDArray[np.uint8] | None = None,
+    r_lo: float,
+    r_hi: float,
+    min_edge: float,
+    min_motion: float = 10.0,
+    max_circles: int = 4,
+    min_votes: float = 1.5,
+) -> list[tuple[float, float, float]]:
+    """Circles outlined by the image's edges (with ``motion``: by the edges that moved).
+
+    Every edge pixel (gradient at least ``2 * min_edge``), with ``motion`` only those where it
+    reaches ``min_motion`` (within one pixel), votes for the centres along its gradient, both ways, at every radius in
+    [``r_lo``, ``r_hi``], each vote weighted by 1/radius: a whole circle's outline gives about
+    2π votes at its centre whatever its size, a half-seen one about π, a straight edge spreads
+    its votes along a line. Each peak's radius is the one most of the voters that point at it
+    agree on.
+
+    Parameters:
+        gx, gy: (H, W) image derivatives (``barbell_rim.gradients``).
+        motion: (H, W) absolute gray difference from an earlier image of the same size, or None
+            for every edge.
+        r_lo, r_hi: radii searched, pixels.
+        min_votes: weakest peak kept, in votes (2π is a whole, sharp outline).
+
+    Returns:
+        Up to ``max_circles`` (x, y, radius), the strongest first.
+    """
+    h, w = gx.shape
+    magnitude = np.hypot(gx, gy)
+    edges = magnitude >= 2.0 * min_edge
+    if motion is not None:
+        edges &= cv2.dilate(motion, np.ones((3, 3), np.uint8)) >= min_motion
+    ys, xs = np.nonzero(edges)
+    if xs.size == 0 or r_hi < r_lo:
+        return []
+    m = magnitude[ys, xs]
+    dx, dy = gx[ys, xs] / m, gy[ys, xs] / m
+    radii = np.arange(r_lo, r_hi + 1.0, 1.0)
+    weights = np.broadcast_to(1.0 / radii[None, :], (xs.size, radii.size))
+    votes = np.zeros(h * w, dtype=np.float64)
+    for sign in (1.0, -1.0):
+        cx = np.rint(xs[:, None] + sign * dx[:, None] * radii[None, :]).astype(np.int64)
+        cy = np.rint(ys[:, None] + sign * dy[:, None] * radii[None, :]).astype(np.int64)
+        inside = (cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)
+        votes += np.bincount((cy * w + cx)[inside], weights=weights[inside], minlength=h * w)
+    # Rounding spreads a centre over a pixel or two: sum each 3 x 3 neighbourhood.
+    acc = cv2.boxFilter(votes.reshape(h, w).astype(np.float32), -1, (3, 3), normalize=False)
+    peaks = (acc == cv2.dilate(acc, np.ones((5, 5), np.uint8))) & (acc >= min_votes)
+    py, px = np.nonzero(peaks)
+    order = np.argsort(acc[py, px])[::-1]
+    out: list[tuple[float, float, float]] = []
+    for i in order:
+        centre = np.array([float(px[i]), float(py[i])])
+        if any(math.hypot(centre[0] - x, centre[1] - y) < 0.5 * r for x, y, r in out):
+            continue
+        radius = _agreed_radius(xs, ys, dx, dy, centre, r_lo=r_lo, r_hi=r_hi)
+        if math.isfinite(radius):
+            out.append((float(centre[0]), float(centre[1]), radius))
+        if len(out) == max_circles:
+            break
+    return out
+
+
+def _agreed_radius(
+    xs: npt.NDArray[np.intp],
+    ys: npt.NDArray[np.intp],
+    dx: FloatArray,
+    dy: FloatArray,
+    centre: FloatArray,
+    *,
+    r_lo: float,
+    r_hi: float,
+) -> float:
+    """The radius most edge pixels pointing at ``centre`` agree on (as a share of the outline)."""
+    ox, oy = xs - centre[0], ys - centre[1]
+    distance = np.hypot(ox, oy)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos = np.abs(ox * dx + oy * dy) / distance
+    pointing = (distance >= r_lo) & (distance <= r_hi) & (cos >= _RADIAL_COS)
+    if not pointing.any():
+        return math.nan
+    bins = np.arange(math.floor(r_lo), math.ceil(r_hi) + 2, 1.0)
+    hist, _ = np.histogram(distance[pointing], bins=bins, weights=1.0 / distance[pointing])
+    hist = np.convolve(hist, np.ones(3), mode="same")
+    k = int(np.argmax(hist))
+    return float(bins[k] + 0.5)
