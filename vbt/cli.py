@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vbt.errors import InputError, VbtError
+from vbt.live.cli import add_live_command
 from vbt.progression.cli import add_progression_commands
 from vbt.service.cli import add_service_commands
 from vbt.types import Lift
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_calibrate(commands)
     add_service_commands(commands)
     add_progression_commands(commands)
+    add_live_command(commands)
     return parser
 
 
@@ -105,6 +107,21 @@ def _add_analyze(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     analyze.add_argument("--quiet", action="store_true", help="do not print the table")
     video = analyze.add_argument_group("video, camera and stream input")
+    add_capture_options(video)
+    video.add_argument(
+        "--track-csv", type=Path, default=None, metavar="OUT.csv", help="write the per-frame track"
+    )
+    video.add_argument(
+        "--video", type=Path, default=None, metavar="OUT.mp4", help="write the annotated video (video files)"
+    )
+    video.add_argument(
+        "--plot", type=Path, default=None, metavar="OUT.png", help="write velocity and joint-angle plots"
+    )
+    analyze.set_defaults(handler=_analyze)
+
+
+def add_capture_options(video: argparse._ArgumentGroup) -> None:
+    """The options of the bar, the scale and pose, shared by ``vbt analyze`` and ``vbt live``."""
     video.add_argument(
         "--bar",
         choices=["plate", "aruco", "color", "wrists"],
@@ -129,16 +146,6 @@ def _add_analyze(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     video.add_argument("--model", type=Path, default=None, metavar="PATH", help="pose model bundle (.task)")
     video.add_argument("--model-variant", choices=["lite", "full"], default="lite", help="pose model size")
     video.add_argument("--no-pose", action="store_true", help="skip pose (no joints; clips without a person)")
-    video.add_argument(
-        "--track-csv", type=Path, default=None, metavar="OUT.csv", help="write the per-frame track"
-    )
-    video.add_argument(
-        "--video", type=Path, default=None, metavar="OUT.mp4", help="write the annotated video (video files)"
-    )
-    video.add_argument(
-        "--plot", type=Path, default=None, metavar="OUT.png", help="write velocity and joint-angle plots"
-    )
-    analyze.set_defaults(handler=_analyze)
 
 
 def _add_calibrate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -348,28 +355,9 @@ def _video_outputs(args: argparse.Namespace, tracked: TrackedVideo, result: Vide
 
 def _write_track(path: Path, tracked: TrackedVideo, result: VideoAnalysis | None) -> None:
     """The track CSV (metres when calibrated, else empty) plus pixel columns, to re-analyse later."""
-    import numpy as np
+    from vbt.capture.track import write_track
 
-    from vbt.trackio import write_track_csv
-    from vbt.types import Trajectory
-
-    track = tracked.track
-    trajectory = (
-        result.trajectory
-        if result is not None
-        else Trajectory(t_s=track.t_s, bar_xy_m=np.full((len(track), 2), np.nan))
-    )
-    extra = {
-        "bar_x_px": track.bar_xy_px[:, 0],
-        "bar_y_px": track.bar_xy_px[:, 1],
-        "bar_confidence": track.bar_confidence,
-    }
-    try:
-        write_track_csv(path, trajectory, extra_columns=extra)
-    except OSError as exc:
-        raise InputError(
-            f"cannot write {path}: {exc.strerror}; check the folder exists and is writable"
-        ) from None
+    write_track(path, tracked.track, result.trajectory if result is not None else None)
 
 
 def _calibrate(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -30,7 +31,7 @@ from vbt.calibration import (
 )
 from vbt.capture.barbell_types import BarDetection, BarMethod
 from vbt.capture.pose import PoseResult
-from vbt.errors import CalibrationError
+from vbt.errors import CalibrationError, InputError
 from vbt.types import JOINT_NAMES, FloatArray, Trajectory
 
 IntArray = npt.NDArray[np.int64]
@@ -298,3 +299,27 @@ def to_trajectory(track: PixelTrack, calibration: Calibration) -> Trajectory:
     n = len(track)
     joints = pixels_to_metres(track.joints_xy_px.reshape(n * _J, 2), calibration).reshape(n, _J, 2)
     return Trajectory(t_s=track.t_s.copy(), bar_xy_m=bar, joints_xy_m=joints, joint_names=JOINT_NAMES)
+
+
+def write_track(path: Path, track: PixelTrack, trajectory: Trajectory | None) -> None:
+    """The track CSV of a video: metres when calibrated (else empty cells) plus the pixel columns
+    ``bar_x_px``, ``bar_y_px`` and ``bar_confidence``, so that it can be re-analysed or corrected.
+
+    Raises:
+        InputError: the file cannot be written.
+    """
+    from vbt.trackio import write_track_csv
+
+    if trajectory is None:
+        trajectory = Trajectory(t_s=track.t_s, bar_xy_m=np.full((len(track), 2), np.nan))
+    extra = {
+        "bar_x_px": track.bar_xy_px[:, 0],
+        "bar_y_px": track.bar_xy_px[:, 1],
+        "bar_confidence": track.bar_confidence,
+    }
+    try:
+        write_track_csv(path, trajectory, extra_columns=extra)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write {path}: {exc.strerror}; check the folder exists and is writable"
+        ) from None

@@ -41,6 +41,8 @@ class SegmentationSettings:
         rest_speed_m_s, rest_check_s: a rep boundary with the bar slower than ``rest_speed_m_s``
             between ``rest_check_s[0]`` and ``rest_check_s[1]`` seconds outside it (a lift-off from rest,
             a stop at lockout) is located on the raw samples (`vbt.kinematics.onsets`).
+        stop_check_s: the window for the stop at the end of a rep, when it differs from
+            ``rest_check_s`` (live mode's provisional look, with only a little data after the rep).
     """
 
     min_rom_m: float
@@ -55,6 +57,7 @@ class SegmentationSettings:
     hold_height_fraction: float = 0.5
     rest_speed_m_s: float = 0.15
     rest_check_s: tuple[float, float] = (0.1, 0.35)
+    stop_check_s: tuple[float, float] | None = None
 
 
 def default_segmentation(lift: Lift) -> SegmentationSettings:
@@ -210,7 +213,7 @@ def _rests_before(kinematics: Kinematics, when_s: float, settings: SegmentationS
 
 
 def _rests_after(kinematics: Kinematics, when_s: float, settings: SegmentationSettings) -> bool:
-    near, far = settings.rest_check_s
+    near, far = settings.stop_check_s or settings.rest_check_s
     return _rests(kinematics, when_s + near, when_s + far, settings)
 
 

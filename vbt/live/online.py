@@ -24,6 +24,17 @@ Times are on the trajectory's clock; ``t_end`` is the newest sample.
 - Olympic lifts (failed): final once the bar is back within ``floor_tolerance_m`` of its lift-off
   height, plus ``settle_s``. A failed lift that never comes back to the floor is final only at ``finish``.
 
+Provisional reps (what the screen shows first)
+----------------------------------------------
+Waiting for the final metrics costs 0.5-3.4 s, too long for feedback at the bar. So every sample (at most
+every ``provisional_every_s``) the last ``window_s`` seconds are analysed too, with the same function,
+and a rep found there that ended at least ``provisional_lag_s`` before the newest sample is emitted at
+once as ``provisional``. Its metrics are what the data so far say (the filter's edge and the unseen
+rest after it move them slightly: see ``tests/live`` and ``benchmarks/live.py`` for how much); the
+``final`` event for the same rep (same ``key``; the same rep: spans overlapping by half) follows when the rep is final as above. A provisional
+rep that the whole-set analysis still does not contain ``retract_after_s`` after its end (a walk-out
+step, a re-rack taken for a rep) is ``retracted``.
+
 Cost
 ----
 Each re-run analyses the whole buffer, which is what keeps the result identical to the offline one.
@@ -35,7 +46,10 @@ On this 2-core machine one analysis of a 5-rep set (800-1,200 samples) takes 40-
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 
@@ -44,8 +58,41 @@ from vbt.errors import InputError, NotEnoughDataError
 from vbt.kinematics.reps import SegmentationSettings, default_segmentation
 from vbt.types import JOINT_NAMES, FloatArray, Lift, RepMetrics, RepStatus, Trajectory
 
-#: Two analyses' reps starting closer than this (seconds) are the same rep.
-SAME_REP_S = 0.1
+#: Two analyses' reps whose spans overlap by this fraction of the shorter one are the same rep.
+SAME_REP_OVERLAP = 0.5
+
+
+def _same_rep(rep: RepMetrics, start_s: float, end_s: float) -> bool:
+    overlap = min(rep.end_s, end_s) - max(rep.start_s, start_s)
+    return overlap > SAME_REP_OVERLAP * min(rep.end_s - rep.start_s, end_s - start_s)
+
+
+class RepEventKind(StrEnum):
+    """What an event says about a rep."""
+
+    PROVISIONAL = "provisional"  # seen: metrics from the data so far, may still change
+    FINAL = "final"  # final: equal to the offline analysis of the whole set
+    RETRACTED = "retracted"  # a provisional rep the whole-set analysis does not keep
+
+
+@dataclass(frozen=True)
+class RepEvent:
+    """One event of a rep's life: ``key`` is the rep's id within the set (1, 2, ...), stable across
+    its provisional, final and retracted events; ``t_s`` the newest sample's time when emitted."""
+
+    kind: RepEventKind
+    key: int
+    rep: RepMetrics
+    t_s: float
+
+
+@dataclass
+class _Known:
+    key: int
+    start_s: float
+    end_s: float
+    final: bool = False
+    retracted: bool = False
 
 
 class OnlineSet:
@@ -57,10 +104,19 @@ class OnlineSet:
         settings: the analysis settings, the same object the offline analysis would get.
         rerun_every_s: re-analyse after at least this much new data (seconds on the samples' clock).
         settle_s: data needed after the last look of the segmenter before a rep is final (see above).
+        provisional: emit provisional reps (see above); False: final ones only.
+        provisional_every_s, provisional_lag_s, window_s, retract_after_s: see "Provisional reps".
+        provisional_stop_check_s: the segmenter's ``stop_check_s`` for the provisional look (see
+            ``SegmentationSettings``: where the stop at lockout is checked).
+        window_edge_s: a rep starting this close to the window's first sample is not emitted
+            provisionally (the filter's start-up transient there); the whole-set analysis decides.
+        active_s: nothing is analysed while the bar's height has spanned less than the lift's
+            smallest attempt over this long and no rep waits to become final (a bar at rest).
 
     Attributes:
-        emitted: every rep emitted by `add`, in order.
-        emitted_at_s: for each emitted rep, ``t_end`` (the newest sample's time) when it was emitted.
+        emitted: every rep that became final in `add`, in order.
+        emitted_at_s: for each of them, ``t_end`` (the newest sample's time) when it became final.
+        events: every event so far (of `add` and `finish`), in order.
     """
 
     def __init__(
@@ -71,6 +127,14 @@ class OnlineSet:
         settings: AnalysisSettings | None = None,
         rerun_every_s: float = 0.1,
         settle_s: float = 0.15,
+        provisional: bool = True,
+        provisional_every_s: float = 0.0,
+        provisional_lag_s: float = 0.05,
+        window_s: float = 8.0,
+        retract_after_s: float = 1.0,
+        active_s: float = 3.0,
+        window_edge_s: float = 1.0,
+        provisional_stop_check_s: tuple[float, float] = (0.02, 0.05),
     ) -> None:
         if not (math.isfinite(rerun_every_s) and rerun_every_s >= 0):
             raise InputError(f"rerun_every_s must be 0 or more seconds, got {rerun_every_s}")
@@ -81,10 +145,28 @@ class OnlineSet:
         self.settings = settings or AnalysisSettings()
         self.rerun_every_s = rerun_every_s
         self.settle_s = settle_s
+        self.provisional = provisional
+        self.provisional_every_s = provisional_every_s
+        self.provisional_lag_s = provisional_lag_s
+        self.window_s = window_s
+        self.retract_after_s = retract_after_s
         self.emitted: list[RepMetrics] = []
         self.emitted_at_s: list[float] = []
+        self.events: list[RepEvent] = []
+        self._known: list[_Known] = []
+        self._last_window_t_s = -math.inf
+        self.active_s = active_s
+        self.window_edge_s = window_edge_s
+        self._unsettled = False
         self._segmentation: SegmentationSettings = self.settings.segmentation or default_segmentation(
             self.lift
+        )
+        # The provisional look checks for the stop at lockout over the little data there is after it
+        # (``provisional_stop_check_s``), so the end is located on the raw samples' hinge as in the
+        # final analysis, instead of at the filtered zero crossing (20-80 ms late at an abrupt stop).
+        self._provisional_settings = dataclasses.replace(
+            self.settings,
+            segmentation=dataclasses.replace(self._segmentation, stop_check_s=provisional_stop_check_s),
         )
         self._t: list[float] = []
         self._bar: list[FloatArray] = []
@@ -92,11 +174,20 @@ class OnlineSet:
         self._any_joints = False
         self._last_run_t_s = -math.inf
         self._finished = False
+        self.final_events: list[RepEvent] = []
 
     def add(
-        self, t_s: float, bar_xy_m: FloatArray, joints_xy_m: FloatArray | None = None
-    ) -> list[RepMetrics]:
-        """Add one sample; return the reps that became final with it (usually none).
+        self,
+        t_s: float,
+        bar_xy_m: FloatArray,
+        joints_xy_m: FloatArray | None = None,
+        *,
+        analyze: bool = True,
+    ) -> list[RepEvent]:
+        """Add one sample; return the events it caused (usually none): reps seen, final, retracted.
+
+        ``analyze=False`` only stores the sample (a caller catching up on a backlog analyses once,
+        with its last sample).
 
         Parameters:
             t_s: the sample's time, seconds, later than the previous sample's.
@@ -125,57 +216,148 @@ class OnlineSet:
         self._t.append(t)
         self._bar.append(bar)
         self._joints.append(joints)
-        if t - self._last_run_t_s < self.rerun_every_s:
-            return []
-        self._last_run_t_s = t
-        analysis = self._analyze()
-        if analysis is None:
-            return []
-        new = [r for r in analysis.reps if not self._was_emitted(r) and self._is_final(r, analysis)]
-        self.emitted.extend(new)
-        self.emitted_at_s.extend([t] * len(new))
-        return new
+        events: list[RepEvent] = []
+        if not analyze:
+            return events
+        moving = self._moved_recently(t)
+        if self.provisional and moving and t - self._last_window_t_s >= self.provisional_every_s:
+            self._last_window_t_s = t
+            events += self._provisional(t)
+        pending = any(not (k.final or k.retracted) for k in self._known)
+        if (moving or pending or self._unsettled) and t - self._last_run_t_s >= self.rerun_every_s:
+            self._last_run_t_s = t
+            analysis = self._analyze(self.trajectory())
+            if analysis is not None:
+                events += self._finals(analysis, t, closing=False)
+                self._unsettled = any(not self._is_emitted_final(r) for r in analysis.reps)
+        self.events.extend(events)
+        return events
+
+    def reps_emitted(self) -> list[RepMetrics]:
+        """The reps as the newest events say (final or provisional, not retracted), in time order."""
+        latest: dict[int, RepMetrics] = {}
+        for event in self.events:
+            if event.kind is RepEventKind.RETRACTED:
+                latest.pop(event.key, None)
+            else:
+                latest[event.key] = event.rep
+        return sorted(latest.values(), key=lambda rep: rep.start_s)
 
     def finish(self) -> SetAnalysis:
         """The analysis of the whole set, exactly ``analyze_trajectory`` on every sample added.
 
-        Reps in it that were not emitted by `add` (the last rep when the set ends right after it, a
-        failed Olympic lift) became final only now.
+        Reps in it that did not become final in `add` (the last rep when the set ends right after it,
+        a failed Olympic lift) become final now, and provisional reps it does not contain are
+        retracted: those events are in ``final_events`` (and ``events``).
 
         Raises:
             NotEnoughDataError: the set is too short to analyse.
         """
         self._finished = True
-        return analyze_trajectory(
+        analysis = analyze_trajectory(
             self.trajectory(), lift=self.lift, load_kg=self.load_kg, settings=self.settings
         )
+        t = self._t[-1] if self._t else math.nan
+        self.final_events = self._finals(analysis, t, closing=True)
+        self.events.extend(self.final_events)
+        return analysis
 
-    def trajectory(self) -> Trajectory:
-        """Every sample added so far, as the offline path would read it from a track."""
+    @property
+    def first_t_s(self) -> float:
+        """The first sample's time (NaN before any)."""
+        return self._t[0] if self._t else math.nan
+
+    def trajectory(self, *, first: int = 0) -> Trajectory:
+        """The samples added so far (from the ``first``), as the offline path would read them."""
+        t_s = np.asarray(self._t[first:], dtype=np.float64)
+        bar = np.asarray(self._bar[first:], dtype=np.float64).reshape(-1, 2)
         if self._any_joints:
-            return Trajectory(
-                t_s=np.asarray(self._t, dtype=np.float64),
-                bar_xy_m=np.asarray(self._bar, dtype=np.float64).reshape(-1, 2),
-                joints_xy_m=np.asarray(self._joints, dtype=np.float64).reshape(-1, len(JOINT_NAMES), 2),
-                joint_names=JOINT_NAMES,
-            )
-        return Trajectory(
-            t_s=np.asarray(self._t, dtype=np.float64), bar_xy_m=np.asarray(self._bar).reshape(-1, 2)
-        )
+            joints = np.asarray(self._joints[first:], dtype=np.float64).reshape(-1, len(JOINT_NAMES), 2)
+            return Trajectory(t_s=t_s, bar_xy_m=bar, joints_xy_m=joints, joint_names=JOINT_NAMES)
+        return Trajectory(t_s=t_s, bar_xy_m=bar)
 
-    def _analyze(self) -> SetAnalysis | None:
-        trajectory = self.trajectory()
+    def _analyze(
+        self, trajectory: Trajectory, *, settings: AnalysisSettings | None = None
+    ) -> SetAnalysis | None:
         if len(trajectory) < 2 or np.isfinite(trajectory.bar_xy_m).all(axis=1).sum() < 2:
             return None
         try:
             return analyze_trajectory(
-                trajectory, lift=self.lift, load_kg=self.load_kg, settings=self.settings
+                trajectory, lift=self.lift, load_kg=self.load_kg, settings=settings or self.settings
             )
         except NotEnoughDataError:  # too short yet: wait for more samples
             return None
 
-    def _was_emitted(self, rep: RepMetrics) -> bool:
-        return any(abs(rep.start_s - e.start_s) < SAME_REP_S for e in self.emitted)
+    def _find(self, rep: RepMetrics, *, retracted: bool = False) -> _Known | None:
+        """The known rep that ``rep`` is (their spans overlap by most of the shorter one), if any."""
+        for known in self._known:
+            if (retracted or not known.retracted) and _same_rep(rep, known.start_s, known.end_s):
+                return known
+        return None
+
+    def _is_emitted_final(self, rep: RepMetrics) -> bool:
+        known = self._find(rep)
+        return known is not None and known.final
+
+    def _moved_recently(self, t: float) -> bool:
+        """The bar's height spanned at least the lift's smallest attempt over the last ``active_s``:
+        only then can a rep have ended (between reps and sets nothing is re-analysed)."""
+        start = int(np.searchsorted(self._t_array(), t - self.active_s))
+        heights = [b[1] for b in self._bar[start:] if math.isfinite(b[1])]
+        return bool(heights) and max(heights) - min(heights) >= self._segmentation.min_attempt_m
+
+    def _t_array(self) -> FloatArray:
+        return np.asarray(self._t, dtype=np.float64)
+
+    def _numbered(self, rep: RepMetrics, known: _Known) -> RepMetrics:
+        """A provisional rep numbered among the reps kept so far (the final analysis numbers its own)."""
+        index = 1 + sum(1 for k in self._known if not k.retracted and k.start_s < known.start_s)
+        return dataclasses.replace(rep, index=index)
+
+    def _provisional(self, t: float) -> list[RepEvent]:
+        start = np.searchsorted(self._t_array(), t - self.window_s)
+        analysis = self._analyze(self.trajectory(first=int(start)), settings=self._provisional_settings)
+        if analysis is None:
+            return []
+        events = []
+        window_start_s = self._t[int(start)]
+        for rep in analysis.reps:
+            if rep.end_s > t - self.provisional_lag_s or self._find(rep, retracted=True) is not None:
+                continue
+            if start > 0 and rep.start_s < window_start_s + self.window_edge_s:
+                continue  # the filter's start-up at the window's edge can fake a movement there
+            known = _Known(key=len(self._known) + 1, start_s=rep.start_s, end_s=rep.end_s)
+            self._known.append(known)
+            events.append(RepEvent(RepEventKind.PROVISIONAL, known.key, self._numbered(rep, known), t))
+        return events
+
+    def _finals(self, analysis: SetAnalysis, t: float, *, closing: bool) -> list[RepEvent]:
+        """Final events for the reps of a whole-set analysis that are final now (all when closing),
+        and retractions of provisional reps it does not contain."""
+        events = []
+        for rep in analysis.reps:
+            known = self._find(rep)
+            if (known is not None and known.final) or not (closing or self._is_final(rep, analysis)):
+                continue
+            if known is None:
+                known = _Known(key=len(self._known) + 1, start_s=rep.start_s, end_s=rep.end_s)
+                self._known.append(known)
+            known.final, known.start_s, known.end_s = True, rep.start_s, rep.end_s
+            events.append(RepEvent(RepEventKind.FINAL, known.key, rep, t))
+            if not closing:
+                self.emitted.append(rep)
+                self.emitted_at_s.append(t)
+        for known in self._known:
+            if known.final or known.retracted:
+                continue
+            if not (closing or t >= known.end_s + self.retract_after_s):
+                continue
+            if any(_same_rep(rep, known.start_s, known.end_s) for rep in analysis.reps):
+                continue
+            known.retracted = True
+            gone = next(e.rep for e in self.events if e.key == known.key)
+            events.append(RepEvent(RepEventKind.RETRACTED, known.key, gone, t))
+        return events
 
     def _is_final(self, rep: RepMetrics, analysis: SetAnalysis) -> bool:
         t_end = self._t[-1]

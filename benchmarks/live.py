@@ -1,0 +1,244 @@
+"""Live mode against a real-time 720p30 stream: processed frame rate, dropped frames, rep delays.
+
+Renders synthetic sets to 720p30 video (``vbt.synth.render``: plate, bar, lifter, cluttered gym,
+motion blur, H.264), serves each as an HTTP MJPEG stream at its own frame rate (``serve_mjpeg``, what
+a phone IP-camera app does), and runs ``vbt live``'s loop on it (``LiveRun``: pose lite, plate
+tracker, online analysis, recording, annotated frames to the browser view) posting to a ``vbt serve``
+in its own process, with a WebSocket listener on the session's rep stream. Prints, per clip:
+
+- frames processed per second of wall time, and the fraction of the stream's frames dropped;
+- delay from each rep's end (the frame where the bar stops rising, on the frames' arrival clock) to
+  its provisional metrics being ready (the screen) and to the rep arriving at a stream listener of the
+  service (its provisional post stored and pushed), then the same for the final metrics;
+- how far the provisional mean velocity was from the final one, and the final one from the truth.
+
+Goals (issue 6, 2-core machine, lite model): >= 30 fps processed with < 2 % dropped; rep delay p95
+<= 200 ms to the screen and <= 300 ms to the service. Nothing is asserted (machines are noisy); the
+load average is printed with the results.
+
+    .venv/bin/python benchmarks/live.py [--clips squat power_clean] [--no-pose] [--no-server]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+MODELS = REPO / ".." / "shared" / "models"
+
+
+def _render(lift: str, directory: Path) -> tuple[Path, dict[str, Any]]:
+    from vbt.synth import Sampling, generate_set
+    from vbt.synth.render import render_set
+
+    s = generate_set(lift, n_reps=4, seed=3, sampling=Sampling(fps=30.0), load_kg=80.0)
+    info = render_set(
+        s, directory / f"{lift}_720p30.mp4", size_px=(1280, 720), seed=2, compression_quality=80
+    )
+    truth = json.loads(info.path.with_name(info.path.stem + ".truth.json").read_text())
+    return info.path, truth
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start_service(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    import httpx
+
+    port = _free_port()
+    env = {**os.environ, "VBT_DATA_DIR": str(folder)}
+    command = [sys.executable, "-m", "vbt.cli", "serve", "--port", str(port), "--db", str(folder / "vbt.db")]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base_url = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            if httpx.get(f"{base_url}/api/health", timeout=1.0).status_code == 200:
+                return process, base_url
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("vbt serve did not start")
+
+
+class _Listener:
+    """Records when each rep event reaches a WebSocket listener of the session's stream (epoch s)."""
+
+    def __init__(self, base_url: str, session_id: int) -> None:
+        from websockets.sync.client import connect
+
+        url = base_url.replace("http://", "ws://") + f"/api/sessions/{session_id}/stream"
+        self.arrivals: list[tuple[float, dict[str, Any]]] = []
+        self._socket = connect(url)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            for message in self._socket:
+                self.arrivals.append((time.time(), json.loads(message)))
+        except Exception:
+            return
+
+    def close(self) -> None:
+        self._socket.close()
+
+
+def _percentiles(values: list[float]) -> str:
+    if not values:
+        return "      -       -"
+    a = np.asarray(values) * 1000
+    return f"{np.percentile(a, 50):7.0f} {np.percentile(a, 95):7.0f}"
+
+
+def run_clip(
+    lift: str, path: Path, truth: dict[str, Any], *, pose: bool, server: bool, work: Path
+) -> dict[str, Any]:
+    from vbt.capture.mjpeg import serve_mjpeg
+    from vbt.capture.pipeline import make_tracker
+    from vbt.capture.sources import StreamSource
+    from vbt.live.online import RepEventKind
+    from vbt.live.runner import LiveOptions, LiveRun
+    from vbt.live.sinks import PushSink
+    from vbt.types import Lift
+
+    out = work / f"out-{lift}"
+    estimator = None
+    if pose:
+        from vbt.capture.pose import MediaPipePose
+
+        estimator = MediaPipePose(None, variant="lite")
+    outbox = listener = process = pusher = None
+    frames: list[Any] = []
+    if server:
+        from vbt.live.outbox import Outbox
+        from vbt.service.client import FramePusher, ServiceClient
+
+        process, base_url = _start_service(work / f"service-{lift}")
+        client = ServiceClient(base_url)
+        athlete = client.create_athlete("bench")["id"]
+        outbox = Outbox(out, client, athlete_id=athlete)
+        session_id = outbox.ensure_session()
+        listener = _Listener(base_url, session_id)
+        pusher = FramePusher(base_url, session_id)
+        frames.append(PushSink(pusher))
+    try:
+        with serve_mjpeg(path) as url:
+            run = LiveRun(
+                lambda: StreamSource(url),
+                LiveOptions(lift=Lift(lift), out_dir=out, load_kg=80.0, end_still_s=4.0, reconnect_s=0.5),
+                tracker=make_tracker("plate"),
+                pose=estimator,
+                outbox=outbox,
+                frames=frames,
+                console=io.StringIO(),
+            )
+            run.run()
+        if outbox is not None:
+            outbox.close(timeout_s=10.0)
+        time.sleep(0.5)
+    finally:
+        if estimator is not None:
+            estimator.close()
+        if pusher is not None:
+            pusher.close()
+        if listener is not None:
+            listener.close()
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=10)
+    stats = run.stats
+    frames_in_clip = int(truth.get("video", {}).get("frames", 0)) or stats.frames_read
+    finals = {e.key: e.rep for _, e in stats.events if e.kind is RepEventKind.FINAL}
+    firsts = {}
+    for _, event in stats.events:
+        firsts.setdefault(event.key, event)
+    provisional_error = [
+        abs(firsts[k].rep.mean_velocity_m_s - finals[k].mean_velocity_m_s)
+        for k in finals
+        if firsts[k].kind is RepEventKind.PROVISIONAL
+    ]
+    service_first: list[float] = []
+    service_final: list[float] = []
+    if listener is not None:
+        seen: set[str] = set()
+        for at, message in listener.arrivals:
+            rep = message.get("rep", message)
+            rep_id = rep.get("client_rep_id")
+            end_s = rep.get("end_s")
+            if rep_id is None or end_s is None:
+                continue
+            delay = at - (run.t0_epoch_s + float(end_s))
+            if rep_id not in seen:
+                seen.add(rep_id)
+                service_first.append(delay)
+            if not rep.get("provisional", False):
+                service_final.append(delay)
+    true_mv = [r["mean_velocity_m_s"] for r in truth["reps"]]
+    saved = [r for s in run.sets for r in s.reps]
+    return {
+        "lift": lift,
+        "fps": stats.frames_processed / stats.wall_s if stats.wall_s else float("nan"),
+        "dropped_pct": 100.0 * (1 - stats.frames_processed / max(frames_in_clip, 1)),
+        "capture_dropped": stats.frames_dropped,
+        "reps": f"{len(saved)}/{len(true_mv)}",
+        "screen_first": stats.provisional_delays_s,
+        "screen_final": stats.final_delays_s,
+        "service_first": service_first,
+        "service_final": service_final,
+        "provisional_error": provisional_error,
+        "final_error": [abs(a.mean_velocity_m_s - b) for a, b in zip(saved, true_mv, strict=False)],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--clips", nargs="+", default=["squat", "power_clean"])
+    parser.add_argument("--no-pose", action="store_true")
+    parser.add_argument("--no-server", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("VBT_MODEL_DIR", str(MODELS.resolve()))
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for lift in args.clips:
+            path, truth = _render(lift, work)
+            rows.append(
+                run_clip(lift, path, truth, pose=not args.no_pose, server=not args.no_server, work=work)
+            )
+    load = os.getloadavg()
+    print(f"\nlive mode on a real-time 720p30 MJPEG stream; pose: {'off' if args.no_pose else 'lite'}; "
+          f"load average {load[0]:.1f} {load[1]:.1f}; {os.cpu_count()} cores")  # fmt: skip
+    print(f"{'clip':12s} {'fps':>5s} {'drop%':>6s} {'reps':>5s}   delay ms p50 / p95: {'screen (prov.)':>15s} "
+          f"{'service (prov.)':>15s} {'screen final':>15s} {'service final':>15s}   |prov-final| MV  |final-truth| MV")  # fmt: skip
+    for r in rows:
+        prov = np.asarray(r["provisional_error"]) if r["provisional_error"] else np.asarray([np.nan])
+        fin = np.asarray(r["final_error"]) if r["final_error"] else np.asarray([np.nan])
+        print(
+            f"{r['lift']:12s} {r['fps']:5.1f} {r['dropped_pct']:6.1f} {r['reps']:>5s}   {'':20s}"
+            f"{_percentiles(r['screen_first'])} {_percentiles(r['service_first'])} "
+            f"{_percentiles(r['screen_final'])} {_percentiles(r['service_final'])}   "
+            f"{np.nanmean(prov):.3f} (max {np.nanmax(prov):.3f})  {np.nanmean(fin):.3f}"
+        )
+    print("goals: >= 30 fps, < 2 % dropped, screen p95 <= 200 ms, service p95 <= 300 ms")
+
+
+if __name__ == "__main__":
+    main()

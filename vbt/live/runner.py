@@ -1,0 +1,553 @@
+"""``vbt live``'s loop: a camera or stream in, each rep's velocity out while the lifter is still there.
+
+::
+
+    source ─▶ ThreadedCapture (drops the oldest frame when behind) ─▶ Observer (pose + bar)
+        ─▶ calibration (from the first second of plate sightings) ─▶ OnlineSet (provisional, final reps)
+        ─▶ screen (OpenCV window, browser view), console, Outbox (the service), recording
+
+A set ends when, after at least one rep, the bar has been still (or out of view) for ``end_still_s``
+or the source ends; its recording (video with the frames' own times, track CSV) and report (the
+offline analysis of the same frames: ``vbt.capture.pipeline.analyze_tracked``) are saved under
+``out_dir`` as ``set-NN.*``, and the next set starts. A camera or stream that drops is reopened for
+up to ``reconnect_s``; after that the set ends with what was recorded, and the run says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import secrets
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, TextIO
+
+import numpy as np
+
+from vbt.calibration import Calibration, CameraProfile, pixels_to_metres
+from vbt.capture.barbell import BarMethod, BarTracker
+from vbt.capture.observer import Observer, Sighting
+from vbt.capture.pipeline import TrackedVideo, analyze_tracked
+from vbt.capture.pose import PoseEstimator
+from vbt.capture.sources import FrameSource
+from vbt.capture.track import TrackBuilder, calibrate_track, write_track
+from vbt.errors import CalibrationError, NotEnoughDataError, VbtError, VideoError
+from vbt.live.analyst import Analyst, shown_reps
+from vbt.live.capture import ThreadedCapture
+from vbt.live.clock import ArrivalClock
+from vbt.live.online import RepEvent, RepEventKind
+from vbt.live.outbox import Outbox
+from vbt.live.recorder import VideoRecorder
+from vbt.live.screen import LiveScreen, ScreenState
+from vbt.progression.profile import velocity_kind_for
+from vbt.progression.rules import stop_set_cue
+from vbt.report.json_report import set_report, to_jsonable, write_json
+from vbt.types import Frame, Lift, RepMetrics, RepStatus
+
+#: Confident plate sightings needed before the scale is fixed for the live metrics.
+MIN_SCALE_SIGHTINGS = 10
+_MIN_SCALE_CONFIDENCE = 0.5
+
+
+class FrameSink(Protocol):
+    """Where annotated frames go (a browser view through the service, a window): never blocks."""
+
+    def show(self, image: np.ndarray[Any, Any], t_s: float) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class LiveOptions:
+    """How a live run behaves (see ``vbt live --help`` for the user's words).
+
+    Attributes:
+        lift, load_kg: the lift and the bar's load.
+        out_dir: where each set's recording and report go.
+        end_still_s: a set ends when, after a rep, the bar is still or unseen this long.
+        still_m: "still": the bar's height spans less than this.
+        reconnect_s: how long to try reopening a source that dropped.
+        threshold_pct: the velocity loss (%) at which the stop cue sounds.
+        record: save the set's video (needs PyAV); the track CSV and report are always saved.
+        bar_method, plate, marker_side_m, known_length, camera_profile: as for ``vbt analyze``.
+        overlap: run pose one frame ahead of the tracker (faster; one frame of delay).
+        max_sets: stop after this many sets (None: until the source ends or Ctrl-C).
+        idle_keep_s: before a set's first rep, samples older than this are forgotten.
+        max_queue: frames waiting for processing at most (more: the oldest is dropped); 8 frames
+            (0.27 s at 30 fps) ride out a stall of the computer without a gap in the track.
+        final_every_s: how often the whole set is re-analysed for final reps (provisional ones are
+            looked for at every frame).
+    """
+
+    lift: Lift
+    out_dir: Path
+    load_kg: float | None = None
+    end_still_s: float = 8.0
+    still_m: float = 0.03
+    reconnect_s: float = 10.0
+    threshold_pct: float = 20.0
+    record: bool = True
+    bar_method: BarMethod = BarMethod.PLATE
+    plate: str | float = "bumper"
+    marker_side_m: float | None = None
+    known_length: tuple[float, float] | None = None
+    camera_profile: CameraProfile | None = None
+    overlap: bool = True
+    max_sets: int | None = None
+    idle_keep_s: float = 10.0
+    max_queue: int = 8
+    final_every_s: float = 0.25
+
+
+@dataclass
+class SetResult:
+    """One finished set: its number, what was saved, its reps (final), and why it ended."""
+
+    number: int
+    reps: list[RepMetrics]
+    files: dict[str, Path]
+    ended_because: str
+    error: str | None = None
+
+
+@dataclass
+class LiveStats:
+    """Counts and delays of a run, for the console and ``benchmarks/live.py``.
+
+    Delays are wall-clock seconds from a rep's end (on the frames' arrival clock) to the moment its
+    event was ready (``provisional_delays_s``, ``final_delays_s``).
+    """
+
+    frames_read: int = 0
+    frames_processed: int = 0
+    frames_dropped: int = 0
+    wall_s: float = 0.0
+    provisional_delays_s: list[float] = field(default_factory=list)
+    final_delays_s: list[float] = field(default_factory=list)
+    events: list[tuple[float, RepEvent]] = field(default_factory=list)
+    reconnects: int = 0
+
+
+class _Set:
+    """The state of the set being recorded."""
+
+    def __init__(self, number: int, options: LiveOptions, *, pose_ran: bool) -> None:
+        self.number = number
+        self.builder = TrackBuilder(pose_ran=pose_ran)
+        self.analyst: Analyst | None = None
+        self.events: list[RepEvent] = []
+        self.recorder: VideoRecorder | None = None
+        self.video_path = options.out_dir / f"set-{number:02d}.mp4"
+        self.first_t_s = math.nan
+        self.last_motion_t_s = -math.inf
+        self.last_seen_t_s = -math.inf
+        self.cued = False
+        self.recent: deque[tuple[float, float]] = deque()  # (t_s, bar height in metres)
+
+
+class LiveRun:
+    """One ``vbt live`` run: sets one after another from one source, until it ends or ``stop()``.
+
+    Parameters:
+        open_source: opens the camera or stream (called again to reconnect).
+        options: see ``LiveOptions``.
+        tracker: the bar tracker; pose: the pose estimator (or None).
+        calibration: a fixed scale (``--known-length`` or a camera profile's), or None to take it from
+            the plate's size in the first sightings.
+        outbox: where rep events go for the service, or None.
+        frames: where annotated frames go (window, browser view), each a ``FrameSink``.
+        view_fps: how often annotated frames are drawn and handed to ``frames``.
+        console: where rep lines and messages are printed (None: nowhere).
+        on_event: called with each rep event and the wall time it was ready (tests, benchmarks).
+    """
+
+    def __init__(
+        self,
+        open_source: Callable[[], FrameSource],
+        options: LiveOptions,
+        *,
+        tracker: BarTracker,
+        pose: PoseEstimator | None = None,
+        calibration: Calibration | None = None,
+        outbox: Outbox | None = None,
+        frames: list[FrameSink] | None = None,
+        view_fps: float = 12.0,
+        console: TextIO | None = None,
+        on_event: Callable[[RepEvent, float], None] | None = None,
+    ) -> None:
+        self.open_source = open_source
+        self.options = options
+        self.tracker = tracker
+        self.pose = pose
+        self.fixed_calibration = calibration
+        self.calibration = calibration
+        self.outbox = outbox
+        self.frames = frames or []
+        self.view_period_s = 1.0 / view_fps if view_fps > 0 else math.inf
+        self.console = console
+        self.on_event = on_event
+        self.stats = LiveStats()
+        self.sets: list[SetResult] = []
+        self.run_id = f"live-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
+        self.screen = LiveScreen(options.lift)
+        self._stop = False
+        self._status = "looking for the plate…"
+        self._t0_wall = math.nan
+        self.t0_epoch_s = math.nan
+        """The run clock's zero as a Unix time (seconds): rep times plus this are wall-clock times."""
+        self._offset_s = 0.0
+        self._clock = ArrivalClock()
+        self._last_t_s = -math.inf
+        self._index = 0
+        self._last_view_t_s = -math.inf
+        self._pending: deque[Frame] = deque()
+        self._set = _Set(1, options, pose_ran=pose is not None)
+
+    @property
+    def stopped(self) -> bool:
+        """True once ``stop()`` was called or ``max_sets`` sets are saved."""
+        return self._stop
+
+    def stop(self) -> None:
+        """End the run after the frame being processed (from another thread, or a signal handler)."""
+        self._stop = True
+
+    # -- the loop --------------------------------------------------------------------------------
+
+    def run(self) -> list[SetResult]:
+        """Process frames until the source ends for good, ``stop()``, Ctrl-C or ``max_sets``; returns
+        the sets saved. Raises ``VbtError`` only when the source never opens."""
+        self.options.out_dir.mkdir(parents=True, exist_ok=True)
+        self._t0_wall = time.perf_counter()
+        self.t0_epoch_s = time.time()
+        if self.calibration is not None:  # a scale given up front: measure from the first frame
+            self._online_for(self._set)
+        source: FrameSource | None = self.open_source()
+        observer = Observer(tracker=self.tracker, pose=self.pose, overlap=self.options.overlap)
+        ended_because = "the source ended"
+        try:
+            while source is not None and not self._stop:
+                error = self._consume(source, observer)
+                if self.stopped:
+                    ended_because = "stopped"
+                    break
+                if error is None:
+                    break
+                self._say(f"{error} Reconnecting for up to {self.options.reconnect_s:g} s…")
+                source = self._reconnect()
+                if source is None:
+                    ended_because = (
+                        f"the camera or stream dropped and did not come back within "
+                        f"{self.options.reconnect_s:g} s ({error})"
+                    )
+        except KeyboardInterrupt:
+            ended_because = "stopped (Ctrl-C)"
+        finally:
+            with contextlib.suppress(VbtError):
+                last = observer.flush()
+                if last is not None:
+                    self._on_sighting(last)
+            observer.close()
+            self.stats.wall_s = time.perf_counter() - self._t0_wall
+            self._end_set(ended_because)
+        return self.sets
+
+    def _consume(self, source: FrameSource, observer: Observer) -> VideoError | None:
+        """Process one source until it ends; its error when it dropped, None when it ended normally."""
+        first = True
+        with ThreadedCapture(source, max_queue=self.options.max_queue) as capture:
+            for frame in capture:
+                if first:  # the source's clock starts at its first frame: put it on the run's clock
+                    self._offset_s = (time.perf_counter() - self._t0_wall) - frame.t_s
+                    self._clock.reset()
+                    first = False
+                t_s = self._clock.correct(frame.index, frame.t_s + self._offset_s)
+                if t_s is None or t_s <= self._last_t_s:  # read in a burst, or a reconnect's first
+                    self.stats.frames_dropped += 1  # frame within a clock tick of the last
+                    continue
+                self._last_t_s = t_s
+                frame = Frame(image=frame.image, t_s=t_s, index=self._index)
+                self._index += 1
+                self.stats.frames_processed += 1
+                self._pending.append(frame)
+                if self._set.recorder is None and self.options.record:
+                    self._set.recorder = VideoRecorder(self._set.video_path, preset="ultrafast")
+                if self._set.recorder is not None:
+                    self._set.recorder.write(frame)
+                sighting = observer.push(frame)
+                if sighting is not None:
+                    self._on_sighting(sighting)
+                if self._stop or self._max_sets_done():
+                    self._stop = True
+                    break
+            self.stats.frames_read += capture.frames_read
+            self.stats.frames_dropped += capture.dropped_frames
+            return capture.error
+
+    def _reconnect(self) -> FrameSource | None:
+        deadline = time.monotonic() + self.options.reconnect_s
+        while time.monotonic() < deadline and not self._stop:
+            try:
+                source = self.open_source()
+            except VbtError:
+                time.sleep(0.5)
+                continue
+            self.stats.reconnects += 1
+            self._say("reconnected")
+            return source
+        return None
+
+    def _max_sets_done(self) -> bool:
+        return self.options.max_sets is not None and len(self.sets) >= self.options.max_sets
+
+    # -- one frame -------------------------------------------------------------------------------
+
+    def _on_sighting(self, sighting: Sighting) -> None:
+        while self._pending and self._pending[0].index < sighting.frame_index:
+            self._pending.popleft()
+        frame = self._pending.popleft() if self._pending else None
+        current = self._set
+        observation = sighting.observation
+        t_s = observation.t_s
+        if math.isnan(current.first_t_s):
+            current.first_t_s = t_s
+        current.builder.append(sighting.frame_index, sighting.bar, sighting.pose)
+        self.screen.add_bar(t_s, observation.bar_xy_px)
+        if self.calibration is None:
+            self._try_calibrate()
+        elif current.analyst is not None:
+            self._feed(current, t_s, observation.bar_xy_px, observation.joints_xy_px)
+        if current.analyst is not None:
+            for event in current.analyst.events():
+                self._publish(current, event)
+        if frame is not None and t_s - self._last_view_t_s >= self.view_period_s and self.frames:
+            self._last_view_t_s = t_s
+            joints = observation.joints_xy_px if sighting.pose is not None else None
+            image = self.screen.draw(frame.image.copy(), self._screen_state(), joints_xy_px=joints)
+            for sink in self.frames:
+                sink.show(image, t_s)
+        if self._set_is_over(t_s):
+            self._end_set(f"the bar rested {self.options.end_still_s:g} s after the last rep")
+            self._set = _Set(current.number + 1, self.options, pose_ran=self.pose is not None)
+            self._online_for(self._set)
+
+    def _try_calibrate(self) -> None:
+        if len(self._set.builder) < MIN_SCALE_SIGHTINGS or len(self._set.builder) % 5:
+            return  # try every fifth frame
+        track = self._set.builder.build()
+        good = track.bar_seen & (track.bar_confidence >= _MIN_SCALE_CONFIDENCE)
+        if good.sum() < MIN_SCALE_SIGHTINGS:
+            return
+        try:
+            self.calibration = calibrate_track(
+                track,
+                bar_method=self.options.bar_method,
+                plate=self.options.plate,
+                marker_side_m=self.options.marker_side_m,
+                known_length=self.options.known_length,
+                camera=self.options.camera_profile,
+            )
+        except CalibrationError:
+            return
+        self._say(
+            f"scale: {self.calibration.metres_per_px * 1000:.3f} mm per pixel ({self.calibration.method})"
+        )
+        self._online_for(self._set)
+        for i in range(len(track)):  # the samples seen before the scale was known
+            self._feed(self._set, float(track.t_s[i]), track.bar_xy_px[i], track.joints_xy_px[i])
+
+    def _online_for(self, current: _Set) -> None:
+        if self.calibration is None:
+            return
+        current.analyst = Analyst(
+            lift=self.options.lift,
+            load_kg=self.options.load_kg,
+            idle_keep_s=self.options.idle_keep_s,
+            rerun_every_s=self.options.final_every_s,
+        )
+        if self.outbox is not None:
+            self.outbox.create_set(
+                self._set_key(current), exercise=self.options.lift.value, load_kg=self.options.load_kg or 0.0
+            )
+        self._status = f"set {current.number}: ready"
+
+    def _feed(
+        self, current: _Set, t_s: float, bar_xy_px: np.ndarray[Any, Any], joints_xy_px: np.ndarray[Any, Any]
+    ) -> None:
+        assert current.analyst is not None and self.calibration is not None
+        bar_m = pixels_to_metres(np.asarray(bar_xy_px, dtype=np.float64).reshape(1, 2), self.calibration)[0]
+        joints_m = None
+        if self.pose is not None:
+            joints_m = pixels_to_metres(np.asarray(joints_xy_px, dtype=np.float64), self.calibration)
+        self._track_motion(current, t_s, float(bar_m[1]))
+        current.analyst.add(t_s, bar_m, joints_m)
+
+    def _track_motion(self, current: _Set, t_s: float, height_m: float) -> None:
+        if not math.isfinite(height_m):
+            return
+        current.last_seen_t_s = t_s
+        current.recent.append((t_s, height_m))
+        while current.recent and current.recent[0][0] < t_s - self.options.end_still_s:
+            current.recent.popleft()
+        heights = [h for when_s, h in current.recent if t_s - when_s <= 1.0]
+        if max(heights) - min(heights) >= self.options.still_m:
+            current.last_motion_t_s = t_s
+
+    def _set_is_over(self, t_s: float) -> bool:
+        current = self._set
+        reps = shown_reps(current.events)
+        if not reps:
+            return False
+        quiet_since = max(current.last_motion_t_s, reps[-1][0].rep.end_s)
+        return t_s - quiet_since >= self.options.end_still_s
+
+    # -- events ----------------------------------------------------------------------------------
+
+    def _set_key(self, current: _Set) -> str:
+        return f"{self.run_id}-set{current.number}"
+
+    def _publish(self, current: _Set, event: RepEvent) -> None:
+        now = time.perf_counter()
+        delay = (now - self._t0_wall) - event.rep.end_s
+        if event.kind is RepEventKind.PROVISIONAL:
+            self.stats.provisional_delays_s.append(delay)
+        elif event.kind is RepEventKind.FINAL:
+            self.stats.final_delays_s.append(delay)
+        self.stats.events.append((now, event))
+        current.events.append(event)
+        if self.on_event is not None:
+            self.on_event(event, now)
+        rep_id = f"{self._set_key(current)}-rep{event.key}"
+        if self.outbox is not None:
+            if event.kind is RepEventKind.RETRACTED:
+                self.outbox.delete_rep(self._set_key(current), rep_id)
+            else:
+                body = {
+                    **to_jsonable(event.rep),
+                    "client_rep_id": rep_id,
+                    "provisional": event.kind is RepEventKind.PROVISIONAL,
+                }
+                self.outbox.post_rep(self._set_key(current), body)
+        self._console_event(current, event)
+        self._cue(current)
+
+    def _console_event(self, current: _Set, event: RepEvent) -> None:
+        rep = event.rep
+        value = self.screen.headline(rep)
+        kind = "peak" if self.screen.kind.value == "peak" else "mean"
+        if event.kind is RepEventKind.RETRACTED:
+            self._say(f"set {current.number}: the rep at {rep.start_s:.1f} s was not a rep after all")
+            return
+        tag = "…" if event.kind is RepEventKind.PROVISIONAL else " "
+        failed = " FAILED" if rep.status is RepStatus.FAILED else ""
+        zone = self.screen.zone_name(rep)
+        self._say(
+            f"set {current.number} rep {rep.index}{tag} {value:5.2f} m/s {kind}"
+            f"{'  ' + zone if zone else ''}{failed}"
+            + ("" if event.kind is RepEventKind.PROVISIONAL else "  (final)")
+        )
+        self._status = f"set {current.number}: {len(shown_reps(current.events))} reps"
+
+    def _cue(self, current: _Set) -> None:
+        if current.cued:
+            return
+        reps = [event.rep for event, _ in shown_reps(current.events)]
+        cue = stop_set_cue(reps, self.options.threshold_pct, kind=velocity_kind_for(self.options.lift))
+        if cue.stop:
+            current.cued = True
+            if self.console is not None:
+                self.console.write("\a")  # the terminal's bell: the audio cue where there is no browser
+            self._say(f"STOP: {cue.reason}")
+
+    def _screen_state(self) -> ScreenState:
+        shown = shown_reps(self._set.events)
+        if not shown:
+            return ScreenState(status=self._status)
+        reps = tuple(event.rep for event, _ in shown)
+        cue = stop_set_cue(list(reps), self.options.threshold_pct, kind=velocity_kind_for(self.options.lift))
+        return ScreenState(
+            status=self._status,
+            reps=reps,
+            provisional=tuple(provisional for _, provisional in shown),
+            velocity_loss_pct=cue.velocity_loss_pct,
+            stop=cue.stop,
+            stop_reason=cue.reason,
+        )
+
+    # -- the end of a set ------------------------------------------------------------------------
+
+    def _end_set(self, because: str) -> None:
+        current = self._set
+        files: dict[str, Path] = {}
+        error: str | None = None
+        if current.recorder is not None:
+            try:
+                current.recorder.close()
+                files["video"] = current.video_path
+                if current.recorder.skipped_frames:
+                    self._say(
+                        f"the recording skipped {current.recorder.skipped_frames} frames (the encoder "
+                        "could not keep up); the track CSV and report have them all"
+                    )
+            except VideoError as exc:
+                error = str(exc)
+            current.recorder = None
+        if current.analyst is not None:
+            for event in current.analyst.finish():
+                self._publish(current, event)
+        if not shown_reps(current.events):
+            if "video" in files:
+                files["video"].unlink(missing_ok=True)  # nothing happened in it
+            return
+        reps: list[RepMetrics] = []
+        track = current.builder.build()
+        base = self.options.out_dir / f"set-{current.number:02d}"
+        tracked = TrackedVideo(
+            track=track,
+            bar_method=self.options.bar_method,
+            video={
+                "name": str(files.get("video", base)),
+                "fps": None,
+                "frames": len(track),
+                "frames_announced": None,
+                "duration_s": float(track.t_s[-1] - track.t_s[0]) if len(track) else 0.0,
+                "size_px": None,
+                "rotation_deg": 0,
+            },
+        )
+        try:
+            result = analyze_tracked(
+                tracked,
+                lift=self.options.lift,
+                load_kg=self.options.load_kg,
+                plate=self.options.plate,
+                marker_side_m=self.options.marker_side_m,
+                known_length=self.options.known_length,
+                camera_profile=self.options.camera_profile,
+            )
+        except (NotEnoughDataError, VbtError) as exc:
+            error = error or str(exc)
+            result = None
+        files["track"] = base.with_suffix(".csv")
+        write_track(files["track"], track, result.trajectory if result is not None else None)
+        if result is not None:
+            reps = list(result.analysis.reps)
+            files["report"] = base.with_suffix(".json")
+            extra = {**result.report_extra, "live": {"ended_because": because, "run_id": self.run_id}}
+            write_json(
+                files["report"],
+                set_report(result.analysis, input_name=str(files.get("video", base)), extra=extra),
+            )
+        self.sets.append(SetResult(current.number, reps, files, because, error))
+        self._say(
+            f"set {current.number} saved ({len(reps)} reps): {', '.join(str(p) for p in files.values())}"
+        )
+        self._status = f"set {current.number + 1}: ready"
+
+    def _say(self, message: str) -> None:
+        if self.console is not None:
+            self.console.write(message + "\n")
+            self.console.flush()

@@ -1,0 +1,73 @@
+"""Where live mode's annotated frames go: an OpenCV window on this computer, the browser view of
+``vbt serve`` (``/live``, frames pushed over a WebSocket). Neither ever makes the frame loop wait."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import cv2
+import numpy as np
+
+from vbt.errors import InputError
+
+Image = np.ndarray[Any, Any]
+
+
+def display_available() -> bool:
+    """True where a window can open: Windows and macOS, or a Linux/BSD desktop (X11 or Wayland)."""
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+class WindowSink:
+    """Shows frames in an OpenCV window; pressing q or Esc in it calls ``on_quit``.
+
+    Raises:
+        InputError: this OpenCV cannot open windows (a headless build) or there is no display.
+    """
+
+    def __init__(self, title: str = "vbt live", *, on_quit: Callable[[], None] | None = None) -> None:
+        if not display_available():
+            raise InputError("no display here for a window; use the browser view (--server) instead")
+        self.title = title
+        self.on_quit = on_quit
+        try:
+            cv2.namedWindow(title, cv2.WINDOW_NORMAL)
+        except cv2.error as exc:
+            raise InputError(
+                f"this OpenCV cannot open windows ({exc.err}); use --no-window and the browser view"
+            ) from None
+
+    def show(self, image: Image, t_s: float) -> None:
+        cv2.imshow(self.title, image)
+        if cv2.waitKey(1) & 0xFF in (ord("q"), 27) and self.on_quit is not None:
+            self.on_quit()
+
+    def close(self) -> None:
+        cv2.destroyWindow(self.title)
+
+
+class PushSink:
+    """Sends frames, scaled to ``width_px`` and JPEG-encoded, through a pusher with ``push(bytes)``
+    (``vbt.service.client.FramePusher``), which drops rather than queues when the network is slow."""
+
+    def __init__(self, pusher: Any, *, width_px: int = 640, jpeg_quality: int = 70) -> None:
+        self.pusher = pusher
+        self.width_px = width_px
+        self.jpeg_quality = jpeg_quality
+
+    def show(self, image: Image, t_s: float) -> None:
+        height, width = image.shape[:2]
+        if width > self.width_px:
+            size = (self.width_px, round(height * self.width_px / width))
+            image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        ok, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, self.jpeg_quality])
+        if ok:
+            self.pusher.push(jpeg.tobytes())
+
+    def close(self) -> None:
+        self.pusher.close()
