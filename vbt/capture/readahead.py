@@ -16,17 +16,15 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Iterator
-from types import TracebackType
-from typing import Self
 
-from vbt.capture.sources import FrameSource
-from vbt.errors import InputError, VideoError
+from vbt.capture.sources import FrameSource, SourceWrapper
+from vbt.errors import InputError
 from vbt.types import Frame
 
 _END = object()  # the source's iteration ended (normally or with its ``error`` set)
 
 
-class ReadAhead:
+class ReadAhead(SourceWrapper):
     """A ``FrameSource`` whose frames are decoded on a background thread, up to ``depth`` ahead.
 
     Parameters:
@@ -45,37 +43,11 @@ class ReadAhead:
     def __init__(self, source: FrameSource, *, depth: int = 3) -> None:
         if depth < 1:
             raise InputError(f"read-ahead depth must be at least 1 frame, got {depth}")
-        self.source = source
+        super().__init__(source)
         self.depth = depth
         self._queue: queue.Queue[object] = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-
-    # --- the FrameSource attributes, the source's own ---------------------------------------------
-
-    @property
-    def name(self) -> str:
-        return self.source.name
-
-    @property
-    def fps(self) -> float:
-        return self.source.fps
-
-    @property
-    def frame_count(self) -> int | None:
-        return self.source.frame_count
-
-    @property
-    def size_px(self) -> tuple[int, int] | None:
-        return self.source.size_px
-
-    @property
-    def rotation_deg(self) -> int:
-        return self.source.rotation_deg
-
-    @property
-    def error(self) -> VideoError | None:
-        return self.source.error
 
     # --- reading ----------------------------------------------------------------------------------
 
@@ -134,14 +106,3 @@ class ReadAhead:
         """Stop reading and close the source. Safe to call more than once."""
         self.stop()
         self.source.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

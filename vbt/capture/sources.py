@@ -91,6 +91,55 @@ class FrameSource(Protocol):
     ) -> None: ...
 
 
+class SourceWrapper:
+    """A ``FrameSource`` built on another (``source``): its attributes are the source's, closing it
+    closes the source. Subclasses change how frames come out (``__iter__``)."""
+
+    def __init__(self, source: FrameSource) -> None:
+        self.source = source
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+    @property
+    def fps(self) -> float:
+        return self.source.fps
+
+    @property
+    def frame_count(self) -> int | None:
+        return self.source.frame_count
+
+    @property
+    def size_px(self) -> tuple[int, int] | None:
+        return self.source.size_px
+
+    @property
+    def rotation_deg(self) -> int:
+        return self.source.rotation_deg
+
+    @property
+    def error(self) -> VideoError | None:
+        return self.source.error
+
+    def __iter__(self) -> Iterator[Frame]:
+        return iter(self.source)
+
+    def close(self) -> None:
+        self.source.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
 def _positive_or_nan(value: float) -> float:
     return value if math.isfinite(value) and value > 0 else math.nan
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,14 +40,22 @@ class Analyst:
             before the first rep must not slow every re-analysis down).
         **online: passed on to ``OnlineSet``.
 
-    ``events()`` (frame loop) returns the events produced since the last call; ``finish()`` stops
-    the worker, runs the whole-set analysis and returns its closing events.
+    ``on_events`` is called on the worker thread with each batch of new events (the caller makes it
+    thread-safe); without it, ``events()`` returns the events produced since the last call.
+    ``finish()`` stops the worker, runs the whole-set analysis and returns its closing events.
     """
 
     def __init__(
-        self, *, lift: Lift, load_kg: float | None, idle_keep_s: float = 10.0, **online: Any
+        self,
+        *,
+        lift: Lift,
+        load_kg: float | None,
+        idle_keep_s: float = 10.0,
+        on_events: Callable[[list[RepEvent]], None] | None = None,
+        **online: Any,
     ) -> None:
         self.lift, self.load_kg, self.idle_keep_s = lift, load_kg, idle_keep_s
+        self.on_events = on_events
         self._online_options = online
         self.online = OnlineSet(lift=lift, load_kg=load_kg, **online)
         self.error: VbtError | None = None
@@ -96,8 +105,7 @@ class Analyst:
                 except VbtError as exc:  # a sample out of order after a reconnect: skipped
                     self.error = exc
                     continue
-                for event in events:
-                    self._outbox.put(event)
+                self._emit(events)
             if batch:
                 self._forget_idle(batch[-1].t_s)
         try:
@@ -105,6 +113,15 @@ class Analyst:
             self._closing = list(self.online.final_events)
         except NotEnoughDataError:
             self._closing = []
+
+    def _emit(self, events: list[RepEvent]) -> None:
+        if not events:
+            return
+        if self.on_events is not None:
+            self.on_events(events)
+        else:
+            for event in events:
+                self._outbox.put(event)
 
     def _forget_idle(self, t_s: float) -> None:
         online = self.online
@@ -115,8 +132,7 @@ class Analyst:
         fresh = OnlineSet(lift=self.lift, load_kg=self.load_kg, **self._online_options)
         for i in keep:
             joints = trajectory.joints_xy_m[i] if trajectory.has_joints else None
-            for event in fresh.add(float(trajectory.t_s[i]), trajectory.bar_xy_m[i], joints):
-                self._outbox.put(event)  # none expected: the old set had seen no rep
+            self._emit(fresh.add(float(trajectory.t_s[i]), trajectory.bar_xy_m[i], joints))
         self.online = fresh
 
 
