@@ -182,7 +182,7 @@ def test_no_sample_after_finish() -> None:
 
 # A provisional rep is emitted this long after its end at most (sample clock): the window analysis
 # finds the rep once the filtered velocity has crossed zero after the top (measured p95 0.08-0.19 s,
-# at most 0.28 s on 64 synthetic sets), plus the 0.05 s lag.
+# at most 0.28 s on 64 synthetic sets), plus the 0.03 s lag.
 PROVISIONAL_MAX_DELAY_S = 0.3
 
 

@@ -99,8 +99,13 @@ class Analyst:
                 batch.pop()
             for i, item in enumerate(batch):
                 try:
+                    last = i == len(batch) - 1
                     events = self.online.add(
-                        item.t_s, item.bar_xy_m, item.joints_xy_m, analyze=i == len(batch) - 1
+                        item.t_s,
+                        item.bar_xy_m,
+                        item.joints_xy_m,
+                        analyze=last,
+                        finals=last and self._inbox.empty(),  # provisional first when behind
                     )
                 except VbtError as exc:  # a sample out of order after a reconnect: skipped
                     self.error = exc

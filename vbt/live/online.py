@@ -129,7 +129,7 @@ class OnlineSet:
         settle_s: float = 0.15,
         provisional: bool = True,
         provisional_every_s: float = 0.0,
-        provisional_lag_s: float = 0.05,
+        provisional_lag_s: float = 0.03,
         window_s: float = 8.0,
         retract_after_s: float = 1.0,
         active_s: float = 3.0,
@@ -183,11 +183,13 @@ class OnlineSet:
         joints_xy_m: FloatArray | None = None,
         *,
         analyze: bool = True,
+        finals: bool = True,
     ) -> list[RepEvent]:
         """Add one sample; return the events it caused (usually none): reps seen, final, retracted.
 
         ``analyze=False`` only stores the sample (a caller catching up on a backlog analyses once,
-        with its last sample).
+        with its last sample); ``finals=False`` looks for provisional reps only (the whole-set
+        analysis waits for a sample with ``finals=True``: a caller with more samples waiting).
 
         Parameters:
             t_s: the sample's time, seconds, later than the previous sample's.
@@ -224,7 +226,8 @@ class OnlineSet:
             self._last_window_t_s = t
             events += self._provisional(t)
         pending = any(not (k.final or k.retracted) for k in self._known)
-        if (moving or pending or self._unsettled) and t - self._last_run_t_s >= self.rerun_every_s:
+        due = t - self._last_run_t_s >= self.rerun_every_s
+        if finals and due and (moving or pending or self._unsettled):
             self._last_run_t_s = t
             analysis = self._analyze(self.trajectory())
             if analysis is not None:

@@ -207,6 +207,8 @@ class LiveRun:
         self._status = "looking for the plate…"
         self._t0_wall = math.nan
         self.t0_epoch_s = math.nan
+        self.t0_wall_s = math.nan
+        """The run clock's zero on ``time.perf_counter``."""
         """The run clock's zero as a Unix time (seconds): rep times plus this are wall-clock times."""
         self._offset_s = 0.0
         self._clock = ArrivalClock()
@@ -233,6 +235,7 @@ class LiveRun:
         the sets saved. Raises ``VbtError`` only when the source never opens."""
         self.options.out_dir.mkdir(parents=True, exist_ok=True)
         self._t0_wall = time.perf_counter()
+        self.t0_wall_s = self._t0_wall
         self.t0_epoch_s = time.time()
         if self.calibration is not None:  # a scale given up front: measure from the first frame
             self._online_for(self._set)
