@@ -12,17 +12,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response, WebSocket
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
-from vbt.service.auth import HOW, ReadAccess, token_is_valid
+from vbt.service.auth import ReadAccess
 from vbt.service.deps import SessionId, session_or_404
-from vbt.service.errors import NotFoundError
 from vbt.service.frames import (
     MJPEG_MEDIA_TYPE,
     PLACEHOLDER_PATH,
@@ -32,6 +29,7 @@ from vbt.service.frames import (
 )
 from vbt.service.schemas import MAX_ID
 from vbt.service.settings import Settings
+from vbt.service.websockets import accept_session_websocket
 
 router = APIRouter(tags=["live video"])
 
@@ -120,42 +118,15 @@ async def live_jpeg(
     return Response(image, media_type="image/jpeg", headers=headers)
 
 
-def _push_refusal(
-    sessions: sessionmaker[Session], session_id: int, *, need_token: bool, token: str | None
-) -> JSONResponse | None:
-    """Why frames may not be pushed (a 401 or 404 response), or None when they may."""
-    with sessions() as db:
-        if need_token and not token:
-            return JSONResponse({"detail": f"This server needs a bearer token for changes; {HOW}."}, 401)
-        if need_token and not token_is_valid(db, token):
-            return JSONResponse({"detail": f"The bearer token is not known; {HOW}."}, 401)
-        try:
-            session_or_404(db, session_id)
-        except NotFoundError as exc:
-            return JSONResponse({"detail": str(exc)}, 404)
-    return None
-
-
 @router.websocket("/sessions/{session_id}/frames")
 async def push_frames(websocket: WebSocket, session_id: SessionId) -> None:
     """Take JPEG frames (one per binary message) and make each the session's newest frame."""
     state = websocket.app.state
     settings: Settings = state.settings
-    header = websocket.headers.get("authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else None
-    refusal = await run_in_threadpool(
-        partial(
-            _push_refusal,
-            state.read_sessions,
-            session_id,
-            need_token=settings.writes_need_token,
-            token=token or websocket.query_params.get("access_token"),
-        )
-    )
-    if refusal is not None:
-        await websocket.send_denial_response(refusal)
+    if not await accept_session_websocket(
+        websocket, session_id, need_token=settings.writes_need_token, what="changes"
+    ):
         return
-    await websocket.accept()
     hub: FrameHub = state.frames
     while True:
         message = await websocket.receive()

@@ -16,24 +16,21 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterable
-from functools import partial
 from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Depends, FastAPI, Header, Path, Query, Request, WebSocket
-from fastapi.responses import JSONResponse
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic.json_schema import models_json_schema
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 
-from vbt.service.auth import HOW, ReadAccess, token_is_valid
+from vbt.service.auth import ReadAccess
 from vbt.service.deps import SessionId, session_or_404
-from vbt.service.errors import NotFoundError
 from vbt.service.schemas import MAX_ID
 from vbt.service.settings import Settings
 from vbt.service.stream import RepDeletedEvent, RepEvent, StreamHub, follow
+from vbt.service.websockets import accept_session_websocket
 
 router = APIRouter(tags=["stream"])
 
@@ -91,22 +88,6 @@ async def session_events(
         yield ServerSentEvent(data=event, event=event.type, id=str(event.seq))
 
 
-def _stream_refusal(
-    sessions: sessionmaker[Session], session_id: int, *, need_token: bool, token: str | None
-) -> JSONResponse | None:
-    """Why a WebSocket stream may not open (a 401 or 404 response), or None when it may."""
-    with sessions() as db:
-        if need_token and not token:
-            return JSONResponse({"detail": f"This server needs a bearer token for reads; {HOW}."}, 401)
-        if need_token and not token_is_valid(db, token):
-            return JSONResponse({"detail": f"The bearer token is not known; {HOW}."}, 401)
-        try:
-            session_or_404(db, session_id)
-        except NotFoundError as exc:
-            return JSONResponse({"detail": str(exc)}, 404)
-    return None
-
-
 @router.websocket("/sessions/{session_id}/stream")
 async def session_stream(
     websocket: WebSocket,
@@ -118,21 +99,10 @@ async def session_stream(
     deleted provisional rep), in order."""
     state = websocket.app.state
     settings: Settings = state.settings
-    header = websocket.headers.get("authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else None
-    refusal = await run_in_threadpool(
-        partial(
-            _stream_refusal,
-            state.read_sessions,
-            session_id,
-            need_token=settings.require_token_for_reads,
-            token=token or websocket.query_params.get("access_token"),
-        )
-    )
-    if refusal is not None:
-        await websocket.send_denial_response(refusal)
+    if not await accept_session_websocket(
+        websocket, session_id, need_token=settings.require_token_for_reads, what="reads"
+    ):
         return
-    await websocket.accept()
     hub: StreamHub = state.hub
     async with anyio.create_task_group() as tasks:
 
