@@ -26,7 +26,6 @@ from vbt.capture.pipeline import analyze_video, make_tracker
 from vbt.capture.sources import StreamSource
 from vbt.cli import main
 from vbt.live.online import RepEventKind
-from vbt.live.paced import PacedFileSource
 from vbt.live.runner import LiveOptions, LiveRun
 from vbt.types import Lift
 
@@ -156,44 +155,43 @@ def test_vbt_live_on_a_stream_posts_reps_to_a_running_vbt_serve_that_match_analy
         assert got["range_of_motion_m"] == pytest.approx(want.range_of_motion_m, abs=0.03)
 
 
-def test_reps_wait_on_disk_while_the_service_is_down_and_arrive_once_when_it_is_back(tmp_path: Path) -> None:
+def test_reps_wait_on_disk_while_the_service_is_down_and_arrive_once_when_it_is_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from vbt.live.outbox import Outbox
     from vbt.service.client import ServiceClient
 
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     out = tmp_path / "out"
-    client = ServiceClient(base_url, timeout_s=1.0)
-    outbox = Outbox(out, client, athlete_id=1, retry_s=0.2)
-    run = LiveRun(
-        lambda: PacedFileSource(CLIP),
-        LiveOptions(lift=Lift.SQUAT, out_dir=out, load_kg=100.0, end_still_s=3.0),
-        tracker=make_tracker("plate"),
-        outbox=outbox,
-        console=io.StringIO(),
-    )
-    run.run()
-    left = outbox.close(timeout_s=0.5)
-    assert left >= 4  # the set and at least three reps, all still on disk
-    assert outbox.problems and "cannot reach" in outbox.problems[-1]
+    status = main(
+        [
+            "live", "--file", str(CLIP), "--lift", "squat", "--load-kg", "100", "--no-pose", "--no-window",
+            "--server", base_url, "--athlete", "Ada", "--out", str(out), "--end-after-s", "3",
+        ]
+    )  # fmt: skip
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    assert "Going on: reps wait in" in captured.err and "could not reach" in captured.err
+    journal = [json.loads(line) for line in (out / "outbox.jsonl").read_text().splitlines()]
+    finals = [op["body"] for op in journal if op["op"] == "rep" and not op["body"]["provisional"]]
+    assert len(finals) == 3
     process = _serve(port, tmp_path)
     try:
         _wait_up(base_url)
-        with httpx.Client(base_url=base_url) as api:
-            assert api.post("/api/athletes", json={"name": "Ada"}).status_code == 201
-        again = Outbox(out, ServiceClient(base_url), athlete_id=1, retry_s=0.2)  # a later run
+        again = Outbox(out, ServiceClient(base_url), athlete_name="Ada", retry_s=0.2)  # the next run
         assert again.close(timeout_s=20.0) == 0
-        again_twice = Outbox(out, ServiceClient(base_url), athlete_id=1)  # nothing is sent twice
+        again_twice = Outbox(out, ServiceClient(base_url), athlete_name="Ada")  # nothing is sent twice
         assert again_twice.close(timeout_s=5.0) == 0
         with httpx.Client(base_url=base_url) as api:
+            assert [a["name"] for a in api.get("/api/athletes").json()] == ["Ada"]
             stored = api.get("/api/sets/1/reps").json()
             assert api.get("/api/sets/2").status_code == 404
     finally:
         process.terminate()
         process.wait(timeout=10)
-    finals = [e.rep for _, e in run.stats.events if e.kind is RepEventKind.FINAL]
     assert [r["mean_velocity_m_s"] for r in stored] == pytest.approx(
-        [r.mean_velocity_m_s for r in finals], abs=1e-9
+        [r["mean_velocity_m_s"] for r in finals], abs=1e-9
     )
     assert not any(r["provisional"] for r in stored)
 

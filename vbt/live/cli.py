@@ -137,8 +137,9 @@ def run_live(args: argparse.Namespace) -> int:
     try:
         if args.server:
             outbox, pusher = _connect(args, out)
-            frames.append(PushSink(pusher))
-            print(f"live view: {args.server.rstrip('/')}/live/sessions/{outbox.session_id}")
+            if pusher is not None:
+                frames.append(PushSink(pusher))
+                print(f"live view: {args.server.rstrip('/')}/live/sessions/{outbox.session_id}")
         want_window = display_available() if args.window is None else args.window
         if want_window:
             frames.append(WindowSink(on_quit=lambda: run.stop() if run is not None else None))
@@ -190,34 +191,29 @@ def run_live(args: argparse.Namespace) -> int:
 
 
 def _connect(args: argparse.Namespace, out: Path) -> tuple[Any, Any]:
-    """The outbox (reps) and the frame pusher (browser view) for ``--server``."""
+    """The outbox (reps) and, when the service answers now, the frame pusher (browser view)."""
     from vbt.live.outbox import Outbox
-    from vbt.service.client import FramePusher, ServiceClient
+    from vbt.service.client import FramePusher, ServiceClient, ServiceUnavailableError
 
     client = ServiceClient(args.server, token=args.token)
-    session_id = args.session
-    athlete_id = None
-    if session_id is None:
-        athlete_id = _athlete(client, args.athlete or "athlete")
-    outbox = Outbox(out, client, session_id=session_id, athlete_id=athlete_id)
-    if outbox.session_id is None:
-        try:
-            outbox.ensure_session()
-        except ServiceError as exc:
-            raise InputError(f"cannot start a session on {args.server}: {exc}") from None
-    assert outbox.session_id is not None
-    return outbox, FramePusher(args.server, outbox.session_id, token=args.token)
-
-
-def _athlete(client: Any, given: str) -> int:
-    """The athlete's id: a number as given, else the athlete of that name (created if new)."""
-    if given.isdigit():
-        return int(given)
+    athlete = args.athlete or "athlete"
+    outbox = Outbox(
+        out,
+        client,
+        session_id=args.session,
+        athlete_id=int(athlete) if args.session is None and athlete.isdigit() else None,
+        athlete_name=athlete if args.session is None and not athlete.isdigit() else None,
+    )
     try:
-        athletes = client.list_athletes()
-        for athlete in athletes:
-            if athlete.get("name") == given:
-                return int(athlete["id"])
-        return int(client.create_athlete(given)["id"])
+        session_id = outbox.ensure_session()
+    except ServiceUnavailableError as exc:
+        print(
+            f"vbt live: {exc}. Going on: reps wait in {out / 'outbox.jsonl'} and are sent when the "
+            "service answers; the browser view needs it reachable when vbt live starts.",
+            file=sys.stderr,
+        )
+        return outbox, None
     except ServiceError as exc:
-        raise InputError(f"cannot reach the service to find the athlete {given!r}: {exc}") from None
+        outbox.close(timeout_s=0.0)
+        raise InputError(f"cannot start a session on {args.server}: {exc}") from None
+    return outbox, FramePusher(args.server, session_id, token=args.token)

@@ -30,6 +30,8 @@ from vbt.service.client import ServiceRefusedError, ServiceUnavailableError
 class Service(Protocol):
     """The calls the outbox makes (``vbt.service.client.ServiceClient`` has them)."""
 
+    def list_athletes(self) -> list[dict[str, Any]]: ...
+
     def create_athlete(self, name: str, *, body_mass_kg: float | None = None) -> dict[str, Any]: ...
 
     def create_session(self, athlete_id: int, *, notes: str | None = None) -> dict[str, Any]: ...
@@ -48,7 +50,8 @@ class Outbox:
         folder: where ``outbox.jsonl`` and ``outbox-state.json`` live (created if missing).
         service: the client that delivers (see ``Service``).
         session_id: the service's session to post into; None: one is created for ``athlete_id``.
-        athlete_id: the athlete a new session is created for (needed without ``session_id``).
+        athlete_id: the athlete a new session is created for (without ``session_id``).
+        athlete_name: or the athlete's name: the athlete of that name, created if new.
         retry_s: the wait before trying again while the service is unreachable.
         on_delivered: called on the delivery thread with each delivered op and the service's answer.
 
@@ -64,11 +67,12 @@ class Outbox:
         *,
         session_id: int | None = None,
         athlete_id: int | None = None,
+        athlete_name: str | None = None,
         retry_s: float = 1.0,
         on_delivered: Callable[[dict[str, Any], dict[str, Any] | None], None] | None = None,
     ) -> None:
-        if session_id is None and athlete_id is None:
-            raise InputError("the outbox needs a session id or an athlete id to post reps under")
+        if session_id is None and athlete_id is None and not athlete_name:
+            raise InputError("the outbox needs a session id or an athlete to post reps under")
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -86,6 +90,7 @@ class Outbox:
         self._state: dict[str, Any] = {
             "session_id": session_id,
             "athlete_id": athlete_id,
+            "athlete_name": athlete_name,
             "sets": {},
             "done": 0,
         }
@@ -216,10 +221,18 @@ class Outbox:
     def ensure_session(self) -> int:
         """The service's session id, creating the session now if there is none yet."""
         if self._state.get("session_id") is None:
+            if self._state.get("athlete_id") is None:
+                self._state["athlete_id"] = self._athlete_named(str(self._state["athlete_name"]))
             created = self.service.create_session(int(self._state["athlete_id"]), notes="vbt live")
             self._state["session_id"] = int(created["id"])
             self._save_state()
         return int(self._state["session_id"])
+
+    def _athlete_named(self, name: str) -> int:
+        for athlete in self.service.list_athletes():
+            if athlete.get("name") == name:
+                return int(athlete["id"])
+        return int(self.service.create_athlete(name)["id"])
 
     def _save_state(self) -> None:
         temporary = self._state_path.with_suffix(".tmp")
