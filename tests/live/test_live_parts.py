@@ -15,8 +15,8 @@ import pytest
 
 from vbt.analysis import analyze_trajectory
 from vbt.capture.sources import VideoFileSource
-from vbt.live.analyst import Analyst, shown_reps
-from vbt.live.online import RepEventKind
+from vbt.live.analyst import Analyst
+from vbt.live.online import RepEventKind, shown_reps
 from vbt.live.outbox import Outbox
 from vbt.live.paced import PacedFileSource
 from vbt.live.recorder import VideoRecorder

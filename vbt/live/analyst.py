@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from vbt.errors import NotEnoughDataError, VbtError
-from vbt.live.online import OnlineSet, RepEvent, RepEventKind
+from vbt.live.online import OnlineSet, RepEvent
 from vbt.types import FloatArray, Lift
 
 
@@ -139,15 +139,3 @@ class Analyst:
             joints = trajectory.joints_xy_m[i] if trajectory.has_joints else None
             self._emit(fresh.add(float(trajectory.t_s[i]), trajectory.bar_xy_m[i], joints))
         self.online = fresh
-
-
-def shown_reps(events: list[RepEvent]) -> list[tuple[RepEvent, bool]]:
-    """The reps as the newest events say, in time order, each with whether it is still provisional."""
-    latest: dict[int, RepEvent] = {}
-    for event in events:
-        if event.kind is RepEventKind.RETRACTED:
-            latest.pop(event.key, None)
-        else:
-            latest[event.key] = event
-    ordered = sorted(latest.values(), key=lambda event: event.rep.start_s)
-    return [(event, event.kind is RepEventKind.PROVISIONAL) for event in ordered]

@@ -238,13 +238,7 @@ class OnlineSet:
 
     def reps_emitted(self) -> list[RepMetrics]:
         """The reps as the newest events say (final or provisional, not retracted), in time order."""
-        latest: dict[int, RepMetrics] = {}
-        for event in self.events:
-            if event.kind is RepEventKind.RETRACTED:
-                latest.pop(event.key, None)
-            else:
-                latest[event.key] = event.rep
-        return sorted(latest.values(), key=lambda rep: rep.start_s)
+        return [event.rep for event, _ in shown_reps(self.events)]
 
     def finish(self) -> SetAnalysis:
         """The analysis of the whole set, exactly ``analyze_trajectory`` on every sample added.
@@ -393,3 +387,15 @@ def _first_run_end(t_s: FloatArray, flags: np.ndarray, *, start_s: float, length
         if float(t_s[i]) - run_start >= length_s:
             return float(t_s[i])
     return None
+
+
+def shown_reps(events: list[RepEvent]) -> list[tuple[RepEvent, bool]]:
+    """The reps as the newest events say, in time order, each with whether it is still provisional."""
+    latest: dict[int, RepEvent] = {}
+    for event in events:
+        if event.kind is RepEventKind.RETRACTED:
+            latest.pop(event.key, None)
+        else:
+            latest[event.key] = event
+    ordered = sorted(latest.values(), key=lambda event: event.rep.start_s)
+    return [(event, event.kind is RepEventKind.PROVISIONAL) for event in ordered]

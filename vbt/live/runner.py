@@ -34,23 +34,22 @@ from vbt.capture.observer import Observer, Sighting
 from vbt.capture.pipeline import TrackedVideo, analyze_tracked
 from vbt.capture.pose import PoseEstimator
 from vbt.capture.sources import FrameSource
-from vbt.capture.track import TrackBuilder, calibrate_track, write_track
+from vbt.capture.track import MIN_SCALE_CONFIDENCE, TrackBuilder, calibrate_track, write_track
 from vbt.errors import CalibrationError, NotEnoughDataError, VbtError, VideoError
-from vbt.live.analyst import Analyst, shown_reps
+from vbt.live.analyst import Analyst
 from vbt.live.capture import ThreadedCapture
 from vbt.live.clock import ArrivalClock
-from vbt.live.online import RepEvent, RepEventKind
+from vbt.live.online import RepEvent, RepEventKind, shown_reps
 from vbt.live.outbox import Outbox
 from vbt.live.recorder import VideoRecorder
 from vbt.live.screen import LiveScreen, ScreenState
 from vbt.progression.profile import velocity_kind_for
-from vbt.progression.rules import stop_set_cue
+from vbt.progression.rules import StopSetCue, stop_set_cue
 from vbt.report.json_report import set_report, to_jsonable, write_json
 from vbt.types import Frame, Lift, RepMetrics, RepStatus
 
 #: Confident plate sightings needed before the scale is fixed for the live metrics.
 MIN_SCALE_SIGHTINGS = 10
-_MIN_SCALE_CONFIDENCE = 0.5
 
 
 class FrameSink(Protocol):
@@ -352,7 +351,7 @@ class LiveRun:
         if len(self._set.builder) < MIN_SCALE_SIGHTINGS or len(self._set.builder) % 5:
             return  # try every fifth frame
         track = self._set.builder.build()
-        good = track.bar_seen & (track.bar_confidence >= _MIN_SCALE_CONFIDENCE)
+        good = track.bar_seen & (track.bar_confidence >= MIN_SCALE_CONFIDENCE)
         if good.sum() < MIN_SCALE_SIGHTINGS:
             return
         try:
@@ -475,20 +474,22 @@ class LiveRun:
     def _cue(self, current: _Set) -> None:
         if current.cued:
             return
-        reps = [event.rep for event, _ in shown_reps(current.events)]
-        cue = stop_set_cue(reps, self.options.threshold_pct, kind=velocity_kind_for(self.options.lift))
+        cue = self._stop_cue([event.rep for event, _ in shown_reps(current.events)])
         if cue.stop:
             current.cued = True
             if self.console is not None:
                 self.console.write("\a")  # the terminal's bell: the audio cue where there is no browser
             self._say(f"STOP: {cue.reason}")
 
+    def _stop_cue(self, reps: list[RepMetrics]) -> StopSetCue:
+        return stop_set_cue(reps, self.options.threshold_pct, kind=velocity_kind_for(self.options.lift))
+
     def _screen_state(self) -> ScreenState:
         shown = shown_reps(self._set.events)
         if not shown:
             return ScreenState(status=self._status)
         reps = tuple(event.rep for event, _ in shown)
-        cue = stop_set_cue(list(reps), self.options.threshold_pct, kind=velocity_kind_for(self.options.lift))
+        cue = self._stop_cue(list(reps))
         return ScreenState(
             status=self._status,
             reps=reps,
