@@ -8,6 +8,7 @@ that may create databases, e.g. ``postgresql://postgres@127.0.0.1:5432/postgres`
 from __future__ import annotations
 
 import os
+import time
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
@@ -15,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, make_url
+from sqlalchemy import Engine, create_engine, make_url
+from sqlalchemy.exc import ProgrammingError
 
 with warnings.catch_warnings():
     # Starlette suggests httpx2 for its TestClient; httpx is what the project installs.
@@ -45,9 +47,23 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     try:
         yield admin_url.set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_database(admin, name)
         admin.dispose()
+
+
+def _drop_database(admin: Engine, name: str, *, attempts: int = 20) -> None:
+    """Drop a test database. WITH (FORCE) ends its sessions, but a non-superuser may not end an
+    autovacuum worker's (a superuser process): then wait for the worker to finish and try again."""
+
+    for attempt in range(attempts):
+        try:
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except ProgrammingError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.25)
 
 
 @pytest.fixture
