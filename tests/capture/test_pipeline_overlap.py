@@ -136,6 +136,37 @@ def test_an_error_of_pose_comes_with_its_frame_after_the_frames_before() -> None
     assert not any(t.name.startswith("vbt-pose") for t in threading.enumerate())  # worker ended
 
 
+class _PreparingPose(_Pose):
+    """Stand-in pose that prepares its input apart from the model (as MediaPipePose does)."""
+
+    def __init__(self, *, fail_prepare_at: int | None = None) -> None:
+        super().__init__()
+        self.fail_prepare_at = fail_prepare_at
+        self.prepare_threads: set[str] = set()
+
+    def prepare(self, frame: Frame) -> object:
+        self.prepare_threads.add(threading.current_thread().name)
+        if frame.index == self.fail_prepare_at:
+            raise ModelError(f"cannot prepare frame {frame.index}")
+        return ("ready", frame.index)
+
+    def detect_prepared(self, frame: Frame, prepared: object) -> PoseResult:
+        assert prepared == ("ready", frame.index)
+        return self.detect(frame)
+
+
+def test_input_is_prepared_on_the_callers_thread_and_its_errors_come_with_their_frame() -> None:
+    pose = _PreparingPose()
+    sightings = list(observe(_frames(6), tracker=_Tracker(), pose=pose))
+    assert [s.frame_index for s in sightings] == list(range(6))
+    assert pose.prepare_threads == {threading.current_thread().name}
+    assert all(name.startswith("vbt-pose") for name in pose.threads)
+    got: list[int] = []
+    with pytest.raises(ModelError, match="prepare frame 2"):
+        _collect(observe(_frames(6), tracker=_Tracker(), pose=_PreparingPose(fail_prepare_at=2)), got)
+    assert got == [0, 1]
+
+
 @pytest.fixture(scope="module")
 def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return render_plate_clip(tmp_path_factory.mktemp("overlap") / "squat.mp4", squat_set(1))

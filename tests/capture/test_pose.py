@@ -6,6 +6,7 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ import pytest
 
 from tests.capture.video_fixtures import FOOTAGE, SHARED_MODELS
 from vbt.capture.models import MODEL_DIR_ENV
-from vbt.capture.pose import MediaPipePose, PoseEstimator, SideChooser
+from vbt.capture.pose import MediaPipePose, PoseEstimator, PreparingPoseEstimator, SideChooser
 from vbt.capture.sources import VideoFileSource
 from vbt.errors import InputError, ModelError
 from vbt.types import JOINT_NAMES, Frame
@@ -117,6 +118,24 @@ def test_estimate_matches_detect_and_blank_frame_gives_nan(model_dir: Path) -> N
     assert not result.person_found
     assert np.isnan(result.wrist_midpoint_xy_px).all()
     assert result.side == "right"  # the side chosen so far is kept
+
+
+@pytest.mark.footage
+def test_prepared_on_another_thread_gives_what_detect_gives(model_dir: Path) -> None:
+    frames = list(_first_frames("squat_side_3reps.mp4", 4))
+    with MediaPipePose() as pose:
+        direct = [pose.detect(frame) for frame in frames]
+    with MediaPipePose() as pose, ThreadPoolExecutor(max_workers=1) as other:
+        assert isinstance(pose, PreparingPoseEstimator)
+        prepared = [other.submit(pose.prepare, frame).result() for frame in frames]  # all ahead
+        later = [pose.detect_prepared(frame, ready) for frame, ready in zip(frames, prepared, strict=True)]
+        with pytest.raises(InputError, match="prepare"):
+            pose.detect_prepared(frames[0], frames[0].image)
+        with pytest.raises(InputError, match="uint8"):
+            pose.prepare(Frame(image=np.zeros((4, 4), np.uint8), t_s=9.0, index=9))
+    for a, b in zip(direct, later, strict=True):
+        np.testing.assert_array_equal(a.joints_xy_px, b.joints_xy_px)
+        np.testing.assert_array_equal(a.wrists_xy_px, b.wrists_xy_px)
 
 
 @pytest.mark.footage

@@ -4,7 +4,9 @@ The bar tracker needs the pose of the same frame (the wrists are where it looks 
 pose and tracker cannot run side by side on one frame. They can on two: while the tracker works on
 frame ``i`` (with frame ``i``'s pose, already known), pose runs on frame ``i + 1`` on a worker
 thread. MediaPipe's landmarker and OpenCV's image functions release Python's lock while they work,
-so on two cores or more the tracker's time hides behind the pose's. The results are those of the
+so on two cores or more the tracker's time hides behind the pose's. A ``PreparingPoseEstimator``'s
+input (MediaPipe's RGB copy of the image) is prepared on the tracker's thread, which has time to spare,
+so the pose thread does only the model. The results are those of the
 plain loop, bit for bit (same calls, same order, same inputs); the price is one frame of delay: a
 frame's sighting comes out when the next frame goes in (or at ``flush``).
 
@@ -24,7 +26,7 @@ from typing import Self
 import numpy as np
 
 from vbt.capture.barbell import BarDetection, BarTracker
-from vbt.capture.pose import PoseEstimator, PoseResult
+from vbt.capture.pose import PoseEstimator, PoseResult, PreparingPoseEstimator
 from vbt.types import JOINT_NAMES, Frame, Observation
 
 
@@ -92,7 +94,7 @@ class Observer:
             return sight(frame, found, tracker=self.tracker)
         if self._worker is None:
             self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vbt-pose")
-        future = self._worker.submit(self.pose.detect, frame)  # queued behind the frame before's
+        future = self._submit(self._worker, self.pose, frame)  # queued behind the frame before's
         done, self._pending = self._pending, (frame, future)
         return self._finish(done) if done is not None else None
 
@@ -100,6 +102,20 @@ class Observer:
         """The sighting of the last frame pushed, if still held (overlapping); None otherwise."""
         done, self._pending = self._pending, None
         return self._finish(done) if done is not None else None
+
+    @staticmethod
+    def _submit(worker: ThreadPoolExecutor, pose: PoseEstimator, frame: Frame) -> Future[PoseResult]:
+        """Pose of ``frame`` on the worker; an estimator that can prepare its input does that here,
+        on the caller's thread, which waits less than the worker (the tracker is the lighter part)."""
+        if not isinstance(pose, PreparingPoseEstimator):
+            return worker.submit(pose.detect, frame)
+        try:
+            prepared = pose.prepare(frame)
+        except Exception as exc:  # raised with this frame's sighting, as the worker's errors are
+            failed: Future[PoseResult] = Future()
+            failed.set_exception(exc)
+            return failed
+        return worker.submit(pose.detect_prepared, frame, prepared)
 
     def _finish(self, pending: tuple[Frame, Future[PoseResult]]) -> Sighting:
         frame, future = pending

@@ -102,6 +102,25 @@ class PoseEstimator(Protocol):
         ...
 
 
+@runtime_checkable
+class PreparingPoseEstimator(PoseEstimator, Protocol):
+    """A pose estimator whose input preparation can run on another thread than its inference.
+
+    ``prepare(frame)`` does the image work that needs no model (colour conversion, copying into the
+    model's image type); ``detect_prepared(frame, prepared)`` runs the model on it. ``detect(frame)``
+    is the two in a row. Calls to ``prepare`` may come from a different thread than
+    ``detect_prepared``, and ahead of it, in frame order.
+    """
+
+    def prepare(self, frame: Frame) -> object:
+        """The frame's image made ready for the model (opaque to the caller)."""
+        ...
+
+    def detect_prepared(self, frame: Frame, prepared: object) -> PoseResult:
+        """``detect`` on an image that ``prepare(frame)`` made ready."""
+        ...
+
+
 def _no_person(t_s: float, side: Side | None) -> PoseResult:
     n = len(JOINT_NAMES)
     return PoseResult(
@@ -154,6 +173,15 @@ class SideChooser:
         elif self.side == "right" and self._score < -self.margin:
             self.side = "left"
         return self.side
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A frame's image in MediaPipe's type, and its size in pixels."""
+
+    image: Any
+    width: int
+    height: int
 
 
 def _close_landmarker(landmarker: Any) -> None:
@@ -229,6 +257,7 @@ class MediaPipePose:
         self.side_chooser = side_chooser if side_chooser is not None else SideChooser()
         self._last_ms: int | None = None
         self._rgb: npt.NDArray[np.uint8] = np.empty((0, 0, 3), np.uint8)
+        self._rgb_lock = threading.Lock()
         self.last_result: PoseResult | None = None
         try:
             import mediapipe as mp
@@ -287,22 +316,51 @@ class MediaPipePose:
             InputError: the frame's time is not finite or the image is not (H, W, 3) uint8.
             ModelError: the landmarker is closed or MediaPipe failed on this frame.
         """
-        if not self._finalizer.alive:
-            raise ModelError("this pose estimator is closed; create a new MediaPipePose.")
+        return self.detect_prepared(frame, self.prepare(frame))
+
+    def prepare(self, frame: Frame) -> object:
+        """The frame's image as MediaPipe takes it (RGB, in MediaPipe's own copy).
+
+        Needs no model, so it can run on another thread than ``detect_prepared`` (``Observer`` does
+        it on the tracker's thread, ahead of the pose thread).
+
+        Raises:
+            InputError: the image is not (H, W, 3) uint8.
+        """
         image = frame.image
         if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
             raise InputError(
                 f"frame {frame.index}: image must be (H, W, 3) uint8 BGR, got {image.shape} {image.dtype}"
             )
+        with self._rgb_lock:  # one conversion buffer, whichever thread prepares
+            if self._rgb.shape != image.shape:
+                self._rgb = np.empty_like(image)
+            # Into the same buffer every frame (mp.Image copies it): a fresh 2.7 MB image per 720p
+            # frame costs more in page faults than the conversion itself.
+            rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB, dst=self._rgb)
+            try:
+                return _Prepared(
+                    self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb),
+                    image.shape[1],
+                    image.shape[0],
+                )
+            except (ValueError, RuntimeError) as exc:
+                raise ModelError(f"MediaPipe cannot take frame {frame.index}'s image: {exc}") from exc
+
+    def detect_prepared(self, frame: Frame, prepared: object) -> PoseResult:
+        """``detect`` on the image ``prepare(frame)`` gave (frames in time order).
+
+        Raises:
+            InputError: the frame's time is not finite, or ``prepared`` is not from ``prepare``.
+            ModelError: the landmarker is closed or MediaPipe failed on this frame.
+        """
+        if not self._finalizer.alive:
+            raise ModelError("this pose estimator is closed; create a new MediaPipePose.")
+        if not isinstance(prepared, _Prepared):
+            raise InputError(f"frame {frame.index}: pass what MediaPipePose.prepare returned for it")
         timestamp_ms = self._timestamp_ms(frame)
-        if self._rgb.shape != image.shape:
-            self._rgb = np.empty_like(image)
-        # Into the same buffer every frame (MediaPipe copies it): a fresh 2.7 MB image per 720p
-        # frame costs more in page faults than the conversion itself.
-        rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB, dst=self._rgb)
         try:
-            mp_image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb)
-            found = self._landmarker.detect_for_video(mp_image, timestamp_ms)
+            found = self._landmarker.detect_for_video(prepared.image, timestamp_ms)
         except (ValueError, RuntimeError, TimeoutError) as exc:
             raise ModelError(
                 f"pose estimation failed on frame {frame.index} (t = {frame.t_s:.3f} s): {exc}"
@@ -310,8 +368,7 @@ class MediaPipePose:
         if not found.pose_landmarks:
             result = _no_person(frame.t_s, self.side_chooser.side)
         else:
-            height, width = image.shape[:2]
-            result = self._to_result(found.pose_landmarks[0], frame.t_s, width, height)
+            result = self._to_result(found.pose_landmarks[0], frame.t_s, prepared.width, prepared.height)
         self.last_result = result
         return result
 
