@@ -231,3 +231,26 @@ def test_one_frame_at_a_time_through_observe_starts_no_thread() -> None:
         (sighting,) = observe([frame], tracker=_Tracker(), pose=pose)
         assert sighting.frame_index == frame.index
     assert pose.threads == {"MainThread"}
+
+
+def test_opencv_runs_single_threaded_in_the_loop_and_as_before_after(clip: Path) -> None:
+    import cv2
+
+    from vbt.capture.observer import opencv_single_threaded
+
+    before = cv2.getNumThreads()
+    cv2.setNumThreads(2)
+    try:
+        with opencv_single_threaded():
+            with opencv_single_threaded():  # nested (another loop at the same time): one setting
+                assert cv2.getNumThreads() == 1
+            assert cv2.getNumThreads() == 1  # still inside the outer block
+        assert cv2.getNumThreads() == 2
+        seen: list[int] = []
+        tracker = _Tracker(on_update=lambda frame: seen.append(cv2.getNumThreads()))
+        with VideoFileSource(clip) as source:
+            track_video(source, tracker=tracker, bar_method=BarMethod.WRISTS, pose=_Pose())  # type: ignore[arg-type]
+        assert seen and set(seen) == {1}
+        assert cv2.getNumThreads() == 2
+    finally:
+        cv2.setNumThreads(before)

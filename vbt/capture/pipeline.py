@@ -41,7 +41,7 @@ from vbt.capture.barbell import (
     PlateTracker,
     WristMidpointTracker,
 )
-from vbt.capture.observer import Observer, Sighting, observe
+from vbt.capture.observer import Observer, Sighting, observe, opencv_single_threaded
 from vbt.capture.pose import PoseEstimator
 from vbt.capture.readahead import ReadAhead
 from vbt.capture.sources import FrameSource, VideoFileSource, open_source
@@ -141,22 +141,23 @@ def track_video(
     # millisecond apart: spurious speeds); live sources are read here, between frames, as before.
     ahead = read_ahead > 0 and isinstance(source, VideoFileSource)
     frames = ReadAhead(source, depth=read_ahead) if ahead else source
-    sightings = observe(frames, tracker=tracker, pose=pose, overlap=overlap)
-    try:
-        for sighting in sightings:
-            builder.append(sighting.frame_index, sighting.bar, sighting.pose)
+    with opencv_single_threaded():  # the loop's own threads use the cores (see observer)
+        sightings = observe(frames, tracker=tracker, pose=pose, overlap=overlap)
+        try:
+            for sighting in sightings:
+                builder.append(sighting.frame_index, sighting.bar, sighting.pose)
+                if bar is not None:
+                    bar.update(1)
+        except KeyboardInterrupt:
+            # Ctrl-C is how a camera or stream recording ends; a file stopped early is incomplete.
+            if isinstance(source, VideoFileSource):
+                error = InputError(f"{source.name}: interrupted after {len(builder)} frames; those were used")
+        finally:
+            sightings.close()  # ends the pose worker
+            if isinstance(frames, ReadAhead):
+                frames.stop()  # the reading thread ends before the caller closes the source
             if bar is not None:
-                bar.update(1)
-    except KeyboardInterrupt:
-        # Ctrl-C is how a camera or stream recording ends; a file stopped early is incomplete.
-        if isinstance(source, VideoFileSource):
-            error = InputError(f"{source.name}: interrupted after {len(builder)} frames; those were used")
-    finally:
-        sightings.close()  # ends the pose worker
-        if isinstance(frames, ReadAhead):
-            frames.stop()  # the reading thread ends before the caller closes the source
-        if bar is not None:
-            bar.close()
+                bar.close()
     error = error or source.error
     track = builder.build()
     size = source.size_px

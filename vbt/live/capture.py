@@ -71,6 +71,12 @@ class ThreadedCapture:
         return self.source.error
 
     @property
+    def waiting(self) -> int:
+        """Frames read and not yet handed to the consumer (0: the consumer is keeping up)."""
+        with self._cond:
+            return len(self._queue)
+
+    @property
     def running(self) -> bool:
         """True while the reader thread is alive."""
         return self._thread is not None and self._thread.is_alive()

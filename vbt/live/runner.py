@@ -30,7 +30,7 @@ import numpy as np
 
 from vbt.calibration import Calibration, CameraProfile, pixels_to_metres
 from vbt.capture.barbell import BarMethod, BarTracker
-from vbt.capture.observer import Observer, Sighting
+from vbt.capture.observer import Observer, Sighting, opencv_single_threaded
 from vbt.capture.pipeline import TrackedVideo, analyze_tracked
 from vbt.capture.pose import PoseEstimator
 from vbt.capture.sources import FrameSource
@@ -73,8 +73,9 @@ class LiveOptions:
         threshold_pct: the velocity loss (%) at which the stop cue sounds.
         record: save the set's video (needs PyAV); the track CSV and report are always saved.
         bar_method, plate, marker_side_m, known_length, camera_profile: as for ``vbt analyze``.
-        overlap: run pose one frame ahead of the tracker (about 30 % more frames per second on two
-            cores; one frame interval more delay).
+        overlap: when frames are waiting, run pose one frame ahead of the tracker (about 30 % more
+            frames per second on two cores); when none is, each frame is finished before the next
+            comes, so overlapping costs no delay while processing keeps up.
         max_sets: stop after this many sets (None: until the source ends or Ctrl-C).
         idle_keep_s: before a set's first rep, samples older than this are forgotten.
         max_queue: frames waiting for processing at most (more: the oldest is dropped); 8 frames
@@ -232,6 +233,10 @@ class LiveRun:
     def run(self) -> list[SetResult]:
         """Process frames until the source ends for good, ``stop()``, Ctrl-C or ``max_sets``; returns
         the sets saved. Raises ``VbtError`` only when the source never opens."""
+        with opencv_single_threaded():  # capture, pose, tracker and analysis fill the cores already
+            return self._run()
+
+    def _run(self) -> list[SetResult]:
         self.options.out_dir.mkdir(parents=True, exist_ok=True)
         self._t0_wall = time.perf_counter()
         self.t0_wall_s = self._t0_wall
@@ -296,6 +301,10 @@ class LiveRun:
                 sighting = observer.push(frame)
                 if sighting is not None:
                     self._on_sighting(sighting)
+                if capture.waiting == 0:  # keeping up: this frame's sighting now, not at the next
+                    held = observer.flush()  # frame (overlap only pays when frames are waiting)
+                    if held is not None:
+                        self._on_sighting(held)
                 if self._stop or self._max_sets_done():
                     self._stop = True
                     break
