@@ -26,23 +26,38 @@ def display_available() -> bool:
 class WindowSink:
     """Shows frames in an OpenCV window; pressing q or Esc in it calls ``on_quit``.
 
+    The window takes the frames' size, scaled down to fit ``max_size_px`` (a 4K phone stream on a
+    laptop screen), and has no toolbar (OpenCV's Qt build adds one by default).
+
     Raises:
         InputError: this OpenCV cannot open windows (a headless build) or there is no display.
     """
 
-    def __init__(self, title: str = "vbt live", *, on_quit: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        title: str = "vbt live",
+        *,
+        on_quit: Callable[[], None] | None = None,
+        max_size_px: tuple[int, int] = (1280, 720),
+    ) -> None:
         if not display_available():
             raise InputError("no display here for a window; use the browser view (--server) instead")
         self.title = title
         self.on_quit = on_quit
+        self.max_size_px = max_size_px
         try:
-            cv2.namedWindow(title, cv2.WINDOW_NORMAL)
+            cv2.namedWindow(title, cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL)
         except cv2.error as exc:
             raise InputError(
                 f"this OpenCV cannot open windows ({exc.err}); use --no-window and the browser view"
             ) from None
 
     def show(self, image: Image, t_s: float) -> None:
+        height, width = image.shape[:2]
+        scale = min(self.max_size_px[0] / width, self.max_size_px[1] / height)
+        if scale < 1.0:
+            size = (round(width * scale), round(height * scale))
+            image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
         cv2.imshow(self.title, image)
         if cv2.waitKey(1) & 0xFF in (ord("q"), 27) and self.on_quit is not None:
             self.on_quit()
