@@ -10,6 +10,10 @@ One writer serves every video vbt writes (annotated analyses, rendered synthetic
 - ``"auto"``: H.264 when imageio-ffmpeg is installed, else mp4v.
 
 Both write a constant frame rate: frame ``k`` is at ``k / fps`` (29.97 fps stays exactly 30000/1001).
+
+``open_timed_writer`` writes each frame at its own time instead (variable frame rate, as phones and
+live sources give it): H.264 in MP4 through PyAV (FFmpeg's libraries), presentation times counted in
+``TIMED_TIME_BASE`` ticks (1/90000 s, the MPEG clock), so a time survives the file to within microseconds.
 """
 
 from __future__ import annotations
@@ -30,11 +34,26 @@ from vbt.errors import InputError, VideoError
 Codec = Literal["auto", "h264", "mp4v"]
 Image = npt.NDArray[np.uint8]
 
+#: Presentation times of ``open_timed_writer``'s files are counted in these units (the MPEG clock).
+TIMED_TIME_BASE = Fraction(1, 90000)
+
 
 class FrameWriter(Protocol):
     """Takes BGR uint8 frames of one size, in order; ``close`` finishes the file."""
 
     def write(self, image: Image) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class TimedFrameWriter(Protocol):
+    """Takes BGR uint8 frames of one size with their times; ``close`` finishes the file.
+
+    ``write`` returns False, writing nothing, for a frame less than one tick of the file's clock
+    after the previous one (a repeated timestamp): the caller counts or refuses those.
+    """
+
+    def write(self, image: Image, t_s: float) -> bool: ...
 
     def close(self) -> None: ...
 
@@ -139,3 +158,120 @@ class _FfmpegWriter:
         self._log.close()
         if code != 0:
             raise VideoError(f"ffmpeg could not write {self._path} (exit {code}): {message}")
+
+
+def pyav_available() -> bool:
+    """True when PyAV (``av``, FFmpeg's libraries) is installed: variable-frame-rate writing."""
+    return importlib.util.find_spec("av") is not None
+
+
+def open_timed_writer(
+    path: Path,
+    *,
+    size_px: tuple[int, int],
+    crf: int = 21,
+    preset: str = "veryfast",
+    threads: int = 0,
+    nominal_fps: float = 30.0,
+) -> TimedFrameWriter:
+    """An H.264 MP4 writer for ``path`` (its folder must exist) that keeps every frame's own time.
+
+    Parameters:
+        path: the file to write.
+        size_px: (width, height) of the frames; an odd size is padded by one pixel (x264 needs even).
+        crf, preset: x264's quality (lower crf: better, bigger) and speed.
+        threads: encoder threads, 0 = as many as the machine has.
+        nominal_fps: the rate the container declares (players show it; frame times do not use it).
+
+    The file's clock starts at the first frame: a frame written with ``t_s`` is at ``t_s - t0_s``
+    in the file (``t0_s`` the first frame's ``t_s``), rounded to ``TIMED_TIME_BASE``.
+
+    Raises:
+        VideoError: PyAV is not installed (what to install is said), the encoder cannot be started.
+    """
+    try:
+        import av  # noqa: F401  (checked here; the writer imports it again)
+    except ImportError:
+        raise VideoError(
+            "writing a video with each frame's own time (variable frame rate) needs PyAV: "
+            "pip install av (or pip install 'vbt[capture]')"
+        ) from None
+    return _PyavWriter(
+        path, size_px=size_px, crf=crf, preset=preset, threads=threads, nominal_fps=nominal_fps
+    )
+
+
+class _PyavWriter:
+    """H.264 (yuv420p) in MP4 through PyAV, with per-frame presentation times."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        size_px: tuple[int, int],
+        crf: int,
+        preset: str,
+        threads: int,
+        nominal_fps: float,
+    ) -> None:
+        import av
+
+        self._path = path
+        self._size_px = (int(size_px[0]), int(size_px[1]))
+        width, height = self._size_px
+        self._t0_s: float | None = None
+        self._last_pts = -1
+        try:
+            self._container = av.open(str(path), mode="w")
+        except (OSError, av.FFmpegError) as exc:
+            raise VideoError(f"cannot write the video {path}: {exc}") from None
+        try:
+            stream = self._container.add_stream("libx264", rate=Fraction(nominal_fps).limit_denominator(1001))
+            stream.width, stream.height = width + width % 2, height + height % 2
+            stream.pix_fmt = "yuv420p"
+            stream.time_base = TIMED_TIME_BASE
+            stream.codec_context.time_base = TIMED_TIME_BASE
+            stream.options = {"crf": str(crf), "preset": preset, "threads": str(threads)}
+        except (OSError, ValueError, av.FFmpegError) as exc:
+            self._container.close()
+            raise VideoError(f"cannot start the H.264 encoder for {path}: {exc}") from None
+        self._stream = stream
+
+    def write(self, image: Image, t_s: float) -> bool:
+        import av
+
+        height, width = image.shape[:2]
+        if (width, height) != self._size_px:
+            raise VideoError(
+                f"{self._path}: a frame of {width}x{height} in a video of "
+                f"{self._size_px[0]}x{self._size_px[1]}; all frames of a video must share one size"
+            )
+        if self._t0_s is None:
+            self._t0_s = t_s
+        pts = round((t_s - self._t0_s) / TIMED_TIME_BASE)
+        if pts <= self._last_pts:
+            return False
+        if width % 2 or height % 2:
+            image = np.pad(image, ((0, height % 2), (0, width % 2), (0, 0)), mode="edge")
+        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="bgr24")
+        frame.pts = pts
+        frame.time_base = TIMED_TIME_BASE
+        try:
+            for packet in self._stream.encode(frame):
+                self._container.mux(packet)
+        except (OSError, av.FFmpegError) as exc:
+            raise VideoError(f"writing the video {self._path} failed: {exc}") from None
+        self._last_pts = pts
+        return True
+
+    def close(self) -> None:
+        import av
+
+        try:
+            for packet in self._stream.encode(None):
+                self._container.mux(packet)
+            self._container.close()
+        except (OSError, av.FFmpegError) as exc:
+            with contextlib.suppress(OSError, av.FFmpegError):
+                self._container.close()
+            raise VideoError(f"finishing the video {self._path} failed: {exc}") from None

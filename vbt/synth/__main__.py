@@ -1,6 +1,8 @@
 """``python -m vbt.synth OUTDIR --lift power_clean --reps 5 --fps 30 --seed 1``: write synthetic sets.
 
-``--render`` also renders the set to ``NAME.mp4`` (see ``vbt.synth.render``) with the video's truth.
+``--render`` also renders the set to ``NAME.mp4`` (see ``vbt.synth.render``) with the video's truth;
+``--video-timing phone`` renders it at a phone's variable frame rate (``vbt.synth.timing.PhoneTiming``,
+seeded with ``--seed``; needs PyAV).
 """
 
 from __future__ import annotations
@@ -69,6 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--codec", default="h264", choices=["h264", "mp4v"])
     render.add_argument("--quality", type=int, default=60, help="h264 quality 0..100 (default 60)")
     render.add_argument("--background", default="gym", choices=["gym", "plain"])
+    render.add_argument(
+        "--video-timing",
+        default="constant",
+        choices=["constant", "phone"],
+        help="frame times of the video: constant (the set's rate) or phone (variable, nominal --fps or 30; "
+        "needs PyAV)",
+    )
     return parser
 
 
@@ -111,7 +120,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         csv_path, truth_path = write_set(synth, args.outdir, name)
         if args.render:
             from vbt.synth.render import render_set  # cv2 and ffmpeg only when rendering
+            from vbt.synth.timing import PhoneTiming
 
+            timing = None
+            if args.video_timing == "phone":
+                timing = PhoneTiming(nominal_fps=synth.truth["sampling"]["fps"], seed=args.seed)
             info = render_set(
                 synth,
                 csv_path.with_suffix(".mp4"),
@@ -120,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 codec=args.codec,
                 compression_quality=args.quality,
                 background=args.background,
+                timing=timing,
             )
             print(f"wrote {csv_path}, {info.path} ({info.n_frames} frames) and {truth_path}")
             return 0

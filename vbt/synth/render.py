@@ -12,15 +12,19 @@ What is drawn, back to front: the scene (``vbt.synth.scene``: a gym or a plain w
 are motion-blurred over the exposure (sub-frames spaced at most about a pixel apart), then the frame
 gets a little lens blur, sensor noise and lossy compression.
 
-Time: frame ``k`` shows the exact motion at ``t = k / fps`` (the middle of its exposure), on the
-truth's clock, so the truth's times are the video's times (with ``span_s`` the file still starts at
-0 s: its time is the truth's minus ``first_frame_t_s``). Clips are constant-rate: a set sampled
-at a variable rate is rendered at its nominal rate.
+Time: frame ``k`` shows the exact motion at its time ``t_s[k]`` (the middle of its exposure), on
+the truth's clock, and the file carries that time less ``first_frame_t_s`` (the file starts at 0 s).
+The times come from a ``vbt.synth.timing.FrameTiming``: by default a constant rate, ``t = k / fps``
+(written at that rate); ``PhoneTiming`` (a phone's jittered rate, dropped frames, low-light spells
+at a lower rate) or ``GivenTimes`` give a variable frame rate, written as H.264 with each frame's
+own presentation time through PyAV (``vbt.videoio.open_timed_writer``). A set sampled at a
+variable rate is still rendered at a constant rate unless a timing is given.
 
-The truth file is the set's truth with a ``video`` block: the file, fps, frame count, size, codec,
-exposure, ``metres_per_px`` in the near plate's plane, ``plate_radius_px``, ``origin_xy_px`` (the pixel
-of (0 m, 0 m)), and ``plate_xy_px``: the near plate's centre in every frame (pixel centres at
-integers, x right, y down).
+The truth file is the set's truth with a ``video`` block: the file, fps (the nominal rate when
+``vfr``), ``vfr``, ``timing`` (what made the times), ``frame_t_s`` (every frame's time on the truth's
+clock), frame count, size, codec, exposure, ``metres_per_px`` in the near plate's plane,
+``plate_radius_px``, ``origin_xy_px`` (the pixel of (0 m, 0 m)), and ``plate_xy_px``: the near
+plate's centre in every frame (pixel centres at integers, x right, y down).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from vbt.errors import InputError, VbtError
+from vbt.errors import InputError, VbtError, VideoError
 from vbt.synth.generate import SynthSet
 from vbt.synth.scene import (
     FAR_PLATE_DEPTH_M,
@@ -58,7 +62,8 @@ from vbt.synth.sprites import (
     light_ramp,
     make_plate_sprite,
 )
-from vbt.synth.video_out import CODECS, open_writer
+from vbt.synth.timing import ConstantRate, FrameTiming, check_times
+from vbt.synth.video_out import CODECS, open_clip_writer
 from vbt.types import FloatArray, Frame, Lift
 
 PLATE_DIAMETER_M = 0.45
@@ -72,9 +77,11 @@ class RenderInfo:
 
     Attributes:
         path, truth_path: the video and its truth JSON.
-        fps: the video's constant frame rate; the file's frame ``k`` is at ``k / fps``.
-        t_s: (N,) frame times, seconds, on the truth's clock: ``t_s[0] + k / fps`` (``t_s[0]`` is 0
-            unless ``span_s`` was given).
+        fps: the video's frame rate: constant, or the nominal one when ``vfr``.
+        t_s: (N,) frame times, seconds, on the truth's clock; the file's frame ``k`` is at
+            ``t_s[k] - t_s[0]`` (``t_s[0] + k / fps`` at a constant rate; ``t_s[0]`` is 0 unless
+            ``span_s`` was given).
+        vfr: the file has each frame's own time (a variable frame rate).
         plate_xy_px: (N, 2) the near plate's centre in each frame, pixels.
         plate_radius_px: the near plate's radius, pixels.
         metres_per_px: scale in the near plate's plane.
@@ -93,6 +100,7 @@ class RenderInfo:
     size_px: tuple[int, int]
     codec: str
     exposure_s: float
+    vfr: bool = False
 
     @property
     def n_frames(self) -> int:
@@ -101,10 +109,14 @@ class RenderInfo:
 
 @dataclass(frozen=True, eq=False)
 class RenderPlan:
-    """Everything fixed before the first frame: camera, frame times, the plate's path."""
+    """Everything fixed before the first frame: camera, frame times, the plate's path.
+
+    ``fps`` is the timing's nominal rate; ``t_s`` the frame times on the truth's clock.
+    """
 
     synth: SynthSet
     camera: Camera
+    timing: FrameTiming
     fps: float
     t_s: FloatArray
     plate_xy_px: FloatArray
@@ -113,6 +125,11 @@ class RenderPlan:
     background: str
     blur: bool
     noise_sigma: float
+
+    @property
+    def vfr(self) -> bool:
+        """True unless the timing is a constant rate (then the file is written at that rate)."""
+        return not isinstance(self.timing, ConstantRate)
 
     @property
     def plate_radius_px(self) -> float:
@@ -131,14 +148,19 @@ def plan_render(
     exposure_s: float | None = None,
     noise_sigma: float = 2.5,
     span_s: tuple[float, float] | None = None,
+    timing: FrameTiming | None = None,
 ) -> RenderPlan:
     """Check the settings and fix the camera and the frame times (see ``render_set``)."""
     width, height = size_px
     if not (16 <= width <= 7680 and 16 <= height <= 4320):
         raise InputError(f"size_px must be between 16x16 and 7680x4320, got {width}x{height}")
-    rate = float(s.truth["sampling"]["fps"]) if fps is None else float(fps)
+    if timing is not None and fps is not None:
+        raise InputError("give fps (a constant rate) or timing, not both")
+    if timing is None:
+        timing = ConstantRate(float(s.truth["sampling"]["fps"]) if fps is None else float(fps))
+    rate = float(timing.nominal_fps)
     if not (math.isfinite(rate) and 1.0 <= rate <= 1000.0):
-        raise InputError(f"fps must be between 1 and 1000, got {fps}")
+        raise InputError(f"the timing's nominal fps must be between 1 and 1000, got {rate}")
     exposure = 0.5 / rate if exposure_s is None else float(exposure_s)
     if not 0.0 <= exposure <= 1.0 / rate:
         raise InputError(f"exposure_s must be within 0..1/fps ({1.0 / rate:.4f} s), got {exposure_s}")
@@ -148,7 +170,7 @@ def plan_render(
         raise InputError(f"noise_sigma must be within 0..50 grey levels, got {noise_sigma}")
     duration = s.motion.duration_s
     start, stop = (0.0, duration) if span_s is None else span_s
-    t_all = np.arange(math.floor(duration * rate) + 1) / rate
+    t_all = check_times(timing.frame_times_s(duration), duration_s=duration)
     t_s = t_all[(t_all >= start) & (t_all <= min(stop, duration))]
     if t_s.shape[0] == 0:
         raise InputError(f"span_s {span_s} holds no frame of the {duration:.2f} s set")
@@ -161,6 +183,7 @@ def plan_render(
     return RenderPlan(
         synth=s,
         camera=camera,
+        timing=timing,
         fps=rate,
         t_s=t_s,
         plate_xy_px=plate_xy_px,
@@ -229,6 +252,7 @@ def render_set(
     noise_sigma: float = 2.5,
     codec: str = "h264",
     span_s: tuple[float, float] | None = None,
+    timing: FrameTiming | None = None,
 ) -> RenderInfo:
     """Render ``s`` to ``out_path`` (a video) and write ``NAME.truth.json`` beside it.
 
@@ -242,6 +266,7 @@ def render_set(
         (width, height), even for h264.
     fps
         Constant frame rate; None = the set's sampling rate (the nominal one for variable-rate sets).
+        Not with ``timing``.
     seed
         Scene, plate colour, lifter's clothes and sensor noise; the same seed gives the same frames.
     blur
@@ -260,13 +285,18 @@ def render_set(
         ``"h264"`` (libx264 via imageio-ffmpeg; small files) or ``"mp4v"`` (OpenCV; large files).
     span_s
         (start, stop) seconds: render only the frames in this span (times stay on the truth's clock).
+    timing
+        When the frames are taken (``vbt.synth.timing``): None = ``ConstantRate(fps)``;
+        ``PhoneTiming(seed=...)`` or ``GivenTimes(t_s)`` write a variable frame rate (h264 through
+        PyAV), each frame at its own time.
 
     Raises
     ------
     InputError
-        A setting out of range, or a scale at which the plate leaves the frame.
+        A setting out of range, frame times that do not increase, or a scale at which the plate
+        leaves the frame.
     VideoError
-        The encoder cannot be started or fails.
+        The encoder cannot be started or fails; PyAV missing for a variable rate.
     """
     if codec not in CODECS:
         raise InputError(f"unknown codec {codec!r}; choose one of: {', '.join(CODECS)}")
@@ -281,6 +311,7 @@ def render_set(
         exposure_s=exposure_s,
         noise_sigma=noise_sigma,
         span_s=span_s,
+        timing=timing,
     )
     path = Path(out_path)
     truth_path = path.with_name(path.stem + ".truth.json")
@@ -288,10 +319,13 @@ def render_set(
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"{path.parent}: cannot create the output directory ({exc.strerror})") from None
-    writer = open_writer(path, size_px=size_px, fps=plan.fps, codec=codec, quality=compression_quality)
+    writer = open_clip_writer(
+        path, size_px=size_px, fps=plan.fps, variable=plan.vfr, codec=codec, quality=compression_quality
+    )
     try:
         for frame in iter_frames(plan):
-            writer.write(frame.image)
+            if not writer.write(frame.image, frame.t_s):
+                raise VideoError(f"{path}: frame {frame.index} at {frame.t_s:.6f} s repeats a timestamp")
     except BaseException:
         with contextlib.suppress(VbtError):
             writer.close()
@@ -309,6 +343,7 @@ def render_set(
         size_px=(int(size_px[0]), int(size_px[1])),
         codec=codec,
         exposure_s=plan.exposure_s if blur else 0.0,
+        vfr=plan.vfr,
     )
     truth = {**s.truth, "video": video_truth(info, plan, compression_quality=compression_quality)}
     try:
@@ -323,9 +358,14 @@ def video_truth(info: RenderInfo, plan: RenderPlan, *, compression_quality: int)
     return {
         "file": info.path.name,
         "fps": info.fps,
+        "vfr": info.vfr,
+        "timing": plan.timing.to_dict(),
         "n_frames": info.n_frames,
         "first_frame_t_s": float(info.t_s[0]),
-        "frame_times": "frame k shows truth time first_frame_t_s + k / fps; its file time is k / fps",
+        "frame_times": (
+            "frame k shows truth time frame_t_s[k]; its file time is frame_t_s[k] - first_frame_t_s"
+        ),
+        "frame_t_s": np.round(info.t_s, 9).tolist(),
         "size_px": list(info.size_px),
         "codec": info.codec,
         "compression_quality": compression_quality if info.codec == "h264" else None,
