@@ -177,6 +177,13 @@ def test_sample_clips_are_small_and_carry_their_truth() -> None:
         truth = json.loads(clip.with_name(clip.stem + ".truth.json").read_text())
         capture = cv2.VideoCapture(str(clip), cv2.CAP_FFMPEG)
         assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == truth["video"]["n_frames"], clip.name
-        assert capture.get(cv2.CAP_PROP_FPS) == pytest.approx(truth["video"]["fps"])
+        if not truth["video"].get("vfr", False):
+            assert capture.get(cv2.CAP_PROP_FPS) == pytest.approx(truth["video"]["fps"])
         capture.release()
+        if truth["video"].get("vfr", False):  # a phone-timed clip: every frame at its own time
+            with VideoFileSource(clip) as source:
+                read = np.array([frame.t_s for frame in source])
+            intended = np.asarray(truth["video"]["frame_t_s"]) - truth["video"]["first_frame_t_s"]
+            assert read == pytest.approx(intended, abs=1e-3), clip.name
+            assert np.ptp(np.diff(intended)) > 0.01  # really variable
         assert len(truth["video"]["plate_xy_px"]) == truth["video"]["n_frames"]
