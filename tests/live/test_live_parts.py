@@ -255,3 +255,36 @@ def test_a_live_loop_that_keeps_up_finishes_each_frame_before_the_next_arrives(t
     # let one more in: then that frame waited and overlapping was right).
     on_time = sum(1 for i, n in enumerate(tracked_when) if n == i + 1)
     assert on_time >= 10, tracked_when
+
+
+def test_the_browser_view_starts_once_the_session_exists() -> None:
+    """The service was down at start: frames are not sent (nor queued) until the pusher can be made,
+    then they go through it, and the user is told the view's address once."""
+    from vbt.live.sinks import DeferredPushSink
+
+    class Pusher:
+        def __init__(self) -> None:
+            self.frames: list[bytes] = []
+            self.closed = False
+
+        def push(self, jpeg: bytes) -> None:
+            self.frames.append(jpeg)
+
+        def close(self) -> None:
+            self.closed = True
+
+    pusher = Pusher()
+    session: list[int] = []
+    ready: list[Any] = []
+    sink = DeferredPushSink(lambda: pusher if session else None, on_ready=ready.append, retry_s=0.0)
+    image = np.full((90, 160, 3), 128, np.uint8)
+    for t in range(3):
+        sink.show(image, float(t))
+    assert pusher.frames == [] and ready == []
+    session.append(7)  # the outbox created the session: the service answered
+    for t in range(3, 6):
+        sink.show(image, float(t))
+    assert len(pusher.frames) == 3 and all(f.startswith(b"\xff\xd8") for f in pusher.frames)  # JPEGs
+    assert ready == [pusher]
+    sink.close()
+    assert pusher.closed

@@ -7,6 +7,7 @@ import argparse
 import math
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +92,7 @@ def run_live(args: argparse.Namespace) -> int:
     from vbt.cli import _native_logs_silenced
     from vbt.live.paced import PacedFileSource
     from vbt.live.runner import LiveOptions, LiveRun
-    from vbt.live.sinks import PushSink, WindowSink, display_available
+    from vbt.live.sinks import DeferredPushSink, PushSink, WindowSink, display_available
 
     lift = Lift(args.lift)
     method = BarMethod(args.bar)
@@ -137,9 +138,17 @@ def run_live(args: argparse.Namespace) -> int:
     try:
         if args.server:
             outbox, pusher = _connect(args, out)
+            view = f"{args.server.rstrip('/')}/live/sessions/"
             if pusher is not None:
                 frames.append(PushSink(pusher))
-                print(f"live view: {args.server.rstrip('/')}/live/sessions/{outbox.session_id}")
+                print(f"live view: {view}{outbox.session_id}")
+            else:  # the service is down: the view starts when the session exists
+                frames.append(
+                    DeferredPushSink(
+                        partial(_pusher_once_session, args, outbox),
+                        on_ready=lambda _: print(f"live view: {view}{outbox.session_id}", flush=True),
+                    )
+                )
         want_window = display_available() if args.window is None else args.window
         if want_window:
             frames.append(WindowSink(on_quit=lambda: run.stop() if run is not None else None))
@@ -190,6 +199,14 @@ def run_live(args: argparse.Namespace) -> int:
     return 1 if dropped_for_good else 0
 
 
+def _pusher_once_session(args: argparse.Namespace, outbox: Any) -> Any:
+    """The frame pusher once the outbox has created the session (the service answered); else None."""
+    from vbt.service.client import FramePusher
+
+    session_id = outbox.session_id
+    return FramePusher(args.server, session_id, token=args.token) if session_id is not None else None
+
+
 def _connect(args: argparse.Namespace, out: Path) -> tuple[Any, Any]:
     """The outbox (reps) and, when the service answers now, the frame pusher (browser view)."""
     from vbt.live.outbox import Outbox
@@ -209,7 +226,7 @@ def _connect(args: argparse.Namespace, out: Path) -> tuple[Any, Any]:
     except ServiceUnavailableError as exc:
         print(
             f"vbt live: {exc}. Going on: reps wait in {out / 'outbox.jsonl'} and are sent when the "
-            "service answers; the browser view needs it reachable when vbt live starts.",
+            "service answers; the browser view starts then.",
             file=sys.stderr,
         )
         return outbox, None

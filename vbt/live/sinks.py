@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -86,3 +87,48 @@ class PushSink:
 
     def close(self) -> None:
         self.pusher.close()
+
+
+class DeferredPushSink:
+    """A ``PushSink`` that starts once its pusher can be made: the service was down when live mode
+    started, and the session (hence the browser view's address) exists only once it answers.
+
+    Parameters:
+        make_pusher: returns the pusher, or None while it cannot be made yet (tried at most every
+            ``retry_s`` seconds, from ``show``; it must return at once).
+        on_ready: called once with the pusher when it is made (to tell the user the view's address).
+        **push_options: passed to ``PushSink``.
+    """
+
+    def __init__(
+        self,
+        make_pusher: Callable[[], Any | None],
+        *,
+        on_ready: Callable[[Any], None] | None = None,
+        retry_s: float = 1.0,
+        **push_options: Any,
+    ) -> None:
+        self.make_pusher = make_pusher
+        self.on_ready = on_ready
+        self.retry_s = retry_s
+        self.push_options = push_options
+        self.sink: PushSink | None = None
+        self._next_try_s = -float("inf")
+
+    def show(self, image: Image, t_s: float) -> None:
+        if self.sink is None:
+            now = time.monotonic()
+            if now < self._next_try_s:
+                return
+            self._next_try_s = now + self.retry_s
+            pusher = self.make_pusher()
+            if pusher is None:
+                return
+            self.sink = PushSink(pusher, **self.push_options)
+            if self.on_ready is not None:
+                self.on_ready(pusher)
+        self.sink.show(image, t_s)
+
+    def close(self) -> None:
+        if self.sink is not None:
+            self.sink.close()
