@@ -7,6 +7,7 @@ series into runs that are treated separately and stay NaN in between.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -74,18 +75,17 @@ def resample_uniform(
     grid = start + np.arange(n_grid) / rate_hz
     flat = values.reshape(values.shape[0], -1)
     out = np.full((n_grid, flat.shape[1]), np.nan)
-    for column in range(flat.shape[1]):
-        y = flat[:, column]
-        for first, last in valid_runs(t_s, np.isfinite(y), max_gap_s=max_gap_s):
-            keep = np.isfinite(y[first : last + 1])
+    for columns, valid in _same_gaps(flat):  # columns missing the same samples share one spline
+        for first, last in valid_runs(t_s, valid, max_gap_s=max_gap_s):
+            keep = valid[first : last + 1]
             t_run = t_s[first : last + 1][keep]
-            y_run = y[first : last + 1][keep]
+            y_run = flat[first : last + 1][keep][:, columns]
             if t_run.size < 2:
                 continue
             inside = (grid >= t_run[0]) & (grid <= t_run[-1])
             kind = 3 if t_run.size >= 4 else 1
-            spline = interpolate.make_interp_spline(t_run, y_run, k=kind)
-            out[inside, column] = spline(grid[inside])
+            spline = interpolate.make_interp_spline(t_run, y_run, k=kind, axis=0)
+            out[np.ix_(inside, columns)] = spline(grid[inside])
     return grid, out.reshape((n_grid, *values.shape[1:]))
 
 
@@ -105,17 +105,17 @@ def butterworth_lowpass(
         raise ValueError(
             f"cutoff {cutoff_hz} Hz does not fit a {sample_rate_hz} Hz series (Nyquist {nyquist} Hz)"
         )
-    sos = signal.butter(order, design, btype="low", fs=sample_rate_hz, output="sos")
+    sos = _butterworth_sos(order, design, sample_rate_hz)
     flat = values.reshape(values.shape[0], -1)
     out = flat.copy()
     min_len = 3 * (2 * len(sos) + 1)
-    for column in range(flat.shape[1]):
-        for first, last in _finite_stretches(flat[:, column]):
-            stretch = flat[first : last + 1, column]
-            if stretch.size > min_len:
+    for columns, finite in _same_gaps(flat):  # columns with the same NaN stretches: filtered at once
+        for first, last in _finite_stretches(finite):
+            if last - first + 1 > min_len:
+                stretch = flat[first : last + 1][:, columns]
                 # A longer odd-extension pad than scipy's default tames the start-up transient.
-                padlen = min(stretch.size - 1, max(min_len, int(sample_rate_hz / cutoff_hz)))
-                out[first : last + 1, column] = signal.sosfiltfilt(sos, stretch, padlen=padlen)
+                padlen = min(last - first, max(min_len, int(sample_rate_hz / cutoff_hz)))
+                out[first : last + 1, columns] = signal.sosfiltfilt(sos, stretch, padlen=padlen, axis=0)
     return out.reshape(values.shape)
 
 
@@ -137,8 +137,26 @@ def derivative(values: FloatArray, /, *, sample_rate_hz: float) -> FloatArray:
     return out.reshape(values.shape)
 
 
-def _finite_stretches(y: FloatArray) -> list[tuple[int, int]]:
-    finite = np.isfinite(y)
+@lru_cache(maxsize=32)
+def _butterworth_sos(order: int, design_hz: float, sample_rate_hz: float) -> FloatArray:
+    """The filter's second-order sections (designed once per setting: live mode filters every frame)."""
+    sos: FloatArray = signal.butter(order, design_hz, btype="low", fs=sample_rate_hz, output="sos")
+    return sos  # shared: read only by convention (scipy's sosfilt wants a writable buffer)
+
+
+def _same_gaps(flat: FloatArray) -> list[tuple[list[int], BoolArray]]:
+    """The (N, C) array's columns grouped by where they are finite: (columns, (N,) finite mask)."""
+    finite = np.isfinite(flat)
+    groups: dict[bytes, tuple[list[int], BoolArray]] = {}
+    for column in range(flat.shape[1]):
+        mask = finite[:, column]
+        groups.setdefault(np.packbits(mask).tobytes(), ([], mask))[0].append(column)
+    return list(groups.values())
+
+
+def _finite_stretches(y: FloatArray | BoolArray) -> list[tuple[int, int]]:
+    """Index ranges ``[first, last]`` of the finite samples of ``y`` (or of a boolean mask: its Trues)."""
+    finite = y if y.dtype == np.bool_ else np.isfinite(y)
     if not finite.any():
         return []
     edges = np.diff(np.concatenate(([False], finite, [False])).astype(np.int8))
