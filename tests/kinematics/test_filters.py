@@ -50,3 +50,22 @@ def test_derivative_of_a_parabola_is_exact():
     rate = 50.0
     t = np.arange(0, 2, 1 / rate)
     np.testing.assert_allclose(derivative(3 * t**2, sample_rate_hz=rate), 6 * t, atol=1e-9)
+
+
+def test_columns_with_different_gaps_come_out_as_if_each_were_alone():
+    """Columns missing the same samples are resampled and filtered together: the answer must be the
+    one each column gets on its own, whatever the others miss."""
+    rng = np.random.default_rng(3)
+    t = np.cumsum(rng.uniform(0.02, 0.05, 200))
+    values = np.stack([np.sin(t), np.cos(t), 0.5 * t, t**0.5], axis=1)
+    values[30:33, 0] = np.nan  # a bridged gap in column 0 only
+    values[30:33, 2] = np.nan  # ... and the same one in column 2
+    values[120:140, 1] = np.nan  # a long gap in column 1 only
+    _, together = resample_uniform(t, values, rate_hz=100.0, max_gap_s=0.2)
+    filtered = butterworth_lowpass(together, sample_rate_hz=100.0, cutoff_hz=4.0)
+    for column in range(values.shape[1]):
+        _, alone = resample_uniform(t, values[:, column], rate_hz=100.0, max_gap_s=0.2)
+        np.testing.assert_allclose(together[:, column], alone, rtol=0, atol=1e-12)
+        alone_filtered = butterworth_lowpass(alone, sample_rate_hz=100.0, cutoff_hz=4.0)
+        np.testing.assert_allclose(filtered[:, column], alone_filtered, rtol=0, atol=1e-12)
+    assert np.isnan(together[:, 1]).any() and np.isfinite(together[:, 0]).all()
