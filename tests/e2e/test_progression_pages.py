@@ -20,7 +20,6 @@ from tests.service.helpers import ThreadServer, rep_body
 from tests.service.test_progression_routes import plan_body
 from tests.service.test_videos import FakeAnalyzer, report_with
 from vbt.service.app import create_app
-from vbt.service.jobs import UploadSettings
 from vbt.service.settings import Settings
 
 
@@ -144,8 +143,13 @@ def h264_clip(tmp_path: Path) -> Path:
 def video_server(tmp_path: Path) -> Iterator[tuple[ThreadServer, CopyingAnalyzer]]:
     analyzer = CopyingAnalyzer(report_with(2), annotated=None)
     analyzer.release = threading.Event()
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path}/vbt.sqlite3"))
-    app.state.upload_settings = UploadSettings(data_dir=tmp_path / "data", progress_interval_s=0.0)
+    app = create_app(
+        Settings(
+            database_url=f"sqlite:///{tmp_path}/vbt.sqlite3",
+            data_dir=tmp_path / "data",
+            video_progress_interval_s=0.0,
+        )
+    )
     app.state.video_analyzer = analyzer
     with ThreadServer(app) as running:
         yield running, analyzer

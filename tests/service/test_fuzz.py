@@ -32,7 +32,6 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
 
 from vbt.errors import VbtError  # noqa: E402
 from vbt.service.app import create_app  # noqa: E402
-from vbt.service.jobs import UploadSettings  # noqa: E402
 from vbt.service.settings import Settings  # noqa: E402
 
 from ..capture.video_fixtures import write_clip  # noqa: E402
@@ -76,9 +75,11 @@ def _seed(app: Any, folder: Path) -> None:
 @pytest.fixture(scope="module")
 def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     folder = tmp_path_factory.mktemp("fuzz")
-    settings_ = Settings(database_url=f"sqlite:///{folder}/vbt.sqlite3")
-    _seed(_app(settings_, folder), folder)
-    app = _app(settings_, folder)
+    settings_ = Settings(
+        database_url=f"sqlite:///{folder}/vbt.sqlite3", data_dir=folder / "data", max_upload_bytes=200_000
+    )
+    _seed(_app(settings_), folder)
+    app = _app(settings_)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     try:
         yield schema.exclude(path_regex=r"/events$|/live\.mjpg$|/live\.jpg$")
@@ -86,9 +87,8 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         asgi.shutdown_lifespans()
 
 
-def _app(settings_: Settings, folder: Path) -> Any:
+def _app(settings_: Settings) -> Any:
     app = create_app(settings_)
-    app.state.upload_settings = UploadSettings(data_dir=folder / "data", max_upload_bytes=200_000)
     app.state.video_analyzer = _no_analysis
     return app
 

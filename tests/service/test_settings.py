@@ -1,10 +1,13 @@
-"""Settings: URLs as users type them, environment variables, who needs a token."""
+"""Settings: URLs as users type them, environment variables, who needs a token, where uploads go."""
 
 from __future__ import annotations
+
+import argparse
 
 import pytest
 
 from vbt.errors import InputError
+from vbt.service.cli import add_serve_arguments
 from vbt.service.settings import (
     Settings,
     default_database_url,
@@ -88,3 +91,51 @@ def test_writes_need_a_token_exactly_when_bound_beyond_loopback_unless_forced():
 def test_a_port_outside_the_tcp_range_is_refused():
     with pytest.raises(InputError, match="port 70000"):
         Settings(database_url="x.db", port=70000)
+
+
+def test_uploads_go_next_to_the_sqlite_file_unless_a_data_dir_is_given(tmp_path):
+    sqlite = Settings(database_url=str(tmp_path / "db" / "vbt.sqlite3"))
+    assert sqlite.data_dir is None and sqlite.resolved_data_dir == tmp_path / "db"
+    given = Settings(database_url=str(tmp_path / "db" / "vbt.sqlite3"), data_dir=tmp_path / "videos")
+    assert given.resolved_data_dir == tmp_path / "videos"
+    assert sqlite.max_upload_bytes == 500_000_000
+
+
+def test_uploads_of_a_postgresql_service_go_to_the_user_data_dir(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    for url in ("postgresql://u@h/db", "sqlite:///:memory:"):
+        assert Settings(database_url=url).resolved_data_dir == tmp_path / "vbt"
+
+
+def test_the_upload_variables_are_read_and_overrides_win(tmp_path):
+    env = {"VBT_DATA_DIR": str(tmp_path / "v"), "VBT_MAX_UPLOAD_BYTES": " 1000 "}
+    settings = settings_from_env(env, database_url="x.db")
+    assert (settings.data_dir, settings.max_upload_bytes) == (tmp_path / "v", 1000)
+    given = settings_from_env(env, database_url="x.db", data_dir=tmp_path / "w", max_upload_bytes=5)
+    assert (given.data_dir, given.max_upload_bytes) == (tmp_path / "w", 5)
+    unset = settings_from_env({"VBT_DATA_DIR": " ", "VBT_MAX_UPLOAD_BYTES": ""}, database_url="x.db")
+    assert (unset.data_dir, unset.max_upload_bytes) == (None, 500_000_000)
+
+
+@pytest.mark.parametrize("value", ["lots", "0", "-5", "1e9", "12.5"])
+def test_an_upload_limit_that_is_not_a_number_of_bytes_is_an_input_error(value):
+    with pytest.raises(InputError, match=f"VBT_MAX_UPLOAD_BYTES={value!r} is not a size"):
+        settings_from_env({"VBT_MAX_UPLOAD_BYTES": value}, database_url="x.db")
+
+
+@pytest.mark.parametrize(("field", "value"), [("max_upload_bytes", 0), ("video_progress_interval_s", -1.0)])
+def test_upload_settings_out_of_range_are_refused(field, value):
+    with pytest.raises(InputError, match=field):
+        Settings(database_url="x.db", **{field: value})
+
+
+def test_vbt_serve_takes_the_upload_folder_and_limit(tmp_path):
+    parser = argparse.ArgumentParser()
+    add_serve_arguments(parser)
+    args = parser.parse_args(["--data-dir", str(tmp_path), "--max-upload-mb", "2.5"])
+    assert (args.data_dir, args.max_upload_bytes) == (tmp_path, 2_500_000)
+    defaults = parser.parse_args([])
+    assert (defaults.data_dir, defaults.max_upload_bytes) == (None, None)
+    for bad in ("0", "-1", "nan", "big"):
+        with pytest.raises(SystemExit):
+            parser.parse_args(["--max-upload-mb", bad])

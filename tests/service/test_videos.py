@@ -13,6 +13,7 @@ import time
 import tracemalloc
 import warnings
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,9 @@ import pytest
 
 from vbt.errors import CalibrationError
 from vbt.service.app import create_app
-from vbt.service.jobs import UploadSettings, upload_settings_for
-from vbt.service.routes.videos import container_of
-from vbt.service.settings import Settings
+from vbt.service.jobs import upload_settings_for
+from vbt.service.settings import Settings, settings_from_env
+from vbt.service.video_upload import container_of
 from vbt.types import Lift
 
 from ..capture.video_fixtures import write_clip
@@ -104,8 +105,7 @@ def clip(tmp_path: Path) -> Path:
 
 
 def make_client(settings: Settings, data_dir: Path, analyzer: Any, **upload: Any) -> TestClient:
-    app = create_app(settings)
-    app.state.upload_settings = UploadSettings(data_dir=data_dir, progress_interval_s=0.0, **upload)
+    app = create_app(replace(settings, data_dir=data_dir, video_progress_interval_s=0.0, **upload))
     app.state.video_analyzer = analyzer
     return TestClient(app)
 
@@ -291,10 +291,11 @@ def test_reps_outside_the_schema_are_left_out_with_a_warning(settings, tmp_path,
 
 
 def test_the_real_pipeline_fails_cleanly_on_a_clip_without_a_bar(tmp_path, clip, monkeypatch):
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/vbt.sqlite3")  # the pipeline, not storage
+    settings = Settings(  # the pipeline, not storage
+        database_url=f"sqlite:///{tmp_path}/vbt.sqlite3", data_dir=tmp_path / "data"
+    )
     monkeypatch.setenv("VBT_MODEL_DIR", str(Path(__file__).resolve().parents[2] / ".." / "shared" / "models"))
     app = create_app(settings)
-    app.state.upload_settings = UploadSettings(data_dir=tmp_path / "data")
     with TestClient(app) as client:  # the default analyser: vbt.capture.pipeline.analyze_video
         video_id = upload(client, clip, set_id=new_set(client)["id"]).json()["id"]
         video = wait_for(client, video_id, "done", "failed")
@@ -310,8 +311,7 @@ def test_a_large_upload_is_streamed_to_disk_not_held_in_memory(settings, tmp_pat
     body_parts = [multipart_body(video, set_id=1).removesuffix(f"\r\n--{BOUNDARY}--\r\n".encode())]
     body_parts += [padding] * 30 + [f"\r\n--{BOUNDARY}--\r\n".encode()]
     expected = video + padding * 30
-    app = create_app(settings)
-    app.state.upload_settings = UploadSettings(data_dir=tmp_path / "data")
+    app = create_app(replace(settings, data_dir=tmp_path / "data"))
     app.state.video_analyzer = FakeAnalyzer()
     with ThreadServer(app) as server, httpx.Client(base_url=server.base_url, timeout=60) as client:
         new_set_id = new_set(client)["id"]
@@ -457,16 +457,27 @@ def test_container_of_knows_video_containers_by_their_first_bytes(head, containe
     assert container_of(head) == container
 
 
-def test_upload_settings_from_the_environment(tmp_path):
+def test_upload_settings_come_from_the_settings(tmp_path):
     settings = Settings(database_url=f"sqlite:///{tmp_path}/db/vbt.sqlite3")
-    default = upload_settings_for(settings, {})
+    default = upload_settings_for(settings)
     assert (default.data_dir, default.max_upload_bytes) == (tmp_path / "db", 500_000_000)
+    assert default.progress_interval_s == 0.5
     given = upload_settings_for(
-        settings, {"VBT_DATA_DIR": str(tmp_path / "v"), "VBT_MAX_UPLOAD_BYTES": "1000"}
+        replace(settings, data_dir=tmp_path / "v", max_upload_bytes=1000, video_progress_interval_s=0.0)
     )
-    assert (given.video_dir, given.max_upload_bytes) == (tmp_path / "v" / "videos", 1000)
-    with pytest.raises(Exception, match="VBT_MAX_UPLOAD_BYTES"):
-        upload_settings_for(settings, {"VBT_MAX_UPLOAD_BYTES": "lots"})
+    assert (given.video_dir, given.max_upload_bytes, given.progress_interval_s) == (
+        tmp_path / "v" / "videos",
+        1000,
+        0.0,
+    )
+
+
+def test_the_upload_settings_environment_variables_reach_the_app(tmp_path):
+    env = {"VBT_DATA_DIR": str(tmp_path / "v"), "VBT_MAX_UPLOAD_BYTES": "1000"}
+    app = create_app(settings_from_env(env, database_url=str(tmp_path / "vbt.sqlite3")))
+    with TestClient(app):
+        upload = app.state.upload_settings
+    assert (upload.video_dir, upload.max_upload_bytes) == (tmp_path / "v" / "videos", 1000)
 
 
 REPO = Path(__file__).resolve().parents[2]
@@ -481,8 +492,7 @@ def test_the_real_pipeline_puts_a_sample_videos_reps_in_its_set(tmp_path, monkey
     if not MODELS.is_dir():
         pytest.skip(f"{MODELS} (MediaPipe model bundles, see MODELS.md) is absent")
     monkeypatch.setenv("VBT_MODEL_DIR", str(MODELS.resolve()))
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path}/vbt.sqlite3"))
-    app.state.upload_settings = UploadSettings(data_dir=tmp_path / "data")
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path}/vbt.sqlite3", data_dir=tmp_path / "data"))
     with TestClient(app) as client:
         athlete = client.post("/api/athletes", json={"name": "Sam"}).json()
         response = upload(client, SAMPLE, athlete_id=athlete["id"], exercise="squat", load_kg=100)

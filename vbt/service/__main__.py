@@ -1,4 +1,5 @@
-"""``python -m vbt.service [--host H] [--port P] [--db URL]``: serve the API (``vbt serve`` in short).
+"""``python -m vbt.service [--host H] [--port P] [--db URL] [--data-dir DIR] [--max-upload-mb MB]``:
+serve the API (``vbt serve`` in short).
 
 Errors vbt reports on purpose end as one line on stderr and exit status 2.
 """
@@ -10,18 +11,15 @@ import sys
 from collections.abc import Sequence
 
 from vbt.errors import VbtError
+from vbt.service.cli import add_serve_arguments, serve_from_args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m vbt.service", description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
-    parser.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
-    parser.add_argument("--db", default=None, help="database URL or SQLite file path")
+    add_serve_arguments(parser)
     args = parser.parse_args(argv)
-    from vbt.service.app import run
-
     try:
-        run(args.host, args.port, args.db)
+        serve_from_args(args)
     except VbtError as exc:
         print(f"vbt: {exc}", file=sys.stderr)
         return 2

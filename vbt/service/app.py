@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -123,17 +124,31 @@ def prepare_database(settings: Settings) -> None:
         engine.dispose()
 
 
-def run(host: str = "127.0.0.1", port: int = 8000, db_url: str | None = None) -> None:
+def run(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    db_url: str | None = None,
+    *,
+    data_dir: Path | None = None,
+    max_upload_bytes: int | None = None,
+) -> None:
     """Serve the API with uvicorn until interrupted (``vbt serve``).
 
-    Other settings come from the ``VBT_*`` environment variables (see :func:`settings_from_env`).
+    The arguments that are not None win over the ``VBT_*`` environment variables, which give the
+    other settings (see :func:`settings_from_env`).
 
     Raises:
-        InputError, ServiceError: the database URL is unusable or the database unreachable.
+        InputError, ServiceError: the settings are unusable or the database unreachable.
     """
     import uvicorn
 
-    settings = settings_from_env(database_url=db_url, host=host, port=port)
+    settings = settings_from_env(
+        database_url=db_url,
+        host=host,
+        port=port,
+        data_dir=data_dir,
+        max_upload_bytes=max_upload_bytes,
+    )
     prepare_database(settings)
     app = create_app(settings)
     if settings.writes_need_token:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import math
+from pathlib import Path
 from typing import Any
 
 _Subparsers = Any  # argparse's _SubParsersAction is private; its add_parser is all we use
@@ -18,6 +20,57 @@ def _port(text: str) -> int:
     return value
 
 
+def _megabytes(text: str) -> int:
+    """A size in MB (10**6 bytes) as a whole number of bytes."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size in MB, e.g. 500") from None
+    if not (math.isfinite(value) and value * 1e6 >= 1):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive size in MB, e.g. 500")
+    return round(value * 1e6)
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``vbt serve`` (and ``python -m vbt.service``); see :func:`serve_from_args`."""
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
+    parser.add_argument("--port", type=_port, default=8000, help="TCP port (default 8000)")
+    parser.add_argument("--db", default=None, metavar="URL", help="database URL or SQLite file path")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="where uploaded videos are kept (default: VBT_DATA_DIR, else the SQLite file's folder, else "
+        "your data directory)",
+    )
+    parser.add_argument(
+        "--max-upload-mb",
+        type=_megabytes,
+        default=None,
+        metavar="MB",
+        dest="max_upload_bytes",
+        help="the largest video upload accepted, in MB (default: VBT_MAX_UPLOAD_BYTES, else 500)",
+    )
+
+
+def serve_from_args(args: argparse.Namespace) -> None:
+    """Serve with the options :func:`add_serve_arguments` parsed, until interrupted.
+
+    Raises:
+        InputError, ServiceError: the settings or the database cannot be used.
+    """
+    from vbt.service.app import run
+
+    run(
+        args.host,
+        args.port,
+        args.db,
+        data_dir=args.data_dir,
+        max_upload_bytes=args.max_upload_bytes,
+    )
+
+
 def add_service_commands(commands: _Subparsers) -> None:
     """Add ``serve`` and ``token create|revoke`` to the ``vbt`` command's subparsers."""
     serve = commands.add_parser(
@@ -26,9 +79,7 @@ def add_service_commands(commands: _Subparsers) -> None:
         description="Serve the API (OpenAPI at /docs), the rep stream and the dashboard. Database: --db, "
         "else VBT_DATABASE_URL, else a SQLite file in your data directory.",
     )
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
-    serve.add_argument("--port", type=_port, default=8000, help="TCP port (default 8000)")
-    serve.add_argument("--db", default=None, metavar="URL", help="database URL or SQLite file path")
+    add_serve_arguments(serve)
     serve.set_defaults(handler=_serve)
 
     token = commands.add_parser(
@@ -49,9 +100,7 @@ def add_service_commands(commands: _Subparsers) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from vbt.service.app import run
-
-    run(args.host, args.port, args.db)
+    serve_from_args(args)
     return 0
 
 

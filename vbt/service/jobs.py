@@ -17,11 +17,10 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -36,14 +35,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from vbt.errors import InputError, VbtError
 from vbt.service.errors import ConflictError
 from vbt.service.models import LiftSet, Video, utc_now
-from vbt.service.settings import Settings
+from vbt.service.settings import DEFAULT_MAX_UPLOAD_BYTES, Settings
 from vbt.types import Frame, Lift
 
 log = logging.getLogger(__name__)
-
-ENV_DATA_DIR = "VBT_DATA_DIR"
-ENV_MAX_UPLOAD_BYTES = "VBT_MAX_UPLOAD_BYTES"
-DEFAULT_MAX_UPLOAD_BYTES = 500_000_000
 
 
 class VideoStatus(StrEnum):
@@ -55,7 +50,9 @@ class VideoStatus(StrEnum):
 
 @dataclass(frozen=True, kw_only=True)
 class UploadSettings:
-    """Where uploaded videos are kept and how large one may be.
+    """Where uploaded videos are kept and how large one may be, resolved once from :class:`Settings`
+    by :func:`upload_settings_for` when the app starts (so every request and the worker use the
+    same folder).
 
     Attributes:
         data_dir: videos go to ``data_dir / "videos"``.
@@ -72,34 +69,14 @@ class UploadSettings:
         return self.data_dir / "videos"
 
 
-def upload_settings_for(settings: Settings, environ: Mapping[str, str] | None = None) -> UploadSettings:
-    """Upload settings from ``VBT_DATA_DIR`` and ``VBT_MAX_UPLOAD_BYTES``; the data directory
-    defaults to the SQLite file's folder, or ``platformdirs.user_data_dir("vbt")``.
-
-    Raises:
-        InputError: ``VBT_MAX_UPLOAD_BYTES`` is not a positive whole number.
-    """
-    env = os.environ if environ is None else environ
-    if given := env.get(ENV_DATA_DIR, "").strip():
-        data_dir = Path(given).expanduser()
-    elif (
-        settings.is_sqlite
-        and settings.database_url.startswith("sqlite:///")
-        and ":memory:" not in (settings.database_url)
-    ):
-        data_dir = Path(settings.database_url.removeprefix("sqlite:///")).expanduser().resolve().parent
-    else:
-        import platformdirs
-
-        data_dir = Path(platformdirs.user_data_dir("vbt"))
-    limit_text = env.get(ENV_MAX_UPLOAD_BYTES, "").strip()
-    if not limit_text:
-        return UploadSettings(data_dir=data_dir)
-    if not limit_text.isdigit() or int(limit_text) < 1:
-        raise InputError(
-            f"{ENV_MAX_UPLOAD_BYTES}={limit_text!r} is not a size; give a number of bytes, e.g. 500000000"
-        )
-    return UploadSettings(data_dir=data_dir, max_upload_bytes=int(limit_text))
+def upload_settings_for(settings: Settings) -> UploadSettings:
+    """The upload settings of ``settings``: its :attr:`~Settings.resolved_data_dir`,
+    ``max_upload_bytes`` and ``video_progress_interval_s``."""
+    return UploadSettings(
+        data_dir=settings.resolved_data_dir,
+        max_upload_bytes=settings.max_upload_bytes,
+        progress_interval_s=settings.video_progress_interval_s,
+    )
 
 
 # ---------------------------------------------------------------- the analysis

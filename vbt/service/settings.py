@@ -1,4 +1,5 @@
-"""Settings of one service instance: where the database is, who may write, which origins may call.
+"""Settings of one service instance: where the database and the uploads are, who may write, which
+origins may call.
 
 A :class:`Settings` is an immutable value. :func:`settings_from_env` reads the ``VBT_*`` environment
 variables; nothing here is read at import time.
@@ -20,6 +21,10 @@ ENV_DATABASE_URL = "VBT_DATABASE_URL"
 ENV_CORS_ORIGINS = "VBT_CORS_ORIGINS"
 ENV_REQUIRE_TOKEN_FOR_WRITES = "VBT_REQUIRE_TOKEN_FOR_WRITES"
 ENV_REQUIRE_TOKEN_FOR_READS = "VBT_REQUIRE_TOKEN_FOR_READS"
+ENV_DATA_DIR = "VBT_DATA_DIR"
+ENV_MAX_UPLOAD_BYTES = "VBT_MAX_UPLOAD_BYTES"
+
+DEFAULT_MAX_UPLOAD_BYTES = 500_000_000
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
@@ -47,6 +52,12 @@ class Settings:
             (a larger one closes the connection with code 1009).
         frame_stale_s: a session's live video shows a "no video" image once its newest frame is
             older than this (seconds).
+        data_dir: uploaded videos go to ``data_dir / "videos"``; ``None`` (default) means the SQLite
+            file's folder, or ``platformdirs.user_data_dir("vbt")`` for other databases (see
+            :attr:`resolved_data_dir`).
+        max_upload_bytes: a video upload (the whole multipart body) over this gets 413.
+        video_progress_interval_s: a video analysis writes its progress to the database at most
+            this often (seconds).
     """
 
     database_url: str
@@ -60,9 +71,14 @@ class Settings:
     max_body_bytes: int = 1_000_000
     max_frame_bytes: int = 1_000_000
     frame_stale_s: float = 3.0
+    data_dir: Path | None = None
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    video_progress_interval_s: float = 0.5
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "database_url", normalize_database_url(self.database_url))
+        if self.data_dir is not None:
+            object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser())
         if not 0 <= self.port <= 65535:
             raise InputError(f"port {self.port} is not a TCP port; use a number from 1 to 65535")
         if not self.stream_poll_s > 0:
@@ -71,6 +87,12 @@ class Settings:
             raise InputError(f"frame_stale_s must be positive, got {self.frame_stale_s}")
         if not self.max_frame_bytes > 0:
             raise InputError(f"max_frame_bytes must be positive, got {self.max_frame_bytes}")
+        if not self.max_upload_bytes > 0:
+            raise InputError(f"max_upload_bytes must be positive, got {self.max_upload_bytes}")
+        if not self.video_progress_interval_s >= 0:
+            raise InputError(
+                f"video_progress_interval_s must be zero or more, got {self.video_progress_interval_s}"
+            )
 
     @property
     def writes_need_token(self) -> bool:
@@ -82,6 +104,17 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def resolved_data_dir(self) -> Path:
+        """``data_dir``, else the SQLite file's folder, else ``platformdirs.user_data_dir("vbt")``."""
+        if self.data_dir is not None:
+            return self.data_dir
+        if self.database_url.startswith("sqlite:///") and ":memory:" not in self.database_url:
+            return Path(self.database_url.removeprefix("sqlite:///")).expanduser().resolve().parent
+        import platformdirs
+
+        return Path(platformdirs.user_data_dir("vbt"))
 
 
 def default_database_url() -> str:
@@ -132,11 +165,19 @@ def _parse_bool(name: str, value: str) -> bool:
     raise InputError(f"{name}={value!r} is not a yes/no value; use 1/0, true/false, yes/no or on/off")
 
 
+def _parse_bytes(name: str, value: str) -> int:
+    text = value.strip()
+    if not text.isdigit() or int(text) < 1:
+        raise InputError(f"{name}={value!r} is not a size; give a number of bytes, e.g. 500000000")
+    return int(text)
+
+
 def settings_from_env(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
     """Settings from ``VBT_*`` environment variables, then ``overrides`` (keyword, non-None wins).
 
     Reads ``VBT_DATABASE_URL`` (default :func:`default_database_url`), ``VBT_CORS_ORIGINS``
-    (comma-separated), ``VBT_REQUIRE_TOKEN_FOR_WRITES`` and ``VBT_REQUIRE_TOKEN_FOR_READS``.
+    (comma-separated), ``VBT_REQUIRE_TOKEN_FOR_WRITES``, ``VBT_REQUIRE_TOKEN_FOR_READS``,
+    ``VBT_DATA_DIR`` (where uploaded videos go) and ``VBT_MAX_UPLOAD_BYTES``.
 
     Raises:
         InputError: when a variable cannot be understood.
@@ -149,6 +190,10 @@ def settings_from_env(environ: Mapping[str, str] | None = None, **overrides: Any
         values["require_token_for_writes"] = _parse_bool(ENV_REQUIRE_TOKEN_FOR_WRITES, writes)
     if (reads := env.get(ENV_REQUIRE_TOKEN_FOR_READS, "").strip()) != "":
         values["require_token_for_reads"] = _parse_bool(ENV_REQUIRE_TOKEN_FOR_READS, reads)
+    if data_dir := env.get(ENV_DATA_DIR, "").strip():
+        values["data_dir"] = Path(data_dir)
+    if (limit := env.get(ENV_MAX_UPLOAD_BYTES, "").strip()) != "":
+        values["max_upload_bytes"] = _parse_bytes(ENV_MAX_UPLOAD_BYTES, limit)
     settings = Settings(**values)
     given = {key: value for key, value in overrides.items() if value is not None}
     return replace(settings, **given) if given else settings

@@ -1,0 +1,151 @@
+"""Uploaded videos as the API shows them, and the database row an accepted upload becomes.
+
+:class:`VideoTarget` is where an upload's reps go (an existing set, or a new set in a new session);
+:func:`store_video` checks it, adds the :class:`~vbt.service.models.Video` row and moves the
+received file next to the other uploads; :func:`video_public` is a row as the API returns it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, model_validator
+from sqlalchemy.orm import Session
+
+from vbt.service.deps import athlete_or_404, set_or_404
+from vbt.service.errors import ConflictError
+from vbt.service.jobs import VideoStatus
+from vbt.service.models import LiftSet, Rep, TrainingSession, Video, utc_now
+from vbt.service.schemas import Id, LoadKg
+from vbt.types import Lift
+
+
+class VideoTarget(BaseModel):
+    """Where the video's reps go: an existing set, or a new set in a new session of an athlete."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+    set_id: Id | None = None
+    athlete_id: Id | None = None
+    exercise: Lift | None = None
+    load_kg: LoadKg | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> VideoTarget:
+        new_set = (self.athlete_id, self.exercise, self.load_kg)
+        if self.set_id is not None and any(v is not None for v in new_set):
+            raise ValueError("give either set_id, or athlete_id, exercise and load_kg, not both")
+        if self.set_id is None and any(v is None for v in new_set):
+            raise ValueError("give set_id (an existing set), or athlete_id, exercise and load_kg (a new set)")
+        return self
+
+
+class VideoPublic(BaseModel):
+    """An uploaded video and the state of its analysis."""
+
+    id: int
+    set_id: int
+    session_id: int
+    filename: str
+    container: str
+    size_bytes: int
+    status: VideoStatus
+    progress: float
+    error: str | None
+    rep_count: int | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    annotated_url: str | None = None
+    """Where the annotated MP4 is served, once the analysis is done and wrote one."""
+
+
+def video_public(video: Video, session_id: int) -> VideoPublic:
+    """``video`` (a row of the set's session ``session_id``) as the API returns it."""
+    return VideoPublic(
+        id=video.id,
+        set_id=video.set_id,
+        session_id=session_id,
+        filename=video.filename,
+        container=video.container,
+        size_bytes=video.size_bytes,
+        status=VideoStatus(video.status),
+        progress=video.progress,
+        error=video.error,
+        rep_count=video.rep_count,
+        created_at=video.created_at,
+        started_at=video.started_at,
+        finished_at=video.finished_at,
+        annotated_url=(
+            f"/api/videos/{video.id}/annotated"
+            if video.annotated_name and video.status == VideoStatus.DONE
+            else None
+        ),
+    )
+
+
+def _set_for(db: Session, target: VideoTarget) -> LiftSet:
+    """The target's set: an existing one without reps or a video, or a new one in a new session."""
+    if target.set_id is not None:
+        lift_set = set_or_404(db, target.set_id)
+        if db.query(Rep.id).filter(Rep.set_id == lift_set.id).first() is not None:
+            raise ConflictError(
+                f"Set {lift_set.id} already has reps; upload the video into a new set "
+                "(give athlete_id, exercise and load_kg instead of set_id)."
+            )
+        if (
+            db.query(Video.id).filter(Video.set_id == lift_set.id, Video.status != VideoStatus.FAILED).first()
+            is not None
+        ):
+            raise ConflictError(f"Set {lift_set.id} already has a video; each set gets one.")
+        return lift_set
+    assert target.athlete_id is not None and target.exercise is not None
+    assert target.load_kg is not None
+    athlete_or_404(db, target.athlete_id)
+    training = TrainingSession(athlete_id=target.athlete_id, started_at=utc_now())
+    db.add(training)
+    db.flush()
+    lift_set = LiftSet(session_id=training.id, exercise=target.exercise.value, load_kg=target.load_kg)
+    db.add(lift_set)
+    db.flush()
+    return lift_set
+
+
+def store_video(
+    db: Session,
+    target: VideoTarget,
+    *,
+    filename: str,
+    size_bytes: int,
+    container: str,
+    part_path: Path,
+    video_dir: Path,
+) -> tuple[VideoPublic, int]:
+    """Add a queued video row for the received file ``part_path`` and move the file to
+    ``video_dir / "<id>.<container>"``; commit. Returns the video as the API shows it, and its id.
+
+    Raises:
+        NotFoundError: the target's set or athlete does not exist.
+        ConflictError: the target set already has reps, or a video that did not fail.
+    """
+    lift_set = _set_for(db, target)
+    video = Video(
+        set_id=lift_set.id,
+        filename=filename,
+        stored_name="",
+        container=container,
+        size_bytes=size_bytes,
+        status=VideoStatus.QUEUED,
+        progress=0.0,
+    )
+    db.add(video)
+    db.flush()
+    video.stored_name = f"{video.id}.{container}"
+    final_path = video_dir / video.stored_name
+    part_path.replace(final_path)
+    try:
+        db.commit()
+    except BaseException:
+        final_path.unlink(missing_ok=True)
+        raise
+    return video_public(video, lift_set.session_id), video.id
