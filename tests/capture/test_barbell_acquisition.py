@@ -10,7 +10,7 @@ import math
 import cv2
 import numpy as np
 
-from vbt.capture.barbell import PlateTracker
+from vbt.capture.barbell import PlateTracker, RevisingBarTracker
 from vbt.capture.barbell_rim import gradients
 from vbt.capture.barbell_search import search_plates
 from vbt.capture.barbell_vote import voted_circles
@@ -112,6 +112,38 @@ def test_tracker_leaves_a_wall_plate_for_the_loaded_plate_when_the_bar_leaves_th
         if not math.isnan(switched_at):
             assert on_loaded, (t_s, detection.xy_px, y)
     assert switched_at < 1.5 + 0.15
+
+
+def test_frames_before_the_switch_to_the_loaded_plate_are_measured_again_on_it() -> None:
+    """The same scene, the tracker started on the wall plate: when it moves to the loaded plate
+    (motion shows a few frames after the bar starts to rise), the frames of the last 0.3 s before
+    are revised onto the loaded plate, to a pixel, and from the lift-off on no frame is left on
+    the wall plate."""
+    fps, rest_y, radius = 30.0, FLOOR_Y + 6.0, 36.0
+    rng = np.random.default_rng(1)
+    tracker = PlateTracker()
+    truth, reported, revised_at = [], [], []
+    for k in range(75):
+        t_s = k / fps
+        y = rest_y - max(0.0, t_s - 1.5) * 60.0
+        image = gym()
+        disc(image, 520.0, FLOOR_Y - 21.0, 20.0, (40, 40, 200))
+        disc(image, 300.0, y, radius, (28, 28, 30))
+        noisy = np.clip(image + rng.normal(0.0, 2.0, image.shape), 0, 255).astype(np.uint8)
+        reported.append(tracker.update(Frame(image=noisy, t_s=t_s, index=k)).xy_px)
+        truth.append((300.0, y))
+        for revision in tracker.take_revisions():
+            j = round(revision.t_s * fps)
+            assert j < k and k - j <= round(0.3 * fps) + 1  # 0.3 s before the frame before
+            reported[j] = revision.xy_px
+            revised_at.append(j)
+    assert revised_at  # the tracker started on the wall plate and switched late
+    error = np.hypot(*(np.array(reported) - np.array(truth)).T)
+    lift_off = round(1.5 * fps)
+    assert min(revised_at) < lift_off
+    assert np.all(error[lift_off:] < 1.0), error[lift_off:]
+    assert tracker.take_revisions() == []  # taken once
+    assert isinstance(tracker, RevisingBarTracker)
 
 
 def test_tracker_finds_a_dropped_plate_where_it_stopped_at_once() -> None:

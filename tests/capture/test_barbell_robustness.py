@@ -22,7 +22,7 @@ import pytest
 
 from tests.capture.test_barbell import background, draw_plate
 from vbt.capture.barbell import PlateTracker, stack_detections
-from vbt.capture.barbell_search import fit_near
+from vbt.capture.barbell_fit import fit_near
 from vbt.types import Frame
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_videos"

@@ -254,3 +254,37 @@ def test_opencv_runs_single_threaded_in_the_loop_and_as_before_after(clip: Path)
         assert cv2.getNumThreads() == 2
     finally:
         cv2.setNumThreads(before)
+
+
+class _RevisingTracker(_Tracker):
+    """Stand-in tracker that, at frame 5, measures frames 2-4 again (as PlateTracker does after a
+    late switch to the moving plate)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._revisions: list[BarDetection] = []
+        self.times: dict[int, float] = {}
+
+    def update(self, frame: Frame, *, hands_xy_px: Any = None) -> BarDetection:
+        self.times[frame.index] = frame.t_s
+        if frame.index == 5:
+            self._revisions = [
+                BarDetection(
+                    t_s=self.times[i], xy_px=np.array([-1.0, -float(i)]), confidence=0.9, method=self.method
+                )
+                for i in (2, 3, 4)
+            ]
+        return super().update(frame, hands_xy_px=hands_xy_px)
+
+    def take_revisions(self) -> list[BarDetection]:
+        taken, self._revisions = self._revisions, []
+        return taken
+
+
+def test_frames_the_tracker_measured_again_replace_their_rows(clip: Path) -> None:
+    tracker = _RevisingTracker()
+    with VideoFileSource(clip) as source:
+        track = track_video(source, tracker=tracker, bar_method=BarMethod.PLATE, pose=_Pose()).track  # type: ignore[arg-type]
+    np.testing.assert_array_equal(track.bar_xy_px[2:5], [[-1.0, -2.0], [-1.0, -3.0], [-1.0, -4.0]])
+    np.testing.assert_array_equal(track.bar_confidence[2:5], [0.9, 0.9, 0.9])
+    assert (track.bar_xy_px[[0, 1, 5, 6]] >= 0).all()  # the others are as tracked

@@ -7,14 +7,17 @@ Choose a tracker and feed it frames in time order; each ``update`` returns a ``B
 ...     detection = tracker.update(frame, hands_xy_px=wrists)
 ...     detection.xy_px, detection.confidence                 # NaN, 0.0 where not seen
 
-- ``PlateTracker``: markerless; follows the near plate (its centre is on the bar's axis).
+- ``PlateTracker``: markerless; follows the near plate (its centre is on the bar's axis). A
+  ``RevisingBarTracker``: ``take_revisions()`` gives earlier frames it measured again.
 - ``ArucoTracker``: an ArUco marker taped to the sleeve end; also gives metres per pixel.
 - ``ColorMarkerTracker``: a coloured dot on the sleeve end (HSV range).
 - ``WristMidpointTracker``: the wrists' midpoint from pose; a last resort, low accuracy.
 
 Modules: ``barbell_types`` (BarDetection, BarTracker), ``barbell_rim`` (rim fitting),
-``barbell_search`` (plate search), ``barbell_vote`` (circles by gradient voting, optionally among
-moving edges), ``barbell_motion`` (Kalman filter), ``barbell_plate``, ``barbell_markers``.
+``barbell_search`` (plate search), ``barbell_fit`` (a rim fitted near a guess), ``barbell_vote``
+(circles and centres by gradient voting, optionally among moving edges), ``barbell_choice``
+(which plate is the bar's), ``barbell_backfill`` (earlier frames measured again),
+``barbell_motion`` (Kalman filter), ``barbell_plate``, ``barbell_markers``.
 """
 
 from vbt.capture.barbell_markers import (
@@ -28,6 +31,7 @@ from vbt.capture.barbell_types import (
     BarDetection,
     BarMethod,
     BarTracker,
+    RevisingBarTracker,
     hands_midpoint,
     stack_detections,
 )
@@ -39,6 +43,7 @@ __all__ = [
     "BarTracker",
     "ColorMarkerTracker",
     "PlateTracker",
+    "RevisingBarTracker",
     "WristMidpointTracker",
     "aruco_dictionary",
     "hands_midpoint",

@@ -2,33 +2,27 @@
 
 ``PlateTracker`` is a state machine with two states:
 
-- searching: plate-like circles anywhere in the frame (``barbell_search.search_plates``: Hough
-  circles, and circles voted by the image's edges, ``barbell_vote``) are scored by how much of a
-  clean outline they show, their size (the bar's plates are the largest discs in a side view),
-  closeness to the lifter's hands (when pose gives them), agreement with the last track (when
-  that track was the bar's: it moved, for a second), and motion. The best one above a threshold
-  starts a track. After three searches in a row found nothing the next one waits
+- searching: plate-like circles anywhere in the frame (``barbell_search.search_plates``) are
+  scored (``barbell_choice.plate_score``: a clean outline, size, closeness to the hands, agreement
+  with the last track that was the bar's, motion); the best one, grown to the outermost rim about
+  its centre (``barbell_fit.outermost_near``: a small plate in front of the bar's large one, a
+  hub), starts a track. After three searches in a row found nothing the next one waits
   ``search_interval_s``.
 - tracking: a constant-velocity Kalman filter predicts where the plate is; the rim is fitted in a
-  small window around the prediction, reduced so the plate's radius is about
-  ``track_radius_px`` pixels (the cost does not grow with the video's resolution), first the centre
-  alone at the plate's known radius, then freely from there (``fit_near``'s ``radius_known``: a far
-  plate just beside the near one must not pull the fit into a circle through both). When the rim
-  is not found near the prediction it is looked for near where it was last seen, in a window
-  growing with the time since (a dropped bar stops dead on the floor while the prediction runs
-  on); else the frame is reported missing (NaN) and the filter coasts; after ``max_coast_s``
-  without a measurement the tracker searches again. Every ``recheck_interval_s`` a whole-frame
-  search checks that no clearly better plate exists (a track can start on a plate leaning on
-  the wall or lying in a rack before the bar moves): while the tracked plate stays still, a
-  moving plate clearly larger than it (when nothing moves on or about it), or one that looks
-  more like the bar's, takes over. Without hands, a coarse frame difference (``_stirred``) runs
-  that check every few frames as soon as the scene moves, so that the lift-off is not missed
-  waiting for the next periodic one. When the lifter's hands are given and
-  are far from the tracked plate, a search every ``hands_check_interval_s`` looks for a plate of
-  the same size at the hands (the track started on a round shape elsewhere while the lifter
-  stood away from the bar; a hand-held camera panning makes that shape "move" too), and
-  switches to it; only until a tracked plate has moved by more than its radius (the bar found,
-  the wrists are then the ones to doubt).
+  small window about the prediction (``barbell_fit.fit_near``: the centre where the edges agree
+  on a circle of the plate's radius, then the rim itself), each ray keeping to the edge it found
+  in the frames before (``barbell_rim.rim_profile``: seen off-axis, a stack of plates shows a rim
+  per plate, a few pixels apart). When the rim is not found near the prediction it is looked for
+  near where it was last seen, in a window growing with the time since (a dropped bar stops dead
+  while the prediction runs on); else the frame is reported missing (NaN) and the filter coasts;
+  after ``max_coast_s`` without a measurement the tracker searches again. Every
+  ``recheck_interval_s`` a whole-frame search checks that no clearly better plate exists
+  (``barbell_choice.plate_to_switch_to``: a track can start on a plate leaning on the wall
+  before the bar moves); without hands, a coarse frame difference (``_stirred``) runs that check
+  every few frames as soon as the scene moves, so that the lift-off is not missed. When the
+  hands are far from the tracked plate, a search every ``hands_check_interval_s`` looks for a
+  plate of the same size at the hands; only until a tracked plate has moved by more than its
+  radius (the bar found, the wrists are then the ones to doubt).
 
 Reported positions are always measurements in this frame; the prediction only says where to look.
 """
@@ -39,9 +33,12 @@ import math
 
 import numpy as np
 
+from vbt.capture.barbell_backfill import Backfill
+from vbt.capture.barbell_choice import BarTrack, hands_far_from, plate_score, plate_to_switch_to
+from vbt.capture.barbell_fit import Found, fit_near, outermost_near
 from vbt.capture.barbell_motion import ConstantVelocityKalman, SceneWatch
-from vbt.capture.barbell_rim import RimFit
-from vbt.capture.barbell_search import Candidate, Found, Image, fit_near, outline, search_plates
+from vbt.capture.barbell_rim import rim_profile
+from vbt.capture.barbell_search import MIN_OUTLINE, Candidate, Image, outline, search_plates
 from vbt.capture.barbell_types import BarDetection, BarMethod, hands_midpoint
 from vbt.errors import InputError, VideoError
 from vbt.types import FloatArray, Frame
@@ -72,6 +69,9 @@ class PlateTracker:
         recheck_interval_s: time between whole-frame searches while tracking; ``inf`` for never.
         hands_check_interval_s: time between whole-frame searches while the hands are more than
             two plate radii from the tracked plate; ``inf`` for never.
+        backfill_s: when a track moves to a moving plate, that plate is followed back through
+            the frames of this many seconds before (kept as gray images until a tracked plate
+            first moves; see ``take_revisions``); 0 for never.
     """
 
     method = BarMethod.PLATE
@@ -91,6 +91,7 @@ class PlateTracker:
         search_interval_s: float = 0.1,
         recheck_interval_s: float = 1.0,
         hands_check_interval_s: float = 0.25,
+        backfill_s: float = 0.3,
     ) -> None:
         self.acquire_max_dim_px = acquire_max_dim_px
         self.track_radius_px = track_radius_px
@@ -104,12 +105,14 @@ class PlateTracker:
         self.search_interval_s = search_interval_s
         self.recheck_interval_s = recheck_interval_s
         self.hands_check_interval_s = hands_check_interval_s
+        self.backfill_s = backfill_s
         self.reset()
 
     def reset(self) -> None:
         """Forget every plate and track, as before the first frame."""
         self._kalman: ConstantVelocityKalman | None = None
         self._radius_px = math.nan
+        self._profile: FloatArray | None = None  # where each ray found the rim (rim_profile)
         self._last_t_s = -math.inf
         self._last_seen_t_s = -math.inf
         self._last_seen_xy = np.full(2, np.nan)
@@ -125,6 +128,13 @@ class PlateTracker:
         self._trusted = False
         self._bar_radius_px = math.nan  # the radius of the last track that was the bar's
         self._watch = SceneWatch()
+        self._backfill = Backfill(
+            span_s=self.backfill_s,
+            work_radius_px=self.track_radius_px,
+            min_edge=self.min_edge,
+            min_inliers=self.track_min_inliers,  # followed, as a track is
+            min_outline=MIN_OUTLINE,  # from where it was just found: a plate, not texture
+        )
 
     @property
     def tracking(self) -> bool:
@@ -152,39 +162,38 @@ class PlateTracker:
         self._last_t_s = t_s
         hands = hands_midpoint(hands_xy_px)
         found: Found | None = None
+        switched = False
         if self._kalman is not None:
             found = self._follow(image, t_s)
             if found is None and t_s - self._last_seen_t_s > self.max_coast_s:
                 self._kalman = None
-            elif t_s >= self._next_recheck_t_s or self._hands_check_due(hands, t_s):
-                self._next_recheck_t_s = t_s + self.recheck_interval_s
-                better = self._recheck(image, t_s, hands, keep_reference=self._watch.moving)
+            else:
+                better = None
+                if t_s >= self._next_recheck_t_s or self._hands_check_due(hands, t_s):
+                    self._next_recheck_t_s = t_s + self.recheck_interval_s
+                    better = self._recheck(image, t_s, hands, keep_reference=self._watch.moving)
+                elif self._stirred(image, hands, t_s):
+                    # Motion against the image of the last periodic search (kept), while the bar
+                    # starts to move: a few pixels more at every check.
+                    better = self._recheck(image, t_s, hands, keep_reference=True, moving_only=True)
                 if better is not None:
-                    self._kalman, found = None, better
-            elif self._stirred(image, hands, t_s):
-                # Motion against the image of the last periodic search (kept), while the bar
-                # starts to move: a few pixels more at every check.
-                better = self._recheck(image, t_s, hands, keep_reference=True, moving_only=True)
-                if better is not None:
-                    self._kalman, found = None, better
+                    self._kalman, found, switched = None, better, True
         if self._kalman is None and found is None and t_s >= self._next_search_t_s:
             found = self._acquire(image, t_s, hands)
             self._failed_searches = 0 if found is not None else self._failed_searches + 1
             if self._failed_searches >= 3:  # Hough is fickle: a few tries before slowing down
                 self._next_search_t_s = t_s + self.search_interval_s
-        if found is None:
-            return BarDetection.missing(t_s, self.method)
-        self._accept(found, t_s)
-        fit = found.fit
-        return BarDetection(
-            t_s=t_s,
-            xy_px=found.centre_px,
-            confidence=_confidence(fit),
-            method=self.method,
-            radius_px=found.radius_px,
-            ellipse_axes_px=fit.axes / found.scale,
-            ellipse_angle_deg=fit.angle_deg,
-        )
+        if found is not None:
+            self._accept(found, t_s)
+            if switched:
+                self._backfill.follow_back(found)
+        # Once the bar was found there is no switch to look back from.
+        self._backfill.remember(t_s, image, needed=not self._bar_found)
+        return BarDetection.missing(t_s, self.method) if found is None else found.detection(t_s)
+
+    def take_revisions(self) -> list[BarDetection]:
+        """Earlier frames measured again (see ``backfill_s`` and ``RevisingBarTracker``)."""
+        return self._backfill.take()
 
     # --- states -------------------------------------------------------------------------------
 
@@ -248,23 +257,14 @@ class PlateTracker:
         if not candidates:
             return None
         largest = max(c.radius_px for c in candidates)
-        best = max(candidates, key=lambda c: self._score(c, largest, hands_xy, t_s))
+        bar = self._bar_track()
+        best = max(candidates, key=lambda c: plate_score(c, largest, hands_xy, bar=bar, t_s=t_s))
         return self._confirm(image, best)
 
     def _hands_away(self, hands_xy: FloatArray) -> bool:
-        """True when the hands are known and more than two plate radii from the tracked plate.
-
-        Only until a tracked plate has moved by more than its radius from where its track
-        started: a plate that made a lift-sized move was the bar, and from then on the wrists
-        are the ones to doubt (pose can lose them overhead, or in a dropped bar's bounce).
-        """
-        if (
-            self._bar_found
-            or not np.all(np.isfinite(hands_xy))
-            or not np.all(np.isfinite(self._last_seen_xy))
-        ):
-            return False
-        return bool(np.hypot(*(hands_xy - self._last_seen_xy)) > 2.0 * self._radius_px)
+        """``hands_far_from`` the tracked plate, until a tracked plate moved by more than its radius
+        (it was the bar: from then on the wrists are the ones to doubt, lost overhead by pose)."""
+        return not self._bar_found and hands_far_from(hands_xy, self._last_seen_xy, self._radius_px)
 
     def _hands_check_due(self, hands_xy: FloatArray, t_s: float) -> bool:
         if t_s < self._next_hands_check_t_s or not self._hands_away(hands_xy):
@@ -318,78 +318,36 @@ class PlateTracker:
         if not static and not hands_away:
             return None
         candidates = self._search(image, keep_reference=keep_reference, moving_only=moving_only)
-        others = [
-            c for c in candidates if np.hypot(*(c.centre_px - self._last_seen_xy)) > 0.5 * self._radius_px
-        ]
-        # A moving plate clearly larger than the still one (the loaded plate is the largest disc
-        # in a side view; a plate leaning on the wall is farther, so smaller), or one at least
-        # about as large that looks more like the bar's plate; or at the hands one of the same size.
-        largest = max((c.radius_px for c in candidates), default=self._radius_px)
-        # The still plate as this search sees it (it may have been missed: then as tracked).
-        held = [
-            c for c in candidates if np.hypot(*(c.centre_px - self._last_seen_xy)) <= 0.5 * self._radius_px
-        ]
-        held_score = max(
-            (self._score(c, largest, hands_xy, None) for c in held),
-            default=math.sqrt(min(1.0, self._radius_px / largest)),
+        best = plate_to_switch_to(
+            candidates,
+            tracked_xy=self._last_seen_xy,
+            radius_px=self._radius_px,
+            hands_xy=hands_xy,
+            static=static,
+            hands_away=hands_away,
         )
-        # Nothing moves on or about a wall plate; the lifter moves about the loaded plate (behind
-        # it, the hands on the bar) before the bar does.
-        held_still = all(c.motion < 5.0 and c.nearby_motion < 3.0 for c in held)
-        better = [
-            c
-            for c in others
-            if (
-                static
-                and c.motion >= 5.0
-                and c.radius_px > 0.65 * self._radius_px
-                and (
-                    (c.radius_px > 1.25 * self._radius_px and held_still)
-                    or self._score(c, largest, hands_xy, None) > held_score
-                )
-            )
-            or (
-                hands_away
-                and abs(c.radius_px / self._radius_px - 1.0) < 0.35
-                and np.hypot(*(c.centre_px - hands_xy)) < 1.5 * c.radius_px
-            )
-        ]
-        if not better:
-            return None
-        best = max(better, key=lambda c: self._score(c, largest, hands_xy, None))
-        return self._confirm(image, best)
+        return None if best is None else self._confirm(image, best)
 
     # --- helpers ------------------------------------------------------------------------------
 
-    def _score(self, c: Candidate, largest_px: float, hands_xy: FloatArray, t_s: float | None) -> float:
-        """How likely a candidate is the bar's near plate (larger is better, about 0..1.5).
-
-        ``t_s`` given: the candidate is also compared with the last track (radius, place), if
-        that track was the bar's (``_trusted``): a short track of a round shape on the lifter,
-        or of a still plate, says nothing about where the bar is.
-        """
-        score = c.outline * math.sqrt(c.radius_px / largest_px)
-        score *= 1.0 + 0.5 * min(1.0, c.motion / 10.0)
-        if np.all(np.isfinite(hands_xy)):
-            d = float(np.hypot(*(c.centre_px - hands_xy)))
-            score *= 0.25 + 0.75 * math.exp(-0.5 * (d / (1.5 * c.radius_px)) ** 2)
-        if t_s is not None and self._trusted and np.isfinite(self._radius_px):
-            # The plate keeps its size unless the lifter walks towards the camera: a disc of a
-            # clearly different size is something else (a plate in a rack, a knee, a wheel).
-            ratio = c.radius_px / self._radius_px - 1.0
-            score *= 0.2 + 0.8 * math.exp(-0.5 * (ratio / 0.15) ** 2) if abs(ratio) < 0.35 else 0.02
-            if np.all(np.isfinite(self._last_seen_xy)):
-                reach = self._radius_px * (1.0 + 4.0 * (t_s - self._last_seen_t_s))
-                d = float(np.hypot(*(c.centre_px - self._last_seen_xy)))
-                score *= 0.5 + 0.5 * math.exp(-0.5 * (d / reach) ** 2)
-        return score
+    def _bar_track(self) -> BarTrack | None:
+        """The last track, if it was the bar's (``_trusted``)."""
+        if not self._trusted or not np.isfinite(self._radius_px):
+            return None
+        return BarTrack(self._radius_px, self._last_seen_xy, self._last_seen_t_s)
 
     def _confirm(self, image: Image, c: Candidate) -> Found | None:
         """Refit a search candidate at tracking resolution; None if the rim does not hold up."""
         found = self._fit_near(image, c.centre_px, c.radius_px, 0.1 * c.radius_px)
         if found is None or found.fit.inlier_fraction < self.acquire_min_inliers:
             return None
-        return found
+        return outermost_near(
+            image,
+            found,
+            work_radius_px=self.track_radius_px,
+            min_edge=self.min_edge,
+            min_inliers=self.acquire_min_inliers,
+        )
 
     def _fit_near(
         self,
@@ -410,6 +368,7 @@ class PlateTracker:
             min_edge=self.min_edge,
             hough=hough,
             radius_known=radius_known,
+            profile=self._profile if radius_known else None,
         )
 
     def _accept(self, found: Found, t_s: float) -> None:
@@ -423,6 +382,7 @@ class PlateTracker:
                 velocity_px_s=5.0 * radius,
             )
             self._radius_px = radius
+            self._profile = np.ones_like(rim_profile(found.fit))
             self._track_start_t_s = t_s
             self._track_start_xy = found.centre_px
             self._track_extent_px = 0.0
@@ -432,6 +392,10 @@ class PlateTracker:
             self._kalman.correct(found.centre_px)
             weight = 0.2 * found.fit.inlier_fraction
             self._radius_px += weight * (found.radius_px - self._radius_px)
+            if self._profile is not None:
+                seen = rim_profile(found.fit)
+                ok = np.isfinite(seen)
+                self._profile[ok] += 0.5 * (seen[ok] - self._profile[ok])
             moved = float(np.hypot(*(found.centre_px - self._track_start_xy)))
             self._track_extent_px = max(self._track_extent_px, moved)
             self._bar_found = self._bar_found or moved > self._radius_px
@@ -442,10 +406,3 @@ class PlateTracker:
                 self._bar_radius_px = self._radius_px
         self._last_seen_t_s = t_s
         self._last_seen_xy = found.centre_px
-
-
-def _confidence(fit: RimFit) -> float:
-    """0..1 from the share of the rim found and how well it fits a circle (or ellipse)."""
-    rim = min(1.0, max(0.0, (fit.inlier_fraction - 0.2) / 0.6))
-    sharp = math.exp(-0.5 * (fit.residual_rms / max(0.5, 0.03 * fit.radius)) ** 2)
-    return float(min(1.0, max(0.01, rim * (0.5 + 0.5 * sharp))))

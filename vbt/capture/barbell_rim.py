@@ -81,7 +81,7 @@ def cast_rays(
     n_rays: int = 72,
     step_px: float = 0.5,
     min_edge: float = 3.0,
-    near_radius: float | None = None,
+    near_radius: float | FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
     """The strongest radial edge on each of ``n_rays`` rays between ``r_min`` and ``r_max``.
 
@@ -95,6 +95,7 @@ def cast_rays(
             ``min_edge``) instead of the strongest. Where the plate is seen against another
             plate just behind it, the strongest edge is that plate's outline against the
             background, a few pixels outside, and the plate's own edge is the weaker one.
+            A (n_rays,) array gives each ray its own radius (where its rim was last seen).
 
     Returns:
         points (n_rays, 2) sub-pixel edge positions, strength (n_rays,) gradient at them, and
@@ -118,7 +119,8 @@ def cast_rays(
         peak[:, 1:-1] = (score[:, 1:-1] >= score[:, :-2]) & (score[:, 1:-1] >= score[:, 2:])
         strongest = score[rows, best]
         clear = peak & (score >= np.maximum(2.0 * min_edge, _CLEAR_EDGE * strongest)[:, None])
-        distance = np.where(clear, np.abs(radii - near_radius)[None, :], np.inf)
+        near = np.broadcast_to(np.asarray(near_radius, dtype=np.float64), (n_rays,))
+        distance = np.where(clear, np.abs(radii[None, :] - near[:, None]), np.inf)
         nearest = np.argmin(distance, axis=1)
         best = np.where(np.isfinite(distance[rows, nearest]), nearest, best)
     strength = score[rows, best].astype(np.float64)
@@ -237,6 +239,7 @@ def fit_rim(
     hold_radius: bool = False,
     prefer_near: bool = False,
     prefer_near_first: bool = False,
+    profile: FloatArray | None = None,
 ) -> RimFit | None:
     """Fit the outline of a plate near a guessed circle.
 
@@ -255,6 +258,11 @@ def fit_rim(
             outline rather than the strongest (see ``cast_rays``'s ``near_radius``).
         prefer_near_first: the same in the first pass, from the guess (for a guess known to
             be within a few pixels).
+        profile: (n_rays,) where each ray found the rim last time, as a fraction of the radius
+            (``rim_profile``); with ``prefer_near``, each ray takes the clear edge nearest there.
+            Seen off-axis, a stack of plates shows the rims of several plates of the same size,
+            each offset along the bar, and a circle through part of each fits as well as one
+            plate's own; each ray keeping to the edge it found before keeps to one plate.
 
     Returns:
         The fit, or None when fewer than 6 rays found a rim that agrees.
@@ -273,7 +281,7 @@ def fit_rim(
             r_max=hi * fit_r,
             n_rays=n_rays,
             min_edge=min_edge,
-            near_radius=fit_r if near else None,
+            near_radius=(fit_r if profile is None else fit_r * profile) if near else None,
         )
         if valid.sum() < 6:
             return None
@@ -324,3 +332,13 @@ def _fit(
     if fixed_radius is not None and (hold_radius or coverage_deg(points, start) < 180.0):
         return fit_centre_fixed_radius(points, fixed_radius, start), fixed_radius
     return fit_circle(points)
+
+
+def rim_profile(fit: RimFit, *, n_rays: int = 72) -> FloatArray:
+    """(n_rays,) distance of ``fit``'s rim points from its centre on each ray, as a fraction of its
+    radius (rays ``2 pi k / n_rays`` as in ``cast_rays``); NaN on rays without a rim point."""
+    d = fit.points - fit.centre_xy
+    k = np.rint(np.arctan2(d[:, 1], d[:, 0]) * (n_rays / (2.0 * math.pi))).astype(np.int64) % n_rays
+    out = np.full(n_rays, np.nan)
+    out[k] = np.hypot(d[:, 0], d[:, 1]) / fit.radius
+    return out

@@ -1,6 +1,6 @@
-"""Finding plates: a whole-frame search for plate-like circles, and a rim fit near a guess.
+"""Finding plates: a whole-frame search for plate-like circles, on a reduced copy of the frame.
 
-Both work on reduced copies of the frame and report in the frame's own pixels.
+Candidates are reported in the frame's own pixels; ``barbell_fit`` fits a rim near a guess.
 """
 
 from __future__ import annotations
@@ -18,9 +18,6 @@ from vbt.errors import VideoError
 from vbt.types import FloatArray
 
 Image = npt.NDArray[np.uint8]
-
-#: How much a tracked plate's radius may differ from one frame to the next, as a fraction.
-_RADIUS_SPREAD = 0.05
 
 #: Rim scatter (``Candidate.scatter``) that costs a candidate 40 % of its outline (exp(-1/2)).
 SCATTER_SCALE = 0.025
@@ -116,17 +113,6 @@ def outline(inlier_fraction: float, scatter: float) -> float:
     """How plate-like a fitted outline is (0..1): ``inlier_fraction`` less for ``scatter`` (the RMS
     distance of the rim points from the outline over its radius); see ``MIN_OUTLINE``."""
     return inlier_fraction * math.exp(-0.5 * (scatter / SCATTER_SCALE) ** 2)
-
-
-@dataclass(frozen=True)
-class Found:
-    """A rim fitted near a guess: the fit in window pixels, its centre and radius in frame pixels."""
-
-    centre_px: FloatArray
-    radius_px: float
-    fit: RimFit
-    scale: float
-    score: float
 
 
 def search_plates(
@@ -256,108 +242,6 @@ def _outermost(
             break
         fit = bigger
     return fit
-
-
-def fit_near(
-    image: Image,
-    centre_px: FloatArray,
-    radius_px: float,
-    uncertainty_px: float,
-    *,
-    work_radius_px: float,
-    min_edge: float,
-    hough: bool = False,
-    radius_known: bool = False,
-) -> Found | None:
-    """Fit the rim of a plate believed to be at ``centre_px`` with ``radius_px`` (frame pixels).
-
-    The window around the guess is reduced so that the plate's radius is ``work_radius_px``.
-    The guess is tried, and with ``hough`` also Hough circles of about the plate's size in the
-    window. Fits whose radius is more than 12 % off, or farther than ``uncertainty_px`` (plus a
-    tenth of the radius) from the guess, are discarded; the rest are scored by the share of the
-    rim found and their distance from the guess. Returns the best, or None.
-
-    With ``radius_known`` (a tracked plate, whose radius changes slowly) the centre is first
-    fitted alone at ``radius_px`` and the free fit starts from there; each ray takes the edge
-    nearest the outline among its clear edges (not the strongest); the centre-only fit competes
-    too, and a free fit scores less the more its radius differs from ``radius_px``. The outline
-    of a plate with another one just behind it, offset, is nearly a circle through part of each,
-    a little larger than either, and its edge against the background is the stronger one.
-    """
-    scale = min(1.0, work_radius_px / radius_px)
-    half = 1.3 * radius_px + uncertainty_px
-    x0, y0 = int(centre_px[0] - half), int(centre_px[1] - half)
-    x1, y1 = math.ceil(centre_px[0] + half) + 1, math.ceil(centre_px[1] + half) + 1
-    cropped = crop_resized(image, x0, y0, x1, y1, scale)
-    if cropped is None:
-        return None
-    crop, window = cropped
-    gx, gy = gradients(crop)
-    r_small = radius_px * window.scale
-    spread = min(0.35, uncertainty_px / radius_px)
-    guess, band = window.to_window(centre_px), (0.85 - spread, 1.15 + spread)
-    # The centre alone at the known radius first: from a guess a few pixels off, a free fit can
-    # settle on a larger circle through part of the plate's rim and part of whatever is just
-    # outside it (the far plate, a few pixels lower in a side view), and find as much "rim" as
-    # the plate's own; at the known radius those edges do not fit, and the free fit from the
-    # held centre finds the plate.
-    held = None
-    if radius_known:
-        held = fit_rim(
-            gx,
-            gy,
-            guess,
-            r_small,
-            band=band,
-            min_edge=min_edge,
-            fixed_radius=r_small,
-            hold_radius=True,
-            prefer_near=True,
-            prefer_near_first=spread <= 0.1,  # the guess is within a few pixels
-        )
-    starts = [(guess, band) if held is None else (held.centre_xy, (0.85, 1.15))]
-    if hough:
-        circles = cv2.HoughCircles(
-            cv2.GaussianBlur(to_gray(crop), (0, 0), 1.0),
-            cv2.HOUGH_GRADIENT,
-            dp=1.0,
-            minDist=0.25 * r_small,
-            param1=80,
-            param2=12,
-            minRadius=int(0.85 * r_small),
-            maxRadius=math.ceil(1.18 * r_small),
-        )
-        if circles is not None:
-            starts += [(np.array([cx, cy], dtype=np.float64), (0.8, 1.2)) for cx, cy, _ in circles[0][:6]]
-    fits: list[RimFit | None] = [
-        fit_rim(
-            gx,
-            gy,
-            start,
-            r_small,
-            band=band,
-            min_edge=min_edge,
-            fixed_radius=r_small,
-            prefer_near=radius_known,
-        )
-        for start, band in starts
-    ]
-    fits.append(held)
-    best: Found | None = None
-    for fit in fits:
-        if fit is None or abs(fit.radius / r_small - 1.0) > 0.12:
-            continue
-        centre = window.to_frame(fit.centre_xy)
-        distance = float(np.hypot(*(centre - centre_px)))
-        if distance > uncertainty_px + 0.1 * radius_px:
-            continue
-        near = math.exp(-0.5 * (distance / (uncertainty_px + 0.05 * radius_px)) ** 2)
-        score = fit.inlier_fraction * (0.7 + 0.3 * near)
-        if radius_known:
-            score *= math.exp(-0.5 * ((fit.radius / r_small - 1.0) / _RADIUS_SPREAD) ** 2)
-        if best is None or score > best.score:
-            best = Found(centre, fit.radius / window.scale, fit, window.scale, score)
-    return best
 
 
 def _disc_mean(values: Image, centre: FloatArray, radius: float, inner: float = 0.0) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -101,6 +101,17 @@ class BarTracker(Protocol):
 
     def reset(self) -> None:
         """Forget everything, as before the first frame."""
+        ...
+
+
+@runtime_checkable
+class RevisingBarTracker(BarTracker, Protocol):
+    """A bar tracker that can measure earlier frames again once it knows more (``PlateTracker``:
+    the frames just before it moved from a still plate to the moving one)."""
+
+    def take_revisions(self) -> list[BarDetection]:
+        """Detections for earlier frames since the last call, oldest first; a caller holding
+        those frames' detections replaces the ones of the same ``t_s``."""
         ...
 
 

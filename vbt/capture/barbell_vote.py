@@ -115,3 +115,60 @@ def _agreed_radius(
     hist = np.convolve(hist, np.ones(3), mode="same")
     k = int(np.argmax(hist))
     return float(bins[k] + 0.5)
+
+
+def voted_centre(
+    gx: npt.NDArray[np.float32],
+    gy: npt.NDArray[np.float32],
+    guess_xy: FloatArray,
+    *,
+    radius: float,
+    reach: float,
+    min_edge: float,
+) -> FloatArray | None:
+    """The centre, within ``reach`` of ``guess_xy``, that most edges agree on at a known ``radius``.
+
+    Every edge pixel (gradient at least ``2 * min_edge``) votes for the points ``radius`` (+-1)
+    pixels away along its gradient, both ways. A plate's whole outline piles its votes on the
+    centre; rings of other radii (a smaller plate in front, lettering, a thick plate's edge seen
+    off-axis) spread theirs over a circle about it. Where a fit from a guess a few pixels off can
+    settle on a circle through part of each ring, the votes single out the one outline of that
+    radius.
+
+    Parameters:
+        gx, gy: (H, W) image derivatives (``barbell_rim.gradients``).
+        guess_xy: (2,) where the centre is believed to be.
+        radius: the outline's radius, pixels (at least 2).
+        reach: largest distance of the centre from ``guess_xy``, pixels.
+
+    Returns:
+        (2,) the centre (pixel precision), or None when no edge votes within ``reach``.
+    """
+    h, w = gx.shape
+    magnitude = np.hypot(gx, gy)
+    ys, xs = np.nonzero(magnitude >= 2.0 * min_edge)
+    # Only edges about ``radius`` from the guess can vote for a centre within ``reach`` of it.
+    d = np.hypot(xs - guess_xy[0], ys - guess_xy[1])
+    ring = np.abs(d - radius) <= reach + 2.0
+    ys, xs = ys[ring], xs[ring]
+    if xs.size == 0 or radius < 2.0:
+        return None
+    m = magnitude[ys, xs]
+    dx, dy = gx[ys, xs] / m, gy[ys, xs] / m
+    x0, y0 = max(0, math.floor(guess_xy[0] - reach) - 1), max(0, math.floor(guess_xy[1] - reach) - 1)
+    x1, y1 = min(w, math.ceil(guess_xy[0] + reach) + 2), min(h, math.ceil(guess_xy[1] + reach) + 2)
+    if x1 <= x0 or y1 <= y0:
+        return None
+    bw, bh = x1 - x0, y1 - y0  # votes are counted in the box about the guess only
+    steps = np.array([-radius - 1.0, -radius, -radius + 1.0, radius - 1.0, radius, radius + 1.0])
+    cx = np.rint(xs[:, None] + dx[:, None] * steps[None, :]).astype(np.int64).ravel() - x0
+    cy = np.rint(ys[:, None] + dy[:, None] * steps[None, :]).astype(np.int64).ravel() - y0
+    inside = (cx >= 0) & (cx < bw) & (cy >= 0) & (cy < bh)
+    votes = np.bincount(cy[inside] * bw + cx[inside], minlength=bw * bh).astype(np.float32)
+    acc = cv2.boxFilter(votes.reshape(bh, bw), -1, (3, 3), normalize=False)
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    acc[(xx - guess_xy[0]) ** 2 + (yy - guess_xy[1]) ** 2 > reach * reach] = 0.0
+    k = int(np.argmax(acc))
+    if acc.flat[k] <= 0.0:
+        return None
+    return np.array([float(x0 + k % bw), float(y0 + k // bw)])

@@ -39,6 +39,7 @@ from vbt.capture.barbell import (
     BarTracker,
     ColorMarkerTracker,
     PlateTracker,
+    RevisingBarTracker,
     WristMidpointTracker,
 )
 from vbt.capture.observer import Observer, Sighting, observe, opencv_single_threaded
@@ -134,6 +135,7 @@ def track_video(
     are bugs or a broken model, not the video's fault).
     """
     builder = TrackBuilder(pose_ran=pose is not None)
+    reviser = tracker if isinstance(tracker, RevisingBarTracker) else None
     bar = _progress_bar(source, progress)
     error: VbtError | None = None
     # Files only: a live source times its frames by their arrival, when read, and reading them on
@@ -146,6 +148,9 @@ def track_video(
         try:
             for sighting in sightings:
                 builder.append(sighting.frame_index, sighting.bar, sighting.pose)
+                if reviser is not None:  # frames just before a late switch to the moving plate,
+                    for revision in reviser.take_revisions():  # measured again
+                        builder.revise(revision)
                 if bar is not None:
                     bar.update(1)
         except KeyboardInterrupt:

@@ -136,6 +136,18 @@ class _Column:
     def array(self) -> npt.NDArray[np.generic]:
         return self._data[: self._n].copy()
 
+    def __getitem__(self, row: int) -> npt.NDArray[np.generic]:
+        return np.asarray(self._data[: self._n][row])
+
+    def __setitem__(self, row: int, value: npt.ArrayLike) -> None:
+        self._data[: self._n][row] = value
+
+
+def _bar_size_px(bar: BarDetection) -> float:
+    """The size calibration uses: an ArUco marker's side, else the plate's long axis (or radius)."""
+    size = bar.marker_side_px if bar.method is BarMethod.ARUCO else bar.ellipse_axes_px[0]
+    return float(size if np.isfinite(size) else bar.radius_px)
+
 
 class TrackBuilder:
     """Collects one row per frame; ``build()`` gives the ``PixelTrack`` so far (callable any time)."""
@@ -161,8 +173,7 @@ class TrackBuilder:
         self._index.append(frame_index)
         self._bar.append(bar.xy_px)
         self._confidence.append(bar.confidence)
-        size = bar.marker_side_px if bar.method is BarMethod.ARUCO else bar.ellipse_axes_px[0]
-        self._size.append(size if np.isfinite(size) else bar.radius_px)
+        self._size.append(_bar_size_px(bar))
         self._ratio.append(bar.axis_ratio)
         if pose is None:
             self._joints.append(np.nan)
@@ -174,6 +185,18 @@ class TrackBuilder:
             self._visibility.append(pose.joints_visibility)
             self._heel.append(pose.heel_xy_px)
             self._wrists.append(pose.wrists_xy_px)
+
+    def revise(self, bar: BarDetection, *, look_back: int = 64) -> bool:
+        """Replace the bar of the row with ``bar``'s time (a tracker that measured an earlier frame
+        again: ``RevisingBarTracker``), among the last ``look_back`` rows; False when none has it."""
+        for row in range(len(self) - 1, max(len(self) - 1 - look_back, -1), -1):
+            if float(self._t[row]) == bar.t_s:
+                self._bar[row] = bar.xy_px
+                self._confidence[row] = bar.confidence
+                self._size[row] = _bar_size_px(bar)
+                self._ratio[row] = bar.axis_ratio
+                return True
+        return False
 
     def build(self) -> PixelTrack:
         def f(column: _Column) -> FloatArray:

@@ -339,6 +339,8 @@ class LiveRun:
         t_s = observation.t_s
         if math.isnan(current.first_t_s):
             current.first_t_s = t_s
+        # Earlier frames a tracker measures again (RevisingBarTracker) are not applied here: the
+        # online analysis has used them already, and the saved report must equal what was shown.
         current.builder.append(sighting.frame_index, sighting.bar, sighting.pose)
         self.screen.add_bar(t_s, observation.bar_xy_px)
         if self.calibration is None:

@@ -1,0 +1,221 @@
+"""A plate's rim fitted near a guess (a tracked plate's predicted place, a search's candidate).
+
+Works on a window of the frame reduced so that the plate's radius is a few tens of pixels (the
+cost does not grow with the video's resolution) and reports in the frame's own pixels.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from vbt.capture.barbell_rim import RimFit, fit_rim, gradients
+from vbt.capture.barbell_search import MIN_OUTLINE, Image, crop_resized, outline, to_gray
+from vbt.capture.barbell_types import BarDetection, BarMethod
+from vbt.capture.barbell_vote import voted_centre
+from vbt.types import FloatArray
+
+#: How much a tracked plate's radius may differ from one frame to the next, as a fraction.
+_RADIUS_SPREAD = 0.05
+
+
+@dataclass(frozen=True)
+class Found:
+    """A rim fitted near a guess: the fit in window pixels, its centre and radius in frame pixels."""
+
+    centre_px: FloatArray
+    radius_px: float
+    fit: RimFit
+    scale: float
+    score: float
+
+    def detection(self, t_s: float) -> BarDetection:
+        """What the plate tracker reports for this rim, measured in the frame at ``t_s``."""
+        return BarDetection(
+            t_s=t_s,
+            xy_px=self.centre_px,
+            confidence=confidence(self.fit),
+            method=BarMethod.PLATE,
+            radius_px=self.radius_px,
+            ellipse_axes_px=self.fit.axes / self.scale,
+            ellipse_angle_deg=self.fit.angle_deg,
+        )
+
+
+def fit_near(
+    image: Image,
+    centre_px: FloatArray,
+    radius_px: float,
+    uncertainty_px: float,
+    *,
+    work_radius_px: float,
+    min_edge: float,
+    hough: bool = False,
+    radius_known: bool = False,
+    profile: FloatArray | None = None,
+) -> Found | None:
+    """Fit the rim of a plate believed to be at ``centre_px`` with ``radius_px`` (frame pixels).
+
+    The window around the guess is reduced so that the plate's radius is ``work_radius_px``.
+    The guess is tried, and with ``hough`` also Hough circles of about the plate's size in the
+    window. Fits whose radius is more than 12 % off, or farther than ``uncertainty_px`` (plus a
+    tenth of the radius) from the guess, are discarded; the rest are scored by the share of the
+    rim found and their distance from the guess. Returns the best, or None.
+
+    With ``radius_known`` (a tracked plate, whose radius changes slowly) the centre is first
+    fitted alone at ``radius_px`` and the free fit starts from there; each ray takes the edge
+    nearest the outline among its clear edges (not the strongest); the centre-only fit competes
+    too, and a free fit scores less the more its radius differs from ``radius_px``. The outline
+    of a plate with another one just behind it, offset, is nearly a circle through part of each,
+    a little larger than either, and its edge against the background is the stronger one.
+
+    ``profile`` (with ``radius_known``): where each ray found the rim in the frames before
+    (``barbell_rim.rim_profile``, smoothed by the tracker); every fit then takes on each ray the
+    clear edge nearest there, and a free fit that moved from its start by more than 5 % of the
+    radius (over to another rim) is dropped: it keeps to the rim of one plate of a stack seen
+    off-axis.
+    """
+    scale = min(1.0, work_radius_px / radius_px)
+    half = 1.3 * radius_px + uncertainty_px
+    x0, y0 = int(centre_px[0] - half), int(centre_px[1] - half)
+    x1, y1 = math.ceil(centre_px[0] + half) + 1, math.ceil(centre_px[1] + half) + 1
+    cropped = crop_resized(image, x0, y0, x1, y1, scale)
+    if cropped is None:
+        return None
+    crop, window = cropped
+    gx, gy = gradients(crop)
+    r_small = radius_px * window.scale
+    spread = min(0.35, uncertainty_px / radius_px)
+    guess, band = window.to_window(centre_px), (0.85 - spread, 1.15 + spread)
+    # The centre alone at the known radius first: from a guess a few pixels off, a free fit can
+    # settle on a larger circle through part of the plate's rim and part of whatever is just
+    # outside it (the far plate, a few pixels lower in a side view), and find as much "rim" as
+    # the plate's own; at the known radius those edges do not fit, and the free fit from the
+    # held centre finds the plate. The held fit starts where the edges agree on a centre at
+    # that radius (``voted_centre``, within the guess's uncertainty): from there it finds the
+    # rim itself, not a circle through part of each of several rings (a stack of plates of
+    # different sizes, a thick plate's edge seen off-axis) that a fit from the guess can keep.
+    held = None
+    if radius_known:
+        voted = voted_centre(
+            gx, gy, guess, radius=r_small, reach=max(1.5, spread * r_small), min_edge=min_edge
+        )
+        held = fit_rim(
+            gx,
+            gy,
+            guess if voted is None else voted,
+            r_small,
+            band=band if voted is None else (0.85, 1.15),
+            min_edge=min_edge,
+            fixed_radius=r_small,
+            hold_radius=True,
+            prefer_near=True,
+            prefer_near_first=voted is not None or spread <= 0.1,  # within a few pixels
+            profile=profile,
+        )
+    starts = [(guess, band) if held is None else (held.centre_xy, (0.85, 1.15))]
+    if hough:
+        circles = cv2.HoughCircles(
+            cv2.GaussianBlur(to_gray(crop), (0, 0), 1.0),
+            cv2.HOUGH_GRADIENT,
+            dp=1.0,
+            minDist=0.25 * r_small,
+            param1=80,
+            param2=12,
+            minRadius=int(0.85 * r_small),
+            maxRadius=math.ceil(1.18 * r_small),
+        )
+        if circles is not None:
+            starts += [(np.array([cx, cy], dtype=np.float64), (0.8, 1.2)) for cx, cy, _ in circles[0][:6]]
+    fits: list[RimFit | None] = [
+        fit_rim(
+            gx,
+            gy,
+            start,
+            r_small,
+            band=band,
+            min_edge=min_edge,
+            fixed_radius=r_small,
+            prefer_near=radius_known,
+            prefer_near_first=profile is not None and start is not guess,
+            profile=profile,
+        )
+        for start, band in starts
+    ]
+    if profile is not None:
+        # Keeping to one rim: a free fit refines the radius where it started; one that moved
+        # away went over to another rim (the next plate of a stack seen off-axis).
+        fits = [
+            fit
+            for fit, (start, _) in zip(fits, starts, strict=True)
+            if fit is not None and np.hypot(*(fit.centre_xy - start)) <= max(1.0, 0.05 * r_small)
+        ]
+    fits.append(held)
+    best: Found | None = None
+    for fit in fits:
+        if fit is None or abs(fit.radius / r_small - 1.0) > 0.12:
+            continue
+        centre = window.to_frame(fit.centre_xy)
+        distance = float(np.hypot(*(centre - centre_px)))
+        if distance > uncertainty_px + 0.1 * radius_px:
+            continue
+        near = math.exp(-0.5 * (distance / (uncertainty_px + 0.05 * radius_px)) ** 2)
+        score = fit.inlier_fraction * (0.7 + 0.3 * near)
+        if radius_known:
+            score *= math.exp(-0.5 * ((fit.radius / r_small - 1.0) / _RADIUS_SPREAD) ** 2)
+        if best is None or score > best.score:
+            best = Found(centre, fit.radius / window.scale, fit, window.scale, score)
+    return best
+
+
+def outermost_near(
+    image: Image,
+    found: Found,
+    *,
+    work_radius_px: float,
+    min_edge: float,
+    min_inliers: float,
+    max_ratio: float = 1.5,
+) -> Found:
+    """The plate whose outline is about ``found``'s centre: ``found`` itself, or a larger one.
+
+    A stack of plates of different sizes (a small change plate in front of the bar's large one),
+    a hub, an inner ring: the search can start on any of these rings, or on a circle through
+    part of two of them, while the bar's plate is the outermost. Rims of 1.08 to ``max_ratio``
+    times ``found``'s radius are fitted about its centre (``fit_near``'s ``radius_known``); one
+    found on clearly more of the rays than ``found`` (a tenth of them more, and at least
+    ``min_inliers``), with the outline of a plate (``MIN_OUTLINE``), replaces it; the one with
+    the most rim, the larger on a tie. (A plate half hidden by the floor shows as much of a
+    slightly larger circle through its visible arc as of its own.)
+    """
+    best = found
+    need = found.fit.inlier_fraction + 0.1  # clearly more rim: not a circle through the same arc
+    for ratio in np.arange(1.08, max_ratio + 1e-9, 0.04):
+        radius = found.radius_px * float(ratio)
+        other = fit_near(
+            image,
+            found.centre_px,
+            radius,
+            0.15 * radius,
+            work_radius_px=work_radius_px,
+            min_edge=min_edge,
+            radius_known=True,
+        )
+        if (
+            other is not None
+            and other.radius_px > 1.05 * found.radius_px
+            and other.fit.inlier_fraction >= max(min_inliers, best.fit.inlier_fraction, need)
+            and outline(other.fit.inlier_fraction, other.fit.residual_rms / other.fit.radius) >= MIN_OUTLINE
+        ):
+            best = other
+    return best
+
+
+def confidence(fit: RimFit) -> float:
+    """0..1 from the share of the rim found and how well it fits a circle (or ellipse)."""
+    rim = min(1.0, max(0.0, (fit.inlier_fraction - 0.2) / 0.6))
+    sharp = math.exp(-0.5 * (fit.residual_rms / max(0.5, 0.03 * fit.radius)) ** 2)
+    return float(min(1.0, max(0.01, rim * (0.5 + 0.5 * sharp))))
