@@ -90,21 +90,27 @@ def test_brick_texture_is_not_a_plate() -> None:
     assert abs(found[0].radius_px - 36.0) < 1.0
 
 
+def _wall_plate_scene(t_s: float, rng: np.random.Generator) -> tuple[np.ndarray, float]:
+    """A red plate on the wall and the loaded black plate (radius 36 px) resting half hidden on the
+    black floor until t = 1.5 s, then rising at 60 px/s; the noisy image and the loaded plate's y."""
+    y = FLOOR_Y + 6.0 - max(0.0, t_s - 1.5) * 60.0
+    image = gym()
+    disc(image, 520.0, FLOOR_Y - 21.0, 20.0, (40, 40, 200))
+    disc(image, 300.0, y, 36.0, (28, 28, 30))
+    return np.clip(image + rng.normal(0.0, 2.0, image.shape), 0, 255).astype(np.uint8), y
+
+
 def test_tracker_leaves_a_wall_plate_for_the_loaded_plate_when_the_bar_leaves_the_floor() -> None:
     """Frame 0 shows a whole red plate on the wall and the loaded black plate half hidden against
     the black floor: the tracker may start on either. When the bar rises (0.6 m/s = 60 px/s here,
     from t = 1.5 s) it must be on the loaded plate within 0.15 s, and report it to a pixel."""
-    fps, rest_y, radius = 30.0, FLOOR_Y + 6.0, 36.0
+    fps = 30.0
     rng = np.random.default_rng(1)
     tracker = PlateTracker()
     switched_at = math.nan
     for k in range(75):
         t_s = k / fps
-        y = rest_y - max(0.0, t_s - 1.5) * 60.0
-        image = gym()
-        disc(image, 520.0, FLOOR_Y - 21.0, 20.0, (40, 40, 200))
-        disc(image, 300.0, y, radius, (28, 28, 30))
-        noisy = np.clip(image + rng.normal(0.0, 2.0, image.shape), 0, 255).astype(np.uint8)
+        noisy, y = _wall_plate_scene(t_s, rng)
         detection = tracker.update(Frame(image=noisy, t_s=t_s, index=k))
         on_loaded = detection.detected and math.hypot(*(detection.xy_px - (300.0, y))) < 1.0
         if on_loaded and math.isnan(switched_at):
@@ -119,17 +125,13 @@ def test_frames_before_the_switch_to_the_loaded_plate_are_measured_again_on_it()
     (motion shows a few frames after the bar starts to rise), the frames of the last 0.3 s before
     are revised onto the loaded plate, to a pixel, and from the lift-off on no frame is left on
     the wall plate."""
-    fps, rest_y, radius = 30.0, FLOOR_Y + 6.0, 36.0
+    fps = 30.0
     rng = np.random.default_rng(1)
     tracker = PlateTracker()
     truth, reported, revised_at = [], [], []
     for k in range(75):
         t_s = k / fps
-        y = rest_y - max(0.0, t_s - 1.5) * 60.0
-        image = gym()
-        disc(image, 520.0, FLOOR_Y - 21.0, 20.0, (40, 40, 200))
-        disc(image, 300.0, y, radius, (28, 28, 30))
-        noisy = np.clip(image + rng.normal(0.0, 2.0, image.shape), 0, 255).astype(np.uint8)
+        noisy, y = _wall_plate_scene(t_s, rng)
         reported.append(tracker.update(Frame(image=noisy, t_s=t_s, index=k)).xy_px)
         truth.append((300.0, y))
         for revision in tracker.take_revisions():
