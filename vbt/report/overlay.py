@@ -207,7 +207,7 @@ class SetAnnotator:
         segments = np.flatnonzero(joined)
         if segments.size == 0:
             return
-        ends = np.round(pts).astype(np.int32)
+        ends = np.round(np.where(ok[:, None], pts, 0.0)).astype(np.int32)  # NaN rows are not drawn
         w = self._line_px
         for s in segments:
             cv2.line(image, tuple(ends[s]), tuple(ends[s + 1]), _SHADOW, w + 2, cv2.LINE_AA)
