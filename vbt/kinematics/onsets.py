@@ -18,6 +18,9 @@ from vbt.types import FloatArray
 
 #: Candidate hinge times are tried this far apart before the best is polished.
 _GRID_STEP_S = 0.002
+#: Residuals this close to the minimum are the same fit (rounding): relative, and absolute in m^2.
+_FLAT_RTOL = 1e-9
+_FLAT_ATOL_M2 = 1e-18
 
 
 def _hinge_sse(t0: FloatArray, t: FloatArray, y: FloatArray, *, rest_before: bool) -> FloatArray:
@@ -91,6 +94,14 @@ def refine_rest_boundary(
     grid = np.arange(lo, hi, _GRID_STEP_S)
     costs = _hinge_sse(grid, t, y, rest_before=rest_before)
     best = int(np.argmin(costs))
+    first, last = _flat_run(costs, best)
+    if last > first:
+        # The samples cannot tell these hinges apart (a gap in the samples where the bar started or
+        # stopped, with too few samples on the moving side to pin the curve). Take the end of the
+        # run on the resting side: the motion nearest the hinge is too small to show, so the bar
+        # was moving for as long as the samples allow. Not whichever point a rounding error
+        # favours: that would flip as samples are added (the live analysis against the offline).
+        return float(grid[first] if rest_before else grid[last])
     result = optimize.minimize_scalar(
         lambda t0: float(_hinge_sse(np.array([t0]), t, y, rest_before=rest_before)[0]),
         bounds=(grid[max(best - 1, 0)], grid[min(best + 1, grid.size - 1)]),
@@ -98,6 +109,17 @@ def refine_rest_boundary(
         options={"xatol": 1e-4},
     )
     return float(result.x)
+
+
+def _flat_run(costs: FloatArray, best: int) -> tuple[int, int]:
+    """The run of grid indices around ``best`` whose cost equals the minimum (to rounding)."""
+    flat = costs <= costs[best] * (1.0 + _FLAT_RTOL) + _FLAT_ATOL_M2
+    first = last = best
+    while first > 0 and flat[first - 1]:
+        first -= 1
+    while last < costs.size - 1 and flat[last + 1]:
+        last += 1
+    return first, last
 
 
 def at_rest(
