@@ -81,6 +81,8 @@ class Observer:
         self.tracker = tracker
         self.pose = pose
         self.overlap = overlap and pose is not None
+        # Checked once: a runtime protocol check inspects the estimator's methods every time.
+        self._preparing = pose if isinstance(pose, PreparingPoseEstimator) else None
         self._worker: ThreadPoolExecutor | None = None
         self._pending: tuple[Frame, Future[PoseResult]] | None = None
 
@@ -97,7 +99,7 @@ class Observer:
             return sight(frame, found, tracker=self.tracker)
         if self._worker is None:
             self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vbt-pose")
-        future = self._submit(self._worker, self.pose, frame)  # queued behind the frame before's
+        future = self._submit(self._worker, frame)  # queued behind the frame before's
         done, self._pending = self._pending, (frame, future)
         return self._finish(done) if done is not None else None
 
@@ -106,19 +108,19 @@ class Observer:
         done, self._pending = self._pending, None
         return self._finish(done) if done is not None else None
 
-    @staticmethod
-    def _submit(worker: ThreadPoolExecutor, pose: PoseEstimator, frame: Frame) -> Future[PoseResult]:
+    def _submit(self, worker: ThreadPoolExecutor, frame: Frame) -> Future[PoseResult]:
         """Pose of ``frame`` on the worker; an estimator that can prepare its input does that here,
         on the caller's thread, which waits less than the worker (the tracker is the lighter part)."""
-        if not isinstance(pose, PreparingPoseEstimator):
-            return worker.submit(pose.detect, frame)
+        assert self.pose is not None
+        if self._preparing is None:
+            return worker.submit(self.pose.detect, frame)
         try:
-            prepared = pose.prepare(frame)
+            prepared = self._preparing.prepare(frame)
         except Exception as exc:  # raised with this frame's sighting, as the worker's errors are
             failed: Future[PoseResult] = Future()
             failed.set_exception(exc)
             return failed
-        return worker.submit(pose.detect_prepared, frame, prepared)
+        return worker.submit(self._preparing.detect_prepared, frame, prepared)
 
     def _finish(self, pending: tuple[Frame, Future[PoseResult]]) -> Sighting:
         frame, future = pending
