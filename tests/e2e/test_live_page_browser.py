@@ -5,58 +5,21 @@ metrics, a deleted one disappears, and with the sound on the page beeps once whe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import numpy as np
 import pytest
 
-from tests.e2e.browser import chromium_or_skip
-from vbt.service.app import create_app
+from tests.e2e.test_pages_in_browser import WAIT_S, _text, _wait
+from tests.service.helpers import rep_body
 from vbt.service.client import FramePusher
-from vbt.service.settings import Settings
-
-from .helpers import ThreadServer, rep_body
 
 cv2 = pytest.importorskip("cv2", reason="OpenCV (the capture extra) encodes the pushed frames")
-
-WAIT_S = 10.0
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    driver = chromium_or_skip(tmp_path_factory.mktemp("chromium-profile"), width=1400, height=1000)
-    driver.set_page_load_timeout(15)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ThreadServer]:
-    folder = tmp_path_factory.mktemp("live-page-db")
-    with ThreadServer(create_app(Settings(database_url=f"sqlite:///{folder}/vbt.sqlite3"))) as running:
-        yield running
-
-
-def _wait(browser: Any, condition: Any, what: str) -> Any:
-    from selenium.common.exceptions import TimeoutException
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    try:
-        return WebDriverWait(browser, WAIT_S, poll_frequency=0.05).until(lambda d: condition(d))
-    except TimeoutException:
-        pytest.fail(f"the page did not show {what} within {WAIT_S} s")
 
 
 def _js(browser: Any, script: str) -> Any:
     return browser.execute_script(f"return {script}")
-
-
-def _text(browser: Any, element_id: str) -> str:
-    return str(_js(browser, f"document.getElementById('{element_id}').textContent"))
 
 
 def _width(browser: Any) -> int:
