@@ -23,10 +23,10 @@ import contextlib
 import json
 import threading
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Literal
+from typing import Any, Literal
 
 import anyio
 from pydantic import BaseModel, Field
@@ -156,6 +156,20 @@ def _cue(
     return stop_cue(metrics, lift, threshold_pct=threshold, source=source)
 
 
+def _after(
+    session: Session, model: type[Rep] | type[RepDeletion], session_id: int, after_seq: int, limit: int
+) -> Sequence[Any]:
+    """The first ``limit`` rows of ``model`` (stored reps or deletions) in a session after
+    ``after_seq``, oldest first, each with its set's exercise and load."""
+    return session.execute(
+        select(model, LiftSet.exercise, LiftSet.load_kg)
+        .join(LiftSet, model.set_id == LiftSet.id)
+        .where(model.session_id == session_id, model.session_seq > after_seq)
+        .order_by(model.session_seq)
+        .limit(limit)
+    ).all()
+
+
 def fetch_stream(
     sessions: sessionmaker[Session],
     session_id: int,
@@ -167,20 +181,8 @@ def fetch_stream(
     """Committed events of a session with ``seq > after_seq``, oldest first, each with its set's
     cue, and whether that is all of them for now (False: read again from the last one)."""
     with sessions() as session:
-        rows = session.execute(
-            select(Rep, LiftSet.exercise, LiftSet.load_kg)
-            .join(LiftSet, Rep.set_id == LiftSet.id)
-            .where(Rep.session_id == session_id, Rep.session_seq > after_seq)
-            .order_by(Rep.session_seq)
-            .limit(limit)
-        ).all()
-        deletions = session.execute(
-            select(RepDeletion, LiftSet.exercise, LiftSet.load_kg)
-            .join(LiftSet, RepDeletion.set_id == LiftSet.id)
-            .where(RepDeletion.session_id == session_id, RepDeletion.session_seq > after_seq)
-            .order_by(RepDeletion.session_seq)
-            .limit(limit)
-        ).all()
+        rows = _after(session, Rep, session_id, after_seq, limit)
+        deletions = _after(session, RepDeletion, session_id, after_seq, limit)
         if not rows and not deletions:
             return [], True
         # A full batch of one kind ends where it ends: later events of the other kind wait.
