@@ -23,7 +23,8 @@ plate and from the body) and a summary over all clips, the side-on clips and the
 
 ``--cache DIR`` keeps each clip's pixel track (decode, pose and bar tracking: the slow part), keyed
 by a digest of the capture code, the model and the clip, so that a change after capture re-runs in
-seconds; any change under ``vbt/capture`` makes new tracks.
+seconds; any change under ``vbt/capture`` makes new tracks (``--any-capture-code`` reuses tracks made
+by any capture code: for work on what follows capture only).
 """
 
 from __future__ import annotations
@@ -142,17 +143,25 @@ def read_clips(footage: Path) -> list[Clip]:
 # --- running the analysis ------------------------------------------------------------------------
 
 
-def _capture_digest(model: Path, clip: Path) -> str:
+def capture_digest(model: Path) -> str:
+    """A digest of what makes a pixel track: the capture code (as imported: read once, at start)
+    and the pose model."""
     digest = hashlib.sha256()
     for path in [*sorted((ROOT / "vbt" / "capture").rglob("*.py")), ROOT / "vbt" / "videoio.py"]:
         digest.update(path.read_bytes())
     digest.update(f"{model.name}:{model.stat().st_size}".encode())
-    stat = clip.stat()
-    digest.update(f"{clip.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:24]
 
 
-def analyse(path: Path, lift: str, model: Path, cache: Path | None) -> tuple[dict[str, Any] | None, str]:
+def _clip_key(clip: Path, code: str) -> str:
+    stat = clip.stat()
+    name = f"{clip.name}:{stat.st_size}:{stat.st_mtime_ns}:{code}"
+    return f"{clip.stem}-{hashlib.sha256(name.encode()).hexdigest()[:24]}"
+
+
+def analyse(
+    path: Path, lift: str, model: Path, cache: Path | None, code: str = ""
+) -> tuple[dict[str, Any] | None, str]:
     """The clip's JSON report as ``vbt analyze --json`` writes it, or None and the error line."""
     from vbt.capture.pipeline import TrackedVideo, analyze_tracked, track_source
     from vbt.capture.sources import quiet_decoder_logs
@@ -161,7 +170,7 @@ def analyse(path: Path, lift: str, model: Path, cache: Path | None) -> tuple[dic
 
     quiet_decoder_logs()
     tracked: TrackedVideo | None = None
-    cached = None if cache is None else cache / f"{path.stem}-{_capture_digest(model, path)}.pickle"
+    cached = None if cache is None else cache / f"{_clip_key(path, code)}.pickle"
     if cached is not None and cached.is_file():
         tracked = pickle.loads(cached.read_bytes())
     try:
@@ -177,12 +186,12 @@ def analyse(path: Path, lift: str, model: Path, cache: Path | None) -> tuple[dic
     return json.loads(json.dumps(to_jsonable(report))), "" if result.error is None else str(result.error)
 
 
-def _run(job: tuple[Clip, Path, Path, Path | None]) -> Outcome:
-    clip, footage, model, cache = job
+def _run(job: tuple[Clip, Path, Path, Path | None, str]) -> Outcome:
+    clip, footage, model, cache, code = job
     started = time.perf_counter()
     if clip.lift is None:
         return Outcome(clip, "unknown lift", found="-", verdict="-")
-    report, error = analyse(footage / clip.file, clip.lift, model, cache)
+    report, error = analyse(footage / clip.file, clip.lift, model, cache, code)
     outcome = judge(clip, report, error)
     outcome.seconds = time.perf_counter() - started
     return outcome
@@ -299,6 +308,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clips", nargs="*", default=None, help="only these files (substrings)")
     parser.add_argument("--jobs", type=int, default=1, help="clips analysed at once (default 1)")
     parser.add_argument("--cache", type=Path, default=None, help="keep pixel tracks here (see above)")
+    parser.add_argument(
+        "--any-capture-code",
+        action="store_true",
+        help="reuse cached tracks made by any capture code (while changing what follows capture only)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the outcomes as JSON")
     parser.add_argument("--reasons", action="store_true", help="print the reasons of exact clips too")
     args = parser.parse_args(argv)
@@ -312,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.clips:
         clips = [c for c in clips if any(s in c.file for s in args.clips)]
     started = time.perf_counter()
-    jobs = [(c, args.footage, args.model, args.cache) for c in clips]
+    code = "any" if args.any_capture_code else capture_digest(args.model)  # read before vbt.capture loads
+    jobs = [(c, args.footage, args.model, args.cache, code) for c in clips]
     os.environ.setdefault("GLOG_minloglevel", "2")
     if args.jobs > 1:
         with ProcessPoolExecutor(max_workers=args.jobs, max_tasks_per_child=1) as pool:

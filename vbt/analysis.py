@@ -6,7 +6,8 @@ This is the part shared by every input (a track CSV, a video, a live camera): ev
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -16,7 +17,9 @@ from vbt.kinematics.metrics import rep_metrics
 from vbt.kinematics.reps import SegmentationSettings, segment_reps
 from vbt.kinematics.series import Kinematics, SmoothingSettings, smooth
 from vbt.kinematics.summary import summarize_set
-from vbt.types import Lift, RepMetrics, SetSummary, Trajectory
+from vbt.quality.motion import MotionCheckSettings, check_motion
+from vbt.quality.verdict import Finding, Quality, Verdict, judge, suspect_reasons
+from vbt.types import Lift, RepMetrics, RepStatus, SetSummary, Trajectory
 
 #: The shortest recording that can hold a rep.
 MIN_DURATION_S = 0.5
@@ -29,11 +32,16 @@ class AnalysisSettings:
     smoothing: SmoothingSettings = field(default_factory=SmoothingSettings)
     segmentation: SegmentationSettings | None = None
     extension: ExtensionSettings = field(default_factory=ExtensionSettings)
+    checks: MotionCheckSettings = field(default_factory=MotionCheckSettings)
 
 
 @dataclass(frozen=True, eq=False)
 class SetAnalysis:
-    """The result of analysing one set."""
+    """The result of analysing one set.
+
+    ``quality`` is the verdict on its numbers (see ``vbt.quality``), from ``findings``; reps that a
+    finding makes suspect carry ``status`` suspect and their reasons, and ``summary`` leaves them out.
+    """
 
     lift: Lift
     load_kg: float | None
@@ -41,6 +49,29 @@ class SetAnalysis:
     summary: SetSummary
     kinematics: Kinematics
     warnings: list[str]
+    quality: Quality = field(default_factory=lambda: Quality(Verdict.GOOD))
+    findings: tuple[Finding, ...] = ()
+
+
+def with_findings(analysis: SetAnalysis, findings: Iterable[Finding]) -> SetAnalysis:
+    """The analysis with more findings: reps they make suspect re-statused (their reasons added),
+    the summary over the reps still counted, and the verdict over every finding so far."""
+    every = (*analysis.findings, *findings)
+    reasons = suspect_reasons(every)
+    reps = []
+    for rep in analysis.reps:
+        more = tuple(r for r in reasons.get(rep.index, ()) if r not in rep.suspect_reasons)
+        if more:
+            rep = replace(rep, status=RepStatus.SUSPECT, suspect_reasons=rep.suspect_reasons + more)
+        reps.append(rep)
+    counted = sum(1 for r in reps if r.status is not RepStatus.SUSPECT)
+    return replace(
+        analysis,
+        reps=reps,
+        summary=summarize_set(reps),
+        quality=judge(every, counted_reps=counted),
+        findings=every,
+    )
 
 
 def analyze_trajectory(
@@ -73,7 +104,7 @@ def analyze_trajectory(
         )
         measured.append(rep_metrics(kinematics, rep, lift=lift, load_kg=load_kg, triple_extension=extension))
     warnings = _warnings(trajectory, kinematics, lift=lift, reps=measured)
-    return SetAnalysis(
+    analysis = SetAnalysis(
         lift=lift,
         load_kg=load_kg,
         reps=measured,
@@ -81,6 +112,7 @@ def analyze_trajectory(
         kinematics=kinematics,
         warnings=warnings,
     )
+    return with_findings(analysis, check_motion(kinematics, measured, lift=lift, settings=settings.checks))
 
 
 def _warnings(

@@ -36,8 +36,13 @@ class Lift(StrEnum):
 
 
 class RepStatus(StrEnum):
+    """What a rep is: made (``ok``), a real attempt that did not reach lockout (``failed``), or a
+    movement whose numbers cannot be trusted (``suspect``: kept and shown with its reasons, never
+    counted in the set's figures, profiles or 1RM)."""
+
     OK = "ok"
     FAILED = "failed"
+    SUSPECT = "suspect"
 
 
 def _check_shape(name: str, array: FloatArray, expected: tuple[int | None, ...]) -> None:
@@ -139,6 +144,8 @@ class Rep:
     For squat, bench and deadlift ``start_s``..``end_s`` is the concentric phase (lowest point to where
     the bar stops rising). For power clean, clean and snatch it is the pull (lift-off to peak bar
     height), and ``catch_s`` is the lowest point of the catch that follows (NaN for a failed lift).
+    ``partial_start`` / ``partial_end``: the rep's start / end is the recording's edge (the clip starts
+    or ends while the bar moves), so its figures cover only what was recorded.
     """
 
     index: int
@@ -146,6 +153,8 @@ class Rep:
     end_s: float
     status: RepStatus
     catch_s: float = float("nan")
+    partial_start: bool = False
+    partial_end: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,6 +164,11 @@ class TripleExtension:
     Angles are interior joint angles in degrees (hip: shoulder-hip-knee, knee: hip-knee-ankle,
     ankle: knee-ankle-toe); larger is more extended. Times are seconds on the trajectory's clock;
     offsets are relative to the bar's peak vertical velocity (positive: after it).
+
+    A joint the pose could not see well around its peak has NaN time, angle and offset, and a
+    sentence in ``unseen`` saying why (``{"hip": "..."}``); ``order`` and ``spread_s`` cover the
+    joints that were seen, and ``complete`` is None (not known) unless all three were.
+    ``complete_basis`` says what ``complete`` was measured against.
     """
 
     hip_peak_s: float
@@ -168,11 +182,13 @@ class TripleExtension:
     hip_offset_from_peak_velocity_s: float
     knee_offset_from_peak_velocity_s: float
     ankle_offset_from_peak_velocity_s: float
-    complete: bool
+    complete: bool | None
     double_knee_bend: bool
     knee_rebend_deg: float
     second_pull_start_s: float
     second_pull_duration_s: float
+    unseen: dict[str, str] = field(default_factory=dict)
+    complete_basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -196,11 +212,15 @@ class RepMetrics:
     peak_height_m: float
     catch_height_m: float
     triple_extension: TripleExtension | None = None
+    partial_start: bool = False
+    partial_end: bool = False
+    suspect_reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class SetSummary:
-    """Per-set figures over the successful reps (failed reps are counted, not averaged)."""
+    """Per-set figures over the successful reps (failed reps are counted, not averaged; suspect reps
+    are counted apart and left out of every figure)."""
 
     rep_count: int
     failed_rep_count: int
@@ -213,3 +233,4 @@ class SetSummary:
     velocity_loss_pct: float
     velocity_loss_from_first_pct: float
     peak_velocity_loss_pct: float
+    suspect_rep_count: int = 0

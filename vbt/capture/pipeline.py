@@ -27,12 +27,15 @@ from __future__ import annotations
 import math
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from vbt.analysis import SetAnalysis, analyze_trajectory
+import numpy as np
+
+from vbt.analysis import SetAnalysis, analyze_trajectory, with_findings
 from vbt.calibration import Calibration, CameraProfile, load_camera_profile
+from vbt.calibration.body import BodyScale, body_scale, view_angle_deg
 from vbt.capture.barbell import (
     ArucoTracker,
     BarMethod,
@@ -43,11 +46,12 @@ from vbt.capture.barbell import (
     WristMidpointTracker,
 )
 from vbt.capture.observer import Observer, Sighting, observe, opencv_single_threaded
-from vbt.capture.pose import PoseEstimator
+from vbt.capture.pose import BODY_POINTS, PoseEstimator
 from vbt.capture.readahead import ReadAhead
 from vbt.capture.sources import FrameSource, VideoFileSource, open_source
 from vbt.capture.track import PixelTrack, TrackBuilder, calibrate_track, to_trajectory
 from vbt.errors import InputError, NotEnoughDataError, VbtError
+from vbt.quality.capture import CaptureFacts, check_capture
 from vbt.types import Lift, Trajectory
 
 __all__ = [
@@ -134,7 +138,7 @@ def track_video(
     a file, ``error`` says it was interrupted. Errors of pose or tracker on one frame propagate (they
     are bugs or a broken model, not the video's fault).
     """
-    builder = TrackBuilder(pose_ran=pose is not None)
+    builder = TrackBuilder(pose_ran=pose is not None, frame_size_px=source.size_px)
     reviser = tracker if isinstance(tracker, RevisingBarTracker) else None
     bar = _progress_bar(source, progress)
     error: VbtError | None = None
@@ -241,7 +245,7 @@ def analyze_tracked(
             tracked.error,
         )
     try:
-        calibration = calibrate_track(
+        measured = calibrate_track(
             track,
             bar_method=tracked.bar_method,
             plate=plate,
@@ -252,11 +256,35 @@ def analyze_tracked(
         )
     except VbtError as exc:
         raise _with_source_error(exc, tracked.error) from None
+    body = _body_scale(track)
+    plate_scale = measured.method == "plate"
+    # A plate whose size the lifter's body refutes is not the plate's outer rim: never a wrong
+    # plate's scale; the body's, with the verdict saying so.
+    switched = plate_scale and body is not None and not body.agrees_with(measured.metres_per_px)
+    calibration = (
+        replace(measured, metres_per_px=body.metres_per_px, method="body")
+        if switched and body is not None
+        else measured
+    )
     trajectory = to_trajectory(track, calibration)
     try:
         analysis = analyze_trajectory(trajectory, lift=lift, load_kg=load_kg)
     except NotEnoughDataError as exc:
         raise _with_source_error(NotEnoughDataError(f"{name}: {exc}"), tracked.error) from None
+    facts = CaptureFacts(
+        metres_per_px=calibration.metres_per_px,
+        scale_method=calibration.method,
+        plate_scale=plate_scale,
+        measured_mpp=measured.metres_per_px,
+        body=body,
+        switched_to_body=switched,
+        view_deg=view_angle_deg(track.body_xy_px, track.body_visibility, BODY_POINTS)
+        if track.pose_ran
+        else math.nan,
+        axis_ratio=_median_axis_ratio(track),
+        source_error=None if tracked.error is None else str(tracked.error),
+    )
+    analysis = with_findings(analysis, check_capture(track, analysis.reps, facts, lift=lift))
     warnings = list(calibration.warnings)
     error = tracked.error
     if tracked.bar_method.low_accuracy:
@@ -277,6 +305,10 @@ def analyze_tracked(
         "calibration": {
             "method": calibration.method,
             "metres_per_px": calibration.metres_per_px,
+            "measured_metres_per_px": measured.metres_per_px,
+            "body_metres_per_px": None if body is None else body.metres_per_px,
+            "body_metres_per_px_range": None if body is None else [body.low, body.high],
+            "view_deg": None if math.isnan(facts.view_deg) else round(facts.view_deg, 1),
             "facing": calibration.facing.value,
             "camera_profile": None if camera_profile is None else (camera_profile.name or "given"),
             "warnings": list(calibration.warnings),
@@ -294,6 +326,24 @@ def analyze_tracked(
         warnings=warnings,
         error=error,
     )
+
+
+def _body_scale(track: PixelTrack) -> BodyScale | None:
+    """The plate plane's scale by the lifter's legs (not where the plate hides them)."""
+    if not track.pose_ran:
+        return None
+    return body_scale(
+        track.body_xy_px,
+        track.body_visibility,
+        BODY_POINTS,
+        bar_xy_px=track.bar_xy_px,
+        plate_radius_px=track.bar_size_px,
+    )
+
+
+def _median_axis_ratio(track: PixelTrack) -> float:
+    ratios = track.bar_axis_ratio[track.bar_seen & np.isfinite(track.bar_axis_ratio)]
+    return float(np.median(ratios)) if ratios.size else math.nan
 
 
 def _with_source_error(exc: VbtError, source_error: VbtError | None) -> VbtError:

@@ -17,7 +17,7 @@ import math
 import os
 import threading
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Protocol, Self, runtime_checkable
@@ -44,6 +44,18 @@ _LANDMARKS: dict[str, tuple[int, int]] = {
 # Landmarks whose visibility and depth decide which side faces the camera.
 _SIDE_CUES = ("shoulder", "hip", "knee", "ankle", "heel", "toe")
 
+#: Points of both sides kept for measures of the whole body (the body's scale, the camera's view):
+#: ``PoseResult.body_xy_px`` rows, in this order.
+BODY_POINTS: tuple[str, ...] = tuple(
+    f"{side}_{name}"
+    for name in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle", "heel", "toe")
+    for side in ("left", "right")
+)
+_BODY_LANDMARKS: dict[str, tuple[int, int]] = {**_LANDMARKS, "elbow": (13, 14)}
+_BODY_INDEX = [
+    _BODY_LANDMARKS[point.split("_", 1)[1]][0 if point.startswith("left") else 1] for point in BODY_POINTS
+]
+
 
 @dataclass(frozen=True, eq=False)
 class PoseResult:
@@ -60,6 +72,11 @@ class PoseResult:
         heel_visibility: 0..1.
         wrists_xy_px: (2, 2) left wrist, right wrist (a last-resort bar position).
         wrists_visibility: (2,) 0..1.
+        joints_presence: (J,) 0..1, MediaPipe's likelihood that each joint of ``side`` is inside
+            the image at all (NaN when the estimator gives none).
+        body_xy_px: (B, 2) both sides' points of ``BODY_POINTS``, however visible (NaN outside
+            the image): filter by ``body_visibility`` for measurements.
+        body_visibility: (B,) 0..1.
     """
 
     t_s: float
@@ -70,6 +87,9 @@ class PoseResult:
     heel_visibility: float
     wrists_xy_px: FloatArray
     wrists_visibility: FloatArray
+    joints_presence: FloatArray = field(default_factory=lambda: np.full(len(JOINT_NAMES), np.nan))
+    body_xy_px: FloatArray = field(default_factory=lambda: np.full((len(BODY_POINTS), 2), np.nan))
+    body_visibility: FloatArray = field(default_factory=lambda: np.zeros(len(BODY_POINTS)))
 
     @property
     def person_found(self) -> bool:
@@ -409,7 +429,18 @@ class MediaPipePose:
             heel_visibility=float(visibility[pick("heel")]),
             wrists_xy_px=xy[wrists],
             wrists_visibility=visibility[wrists],
+            joints_presence=np.clip(table[joints, 4], 0.0, 1.0),
+            body_xy_px=self._placed(table, width, height)[_BODY_INDEX],
+            body_visibility=visibility[_BODY_INDEX],
         )
+
+    @staticmethod
+    def _placed(table: FloatArray, width: int, height: int) -> FloatArray:
+        """(N, 2) pixel positions of every landmark inside the image, however visible (the far
+        side's points, guessed through the body, still say where the body is turned)."""
+        x, y = table[:, 0], table[:, 1]
+        inside = (x >= 0) & (x <= width) & (y >= 0) & (y <= height)
+        return np.where(inside[:, None], table[:, :2], np.nan)
 
     def _seen(self, table: FloatArray, width: int, height: int) -> tuple[FloatArray, FloatArray]:
         """(N, 2) pixel positions with NaN where not seen, and (N,) visibility in 0..1."""

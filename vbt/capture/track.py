@@ -13,7 +13,7 @@ camera and looks larger in pixels; mixing it with the plate's scale would overst
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +30,7 @@ from vbt.calibration import (
     undistort_points,
 )
 from vbt.capture.barbell_types import BarDetection, BarMethod
-from vbt.capture.pose import PoseResult
+from vbt.capture.pose import BODY_POINTS, PoseResult
 from vbt.errors import CalibrationError, InputError
 from vbt.types import JOINT_NAMES, FloatArray, Trajectory
 
@@ -40,6 +40,8 @@ IntArray = npt.NDArray[np.int64]
 MIN_SCALE_CONFIDENCE = 0.6
 
 _J = len(JOINT_NAMES)
+_B = len(BODY_POINTS)
+_UNSET: FloatArray = np.empty(0)
 _TOE = JOINT_NAMES.index("toe")
 
 
@@ -60,6 +62,12 @@ class PixelTrack:
         heel_xy_px: (N, 2) heel of the same side.
         wrists_xy_px: (N, 2, 2) left and right wrists.
         pose_ran: whether a pose estimator ran (else the joint arrays are all NaN).
+        joints_presence: (N, J) 0..1, how likely each joint is inside the image at all; NaN
+            where unknown.
+        body_xy_px: (N, B, 2) both sides' body points in ``vbt.capture.pose.BODY_POINTS`` order
+            (the body's scale, the camera's view); NaN where not seen.
+        body_visibility: (N, B) 0..1; NaN where no pose estimator ran.
+        frame_size_px: (width, height) of the frames, when known.
     """
 
     t_s: FloatArray
@@ -73,9 +81,21 @@ class PixelTrack:
     heel_xy_px: FloatArray
     wrists_xy_px: FloatArray
     pose_ran: bool = True
+    joints_presence: FloatArray = field(default_factory=lambda: _UNSET)
+    body_xy_px: FloatArray = field(default_factory=lambda: _UNSET)
+    body_visibility: FloatArray = field(default_factory=lambda: _UNSET)
+    frame_size_px: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         n = self.t_s.shape[0]
+        defaults = {
+            "joints_presence": (n, _J),
+            "body_xy_px": (n, _B, 2),
+            "body_visibility": (n, _B),
+        }
+        for name, shape in defaults.items():
+            if getattr(self, name) is _UNSET:  # not given (a track from before pose kept them): unseen
+                object.__setattr__(self, name, np.full(shape, np.nan))
         shapes = {
             "t_s": (n,),
             "frame_index": (n,),
@@ -87,6 +107,7 @@ class PixelTrack:
             "joints_visibility": (n, _J),
             "heel_xy_px": (n, 2),
             "wrists_xy_px": (n, 2, 2),
+            **defaults,
         }
         for name, shape in shapes.items():
             actual = getattr(self, name).shape
@@ -152,8 +173,9 @@ def _bar_size_px(bar: BarDetection) -> float:
 class TrackBuilder:
     """Collects one row per frame; ``build()`` gives the ``PixelTrack`` so far (callable any time)."""
 
-    def __init__(self, *, pose_ran: bool) -> None:
+    def __init__(self, *, pose_ran: bool, frame_size_px: tuple[int, int] | None = None) -> None:
         self.pose_ran = pose_ran
+        self.frame_size_px = frame_size_px
         self._t = _Column(())
         self._index = _Column((), np.int64)
         self._bar = _Column((2,))
@@ -164,6 +186,9 @@ class TrackBuilder:
         self._visibility = _Column((_J,))
         self._heel = _Column((2,))
         self._wrists = _Column((2, 2))
+        self._presence = _Column((_J,))
+        self._body = _Column((_B, 2))
+        self._body_visibility = _Column((_B,))
 
     def __len__(self) -> int:
         return self._t._n
@@ -176,15 +201,18 @@ class TrackBuilder:
         self._size.append(_bar_size_px(bar))
         self._ratio.append(bar.axis_ratio)
         if pose is None:
-            self._joints.append(np.nan)
-            self._visibility.append(np.nan)
-            self._heel.append(np.nan)
-            self._wrists.append(np.nan)
+            for column in (self._joints, self._visibility, self._heel, self._wrists, self._presence):
+                column.append(np.nan)
+            self._body.append(np.nan)
+            self._body_visibility.append(np.nan)
         else:
             self._joints.append(pose.joints_xy_px)
             self._visibility.append(pose.joints_visibility)
             self._heel.append(pose.heel_xy_px)
             self._wrists.append(pose.wrists_xy_px)
+            self._presence.append(pose.joints_presence)
+            self._body.append(pose.body_xy_px)
+            self._body_visibility.append(pose.body_visibility)
 
     def revise(self, bar: BarDetection, *, look_back: int = 64) -> bool:
         """Replace the bar of the row with ``bar``'s time (a tracker that measured an earlier frame
@@ -214,6 +242,10 @@ class TrackBuilder:
             heel_xy_px=f(self._heel),
             wrists_xy_px=f(self._wrists),
             pose_ran=self.pose_ran,
+            joints_presence=f(self._presence),
+            body_xy_px=f(self._body),
+            body_visibility=f(self._body_visibility),
+            frame_size_px=self.frame_size_px,
         )
 
 

@@ -6,7 +6,13 @@
   standing up from the catch and lowering the bar to the floor are not reps.
 
 No ghost reps: rises smaller than ``min_attempt_m`` (walk-outs, re-racks, bumper bounces, hitches) are
-never reps; a rise that starts a rep but does not reach lockout is a failed rep, reported as such.
+never reps; a rise that starts a rep but does not reach lockout is a failed rep, reported as such; a
+bar thrown back up by its bumpers after a drop is never an attempt.
+
+Recordings are often trimmed: a rep whose start or end is the recording's edge, with the bar still
+moving there, is kept with ``partial_start`` / ``partial_end`` (measured over what was recorded); a
+bar at rest at the recording's edge (no zero crossing there, only stillness) starts or ends a rep
+like any other rest.
 """
 
 from __future__ import annotations
@@ -43,6 +49,13 @@ class SegmentationSettings:
             a stop at lockout) is located on the raw samples (`vbt.kinematics.onsets`).
         stop_check_s: the window for the stop at the end of a rep, when it differs from
             ``rest_check_s`` (live mode's provisional look, with only a little data after the rep).
+        edge_rest_s: a stroke that begins (ends) at the edge of the data begins (ends) at rest when the
+            bar is slower than ``rest_speed_m_s`` for this long there; otherwise the rep is partial.
+        drop_speed_m_s: a rise from the floor that starts right after the bar fell faster than this
+            is a bounce, never an attempt: a bar lowered under control stays well under it, a bar
+            dropped from 0.2 m or higher reaches it (v = sqrt(2 g h)).
+        drop_window_s: how long before a rise that fall is looked for (a bounce follows impact
+            within a few hundredths of a second; the filter smears it over about a tenth).
     """
 
     min_rom_m: float
@@ -58,6 +71,9 @@ class SegmentationSettings:
     rest_speed_m_s: float = 0.15
     rest_check_s: tuple[float, float] = (0.1, 0.35)
     stop_check_s: tuple[float, float] | None = None
+    edge_rest_s: float = 0.1
+    drop_speed_m_s: float = 2.0
+    drop_window_s: float = 0.3
 
 
 def default_segmentation(lift: Lift) -> SegmentationSettings:
@@ -94,9 +110,12 @@ def segment_reps(
     t_s = kinematics.t_s
     y_m = kinematics.bar_xy_m[:, 1]
     vy = kinematics.bar_velocity_m_s[:, 1]
-    strokes = merge_hesitations(
-        find_strokes(t_s, y_m, vy), max_dip_m=settings.merge_dip_m, min_part_m=settings.merge_min_part_m
-    )
+    strokes = [
+        _with_edges(s, kinematics, settings)
+        for s in merge_hesitations(
+            find_strokes(t_s, y_m, vy), max_dip_m=settings.merge_dip_m, min_part_m=settings.merge_min_part_m
+        )
+    ]
     if lift in (Lift.SQUAT, Lift.BENCH):
         found = _top_down_reps(strokes, settings)
     elif lift is Lift.DEADLIFT:
@@ -106,13 +125,38 @@ def segment_reps(
     return [
         Rep(
             index=i,
-            start_s=_refined(kinematics, s, start=True, settings=settings),
-            end_s=_refined(kinematics, s, start=False, settings=settings),
+            start_s=s.start_s if s.partial_start else _refined(kinematics, s, start=True, settings=settings),
+            end_s=s.end_s if s.partial_end else _refined(kinematics, s, start=False, settings=settings),
             status=status,
             catch_s=catch_s,
+            partial_start=s.partial_start,
+            partial_end=s.partial_end,
         )
         for i, (s, status, catch_s) in enumerate(found, start=1)
     ]
+
+
+@dataclass(frozen=True)
+class _Edged(Stroke):
+    """A stroke and what its ends are: ``partial_start`` / ``partial_end`` when an end is the edge of
+    the data with the bar still moving there (the rep goes on outside what was recorded)."""
+
+    partial_start: bool = False
+    partial_end: bool = False
+
+
+def _with_edges(stroke: Stroke, kinematics: Kinematics, settings: SegmentationSettings) -> _Edged:
+    """The stroke with its ends classified: an end at the data's edge is a rest when the bar is
+    slower than ``rest_speed_m_s`` for ``edge_rest_s`` there, else partial."""
+    t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
+
+    def moving(start_s: float, end_s: float) -> bool:
+        return not at_rest(t, vy, start_s=start_s, end_s=end_s, max_speed_m_s=settings.rest_speed_m_s)
+
+    partial_start = stroke.start_at_edge and moving(stroke.start_s, stroke.start_s + settings.edge_rest_s)
+    partial_end = stroke.end_at_edge and moving(stroke.end_s - settings.edge_rest_s, stroke.end_s)
+    fields = {f: getattr(stroke, f) for f in Stroke.__dataclass_fields__}
+    return _Edged(**fields, partial_start=partial_start, partial_end=partial_end)
 
 
 def _refined(kinematics: Kinematics, stroke: Stroke, *, start: bool, settings: SegmentationSettings) -> float:
@@ -140,7 +184,7 @@ def _refined(kinematics: Kinematics, stroke: Stroke, *, start: bool, settings: S
     return refine_rest_boundary(raw_t, raw_y, guess_s=boundary_s, moving_limit_s=limit_s, rest_before=start)
 
 
-_Found = list[tuple[Stroke, RepStatus, float]]
+_Found = list[tuple[_Edged, RepStatus, float]]
 #: The hinge model is fitted up to where the bar reaches this fraction of the rep's peak speed.
 _HINGE_SPEED_FRACTION = 0.7
 
@@ -152,21 +196,31 @@ def _reached_lockout(
     return stroke.end_y_m >= lockout_y_m - tolerance
 
 
-def _top_down_reps(strokes: list[Stroke], settings: SegmentationSettings) -> _Found:
-    """Squat and bench: each rep starts at the top, goes down at least ``min_rom_m`` and comes back up."""
+def _top_down_reps(strokes: list[_Edged], settings: SegmentationSettings) -> _Found:
+    """Squat and bench: each rep starts at the top, goes down at least ``min_rom_m`` and comes back up.
+
+    When the recording starts during the descent (or the rise) the top is not known: the rise itself
+    is then the least the depth can be.
+    """
     found: _Found = []
     top_y = -np.inf  # highest point since the previous rep ended: the lockout height of the next rep
+    top_known = False  # whether that point is a real top (not the recording's first sample)
     for stroke in strokes:
         if not stroke.rising:
             top_y = max(top_y, stroke.start_y_m)
+            top_known = top_known or not stroke.partial_start
             continue
         depth = top_y - stroke.start_y_m
-        if stroke.complete and depth >= settings.min_rom_m and stroke.rise_m >= settings.min_attempt_m:
+        if stroke.partial_start or (np.isfinite(top_y) and not top_known):
+            depth = max(depth, stroke.rise_m)
+        if depth >= settings.min_rom_m and stroke.rise_m >= settings.min_attempt_m:
             ok = _reached_lockout(stroke, top_y, depth, settings)
             found.append((stroke, RepStatus.OK if ok else RepStatus.FAILED, np.nan))
             top_y = stroke.end_y_m if ok else top_y
+            top_known = True
             continue
         top_y = max(top_y, stroke.end_y_m)
+        top_known = top_known or not stroke.partial_start
     return found
 
 
@@ -176,7 +230,7 @@ def _floor_level(y_m: FloatArray) -> float:
 
 
 def _floor_reps(
-    strokes: list[Stroke], y_m: FloatArray, kinematics: Kinematics, settings: SegmentationSettings
+    strokes: list[_Edged], y_m: FloatArray, kinematics: Kinematics, settings: SegmentationSettings
 ) -> _Found:
     """Deadlift: each rep rises from the floor; it is complete when it reaches the set's lockout height."""
     floor = _floor_level(y_m)
@@ -192,19 +246,34 @@ def _floor_reps(
 
 
 def _floor_attempt(
-    stroke: Stroke, floor_y_m: float, kinematics: Kinematics, settings: SegmentationSettings
+    stroke: _Edged, floor_y_m: float, kinematics: Kinematics, settings: SegmentationSettings
 ) -> bool:
     """A rise from the floor that is a lift: a full one, or a shorter one that starts from rest.
 
     Rises shorter than ``min_attempt_m`` (a bar nudged and set down) are never attempts. Between that and
-    ``min_rom_m`` a rise counts (as a failed attempt) only when the bar rested before it: a bumper plate
-    bouncing after a drop, which can rebound 10 cm, starts straight from the fall.
+    ``min_rom_m`` a rise counts (as a failed attempt) only when the bar rested before it. A rise that
+    starts right after the bar fell faster than ``drop_speed_m_s`` is a bumper bounce after a drop, never
+    an attempt, however high it rebounds. A rise already under way when the recording starts counts when
+    it covers ``min_rom_m`` (where it began is not known).
     """
-    if not (stroke.rising and stroke.complete and stroke.start_y_m <= floor_y_m + settings.floor_tolerance_m):
+    if not stroke.rising:
+        return False
+    if stroke.partial_start:
+        return stroke.rise_m >= settings.min_rom_m
+    if stroke.start_y_m > floor_y_m + settings.floor_tolerance_m or _after_a_drop(
+        kinematics, stroke, settings
+    ):
         return False
     if stroke.rise_m >= settings.min_rom_m:
         return True
     return stroke.rise_m >= settings.min_attempt_m and _rests_before(kinematics, stroke.start_s, settings)
+
+
+def _after_a_drop(kinematics: Kinematics, stroke: Stroke, settings: SegmentationSettings) -> bool:
+    """True when the bar fell faster than ``drop_speed_m_s`` within ``drop_window_s`` before the rise."""
+    t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
+    before = (t >= stroke.start_s - settings.drop_window_s) & (t <= stroke.start_s) & np.isfinite(vy)
+    return bool(before.any() and np.min(vy[before]) < -settings.drop_speed_m_s)
 
 
 def _rests_before(kinematics: Kinematics, when_s: float, settings: SegmentationSettings) -> bool:
@@ -222,7 +291,7 @@ def _rests(kinematics: Kinematics, start_s: float, end_s: float, settings: Segme
     return at_rest(kinematics.t_s, vy, start_s=start_s, end_s=end_s, max_speed_m_s=settings.rest_speed_m_s)
 
 
-def _olympic_reps(strokes: list[Stroke], kinematics: Kinematics, settings: SegmentationSettings) -> _Found:
+def _olympic_reps(strokes: list[_Edged], kinematics: Kinematics, settings: SegmentationSettings) -> _Found:
     """Clean, power clean, snatch: a pull starts at lift-off from the floor and ends at peak height.
 
     The lift is made when, after the pull, the bar is held high (still for ``hold_s`` above
@@ -234,6 +303,9 @@ def _olympic_reps(strokes: list[Stroke], kinematics: Kinematics, settings: Segme
     found: _Found = []
     for s in strokes:
         if not _floor_attempt(s, floor, kinematics, settings):
+            continue
+        if s.partial_end:  # the recording ends during the pull: nothing says it failed
+            found.append((s, RepStatus.OK, np.nan))
             continue
         hold_start = _first_hold_above(
             t_s,

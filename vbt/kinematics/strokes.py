@@ -19,7 +19,8 @@ class Stroke:
     """One monotone stretch of the bar's vertical path.
 
     ``complete`` is False for the first and last stroke of a finite stretch of data: one of their ends is
-    the edge of the data (or of a gap), not a zero crossing.
+    the edge of the data (or of a gap), not a zero crossing; ``start_at_edge`` / ``end_at_edge`` say
+    which.
     """
 
     start_s: float
@@ -28,6 +29,8 @@ class Stroke:
     end_y_m: float
     rising: bool
     complete: bool
+    start_at_edge: bool = False
+    end_at_edge: bool = False
 
     @property
     def rise_m(self) -> float:
@@ -73,6 +76,8 @@ def find_strokes(t_s: FloatArray, y_m: FloatArray, vy_m_s: FloatArray) -> list[S
                     end_y_m=float(heights[k + 1]),
                     rising=bool(heights[k + 1] > heights[k]),
                     complete=0 < k < bounds.size - 2,
+                    start_at_edge=k == 0,
+                    end_at_edge=k == bounds.size - 2,
                 )
             )
     return strokes
@@ -105,6 +110,7 @@ def merge_hesitations(strokes: list[Stroke], *, max_dip_m: float, min_part_m: fl
                         end_s=stroke.end_s,
                         end_y_m=stroke.end_y_m,
                         complete=before.complete and stroke.complete,
+                        end_at_edge=stroke.end_at_edge,
                     )
                 ]
                 continue

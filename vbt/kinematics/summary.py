@@ -13,7 +13,7 @@ def _loss_pct(reference: float, last: float) -> float:
 
 
 def summarize_set(reps: Sequence[RepMetrics]) -> SetSummary:
-    """Summarise a set over its successful reps (failed reps are counted, not averaged).
+    """Summarise a set over its successful reps (failed and suspect reps are counted, not averaged).
 
     - ``velocity_loss_pct``: mean velocity lost from the fastest rep to the last, in percent, as the
       commercial tools report it; ``velocity_loss_from_first_pct``: from the first rep to the last.
@@ -24,9 +24,10 @@ def summarize_set(reps: Sequence[RepMetrics]) -> SetSummary:
     """
     ok = [r for r in reps if r.status is RepStatus.OK and math.isfinite(r.mean_velocity_m_s)]
     failed = sum(1 for r in reps if r.status is RepStatus.FAILED)
+    suspect = sum(1 for r in reps if r.status is RepStatus.SUSPECT)
     if not ok:
         nan = math.nan
-        return SetSummary(0, failed, None, nan, nan, nan, nan, nan, nan, nan, nan)
+        return SetSummary(0, failed, None, nan, nan, nan, nan, nan, nan, nan, nan, suspect_rep_count=suspect)
     best = max(ok, key=lambda r: r.mean_velocity_m_s)
     first, last = ok[0].mean_velocity_m_s, ok[-1].mean_velocity_m_s
     peaks = [r.peak_velocity_m_s for r in ok if math.isfinite(r.peak_velocity_m_s)]
@@ -44,4 +45,5 @@ def summarize_set(reps: Sequence[RepMetrics]) -> SetSummary:
         velocity_loss_pct=_loss_pct(best.mean_velocity_m_s, last),
         velocity_loss_from_first_pct=_loss_pct(first, last),
         peak_velocity_loss_pct=_loss_pct(best_peak, last_peak),
+        suspect_rep_count=suspect,
     )

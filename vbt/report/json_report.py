@@ -33,13 +33,15 @@ def to_jsonable(value: Any) -> Any:
 def set_report(
     analysis: SetAnalysis, *, input_name: str, extra: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The report as a JSON-ready dict: ``lift``, ``input``, ``reps`` (one dict per rep), ``set``, ...
+    """The report as a JSON-ready dict: ``quality`` (the verdict and its reasons), ``lift``, ``input``,
+    ``reps`` (one dict per rep), ``set``, ...
 
     ``extra`` adds top-level sections (a video's ``video``, ``calibration`` and ``tracking``).
     """
     k = analysis.kinematics
     report: dict[str, Any] = {
         "vbt_version": vbt.__version__,
+        "quality": analysis.quality.to_json(),
         "lift": analysis.lift.value,
         "input": input_name,
         "load_kg": analysis.load_kg,

@@ -61,8 +61,14 @@ def _triple_extension(body: Mapping[str, Any] | None) -> TripleExtension | None:
         value = body.get(f.name)
         if f.name == "order":
             values[f.name] = tuple(value or ())
-        elif f.name in ("complete", "double_knee_bend"):
+        elif f.name == "complete":
+            values[f.name] = None if value is None else bool(value)
+        elif f.name == "double_knee_bend":
             values[f.name] = bool(value)
+        elif f.name == "unseen":
+            values[f.name] = dict(value or {})
+        elif f.name == "complete_basis":
+            values[f.name] = str(value or "")
         else:
             values[f.name] = _number(value)
     return TripleExtension(**values)
@@ -79,6 +85,10 @@ def rep_metrics(body: Mapping[str, Any]) -> RepMetrics:
             values[f.name] = RepStatus(body["status"])
         elif f.name == "triple_extension":
             values[f.name] = _triple_extension(value)
+        elif f.name in ("partial_start", "partial_end"):
+            values[f.name] = bool(value)
+        elif f.name == "suspect_reasons":
+            values[f.name] = tuple(value or ())
         else:
             values[f.name] = _number(value)
     return RepMetrics(**values)

@@ -54,6 +54,11 @@ DistanceM = Annotated[float | None, Field(ge=0, le=5, description="Metres, 0..5;
 HeightM = Annotated[float | None, Field(ge=-5, le=5, description="Metres, ±5; null if unknown.")]
 PowerW = Annotated[float | None, Field(ge=-20000, le=20000, description="Watts, within ±20 kW.")]
 AngleDeg = Annotated[float | None, Field(ge=0, le=360, description="Degrees, 0..360.")]
+Reason = Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(_no_control_characters)]
+SuspectReasons = Annotated[
+    list[Reason],
+    Field(max_length=20, description="Why a suspect rep's numbers cannot be trusted (empty otherwise)."),
+]
 ClientRepId = Annotated[
     str,
     Field(
@@ -154,11 +159,17 @@ class TripleExtensionIn(BaseModel):
     hip_offset_from_peak_velocity_s: OffsetS = None
     knee_offset_from_peak_velocity_s: OffsetS = None
     ankle_offset_from_peak_velocity_s: OffsetS = None
-    complete: bool
+    complete: bool | None = Field(
+        default=None, description="Null when a joint could not be seen well enough around its peak."
+    )
     double_knee_bend: bool
     knee_rebend_deg: AngleDeg = None
     second_pull_start_s: OptTimeS = None
     second_pull_duration_s: DurationS = None
+    unseen: Annotated[dict[Joint, Reason], Field(max_length=3)] = Field(
+        default_factory=dict, description="Joints whose peak was not measured, and why."
+    )
+    complete_basis: Annotated[str, Field(max_length=1000)] = ""
 
     @model_validator(mode="after")
     def _order_names_each_joint_once(self) -> TripleExtensionIn:
@@ -189,6 +200,9 @@ class RepCreate(BaseModel):
     peak_height_m: HeightM = None
     catch_height_m: HeightM = None
     triple_extension: TripleExtensionIn | None = None
+    partial_start: bool = False
+    partial_end: bool = False
+    suspect_reasons: SuspectReasons = Field(default_factory=list)
     provisional: bool = Field(
         default=False,
         description="True for a rep live mode posts as soon as it sees it, before its final "
@@ -227,11 +241,13 @@ class TripleExtensionPublic(BaseModel):
     hip_offset_from_peak_velocity_s: float | None = None
     knee_offset_from_peak_velocity_s: float | None = None
     ankle_offset_from_peak_velocity_s: float | None = None
-    complete: bool
+    complete: bool | None = None
     double_knee_bend: bool
     knee_rebend_deg: float | None = None
     second_pull_start_s: float | None = None
     second_pull_duration_s: float | None = None
+    unseen: dict[str, str] = Field(default_factory=dict)
+    complete_basis: str = ""
 
 
 class RepVelocity(BaseModel):
@@ -254,6 +270,9 @@ class RepVelocity(BaseModel):
     peak_power_w: float | None = None
     peak_height_m: float | None = None
     catch_height_m: float | None = None
+    partial_start: bool = False
+    partial_end: bool = False
+    suspect_reasons: list[str] = Field(default_factory=list)
 
 
 class RepPublic(RepVelocity):
@@ -293,6 +312,7 @@ class SetSummaryPublic(BaseModel):
     velocity_loss_pct: float | None
     velocity_loss_from_first_pct: float | None
     peak_velocity_loss_pct: float | None
+    suspect_rep_count: int = 0
 
 
 class SetVelocity(SetSummaryPublic):

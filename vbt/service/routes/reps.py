@@ -19,6 +19,7 @@ import json
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
+from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -44,8 +45,18 @@ def _same_rep(stored: dict[str, object], new: dict[str, object]) -> bool:
     return all(stored.get(key) == new.get(key) for key in stored.keys() | new.keys())
 
 
+def _as_posted_today(stored: dict[str, object], client_rep_id: str) -> dict[str, object]:
+    """A stored body with today's defaults for keys added since it was stored (read as a post
+    today would be); as stored when it no longer validates."""
+    try:
+        return RepCreate.model_validate({**stored, "client_rep_id": client_rep_id}).body()
+    except ValidationError:
+        return stored
+
+
 def _is_replay(existing: Rep, body: RepCreate) -> bool:
-    return existing.provisional == body.provisional and _same_rep(rep_body(existing), body.body())
+    stored = _as_posted_today(rep_body(existing), existing.client_rep_id)
+    return existing.provisional == body.provisional and _same_rep(stored, body.body())
 
 
 def _replay_or_conflict(existing: Rep, body: RepCreate, set_id: int) -> RepPublic:

@@ -488,7 +488,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print(f"wrote {args.out} ({args.side_mm:g} mm markers, {args.dictionary}, {args.dpi} dpi)")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,0 +1,355 @@
+"""Checks of a video's set that need what capture saw: the plate in the picture, the lifter's body,
+the camera's view, the scale.
+
+Each returns ``Finding``s (``vbt.quality.verdict``); ``check_capture`` runs them all. Positions are
+the track's pixels; a rep's frames are those between its start and end on the track's clock.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from vbt.calibration.body import BodyScale
+from vbt.capture.pose import BODY_POINTS
+from vbt.capture.track import PixelTrack
+from vbt.quality.verdict import Finding, Severity
+from vbt.types import BoolArray, FloatArray, Lift, RepMetrics, RepStatus
+
+
+@dataclass(frozen=True)
+class CaptureCheckSettings:
+    """Settings of the capture checks.
+
+    Attributes:
+        hands_min_seen_frac: the hands check runs on a rep when pose saw the hands (the shoulders in a
+            squat) in at least this share of its frames ...
+        ends_s: ... and within this long of its start and of its end.
+        hands_rise_range: the hands' rise over the tracked bar's rise in a rep must lie within this
+            range: they hold the bar (or, in a squat, the bar on the back), so they rise as much, give
+            or take perspective (the wrists are 0.2-0.5 m further from the camera than the near plate)
+            and a landmark's error. Narrowing it catches more wrong tracks but flags more real ones.
+        min_rise_px: reps whose bar rise is under this many pixels are not compared (too small to
+            measure a ratio).
+        cut_radius_frac: a plate whose circle reaches beyond the picture by more than this share of
+            its radius is partly outside it (a third of its rim is then off the picture, and the centre
+            and size rest on the rest).
+        cut_min_frames_frac: ... in at least this share of a rep's frames, it is noted.
+        size_change_doubt, size_change_suspect: the plate's radius growing or shrinking within a rep
+            by more than this factor (90th over 10th percentile) means the bar moved towards or away
+            from the camera (or the camera moved): velocity is off by as much. Doubt, then suspect.
+        front_view_deg: a view further than this from the side is a front (or back) view: the plates
+            are edge-on.
+        oblique_view_deg: further than this, horizontal motion is foreshortened (a note).
+        edge_on_axis_ratio: a plate outline flatter than this (minor over major) is nearly edge-on:
+            cos(60 degrees).
+    """
+
+    hands_min_seen_frac: float = 0.6
+    ends_s: float = 0.15
+    hands_rise_range: tuple[float, float] = (0.5, 2.0)
+    min_rise_px: float = 8.0
+    cut_radius_frac: float = 0.5
+    cut_min_frames_frac: float = 0.3
+    size_change_doubt: float = 1.10
+    size_change_suspect: float = 1.20
+    front_view_deg: float = 60.0
+    oblique_view_deg: float = 30.0
+    edge_on_axis_ratio: float = 0.5
+
+
+def _rep_frames(track: PixelTrack, rep: RepMetrics) -> BoolArray:
+    return np.asarray((track.t_s >= rep.start_s) & (track.t_s <= rep.end_s))
+
+
+def _rise_px(t_s: FloatArray, y_px: FloatArray, start_s: float, end_s: float) -> float:
+    """How far a pixel path rose (image y points down) from ``start_s`` to ``end_s``; NaN if unseen.
+    Each end is the median of the three seen samples nearest it."""
+    seen = np.isfinite(y_px)
+    if seen.sum() < 4:
+        return math.nan
+    t, y = t_s[seen], y_px[seen]
+
+    def at(when: float) -> float:
+        nearest = np.argsort(np.abs(t - when))[:3]
+        return float(np.median(y[nearest]))
+
+    return at(start_s) - at(end_s)
+
+
+def _holds(track: PixelTrack, lift: Lift) -> FloatArray:
+    """(N,) image height of what holds the bar: the shoulders in a squat (the bar on the upper back,
+    the hands wherever the grip puts them), else the hands; NaN where unseen."""
+    if lift is Lift.SQUAT:
+        names = [n for n in BODY_POINTS if n.endswith("_shoulder")]
+    else:
+        names = [n for n in BODY_POINTS if n.endswith("_wrist")]
+    rows = [BODY_POINTS.index(n) for n in names]
+    y = track.body_xy_px[:, rows, 1]
+    visible = np.nan_to_num(track.body_visibility[:, rows]) >= 0.5
+    y = np.where(visible, y, np.nan)
+    seen = np.isfinite(y)
+    total = np.where(seen, y, 0.0).sum(axis=1)
+    return np.where(seen.any(axis=1), total / np.maximum(seen.sum(axis=1), 1), np.nan)
+
+
+def hands_follow_the_bar(
+    track: PixelTrack,
+    reps: list[RepMetrics],
+    *,
+    lift: Lift,
+    metres_per_px: float,
+    settings: CaptureCheckSettings,
+) -> list[Finding]:
+    """Reps where the tracked bar rose but what holds it did not (or the other way round): the
+    tracked circle is not the bar (a knee, a stored plate, a wheel).
+
+    What holds the bar: the lifter's hands, or in a squat the shoulders. Compared only where pose saw
+    them near both ends of the rep (within ``ends_s``) and through most of it.
+    """
+    if not track.pose_ran:
+        return []
+    holder_y = _holds(track, lift)
+    what = "shoulders" if lift is Lift.SQUAT else "hands"
+    findings = []
+    lo, hi = settings.hands_rise_range
+    for rep in reps:
+        frames = _rep_frames(track, rep)
+        seen = frames & np.isfinite(holder_y)
+        if frames.sum() < 4 or seen.sum() < settings.hands_min_seen_frac * frames.sum():
+            continue
+        t_seen = track.t_s[seen]
+        if t_seen[0] > rep.start_s + settings.ends_s or t_seen[-1] < rep.end_s - settings.ends_s:
+            continue
+        bar = _rise_px(track.t_s, track.bar_xy_px[:, 1], rep.start_s, rep.end_s)
+        held = _rise_px(track.t_s[frames], holder_y[frames], rep.start_s, rep.end_s)
+        if not (math.isfinite(bar) and math.isfinite(held)) or abs(bar) < settings.min_rise_px:
+            continue
+        if lo <= held / bar <= hi:
+            continue
+        findings.append(
+            Finding(
+                "bar_not_in_hands",
+                f"the tracked plate rose {100 * bar * metres_per_px:.0f} cm but the lifter's {what} "
+                f"{100 * held * metres_per_px:.0f} cm: what was tracked is probably not the bar. Check the "
+                "track in the annotated video (--video); film side-on with the loaded plate in full view",
+                Severity.DOUBT,
+                reps=(rep.index,),
+                suspect=True,
+            )
+        )
+    return findings
+
+
+def plate_partly_outside(
+    track: PixelTrack, reps: list[RepMetrics], *, settings: CaptureCheckSettings
+) -> list[Finding]:
+    """Reps during which the plate's circle reached beyond the picture's edge."""
+    if track.frame_size_px is None:
+        return []
+    width, height = track.frame_size_px
+    x, y = track.bar_xy_px[:, 0], track.bar_xy_px[:, 1]
+    r = track.bar_size_px
+    with np.errstate(invalid="ignore"):
+        beyond = np.nanmax(np.stack([r - x, x + r - width, r - y, y + r - height]), axis=0)
+        cut = beyond / r > settings.cut_radius_frac
+    findings = []
+    for rep in reps:
+        frames = _rep_frames(track, rep) & np.isfinite(r)
+        if frames.sum() and cut[frames].mean() >= settings.cut_min_frames_frac:
+            findings.append(
+                Finding(
+                    "plate_cut_by_frame",
+                    f"the plate was partly outside the picture in {100 * cut[frames].mean():.0f} % of its "
+                    "frames, so its centre and size are less certain; frame the whole plate through the lift",
+                    Severity.DOUBT,
+                    reps=(rep.index,),
+                )
+            )
+    return findings
+
+
+def plate_size_changes(
+    track: PixelTrack, reps: list[RepMetrics], *, settings: CaptureCheckSettings
+) -> list[Finding]:
+    """Reps during which the plate looked clearly larger or smaller: the bar moved along the camera's
+    axis (or the camera moved), so the scale changed under the rep."""
+    findings = []
+    for rep in reps:
+        radii = track.bar_size_px[_rep_frames(track, rep)]
+        radii = radii[np.isfinite(radii)]
+        if radii.size < 5:
+            continue
+        change = float(np.percentile(radii, 90) / np.percentile(radii, 10))
+        if change <= settings.size_change_doubt:
+            continue
+        suspect = change > settings.size_change_suspect
+        findings.append(
+            Finding(
+                "plate_size_changes",
+                f"the plate's size changed by {100 * (change - 1):.0f} % during the rep: the bar moved towards "
+                "or away from the camera (or the camera moved), and velocity is off by as much. Film "
+                "side-on, square to the bar, from a fixed camera",
+                Severity.DOUBT,
+                reps=(rep.index,),
+                suspect=suspect,
+            )
+        )
+    return findings
+
+
+def camera_view(
+    view_deg: float,
+    axis_ratio: float,
+    reps: list[RepMetrics],
+    *,
+    plate_scale: bool,
+    settings: CaptureCheckSettings,
+) -> list[Finding]:
+    """Whether the camera looks at the lifter's side: from the body (shoulders and hips of both sides)
+    and from the plate's outline (its minor over major axis)."""
+    everyone = tuple(r.index for r in reps)
+    if math.isfinite(view_deg) and view_deg > settings.front_view_deg:
+        if plate_scale:
+            return [
+                Finding(
+                    "camera_front_view",
+                    f"filmed from the front or the back (about {view_deg:.0f} degrees off the side): the plates "
+                    "are edge-on, so the plate found is not a plate seen face-on and neither the bar path nor "
+                    "the scale can be trusted. Film from the side, square to the bar, with the near plate in "
+                    "full view",
+                    Severity.UNUSABLE,
+                    reps=everyone,
+                    suspect=True,
+                )
+            ]
+        return [
+            Finding(
+                "camera_front_view",
+                f"filmed from the front or the back (about {view_deg:.0f} degrees off the side): vertical "
+                "velocity holds only if the camera is level and the scale was given in the bar's plane",
+                Severity.DOUBT,
+            )
+        ]
+    if math.isfinite(axis_ratio) and axis_ratio < settings.edge_on_axis_ratio and plate_scale:
+        return [
+            Finding(
+                "plate_edge_on",
+                f"the plate is seen nearly edge-on (its outline is {axis_ratio:.2f} as wide as tall, about "
+                f"{math.degrees(math.acos(axis_ratio)):.0f} degrees off): its outline and the scale are "
+                "uncertain. Film from the side, square to the bar",
+                Severity.DOUBT,
+            )
+        ]
+    angle = view_deg if math.isfinite(view_deg) else math.nan
+    if math.isfinite(axis_ratio) and axis_ratio < 0.9 and plate_scale:
+        angle = math.degrees(math.acos(axis_ratio))
+    if math.isfinite(angle) and angle > settings.oblique_view_deg:
+        return [
+            Finding(
+                "camera_oblique",
+                f"the camera is about {angle:.0f} degrees off the side: vertical velocity holds if it is level, "
+                "but horizontal bar motion looks shorter than it is. Film square to the bar for bar paths",
+                Severity.NOTE,
+            )
+        ]
+    return []
+
+
+def scale_against_body(
+    measured_mpp: float,
+    body: BodyScale | None,
+    *,
+    method: str,
+    switched: bool,
+) -> list[Finding]:
+    """The scale against the lifter's body: a plate whose size disagrees with the body is not the
+    plate's outer rim (a hub, a ring, another round thing); ``switched``: the body's scale is used."""
+    if body is None or body.agrees_with(measured_mpp):
+        return []
+    ratio = body.ratio(measured_mpp)
+    what = {"plate": "the plate's size", "aruco": "the marker's size", "known_length": "the length given"}
+    source = what.get(method, "the scale")
+    if switched:
+        message = (
+            f"{source} gives a scale {ratio:.2f} times the lifter's body's, beyond what body sizes allow: the "
+            "circle found is probably not a 45 cm plate's outer rim. Velocities use the body's scale instead "
+            f"(lifter assumed {body.stature_m:.2f} m tall, so about +/-15 %); give --known-length or "
+            "film the whole plate for a precise scale"
+        )
+    else:
+        message = (
+            f"{source} gives a scale {ratio:.2f} times the lifter's body's, beyond what body sizes allow: "
+            "check the scale (--plate, --marker-m, --known-length)"
+        )
+    return [Finding("scale_disagrees_with_body", message, Severity.DOUBT)]
+
+
+@dataclass(frozen=True)
+class CaptureFacts:
+    """What the capture checks read beside the track.
+
+    Attributes:
+        metres_per_px: the scale used.
+        scale_method: where it came from (``plate``, ``aruco``, ``known_length``, ``body``).
+        plate_scale: True when the plate tracker found the bar (its plate's size, or the body's when
+            the plate's was refuted, gives the scale).
+        measured_mpp: the scale the plate, marker or given length gave (before any switch).
+        body: the lifter's body's scale, None when pose did not see enough of the body.
+        switched_to_body: the body's scale replaced the plate's.
+        view_deg: the camera's angle off the lifter's side (NaN when unknown).
+        axis_ratio: the plate outline's median minor over major axis (NaN when unknown).
+        source_error: why the video ended early, None when it did not.
+    """
+
+    metres_per_px: float
+    scale_method: str
+    plate_scale: bool
+    measured_mpp: float
+    body: BodyScale | None = None
+    switched_to_body: bool = False
+    view_deg: float = math.nan
+    axis_ratio: float = math.nan
+    source_error: str | None = None
+
+
+def source_broke(error: str | None) -> list[Finding]:
+    if error is None:
+        return []
+    return [
+        Finding(
+            "source_incomplete", f"{error.rstrip('.')}; reps after that point are missing", Severity.DOUBT
+        )
+    ]
+
+
+def check_capture(
+    track: PixelTrack,
+    reps: list[RepMetrics],
+    facts: CaptureFacts,
+    *,
+    lift: Lift,
+    settings: CaptureCheckSettings | None = None,
+) -> list[Finding]:
+    """Every capture check on a video's set (the reps already suspect are left alone)."""
+    settings = settings or CaptureCheckSettings()
+    live = [r for r in reps if r.status is not RepStatus.SUSPECT]
+    findings = [
+        *source_broke(facts.source_error),
+        *camera_view(
+            facts.view_deg, facts.axis_ratio, live, plate_scale=facts.plate_scale, settings=settings
+        ),
+        *scale_against_body(
+            facts.measured_mpp,
+            facts.body,
+            method="plate" if facts.switched_to_body else facts.scale_method,
+            switched=facts.switched_to_body,
+        ),
+        *hands_follow_the_bar(track, live, lift=lift, metres_per_px=facts.metres_per_px, settings=settings),
+    ]
+    if facts.plate_scale:
+        findings += plate_partly_outside(track, live, settings=settings)
+        findings += plate_size_changes(track, live, settings=settings)
+    return findings

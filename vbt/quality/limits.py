@@ -1,0 +1,57 @@
+"""What a barbell can do in each lift: the bounds outside which a number is a measuring error.
+
+These are limits of the lifts, not of good technique: a rep outside them was not measured right
+(usually the scale, sometimes the track), whoever lifted it. Each bound lies beyond the extremes
+published for the lift, so a real rep never trips it:
+
+- Mean concentric velocity: the fastest full squats, bench presses and deadlifts (20-30 % of 1RM)
+  average 1.2-1.6 m/s (Gonzalez-Badillo & Sanchez-Medina 2010, Int J Sports Med 31:347, bench;
+  Sanchez-Medina et al. 2017, Sports Med Int Open 1:E80, squat; Moran-Navarro et al. 2021, Eur J
+  Appl Physiol 121:2283, deadlift). Olympic pulls (lift-off to peak height) average about 1 m/s
+  with competition loads.
+- Peak vertical bar velocity: 1.7-2.2 m/s in competition snatches, 1.4-1.9 m/s in cleans (Garhammer
+  1985, Int J Sport Biomech 1:122); light hang power snatches reach about 2.5 m/s; a loaded squat
+  or press whose feet stay down stays under the take-off velocity of a jump (~2.5-3 m/s).
+- Range of motion, from the body: the bar can travel no further than the limb that moves it. For
+  a 2.0 m lifter (Drillis & Contini 1966 proportions; Winter 2009, fig. 4.1): a squat moves the
+  shoulders by at most the hips' drop from standing (0.53 H) to a full squat (about 0.12 H): 0.82 m;
+  a press moves the bar by at most the arm (0.33 H): 0.66 m; a deadlift from the plate's radius
+  (0.225 m) to the wrists' height standing (0.485 H): 0.75 m; a pull from lift-off to the highest
+  bar in a snatch (about 0.78 H): 1.34 m. The bounds add 10 % for reach and posture.
+- Duration: a concentric grinder lasts up to about 8 s (a stalled bench press at a 1RM); a pull
+  from the floor lasts 0.6-1.2 s, a hang pull 0.25 s and more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vbt.types import Lift
+
+
+@dataclass(frozen=True)
+class LiftLimits:
+    """Bounds of one lift (see the module docstring for where each comes from).
+
+    Attributes:
+        max_mean_velocity_m_s: no rep of the lift averages more.
+        max_peak_velocity_m_s: no rep of the lift peaks higher.
+        max_range_m: no rep of the lift travels further (concentric, or lift-off to peak height).
+        min_duration_s, max_duration_s: a rep's duration lies between these.
+    """
+
+    max_mean_velocity_m_s: float
+    max_peak_velocity_m_s: float
+    max_range_m: float
+    min_duration_s: float
+    max_duration_s: float
+
+
+LIFT_LIMITS: dict[Lift, LiftLimits] = {
+    Lift.SQUAT: LiftLimits(1.8, 2.8, 0.9, 0.2, 10.0),
+    Lift.BENCH: LiftLimits(2.0, 2.8, 0.73, 0.15, 10.0),
+    Lift.DEADLIFT: LiftLimits(1.8, 2.8, 0.83, 0.2, 10.0),
+    Lift.POWER_CLEAN: LiftLimits(2.0, 3.2, 1.47, 0.2, 2.5),
+    Lift.CLEAN: LiftLimits(2.0, 3.2, 1.47, 0.2, 2.5),
+    Lift.SNATCH: LiftLimits(2.0, 3.2, 1.47, 0.2, 2.5),
+}
