@@ -106,12 +106,15 @@ class Trajectory:
         joints_xy_m: (N, J, 2) joint positions, metres, same axes, J = len(joint_names). NaN where
             missing, and all NaN when no joints were recorded.
         joint_names: names of the joints on the second axis of ``joints_xy_m``.
+        joints_visibility: (N, J) 0..1, how well the pose saw each joint (the least of its
+            visibility and presence); NaN where unknown (a track CSV), which counts as seen.
     """
 
     t_s: FloatArray
     bar_xy_m: FloatArray
     joints_xy_m: FloatArray = field(default_factory=lambda: np.empty((0, 0, 2)))
     joint_names: tuple[str, ...] = ()
+    joints_visibility: FloatArray = field(default_factory=lambda: np.empty((0, 0)))
 
     def __post_init__(self) -> None:
         n = self.t_s.shape[0] if self.t_s.ndim == 1 else -1
@@ -120,6 +123,9 @@ class Trajectory:
         if self.joints_xy_m.size == 0 and not self.joint_names:
             object.__setattr__(self, "joints_xy_m", np.full((n, 0, 2), np.nan))
         _check_shape("joints_xy_m", self.joints_xy_m, (n, len(self.joint_names), 2))
+        if self.joints_visibility.size == 0:
+            object.__setattr__(self, "joints_visibility", np.full((n, len(self.joint_names)), np.nan))
+        _check_shape("joints_visibility", self.joints_visibility, (n, len(self.joint_names)))
         if n > 1 and not np.all(np.diff(self.t_s) > 0):
             raise ValueError("t_s must be strictly increasing")
 

@@ -74,8 +74,9 @@ def test_triple_extension_peaks_order_and_offsets(fps):
     ankle = bump(t, 1.04, 105, 140, 0.08)
     joints = figure_from_angles(hip, knee, ankle)
     bar_y = 0.225 + 1.0 / (1 + np.exp(-(t - 1.0) / 0.08))  # logistic rise: peak velocity at exactly 1.0 s
+    # the bar 0.8 m in front of the figure: no joint is behind the plate (a camera that sees past it)
     trajectory = Trajectory(
-        t_s=t, bar_xy_m=np.c_[np.zeros_like(t), bar_y], joints_xy_m=joints, joint_names=JOINT_NAMES
+        t_s=t, bar_xy_m=np.c_[np.full_like(t, 0.8), bar_y], joints_xy_m=joints, joint_names=JOINT_NAMES
     )
     k = smooth(trajectory, lift=Lift.POWER_CLEAN, settings=SmoothingSettings(cutoff_hz=12.0))
     te = triple_extension(k, Rep(1, 0.4, 1.5, RepStatus.OK))
@@ -99,8 +100,9 @@ def test_incomplete_extension_without_plantarflexion():
     joints = figure_from_angles(
         bump(t, 1.0, 90, 180, 0.1), bump(t, 1.0, 100, 172, 0.1), np.full_like(t, 105.0)
     )
+    bar_y = 0.225 + 1.0 / (1 + np.exp(-(t - 1.0) / 0.08))  # peak velocity at 1.0 s
     trajectory = Trajectory(
-        t_s=t, bar_xy_m=np.c_[t * 0, 0.2 + t], joints_xy_m=joints, joint_names=JOINT_NAMES
+        t_s=t, bar_xy_m=np.c_[t * 0 + 0.8, bar_y], joints_xy_m=joints, joint_names=JOINT_NAMES
     )
     te = triple_extension(smooth(trajectory, lift=Lift.CLEAN), Rep(1, 0.4, 1.5, RepStatus.OK))
     assert te is not None and not te.complete and not te.double_knee_bend

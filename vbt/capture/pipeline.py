@@ -33,8 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from vbt.analysis import SetAnalysis, analyze_trajectory, with_findings
-from vbt.calibration import Calibration, CameraProfile, load_camera_profile
+from vbt.analysis import AnalysisSettings, SetAnalysis, analyze_trajectory, with_findings
+from vbt.calibration import Calibration, CameraProfile, load_camera_profile, plate_diameter_m
 from vbt.calibration.body import BodyScale, body_scale, view_angle_deg
 from vbt.capture.barbell import (
     ArucoTracker,
@@ -51,6 +51,7 @@ from vbt.capture.readahead import ReadAhead
 from vbt.capture.sources import FrameSource, VideoFileSource, open_source
 from vbt.capture.track import PixelTrack, TrackBuilder, calibrate_track, to_trajectory
 from vbt.errors import InputError, NotEnoughDataError, VbtError
+from vbt.kinematics.extension import ExtensionSettings
 from vbt.quality.capture import CaptureFacts, check_capture
 from vbt.types import Lift, Trajectory
 
@@ -267,8 +268,9 @@ def analyze_tracked(
         else measured
     )
     trajectory = to_trajectory(track, calibration)
+    settings = AnalysisSettings(extension=ExtensionSettings(plate_radius_m=plate_diameter_m(plate) / 2))
     try:
-        analysis = analyze_trajectory(trajectory, lift=lift, load_kg=load_kg)
+        analysis = analyze_trajectory(trajectory, lift=lift, load_kg=load_kg, settings=settings)
     except NotEnoughDataError as exc:
         raise _with_source_error(NotEnoughDataError(f"{name}: {exc}"), tracked.error) from None
     facts = CaptureFacts(

@@ -353,7 +353,14 @@ def to_trajectory(track: PixelTrack, calibration: Calibration) -> Trajectory:
         return Trajectory(t_s=track.t_s.copy(), bar_xy_m=bar)
     n = len(track)
     joints = pixels_to_metres(track.joints_xy_px.reshape(n * _J, 2), calibration).reshape(n, _J, 2)
-    return Trajectory(t_s=track.t_s.copy(), bar_xy_m=bar, joints_xy_m=joints, joint_names=JOINT_NAMES)
+    seen = np.fmin(track.joints_visibility, track.joints_presence)  # NaN presence: visibility alone
+    return Trajectory(
+        t_s=track.t_s.copy(),
+        bar_xy_m=bar,
+        joints_xy_m=joints,
+        joint_names=JOINT_NAMES,
+        joints_visibility=seen,
+    )
 
 
 def write_track(path: Path, track: PixelTrack, trajectory: Trajectory | None) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from vbt.kinematics.filters import butterworth_lowpass
 from vbt.kinematics.onsets import at_rest, refine_rest_boundary
 from vbt.kinematics.peaks import refined_extremum
 from vbt.kinematics.series import Kinematics
@@ -56,6 +57,11 @@ class SegmentationSettings:
             dropped from 0.2 m or higher reaches it (v = sqrt(2 g h)).
         drop_window_s: how long before a rise that fall is looked for (a bounce follows impact
             within a few hundredths of a second; the filter smears it over about a tenth).
+        descent_cutoff_hz: squat and bench: the descent before a rep is measured on the bar's height
+            low-passed at this frequency, which keeps a real descent (half a second or more) and takes
+            out a tracker's jitter (tenths of a second), so that jitter never adds up to a "depth".
+            Raising it lets faster jitter count; lowering it shrinks quick touch-and-go descents.
+        descent_lookback_s: ... looking back this far for the top (an eccentric and a pause).
     """
 
     min_rom_m: float
@@ -74,14 +80,17 @@ class SegmentationSettings:
     edge_rest_s: float = 0.1
     drop_speed_m_s: float = 2.0
     drop_window_s: float = 0.3
+    descent_cutoff_hz: float = 2.0
+    descent_lookback_s: float = 4.0
 
 
 def default_segmentation(lift: Lift) -> SegmentationSettings:
-    """Thresholds that suit each lift: a full bench press covers 0.25-0.45 m, a squat 0.4-0.7 m."""
+    """Thresholds that suit each lift: a full bench press covers 0.25-0.45 m, a squat 0.4-0.7 m, a
+    quarter squat (thighs 45 degrees from vertical) about 0.15 m."""
     if lift is Lift.BENCH:
         return SegmentationSettings(min_rom_m=0.12, min_attempt_m=0.05)
     if lift is Lift.SQUAT:
-        return SegmentationSettings(min_rom_m=0.20, min_attempt_m=0.07)
+        return SegmentationSettings(min_rom_m=0.12, min_attempt_m=0.07)
     if lift is Lift.DEADLIFT:
         return SegmentationSettings(min_rom_m=0.30, min_attempt_m=0.09)
     return SegmentationSettings(min_rom_m=0.40, min_attempt_m=0.10)
@@ -117,7 +126,7 @@ def segment_reps(
         )
     ]
     if lift in (Lift.SQUAT, Lift.BENCH):
-        found = _top_down_reps(strokes, settings)
+        found = _top_down_reps(strokes, _slow_heights(kinematics, settings), kinematics.t_s, settings)
     elif lift is Lift.DEADLIFT:
         found = _floor_reps(strokes, y_m, kinematics, settings)
     else:
@@ -196,15 +205,27 @@ def _reached_lockout(
     return stroke.end_y_m >= lockout_y_m - tolerance
 
 
-def _top_down_reps(strokes: list[_Edged], settings: SegmentationSettings) -> _Found:
+def _slow_heights(kinematics: Kinematics, settings: SegmentationSettings) -> FloatArray:
+    """The bar's height low-passed at ``descent_cutoff_hz`` (NaN gaps kept)."""
+    cutoff = min(settings.descent_cutoff_hz, 0.4 * kinematics.sample_rate_hz)
+    y = kinematics.bar_xy_m[:, 1]
+    return butterworth_lowpass(y, sample_rate_hz=kinematics.sample_rate_hz, cutoff_hz=cutoff)
+
+
+def _top_down_reps(
+    strokes: list[_Edged], slow_y_m: FloatArray, t_s: FloatArray, settings: SegmentationSettings
+) -> _Found:
     """Squat and bench: each rep starts at the top, goes down at least ``min_rom_m`` and comes back up.
 
-    When the recording starts during the descent (or the rise) the top is not known: the rise itself
-    is then the least the depth can be.
+    The depth is measured twice: from the highest point since the previous rep, and on the slow
+    heights (``descent_cutoff_hz``, within ``descent_lookback_s``): jitter can add up to the first,
+    never to the second. When the recording starts during the descent (or the rise) the top is not
+    known: the rise itself is then the least the depth can be.
     """
     found: _Found = []
     top_y = -np.inf  # highest point since the previous rep ended: the lockout height of the next rep
     top_known = False  # whether that point is a real top (not the recording's first sample)
+    last_end_s = -np.inf
     for stroke in strokes:
         if not stroke.rising:
             top_y = max(top_y, stroke.start_y_m)
@@ -213,15 +234,31 @@ def _top_down_reps(strokes: list[_Edged], settings: SegmentationSettings) -> _Fo
         depth = top_y - stroke.start_y_m
         if stroke.partial_start or (np.isfinite(top_y) and not top_known):
             depth = max(depth, stroke.rise_m)
+        else:
+            depth = min(depth, _slow_descent(slow_y_m, t_s, stroke, last_end_s, settings))
         if depth >= settings.min_rom_m and stroke.rise_m >= settings.min_attempt_m:
             ok = _reached_lockout(stroke, top_y, depth, settings)
             found.append((stroke, RepStatus.OK if ok else RepStatus.FAILED, np.nan))
             top_y = stroke.end_y_m if ok else top_y
             top_known = True
+            last_end_s = stroke.end_s
             continue
         top_y = max(top_y, stroke.end_y_m)
         top_known = top_known or not stroke.partial_start
     return found
+
+
+def _slow_descent(
+    slow_y_m: FloatArray, t_s: FloatArray, stroke: Stroke, last_end_s: float, settings: SegmentationSettings
+) -> float:
+    """How far the slow heights came down to a rising stroke's start, from their top since the last
+    rep (within ``descent_lookback_s``); the stroke's own rise when the slow heights are missing."""
+    start = max(last_end_s, stroke.start_s - settings.descent_lookback_s)
+    before = (t_s >= start) & (t_s <= stroke.start_s) & np.isfinite(slow_y_m)
+    if before.sum() < 2:
+        return stroke.rise_m
+    at_start = float(np.interp(stroke.start_s, t_s[before], slow_y_m[before]))
+    return float(np.max(slow_y_m[before]) - at_start)
 
 
 def _floor_level(y_m: FloatArray) -> float:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -62,6 +62,7 @@ class Kinematics:
         source_bar_xy_m: (N, 2) the source's raw bar samples (NaN where missing), for fits that must not
             see the filter's smearing.
         source_joints_xy_m: (N, J, 2) the source's raw joint samples.
+        source_joints_visibility: (N, J) how well the pose saw them (NaN: unknown).
     """
 
     t_s: FloatArray
@@ -76,6 +77,7 @@ class Kinematics:
     source_t_s: FloatArray
     source_bar_xy_m: FloatArray
     source_joints_xy_m: FloatArray
+    source_joints_visibility: FloatArray = field(default_factory=lambda: np.empty((0, 0)))
 
     def joint(self, name: str) -> FloatArray:
         """(M, 2) filtered positions of one joint, all NaN when it was not recorded."""
@@ -144,4 +146,5 @@ def smooth(trajectory: Trajectory, *, lift: Lift, settings: SmoothingSettings | 
         source_t_s=t_s,
         source_bar_xy_m=trajectory.bar_xy_m,
         source_joints_xy_m=trajectory.joints_xy_m,
+        source_joints_visibility=trajectory.joints_visibility,
     )

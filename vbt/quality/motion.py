@@ -28,11 +28,14 @@ class MotionCheckSettings:
         note_gap_cutoff_periods: shorter stretches longer than this are noted.
         dropped_frame_factor: an interval between frames longer than this many times the median
             interval means frames were dropped there.
+        max_mean_uncertainty_frac: a rep whose start or end falls in a stretch without samples is
+            suspect when that leaves its mean velocity uncertain by more than this share.
     """
 
     max_gap_cutoff_periods: float = 0.5
     note_gap_cutoff_periods: float = 0.25
     dropped_frame_factor: float = 1.6
+    max_mean_uncertainty_frac: float = 0.1
 
 
 def _fmt(value: float, digits: int = 2) -> str:
@@ -113,65 +116,98 @@ def partial_reps(reps: list[RepMetrics]) -> list[Finding]:
 def missing_samples(
     kinematics: Kinematics, reps: list[RepMetrics], *, settings: MotionCheckSettings | None = None
 ) -> list[Finding]:
-    """Reps holding a stretch without bar samples: the bar was lost, or frames were dropped.
+    """Reps with stretches without bar samples (the bar lost, or frames dropped), bridged by the
+    analysis (up to its ``max_gap_s``) and judged by what they hide:
 
-    The stretch is measured between the bar samples on either side of it, within the rep (its
-    ends included); frames missing from the source's clock (an interval longer than
-    ``dropped_frame_factor`` times the median) are named as such.
+    - the rep's start or end inside a stretch: the boundary is known to half the stretch, so the mean
+      velocity to half the stretch over the rep's duration; beyond ``max_mean_uncertainty_frac``
+      the rep is suspect;
+    - its peak velocity inside such a stretch: the peak is interpolated (doubt);
+    - any other stretch longer than ``note_gap_cutoff_periods``: noted.
+
+    Frames missing from the source's clock (an interval longer than ``dropped_frame_factor`` times
+    the median) are named as such.
     """
     settings = settings or MotionCheckSettings()
     t, bar = kinematics.source_t_s, kinematics.source_bar_xy_m
     if t.size < 2:
         return []
-    seen = np.isfinite(bar).all(axis=1)
+    seen_t = t[np.isfinite(bar).all(axis=1)]
+    if seen_t.size < 2:
+        return []
     period_s = 1.0 / kinematics.cutoff_hz
     limit_s = settings.max_gap_cutoff_periods * period_s
-    note_s = settings.note_gap_cutoff_periods * period_s
     interval = float(np.median(np.diff(t)))
+    note_s = max(settings.note_gap_cutoff_periods * period_s, settings.dropped_frame_factor * interval)
+    gaps = np.diff(seen_t)
+    long = np.flatnonzero(gaps > note_s)
     findings = []
     for rep in reps:
-        inside = np.flatnonzero(seen & (t >= rep.start_s) & (t <= rep.end_s))
-        # the seen samples just outside the rep bound the stretches at its ends
-        before = np.flatnonzero(seen & (t < rep.start_s))
-        after = np.flatnonzero(seen & (t > rep.end_s))
-        around = np.concatenate([before[-1:], inside, after[:1]])
-        if around.size < 2:
+        peak_s = rep.start_s + rep.time_to_peak_velocity_s
+        for k in long:
+            a, b = float(seen_t[k]), float(seen_t[k + 1])
+            if b <= rep.start_s or a >= rep.end_s:
+                continue
+            gap_s = b - a
+            frames_there = int(((t > a) & (t < b)).sum())
+            expected = round(gap_s / interval) - 1
+            cause = (
+                f"{expected - frames_there} frames are missing from the video"
+                if frames_there < expected - 0.5
+                else "the bar was not seen"
+            )
+            at = f"no bar position for {gap_s:.2f} s ({a:.2f}-{b:.2f} s: {cause})"
+            edge = a < rep.start_s < b or a < rep.end_s < b
+            uncertainty = 0.5 * gap_s / rep.duration_s if rep.duration_s > 0 else np.inf
+            if edge and uncertainty > settings.max_mean_uncertainty_frac:
+                findings.append(
+                    Finding(
+                        "samples_missing",
+                        f"{at} where the rep starts or ends, so its mean velocity is uncertain by "
+                        f"{100 * uncertainty:.0f} %; film with the whole plate in view and good light",
+                        Severity.DOUBT,
+                        reps=(rep.index,),
+                        suspect=True,
+                    )
+                )
+            elif gap_s > limit_s and a < peak_s < b:
+                findings.append(
+                    Finding(
+                        "peak_interpolated",
+                        f"{at} at its peak velocity, which is interpolated there",
+                        Severity.DOUBT,
+                        reps=(rep.index,),
+                    )
+                )
+            else:
+                findings.append(
+                    Finding(
+                        "samples_missing",
+                        f"{at}; bridged, velocities slightly smoothed there",
+                        Severity.NOTE,
+                        reps=(rep.index,),
+                    )
+                )
+    return findings
+
+
+def extension_unseen(reps: list[RepMetrics]) -> list[Finding]:
+    """Pulls whose triple extension could be measured only in part (noted: the bar's numbers stand)."""
+    findings = []
+    for rep in reps:
+        te = rep.triple_extension
+        if te is None or not te.unseen:
             continue
-        times = t[around]
-        gaps = np.diff(times)
-        k = int(np.argmax(gaps))
-        gap_s = float(gaps[k])
-        if gap_s <= max(note_s, settings.dropped_frame_factor * interval):
-            continue
-        span = (t > times[k]) & (t < times[k + 1])
-        frames_there = int(span.sum())
-        expected = round(gap_s / interval) - 1
-        cause = (
-            f"{expected - frames_there} frames are missing from the video"
-            if frames_there < expected - 0.5
-            else "the bar was not seen"
+        joints = ", ".join(te.unseen)
+        first = next(iter(te.unseen.values()))
+        findings.append(
+            Finding(
+                "extension_unseen",
+                f"triple extension not measured for the {joints} ({first})",
+                Severity.NOTE,
+                reps=(rep.index,),
+            )
         )
-        at = f"{times[k]:.2f}-{times[k + 1]:.2f} s"
-        if gap_s > limit_s:
-            findings.append(
-                Finding(
-                    "samples_missing",
-                    f"no bar position for {gap_s:.2f} s ({at}: {cause}), so its peak velocity is a guess; "
-                    "film with the whole plate in view and good light",
-                    Severity.DOUBT,
-                    reps=(rep.index,),
-                    suspect=True,
-                )
-            )
-        else:
-            findings.append(
-                Finding(
-                    "samples_missing",
-                    f"no bar position for {gap_s:.2f} s ({at}: {cause}); bridged, velocities slightly smoothed there",
-                    Severity.NOTE,
-                    reps=(rep.index,),
-                )
-            )
     return findings
 
 
@@ -198,4 +234,5 @@ def check_motion(
         *implausible_numbers(counted, lift=lift),
         *missing_samples(kinematics, counted, settings=settings),
         *partial_reps(counted),
+        *extension_unseen(counted),
     ]

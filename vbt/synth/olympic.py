@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from vbt.kinematics.extension import ExtensionSettings
 from vbt.synth.hermite import monotone_ppoly
 from vbt.synth.joints import (
     ANGLE_NAMES,
@@ -72,6 +73,8 @@ _START_POSE = ((55.0, 72.0), (80.0, 95.0), (82.0, 92.0))
 _STAND_POSE = ((176.0, 180.0), (172.0, 177.0), (110.0, 116.0))
 #: Peak angle ranges (hip, knee, ankle) for complete extension (hip >= 175, knee >= 165, ankle >= 130).
 _COMPLETE_PEAK = ((178.0, 195.0), (168.0, 178.0), (133.0, 150.0))
+#: An ankle that stops short stays this far under what vbt calls complete (``ExtensionSettings``).
+_INCOMPLETE_ANKLE_MAX_DEG = ExtensionSettings().ankle_deg - 3.0
 
 
 @dataclass(frozen=True)
@@ -351,7 +354,7 @@ class _OlympicSet:
         # ankle
         ankle_first = self.ju(102.0, 112.0)
         short = "ankle" in incomplete
-        ankle_peak = self.ju(ankle_first + 3.0, 125.0) if short else self.ju(a_lo, a_hi)
+        ankle_peak = self.ju(ankle_first + 3.0, _INCOMPLETE_ANKLE_MAX_DEG) if short else self.ju(a_lo, a_hi)
         self.angle_at("ankle", t_first, ankle_first)
         self.angle_at("ankle", t_second, ankle_first - self.ju(2.0, 8.0))
         self.angle_at("ankle", t3 + ankle_off, ankle_peak)
