@@ -204,6 +204,17 @@ def _glitches(t_s: FloatArray, angle: FloatArray, settings: ExtensionSettings) -
     return np.asarray(out & np.isfinite(angle) & np.isfinite(middle))
 
 
+def anatomical_angles_deg(angles: dict[str, FloatArray]) -> dict[str, FloatArray]:
+    """The angles with every value outside the joint's range of motion (``ANATOMY_DEG``) set to NaN:
+    a landmark in the wrong place, never a pose (what a plot or a table should show)."""
+    out = {}
+    for joint, values in angles.items():
+        lo, hi = ANATOMY_DEG.get(joint, (-np.inf, np.inf))
+        with np.errstate(invalid="ignore"):
+            out[joint] = np.where((values >= lo) & (values <= hi), values, np.nan)
+    return out
+
+
 def triple_extension(
     kinematics: Kinematics, rep: Rep, *, settings: ExtensionSettings | None = None
 ) -> TripleExtension | None:

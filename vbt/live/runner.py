@@ -474,6 +474,8 @@ class LiveRun:
             return
         tag = "…" if event.kind is RepEventKind.PROVISIONAL else " "
         failed = " FAILED" if rep.status is RepStatus.FAILED else ""
+        if rep.status is RepStatus.SUSPECT:
+            failed = " SUSPECT, not counted: " + (rep.suspect_reasons[0] if rep.suspect_reasons else "")
         zone = self.screen.zone_name(rep)
         self._say(
             f"set {current.number} rep {rep.index}{tag} {value:5.2f} m/s {kind}"

@@ -24,7 +24,6 @@ from vbt.types import JOINT_NAMES, FloatArray, Lift, RepMetrics, RepStatus
 _WHITE = style.hex_to_bgr(style.WHITE)
 _SHADOW = style.hex_to_bgr(style.SHADOW)
 _MUTED = style.hex_to_bgr("#ced4da")
-_FAILED = style.hex_to_bgr(style.FAILED)
 _STOP = style.hex_to_bgr("#e8590c")
 _BONES = tuple((i, i + 1) for i in range(len(JOINT_NAMES) - 1))
 
@@ -133,10 +132,13 @@ class LiveScreen:
         provisional = bool(state.provisional and state.provisional[-1])
         value = self.headline(rep)
         failed = rep.status is RepStatus.FAILED
-        colour = _FAILED if failed else style.hex_to_bgr(style.rep_colour(value))
+        suspect = rep.status is RepStatus.SUSPECT
+        colour = style.hex_to_bgr(style.rep_colour(value, failed=failed, suspect=suspect))
         kind = "peak" if self.kind is VelocityKind.PEAK else "mean"
-        title = f"REP {len(state.reps)}" + (" · failed" if failed else "")
-        number = "–" if not math.isfinite(value) else f"{value:.2f}"
+        title = f"REP {len(state.reps)}" + (
+            " · failed" if failed else " · suspect, not counted" if suspect else ""
+        )
+        number = "–" if not math.isfinite(value) else f"{value:.2f}" + ("?" if suspect else "")
         details = [f"{kind} m/s" + ("  (measuring…)" if provisional else "")]
         zone = self.zone_name(rep)
         if zone:

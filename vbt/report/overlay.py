@@ -13,7 +13,8 @@ Drawn, with colours from ``vbt.report.style``:
 - top left, the bar's vertical velocity now (from the analysis's smoothed series), with its direction;
 - top right, the rep counter and each finished rep's mean velocity, with the velocity loss so far;
 - bottom, each rep's mean and peak velocity as it finishes, large and coloured by velocity zone (red
-  "FAILED" for a failed rep), for ``banner_s`` seconds or until the next rep finishes;
+  "FAILED" for a failed rep; grey with "?" and "SUSPECT: not counted" for a rep whose numbers are not
+  to be trusted), for ``banner_s`` seconds or until the next rep finishes;
 - bottom left, a scale bar when a calibration is given (a check that metres per pixel is right).
 """
 
@@ -35,11 +36,21 @@ from vbt.types import JOINT_NAMES, BoolArray, FloatArray, RepMetrics, RepStatus
 _WHITE = style.hex_to_bgr(style.WHITE)
 _SHADOW = style.hex_to_bgr(style.SHADOW)
 _MUTED = style.hex_to_bgr("#ced4da")
-_FAILED = style.hex_to_bgr(style.FAILED)
 #: Round lengths a scale bar may show, metres.
 _SCALE_LENGTHS_M = (0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0)
 #: Bones of the skeleton, as pairs of indices into ``JOINT_NAMES``.
 _BONES = tuple((i, i + 1) for i in range(len(JOINT_NAMES) - 1))
+
+
+def _rep_colour(rep: RepMetrics) -> tuple[int, int, int]:
+    """BGR of a rep: grey when suspect, red when failed, else its velocity zone's."""
+    return style.hex_to_bgr(
+        style.rep_colour(
+            rep.mean_velocity_m_s,
+            failed=rep.status is RepStatus.FAILED,
+            suspect=rep.status is RepStatus.SUSPECT,
+        )
+    )
 
 
 class PixelTrackLike(Protocol):
@@ -274,14 +285,22 @@ class SetAnnotator:
         self._text.put(image, " m/s", (x + width, base), _WHITE, small * 1.2, 400)
 
     def _counter_box(self, rows: int, *, with_loss: bool) -> tuple[int, int, int, int]:
-        """The rep counter's panel, top right, holding ``rows`` finished reps (and the loss line)."""
+        """The rep counter's panel, top right, holding ``rows`` finished reps (and the loss line, and
+        the set's verdict when it is not good)."""
         u = self._unit
         small, big, row, pad = 0.034 * u, 0.075 * u, 0.042 * u, round(0.025 * u)
         x1 = self._width - pad
         rows_w = self._text.size("#00", row)[0] + self._text.size("failed", row, 700)[0] + 3 * pad
-        x0 = x1 - max(round(0.2 * u), rows_w, self._text.size("PULLS", small, 600)[0] + 2 * pad)
+        verdict_w = self._text.size(self._verdict_text(), row * 0.9, 700)[0] + 2 * pad
+        x0 = x1 - max(round(0.2 * u), rows_w, verdict_w, self._text.size("PULLS", small, 600)[0] + 2 * pad)
         height = round(pad * 1.6 + small + big) + round(rows * row * 1.3) + (pad // 2 if rows else 0)
-        return x0, pad, x1, pad + height + (round(row * 1.4) if with_loss else 0)
+        extra = (round(row * 1.4) if with_loss else 0) + (round(row * 1.4) if self._verdict_text() else 0)
+        return x0, pad, x1, pad + height + extra
+
+    def _verdict_text(self) -> str:
+        """The set's verdict when it is not good ("" when it is)."""
+        verdict = self._analysis.quality.verdict.value
+        return "" if verdict == "good" else verdict.upper()
 
     def _counter(self, image: Image, t_s: float) -> None:
         done = [r for r in self._reps if math.isfinite(r.end_s) and r.end_s <= t_s]
@@ -298,9 +317,9 @@ class SetAnnotator:
         self._text.put(image, str(len(ok)), (x0 + pad, y), _WHITE, big, 700)
         for rep in shown:
             y += round(row * 1.3)
-            failed = rep.status is RepStatus.FAILED
-            colour = _FAILED if failed else style.hex_to_bgr(style.rep_colour(rep.mean_velocity_m_s))
-            value = "failed" if failed else f"{rep.mean_velocity_m_s:.2f}"
+            colour = _rep_colour(rep)
+            value = "failed" if rep.status is RepStatus.FAILED else f"{rep.mean_velocity_m_s:.2f}"
+            value += "?" if rep.status is RepStatus.SUSPECT else ""
             self._text.put(image, f"#{rep.index}", (x0 + pad, y), _MUTED, row, 400)
             vw, _ = self._text.size(value, row, 700)
             self._text.put(image, value, (x1 - pad - vw, y), colour, row, 700)
@@ -309,11 +328,20 @@ class SetAnnotator:
             text = f"loss {loss:.0f} %"
             tw, _ = self._text.size(text, row * 0.9)
             self._text.put(image, text, (x1 - pad - tw, y), _WHITE, row * 0.9, 400)
+        verdict = self._verdict_text()
+        if verdict:
+            y += round(row * 1.4)
+            colour = style.hex_to_bgr(style.VERDICT_COLOURS[self._analysis.quality.verdict.value])
+            tw, _ = self._text.size(verdict, row * 0.9, 700)
+            self._text.put(image, verdict, (x1 - pad - tw, y), colour, row * 0.9, 700)
 
     def _banner_text(self, rep: RepMetrics) -> tuple[str, str, str, str]:
         """(title, headline, unit, peak line) of a rep's banner."""
         if rep.status is RepStatus.FAILED:
             headline, unit, title = "FAILED", "", f"REP {rep.index}"
+        elif rep.status is RepStatus.SUSPECT:
+            headline, unit, title = f"{rep.mean_velocity_m_s:.2f}?", " m/s", f"REP {rep.index}  ·  SUSPECT"
+            return title, headline, unit, "not counted: see the report"
         else:
             headline, unit, title = f"{rep.mean_velocity_m_s:.2f}", " m/s", f"REP {rep.index}  ·  MEAN"
         peak = f"peak {rep.peak_velocity_m_s:.2f} m/s" if math.isfinite(rep.peak_velocity_m_s) else ""
@@ -376,8 +404,7 @@ class SetAnnotator:
         u = self._unit
         big, mid, small = 0.1 * u, 0.045 * u, 0.034 * u
         pad = round(0.03 * u)
-        failed = rep.status is RepStatus.FAILED
-        colour = _FAILED if failed else style.hex_to_bgr(style.rep_colour(rep.mean_velocity_m_s))
+        colour = _rep_colour(rep)
         title, headline, unit, peak = self._banner_text(rep)
         x0, y0, x1, y1 = self.banner_box(rep)
         centre = (x0 + x1) // 2

@@ -24,7 +24,7 @@ import numpy as np
 
 from vbt.analysis import SetAnalysis
 from vbt.errors import InputError
-from vbt.kinematics.extension import EXTENSION_JOINTS, joint_angles_deg
+from vbt.kinematics.extension import EXTENSION_JOINTS, anatomical_angles_deg, joint_angles_deg
 from vbt.report import style
 from vbt.types import JOINT_NAMES, FloatArray, RepMetrics, RepStatus
 
@@ -70,7 +70,7 @@ def plot_set(
     from matplotlib.figure import Figure
 
     k = analysis.kinematics
-    angles = joint_angles_deg(*(k.joint(name) for name in JOINT_NAMES))
+    angles = anatomical_angles_deg(joint_angles_deg(*(k.joint(name) for name in JOINT_NAMES)))
     has_angles = any(np.isfinite(angles[j]).any() for j in EXTENSION_JOINTS)
     pulls = [r for r in analysis.reps if r.triple_extension is not None] if analysis.lift.is_olympic else []
     per_pull = has_angles and bool(pulls)
@@ -152,9 +152,20 @@ def _header(fig: Figure, analysis: SetAnalysis, title: str | None, *, truth: boo
         fontsize=11, color=style.INK, va="top",
     )  # fmt: skip
     key = "badge: the rep's mean velocity, coloured by velocity zone  ·  ○ peak velocity"
+    if any(r.status is RepStatus.SUSPECT for r in analysis.reps):
+        key += "  ·  hatched, grey ?: suspect (not counted)"
     fig.text(
         0.035, 1 - 0.98 / fig.get_figheight(), key + ("  ·  dotted, ◇: synthetic truth" if truth else ""),
         fontsize=8.5, color=style.MUTED, va="top",
+    )  # fmt: skip
+    quality = analysis.quality
+    verdict = f"quality: {quality.verdict.value}"
+    if quality.reasons:
+        reasons = len(quality.reasons)
+        verdict += f" ({reasons} reason{'s' if reasons > 1 else ''}: see the report)"
+    fig.text(
+        0.965, 1 - 0.28 / fig.get_figheight(), verdict, ha="right", fontsize=11, fontweight="bold",
+        color=style.VERDICT_COLOURS[quality.verdict.value], va="top",
     )  # fmt: skip
 
 
@@ -177,11 +188,19 @@ def summary_line(analysis: SetAnalysis) -> str:
         parts.append(f"no {noun} found")
     if s.failed_rep_count:
         parts.append(f"{s.failed_rep_count} failed")
+    if s.suspect_rep_count:
+        parts.append(f"{s.suspect_rep_count} suspect")
     return "  ·  ".join(parts)
 
 
 def _shade_reps(ax: Axes, reps: list[RepMetrics]) -> None:
     for rep in reps:
+        if rep.status is RepStatus.SUSPECT:  # hatched: its numbers are not to be trusted
+            ax.axvspan(
+                rep.start_s, rep.end_s, facecolor=style.LIGHT, edgecolor=style.SUSPECT,
+                hatch=style.SUSPECT_HATCH, zorder=0, lw=0,
+            )  # fmt: skip
+            continue
         failed = rep.status is RepStatus.FAILED
         ax.axvspan(
             rep.start_s, rep.end_s, color=style.FAILED_LIGHT if failed else style.LIGHT, zorder=0, lw=0
@@ -208,9 +227,10 @@ def _velocity_panel(ax: Axes, analysis: SetAnalysis, truth: dict[str, Any] | Non
     badge_at = ax.get_xaxis_transform()
     for rep in analysis.reps:
         failed = rep.status is RepStatus.FAILED
-        colour = style.rep_colour(rep.mean_velocity_m_s, failed=failed)
+        suspect = rep.status is RepStatus.SUSPECT
+        colour = style.rep_colour(rep.mean_velocity_m_s, failed=failed, suspect=suspect)
         mid = 0.5 * (rep.start_s + rep.end_s)
-        text = "failed" if failed else _fmt(rep.mean_velocity_m_s)
+        text = "failed" if failed else _fmt(rep.mean_velocity_m_s) + ("?" if suspect else "")
         ax.text(
             mid, 1.04, text, ha="center", va="bottom", fontsize=10, fontweight="bold",
             color=style.text_on(colour), zorder=5, transform=badge_at, clip_on=False,
@@ -309,8 +329,8 @@ def _pull_panel(
             )
     ax.set_xlim(*_PULL_WINDOW_S)
     ax.set_xticks([-0.8, -0.4, 0.0, 0.4])
-    verdict = "complete" if te.complete else "incomplete"
-    colour = style.INK if te.complete else style.FAILED
+    verdict = {True: "complete", False: "incomplete", None: "not all joints seen"}[te.complete]
+    colour = {True: style.INK, False: style.FAILED, None: style.SUSPECT}[te.complete]
     ax.set_title(
         f"rep {rep.index} · {verdict}", fontsize=9, color=colour, loc="left", pad=3,
         fontweight="bold",

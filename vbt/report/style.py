@@ -38,6 +38,10 @@ MUTED = "#868e96"  # secondary text, grid-free axes
 LIGHT = "#f1f3f5"  # shading of a successful rep
 FAILED = "#e03131"  # a failed rep, everywhere
 FAILED_LIGHT = "#ffe3e3"  # shading of a failed rep
+SUSPECT = "#868e96"  # a suspect rep (numbers not to be trusted), everywhere: grey, hatched
+SUSPECT_HATCH = "////"
+#: The set's quality verdict: its colour.
+VERDICT_COLOURS = {"good": "#2f9e44", "doubtful": "#f08c00", "unusable": "#e03131"}
 BAR = "#1c7ed6"  # the bar's velocity and height curves
 TRUTH = "#495057"  # synthetic truth, drawn thin and dashed
 WHITE = "#ffffff"
@@ -140,8 +144,11 @@ def velocity_bgr(speed_m_s: float) -> tuple[int, int, int]:
     return (int(b), int(g), int(r))
 
 
-def rep_colour(mean_velocity_m_s: float, *, failed: bool = False) -> str:
-    """A rep's colour: red when it failed, else its zone's colour (grey when its velocity is unknown)."""
+def rep_colour(mean_velocity_m_s: float, *, failed: bool = False, suspect: bool = False) -> str:
+    """A rep's colour: grey when suspect, red when it failed, else its zone's colour (grey when its
+    velocity is unknown)."""
+    if suspect:
+        return SUSPECT
     if failed:
         return FAILED
     zone = zone_for(mean_velocity_m_s)

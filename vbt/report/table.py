@@ -29,17 +29,28 @@ def format_table(analysis: SetAnalysis, *, title: str) -> str:
             lines.append("  ".join("-" * w for w in widths))
     s = analysis.summary
     lines.append("")
+    suspect = f", {s.suspect_rep_count} suspect (not counted)" if s.suspect_rep_count else ""
     if s.rep_count:
         lines.append(
-            f"{s.rep_count} rep(s), {s.failed_rep_count} failed; best mean velocity "
+            f"{s.rep_count} rep(s), {s.failed_rep_count} failed{suspect}; best mean velocity "
             f"{_cell(s.best_mean_velocity_m_s)} m/s (rep {s.best_rep_index}); velocity loss "
             f"{_cell(s.velocity_loss_pct, 1)} % from the best rep, "
             f"{_cell(s.velocity_loss_from_first_pct, 1)} % from the first"
         )
     else:
-        lines.append(f"no successful rep; {s.failed_rep_count} failed")
+        lines.append(f"no successful rep; {s.failed_rep_count} failed{suspect}")
+    lines += quality_lines(analysis)
     lines += [f"note: {w}" for w in analysis.warnings]
     return "\n".join(lines)
+
+
+def quality_lines(analysis: SetAnalysis) -> list[str]:
+    """The verdict and why: the set's reasons (each rep's included), then what to know."""
+    quality = analysis.quality
+    lines = [f"quality: {quality.verdict.value.upper()}" + (":" if quality.reasons else "")]
+    lines += [f"  - {reason}" for reason in quality.reasons]
+    lines += [f"note: {note}" for note in quality.notes]
+    return lines
 
 
 def _row(rep: RepMetrics, with_power: bool, olympic: bool) -> list[str]:
@@ -61,6 +72,7 @@ def _row(rep: RepMetrics, with_power: bool, olympic: bool) -> list[str]:
         if te is None:
             extension = "-"
         else:
-            extension = ("complete" if te.complete else "incomplete") + " " + ">".join(te.order)
+            verdict = {True: "complete", False: "incomplete", None: "partly seen"}[te.complete]
+            extension = verdict + " " + ">".join(te.order)
         row += [_cell(rep.peak_height_m), _cell(rep.catch_height_m), extension]
     return row

@@ -7,10 +7,12 @@ received file next to the other uploads; :func:`video_public` is a row as the AP
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.orm import Session
 
 from vbt.service.deps import athlete_or_404, set_or_404
@@ -40,6 +42,14 @@ class VideoTarget(BaseModel):
         return self
 
 
+class QualityPublic(BaseModel):
+    """The verdict of an analysis (``good`` / ``doubtful`` / ``unusable``) and why."""
+
+    verdict: Literal["good", "doubtful", "unusable"]
+    reasons: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
 class VideoPublic(BaseModel):
     """An uploaded video and the state of its analysis."""
 
@@ -58,6 +68,20 @@ class VideoPublic(BaseModel):
     finished_at: datetime | None
     annotated_url: str | None = None
     """Where the annotated MP4 is served, once the analysis is done and wrote one."""
+    quality: QualityPublic | None = None
+    """The analysis's verdict on its numbers, once it is done (the report's ``quality``)."""
+
+
+def _quality(video: Video) -> QualityPublic | None:
+    """The stored report's verdict; None before the analysis is done (or from an older vbt)."""
+    if video.report_json is None:
+        return None
+    quality = json.loads(video.report_json).get("quality")
+    if not isinstance(quality, dict):
+        return None
+    return QualityPublic.model_validate(
+        {k: quality.get(k) for k in ("verdict", "reasons", "notes") if k in quality}
+    )
 
 
 def video_public(video: Video, session_id: int) -> VideoPublic:
@@ -76,6 +100,7 @@ def video_public(video: Video, session_id: int) -> VideoPublic:
         created_at=video.created_at,
         started_at=video.started_at,
         finished_at=video.finished_at,
+        quality=_quality(video),
         annotated_url=(
             f"/api/videos/{video.id}/annotated"
             if video.annotated_name and video.status == VideoStatus.DONE

@@ -119,10 +119,11 @@ function renderBig(set, reps) {
   $("set-line").textContent = set ? setTitle(set) : "Waiting for the first rep…";
   const position = last ? reps.findIndex((r) => r.index === last.index) + 1 : 0;
   $("rep-label").textContent = last
-    ? `Rep ${position}${last.status === "failed" ? " (failed)" : ""} · mean velocity${provisional ? " (provisional)" : ""}`
+    ? `Rep ${position}${last.status === "failed" ? " (failed)" : last.status === "suspect" ? " (suspect: not counted)" : ""} · mean velocity${provisional ? " (provisional)" : ""}`
     : "Mean velocity of the last rep";
   const big = $("last-velocity");
-  if (last && last.status !== "ok") big.replaceChildren(el("span", { class: "failed-word" }, "✕ failed"));
+  if (last && last.status === "failed") big.replaceChildren(el("span", { class: "failed-word" }, "✕ failed"));
+  else if (last && last.status === "suspect") big.replaceChildren(fmt(velocity), el("small", {}, " m/s?"), el("span", { class: "pending" }, "suspect"));
   else big.replaceChildren(fmt(velocity), el("small", {}, " m/s"), provisional ? el("span", { class: "pending" }, "provisional") : "");
   big.style.color = zone ? zone.color : "";
   big.classList.toggle("provisional", provisional);
@@ -131,6 +132,7 @@ function renderBig(set, reps) {
   $("last-zone").classList.toggle("provisional", provisional);
   $("last-zone").textContent = zone ? zone.name
     : last?.status === "failed" ? "Not counted in the velocity loss"
+      : last?.status === "suspect" ? `Not counted: ${(last.suspect_reasons ?? [])[0] ?? "its numbers cannot be trusted"}`
       : last ? "No velocity measured" : "\u00a0";
   $("last-zone").style.color = zone ? zone.color : "";
   $("last-peak").replaceChildren(fmt(last?.peak_velocity_m_s), el("small", {}, " m/s"));
@@ -169,8 +171,10 @@ function renderStats(set, reps) {
   const counted = reps.filter(isCounted);
   const best = counted.length ? Math.max(...counted.map((r) => r.mean_velocity_m_s)) : null;
   $("best").replaceChildren(fmt(best), el("small", {}, " m/s"));
-  const failed = reps.length - reps.filter((r) => r.status === "ok").length;
-  $("rep-count").replaceChildren(String(reps.length), failed ? el("small", {}, ` (${failed} failed)`) : "");
+  const failed = reps.filter((r) => r.status === "failed").length;
+  const suspect = reps.filter((r) => r.status === "suspect").length;
+  const aside = [failed ? `${failed} failed` : "", suspect ? `${suspect} suspect` : ""].filter(Boolean).join(", ");
+  $("rep-count").replaceChildren(String(reps.length), aside ? el("small", {}, ` (${aside})`) : "");
   const cue = currentCue(set, reps);
   const t = fmt(cue.threshold_pct, 0);
   const what = `${cue.peak ? "peak " : ""}velocity loss`;
@@ -207,7 +211,7 @@ function drawCharts() {
       color: zone ? zone.color : NO_ZONE_COLOR,
       failed: rep.status !== "ok",
       provisional: rep.provisional === true,
-      title: `Rep ${i + 1}: ${fmt(rep.mean_velocity_m_s)} m/s${zone ? ` (${zone.name})` : " (failed or not measured)"}${rep.provisional ? ", provisional" : ""}`,
+      title: `Rep ${i + 1}: ${fmt(rep.mean_velocity_m_s)} m/s${zone ? ` (${zone.name})` : rep.status === "suspect" ? ` (suspect, not counted: ${(rep.suspect_reasons ?? []).join("; ")})` : " (failed or not measured)"}${rep.provisional ? ", provisional" : ""}`,
     };
   });
   const chart = $("bars-chart");
@@ -429,7 +433,7 @@ function renderLegend() {
   $("legend").replaceChildren(
     ...ZONES.map((z) => el("span", { style: `--c: ${z.color}` },
       `${z.name} ${Number.isFinite(z.min_m_s) ? z.min_m_s : "<"}${Number.isFinite(z.min_m_s) && Number.isFinite(z.max_m_s) ? "–" : ""}${Number.isFinite(z.max_m_s) ? z.max_m_s : "+"} m/s`)),
-    el("span", { style: `--c: ${NO_ZONE_COLOR}` }, "failed / not measured"),
+    el("span", { style: `--c: ${NO_ZONE_COLOR}` }, "failed / suspect / not measured (hatched)"),
   );
 }
 

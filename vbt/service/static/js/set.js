@@ -19,11 +19,41 @@ function tile(label, value, unit) {
 
 function tripleExtension(te) {
   if (!te) return "—";
-  const parts = [te.complete ? "complete" : "incomplete"];
+  const parts = [te.complete === null || te.complete === undefined ? "not all joints seen" : te.complete ? "complete" : "incomplete"];
   if (te.order?.length) parts.push(te.order.join("→"));
   if (Number.isFinite(te.spread_s)) parts.push(`${fmt(te.spread_s * 1000, 0)} ms`);
   if (te.double_knee_bend) parts.push("double knee bend");
+  const unseen = Object.keys(te.unseen ?? {});
+  if (unseen.length) parts.push(`${unseen.join(", ")} not measured`);
   return parts.join(", ");
+}
+
+/** A rep's status as the table shows it: suspect reps say why, on the row and in its tooltip. */
+function statusCell(rep) {
+  if (rep.status !== "suspect") {
+    return el("td", {}, rep.status + (rep.provisional ? " (provisional)" : ""));
+  }
+  const why = (rep.suspect_reasons ?? []).join(" · ");
+  return el("td", { class: "suspect", title: why },
+    "suspect: not counted" + (rep.provisional ? " (provisional)" : ""),
+    why ? el("div", { class: "why" }, why) : null);
+}
+
+/** The analysis's verdict on the set's numbers, above the reps, when a video of it was analysed. */
+function showQuality(quality) {
+  const box = $("quality");
+  if (!box) return;
+  if (!quality) {
+    box.classList.add("hidden");
+    return;
+  }
+  box.classList.remove("hidden");
+  box.dataset.verdict = quality.verdict;
+  box.replaceChildren(
+    el("strong", {}, `Quality: ${quality.verdict}`),
+    ...(quality.reasons ?? []).map((r) => el("div", { class: "why" }, r)),
+    ...(quality.notes ?? []).map((r) => el("div", { class: "note" }, r)),
+  );
 }
 
 function fillTable(reps) {
@@ -31,7 +61,7 @@ function fillTable(reps) {
     const zone = rep.status === "ok" ? zoneFor(rep.mean_velocity_m_s) : null;
     return el("tr", { "data-status": rep.status, class: rep.provisional ? "provisional" : null },
       el("td", {}, el("span", { class: "swatch", style: `background: ${zone ? zone.color : NO_ZONE_COLOR}` }), String(i + 1)),
-      el("td", {}, (rep.status === "ok" ? "ok" : "failed") + (rep.provisional ? " (provisional)" : "")),
+      statusCell(rep),
       el("td", {}, fmt(rep.mean_velocity_m_s)),
       el("td", {}, fmt(rep.mean_propulsive_velocity_m_s)),
       el("td", {}, fmt(rep.peak_velocity_m_s)),
@@ -56,6 +86,7 @@ async function showVideo(setId, { polled = false } = {}) {
     return;
   }
   const ready = videos.find((v) => v.status === "done" && v.annotated_url);
+  showQuality([...videos].reverse().find((v) => v.status === "done" && v.quality)?.quality ?? null);
   const panel = $("video-panel");
   panel.classList.remove("hidden");
   $("video").classList.toggle("hidden", !ready);
@@ -94,7 +125,10 @@ async function main() {
       el("a", { href: `/athletes/${athlete.id}/history?exercise=${encodeURIComponent(set.exercise)}` }, "History"),
     );
     $("summary").replaceChildren(
-      tile("Reps", String(s.rep_count), s.failed_rep_count ? `+${s.failed_rep_count} failed` : ""),
+      tile("Reps", String(s.rep_count), [
+        s.failed_rep_count ? `+${s.failed_rep_count} failed` : "",
+        s.suspect_rep_count ? `+${s.suspect_rep_count} suspect, not counted` : "",
+      ].filter(Boolean).join(" ")),
       tile("Best mean velocity", fmt(s.best_mean_velocity_m_s), "m/s"),
       tile("Average mean velocity", fmt(s.average_mean_velocity_m_s), "m/s"),
       tile("Best peak velocity", fmt(s.best_peak_velocity_m_s), "m/s"),
@@ -104,7 +138,7 @@ async function main() {
     fillTable(reps);
     $("legend").replaceChildren(
       ...ZONES.map((z) => el("span", { style: `--c: ${z.color}` }, z.name)),
-      el("span", { style: `--c: ${NO_ZONE_COLOR}` }, "failed / not measured"),
+      el("span", { style: `--c: ${NO_ZONE_COLOR}` }, "failed / suspect / not measured (hatched)"),
     );
     redrawOnResize($("bars-chart").parentElement, () =>
       drawBars($("bars-chart"), {
@@ -117,7 +151,8 @@ async function main() {
             color: zone ? zone.color : NO_ZONE_COLOR,
             failed: rep.status !== "ok",
             provisional: rep.provisional === true,
-            title: `Rep ${i + 1}: ${fmt(rep.mean_velocity_m_s)} m/s${rep.provisional ? " (provisional)" : ""}`,
+            title: `Rep ${i + 1}: ${fmt(rep.mean_velocity_m_s)} m/s${rep.provisional ? " (provisional)" : ""}`
+              + (rep.status === "suspect" ? ` (suspect, not counted: ${(rep.suspect_reasons ?? []).join("; ")})` : ""),
           };
         }),
         yLabel: "m/s",
