@@ -107,3 +107,74 @@ def test_incomplete_extension_without_plantarflexion():
     te = triple_extension(smooth(trajectory, lift=Lift.CLEAN), Rep(1, 0.4, 1.5, RepStatus.OK))
     assert te is not None and not te.complete and not te.double_knee_bend
     assert np.isnan(te.second_pull_duration_s)
+
+
+def pull_figure(fps=60.0):
+    """The timing test's pull: hip peaks at 1.00 s, knee 0.97 s, ankle 1.04 s; bar peak velocity 1.0 s."""
+    t = np.arange(0, 2.0, 1 / fps)
+    hip = bump(t, 1.00, 90, 185, 0.12)
+    knots = [(0, 100), (0.4, 100), (0.7, 145), (0.8, 130), (0.97, 172), (1.2, 110), (2.0, 110)]
+    knee = PchipInterpolator(*zip(*knots, strict=True))(t)
+    ankle = bump(t, 1.04, 105, 140, 0.08)
+    joints = figure_from_angles(hip, knee, ankle)
+    bar_y = 0.225 + 1.0 / (1 + np.exp(-(t - 1.0) / 0.08))
+    return t, joints, bar_y
+
+
+def measure(t, joints, bar_xy, visibility=None):
+    kwargs = {} if visibility is None else {"joints_visibility": visibility}
+    trajectory = Trajectory(t_s=t, bar_xy_m=bar_xy, joints_xy_m=joints, joint_names=JOINT_NAMES, **kwargs)
+    k = smooth(trajectory, lift=Lift.POWER_CLEAN, settings=SmoothingSettings(cutoff_hz=12.0))
+    return triple_extension(k, Rep(1, 0.4, 1.5, RepStatus.OK))
+
+
+def test_a_hip_behind_the_plate_at_its_peak_is_not_measured_and_says_why():
+    t, joints, bar_y = pull_figure()
+    hip = joints[:, JOINT_NAMES.index("hip")]
+    # the bar passes in front of the hip (as the near plate does in a side view) around its peak
+    bar = np.c_[np.full_like(t, 0.8), bar_y]
+    near = (t > 0.9) & (t < 1.1)
+    bar[near] = hip[near] + [0.05, 0.0]
+    seen = np.ones((t.size, len(JOINT_NAMES)))  # joints from a pose: their visibility is known
+    te = measure(t, joints, bar, seen)
+    assert te is not None
+    assert np.isnan(te.hip_peak_s) and np.isnan(te.hip_peak_deg)
+    assert "hip was behind the plate" in te.unseen["hip"]
+    assert te.complete is None  # not known: a joint was not seen
+    assert "hip" not in te.order and te.order  # what was seen is still ordered
+    # the same joints given without visibility (a track CSV: markers) are measured
+    assert measure(t, joints, bar).complete is True
+
+
+def test_landmark_glitches_and_angles_outside_anatomy_are_rejected_before_the_peak():
+    t, joints, bar_y = pull_figure()
+    bar = np.c_[np.full_like(t, 0.8), bar_y]
+    seen = np.ones((t.size, len(JOINT_NAMES)))
+    clean = measure(t, joints, bar, seen)
+    spiked = joints.copy()
+    i = int(np.argmin(np.abs(t - 1.06)))  # the knee landmark jumps for one frame, just after its peak
+    spiked[i, JOINT_NAMES.index("knee")] += [0.5, 0.0]  # the knee "angle" reads over 200 degrees
+    te = measure(t, spiked, bar, seen)
+    assert te.knee_peak_deg == pytest.approx(clean.knee_peak_deg, abs=1.0)
+    assert te.knee_peak_s == pytest.approx(clean.knee_peak_s, abs=1 / 60)
+
+
+def test_a_knee_re_bend_after_the_bar_s_peak_velocity_is_not_a_double_knee_bend():
+    fps = 60.0
+    t = np.arange(0, 2.0, 1 / fps)
+    hip = bump(t, 1.00, 90, 185, 0.12)
+    # the knee extends straight to 170 at 0.98 s, flexes into the catch, then re-extends
+    knots = [(0, 100), (0.4, 100), (0.98, 170), (1.1, 120), (1.3, 160), (2.0, 150)]
+    knee = PchipInterpolator(*zip(*knots, strict=True))(t)
+    ankle = bump(t, 1.04, 105, 140, 0.08)
+    bar_y = 0.225 + 1.0 / (1 + np.exp(-(t - 1.0) / 0.08))
+    trajectory = Trajectory(
+        t_s=t,
+        bar_xy_m=np.c_[np.full_like(t, 0.8), bar_y],
+        joints_xy_m=figure_from_angles(hip, knee, ankle),
+        joint_names=JOINT_NAMES,
+    )
+    k = smooth(trajectory, lift=Lift.POWER_CLEAN, settings=SmoothingSettings(cutoff_hz=12.0))
+    te = triple_extension(k, Rep(1, 0.4, 1.6, RepStatus.OK))
+    assert te is not None and not te.double_knee_bend
+    assert te.knee_peak_s == pytest.approx(0.98, abs=1 / 60)  # the catch's re-extension is not the peak

@@ -1,10 +1,13 @@
 """Rep segmentation on hand-made paths whose reps (and ghosts) are known by construction."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from tests.kinematics.paths import eased_path
-from vbt.analysis import analyze_trajectory
+from vbt.analysis import AnalysisSettings, analyze_trajectory
+from vbt.kinematics.reps import default_segmentation
 from vbt.types import Lift, RepStatus
 
 OK, FAILED = RepStatus.OK, RepStatus.FAILED
@@ -112,3 +115,93 @@ def test_a_bumper_bounce_after_a_drop_is_not_an_attempt_but_a_short_pull_from_re
     reps = analyze_trajectory(trajectory, lift=Lift.SNATCH).reps
     assert [r.status for r in reps] == [FAILED, FAILED]
     assert reps[1].start_s == pytest.approx(bounds[6], abs=0.03)
+
+
+# --- trimmed recordings, drops, jitter, short ranges, pauses -----------------------------------------
+
+
+def test_a_clip_that_starts_at_lift_off_and_ends_at_lockout_still_gets_its_rep():
+    # the whole recording is one deadlift pull, trimmed at both ends while the bar moves
+    segments = [(0.3, 0.0), (1.0, 0.55), (0.5, 0.0)]
+    trajectory, bounds = eased_path(segments, y0_m=0.225, fps=30.0, noise_m=0.002)
+    moving = (trajectory.t_s > bounds[1] + 0.2) & (trajectory.t_s < bounds[2] - 0.15)
+    trimmed = type(trajectory)(t_s=trajectory.t_s[moving], bar_xy_m=trajectory.bar_xy_m[moving])
+    analysis = analyze_trajectory(trimmed, lift=Lift.DEADLIFT)
+    (rep,) = analysis.reps
+    assert rep.partial_start and rep.partial_end
+    assert rep.start_s == pytest.approx(trimmed.t_s[0], abs=0.04)
+    assert any("starts and ends while the bar moves" in r for r in analysis.quality.reasons)
+
+
+def test_a_bar_resting_at_the_recording_s_start_is_a_start_not_a_partial_rep():
+    # no zero crossing before the rise: the bar rests from the first frame, then the lifter pulls
+    trajectory, bounds = eased_path([(0.4, 0.0), (1.0, 0.55), (1.0, 0.0)], y0_m=0.225, fps=30.0)
+    (rep,) = analyze_trajectory(trajectory, lift=Lift.DEADLIFT).reps
+    assert rep.status is OK and not rep.partial_start
+    assert rep.start_s == pytest.approx(bounds[1], abs=0.03)
+
+
+def test_a_squat_clip_that_starts_during_the_descent_counts_its_first_rep():
+    segments = [(0.6, -0.3)]  # the recording starts half-way down
+    segments += [(0.9, 0.5), (0.8, 0.0), (1.2, -0.5), (0.9, 0.5), (0.8, 0.0)]
+    trajectory, _ = eased_path(segments, y0_m=1.2, fps=30.0, noise_m=0.002)
+    reps = analyze_trajectory(trajectory, lift=Lift.SQUAT).reps
+    assert [r.status for r in reps] == [OK, OK]
+    assert not reps[0].partial_start  # the rise itself was recorded whole
+
+
+def test_a_dropped_bar_that_bounces_high_is_never_an_attempt():
+    # a snatch dropped from overhead (1.5 m: 5.4 m/s at impact) rebounds 0.45 m off its bumpers:
+    # higher than a failed pull's minimum, but it starts straight from the fall
+    segments = [(1.0, 0.0), (0.9, 1.0), (0.6, 0.0), (0.55, -1.0), (0.25, 0.45), (0.25, -0.45), (1.5, 0.0)]
+    trajectory, _ = eased_path(segments, y0_m=0.225, fps=60.0, noise_m=0.002)
+    reps = analyze_trajectory(trajectory, lift=Lift.SNATCH).reps
+    assert len(reps) == 1
+
+
+def test_tracker_jitter_at_set_up_never_adds_up_to_a_rep():
+    # a racked bar whose tracked height jumps 12-18 cm back and forth every 0.15 s for 6 s (a plate
+    # track switching between circles at low resolution), then two real bench reps
+    rng = np.random.default_rng(3)
+    segments = [(1.0, 0.0)]
+    for _ in range(20):
+        jump = float(rng.uniform(0.12, 0.18))
+        segments += [(0.15, -jump), (0.15, jump)]
+    segments += [(1.0, 0.0), (0.5, 0.05), (0.5, 0.0)]  # unrack
+    for _ in range(2):
+        segments += [(1.0, -0.32), (0.7, 0.32), (0.8, 0.0)]
+    trajectory, _ = eased_path(segments, y0_m=0.9, fps=30.0, noise_m=0.002)
+    reps = analyze_trajectory(trajectory, lift=Lift.BENCH).reps
+    assert [r.status for r in reps] == [OK, OK]
+
+
+def test_quarter_squats_are_reps_and_7_cm_wiggles_are_not():
+    segments = [(1.0, 0.0)]
+    for _ in range(4):
+        segments += [(0.45, -0.15), (0.45, 0.15), (0.3, 0.0)]  # quarter squats
+    for _ in range(3):
+        segments += [(0.2, -0.07), (0.2, 0.07), (0.4, 0.0)]  # re-racking wiggles
+    trajectory, _ = eased_path(segments, y0_m=1.4, fps=30.0, noise_m=0.002)
+    reps = analyze_trajectory(trajectory, lift=Lift.SQUAT).reps
+    assert [r.status for r in reps] == [OK] * 4
+    assert all(r.range_of_motion_m == pytest.approx(0.15, abs=0.01) for r in reps)
+
+
+@pytest.mark.parametrize("fps", [30.0, 60.0])
+def test_after_a_short_pause_at_the_bottom_the_rep_starts_where_the_bar_starts_rising(fps):
+    # 0.1-0.2 s pauses, a smooth start: the filter's zero crossing lies anywhere in the pause (tens of
+    # milliseconds early); the start is where the bar moves off
+    errors, crossing = [], []
+    for pause in (0.1, 0.15, 0.2):
+        for seed in range(4):
+            segments = [(1.0, 0.0), (1.0, -0.5), (pause, 0.0), (0.8, 0.5), (1.0, 0.0)]
+            trajectory, bounds = eased_path(segments, y0_m=1.4, fps=fps, noise_m=0.002, seed=seed)
+            (rep,) = analyze_trajectory(trajectory, lift=Lift.SQUAT).reps
+            errors.append(rep.start_s - bounds[3])
+            no_pause_rule = AnalysisSettings(
+                segmentation=replace(default_segmentation(Lift.SQUAT), min_pause_s=1e9)
+            )
+            (plain,) = analyze_trajectory(trajectory, lift=Lift.SQUAT, settings=no_pause_rule).reps
+            crossing.append(plain.start_s - bounds[3])
+    assert np.median(np.abs(errors)) <= 0.02
+    assert np.median(np.abs(errors)) < 0.5 * np.median(np.abs(crossing))

@@ -82,12 +82,17 @@ def rep_metrics(
         peak_height_m=peak_height,
         catch_height_m=catch_height,
         triple_extension=triple_extension,
+        partial_start=rep.partial_start,
+        partial_end=rep.partial_end,
     )
 
 
 def _at(t_s: FloatArray, values: FloatArray, when_s: float) -> float:
-    """Linear interpolation of (M,) values at one time (NaN outside or next to a gap)."""
+    """Linear interpolation of (M,) values at one time (NaN outside or next to a gap; a sample's own
+    value at its own time, whatever lies beside it)."""
     i = int(np.searchsorted(t_s, when_s))
+    if i < t_s.size and t_s[i] == when_s:
+        return float(values[i])
     if i <= 0 or i >= t_s.size:
         return float(values[min(max(i, 0), t_s.size - 1)]) if t_s.size else float("nan")
     fraction = (when_s - t_s[i - 1]) / (t_s[i] - t_s[i - 1])

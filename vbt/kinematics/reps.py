@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from vbt.kinematics.filters import butterworth_lowpass
 from vbt.kinematics.onsets import at_rest, refine_rest_boundary
@@ -50,6 +51,12 @@ class SegmentationSettings:
             a stop at lockout) is located on the raw samples (`vbt.kinematics.onsets`).
         stop_check_s: the window for the stop at the end of a rep, when it differs from
             ``rest_check_s`` (live mode's provisional look, with only a little data after the rep).
+        pause_speed_m_s, min_pause_s: a bar slower than ``pause_speed_m_s`` for ``min_pause_s`` at a
+            rep's start paused there (a paused bottom): the start is where it moves off, located on the
+            raw samples. A bar turning without a pause spends 2 v / a under that speed: 0.1 s at
+            1 m/s^2, a slow grinding turn. Lowering the speed or raising the time leaves more short
+            pauses to the filter's crossing (tens of milliseconds early); the other way, smooth turns
+            are fitted as pauses (late).
         edge_rest_s: a stroke that begins (ends) at the edge of the data begins (ends) at rest when the
             bar is slower than ``rest_speed_m_s`` for this long there; otherwise the rep is partial.
         drop_speed_m_s: a rise from the floor that starts right after the bar fell faster than this
@@ -77,6 +84,8 @@ class SegmentationSettings:
     rest_speed_m_s: float = 0.15
     rest_check_s: tuple[float, float] = (0.1, 0.35)
     stop_check_s: tuple[float, float] | None = None
+    pause_speed_m_s: float = 0.05
+    min_pause_s: float = 0.1
     edge_rest_s: float = 0.1
     drop_speed_m_s: float = 2.0
     drop_window_s: float = 0.3
@@ -155,21 +164,30 @@ class _Edged(Stroke):
 
 
 def _with_edges(stroke: Stroke, kinematics: Kinematics, settings: SegmentationSettings) -> _Edged:
-    """The stroke with its ends classified: an end at the data's edge is a rest when the bar is
-    slower than ``rest_speed_m_s`` for ``edge_rest_s`` there, else partial."""
+    """The stroke with its ends classified: an end at the recording's edge is a rest when the bar is
+    slower than ``rest_speed_m_s`` for ``edge_rest_s`` there, else partial; an end at a gap is partial."""
     t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
+    seen = np.flatnonzero(np.isfinite(kinematics.bar_xy_m[:, 1]))
+    first_s, last_s = (float(t[seen[0]]), float(t[seen[-1]])) if seen.size else (np.nan, np.nan)
 
     def moving(start_s: float, end_s: float) -> bool:
         return not at_rest(t, vy, start_s=start_s, end_s=end_s, max_speed_m_s=settings.rest_speed_m_s)
 
-    partial_start = stroke.start_at_edge and moving(stroke.start_s, stroke.start_s + settings.edge_rest_s)
-    partial_end = stroke.end_at_edge and moving(stroke.end_s - settings.edge_rest_s, stroke.end_s)
+    # At the recording's own edge a bar at rest is a start (an end); at a gap's edge nothing says
+    # where the movement began (ended): partial, whatever the bar does there.
+    partial_start = stroke.start_at_edge and (
+        stroke.start_s > first_s or moving(stroke.start_s, stroke.start_s + settings.edge_rest_s)
+    )
+    partial_end = stroke.end_at_edge and (
+        stroke.end_s < last_s or moving(stroke.end_s - settings.edge_rest_s, stroke.end_s)
+    )
     fields = {f: getattr(stroke, f) for f in Stroke.__dataclass_fields__}
     return _Edged(**fields, partial_start=partial_start, partial_end=partial_end)
 
 
 def _refined(kinematics: Kinematics, stroke: Stroke, *, start: bool, settings: SegmentationSettings) -> float:
-    """A rep boundary, moved onto the raw samples' hinge when the bar rests on its outer side.
+    """A rep boundary, moved onto the raw samples' hinge when the bar rests on its outer side: a
+    long rest (``rest_check_s``) or a short pause (``min_pause_s``: a paused bottom, a held lockout).
 
     Where the bar turns without resting (a touch-and-go bottom, the top of a pull) the filtered zero
     crossing stays: a two-sided parabola through the raw heights was tried there and lost as much on
@@ -178,19 +196,57 @@ def _refined(kinematics: Kinematics, stroke: Stroke, *, start: bool, settings: S
     boundary_s = stroke.start_s if start else stroke.end_s
     t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
     raw_t, raw_y = kinematics.source_t_s, kinematics.source_bar_xy_m[:, 1]
-    rests = (
-        _rests_before(kinematics, boundary_s, settings)
-        if start
-        else _rests_after(kinematics, boundary_s, settings)
-    )
-    if not rests:
-        return boundary_s
     inside = np.flatnonzero((t >= stroke.start_s) & (t <= stroke.end_s) & np.isfinite(vy))
     if inside.size < 3:
         return boundary_s
     fast = inside[np.abs(vy[inside]) >= _HINGE_SPEED_FRACTION * np.max(np.abs(vy[inside]))]
     limit_s = float(t[fast[0]] if start else t[fast[-1]])
-    return refine_rest_boundary(raw_t, raw_y, guess_s=boundary_s, moving_limit_s=limit_s, rest_before=start)
+    rests = (
+        _rests_before(kinematics, boundary_s, settings)
+        if start
+        else _rests_after(kinematics, boundary_s, settings)
+    )
+    if rests:
+        return refine_rest_boundary(
+            raw_t, raw_y, guess_s=boundary_s, moving_limit_s=limit_s, rest_before=start
+        )
+    pause = _pause(kinematics, inside, start=start, settings=settings) if start else None
+    if pause is None:
+        return boundary_s
+    # A short pause: the filtered crossing lies anywhere in it (its noise), the bar moves at its
+    # end. The hinge is searched across the pause, with only the pause as its resting side.
+    near, far = pause
+    span = abs(far - near)
+    return refine_rest_boundary(
+        raw_t,
+        raw_y,
+        guess_s=near,
+        moving_limit_s=limit_s,
+        rest_before=start,
+        rest_window_s=0.5 * span,
+        search_s=0.5 * span,
+    )
+
+
+def _pause(
+    kinematics: Kinematics, inside: npt.NDArray[np.intp], *, start: bool, settings: SegmentationSettings
+) -> tuple[float, float] | None:
+    """(where the bar starts (stops) moving, the far end of the stillness before (after) it) when
+    the bar paused there: its filtered speed under ``pause_speed_m_s`` for at least ``min_pause_s``;
+    None otherwise (a turn without a pause)."""
+    t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
+    moving = inside[np.abs(vy[inside]) >= settings.pause_speed_m_s]
+    if moving.size == 0:
+        return None
+    edge = int(moving[0] if start else moving[-1])
+    step = -1 if start else 1
+    k = edge + step
+    while 0 <= k < t.size and np.isfinite(vy[k]) and abs(vy[k]) < settings.pause_speed_m_s:
+        k += step
+    far = float(t[k - step])
+    if abs(t[edge] - far) < settings.min_pause_s:
+        return None
+    return float(t[edge]), far
 
 
 _Found = list[tuple[_Edged, RepStatus, float]]

@@ -90,7 +90,8 @@ def implausible_numbers(reps: list[RepMetrics], *, lift: Lift) -> list[Finding]:
 
 
 def partial_reps(reps: list[RepMetrics]) -> list[Finding]:
-    """Reps whose start or end is the recording's edge: measured over what was recorded."""
+    """Reps whose start or end is the edge of the data (the recording's, or a gap's): measured over
+    what was recorded."""
     findings = []
     for rep in reps:
         if rep.partial_start or rep.partial_end:
@@ -104,8 +105,8 @@ def partial_reps(reps: list[RepMetrics]) -> list[Finding]:
             findings.append(
                 Finding(
                     "rep_partial",
-                    f"the recording {edge}, so its velocities cover only what was recorded; "
-                    "start the recording before the rep and stop it after",
+                    f"the recording (or the bar's track) {edge}, so its velocities cover only what was "
+                    "recorded; start the recording before the rep and stop it after",
                     Severity.DOUBT,
                     reps=(rep.index,),
                 )
@@ -146,7 +147,7 @@ def missing_samples(
         peak_s = rep.start_s + rep.time_to_peak_velocity_s
         for k in long:
             a, b = float(seen_t[k]), float(seen_t[k + 1])
-            if b <= rep.start_s or a >= rep.end_s:
+            if b + interval <= rep.start_s or a - interval >= rep.end_s:
                 continue
             gap_s = b - a
             frames_there = int(((t > a) & (t < b)).sum())
@@ -157,7 +158,8 @@ def missing_samples(
                 else "the bar was not seen"
             )
             at = f"no bar position for {gap_s:.2f} s ({a:.2f}-{b:.2f} s: {cause})"
-            edge = a < rep.start_s < b or a < rep.end_s < b
+            # a boundary within a frame of the stretch was placed from the samples beside it
+            edge = any(a - interval < when < b + interval for when in (rep.start_s, rep.end_s))
             uncertainty = 0.5 * gap_s / rep.duration_s if rep.duration_s > 0 else np.inf
             if edge and uncertainty > settings.max_mean_uncertainty_frac:
                 findings.append(

@@ -1,0 +1,172 @@
+"""The capture checks on pixel tracks drawn by hand (known answers by construction)."""
+
+import math
+
+import numpy as np
+
+from vbt.calibration.body import BodyScale
+from vbt.capture.pose import BODY_POINTS
+from vbt.capture.track import PixelTrack
+from vbt.quality.capture import (
+    CaptureCheckSettings,
+    CaptureFacts,
+    camera_view,
+    check_capture,
+    hands_follow_the_bar,
+    plate_partly_outside,
+    plate_size_changes,
+    scale_against_body,
+)
+from vbt.quality.verdict import Severity
+from vbt.types import JOINT_NAMES, Lift, RepMetrics, RepStatus
+
+SETTINGS = CaptureCheckSettings()
+FPS = 30.0
+
+
+def rep(index: int, start_s: float, end_s: float) -> RepMetrics:
+    nan = math.nan
+    return RepMetrics(
+        index, start_s, end_s, RepStatus.OK, 0.5, 0.5, 0.8, 0.3, 0.4, end_s - start_s, end_s - start_s,
+        0.0, nan, nan, nan, nan,
+    )  # fmt: skip
+
+
+def track(
+    bar_y_px: np.ndarray, *, hands_y_px: np.ndarray | None, radius_px=60.0, size=(640, 480), bar_x_px=320.0
+) -> PixelTrack:
+    """A track of a bar at (bar_x_px, bar_y_px) whose wrists (both sides) are at hands_y_px."""
+    n = bar_y_px.size
+    body = np.full((n, len(BODY_POINTS), 2), np.nan)
+    visibility = np.zeros((n, len(BODY_POINTS)))
+    if hands_y_px is not None:
+        for name in ("left_wrist", "right_wrist", "left_shoulder", "right_shoulder"):
+            k = BODY_POINTS.index(name)
+            body[:, k] = np.c_[np.full(n, bar_x_px), hands_y_px]
+            visibility[:, k] = 0.9
+    return PixelTrack(
+        t_s=np.arange(n) / FPS,
+        frame_index=np.arange(n),
+        bar_xy_px=np.c_[np.full(n, bar_x_px), bar_y_px],
+        bar_confidence=np.ones(n),
+        bar_size_px=np.broadcast_to(np.asarray(radius_px, dtype=float), (n,)).copy(),
+        bar_axis_ratio=np.ones(n),
+        joints_xy_px=np.full((n, len(JOINT_NAMES), 2), np.nan),
+        joints_visibility=np.zeros((n, len(JOINT_NAMES))),
+        heel_xy_px=np.full((n, 2), np.nan),
+        wrists_xy_px=np.full((n, 2, 2), np.nan),
+        body_xy_px=body,
+        body_visibility=visibility,
+        frame_size_px=size,
+    )
+
+
+def rising(n=60, start=15, end=45, rise_px=150.0, y0=400.0) -> np.ndarray:
+    y = np.full(n, y0)
+    y[start:end] = y0 - rise_px * np.linspace(0, 1, end - start)
+    y[end:] = y0 - rise_px
+    return y
+
+
+def test_a_plate_that_rises_without_the_hands_is_not_the_bar():
+    bar = rising()
+    still = track(bar, hands_y_px=np.full(bar.size, 300.0))
+    findings = hands_follow_the_bar(
+        still, [rep(1, 0.5, 1.5)], lift=Lift.DEADLIFT, metres_per_px=0.003, settings=SETTINGS
+    )
+    assert len(findings) == 1 and findings[0].suspect and findings[0].reps == (1,)
+    assert "hands" in findings[0].message
+    holding = track(bar, hands_y_px=bar - 30.0)  # the hands 30 px above the plate's centre, rising with it
+    assert (
+        hands_follow_the_bar(
+            holding, [rep(1, 0.5, 1.5)], lift=Lift.DEADLIFT, metres_per_px=0.003, settings=SETTINGS
+        )
+        == []
+    )
+
+
+def test_in_a_squat_the_shoulders_carry_the_bar():
+    bar = rising()
+    moving = track(bar, hands_y_px=bar)
+    assert (
+        hands_follow_the_bar(
+            moving, [rep(1, 0.5, 1.5)], lift=Lift.SQUAT, metres_per_px=0.003, settings=SETTINGS
+        )
+        == []
+    )
+    still = track(bar, hands_y_px=np.full(bar.size, 250.0))
+    (finding,) = hands_follow_the_bar(
+        still, [rep(1, 0.5, 1.5)], lift=Lift.SQUAT, metres_per_px=0.003, settings=SETTINGS
+    )
+    assert "shoulders" in finding.message
+
+
+def test_hands_unseen_near_the_ends_of_a_rep_are_not_compared():
+    bar = rising()
+    hands = np.full(bar.size, 300.0)
+    hands[:20] = np.nan  # hidden behind the plate at lift-off
+    t = track(bar, hands_y_px=hands)
+    assert (
+        hands_follow_the_bar(
+            t, [rep(1, 0.5, 1.5)], lift=Lift.DEADLIFT, metres_per_px=0.003, settings=SETTINGS
+        )
+        == []
+    )
+
+
+def test_a_plate_more_than_half_a_radius_outside_the_picture_is_a_doubt():
+    bar = rising(y0=470.0)  # radius 60: at 470 px the plate reaches 530 px in a 480 px frame
+    cut = plate_partly_outside(track(bar, hands_y_px=None), [rep(1, 0.0, 1.0)], settings=SETTINGS)
+    assert len(cut) == 1 and cut[0].severity is Severity.DOUBT and not cut[0].suspect
+    whole = plate_partly_outside(
+        track(rising(y0=300.0), hands_y_px=None), [rep(1, 0.0, 1.0)], settings=SETTINGS
+    )
+    assert whole == []
+
+
+def test_a_plate_that_grows_within_a_rep_moved_towards_the_camera():
+    bar = rising()
+    radius = np.linspace(50.0, 65.0, bar.size)  # 30 % larger by the end: walking at the camera
+    (finding,) = plate_size_changes(
+        track(bar, hands_y_px=None, radius_px=radius), [rep(1, 0.0, 2.0)], settings=SETTINGS
+    )
+    assert finding.suspect and "size changed" in finding.message
+    steady = plate_size_changes(
+        track(bar, hands_y_px=None, radius_px=60.0), [rep(1, 0.0, 2.0)], settings=SETTINGS
+    )
+    assert steady == []
+
+
+def test_a_front_view_with_the_plate_tracker_is_unusable_an_oblique_one_is_a_note():
+    reps = [rep(1, 0.5, 1.5), rep(2, 2.5, 3.5)]
+    (front,) = camera_view(80.0, 1.0, reps, plate_scale=True, settings=SETTINGS)
+    assert front.severity is Severity.UNUSABLE and front.suspect and front.reps == (1, 2)
+    assert "Film from the side" in front.message
+    (given,) = camera_view(80.0, 1.0, reps, plate_scale=False, settings=SETTINGS)
+    assert given.severity is Severity.DOUBT and not given.suspect
+    (oblique,) = camera_view(40.0, 0.8, reps, plate_scale=True, settings=SETTINGS)
+    assert oblique.severity is Severity.NOTE
+    assert camera_view(10.0, 0.97, reps, plate_scale=True, settings=SETTINGS) == []
+    (edge_on,) = camera_view(math.nan, 0.3, reps, plate_scale=True, settings=SETTINGS)
+    assert edge_on.code == "plate_edge_on"
+
+
+def test_a_scale_the_body_refutes_is_a_doubt_that_says_which_scale_is_used():
+    body = BodyScale(metres_per_px=0.003, low=0.0022, high=0.0042)
+    assert scale_against_body(0.0031, body, method="plate", switched=False) == []
+    (switched,) = scale_against_body(0.0075, body, method="plate", switched=True)
+    assert "Velocities use the body's scale" in switched.message and "2.50 times" in switched.message
+    assert scale_against_body(0.0075, None, method="plate", switched=False) == []
+
+
+def test_check_capture_gathers_every_check_and_the_source_s_error():
+    bar = rising()
+    facts = CaptureFacts(
+        metres_per_px=0.003, scale_method="plate", plate_scale=True, measured_mpp=0.003,
+        source_error="the video stops after 60 of 90 frames",
+    )  # fmt: skip
+    findings = check_capture(
+        track(bar, hands_y_px=np.full(bar.size, 300.0)), [rep(1, 0.5, 1.5)], facts, lift=Lift.DEADLIFT
+    )
+    codes = {f.code for f in findings}
+    assert codes == {"source_incomplete", "bar_not_in_hands"}
