@@ -11,6 +11,7 @@ above 180 rather than folding back:
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -197,7 +198,8 @@ def _glitches(t_s: FloatArray, angle: FloatArray, settings: ExtensionSettings) -
     padded = np.concatenate([[np.nan, np.nan], angle, [np.nan, np.nan]])
     tp = np.concatenate([[np.nan, np.nan], t_s, [np.nan, np.nan]])
     neighbours = np.stack([padded[k : k + n] for k in (0, 1, 3, 4)])
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # samples without finite neighbours: NaN
         middle = np.nanmedian(neighbours, axis=0)
         dt = np.nanmax(np.abs(np.stack([tp[k : k + n] for k in (1, 3)]) - t_s), axis=0)
         out = np.abs(angle - middle) > settings.max_angular_speed_deg_s * dt

@@ -153,7 +153,7 @@ def plate_partly_outside(
     x, y = track.bar_xy_px[:, 0], track.bar_xy_px[:, 1]
     r = track.bar_size_px
     with np.errstate(invalid="ignore"):
-        beyond = np.nanmax(np.stack([r - x, x + r - width, r - y, y + r - height]), axis=0)
+        beyond = np.fmax.reduce(np.stack([r - x, x + r - width, r - y, y + r - height]), axis=0)
         cut = beyond / r > settings.cut_radius_frac
     findings = []
     for rep in reps:
