@@ -299,6 +299,23 @@ def summary(outcomes: list[Outcome], title: str) -> str:
     )
 
 
+def scale_line(outcomes: list[Outcome]) -> str:
+    """How the plate's scale compared with the body's, over the clips where both were measured."""
+    pairs = [
+        (o.mm_per_px_plate, o.mm_per_px_body)
+        for o in outcomes
+        if math.isfinite(o.mm_per_px_plate) and math.isfinite(o.mm_per_px_body) and o.label == "exact"
+    ]
+    if not pairs:
+        return "scale: no exact clip with both a plate and a body scale"
+    ratios = sorted(p / b for p, b in pairs)
+    mid = ratios[len(ratios) // 2]
+    return (
+        f"scale: plate / body metres per pixel on the {len(ratios)} exact clips with both: median {mid:.2f}, "
+        f"range {ratios[0]:.2f}-{ratios[-1]:.2f} (the body's likely value assumes a 1.75 m lifter 3 m from the camera)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -342,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     known = [o for o in outcomes if o.clip.lift is not None]
     for title, group in (("all", outcomes), ("side-on", side), ("known lifts", known)):
         print(summary(group, title))
+    print(scale_line(outcomes))
     wrong = sum(o.label == "wrong" for o in outcomes)
     goal_side = 100.0 * sum(o.label == "exact" for o in side) / max(len(side), 1)
     goal_all = 100.0 * sum(o.label == "exact" for o in outcomes) / max(len(outcomes), 1)
