@@ -244,7 +244,7 @@ def judge(clip: Clip, report: dict[str, Any] | None, error: str) -> Outcome:
     else:
         label = "wrong"
     calibration = report.get("calibration", {})
-    plate = calibration.get("metres_per_px")
+    plate = calibration.get("measured_metres_per_px", calibration.get("metres_per_px"))
     body = calibration.get("body_metres_per_px")
     found = f"{len(counted)}" + (f"+{len(suspect)}s" if suspect else "")
     return Outcome(
