@@ -205,3 +205,12 @@ def test_after_a_short_pause_at_the_bottom_the_rep_starts_where_the_bar_starts_r
             crossing.append(plain.start_s - bounds[3])
     assert np.median(np.abs(errors)) <= 0.02
     assert np.median(np.abs(errors)) < 0.5 * np.median(np.abs(crossing))
+
+
+def test_a_deadlift_set_down_further_from_the_camera_still_starts_from_the_floor():
+    # the bar rolls away between reps and rests 6 cm higher in the picture (the floor recedes)
+    segments = [(0.5, 0.0), (1.0, 0.55), (0.5, 0.0), (1.0, -0.55), (0.5, 0.06), (1.0, 0.0)]
+    segments += [(1.0, 0.55), (0.5, 0.0), (1.0, -0.55), (1.0, 0.0)]
+    trajectory, _ = eased_path(segments, y0_m=0.225, fps=30.0, noise_m=0.002)
+    reps = analyze_trajectory(trajectory, lift=Lift.DEADLIFT).reps
+    assert [r.status for r in reps] == [OK, OK]

@@ -275,9 +275,9 @@ def scale_against_body(
     if switched:
         message = (
             f"{source} gives a scale {ratio:.2f} times the lifter's body's, beyond what body sizes allow: the "
-            "circle found is probably not a 45 cm plate's outer rim. Velocities use the body's scale instead "
-            f"(lifter assumed {body.stature_m:.2f} m tall, so about +/-15 %); give --known-length or "
-            "film the whole plate for a precise scale"
+            "circle found is not a 45 cm plate's outer rim (smaller plates, or a hub or ring of the plate). "
+            f"Velocities use the body's scale instead (lifter assumed {body.stature_m:.2f} m tall, so about "
+            "+/-15 %); for a precise scale give the plates' diameter (--plate METRES) or --known-length"
         )
     else:
         message = (
