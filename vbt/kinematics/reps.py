@@ -42,8 +42,10 @@ class SegmentationSettings:
         lockout_tolerance_fraction: ... or this fraction of its range, whichever is larger.
         merge_dip_m: a reversal smaller than this inside a movement does not split it.
         merge_min_part_m: only movements at least this long on both sides of a reversal are merged.
-        floor_tolerance_m: deadlift and Olympic lifts start within this of the floor level ...
-        floor_window_s: ... the lowest the bar is within this long of the rep's start.
+        floor_tolerance_m, floor_tolerance_fraction: deadlift and Olympic lifts start within the larger
+            of this and this fraction of their rise of the floor level: the floor is not one height in
+            the picture (a bar set down further from the camera rests higher in it), while a stand-up
+            from a catch starts more than half its pull above the floor.
         hold_speed_m_s, hold_s: the bar is held when its vertical speed stays under ``hold_speed_m_s``
             for ``hold_s`` (an Olympic lift is made when the bar is held high after the catch).
         hold_height_fraction: ... at a height above the floor of at least this fraction of the pull.
@@ -79,7 +81,7 @@ class SegmentationSettings:
     merge_dip_m: float = 0.01
     merge_min_part_m: float = 0.03
     floor_tolerance_m: float = 0.05
-    floor_window_s: float = 4.0
+    floor_tolerance_fraction: float = 0.15
     hold_speed_m_s: float = 0.15
     hold_s: float = 0.3
     hold_height_fraction: float = 0.5
@@ -319,30 +321,27 @@ def _slow_descent(
     return float(np.max(slow_y_m[before]) - at_start)
 
 
-def _floor_level(y_m: FloatArray, t_s: FloatArray, when_s: float, settings: SegmentationSettings) -> float:
-    """Where the bar rests on the floor around ``when_s``: a low percentile of its height within
-    ``floor_window_s`` (robust to noise). Local, because the floor is not one height in the picture: a
-    bar set down further from the camera (rolled, or the lifter stepped back) rests higher in it."""
-    near = (np.abs(t_s - when_s) <= settings.floor_window_s) & np.isfinite(y_m)
-    return float(np.percentile(y_m[near], 2.0)) if near.any() else float(np.nanpercentile(y_m, 2.0))
+def _floor_level(y_m: FloatArray) -> float:
+    """Where the bar rests on the floor: a low percentile of its height (robust to noise)."""
+    return float(np.nanpercentile(y_m, 2.0))
 
 
 def _floor_reps(
     strokes: list[_Edged], y_m: FloatArray, kinematics: Kinematics, settings: SegmentationSettings
 ) -> _Found:
-    """Deadlift: each rep rises from the floor; it is complete when it reaches the set's lockout height."""
-    t_s = kinematics.t_s
-    attempts = [
-        s
-        for s in strokes
-        if _floor_attempt(s, _floor_level(y_m, t_s, s.start_s, settings), kinematics, settings)
-    ]
+    """Deadlift: each rep rises from the floor; it is complete when it rises as far as the set's
+    fullest rep (within the lockout tolerance)."""
+    floor = _floor_level(y_m)
+    attempts = [s for s in strokes if _floor_attempt(s, floor, kinematics, settings)]
     if not attempts:
         return []
-    lockout_y = max(s.end_y_m for s in attempts)
+    # Completion by the rise, not by the height reached: the bar may rest lower or higher in the
+    # picture from rep to rep (set down nearer or further from the camera), its lift is the same.
+    full_rise = max(s.rise_m for s in attempts)
     found: _Found = []
     for s in attempts:
-        ok = s.rise_m >= settings.min_rom_m and _reached_lockout(s, lockout_y, s.rise_m, settings)
+        tolerance = max(settings.lockout_tolerance_m, settings.lockout_tolerance_fraction * s.rise_m)
+        ok = s.rise_m >= settings.min_rom_m and s.rise_m >= full_rise - tolerance
         found.append((s, RepStatus.OK if ok else RepStatus.FAILED, np.nan))
     return found
 
@@ -362,9 +361,8 @@ def _floor_attempt(
         return False
     if stroke.partial_start:
         return stroke.rise_m >= settings.min_rom_m
-    if stroke.start_y_m > floor_y_m + settings.floor_tolerance_m or _after_a_drop(
-        kinematics, stroke, settings
-    ):
+    tolerance = max(settings.floor_tolerance_m, settings.floor_tolerance_fraction * stroke.rise_m)
+    if stroke.start_y_m > floor_y_m + tolerance or _after_a_drop(kinematics, stroke, settings):
         return False
     if stroke.rise_m >= settings.min_rom_m:
         return True
@@ -401,9 +399,9 @@ def _olympic_reps(strokes: list[_Edged], kinematics: Kinematics, settings: Segme
     point between the peak and that hold.
     """
     t_s, y_m, vy = kinematics.t_s, kinematics.bar_xy_m[:, 1], kinematics.bar_velocity_m_s[:, 1]
+    floor = _floor_level(y_m)
     found: _Found = []
     for s in strokes:
-        floor = _floor_level(y_m, t_s, s.start_s, settings)
         if not _floor_attempt(s, floor, kinematics, settings):
             continue
         if s.partial_end:  # the recording ends during the pull: nothing says it failed
