@@ -214,3 +214,15 @@ def test_a_deadlift_set_down_further_from_the_camera_still_starts_from_the_floor
     trajectory, _ = eased_path(segments, y0_m=0.225, fps=30.0, noise_m=0.002)
     reps = analyze_trajectory(trajectory, lift=Lift.DEADLIFT).reps
     assert [r.status for r in reps] == [OK, OK]
+
+
+def test_a_track_that_jumps_down_to_the_bar_is_not_a_drop_before_the_pull():
+    # the track starts on a plate leaning on the wall, 0.6 m above the bar, and jumps to the loaded
+    # plate in one frame (far faster than gravity moves a bar): the pull that follows is a lift
+    trajectory, bounds = eased_path([(1.0, 0.0), (0.9, 0.9), (0.6, -0.9), (1.5, 0.0)], y0_m=0.225, fps=60.0)
+    bar = trajectory.bar_xy_m.copy()
+    before = trajectory.t_s < bounds[1] - 0.15
+    bar[before, 1] += 0.6
+    jumped = type(trajectory)(t_s=trajectory.t_s, bar_xy_m=bar)
+    reps = analyze_trajectory(jumped, lift=Lift.POWER_CLEAN).reps
+    assert [r.start_s for r in reps] == [pytest.approx(bounds[1], abs=0.03)]

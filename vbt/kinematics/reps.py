@@ -67,6 +67,9 @@ class SegmentationSettings:
             dropped from 0.2 m or higher reaches it (v = sqrt(2 g h)).
         drop_window_s: how long before a rise that fall is looked for (a bounce follows impact
             within a few hundredths of a second; the filter smears it over about a tenth).
+        drop_max_accel_m_s2: a fall that accelerates downwards faster than this is not a bar falling
+            (gravity, 9.8 m/s^2, is all that pulls it) but a track that jumped: 1.5 g leaves room for the
+            filter's ripple.
         descent_cutoff_hz: squat and bench: the descent before a rep is measured on the bar's height
             low-passed at this frequency, which keeps a real descent (half a second or more) and takes
             out a tracker's jitter (tenths of a second), so that jitter never adds up to a "depth".
@@ -93,6 +96,7 @@ class SegmentationSettings:
     edge_rest_s: float = 0.1
     drop_speed_m_s: float = 2.0
     drop_window_s: float = 0.3
+    drop_max_accel_m_s2: float = 1.5 * 9.80665
     descent_cutoff_hz: float = 2.0
     descent_lookback_s: float = 4.0
 
@@ -370,10 +374,16 @@ def _floor_attempt(
 
 
 def _after_a_drop(kinematics: Kinematics, stroke: Stroke, settings: SegmentationSettings) -> bool:
-    """True when the bar fell faster than ``drop_speed_m_s`` within ``drop_window_s`` before the rise."""
+    """True when the bar fell faster than ``drop_speed_m_s`` within ``drop_window_s`` before the rise,
+    the way a dropped bar falls: never accelerating downwards faster than gravity lets it
+    (``drop_max_accel_m_s2``); faster than that, the track jumped (to another plate), nothing fell."""
     t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
+    ay = kinematics.bar_acceleration_m_s2[:, 1]
     before = (t >= stroke.start_s - settings.drop_window_s) & (t <= stroke.start_s) & np.isfinite(vy)
-    return bool(before.any() and np.min(vy[before]) < -settings.drop_speed_m_s)
+    if not before.any() or np.min(vy[before]) >= -settings.drop_speed_m_s:
+        return False
+    falling = before & (vy < 0)
+    return bool(np.nanmin(ay[falling]) >= -settings.drop_max_accel_m_s2)
 
 
 def _rests_before(kinematics: Kinematics, when_s: float, settings: SegmentationSettings) -> bool:
