@@ -93,7 +93,8 @@ def test_without_repeats_the_clock_keeps_every_frame_at_its_time() -> None:
 
 
 @pytest.mark.parametrize("bars", [(60, 0, 60, 0), (0, 30, 0, 30)])
-def test_black_bars_are_cut_off_and_their_offset_given(bars: tuple[int, int, int, int]) -> None:
+@pytest.mark.parametrize("cut", [False, True])
+def test_black_bars_are_found_and_left_out(bars: tuple[int, int, int, int], cut: bool) -> None:
     rng = np.random.default_rng(2)
     left, top, right, bottom = bars
     frames = []
@@ -101,11 +102,18 @@ def test_black_bars_are_cut_off_and_their_offset_given(bars: tuple[int, int, int
         image = np.zeros((H + top + bottom, W + left + right, 3), np.uint8)
         image[top : top + H, left : left + W] = _picture(20 + 3 * k, rng)
         frames.append(Frame(image=image, t_s=k / 30.0, index=k))
-    crop = BorderCrop(_Frames(frames))
+    crop = BorderCrop(_Frames(frames), BorderSettings(cut=cut))
     out = list(crop)
-    assert crop.content_rect_px == (left, top, W, H) and crop.offset_xy_px == (left, top)
-    assert len(out) == 40 and all(f.image.shape == (H, W, 3) for f in out)
-    np.testing.assert_array_equal(out[5].image, frames[5].image[top : top + H, left : left + W])
+    assert crop.content_rect_px == (left, top, W, H) and len(out) == 40
+    picture = frames[5].image[top : top + H, left : left + W]
+    if cut:  # only the picture, and where it was
+        assert crop.offset_xy_px == (left, top) and crop.size_px == (W, H)
+        np.testing.assert_array_equal(out[5].image, picture)
+    else:  # the frame as it was, the bars taking the picture's edge: nothing black left
+        assert crop.offset_xy_px == (0, 0) and out[5].image.shape == frames[5].image.shape
+        np.testing.assert_array_equal(out[5].image[top : top + H, left : left + W], picture)
+        np.testing.assert_array_equal(out[5].image[top + 10, :left], np.repeat(picture[10, :1], left, axis=0))
+        assert out[5].image.max(axis=2).min() > 32
 
 
 def test_a_dark_band_on_one_side_or_a_black_frame_is_not_a_bar() -> None:

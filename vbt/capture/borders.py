@@ -1,11 +1,19 @@
-"""Black bars (letterbox, pillarbox) found once and cut off before pose and the bar search.
+"""Black bars (letterbox, pillarbox) found once and left out before pose and the bar search.
 
 A portrait phone clip shown in a landscape frame, or a wide one in a tall frame, carries black bands
 that the plate search takes for picture (the two edges of a bar make a fine phantom rim). Their
 rows and columns stay black for the whole clip, so they are found once, over the first ``probe_s``
-of frames, and ``BorderCrop`` yields only the picture inside them. Positions measured in the
-cropped frames are in the picture's pixels: add ``offset_xy_px`` to put them back in the full
-frame's (the pipeline does, so every position it reports is in the full frame's pixels).
+of frames, and ``BorderCrop`` leaves them out, in one of two ways (``BorderSettings.cut``):
+
+- filled (the default): the frame keeps its size and the bars take the picture's edge pixels,
+  stretched outwards (no edge, no phantom rim, nothing to find there). Positions stay the full
+  frame's. The bar search's ranges are fractions of the frame (the radii it looks for, the size it
+  reduces a frame to), so a smaller frame changes what it finds: cut, a pillarboxed deadlift
+  (deadlift_side_1rep_hold) gave a 15 m/s rep and another clip lost its plate for the lifter's
+  back. Filling keeps the search as it was on the picture and takes the bars out of it.
+- cut: only the picture is yielded; positions measured in it are in the picture's pixels, and
+  ``offset_xy_px`` puts them back in the full frame's (the pipeline does). For a search whose
+  ranges come from the picture itself.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 import numpy.typing as npt
 
@@ -46,6 +55,8 @@ class BorderSettings:
         max_asymmetry: letterbox and pillarbox bars centre the picture, so they come in pairs of
             (nearly) equal width: the two differ by at most this fraction of the wider (or 2 px).
             A dark band on one side only is the scene (a black floor, a dark ceiling) and stays.
+        cut: yield only the picture (True) or the whole frame with the bars filled by the
+            picture's edge (False; see the module docstring for why that is the default).
     """
 
     probe_s: float = 1.0
@@ -55,6 +66,7 @@ class BorderSettings:
     min_bar_fraction: float = 0.01
     min_picture_fraction: float = 0.25
     max_asymmetry: float = 0.1
+    cut: bool = False
 
     def __post_init__(self) -> None:
         if not (self.probe_s >= 0 and self.probe_max_bytes >= 0 and 0 <= self.black_max_grey < 255):
@@ -108,11 +120,12 @@ def _bar_px(counts: Counts, length: int, side: int, settings: BorderSettings) ->
 
 
 class BorderCrop(SourceWrapper):
-    """A ``FrameSource`` that yields only the picture inside a clip's black bars.
+    """A ``FrameSource`` whose frames show the picture inside a clip's black bars, the bars left out.
 
     The first frames (``BorderSettings.probe_s``) are held until the bars are known; then every frame
-    is cut to ``content_rect_px`` (the same for the whole clip), or passed on whole when there are no
-    bars. ``size_px`` is the yielded images' size; the source's own is ``source.size_px``.
+    is cut to ``content_rect_px`` (the same for the whole clip) or has its bars filled with the
+    picture's edge (``BorderSettings.cut``), or is passed on whole when there are no bars.
+    ``size_px`` is the yielded images' size; the source's own is ``source.size_px``.
 
     Attributes:
         content_rect_px: ``(x, y, width, height)`` of the picture in the full frame, once probed;
@@ -126,14 +139,14 @@ class BorderCrop(SourceWrapper):
 
     @property
     def offset_xy_px(self) -> tuple[int, int]:
-        """The picture's top-left corner in the full frame: add it to the picture's positions."""
+        """The picture's top-left corner in the yielded images' frame: add it to their positions."""
         rect = self.content_rect_px
-        return (0, 0) if rect is None else (rect[0], rect[1])
+        return (0, 0) if rect is None or not self.settings.cut else (rect[0], rect[1])
 
     @property
     def size_px(self) -> tuple[int, int] | None:
         rect = self.content_rect_px
-        return self.source.size_px if rect is None else (rect[2], rect[3])
+        return self.source.size_px if rect is None or not self.settings.cut else (rect[2], rect[3])
 
     def __iter__(self) -> Iterator[Frame]:
         frames = iter(self.source)
@@ -177,4 +190,7 @@ class BorderCrop(SourceWrapper):
         if x + w > width or y + h > height:  # a frame of another size: left whole
             return frame
         image = np.ascontiguousarray(frame.image[y : y + h, x : x + w])
+        if not self.settings.cut:
+            bars = (y, height - y - h, x, width - x - w)
+            image = np.asarray(cv2.copyMakeBorder(image, *bars, cv2.BORDER_REPLICATE), dtype=np.uint8)
         return Frame(image=image, t_s=frame.t_s, index=frame.index)

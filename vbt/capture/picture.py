@@ -1,8 +1,8 @@
 """The picture the analysis sees: a source's frames without black bars and without repeated frames.
 
-``Picture`` wraps a ``FrameSource`` for the frame loop: ``BorderCrop`` (``vbt.capture.borders``) cuts
-the black bars off, then ``RepeatedFrameFilter`` (``vbt.capture.repeats``) leaves out the frames a
-frame-rate conversion repeated. After the loop, ``restore`` puts the track back in the source's
+``Picture`` wraps a ``FrameSource`` for the frame loop: ``BorderCrop`` (``vbt.capture.borders``) leaves
+the black bars out (filled with the picture's edge, or cut off), then ``RepeatedFrameFilter``
+(``vbt.capture.repeats``) leaves out the frames a frame-rate conversion repeated. After the loop, ``restore`` puts the track back in the source's
 terms: positions in the full frame's pixels, and, when the real pictures lie on a regular content
 clock, each at its own time on it. ``report`` says what was found, for the report's ``video`` block.
 """

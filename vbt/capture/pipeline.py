@@ -129,7 +129,7 @@ def track_video(
     """Run the frame loop over a whole source (which the caller opens and closes).
 
     ``picture`` says what is done to the frames before pose and the tracker (``vbt.capture.picture``:
-    black bars cut off, a conversion's repeated frames left out); the track's positions are in the
+    black bars left out, a conversion's repeated frames left out); the track's positions are in the
     full frame's pixels and its times the pictures' own all the same. None: both for a file, neither
     for a live source (its frames are timed by arrival and must not wait behind a probe).
 

@@ -11,8 +11,9 @@ rate, as a converter makes) each is put on it.
 
 What a repeat is (``RepeatSettings``): a frame whose picture changed on the frame before by no more
 than compression noise while the frames around it show motion (a run of such frames is bounded on
-both sides by frames that changed several times more), and whose run lasts at most one frame
-interval of the slowest content rate. A still scene (the lifter set up, the bar racked) shows no
+both sides by frames that changed several times more), whose run lasts at most one frame
+interval of the slowest content rate, and which comes at the steady rhythm of the runs before it
+(a converter repeats at a fixed cadence; a lifter stops once in a while). A still scene (the lifter set up, the bar racked) shows no
 motion around its frames: they are kept, repeated or not, and their velocity is zero either way.
 Real footage moves between every pair of its frames and keeps them all.
 
@@ -37,6 +38,11 @@ from vbt.types import BoolArray, FloatArray, Frame
 
 Grey = npt.NDArray[np.uint8]
 
+#: A run is a repeat only after this many spacings between runs were steady (a cadence): a converter
+#: repeats at a fixed rhythm (every 5th frame for 24 to 30 fps, every 2nd and 3rd in turn for 24 to
+#: 60); a lifter's stops come once or twice close together (a clean's peak and catch), not three times
+#: at one rhythm.
+CADENCE_RUNS = 3
 #: The slowest content rate a regular grid is looked for at (see ``RepeatSettings.min_content_fps``).
 MIN_GRID_FPS = 10.0
 #: Share of the moving stretches' pictures that must fit a grid for the clip to be put on it: a
@@ -70,8 +76,9 @@ class RepeatSettings:
         min_content_fps: the slowest frame rate content is filmed at (phones' low-light modes go
             down to 15 fps, animation on twos to 12); a run of unchanged frames longer than one such
             interval is a still scene, not a repeat.
-        max_cadence_s: a conversion repeats frames again and again: a run is left out only when
-            another run was found at most this long before it. Conversions between the common rates
+        max_cadence_s: a conversion repeats frames again and again, at a steady rhythm: a run is
+            left out only when the runs before it (``CADENCE_RUNS`` spacings) came at most this far
+            apart, each spacing within one frame of the others. Conversions between the common rates
             (24, 25, 30, 50, 60 fps) repeat every 33-200 ms; a bar stopping for an instant (the
             bottom of a squat, the top of a pull) happens once, and a clean clip keeps that frame.
             Raising it catches slower cadences (24 to 25 fps repeats once a second) but risks taking
@@ -154,7 +161,7 @@ class RepeatedFrameFilter(SourceWrapper):
         self._t_s: list[float] = []
         self._dropped: list[bool] = []
         self._moving: list[bool] = []
-        self._last_run_t_s = -math.inf
+        self._runs_t_s: list[float] = []  # when the last runs of unchanged frames between motion began
 
     def __iter__(self) -> Iterator[Frame]:
         s = self.settings
@@ -200,15 +207,24 @@ class RepeatedFrameFilter(SourceWrapper):
         if max(run.changes, default=math.inf) * self.settings.motion_ratio > bound:
             return run.frames  # the frames around it hardly moved either: real, or harmless
         t_s = run.frames[0].t_s
-        since_s, self._last_run_t_s = t_s - self._last_run_t_s, t_s
-        if since_s > self.settings.max_cadence_s:
-            return run.frames  # no cadence (yet): a stop of the motion, or a conversion's first repeat
+        self._runs_t_s = [*self._runs_t_s[-CADENCE_RUNS:], t_s]
+        if not self._in_cadence(interval_s=t_s - run.before_t_s):
+            return run.frames  # no cadence (yet): a stop of the motion, or a conversion's first repeats
         n = len(run.frames)
         self.dropped_frame_count += n
         total = len(self._dropped)
         for k in range(total - 1 - n, total - 1):  # the run's rows, just before the current frame
             self._dropped[k] = True
         return []
+
+    def _in_cadence(self, *, interval_s: float) -> bool:
+        """True when the last runs (``CADENCE_RUNS`` spacings) came at a steady cadence: each spacing
+        within ``max_cadence_s`` and all within one output frame (``interval_s``) of each other."""
+        spacings = np.diff(self._runs_t_s)
+        if spacings.size < CADENCE_RUNS:
+            return False
+        steady = float(spacings.max() - spacings.min()) <= 1.5 * interval_s
+        return steady and float(spacings.max()) <= self.settings.max_cadence_s
 
     def content_clock(self) -> ContentClock:
         """What the frames read so far say about the content's own clock."""
