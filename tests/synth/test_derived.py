@@ -77,8 +77,8 @@ def test_a_24_fps_clip_converted_to_30_fps_loses_its_repeats_and_keeps_its_veloc
     """Mean |error| of the three reps against the truth, mean and peak velocity (m/s): at 24 fps as
     rendered 0.009 and 0.015; converted to 30 fps and analysed with its repeats (before this filter)
     0.025 and 0.214, every peak inflated by about 0.2 m/s; with the repeats left out and the pictures
-    on their 24 fps clock 0.012 and 0.022 (the second encode's noise, and two real pictures that
-    looked like repeats where the lifter stopped)."""
+    on their 24 fps clock 0.011 and 0.010 (one real picture, where the lifter stopped, looked like a
+    repeat; the second encode adds its noise)."""
     synth, info = squat_24
     converted = convert_frame_rate(info, tmp_path / "squat30.mp4", fps=30.0)
     truth = json.loads(converted.truth_path.read_text())["video"]
