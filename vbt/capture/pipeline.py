@@ -151,7 +151,7 @@ def track_video(
     # millisecond apart: spurious speeds); live sources are read here, between frames, as before.
     ahead = read_ahead > 0 and isinstance(source, VideoFileSource)
     if picture is None:
-        file = isinstance(source, VideoFileSource)
+        file = _reads_a_file(source)
         picture = PictureSettings() if file else PictureSettings(borders=None, repeats=None)
     seen = Picture(source, picture)
     frames = ReadAhead(seen, depth=read_ahead) if ahead else seen
@@ -189,6 +189,16 @@ def track_video(
         **seen.report(),
     }
     return TrackedVideo(track=track, bar_method=bar_method, video=video, error=error)
+
+
+def _reads_a_file(source: FrameSource) -> bool:
+    """True for a ``VideoFileSource``, also behind wrappers that expose what they wrap as ``source``."""
+    inner: object = source
+    for _ in range(8):  # wrappers seldom nest deeper; a stand-in with every attribute stops here
+        if isinstance(inner, VideoFileSource) or not hasattr(inner, "source"):
+            break
+        inner = inner.source
+    return isinstance(inner, VideoFileSource)
 
 
 @dataclass(frozen=True, eq=False)
