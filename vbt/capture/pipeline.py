@@ -46,6 +46,7 @@ from vbt.capture.barbell import (
     WristMidpointTracker,
 )
 from vbt.capture.observer import Observer, Sighting, observe, opencv_single_threaded
+from vbt.capture.picture import Picture, PictureSettings
 from vbt.capture.pose import BODY_POINTS, PoseEstimator
 from vbt.capture.readahead import ReadAhead
 from vbt.capture.sources import FrameSource, VideoFileSource, open_source
@@ -93,7 +94,8 @@ class TrackedVideo:
         track: the per-frame pixel track (of the frames read before any error).
         bar_method: how the bar was tracked.
         video: ``name``, ``fps`` (declared, informative), ``frames`` (tracked), ``duration_s``,
-            ``size_px`` [w, h], ``rotation_deg``.
+            ``size_px`` [w, h], ``rotation_deg``, and what ``Picture.report`` found:
+            ``content_rect_px``, ``duplicate_frames_dropped``, ``content_fps``.
         error: why the source ended early, or None.
     """
 
@@ -127,8 +129,14 @@ def track_video(
     progress: bool = False,
     read_ahead: int = 3,
     overlap: bool = True,
+    picture: PictureSettings | None = None,
 ) -> TrackedVideo:
     """Run the frame loop over a whole source (which the caller opens and closes).
+
+    ``picture`` says what is done to the frames before pose and the tracker (``vbt.capture.picture``:
+    black bars left out, a conversion's repeated frames left out); the track's positions are in the
+    full frame's pixels and its times the pictures' own all the same. None: both for a file, neither
+    for a live source (its frames are timed by arrival and must not wait behind a probe).
 
     ``read_ahead`` frames at most of a file (``VideoFileSource``) are decoded ahead on a thread of
     their own (0: decode on the caller's thread, between frames); ``overlap`` runs the pose of the
@@ -147,7 +155,11 @@ def track_video(
     # another thread changes those times (on a loaded machine, more frames stamped a fraction of a
     # millisecond apart: spurious speeds); live sources are read here, between frames, as before.
     ahead = read_ahead > 0 and isinstance(source, VideoFileSource)
-    frames = ReadAhead(source, depth=read_ahead) if ahead else source
+    if picture is None:
+        file = _reads_a_file(source)
+        picture = PictureSettings() if file else PictureSettings(borders=None, repeats=None)
+    seen = Picture(source, picture)
+    frames = ReadAhead(seen, depth=read_ahead) if ahead else seen
     with opencv_single_threaded():  # the loop's own threads use the cores (see observer)
         sightings = observe(frames, tracker=tracker, pose=pose, overlap=overlap)
         try:
@@ -169,7 +181,7 @@ def track_video(
             if bar is not None:
                 bar.close()
     error = error or source.error
-    track = builder.build()
+    track = seen.restore(builder.build())
     size = source.size_px
     video = {
         "name": source.name,
@@ -179,8 +191,19 @@ def track_video(
         "duration_s": float(track.t_s[-1] - track.t_s[0]) if len(track) else 0.0,
         "size_px": list(size) if size is not None else None,
         "rotation_deg": source.rotation_deg,
+        **seen.report(),
     }
     return TrackedVideo(track=track, bar_method=bar_method, video=video, error=error)
+
+
+def _reads_a_file(source: FrameSource) -> bool:
+    """True for a ``VideoFileSource``, also behind wrappers that expose what they wrap as ``source``."""
+    inner: object = source
+    for _ in range(8):  # wrappers seldom nest deeper; a stand-in with every attribute stops here
+        if isinstance(inner, VideoFileSource) or not hasattr(inner, "source"):
+            break
+        inner = inner.source
+    return isinstance(inner, VideoFileSource)
 
 
 @dataclass(frozen=True, eq=False)

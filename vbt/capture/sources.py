@@ -30,6 +30,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from vbt.capture.container import declared_duration_s
 from vbt.errors import VideoError
 from vbt.types import Frame
 
@@ -37,7 +38,8 @@ from vbt.types import Frame
 STREAM_SCHEMES: frozenset[str] = frozenset({"rtsp", "rtsps", "rtmp", "http", "https", "udp", "tcp", "srt"})
 
 # A file is reported as damaged when it yields fewer frames than its header announces by more than this
-# fraction (containers without a frame index only give an estimate, which may be off by a few percent).
+# fraction (containers without a frame index only give an estimate, which may be off by a few percent)
+# and its timestamps stop short of its declared duration by more than this fraction (or 1.5 frames).
 _SHORTFALL_TOLERANCE = 0.02
 
 Image = npt.NDArray[np.uint8]
@@ -273,6 +275,8 @@ class VideoFileSource(_CaptureSource):
         self._min_interval_ms = min_interval_s * 1000.0
         self._decoded = 0
         self._last_t_ms = -math.inf
+        self._last_interval_ms = math.nan
+        self._duration_s: float | None = None
         self._previous: Image | None = None
         self.dropped_frame_count = 0
         self.repeated_frame_count = 0
@@ -325,6 +329,7 @@ class VideoFileSource(_CaptureSource):
                 self.repeated_frame_count += 1
                 if self._drop_repeated:
                     continue
+            self._last_interval_ms = t_ms - self._last_t_ms
             self._last_t_ms = t_ms
             self._previous = image
             return Frame(image=image, t_s=t_ms / 1000.0, index=index)
@@ -332,17 +337,20 @@ class VideoFileSource(_CaptureSource):
     def _finish(self) -> None:
         """At the end of the decoded frames: tell a damaged file from a complete one.
 
-        Damaged means short of the header's promise both in frames and in time. MP4 and MOV headers
-        count their frames exactly; for containers that do not (MKV, WebM), OpenCV estimates the count
-        as duration x declared rate, which overshoots on variable-rate video, while the duration it
-        implies (count / rate) still holds.
+        Damaged means short of the header's promise both in frames and in time. The header's frame
+        count is only a first sign: MP4 counts frames an edit list trims (pre-roll the decoder rightly
+        skips), MKV and WebM only estimate it (duration x declared rate, which overshoots on
+        variable-rate video). The decision is taken on time: the decoded timestamps against the
+        stream's duration as the container declares it (``declared_duration_s``, after any edit list);
+        without PyAV, against the count's duration (count / declared rate).
         """
         expected = self._frame_count
         if self._error is None and expected is not None and self._frames_short(expected):
             last_s = self._last_t_ms / 1000.0
+            of = "" if self._duration_s is None else f" of its {self._duration_s:.2f} s"
             self._error = VideoError(
                 f"{self._name}: the video stops after {self._decoded} of the {expected} frames "
-                f"its header announces (at {last_s:.2f} s): the file looks truncated or damaged "
+                f"its header announces (at {last_s:.2f} s{of}): the file looks truncated or damaged "
                 "from there. The frames before were used; re-copy or re-export the file for the rest."
             )
         self.close()
@@ -350,11 +358,17 @@ class VideoFileSource(_CaptureSource):
     def _frames_short(self, expected: int) -> bool:
         if expected - self._decoded <= max(1.0, _SHORTFALL_TOLERANCE * expected):
             return False
-        if math.isnan(self._fps):
-            return True
-        duration_s = expected / self._fps
-        reached_s = self._last_t_ms / 1000.0 + 1.0 / self._fps
-        return duration_s - reached_s > max(1.5 / self._fps, _SHORTFALL_TOLERANCE * duration_s)
+        interval_s = self._last_interval_ms / 1000.0
+        if not math.isfinite(interval_s) or interval_s <= 0:
+            interval_s = 1.0 / self._fps if not math.isnan(self._fps) else 0.0
+        self._duration_s = declared_duration_s(self._name)
+        if self._duration_s is None:
+            if math.isnan(self._fps):
+                return True
+            self._duration_s = expected / self._fps
+        reached_s = self._last_t_ms / 1000.0 + interval_s
+        tolerance_s = max(1.5 * interval_s, _SHORTFALL_TOLERANCE * self._duration_s)
+        return self._duration_s - reached_s > tolerance_s
 
 
 def _same_image(a: Image, b: Image) -> bool:

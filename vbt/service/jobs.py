@@ -113,6 +113,11 @@ class _ProgressSource:
     def __getattr__(self, name: str) -> Any:  # name, fps, frame_count, size_px, rotation_deg, error
         return getattr(self._source, name)
 
+    @property
+    def source(self) -> Any:
+        """The source wrapped (as ``SourceWrapper.source``: the frame loop tells a file by it)."""
+        return self._source
+
     def __iter__(self) -> Iterator[Frame]:
         total = self._source.frame_count
         for count, frame in enumerate(self._source, start=1):

@@ -1,0 +1,127 @@
+"""Black bars and repeated frames (``vbt.capture.borders``, ``vbt.capture.repeats``) on frames made here,
+with known answers: a square moving at a constant speed, filmed at one rate and shown at another."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from vbt.capture.borders import BorderCrop, BorderSettings
+from vbt.capture.repeats import ContentClock, RepeatedFrameFilter
+from vbt.types import Frame
+
+W, H = 320, 180
+
+
+class _Frames:
+    """A stand-in ``FrameSource`` over a list of frames."""
+
+    name, fps, frame_count, size_px, rotation_deg, error = "frames", 30.0, None, (W, H), 0, None
+
+    def __init__(self, frames: list[Frame]) -> None:
+        self.frames = frames
+
+    def __iter__(self) -> Iterator[Frame]:
+        return iter(self.frames)
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> _Frames:
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        pass
+
+
+def _picture(x_px: float, rng: np.random.Generator, noise: float = 2.0) -> np.ndarray:
+    image = np.full((H, W, 3), 90.0)
+    image[70:110, int(x_px) : int(x_px) + 30] = 220.0
+    image += rng.normal(0.0, noise, image.shape)
+    return np.asarray(np.clip(image, 0, 255), dtype=np.uint8)
+
+
+def _converted(
+    content_fps: float, output_fps: float, duration_s: float, *, still_s: float = 0.0
+) -> list[Frame]:
+    """A square moving 60 px/s (after ``still_s`` still), filmed at ``content_fps`` and shown at
+    ``output_fps`` by nearest picture; each shown frame gets fresh compression-like noise (0.6)."""
+    rng = np.random.default_rng(1)
+    content_t = np.arange(int(duration_s * content_fps) + 1) / content_fps
+    pictures = [_picture(20 + 60 * max(0.0, t - still_s), rng) for t in content_t]
+    frames = []
+    for j, t in enumerate(np.arange(int(duration_s * output_fps) + 1) / output_fps):
+        k = int((2 * j * content_fps + output_fps - 1) // (2 * output_fps))  # nearest; a tie: the earlier
+        noisy = np.clip(pictures[k] + rng.normal(0.0, 0.6, pictures[k].shape), 0, 255).astype(np.uint8)
+        frames.append(Frame(image=noisy, t_s=float(t), index=j))
+    return frames
+
+
+@pytest.mark.parametrize(("content_fps", "output_fps"), [(24, 30), (15, 30), (30, 60)])
+def test_a_conversions_repeats_are_dropped_and_the_pictures_put_on_their_clock(
+    content_fps: int, output_fps: int
+) -> None:
+    frames = _converted(content_fps, output_fps, 4.0)
+    repeats = RepeatedFrameFilter(_Frames(frames))
+    kept = list(repeats)
+    clock = repeats.content_clock()
+    assert clock.content_fps == pytest.approx(content_fps, rel=1e-3)
+    keep, t_s = clock.retime(np.array([f.t_s for f in kept]))
+    n_pictures = int(4.0 * content_fps) + 1
+    assert int(keep.sum()) == n_pictures  # the first repeat of the motion is left out by the clock
+    np.testing.assert_allclose(t_s, np.arange(n_pictures) / content_fps, atol=2e-3)
+
+
+def test_real_frames_are_all_kept_moving_or_still() -> None:
+    frames = _converted(30, 30, 2.0, still_s=1.0)  # a still second, then motion: no repeats
+    repeats = RepeatedFrameFilter(_Frames(frames))
+    assert len(list(repeats)) == len(frames)
+    assert repeats.dropped_frame_count == 0 and not repeats.content_clock().regular
+
+
+def test_a_still_scene_keeps_its_repeats_they_cost_nothing() -> None:
+    frames = _converted(15, 30, 1.0, still_s=2.0)  # never moves
+    assert len(list(RepeatedFrameFilter(_Frames(frames)))) == len(frames)
+
+
+def test_without_repeats_the_clock_keeps_every_frame_at_its_time() -> None:
+    clock = ContentClock(output_fps=30.0)
+    keep, t_s = clock.retime(np.arange(10) / 30.0)
+    assert keep.all() and np.array_equal(t_s, np.arange(10) / 30.0)
+
+
+@pytest.mark.parametrize("bars", [(60, 0, 60, 0), (0, 30, 0, 30)])
+@pytest.mark.parametrize("cut", [False, True])
+def test_black_bars_are_found_and_left_out(bars: tuple[int, int, int, int], cut: bool) -> None:
+    rng = np.random.default_rng(2)
+    left, top, right, bottom = bars
+    frames = []
+    for k in range(40):
+        image = np.zeros((H + top + bottom, W + left + right, 3), np.uint8)
+        image[top : top + H, left : left + W] = _picture(20 + 3 * k, rng)
+        frames.append(Frame(image=image, t_s=k / 30.0, index=k))
+    crop = BorderCrop(_Frames(frames), BorderSettings(cut=cut))
+    out = list(crop)
+    assert crop.content_rect_px == (left, top, W, H) and len(out) == 40
+    picture = frames[5].image[top : top + H, left : left + W]
+    if cut:  # only the picture, and where it was
+        assert crop.offset_xy_px == (left, top) and crop.size_px == (W, H)
+        np.testing.assert_array_equal(out[5].image, picture)
+    else:  # the frame as it was, the bars taking the picture's edge: nothing black left
+        assert crop.offset_xy_px == (0, 0) and out[5].image.shape == frames[5].image.shape
+        np.testing.assert_array_equal(out[5].image[top : top + H, left : left + W], picture)
+        np.testing.assert_array_equal(out[5].image[top + 10, :left], np.repeat(picture[10, :1], left, axis=0))
+        assert out[5].image.max(axis=2).min() > 32
+
+
+def test_a_dark_band_on_one_side_or_a_black_frame_is_not_a_bar() -> None:
+    rng = np.random.default_rng(3)
+    floor = _picture(20, rng)
+    floor[150:] = 5  # a black floor along the bottom only
+    crop = BorderCrop(_Frames([Frame(image=floor, t_s=0.0, index=0)]))
+    assert next(iter(crop)).image.shape == (H, W, 3) and crop.content_rect_px == (0, 0, W, H)
+    black = np.zeros((H, W, 3), np.uint8)  # a fade from black
+    crop = BorderCrop(_Frames([Frame(image=black, t_s=0.0, index=0)]), BorderSettings(probe_s=0.0))
+    assert next(iter(crop)).image.shape == (H, W, 3) and crop.content_rect_px == (0, 0, W, H)
