@@ -79,3 +79,13 @@ def test_legs_that_disagree_with_each_other_give_no_scale():
 def test_the_view_angle_from_the_shoulders(view_deg, low, high):
     points, seen = standing_figure(stature_m=1.75, px_per_m=400.0, view_deg=view_deg)
     assert low <= view_angle_deg(points, seen, BODY_POINTS) <= high
+
+
+def test_the_body_says_how_large_a_45_cm_plate_can_look():
+    points, seen = standing_figure(stature_m=1.75, px_per_m=400.0)
+    body = body_scale(points, seen, BODY_POINTS)
+    assert body is not None
+    low, high = body.radius_range_px(0.45)
+    # a 45 cm plate 0.45 m nearer a camera 3 m away than the legs: 0.225 m at 400 * 3.45 / 3 px/m
+    assert low < 0.225 * 400.0 * 3.45 / 3.0 < high
+    assert high / low == pytest.approx(body.high / body.low)

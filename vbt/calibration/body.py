@@ -114,6 +114,10 @@ class BodyScale:
         """Another scale over this one (1: the same)."""
         return metres_per_px / self.metres_per_px
 
+    def radius_range_px(self, diameter_m: float) -> tuple[float, float]:
+        """The radii, in pixels, a plate of ``diameter_m`` can have in the picture by this scale."""
+        return 0.5 * diameter_m / self.high, 0.5 * diameter_m / self.low
+
 
 def _point(
     points: FloatArray, visibility: FloatArray, names: tuple[str, ...], name: str
