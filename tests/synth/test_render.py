@@ -10,8 +10,8 @@ import cv2
 import numpy as np
 import pytest
 
-from vbt.capture.barbell import PlateTracker
-from vbt.capture.barbell_rim import fit_rim, gradients
+from vbt.capture.bar import PlateTracker
+from vbt.capture.bar.rim import fit_rim, gradients
 from vbt.capture.sources import VideoFileSource
 from vbt.errors import InputError
 from vbt.synth import SynthSet, generate_set

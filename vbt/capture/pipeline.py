@@ -33,7 +33,7 @@ from typing import Any
 
 from vbt.analysis import SetAnalysis, analyze_trajectory
 from vbt.calibration import Calibration, CameraProfile, load_camera_profile
-from vbt.capture.barbell import (
+from vbt.capture.bar import (
     ArucoTracker,
     BarMethod,
     BarTracker,

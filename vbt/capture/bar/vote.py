@@ -2,7 +2,7 @@
 
 OpenCV's Hough circles miss plates now and then: a plate half hidden against a black floor, or
 against a poster or a shirt of the same brightness, while a wall plate seen whole against a bright
-wall is found every time. Voting along the colour gradient (``barbell_rim.gradients``), each
+wall is found every time. Voting along the colour gradient (``rim.gradients``), each
 vote weighted by 1/radius, ranks a half-seen outline by the share of it that is there, and
 finds the plate among the first few peaks. Plates leaning on a wall, a plate in a rack, a wheel
 on the wall never move; the bar's plates do: voting only with the edges that changed since an
@@ -47,7 +47,7 @@ def voted_circles(
     agree on.
 
     Parameters:
-        gx, gy: (H, W) image derivatives (``barbell_rim.gradients``).
+        gx, gy: (H, W) image derivatives (``rim.gradients``).
         motion: (H, W) absolute gray difference from an earlier image of the same size, or None
             for every edge.
         r_lo, r_hi: radii searched, pixels.
@@ -136,7 +136,7 @@ def voted_centre(
     radius.
 
     Parameters:
-        gx, gy: (H, W) image derivatives (``barbell_rim.gradients``).
+        gx, gy: (H, W) image derivatives (``rim.gradients``).
         guess_xy: (2,) where the centre is believed to be.
         radius: the outline's radius, pixels (at least 2).
         reach: largest distance of the centre from ``guess_xy``, pixels.

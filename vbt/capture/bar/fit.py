@@ -12,10 +12,11 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from vbt.capture.barbell_rim import RimFit, fit_rim, gradients
-from vbt.capture.barbell_search import MIN_OUTLINE, Image, crop_resized, outline, to_gray
-from vbt.capture.barbell_types import BarDetection, BarMethod
-from vbt.capture.barbell_vote import voted_centre
+from vbt.capture.bar.image import Image, crop_resized, to_gray
+from vbt.capture.bar.rim import RimFit, fit_rim, gradients
+from vbt.capture.bar.search import MIN_OUTLINE, outline
+from vbt.capture.bar.types import BarDetection, BarMethod
+from vbt.capture.bar.vote import voted_centre
 from vbt.types import FloatArray
 
 #: How much a tracked plate's radius may differ from one frame to the next, as a fraction.
@@ -73,7 +74,7 @@ def fit_near(
     a little larger than either, and its edge against the background is the stronger one.
 
     ``profile`` (with ``radius_known``): where each ray found the rim in the frames before
-    (``barbell_rim.rim_profile``, smoothed by the tracker); every fit then takes on each ray the
+    (``rim.rim_profile``, smoothed by the tracker); every fit then takes on each ray the
     clear edge nearest there, and a free fit that moved from its start by more than 5 % of the
     radius (over to another rim) is dropped: it keeps to the rim of one plate of a stack seen
     off-axis.

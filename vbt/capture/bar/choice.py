@@ -1,6 +1,6 @@
 """Which plate is the bar's: whole-frame search candidates scored, and when a track should switch.
 
-Pure functions over ``barbell_search.Candidate``s (no state); ``PlateTracker`` calls them when it
+Pure functions over ``search.Candidate``s (no state); ``PlateTracker`` calls them when it
 starts a track and at its rechecks.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vbt.capture.barbell_search import Candidate
+from vbt.capture.bar.search import Candidate
 from vbt.types import FloatArray
 
 

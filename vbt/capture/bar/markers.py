@@ -9,8 +9,8 @@ import math
 import cv2
 import numpy as np
 
-from vbt.capture.barbell_search import Image, crop_resized
-from vbt.capture.barbell_types import BarDetection, BarMethod, hands_midpoint
+from vbt.capture.bar.image import Image, crop_resized
+from vbt.capture.bar.types import BarDetection, BarMethod, hands_midpoint
 from vbt.errors import InputError, VideoError
 from vbt.types import FloatArray, Frame
 

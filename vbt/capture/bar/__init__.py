@@ -13,21 +13,22 @@ Choose a tracker and feed it frames in time order; each ``update`` returns a ``B
 - ``ColorMarkerTracker``: a coloured dot on the sleeve end (HSV range).
 - ``WristMidpointTracker``: the wrists' midpoint from pose; a last resort, low accuracy.
 
-Modules: ``barbell_types`` (BarDetection, BarTracker), ``barbell_rim`` (rim fitting),
-``barbell_search`` (plate search), ``barbell_fit`` (a rim fitted near a guess), ``barbell_vote``
-(circles and centres by gradient voting, optionally among moving edges), ``barbell_choice``
-(which plate is the bar's), ``barbell_backfill`` (earlier frames measured again),
-``barbell_motion`` (Kalman filter), ``barbell_plate``, ``barbell_markers``.
+Everything outside this package imports from here only. Inside: ``types`` (BarDetection,
+BarTracker), ``image`` (crops of the frame, reduced), ``rim`` (rim fitting), ``vote`` (circles and
+centres by gradient voting, optionally among moving edges), ``search`` (the whole-frame plate
+search), ``fit`` (a rim fitted near a guess), ``choice`` (which plate is the bar's), ``backfill``
+(earlier frames measured again), ``motion`` (Kalman filter, scene watch), ``plate``
+(``PlateTracker``), ``markers`` (the marker and wrist trackers).
 """
 
-from vbt.capture.barbell_markers import (
+from vbt.capture.bar.markers import (
     ArucoTracker,
     ColorMarkerTracker,
     WristMidpointTracker,
     aruco_dictionary,
 )
-from vbt.capture.barbell_plate import PlateTracker
-from vbt.capture.barbell_types import (
+from vbt.capture.bar.plate import PlateTracker
+from vbt.capture.bar.types import (
     BarDetection,
     BarMethod,
     BarTracker,

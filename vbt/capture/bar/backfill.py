@@ -14,9 +14,10 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from vbt.capture.barbell_fit import Found, fit_near
-from vbt.capture.barbell_search import Image, outline, to_gray
-from vbt.capture.barbell_types import BarDetection
+from vbt.capture.bar.fit import Found, fit_near
+from vbt.capture.bar.image import Image, to_gray
+from vbt.capture.bar.search import outline
+from vbt.capture.bar.types import BarDetection
 from vbt.types import FloatArray
 
 

@@ -2,22 +2,22 @@
 
 ``PlateTracker`` is a state machine with two states:
 
-- searching: plate-like circles anywhere in the frame (``barbell_search.search_plates``) are
-  scored (``barbell_choice.plate_score``: a clean outline, size, closeness to the hands, agreement
+- searching: plate-like circles anywhere in the frame (``search.search_plates``) are
+  scored (``choice.plate_score``: a clean outline, size, closeness to the hands, agreement
   with the last track that was the bar's, motion); the best one, grown to the outermost rim about
-  its centre (``barbell_fit.outermost_near``: a small plate in front of the bar's large one, a
+  its centre (``fit.outermost_near``: a small plate in front of the bar's large one, a
   hub), starts a track. After three searches in a row found nothing the next one waits
   ``search_interval_s``.
 - tracking: a constant-velocity Kalman filter predicts where the plate is; the rim is fitted in a
-  small window about the prediction (``barbell_fit.fit_near``: the centre where the edges agree
+  small window about the prediction (``fit.fit_near``: the centre where the edges agree
   on a circle of the plate's radius, then the rim itself), each ray keeping to the edge it found
-  in the frames before (``barbell_rim.rim_profile``: seen off-axis, a stack of plates shows a rim
+  in the frames before (``rim.rim_profile``: seen off-axis, a stack of plates shows a rim
   per plate, a few pixels apart). When the rim is not found near the prediction it is looked for
   near where it was last seen, in a window growing with the time since (a dropped bar stops dead
   while the prediction runs on); else the frame is reported missing (NaN) and the filter coasts;
   after ``max_coast_s`` without a measurement the tracker searches again. Every
   ``recheck_interval_s`` a whole-frame search checks that no clearly better plate exists
-  (``barbell_choice.plate_to_switch_to``: a track can start on a plate leaning on the wall
+  (``choice.plate_to_switch_to``: a track can start on a plate leaning on the wall
   before the bar moves); without hands, a coarse frame difference (``_stirred``) runs that check
   every few frames as soon as the scene moves, so that the lift-off is not missed. When the
   hands are far from the tracked plate, a search every ``hands_check_interval_s`` looks for a
@@ -33,17 +33,18 @@ import math
 
 import numpy as np
 
-from vbt.capture.barbell_backfill import Backfill
-from vbt.capture.barbell_choice import BarTrack, hands_far_from, plate_score, plate_to_switch_to
-from vbt.capture.barbell_fit import Found, fit_near, outermost_near
-from vbt.capture.barbell_motion import ConstantVelocityKalman, SceneWatch
-from vbt.capture.barbell_rim import rim_profile
-from vbt.capture.barbell_search import MIN_OUTLINE, Candidate, Image, outline, search_plates
-from vbt.capture.barbell_types import BarDetection, BarMethod, hands_midpoint
+from vbt.capture.bar.backfill import Backfill
+from vbt.capture.bar.choice import BarTrack, hands_far_from, plate_score, plate_to_switch_to
+from vbt.capture.bar.fit import Found, fit_near, outermost_near
+from vbt.capture.bar.image import Image
+from vbt.capture.bar.motion import ConstantVelocityKalman, SceneWatch
+from vbt.capture.bar.rim import rim_profile
+from vbt.capture.bar.search import MIN_OUTLINE, Candidate, outline, search_plates
+from vbt.capture.bar.types import BarDetection, BarMethod, hands_midpoint
 from vbt.errors import InputError, VideoError
 from vbt.types import FloatArray, Frame
 
-#: Least ``barbell_search.outline`` of a plate found again near where it was lost: clearly a
+#: Least ``search.outline`` of a plate found again near where it was lost: clearly a
 #: plate (a clutter "circle" beside the hidden plate reaches 0.3-0.35).
 _REFIND_OUTLINE = 0.5
 
