@@ -20,15 +20,18 @@ import pytest
 
 from tests.capture.bar.scenes import BIG, CENTRE, SMALL, circle, stack
 from vbt.capture.bar.fit import fit_near, outermost_near
+from vbt.capture.bar.settings import PlateSettings
+
+DEFAULTS = PlateSettings()  # a plate of radius 28 px in the window, edges from 3 levels/px
 
 
 def test_the_bar_plate_is_the_outermost_rim_about_the_small_plate_in_front() -> None:
     """The small plate's outline is broken by its lettering; the red plate's shows whole."""
     image = stack()
-    small = fit_near(image, CENTRE + 1.0, SMALL, 4.0, work_radius_px=28.0, min_edge=3.0)
+    small = fit_near(image, CENTRE + 1.0, SMALL, 4.0, settings=DEFAULTS)
     assert small is not None and small.radius_px < 0.8 * BIG  # where a search may start
     assert small.fit.inlier_fraction < 0.85
-    found = outermost_near(image, small, work_radius_px=28.0, min_edge=3.0, min_inliers=0.5)
+    found = outermost_near(image, small, settings=DEFAULTS)
     assert abs(found.radius_px - BIG) < 1.5
     assert np.hypot(*(found.centre_px - CENTRE)) < 1.0
 
@@ -38,9 +41,9 @@ def test_a_plate_half_hidden_below_the_floor_does_not_grow() -> None:
     image = np.full((360, 640, 3), (200, 200, 200), np.uint8)
     circle(image, CENTRE, BIG, (30, 30, 30))
     image[round(CENTRE[1] + 0.2 * BIG) :] = (30, 30, 30)  # a black floor hides the lower part
-    found = fit_near(image, CENTRE, BIG, 4.0, work_radius_px=28.0, min_edge=3.0)
+    found = fit_near(image, CENTRE, BIG, 4.0, settings=DEFAULTS)
     assert found is not None
-    same = outermost_near(image, found, work_radius_px=28.0, min_edge=3.0, min_inliers=0.5)
+    same = outermost_near(image, found, settings=DEFAULTS)
     assert same is found
 
 
@@ -88,8 +91,7 @@ def test_rim_fit_near_a_far_plate_finds_the_near_one_from_a_guess_a_few_pixels_o
             np.array([300.0 + dx, 180.0 + dy]),
             RADIUS,
             3.0,
-            work_radius_px=28.0,
-            min_edge=3.0,
+            settings=DEFAULTS,
             radius_known=True,
         )
         assert found is not None

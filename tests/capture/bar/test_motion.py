@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from tests.capture.bar.scenes import disc, gym
 from vbt.capture.bar.motion import ConstantVelocityKalman, SceneWatch
+from vbt.capture.bar.settings import WatchSettings
 
 
 def test_kalman_filter_follows_constant_velocity_exactly() -> None:
@@ -21,7 +24,7 @@ def test_kalman_filter_follows_constant_velocity_exactly() -> None:
 
 
 def test_scene_watch_tells_a_moving_scene_from_a_still_one() -> None:
-    watch = SceneWatch(interval_s=0.1, settle_s=1.0)
+    watch = SceneWatch(replace(WatchSettings(), interval_s=0.1, settle_s=1.0))
     still = gym()
     moved = still.copy()
     disc(moved, 300.0, 150.0, 30.0, (40, 40, 45))  # 0.5 % of the frame changed

@@ -11,9 +11,11 @@ from vbt.capture.bar import (
     ArucoTracker,
     BarMethod,
     ColorMarkerTracker,
+    PlateSettings,
     PlateTracker,
     WristMidpointTracker,
     stack_detections,
+    without,
 )
 from vbt.errors import InputError
 from vbt.types import Frame
@@ -93,6 +95,20 @@ def test_plate_tracker_prefers_the_plate_at_the_hands() -> None:
         detection = tracker.update(Frame(image=image, t_s=0.0, index=0), hands_xy_px=np.array(hands))
         assert detection.detected
         assert detection.xy_px[0] == pytest.approx(expected_x, abs=1.0)
+
+
+def test_without_the_hands_rule_the_hands_do_not_choose_the_plate() -> None:
+    """The same two plates with the rule switched off: wherever the hands are, the same plate."""
+    image = background(seed=7)
+    draw_plate(image, 160.0, 240.0, 55.0)
+    draw_plate(image, 470.0, 240.0, 55.0)
+    chosen = []
+    for hands in ([[470.0, 250.0], [465.0, 235.0]], [[160.0, 240.0]]):
+        tracker = PlateTracker(without(PlateSettings(), "choice.use_hands"))
+        detection = tracker.update(Frame(image=image, t_s=0.0, index=0), hands_xy_px=np.array(hands))
+        assert detection.detected
+        chosen.append(detection.xy_px[0])
+    assert chosen[0] == chosen[1]
 
 
 def test_plate_tracker_finds_nothing_in_an_empty_scene() -> None:

@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from tests.capture.bar.scenes import FLOOR_Y, disc, gym
-from vbt.capture.bar import PlateTracker, RevisingBarTracker
+from vbt.capture.bar import BarDetection, PlateSettings, PlateTracker, RevisingBarTracker, without
 from vbt.types import Frame
 
 
@@ -44,14 +44,14 @@ def test_tracker_leaves_a_wall_plate_for_the_loaded_plate_when_the_bar_leaves_th
     assert switched_at < 1.5 + 0.15
 
 
-def test_frames_before_the_switch_to_the_loaded_plate_are_measured_again_on_it() -> None:
-    """The same scene, the tracker started on the wall plate: when it moves to the loaded plate
-    (motion shows a few frames after the bar starts to rise), the frames of the last 0.3 s before
-    are revised onto the loaded plate, to a pixel, and from the lift-off on no frame is left on
-    the wall plate."""
+def _revised_wall_plate_scene(
+    settings: PlateSettings,
+) -> tuple[np.ndarray, np.ndarray, list[int], PlateTracker]:
+    """The wall-plate scene tracked with ``settings``: what was reported (revisions applied), the
+    truth, the frames revised, and the tracker."""
     fps = 30.0
     rng = np.random.default_rng(1)
-    tracker = PlateTracker()
+    tracker = PlateTracker(settings)
     truth, reported, revised_at = [], [], []
     for k in range(75):
         t_s = k / fps
@@ -63,31 +63,69 @@ def test_frames_before_the_switch_to_the_loaded_plate_are_measured_again_on_it()
             assert j < k and k - j <= round(0.3 * fps) + 1  # 0.3 s before the frame before
             reported[j] = revision.xy_px
             revised_at.append(j)
+    return np.array(reported), np.array(truth), revised_at, tracker
+
+
+def test_frames_before_the_switch_to_the_loaded_plate_are_measured_again_on_it() -> None:
+    """The same scene, the tracker started on the wall plate: when it moves to the loaded plate
+    (motion shows a few frames after the bar starts to rise), the frames of the last 0.3 s before
+    are revised onto the loaded plate, to a pixel, and from the lift-off on no frame is left on
+    the wall plate."""
+    reported, truth, revised_at, tracker = _revised_wall_plate_scene(PlateSettings())
     assert revised_at  # the tracker started on the wall plate and switched late
-    error = np.hypot(*(np.array(reported) - np.array(truth)).T)
-    lift_off = round(1.5 * fps)
+    error = np.hypot(*(reported - truth).T)
+    lift_off = round(1.5 * 30.0)
     assert min(revised_at) < lift_off
     assert np.all(error[lift_off:] < 1.0), error[lift_off:]
     assert tracker.take_revisions() == []  # taken once
     assert isinstance(tracker, RevisingBarTracker)
 
 
-def test_tracker_finds_a_dropped_plate_where_it_stopped_at_once() -> None:
-    """A dropped bar falls at 25 px per frame (about 3 m/s) and stops dead on the floor: the
-    constant-velocity prediction runs on below it. The plate must be measured again within two
-    frames of the stop (it used to be lost for the whole coasting time, half a second), and
-    to a pixel; no frame may report anything else."""
+def test_without_following_back_the_frames_before_the_switch_stay_on_the_wall_plate() -> None:
+    """The rule switched off: no frame is revised, so frames after the lift-off, before the switch,
+    still report the wall plate."""
+    reported, truth, revised_at, _ = _revised_wall_plate_scene(
+        without(PlateSettings(), "backfill.use_follow_back")
+    )
+    assert revised_at == []
+    error = np.hypot(*(reported - truth).T)
+    assert np.any(error[round(1.5 * 30.0) :] > 100.0)  # the wall plate is 220 px from the loaded one
+
+
+DROP_STOP = 20  # frames 0-9 at rest up high, 10-19 falling, from 20 on at rest on the floor
+
+
+def _dropped_plate(settings: PlateSettings) -> list[tuple[int, BarDetection, float]]:
+    """A dropped bar falls at 25 px per frame (about 3 m/s, 30 fps) and stops dead on the floor:
+    each frame's index, detection and the plate's true y."""
     fps, radius, x = 30.0, 36.0, 300.0
     rng = np.random.default_rng(2)
-    tracker = PlateTracker()
-    stop = 20  # frames 0-9 at rest up high, 10-19 falling, from 20 on at rest on the floor
+    tracker = PlateTracker(settings)
+    out = []
     for k in range(40):
-        y = 90.0 + 25.0 * min(max(0, k - 10), stop - 10)
+        y = 90.0 + 25.0 * min(max(0, k - 10), DROP_STOP - 10)
         image = gym()
         disc(image, x, y, radius, (40, 40, 45))
         noisy = np.clip(image + rng.normal(0.0, 2.0, image.shape), 0, 255).astype(np.uint8)
-        detection = tracker.update(Frame(image=noisy, t_s=k / fps, index=k))
+        out.append((k, tracker.update(Frame(image=noisy, t_s=k / fps, index=k)), y))
+    return out
+
+
+def test_tracker_finds_a_dropped_plate_where_it_stopped_at_once() -> None:
+    """The constant-velocity prediction runs on below the stopped plate. The plate must be measured
+    again within two frames of the stop (it used to be lost for the whole coasting time, half a
+    second), and to a pixel; no frame may report anything else."""
+    for k, detection, y in _dropped_plate(PlateSettings()):
         if detection.detected:
-            assert math.hypot(*(detection.xy_px - (x, y))) < 1.0, (k, detection.xy_px, y)
+            assert math.hypot(*(detection.xy_px - (300.0, y))) < 1.0, (k, detection.xy_px, y)
         else:
-            assert stop <= k < stop + 2, k
+            assert DROP_STOP <= k < DROP_STOP + 2, k
+
+
+def test_without_refinding_a_dropped_plate_is_lost_for_the_coasting_time() -> None:
+    """The rule switched off: the plate is looked for only about the prediction, which runs on
+    below the floor, so it is missing from the stop for at least ``max_coast_s`` (15 frames)."""
+    settings = without(PlateSettings(), "tracking.use_refind")
+    coast_frames = round(settings.tracking.max_coast_s * 30.0)
+    missing = [k for k, detection, _ in _dropped_plate(settings) if not detection.detected]
+    assert set(range(DROP_STOP, DROP_STOP + coast_frames)) <= set(missing)

@@ -11,6 +11,10 @@ import pytest
 
 from tests.capture.bar.scenes import ONE, SHIFT, draw_plate, exact_disc
 from vbt.capture.bar.rim import RimFit, fit_circle, fit_rim, gradients, rim_profile
+from vbt.capture.bar.settings import RimSettings
+
+RIM = RimSettings()  # 72 rays, edges from 3 gray levels per pixel
+BAND = (0.72, 1.3)  # the rim searched from 0.72 to 1.3 radii of the guess, as the plate search does
 
 
 def test_fit_circle_recovers_exact_circle() -> None:
@@ -30,7 +34,7 @@ def test_fit_circle_degenerate_points_give_nan() -> None:
 def test_fit_rim_subpixel_centre_and_radius_of_an_exact_disc() -> None:
     image = exact_disc(200, 200, 97.3, 104.6, 40.0)
     gx, gy = gradients(image)
-    fit = fit_rim(gx, gy, np.array([92.0, 100.0]), 36.0)  # a guess 6 px and 4 px off
+    fit = fit_rim(gx, gy, np.array([92.0, 100.0]), 36.0, settings=RIM, band=BAND)  # a guess 6 px and 4 px off
     assert fit is not None
     np.testing.assert_allclose(fit.centre_xy, [97.3, 104.6], atol=0.05)
     assert fit.radius == pytest.approx(40.0, abs=0.1)
@@ -45,7 +49,7 @@ def test_fit_rim_measures_an_ellipse_seen_off_axis() -> None:
         image, (120 * ONE, 118 * ONE), (40 * ONE, 50 * ONE), 0, 0, 360, (30, 30, 30), -1, cv2.LINE_AA, SHIFT
     )
     gx, gy = gradients(image)
-    fit = fit_rim(gx, gy, np.array([118.0, 120.0]), 45.0)
+    fit = fit_rim(gx, gy, np.array([118.0, 120.0]), 45.0, settings=RIM, band=BAND)
     assert fit is not None
     np.testing.assert_allclose(fit.centre_xy, [120.0, 118.0], atol=0.3)
     assert fit.axes[0] == pytest.approx(50.0, abs=1.0)
@@ -58,7 +62,7 @@ def test_fit_rim_on_a_short_arc_uses_the_known_radius() -> None:
     draw_plate(image, 100.0, 100.0, 40.0)
     cv2.rectangle(image, (0, 0), (200, 95), (180, 180, 180), -1)  # hide the upper 55 %
     gx, gy = gradients(image)
-    fit = fit_rim(gx, gy, np.array([103.0, 97.0]), 40.0, fixed_radius=40.0)
+    fit = fit_rim(gx, gy, np.array([103.0, 97.0]), 40.0, settings=RIM, band=BAND, fixed_radius=40.0)
     assert fit is not None
     assert fit.coverage_deg < 200
     np.testing.assert_allclose(fit.centre_xy, [100.0, 100.0], atol=0.6)
@@ -79,7 +83,7 @@ def test_rim_profile_puts_each_rim_point_on_its_ray() -> None:
         angle_deg=math.nan,
         points=points,
     )
-    profile = rim_profile(fit)
+    profile = rim_profile(fit, n_rays=72)
     assert profile.shape == (72,)
     np.testing.assert_allclose(profile[[0, 18, 36, 54]], [1.0, 1.1, 0.9, 1.0])
     assert np.isnan(np.delete(profile, [0, 18, 36, 54])).all()

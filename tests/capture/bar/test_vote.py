@@ -11,7 +11,10 @@ import numpy as np
 from tests.capture.bar.scenes import BIG, CENTRE, FLOOR_Y, disc, gym, stack
 from vbt.capture.bar.image import crop_resized
 from vbt.capture.bar.rim import gradients
+from vbt.capture.bar.settings import VoteSettings
 from vbt.capture.bar.vote import voted_centre, voted_circles
+
+VOTE = VoteSettings()
 
 
 def test_voting_finds_a_black_plate_half_hidden_on_a_black_floor() -> None:
@@ -19,7 +22,7 @@ def test_voting_finds_a_black_plate_half_hidden_on_a_black_floor() -> None:
     disc(image, 200.0, FLOOR_Y + 6.0, 40.0, (28, 28, 30))  # only the part above the floor shows
     disc(image, 480.0, FLOOR_Y - 21.0, 20.0, (40, 40, 200))  # a whole red plate on the wall
     gx, gy = gradients(image)
-    circles = voted_circles(gx, gy, r_lo=10.0, r_hi=80.0, min_edge=3.0, max_circles=4)
+    circles = voted_circles(gx, gy, r_lo=10.0, r_hi=80.0, min_edge=3.0, max_circles=4, settings=VOTE)
     near = [c for c in circles if math.hypot(c[0] - 200.0, c[1] - (FLOOR_Y + 6.0)) < 2.0]
     assert near, circles
     assert abs(near[0][2] - 40.0) <= 2.0
@@ -33,7 +36,9 @@ def test_voting_with_motion_sees_only_the_plate_that_moved() -> None:
         disc(image, 520.0, 229.0, 20.0, (40, 40, 200))  # the wall plate did not move
     motion = cv2.absdiff(cv2.cvtColor(after, cv2.COLOR_BGR2GRAY), cv2.cvtColor(before, cv2.COLOR_BGR2GRAY))
     gx, gy = gradients(after)
-    circles = voted_circles(gx, gy, motion=motion, r_lo=10.0, r_hi=80.0, min_edge=3.0)
+    circles = voted_circles(
+        gx, gy, motion=motion, r_lo=10.0, r_hi=80.0, min_edge=3.0, max_circles=4, settings=VOTE
+    )
     assert circles
     x, y, r = circles[0]
     assert math.hypot(x - 300.0, y - 174.0) < 2.0
@@ -53,6 +58,6 @@ def test_edges_vote_for_the_centre_at_the_plate_radius_not_for_a_mixed_circle() 
     truth = window.to_window(CENTRE)
     for a in range(0, 360, 45):
         guess = truth + 4.0 * scale * np.array([math.cos(math.radians(a)), math.sin(math.radians(a))])
-        voted = voted_centre(gx, gy, guess, radius=BIG * window.scale, reach=3.0, min_edge=3.0)
+        voted = voted_centre(gx, gy, guess, radius=BIG * window.scale, reach=3.0, min_edge=3.0, settings=VOTE)
         assert voted is not None
         assert np.hypot(*(voted - truth)) <= 1.0, (a, voted, truth)

@@ -13,17 +13,11 @@ import numpy as np
 import numpy.typing as npt
 
 from vbt.capture.bar.image import Image, crop_resized, to_gray
-from vbt.capture.bar.rim import RimFit, fit_rim, gradients
+from vbt.capture.bar.rim import RimFit, fit_rim, gradients, outline
+from vbt.capture.bar.settings import PlateSettings
 from vbt.capture.bar.vote import voted_circles
 from vbt.errors import VideoError
 from vbt.types import FloatArray
-
-#: Rim scatter (``Candidate.scatter``) that costs a candidate 40 % of its outline (exp(-1/2)).
-SCATTER_SCALE = 0.025
-
-#: Least ``Candidate.outline`` of a plate: a plate's rim half seen on a dark floor gives 0.4 or
-#: more; texture (bricks, clutter, a shoulder) about 0.2-0.3, however much of a "rim" it shows.
-MIN_OUTLINE = 0.3
 
 
 @dataclass(frozen=True)
@@ -36,42 +30,30 @@ class Candidate:
         inlier_fraction: share of the rim found (0..1).
         motion: mean absolute gray difference inside the disc against the previous search's image
             (0 when there was none), gray levels.
-        nearby_motion: the same as ``motion`` over a ring around the disc, from 1.2 to 3 radii
-            (the lifter moving about the loaded plate before the bar moves).
+        nearby_motion: the same as ``motion`` over a ring around the disc (``SearchSettings``'s
+            ``nearby_inner_radii`` to ``nearby_outer_radii``: the lifter moving about the loaded
+            plate before the bar moves).
         scatter: RMS distance of the rim points from the circle, as a fraction of the radius.
             A plate's outline gives about 0.005-0.02; a "circle" through brick joints or other
             texture, whose points are strewn evenly across the fit's +-5 % band, about 0.03.
+        outline: how plate-like the outline is (0..1): the share of the rim found, less for
+            scatter (``rim.outline``).
     """
 
     centre_px: FloatArray
     radius_px: float
     inlier_fraction: float
     motion: float
-    scatter: float = 0.0
-    nearby_motion: float = 0.0
-
-    @property
-    def outline(self) -> float:
-        """How plate-like the outline is (0..1): the share of the rim found, less for scatter."""
-        return outline(self.inlier_fraction, self.scatter)
-
-
-def outline(inlier_fraction: float, scatter: float) -> float:
-    """How plate-like a fitted outline is (0..1): ``inlier_fraction`` less for ``scatter`` (the RMS
-    distance of the rim points from the outline over its radius); see ``MIN_OUTLINE``."""
-    return inlier_fraction * math.exp(-0.5 * (scatter / SCATTER_SCALE) ** 2)
+    scatter: float
+    nearby_motion: float
+    outline: float
 
 
 def search_plates(
     image: Image,
     *,
-    max_dim_px: int,
-    min_radius_frac: float,
-    max_radius_frac: float,
-    min_inliers: float,
-    min_edge: float,
+    settings: PlateSettings,
     previous_gray: Image | None = None,
-    max_candidates: int = 12,
     vote: bool = False,
     moving_only: bool = False,
 ) -> tuple[list[Candidate], Image]:
@@ -79,10 +61,12 @@ def search_plates(
 
     Hough circles (OpenCV's HOUGH_GRADIENT_ALT) on a reduced, blurred gray copy propose circles,
     and with ``previous_gray`` so do circles outlined by edges that moved since then
-    (``vote.voted_circles``); with ``vote``, also
-    circles voted by all the edges of a half-size copy (slower, finds what Hough misses); each is kept when its rim is found on at least ``min_inliers`` of the rays, and replaced by
-    the outermost concentric rim around it (a hub or an inner ring is not the plate), and
-    dropped when its ``outline`` is below ``MIN_OUTLINE`` (rim points strewn about a circle are
+    (``vote.voted_circles``; ``SearchSettings.use_motion_voting``); with ``vote``, also circles
+    voted by all the edges of a smaller copy (slower, finds what Hough misses;
+    ``SearchSettings.use_voting``). Each is kept when its rim is found on at least
+    ``SearchSettings.min_rim_frac`` of the rays, replaced by the outermost concentric rim around it
+    (a hub or an inner ring is not the plate; ``SearchSettings.use_outermost``), and dropped when
+    its ``outline`` is below ``RimSettings.min_outline_frac`` (rim points strewn about a circle are
     texture, not a plate). With ``moving_only``, only the circles outlined by edges that moved are
     proposed (a quick look for the plate that started to move).
 
@@ -90,14 +74,16 @@ def search_plates(
         The candidates (frame pixels), and the reduced gray image to pass as ``previous_gray``
         next time (for the motion measure).
     """
+    search, rim = settings.search, settings.rim
+    min_edge = rim.min_edge_levels_px
     h, w = image.shape[:2]
-    cropped = crop_resized(image, 0, 0, w, h, min(1.0, max_dim_px / max(h, w)))
+    cropped = crop_resized(image, 0, 0, w, h, min(1.0, search.max_dim_px / max(h, w)))
     if cropped is None:
         return [], np.zeros((1, 1), dtype=np.uint8)
     small, window = cropped
     gray = to_gray(small)
-    r_lo = max(4.0, min_radius_frac * max(h, w) * window.scale)
-    r_hi = max(r_lo + 1.0, max_radius_frac * max(h, w) * window.scale)
+    r_lo = max(search.min_radius_px, search.min_radius_frac * max(h, w) * window.scale)
+    r_hi = max(r_lo + 1.0, search.max_radius_frac * max(h, w) * window.scale)
     if moving_only and (previous_gray is None or previous_gray.shape != gray.shape):
         return [], gray
     try:
@@ -105,12 +91,12 @@ def search_plates(
             None
             if moving_only
             else cv2.HoughCircles(
-                cv2.GaussianBlur(gray, (0, 0), 1.5),
+                cv2.GaussianBlur(gray, (0, 0), search.hough_blur_px),
                 cv2.HOUGH_GRADIENT_ALT,
-                dp=1.5,
+                dp=search.hough_cell_px,
                 minDist=r_lo,
-                param1=150,
-                param2=0.6,
+                param1=search.hough_canny_levels,
+                param2=search.hough_min_perfectness_frac,
                 minRadius=int(r_lo),
                 maxRadius=math.ceil(r_hi),
             )
@@ -119,53 +105,83 @@ def search_plates(
         raise VideoError(f"the plate search failed on a {w}x{h} frame: {exc}") from exc
     proposals: list[tuple[float, float, float]] = []
     if circles is not None:
-        proposals = [(float(x), float(y), float(r)) for x, y, r in circles[0][:max_candidates]]
+        proposals = [(float(x), float(y), float(r)) for x, y, r in circles[0][: search.max_hough_circles]]
     motion = None
     if previous_gray is not None and previous_gray.shape == gray.shape:
         motion = np.asarray(cv2.absdiff(gray, previous_gray), dtype=np.uint8)
     gx, gy = gradients(small)
-    if vote:
-        proposals += _voted_half_scale(small, r_lo=r_lo, r_hi=r_hi, min_edge=min_edge)
-    if motion is not None:
+    if vote and search.use_voting:
+        proposals += _voted_smaller(small, r_lo=r_lo, r_hi=r_hi, settings=settings)
+    if motion is not None and search.use_motion_voting:
         # The loaded plate moves; Hough may rank a clean wall plate above it, or miss it.
-        proposals += voted_circles(gx, gy, motion=motion, r_lo=r_lo, r_hi=r_hi, min_edge=min_edge)
+        proposals += voted_circles(
+            gx,
+            gy,
+            motion=motion,
+            r_lo=r_lo,
+            r_hi=r_hi,
+            min_edge=min_edge,
+            max_circles=search.motion_vote_max_circles,
+            settings=settings.vote,
+        )
     out: list[Candidate] = []
     for cx, cy, r in proposals:
-        fit = fit_rim(gx, gy, np.array([cx, cy], dtype=np.float64), float(r), min_edge=min_edge)
-        if fit is None or fit.inlier_fraction < min_inliers:
+        fit = fit_rim(
+            gx, gy, np.array([cx, cy], dtype=np.float64), float(r), settings=rim, band=search.band_radii
+        )
+        if fit is None or fit.inlier_fraction < search.min_rim_frac:
             continue
-        fit = _outermost(gx, gy, fit, min_inliers=min_inliers, min_edge=min_edge)
+        if search.use_outermost:
+            fit = _outermost(gx, gy, fit, settings=settings)
         centre = window.to_frame(fit.centre_xy)
-        if any(np.hypot(*(c.centre_px - centre)) < 0.2 * c.radius_px for c in out):
+        if any(np.hypot(*(c.centre_px - centre)) < search.duplicate_radii * c.radius_px for c in out):
             continue  # the same plate found twice
         moved = nearby = 0.0
         if motion is not None:
             moved = _disc_mean(motion, fit.centre_xy, fit.radius)
-            nearby = _disc_mean(motion, fit.centre_xy, 3.0 * fit.radius, inner=1.2 * fit.radius)
+            nearby = _disc_mean(
+                motion,
+                fit.centre_xy,
+                search.nearby_outer_radii * fit.radius,
+                inner=search.nearby_inner_radii * fit.radius,
+            )
+        scatter = fit.residual_rms / fit.radius
         candidate = Candidate(
             centre,
             fit.radius / window.scale,
             fit.inlier_fraction,
             moved,
-            fit.residual_rms / fit.radius,
+            scatter,
             nearby,
+            outline(fit.inlier_fraction, scatter, settings=rim),
         )
-        if candidate.outline >= MIN_OUTLINE:
+        if candidate.outline >= rim.min_outline_frac:
             out.append(candidate)
     return out, gray
 
 
-def _voted_half_scale(
-    small: Image, *, r_lo: float, r_hi: float, min_edge: float
+def _voted_smaller(
+    small: Image, *, r_lo: float, r_hi: float, settings: PlateSettings
 ) -> list[tuple[float, float, float]]:
-    """``voted_circles`` on a half-size copy of ``small``, in ``small``'s pixels."""
-    if min(small.shape[:2]) < 32:
+    """``voted_circles`` on a copy of ``small`` reduced by ``SearchSettings.vote_scale_frac``, in
+    ``small``'s pixels."""
+    search = settings.search
+    if min(small.shape[:2]) < search.vote_min_side_px:
         return []
-    half = np.asarray(cv2.resize(small, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), dtype=np.uint8)
-    sx, sy = small.shape[1] / half.shape[1], small.shape[0] / half.shape[0]
-    hx, hy = gradients(half)
+    scale = search.vote_scale_frac
+    reduced = np.asarray(
+        cv2.resize(small, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), dtype=np.uint8
+    )
+    sx, sy = small.shape[1] / reduced.shape[1], small.shape[0] / reduced.shape[0]
+    hx, hy = gradients(reduced)
     circles = voted_circles(
-        hx, hy, r_lo=max(3.0, 0.5 * r_lo), r_hi=0.5 * r_hi, min_edge=min_edge, max_circles=8
+        hx,
+        hy,
+        r_lo=max(search.vote_min_radius_px, scale * r_lo),
+        r_hi=scale * r_hi,
+        min_edge=settings.rim.min_edge_levels_px,
+        max_circles=search.vote_max_circles,
+        settings=settings.vote,
     )
     return [((x + 0.5) * sx - 0.5, (y + 0.5) * sy - 0.5, r * 0.5 * (sx + sy)) for x, y, r in circles]
 
@@ -175,16 +191,26 @@ def _outermost(
     gy: npt.NDArray[np.float32],
     fit: RimFit,
     *,
-    min_inliers: float,
-    min_edge: float,
+    settings: PlateSettings,
 ) -> RimFit:
-    for _ in range(2):
-        bigger = fit_rim(gx, gy, fit.centre_xy, 2.0 * fit.radius, band=(0.56, 1.75), min_edge=min_edge)
+    """The outermost concentric rim about a proposal's fit (``SearchSettings.use_outermost``)."""
+    search = settings.search
+    for _ in range(search.outermost_steps):
+        bigger = fit_rim(
+            gx,
+            gy,
+            fit.centre_xy,
+            search.outermost_guess_radii * fit.radius,
+            settings=settings.rim,
+            band=search.outermost_band_radii,
+        )
         if (
             bigger is None
-            or bigger.radius < 1.1 * fit.radius
-            or bigger.inlier_fraction < max(min_inliers, 0.75 * fit.inlier_fraction)
-            or np.hypot(*(bigger.centre_xy - fit.centre_xy)) > 0.15 * bigger.radius
+            or bigger.radius < search.outermost_min_growth_radii * fit.radius
+            or bigger.inlier_fraction
+            < max(search.min_rim_frac, search.outermost_keep_rim_frac * fit.inlier_fraction)
+            or np.hypot(*(bigger.centre_xy - fit.centre_xy))
+            > search.outermost_max_shift_radii * bigger.radius
         ):
             break
         fit = bigger
