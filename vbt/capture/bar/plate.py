@@ -43,8 +43,7 @@ from vbt.capture.bar.motion import ConstantVelocityKalman, SceneWatch
 from vbt.capture.bar.rim import fit_outline, rim_profile
 from vbt.capture.bar.search import Candidate, search_plates
 from vbt.capture.bar.settings import PlateSettings
-from vbt.capture.bar.types import BarDetection, BarMethod, hands_midpoint
-from vbt.errors import InputError, VideoError
+from vbt.capture.bar.types import BarDetection, BarMethod, check_frame, hands_midpoint
 from vbt.types import FloatArray, Frame
 
 
@@ -95,16 +94,8 @@ class PlateTracker:
 
     def update(self, frame: Frame, *, hands_xy_px: FloatArray | None = None) -> BarDetection:
         """Find the plate in ``frame``; see ``BarTracker.update``."""
-        if frame.t_s <= self._last_t_s:
-            raise InputError(
-                f"frame {frame.index} at {frame.t_s:.4f} s is not later than the previous frame "
-                f"({self._last_t_s:.4f} s); feed frames in time order, or call reset() first"
-            )
+        check_frame(frame, self._last_t_s)
         image = frame.image
-        if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-            raise VideoError(
-                f"frame {frame.index} is not a BGR uint8 image (shape {image.shape}, {image.dtype})"
-            )
         s = self.settings
         t_s = frame.t_s
         self._last_t_s = t_s

@@ -600,20 +600,3 @@ def without(settings: PlateSettings, *rules: str) -> PlateSettings:
         group, name = rule.split(".")
         changes.setdefault(group, {})[name] = False
     return replace(settings, **{g: replace(getattr(settings, g), **c) for g, c in changes.items()})
-
-
-__all__ = [
-    "BackfillSettings",
-    "ChoiceSettings",
-    "ConfidenceSettings",
-    "FitSettings",
-    "PlateSettings",
-    "RimSettings",
-    "SearchSettings",
-    "SwitchSettings",
-    "TrackingSettings",
-    "VoteSettings",
-    "WatchSettings",
-    "rule_names",
-    "without",
-]
