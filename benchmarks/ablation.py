@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import multiprocessing
 import os
 import pickle
 import sys
@@ -325,13 +326,16 @@ def main(argv: list[str] | None = None) -> int:
             clips = [c for c in clips if any(s in c.file for s in args.clips)]
     planned: list[video_accuracy.PlannedSet] = []
     infos: list[RenderInfo] = []
-    pool = ProcessPoolExecutor(max_workers=args.jobs) if args.jobs > 1 else None
+    # Spawned, not forked: this process has threads of its own by then (decoding, rendering), and a
+    # child forked while one of them holds a lock waits for it forever.
+    spawn = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=args.jobs, mp_context=spawn) if args.jobs > 1 else None
     started = time.perf_counter()
     try:
         if clips:
             pose_jobs = [(args.footage / c.file, args.model, args.cache) for c in clips]
             if args.jobs > 1:  # a fresh process per clip: MediaPipe's native threads
-                with ProcessPoolExecutor(max_workers=args.jobs, max_tasks_per_child=1) as pose_pool:
+                with ProcessPoolExecutor(args.jobs, mp_context=spawn, max_tasks_per_child=1) as pose_pool:
                     messages = list(pose_pool.map(cache_poses, pose_jobs))
             else:
                 messages = [cache_poses(job) for job in pose_jobs]
@@ -362,30 +366,36 @@ def main(argv: list[str] | None = None) -> int:
                 f"{video_accuracy._mae(row.rendered.mean_err):.4f} m/s ({row.seconds:.0f} s)",
                 flush=True,
             )
+            for change in _changes(row, rows[0]):
+                print(f"    {change}", flush=True)
+            if args.json is not None:  # after every rule: a long run stopped early keeps what it did
+                write_json(rows, args.json)
     finally:
         if pool is not None:
             pool.shutdown()
     print(f"\nplate-finder ablation: {len(clips)} footage clips, {len(planned)} rendered sets\n")
     print_table(rows, footage_on=bool(clips), rendered_on=bool(planned))
     print(f"\n({time.perf_counter() - started:.0f} s)")
-    if args.json is not None:
-        data = [
-            {
-                "rule": row.rule,
-                "footage": {o.clip.file: o.label for o in row.outcomes},
-                "footage_exact": row.count("exact"),
-                "footage_honest": row.count("honest"),
-                "footage_wrong": row.count("wrong"),
-                "rendered_exact": row.rendered.exact,
-                "rendered_sets": row.rendered.sets,
-                "mean_velocity_mae_m_s": video_accuracy._mae(row.rendered.mean_err),
-                "rendered_failures": row.rendered.failures,
-                "seconds": round(row.seconds, 1),
-            }
-            for row in rows
-        ]
-        args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return 0
+
+
+def write_json(rows: list[Row], path: Path) -> None:
+    data = [
+        {
+            "rule": row.rule,
+            "footage": {o.clip.file: o.label for o in row.outcomes},
+            "footage_exact": row.count("exact"),
+            "footage_honest": row.count("honest"),
+            "footage_wrong": row.count("wrong"),
+            "rendered_exact": row.rendered.exact,
+            "rendered_sets": row.rendered.sets,
+            "mean_velocity_mae_m_s": video_accuracy._mae(row.rendered.mean_err),
+            "rendered_failures": row.rendered.failures,
+            "seconds": round(row.seconds, 1),
+        }
+        for row in rows
+    ]
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
