@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from vbt.errors import InputError
 
@@ -27,24 +27,28 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 
-def _check(group: DataclassInstance) -> None:
-    """Numbers finite (intervals may be inf) and not negative; bands and ranges increasing."""
-    for f in fields(group):
-        value = getattr(group, f.name)
-        values = value if isinstance(value, tuple) else (value,)
-        for v in values:
-            if isinstance(v, bool):
-                continue
-            if math.isnan(v) or v < 0 or (math.isinf(v) and not f.name.endswith("_s")):
-                raise InputError(
-                    f"{type(group).__name__}.{f.name} must be a non-negative number, got {value!r}"
-                )
-        if isinstance(value, tuple) and list(value) != sorted(value) and f.name.endswith("band_radii"):
-            raise InputError(f"{type(group).__name__}.{f.name} must be (low, high), got {value!r}")
+class _Checked:
+    """A settings group checked when made: numbers finite (intervals may be inf) and not negative,
+    bands increasing."""
+
+    def __post_init__(self) -> None:
+        group = cast("DataclassInstance", self)
+        for f in fields(group):
+            value = getattr(group, f.name)
+            values = value if isinstance(value, tuple) else (value,)
+            for v in values:
+                if isinstance(v, bool):
+                    continue
+                if math.isnan(v) or v < 0 or (math.isinf(v) and not f.name.endswith("_s")):
+                    raise InputError(
+                        f"{type(group).__name__}.{f.name} must be a non-negative number, got {value!r}"
+                    )
+            if isinstance(value, tuple) and list(value) != sorted(value) and f.name.endswith("band_radii"):
+                raise InputError(f"{type(group).__name__}.{f.name} must be (low, high), got {value!r}")
 
 
 @dataclass(frozen=True)
-class RimSettings:
+class RimSettings(_Checked):
     """How a rim is found along rays cast from a guessed centre, fitted, and judged plate-like."""
 
     n_rays: int = 72
@@ -113,12 +117,9 @@ class RimSettings:
     """Least outline of a plate: a plate half seen on a dark floor gives 0.4 or more, texture 0.2-0.3. Raising
     it rejects more texture but loses half-hidden plates."""
 
-    def __post_init__(self) -> None:
-        _check(self)
-
 
 @dataclass(frozen=True)
-class VoteSettings:
+class VoteSettings(_Checked):
     """Circles and centres found by gradient voting (``vote``): proposals the Hough search misses."""
 
     strong_edge_factor: float = 2.0
@@ -143,12 +144,9 @@ class VoteSettings:
     """At a known radius, each edge votes for the points this far either side of it. Raising it forgives a
     radius a little off but blurs the centre."""
 
-    def __post_init__(self) -> None:
-        _check(self)
-
 
 @dataclass(frozen=True)
-class SearchSettings:
+class SearchSettings(_Checked):
     """The whole-frame search for plate-like circles (``search.search_plates``)."""
 
     max_dim_px: int = 480
@@ -241,12 +239,9 @@ class SearchSettings:
     """Searches in a row that may find nothing before the wait (Hough is fickle). Raising it finds a plate
     Hough missed once sooner but searches more while none is there."""
 
-    def __post_init__(self) -> None:
-        _check(self)
-
 
 @dataclass(frozen=True)
-class FitSettings:
+class FitSettings(_Checked):
     """A rim fitted near a guess (``fit.fit_near``): a tracked plate's prediction, a candidate."""
 
     work_radius_px: float = 28.0
@@ -348,12 +343,9 @@ class FitSettings:
     """A larger rim must be found on this much more of the rays (clearly more rim, not a circle through the
     same arc). Raising it makes growing rarer."""
 
-    def __post_init__(self) -> None:
-        _check(self)
-
 
 @dataclass(frozen=True)
-class ConfidenceSettings:
+class ConfidenceSettings(_Checked):
     """How a fitted rim's quality becomes the detection's confidence (0..1)."""
 
     min_rim_frac: float = 0.2
@@ -373,12 +365,9 @@ class ConfidenceSettings:
     floor_frac: float = 0.01
     """Least confidence of a detection. Raising it gives every detection at least this much say."""
 
-    def __post_init__(self) -> None:
-        _check(self)
-
 
 @dataclass(frozen=True)
-class ChoiceSettings:
+class ChoiceSettings(_Checked):
     """Which candidate of a search is the bar's plate (``choice.plate_score``)."""
 
     use_size: bool = True
@@ -433,12 +422,9 @@ class ChoiceSettings:
     """A bar track (moved by ``bar_moved_radii``) this long is the one the choice compares size and place
     with. Raising it trusts only long tracks; lowering it, a brief one of a round shape."""
 
-    def __post_init__(self) -> None:
-        _check(self)
-
 
 @dataclass(frozen=True)
-class SwitchSettings:
+class SwitchSettings(_Checked):
     """When a track looks for a better plate, and when it switches (``choice.plate_to_switch_to``)."""
 
     use_periodic_recheck: bool = True
@@ -502,12 +488,9 @@ class SwitchSettings:
     """A plate within this of the hands is at the hands. Raising it forgives wrists off the plate but may take
     a neighbour."""
 
-    def __post_init__(self) -> None:
-        _check(self)
-
 
 @dataclass(frozen=True)
-class WatchSettings:
+class WatchSettings(_Checked):
     """The coarse watch on whether the scene moved (``motion.SceneWatch``), for the stirred recheck."""
 
     dim_px: int = 160
@@ -525,12 +508,9 @@ class WatchSettings:
     """After this long, the scene as it is becomes the still one (motion that lasts, light changes). Raising
     it keeps the still scene longer (slow motion stays visible) but light changes too."""
 
-    def __post_init__(self) -> None:
-        _check(self)
-
 
 @dataclass(frozen=True)
-class TrackingSettings:
+class TrackingSettings(_Checked):
     """Following a plate once found: prediction, the rim near it, coasting and finding it again."""
 
     max_coast_s: float = 0.5
@@ -596,12 +576,9 @@ class TrackingSettings:
     """Weight of a new frame's rim in each ray's memory. Raising it follows a rim's change sooner but lets one
     bad frame move the memory."""
 
-    def __post_init__(self) -> None:
-        _check(self)
-
 
 @dataclass(frozen=True)
-class BackfillSettings:
+class BackfillSettings(_Checked):
     """Frames before a late switch to the moving plate, measured again on it (``backfill``)."""
 
     use_follow_back: bool = True
@@ -613,9 +590,6 @@ class BackfillSettings:
     window_radii: float = 0.15
     """Uncertainty of the plate's centre from one frame to the one before. Raising it follows a fast plate
     back but may go over to another one."""
-
-    def __post_init__(self) -> None:
-        _check(self)
 
 
 @dataclass(frozen=True)
