@@ -42,7 +42,10 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from vbt.capture.pipeline import TrackedVideo
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -163,10 +166,9 @@ def analyse(
     path: Path, lift: str, model: Path, cache: Path | None, code: str = ""
 ) -> tuple[dict[str, Any] | None, str]:
     """The clip's JSON report as ``vbt analyze --json`` writes it, or None and the error line."""
-    from vbt.capture.pipeline import TrackedVideo, analyze_tracked, track_source
+    from vbt.capture.pipeline import track_source
     from vbt.capture.sources import quiet_decoder_logs
     from vbt.errors import VbtError
-    from vbt.report.json_report import set_report, to_jsonable
 
     quiet_decoder_logs()
     tracked: TrackedVideo | None = None
@@ -179,6 +181,18 @@ def analyse(
             if cached is not None:
                 cached.parent.mkdir(parents=True, exist_ok=True)
                 cached.write_bytes(pickle.dumps(tracked))
+    except VbtError as exc:
+        return None, str(exc)
+    return report_of(tracked, path, lift)
+
+
+def report_of(tracked: TrackedVideo, path: Path, lift: str) -> tuple[dict[str, Any] | None, str]:
+    """A tracked clip's JSON report as ``vbt analyze --json`` writes it, or None and the error line."""
+    from vbt.capture.pipeline import analyze_tracked
+    from vbt.errors import VbtError
+    from vbt.report.json_report import set_report, to_jsonable
+
+    try:
         result = analyze_tracked(tracked, lift=lift)
     except VbtError as exc:
         return None, str(exc)

@@ -89,7 +89,7 @@ def whole(path: Path, lift: str, variant: str) -> int:
 
 def whole_plain(path: Path, lift: str, variant: str) -> int:
     """``analyze_video`` with the plain loop: no read-ahead, no overlap of pose and tracker."""
-    from vbt.capture.barbell import BarMethod
+    from vbt.capture.bar import BarMethod
     from vbt.capture.pipeline import analyze_tracked, make_tracker, track_video
     from vbt.capture.pose import MediaPipePose
     from vbt.capture.sources import VideoFileSource
@@ -115,7 +115,7 @@ def parts_ms(path: Path, lift: str, variant: str) -> dict[str, float]:
     import cv2
     import mediapipe as mp
 
-    from vbt.capture.barbell import BarMethod
+    from vbt.capture.bar import BarMethod
     from vbt.capture.pipeline import analyze_tracked, make_tracker, track_video
     from vbt.capture.pose import MediaPipePose
     from vbt.capture.sources import VideoFileSource

@@ -37,10 +37,10 @@ from pathlib import Path
 import numpy as np
 
 from vbt.analysis import analyze_trajectory
-from vbt.capture.pipeline import analyze_video
+from vbt.capture.pipeline import VideoAnalysis, analyze_video
 from vbt.errors import VbtError
 from vbt.synth import Sampling, SynthSet, generate_set
-from vbt.synth.render import render_set
+from vbt.synth.render import RenderInfo, render_set
 from vbt.synth.timing import FrameTiming, PhoneTiming
 from vbt.synth.truth import match_reps
 from vbt.types import Lift, Trajectory
@@ -74,35 +74,59 @@ class Cell:
     failures: list[str] = field(default_factory=list)
 
 
-def run_one(
+@dataclass(frozen=True)
+class PlannedSet:
+    """One rendered set of the benchmark: its name (also the clip's), table label (rate or phone
+    timing), the set itself, its render seed and frame timing (None: constant rate)."""
+
+    name: str
+    label: str
+    synth: SynthSet
+    seed: int
+    timing: FrameTiming | None
+
+
+def plan_sets(
+    lifts: list[str], rates: list[float], *, sets: int, vfr_sets: int, seed: int, reps: int
+) -> list[PlannedSet]:
+    """The sets to render, in the benchmark's order: per lift, ``sets`` per constant rate and
+    ``vfr_sets`` with a phone's timing; the seeds drawn as the benchmark always has (the constant-rate
+    sets from one stream, the phone-timed ones from their own)."""
+    rng = np.random.default_rng(seed)
+    vfr_rng = np.random.default_rng([seed, 1])  # its own stream: the constant-rate sets stay as they were
+    planned = []
+    for lift_name in lifts:
+        lift = Lift(lift_name)
+        runs: list[tuple[str, float, bool]] = [(f"{r:g}", r, False) for r in rates]
+        runs.append((PHONE, 30.0, True))
+        for label, rate, vfr in runs:
+            for k in range(vfr_sets if vfr else sets):
+                set_seed = int((vfr_rng if vfr else rng).integers(0, 2**31 - 1))
+                s = generate_set(
+                    lift, n_reps=reps, seed=set_seed, sampling=Sampling.at_rate(rate), load_kg=LOADS_KG[lift]
+                )
+                name = f"{lift.value}_{label}{'' if vfr else 'fps'}_{k}"
+                timing = PhoneTiming(nominal_fps=rate, seed=set_seed) if vfr else None
+                planned.append(PlannedSet(name, label, s, set_seed, timing))
+    return planned
+
+
+def score(
     s: SynthSet,
-    workdir: Path,
-    name: str,
-    *,
-    size_px: tuple[int, int],
-    background: str,
-    seed: int,
+    info: RenderInfo,
+    result: VideoAnalysis | VbtError,
     cell: Cell,
-    verbose: bool,
-    timing: FrameTiming | None = None,
+    *,
+    name: str,
+    verbose: bool = False,
 ) -> None:
-    t0 = time.perf_counter()
-    info = render_set(
-        s, workdir / f"{name}.mp4", size_px=size_px, seed=seed, background=background, timing=timing
-    )
-    t1 = time.perf_counter()
-    cell.sets += 1
-    cell.render_s += t1 - t0
-    cell.frames += info.n_frames
+    """Add one analysed clip to ``cell``: rep count, each rep's mean-velocity error, the exact path's,
+    the scale and track errors; ``result`` is the analysis or the error it ended with."""
     truth = s.truth
-    try:
-        result = analyze_video(info.path, lift=s.lift, load_kg=truth["load_kg"], with_pose=False)
-    except VbtError as exc:
-        cell.analyse_s += time.perf_counter() - t1
-        cell.failures.append(f"{name}: analysis failed: {exc}")
+    if isinstance(result, VbtError):
+        cell.failures.append(f"{name}: analysis failed: {result}")
         cell.detected.append(0.0)
         return
-    cell.analyse_s += time.perf_counter() - t1
     cell.scale_err.append(result.calibration.metres_per_px / info.metres_per_px - 1.0)
     exact = Trajectory(t_s=info.t_s, bar_xy_m=np.column_stack([s.bar_x_m(info.t_s), s.bar_y_m(info.t_s)]))
     try:
@@ -129,6 +153,35 @@ def run_one(
         measured = ", ".join(f"{r.mean_velocity_m_s:.3f}" for r in reps)
         wanted = ", ".join(f"{r['mean_velocity_m_s']:.3f}" for r in truth["reps"])
         print(f"  {name}: reps {len(reps)}/{true_count}  mean v {measured} (truth {wanted})", flush=True)
+
+
+def run_one(
+    s: SynthSet,
+    workdir: Path,
+    name: str,
+    *,
+    size_px: tuple[int, int],
+    background: str,
+    seed: int,
+    cell: Cell,
+    verbose: bool,
+    timing: FrameTiming | None = None,
+) -> None:
+    t0 = time.perf_counter()
+    info = render_set(
+        s, workdir / f"{name}.mp4", size_px=size_px, seed=seed, background=background, timing=timing
+    )
+    t1 = time.perf_counter()
+    cell.sets += 1
+    cell.render_s += t1 - t0
+    cell.frames += info.n_frames
+    result: VideoAnalysis | VbtError
+    try:
+        result = analyze_video(info.path, lift=s.lift, load_kg=s.truth["load_kg"], with_pose=False)
+    except VbtError as exc:
+        result = exc
+    cell.analyse_s += time.perf_counter() - t1
+    score(s, info, result, cell, name=name, verbose=verbose)
 
 
 def _merge(cells: list[Cell]) -> Cell:
@@ -179,38 +232,23 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="vbt-video-accuracy-") as tmp:
         workdir = Path(args.keep) if args.keep else Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
-        rng = np.random.default_rng(args.seed)
-        vfr_rng = np.random.default_rng(
-            [args.seed, 1]
-        )  # its own stream: the constant-rate sets stay as they were
-        for lift_name in args.lifts:
-            lift = Lift(lift_name)
-            runs: list[tuple[str, float, bool]] = [(f"{r:g}", r, False) for r in args.rates]
-            runs.append((PHONE, 30.0, True))
-            for label, rate, vfr in runs:
-                for k in range(args.vfr_sets if vfr else args.sets):
-                    set_seed = int((vfr_rng if vfr else rng).integers(0, 2**31 - 1))
-                    s = generate_set(
-                        lift,
-                        n_reps=args.reps,
-                        seed=set_seed,
-                        sampling=Sampling.at_rate(rate),
-                        load_kg=LOADS_KG[lift],
-                    )
-                    name = f"{lift.value}_{label}{'' if vfr else 'fps'}_{k}"
-                    run_one(
-                        s,
-                        workdir,
-                        name,
-                        size_px=size_px,
-                        background=args.background,
-                        seed=set_seed,
-                        cell=cells[(lift.value, label)],
-                        verbose=args.verbose,
-                        timing=PhoneTiming(nominal_fps=rate, seed=set_seed) if vfr else None,
-                    )
-                    if not args.keep:
-                        (workdir / f"{name}.mp4").unlink(missing_ok=True)
+        planned = plan_sets(
+            args.lifts, args.rates, sets=args.sets, vfr_sets=args.vfr_sets, seed=args.seed, reps=args.reps
+        )
+        for p in planned:
+            run_one(
+                p.synth,
+                workdir,
+                p.name,
+                size_px=size_px,
+                background=args.background,
+                seed=p.seed,
+                cell=cells[(p.synth.lift.value, p.label)],
+                verbose=args.verbose,
+                timing=p.timing,
+            )
+            if not args.keep:
+                (workdir / f"{p.name}.mp4").unlink(missing_ok=True)
     elapsed = time.perf_counter() - started
     _print_table(cells, size_px=size_px, background=args.background)
     print()

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from vbt import calibration as cal
-from vbt.capture.barbell import ArucoTracker, BarDetection, BarMethod
+from vbt.capture.bar import ArucoTracker, BarDetection, BarMethod
 from vbt.errors import CalibrationError
 from vbt.types import Frame
 

@@ -16,7 +16,7 @@ import pytest
 
 from tests.capture.video_fixtures import ffmpeg
 from vbt.calibration import CameraProfile, Facing, save_camera_profile
-from vbt.capture.barbell import BarDetection, BarMethod
+from vbt.capture.bar import BarDetection, BarMethod
 from vbt.capture.pipeline import analyze_video, observe
 from vbt.capture.pose import PoseResult
 from vbt.capture.sources import VideoFileSource

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from tests.capture.test_pipeline import render_plate_clip, squat_set
-from vbt.capture.barbell import BarDetection, BarMethod, PlateTracker
+from vbt.capture.bar import BarDetection, BarMethod, PlateTracker
 from vbt.capture.observer import Observer
 from vbt.capture.pipeline import observe, track_video
 from vbt.capture.pose import PoseResult

@@ -83,7 +83,7 @@ def test_side_clips_give_the_manifest_rep_count_at_plausible_velocities(name: st
 
 def test_oblique_squat_with_stacked_plates_gives_the_manifest_rep_count() -> None:
     # Filmed about 30 degrees behind the side: a small green plate in front of the bar's thick red
-    # ones, each showing its own rim (see tests/capture/test_barbell_footage.py). A heavy set: the
+    # ones, each showing its own rim (see tests/capture/bar/test_plate_footage.py). A heavy set: the
     # third rep grinds through its sticking point, clearly the slowest.
     name = "squat_oblique_3reps.mp4"
     result = analyze_video(clip(name), lift="squat", model_path=model())

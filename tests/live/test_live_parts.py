@@ -223,7 +223,7 @@ def test_a_live_loop_that_keeps_up_finishes_each_frame_before_the_next_arrives(t
     frames are waiting. A paced 20 fps clip with quick stand-in pose and tracker: every frame is
     tracked before the next one is handed out."""
     from tests.capture.test_pipeline_overlap import _Pose, _Tracker
-    from vbt.capture.barbell import BarTracker
+    from vbt.capture.bar import BarTracker
     from vbt.live.runner import LiveOptions, LiveRun
 
     path = tmp_path / "clip.mp4"

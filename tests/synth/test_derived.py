@@ -15,7 +15,7 @@ import av
 import numpy as np
 import pytest
 
-from vbt.capture.barbell import BarMethod
+from vbt.capture.bar import BarMethod
 from vbt.capture.picture import PictureSettings
 from vbt.capture.pipeline import VideoAnalysis, analyze_tracked, make_tracker, track_video
 from vbt.capture.sources import VideoFileSource

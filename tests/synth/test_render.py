@@ -10,8 +10,9 @@ import cv2
 import numpy as np
 import pytest
 
-from vbt.capture.barbell import PlateTracker
-from vbt.capture.barbell_rim import fit_rim, gradients
+from vbt.capture.bar import PlateTracker
+from vbt.capture.bar.rim import fit_rim, gradients
+from vbt.capture.bar.settings import RimSettings
 from vbt.capture.sources import VideoFileSource
 from vbt.errors import InputError
 from vbt.synth import SynthSet, generate_set
@@ -44,7 +45,7 @@ def _measure_plate(image: np.ndarray, radius_px: float) -> tuple[np.ndarray, flo
     assert circles is not None, "no disc found"
     best = circles[0][np.argmax(circles[0][:, 2])]
     gx, gy = gradients(image)
-    fit = fit_rim(gx, gy, best[:2].astype(float), float(best[2]))
+    fit = fit_rim(gx, gy, best[:2].astype(float), float(best[2]), settings=RimSettings(), band=(0.72, 1.3))
     assert fit is not None
     return fit.centre_xy, fit.radius
 

@@ -25,8 +25,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from vbt.capture.barbell_markers import aruco_dictionary
-from vbt.capture.barbell_types import BarDetection
+from vbt.capture.bar import BarDetection, aruco_dictionary
 from vbt.errors import CalibrationError, InputError, VbtError
 from vbt.types import FloatArray
 

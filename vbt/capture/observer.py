@@ -28,7 +28,7 @@ from typing import Self
 import cv2
 import numpy as np
 
-from vbt.capture.barbell import BarDetection, BarTracker
+from vbt.capture.bar import BarDetection, BarTracker
 from vbt.capture.pose import PoseEstimator, PoseResult, PreparingPoseEstimator
 from vbt.types import JOINT_NAMES, Frame, Observation
 

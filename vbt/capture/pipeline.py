@@ -36,7 +36,7 @@ import numpy as np
 from vbt.analysis import AnalysisSettings, SetAnalysis, analyze_trajectory, with_findings
 from vbt.calibration import Calibration, CameraProfile, load_camera_profile, plate_diameter_m
 from vbt.calibration.body import BodyScale, body_scale, view_angle_deg
-from vbt.capture.barbell import (
+from vbt.capture.bar import (
     ArucoTracker,
     BarMethod,
     BarTracker,

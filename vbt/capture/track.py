@@ -29,7 +29,7 @@ from vbt.calibration import (
     pixels_to_metres,
     undistort_points,
 )
-from vbt.capture.barbell_types import BarDetection, BarMethod
+from vbt.capture.bar import BarDetection, BarMethod
 from vbt.capture.pose import BODY_POINTS, PoseResult
 from vbt.errors import CalibrationError, InputError
 from vbt.types import JOINT_NAMES, FloatArray, Trajectory

@@ -86,7 +86,7 @@ def run_live(args: argparse.Namespace) -> int:
     """``vbt live``; returns the exit status (0: sets saved or nothing went wrong; 1: the source
     dropped for good; 2: bad input)."""
     from vbt.calibration import from_known_length, load_camera_profile
-    from vbt.capture.barbell import BarMethod
+    from vbt.capture.bar import BarMethod
     from vbt.capture.pipeline import make_tracker
     from vbt.capture.sources import CameraSource, FrameSource, StreamSource, quiet_decoder_logs
     from vbt.cli import _native_logs_silenced

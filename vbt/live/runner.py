@@ -29,7 +29,7 @@ from typing import Any, Protocol, TextIO
 import numpy as np
 
 from vbt.calibration import Calibration, CameraProfile, pixels_to_metres
-from vbt.capture.barbell import BarMethod, BarTracker
+from vbt.capture.bar import BarMethod, BarTracker
 from vbt.capture.observer import Observer, Sighting, opencv_single_threaded
 from vbt.capture.pipeline import TrackedVideo, analyze_tracked
 from vbt.capture.pose import PoseEstimator

@@ -2,7 +2,7 @@
 
 OpenCV's Hough circles miss plates now and then: a plate half hidden against a black floor, or
 against a poster or a shirt of the same brightness, while a wall plate seen whole against a bright
-wall is found every time. Voting along the colour gradient (``barbell_rim.gradients``), each
+wall is found every time. Voting along the colour gradient (``rim.gradients``), each
 vote weighted by 1/radius, ranks a half-seen outline by the share of it that is there, and
 finds the plate among the first few peaks. Plates leaning on a wall, a plate in a rack, a wheel
 on the wall never move; the bar's plates do: voting only with the edges that changed since an
@@ -19,10 +19,8 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from vbt.capture.bar.settings import VoteSettings
 from vbt.types import FloatArray
-
-#: A ray's gradient must point at the centre within this cosine to count for its radius.
-_RADIAL_COS = 0.9
 
 
 def voted_circles(
@@ -33,34 +31,34 @@ def voted_circles(
     r_lo: float,
     r_hi: float,
     min_edge: float,
-    min_motion: float = 10.0,
-    max_circles: int = 4,
-    min_votes: float = 1.5,
+    max_circles: int,
+    settings: VoteSettings,
 ) -> list[tuple[float, float, float]]:
     """Circles outlined by the image's edges (with ``motion``: by the edges that moved).
 
-    Every edge pixel (gradient at least ``2 * min_edge``), with ``motion`` only those where it
-    reaches ``min_motion`` (within one pixel), votes for the centres along its gradient, both ways, at every radius in
-    [``r_lo``, ``r_hi``], each vote weighted by 1/radius: a whole circle's outline gives about
-    2π votes at its centre whatever its size, a half-seen one about π, a straight edge spreads
-    its votes along a line. Each peak's radius is the one most of the voters that point at it
-    agree on.
+    Every edge pixel (gradient at least ``settings.strong_edge_factor * min_edge``), with
+    ``motion`` only those where it reaches ``settings.min_motion_levels`` (within one pixel),
+    votes for the centres along its gradient, both ways, at every radius in [``r_lo``, ``r_hi``],
+    each vote weighted by 1/radius: a whole circle's outline gives about 2π votes at its centre
+    whatever its size, a half-seen one about π, a straight edge spreads its votes along a line.
+    Each peak (at least ``settings.min_votes``) gives a circle; its radius is the one most of the
+    voters that point at it agree on.
 
     Parameters:
-        gx, gy: (H, W) image derivatives (``barbell_rim.gradients``).
+        gx, gy: (H, W) image derivatives (``rim.gradients``).
         motion: (H, W) absolute gray difference from an earlier image of the same size, or None
             for every edge.
         r_lo, r_hi: radii searched, pixels.
-        min_votes: weakest peak kept, in votes (2π is a whole, sharp outline).
+        min_edge: the weakest edge, gray levels per pixel (``RimSettings.min_edge_levels_px``).
 
     Returns:
         Up to ``max_circles`` (x, y, radius), the strongest first.
     """
     h, w = gx.shape
     magnitude = np.hypot(gx, gy)
-    edges = magnitude >= 2.0 * min_edge
+    edges = magnitude >= settings.strong_edge_factor * min_edge
     if motion is not None:
-        edges &= cv2.dilate(motion, np.ones((3, 3), np.uint8)) >= min_motion
+        edges &= cv2.dilate(motion, np.ones((3, 3), np.uint8)) >= settings.min_motion_levels
     ys, xs = np.nonzero(edges)
     if xs.size == 0 or r_hi < r_lo:
         return []
@@ -76,15 +74,18 @@ def voted_circles(
         votes += np.bincount((cy * w + cx)[inside], weights=weights[inside], minlength=h * w)
     # Rounding spreads a centre over a pixel or two: sum each 3 x 3 neighbourhood.
     acc = cv2.boxFilter(votes.reshape(h, w).astype(np.float32), -1, (3, 3), normalize=False)
-    peaks = (acc == cv2.dilate(acc, np.ones((5, 5), np.uint8))) & (acc >= min_votes)
+    window = np.ones((settings.peak_window_px, settings.peak_window_px), np.uint8)
+    peaks = (acc == cv2.dilate(acc, window)) & (acc >= settings.min_votes)
     py, px = np.nonzero(peaks)
     order = np.argsort(acc[py, px])[::-1]
     out: list[tuple[float, float, float]] = []
     for i in order:
         centre = np.array([float(px[i]), float(py[i])])
-        if any(math.hypot(centre[0] - x, centre[1] - y) < 0.5 * r for x, y, r in out):
+        if any(
+            math.hypot(centre[0] - x, centre[1] - y) < settings.peak_separation_radii * r for x, y, r in out
+        ):
             continue
-        radius = _agreed_radius(xs, ys, dx, dy, centre, r_lo=r_lo, r_hi=r_hi)
+        radius = _agreed_radius(xs, ys, dx, dy, centre, r_lo=r_lo, r_hi=r_hi, min_cos=settings.min_radial_cos)
         if math.isfinite(radius):
             out.append((float(centre[0]), float(centre[1]), radius))
         if len(out) == max_circles:
@@ -101,13 +102,15 @@ def _agreed_radius(
     *,
     r_lo: float,
     r_hi: float,
+    min_cos: float,
 ) -> float:
-    """The radius most edge pixels pointing at ``centre`` agree on (as a share of the outline)."""
+    """The radius most edge pixels pointing at ``centre`` (within ``min_cos``) agree on (as a share
+    of the outline)."""
     ox, oy = xs - centre[0], ys - centre[1]
     distance = np.hypot(ox, oy)
     with np.errstate(invalid="ignore", divide="ignore"):
         cos = np.abs(ox * dx + oy * dy) / distance
-    pointing = (distance >= r_lo) & (distance <= r_hi) & (cos >= _RADIAL_COS)
+    pointing = (distance >= r_lo) & (distance <= r_hi) & (cos >= min_cos)
     if not pointing.any():
         return math.nan
     bins = np.arange(math.floor(r_lo), math.ceil(r_hi) + 2, 1.0)
@@ -125,31 +128,35 @@ def voted_centre(
     radius: float,
     reach: float,
     min_edge: float,
+    settings: VoteSettings,
 ) -> FloatArray | None:
     """The centre, within ``reach`` of ``guess_xy``, that most edges agree on at a known ``radius``.
 
-    Every edge pixel (gradient at least ``2 * min_edge``) votes for the points ``radius`` (+-1)
-    pixels away along its gradient, both ways. A plate's whole outline piles its votes on the
+    Every edge pixel (gradient at least ``settings.strong_edge_factor * min_edge``) votes for the
+    points ``radius`` (+- ``settings.centre_band_px``) pixels away along its gradient, both ways. A plate's whole outline piles its votes on the
     centre; rings of other radii (a smaller plate in front, lettering, a thick plate's edge seen
     off-axis) spread theirs over a circle about it. Where a fit from a guess a few pixels off can
     settle on a circle through part of each ring, the votes single out the one outline of that
     radius.
 
     Parameters:
-        gx, gy: (H, W) image derivatives (``barbell_rim.gradients``).
+        gx, gy: (H, W) image derivatives (``rim.gradients``).
         guess_xy: (2,) where the centre is believed to be.
         radius: the outline's radius, pixels (at least 2).
         reach: largest distance of the centre from ``guess_xy``, pixels.
+        min_edge: the weakest edge, gray levels per pixel (``RimSettings.min_edge_levels_px``).
 
     Returns:
         (2,) the centre (pixel precision), or None when no edge votes within ``reach``.
     """
     h, w = gx.shape
     magnitude = np.hypot(gx, gy)
-    ys, xs = np.nonzero(magnitude >= 2.0 * min_edge)
-    # Only edges about ``radius`` from the guess can vote for a centre within ``reach`` of it.
+    ys, xs = np.nonzero(magnitude >= settings.strong_edge_factor * min_edge)
+    # Only edges about ``radius`` from the guess can vote for a centre within ``reach`` of it (a
+    # pixel more for rounding).
+    band = settings.centre_band_px
     d = np.hypot(xs - guess_xy[0], ys - guess_xy[1])
-    ring = np.abs(d - radius) <= reach + 2.0
+    ring = np.abs(d - radius) <= reach + (band + 1.0)
     ys, xs = ys[ring], xs[ring]
     if xs.size == 0 or radius < 2.0:
         return None
@@ -160,7 +167,7 @@ def voted_centre(
     if x1 <= x0 or y1 <= y0:
         return None
     bw, bh = x1 - x0, y1 - y0  # votes are counted in the box about the guess only
-    steps = np.array([-radius - 1.0, -radius, -radius + 1.0, radius - 1.0, radius, radius + 1.0])
+    steps = np.array([-radius - band, -radius, -radius + band, radius - band, radius, radius + band])
     cx = np.rint(xs[:, None] + dx[:, None] * steps[None, :]).astype(np.int64).ravel() - x0
     cy = np.rint(ys[:, None] + dy[:, None] * steps[None, :]).astype(np.int64).ravel() - y0
     inside = (cx >= 0) & (cx < bw) & (cy >= 0) & (cy < bh)

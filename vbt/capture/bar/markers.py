@@ -9,21 +9,10 @@ import math
 import cv2
 import numpy as np
 
-from vbt.capture.barbell_search import Image, crop_resized
-from vbt.capture.barbell_types import BarDetection, BarMethod, hands_midpoint
+from vbt.capture.bar.image import Image, crop_resized
+from vbt.capture.bar.types import BarDetection, BarMethod, check_frame, hands_midpoint
 from vbt.errors import InputError, VideoError
 from vbt.types import FloatArray, Frame
-
-
-def _check_order(frame: Frame, last_t_s: float) -> None:
-    if frame.t_s <= last_t_s:
-        raise InputError(
-            f"frame {frame.index} at {frame.t_s:.4f} s is not later than the previous frame "
-            f"({last_t_s:.4f} s); feed frames in time order, or call reset() first"
-        )
-    image = frame.image
-    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-        raise VideoError(f"frame {frame.index} is not a BGR uint8 image (shape {image.shape}, {image.dtype})")
 
 
 def aruco_dictionary(name: str) -> cv2.aruco.Dictionary:
@@ -84,7 +73,7 @@ class ArucoTracker:
 
     def update(self, frame: Frame, *, hands_xy_px: FloatArray | None = None) -> BarDetection:
         """Find the marker in ``frame``; ``hands_xy_px`` is not needed and is ignored."""
-        _check_order(frame, self._last_t_s)
+        check_frame(frame, self._last_t_s)
         self._last_t_s = frame.t_s
         corners = None
         if np.all(np.isfinite(self._last_xy)):
@@ -168,7 +157,7 @@ class ColorMarkerTracker:
 
     def update(self, frame: Frame, *, hands_xy_px: FloatArray | None = None) -> BarDetection:
         """Find the dot in ``frame``: near the last one first, else anywhere (nearest the hands)."""
-        _check_order(frame, self._last_t_s)
+        check_frame(frame, self._last_t_s)
         self._last_t_s = frame.t_s
         image = frame.image
         h, w = image.shape[:2]
@@ -243,11 +232,7 @@ class WristMidpointTracker:
 
     def update(self, frame: Frame, *, hands_xy_px: FloatArray | None = None) -> BarDetection:
         """The wrists' midpoint; NaN when pose gave no wrist (``hands_xy_px`` None or all NaN)."""
-        if frame.t_s <= self._last_t_s:
-            raise InputError(
-                f"frame {frame.index} at {frame.t_s:.4f} s is not later than the previous frame "
-                f"({self._last_t_s:.4f} s); feed frames in time order, or call reset() first"
-            )
+        check_frame(frame, self._last_t_s, image=False)
         self._last_t_s = frame.t_s
         xy = hands_midpoint(hands_xy_px)
         if not np.all(np.isfinite(xy)):

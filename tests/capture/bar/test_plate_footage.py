@@ -14,10 +14,10 @@ import cv2
 import numpy as np
 import pytest
 
-from vbt.capture.barbell import ColorMarkerTracker, PlateTracker, stack_detections
+from vbt.capture.bar import ColorMarkerTracker, PlateTracker, stack_detections
 from vbt.types import Frame
 
-FOOTAGE = Path(__file__).resolve().parents[2] / ".." / "shared" / "footage"
+FOOTAGE = Path(__file__).resolve().parents[3] / ".." / "shared" / "footage"
 
 pytestmark = pytest.mark.footage
 

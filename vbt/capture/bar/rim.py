@@ -17,13 +17,8 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from vbt.capture.bar.settings import RimSettings
 from vbt.types import FloatArray
-
-#: Fraction of a ray's gradient that must point along the ray for a sample to count as rim.
-_RADIAL_FRACTION = 0.7
-
-#: An edge on a ray at least this fraction of the ray's strongest is a clear edge.
-_CLEAR_EDGE = 0.1
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,21 +73,20 @@ def cast_rays(
     *,
     r_min: float,
     r_max: float,
-    n_rays: int = 72,
-    step_px: float = 0.5,
-    min_edge: float = 3.0,
+    settings: RimSettings,
     near_radius: float | FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
-    """The strongest radial edge on each of ``n_rays`` rays between ``r_min`` and ``r_max``.
+    """The strongest radial edge on each of ``settings.n_rays`` rays between ``r_min`` and ``r_max``.
 
     Parameters:
         gx, gy: (H, W) image derivatives (see ``gradients``).
         centre_xy: (2,) where the rays start.
         r_min, r_max: the band searched along each ray, pixels from ``centre_xy``.
-        min_edge: weakest radial gradient (gray levels per pixel) that counts as an edge.
+        settings: rays, sample step, the weakest edge (``min_edge_levels_px``) and what counts as
+            a clear or a radial edge.
         near_radius: when given, each ray takes the edge nearest this radius among its clear
-            edges (local peaks of at least ``_CLEAR_EDGE`` times its strongest and twice
-            ``min_edge``) instead of the strongest. Where the plate is seen against another
+            edges (local peaks of at least ``clear_edge_frac`` times its strongest and
+            ``clear_edge_factor`` times the weakest edge) instead of the strongest. Where the plate is seen against another
             plate just behind it, the strongest edge is that plate's outline against the
             background, a few pixels outside, and the plate's own edge is the weaker one.
             A (n_rays,) array gives each ray its own radius (where its rim was last seen).
@@ -101,6 +95,7 @@ def cast_rays(
         points (n_rays, 2) sub-pixel edge positions, strength (n_rays,) gradient at them, and
         valid (n_rays,) True where the edge is strong enough and inside the image.
     """
+    n_rays, step_px, min_edge = settings.n_rays, settings.ray_step_px, settings.min_edge_levels_px
     angles = np.arange(n_rays) * (2.0 * math.pi / n_rays)
     cos, sin = np.cos(angles), np.sin(angles)
     n_samples = max(3, math.ceil((r_max - r_min) / step_px) + 1)
@@ -111,14 +106,19 @@ def cast_rays(
     sy = cv2.remap(gy, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     radial = sx * cos[:, None] + sy * sin[:, None]
     magnitude = np.hypot(sx, sy)
-    score = np.where(np.abs(radial) >= _RADIAL_FRACTION * magnitude, np.abs(radial), 0.0)
+    score = np.where(np.abs(radial) >= settings.radial_frac * magnitude, np.abs(radial), 0.0)
     best = np.argmax(score, axis=1)
     rows = np.arange(n_rays)
     if near_radius is not None:
         peak = np.zeros_like(score, dtype=bool)
         peak[:, 1:-1] = (score[:, 1:-1] >= score[:, :-2]) & (score[:, 1:-1] >= score[:, 2:])
         strongest = score[rows, best]
-        clear = peak & (score >= np.maximum(2.0 * min_edge, _CLEAR_EDGE * strongest)[:, None])
+        clear = peak & (
+            score
+            >= np.maximum(settings.clear_edge_factor * min_edge, settings.clear_edge_frac * strongest)[
+                :, None
+            ]
+        )
         near = np.broadcast_to(np.asarray(near_radius, dtype=np.float64), (n_rays,))
         distance = np.where(clear, np.abs(radii[None, :] - near[:, None]), np.inf)
         nearest = np.argmin(distance, axis=1)
@@ -231,10 +231,8 @@ def fit_rim(
     centre_xy: FloatArray,
     radius: float,
     *,
-    band: tuple[float, float] = (0.72, 1.3),
-    n_rays: int = 72,
-    min_edge: float = 3.0,
-    tolerance: float = 0.05,
+    settings: RimSettings,
+    band: tuple[float, float],
     fixed_radius: float | None = None,
     hold_radius: bool = False,
     prefer_near: bool = False,
@@ -246,11 +244,12 @@ def fit_rim(
     Parameters:
         gx, gy: (H, W) derivatives of the gray image (see ``gradients``).
         centre_xy: (2,) guessed centre; radius: guessed radius, pixels.
+        settings: rays, edges, the tolerance of a rim point (``tolerance_radii``, at least
+            ``min_tolerance_px``), the trimmed refits and the ellipse fit.
         band: the radial search band as fractions of ``radius``.
-        tolerance: largest distance from the outline, as a fraction of the radius (at least 1 px),
-            for a rim point to agree with the fit.
-        fixed_radius: when given, the radius used whenever the agreeing points cover less than half
-            the circle (an arc alone cannot tell the radius; the body may hide the rest).
+        fixed_radius: when given, the radius used whenever the agreeing points cover less than
+            ``settings.arc_coverage_deg`` of the circle (an arc alone cannot tell the radius; the
+            body may hide the rest).
         hold_radius: use ``fixed_radius`` always, fitting only the centre. Edges of something
             just outside the plate (another plate behind it) can then not pull the fit into a
             larger circle through part of each outline.
@@ -265,13 +264,17 @@ def fit_rim(
             plate's own; each ray keeping to the edge it found before keeps to one plate.
 
     Returns:
-        The fit, or None when fewer than 6 rays found a rim that agrees.
+        The fit, or None when fewer than ``settings.min_rays`` rays found a rim that agrees.
     """
+    n_rays, tolerance, min_rays = settings.n_rays, settings.tolerance_radii, settings.min_rays
     centre = np.asarray(centre_xy, dtype=np.float64)
     fit_r = radius
     inliers = np.zeros(n_rays, dtype=bool)
     points = np.empty((0, 2))
-    narrow = (1.0 - 2.5 * tolerance, 1.0 + 2.5 * tolerance)
+    narrow = (
+        1.0 - settings.narrow_band_tolerances * tolerance,
+        1.0 + settings.narrow_band_tolerances * tolerance,
+    )
     for (lo, hi), near in ((band, prefer_near_first), (narrow, prefer_near)):
         points, _, valid = cast_rays(
             gx,
@@ -279,38 +282,44 @@ def fit_rim(
             centre,
             r_min=lo * fit_r,
             r_max=hi * fit_r,
-            n_rays=n_rays,
-            min_edge=min_edge,
+            settings=settings,
             near_radius=(fit_r if profile is None else fit_r * profile) if near else None,
         )
-        if valid.sum() < 6:
+        if valid.sum() < min_rays:
             return None
         inliers = valid.copy()
-        for loose in (0.15, 0.08, tolerance):  # trimmed refits, tightening the tolerance
-            new_centre, new_r = _fit(points[inliers], centre, fixed_radius, hold_radius)
+        for loose in (*settings.trim_radii, tolerance):  # trimmed refits, tightening the tolerance
+            new_centre, new_r = _fit(points[inliers], centre, fixed_radius, hold_radius, settings)
             if not np.isfinite(new_r):
                 return None
             res = np.abs(np.hypot(*(points - new_centre).T) - new_r)
-            keep = valid & (res <= max(1.0, loose * new_r))
-            if keep.sum() < 6:
+            keep = valid & (res <= max(settings.min_tolerance_px, loose * new_r))
+            if keep.sum() < min_rays:
                 return None
             inliers, centre, fit_r = keep, new_centre, new_r
-        if not 0.5 * radius <= fit_r <= 2.0 * radius:
+        if not settings.min_fit_radii * radius <= fit_r <= settings.max_fit_radii * radius:
             return None
     rim = points[inliers]
     res = np.hypot(*(rim - centre).T) - fit_r
     axes, angle = np.full(2, np.nan), math.nan
     cover = coverage_deg(rim, centre)
-    if rim.shape[0] >= 12 and cover >= 270.0:
+    if rim.shape[0] >= settings.ellipse_min_rays and cover >= settings.ellipse_min_coverage_deg:
         e_centre, e_axes, e_angle = fit_ellipse(
-            points[valid & (np.abs(np.hypot(*(points - centre).T) - fit_r) <= 0.15 * fit_r)]
+            points[
+                valid
+                & (np.abs(np.hypot(*(points - centre).T) - fit_r) <= settings.ellipse_band_radii * fit_r)
+            ]
         )
-        if np.all(np.isfinite(e_axes)) and e_axes[1] > 0.5 * fit_r and e_axes[0] < 1.5 * fit_r:
+        if (
+            np.all(np.isfinite(e_axes))
+            and e_axes[1] > settings.ellipse_min_minor_radii * fit_r
+            and e_axes[0] < settings.ellipse_max_major_radii * fit_r
+        ):
             axes, angle = e_axes, e_angle
-            if e_axes[1] / e_axes[0] < 0.92:  # clearly an ellipse: judge the points against it
-                e_res = _ellipse_residuals(points, e_centre, e_axes, e_angle)
-                keep = valid & (np.abs(e_res) <= max(1.0, tolerance * fit_r))
-                if keep.sum() >= 6:
+            if e_axes[1] / e_axes[0] < settings.ellipse_max_axis_ratio:  # clearly an ellipse: judge
+                e_res = _ellipse_residuals(points, e_centre, e_axes, e_angle)  # the points against it
+                keep = valid & (np.abs(e_res) <= max(settings.min_tolerance_px, tolerance * fit_r))
+                if keep.sum() >= min_rays:
                     inliers, centre, fit_r = keep, e_centre, float(e_axes.mean())
                     rim, res = points[keep], e_res[keep]
                     cover = coverage_deg(rim, centre)
@@ -327,14 +336,18 @@ def fit_rim(
 
 
 def _fit(
-    points: FloatArray, start: FloatArray, fixed_radius: float | None, hold_radius: bool
+    points: FloatArray,
+    start: FloatArray,
+    fixed_radius: float | None,
+    hold_radius: bool,
+    settings: RimSettings,
 ) -> tuple[FloatArray, float]:
-    if fixed_radius is not None and (hold_radius or coverage_deg(points, start) < 180.0):
+    if fixed_radius is not None and (hold_radius or coverage_deg(points, start) < settings.arc_coverage_deg):
         return fit_centre_fixed_radius(points, fixed_radius, start), fixed_radius
     return fit_circle(points)
 
 
-def rim_profile(fit: RimFit, *, n_rays: int = 72) -> FloatArray:
+def rim_profile(fit: RimFit, *, n_rays: int) -> FloatArray:
     """(n_rays,) distance of ``fit``'s rim points from its centre on each ray, as a fraction of its
     radius (rays ``2 pi k / n_rays`` as in ``cast_rays``); NaN on rays without a rim point."""
     d = fit.points - fit.centre_xy
@@ -342,3 +355,17 @@ def rim_profile(fit: RimFit, *, n_rays: int = 72) -> FloatArray:
     out = np.full(n_rays, np.nan)
     out[k] = np.hypot(d[:, 0], d[:, 1]) / fit.radius
     return out
+
+
+def outline(inlier_fraction: float, scatter: float, *, settings: RimSettings) -> float:
+    """How plate-like a fitted outline is (0..1): ``inlier_fraction`` less for ``scatter`` (the RMS
+    distance of the rim points from the outline over its radius; see ``RimSettings.use_scatter``
+    and ``min_outline_frac``)."""
+    if not settings.use_scatter:
+        return inlier_fraction
+    return inlier_fraction * math.exp(-0.5 * (scatter / settings.scatter_scale_radii) ** 2)
+
+
+def fit_outline(fit: RimFit, *, settings: RimSettings) -> float:
+    """``outline`` of a fitted rim."""
+    return outline(fit.inlier_fraction, fit.residual_rms / fit.radius, settings=settings)

@@ -9,6 +9,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from vbt.errors import InputError, VideoError
 from vbt.types import FloatArray, Frame
 
 
@@ -140,3 +141,18 @@ def hands_midpoint(hands_xy_px: FloatArray | None) -> FloatArray:
         return _nan2()
     out: FloatArray = finite.mean(axis=0)
     return out
+
+
+def check_frame(frame: Frame, last_t_s: float, *, image: bool = True) -> None:
+    """What every tracker's ``update`` checks first: ``frame`` later than ``last_t_s`` (else
+    ``InputError``) and, with ``image``, a BGR uint8 image (else ``VideoError``)."""
+    if frame.t_s <= last_t_s:
+        raise InputError(
+            f"frame {frame.index} at {frame.t_s:.4f} s is not later than the previous frame "
+            f"({last_t_s:.4f} s); feed frames in time order, or call reset() first"
+        )
+    pixels = frame.image
+    if image and (pixels.ndim != 3 or pixels.shape[2] != 3 or pixels.dtype != np.uint8):
+        raise VideoError(
+            f"frame {frame.index} is not a BGR uint8 image (shape {pixels.shape}, {pixels.dtype})"
+        )

@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from vbt.capture.bar.settings import WatchSettings
 from vbt.types import FloatArray
 
 
@@ -82,24 +83,15 @@ class ConstantVelocityKalman:
 class SceneWatch:
     """Whether a scene moved since it was last still, from a coarse gray copy of each frame.
 
-    ``moved`` compares a copy reduced to ``dim_px`` (its larger side) with the one kept while the
-    scene was still: the scene moved when more than ``fraction`` of its pixels differ by more than
-    ``levels`` gray levels. Then it answers True at most every ``interval_s`` while that lasts,
-    for ``settle_s`` (then the scene as it is becomes the still one); slow changes (light) are
-    followed every ``settle_s`` too. Costs a resize of the frame per call.
+    ``moved`` compares a copy reduced to ``settings.dim_px`` (its larger side) with the one kept
+    while the scene was still: the scene moved when more than ``changed_frac`` of its pixels differ
+    by more than ``levels`` gray levels. Then it answers True at most every ``interval_s`` while
+    that lasts, for ``settle_s`` (then the scene as it is becomes the still one); slow changes
+    (light) are followed every ``settle_s`` too. Costs a resize of the frame per call.
     """
 
-    def __init__(
-        self,
-        *,
-        dim_px: int = 160,
-        levels: int = 12,
-        fraction: float = 0.002,
-        interval_s: float = 0.03,
-        settle_s: float = 1.0,
-    ) -> None:
-        self.dim_px, self.levels, self.fraction = dim_px, levels, fraction
-        self.interval_s, self.settle_s = interval_s, settle_s
+    def __init__(self, settings: WatchSettings) -> None:
+        self.settings = settings
         self._next_t_s = -math.inf
         self.reset()
 
@@ -114,21 +106,23 @@ class SceneWatch:
         if t_s < self._next_t_s:
             return False
         h, w = image.shape[:2]
-        scale = min(1.0, self.dim_px / max(h, w))
+        settings = self.settings
+        scale = min(1.0, settings.dim_px / max(h, w))
         size = (max(1, round(w * scale)), max(1, round(h * scale)))
         small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
         gray = np.asarray(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
         if self._still is None or self._still.shape != gray.shape:
             self._still, self._still_t_s = gray, t_s
             return False
-        settled = t_s - self._still_t_s > self.settle_s
-        if np.count_nonzero(cv2.absdiff(gray, self._still) > self.levels) < self.fraction * gray.size:
+        settled = t_s - self._still_t_s > settings.settle_s
+        changed = np.count_nonzero(cv2.absdiff(gray, self._still) > settings.levels)
+        if changed < settings.changed_frac * gray.size:
             if settled:
                 self._still, self._still_t_s = gray, t_s
             self.moving = False
             return False
         if settled:
             self._still, self._still_t_s = gray, t_s
-        self._next_t_s = t_s + self.interval_s
+        self._next_t_s = t_s + settings.interval_s
         self.moving = True
         return True

@@ -14,9 +14,11 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from vbt.capture.barbell_fit import Found, fit_near
-from vbt.capture.barbell_search import Image, outline, to_gray
-from vbt.capture.barbell_types import BarDetection
+from vbt.capture.bar.fit import Found, fit_near
+from vbt.capture.bar.image import Image, to_gray
+from vbt.capture.bar.rim import fit_outline
+from vbt.capture.bar.settings import PlateSettings
+from vbt.capture.bar.types import BarDetection
 from vbt.types import FloatArray
 
 
@@ -50,16 +52,14 @@ def track_back(
     start_xy: FloatArray,
     radius_px: float,
     *,
-    work_radius_px: float,
-    min_edge: float,
-    min_inliers: float,
-    min_outline: float,
+    settings: PlateSettings,
 ) -> list[tuple[float, Found]]:
     """The plate found at ``start_xy`` followed back through ``frames`` (newest first).
 
-    Each frame's rim is fitted at the plate's radius within 15 % of it from where it was found in
-    the frame after; the first frame where it is not found with at least ``min_inliers`` of the rim
-    and an ``outline`` of ``min_outline`` ends the walk back.
+    Each frame's rim is fitted at the plate's radius within ``BackfillSettings.window_radii`` of
+    where it was found in the frame after; the first frame where it is not found as a track is
+    followed (``TrackingSettings.min_rim_frac`` of the rim) with the outline of a plate
+    (``RimSettings.min_outline_frac``: a plate, not texture) ends the walk back.
 
     Returns:
         (t_s, fit) of the frames the plate was found in, newest first.
@@ -71,15 +71,14 @@ def track_back(
             gray,
             xy,
             radius_px,
-            0.15 * radius_px,
-            work_radius_px=work_radius_px,
-            min_edge=min_edge,
+            settings.backfill.window_radii * radius_px,
+            settings=settings,
             radius_known=True,
         )
         if (
             found is None
-            or found.fit.inlier_fraction < min_inliers
-            or outline(found.fit.inlier_fraction, found.fit.residual_rms / found.fit.radius) < min_outline
+            or found.fit.inlier_fraction < settings.tracking.min_rim_frac
+            or fit_outline(found.fit, settings=settings.rim) < settings.rim.min_outline_frac
             or not math.isfinite(found.radius_px)
         ):
             break
@@ -92,16 +91,14 @@ class Backfill:
     """Frames kept while a switch to a moving plate may come, and that plate followed back.
 
     Parameters:
-        span_s: how far back, seconds (0: never).
-        work_radius_px, min_edge, min_inliers, min_outline: as for ``track_back``.
+        settings: how far back (``BackfillSettings.span_s``; nothing is kept when
+            ``use_follow_back`` is off) and how the plate is followed (``track_back``).
     """
 
-    def __init__(
-        self, *, span_s: float, work_radius_px: float, min_edge: float, min_inliers: float, min_outline: float
-    ) -> None:
-        self.frames = RecentFrames(span_s=span_s)
-        self.work_radius_px, self.min_edge = work_radius_px, min_edge
-        self.min_inliers, self.min_outline = min_inliers, min_outline
+    def __init__(self, *, settings: PlateSettings) -> None:
+        self.settings = settings
+        backfill = settings.backfill
+        self.frames = RecentFrames(span_s=backfill.span_s if backfill.use_follow_back else 0.0)
         self._revisions: list[BarDetection] = []
 
     def remember(self, t_s: float, image: Image, *, needed: bool) -> None:
@@ -114,15 +111,10 @@ class Backfill:
     def follow_back(self, found: Found) -> None:
         """Follow the plate just switched to back through the frames kept (``track_back``)."""
         back = track_back(
-            self.frames.newest_first(),
-            found.centre_px,
-            found.radius_px,
-            work_radius_px=self.work_radius_px,
-            min_edge=self.min_edge,
-            min_inliers=self.min_inliers,
-            min_outline=self.min_outline,
+            self.frames.newest_first(), found.centre_px, found.radius_px, settings=self.settings
         )
-        self._revisions += [f.detection(t_s) for t_s, f in reversed(back)]
+        confidence = self.settings.confidence
+        self._revisions += [f.detection(t_s, settings=confidence) for t_s, f in reversed(back)]
 
     def take(self) -> list[BarDetection]:
         """The detections of earlier frames measured again since the last call, oldest first."""

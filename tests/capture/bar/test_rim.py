@@ -1,0 +1,89 @@
+"""Rim fitting with known answers: exact circles, an exact anti-aliased disc, an ellipse seen
+off-axis, a short arc of a plate of known radius, rim points on their rays."""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import pytest
+
+from tests.capture.bar.scenes import ONE, SHIFT, draw_plate, exact_disc
+from vbt.capture.bar.rim import RimFit, fit_circle, fit_rim, gradients, rim_profile
+from vbt.capture.bar.settings import RimSettings
+
+RIM = RimSettings()  # 72 rays, edges from 3 gray levels per pixel
+BAND = (0.72, 1.3)  # the rim searched from 0.72 to 1.3 radii of the guess, as the plate search does
+
+
+def test_fit_circle_recovers_exact_circle() -> None:
+    angles = np.linspace(0, 2 * np.pi, 40, endpoint=False)
+    points = np.column_stack([12.5 + 30 * np.cos(angles), -7.25 + 30 * np.sin(angles)])
+    centre, radius = fit_circle(points)
+    np.testing.assert_allclose(centre, [12.5, -7.25], atol=1e-9)
+    assert radius == pytest.approx(30.0, abs=1e-9)
+
+
+def test_fit_circle_degenerate_points_give_nan() -> None:
+    centre, radius = fit_circle(np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]]))
+    assert np.isnan(radius)
+    assert np.all(np.isnan(centre))
+
+
+def test_fit_rim_subpixel_centre_and_radius_of_an_exact_disc() -> None:
+    image = exact_disc(200, 200, 97.3, 104.6, 40.0)
+    gx, gy = gradients(image)
+    fit = fit_rim(gx, gy, np.array([92.0, 100.0]), 36.0, settings=RIM, band=BAND)  # a guess 6 px and 4 px off
+    assert fit is not None
+    np.testing.assert_allclose(fit.centre_xy, [97.3, 104.6], atol=0.05)
+    assert fit.radius == pytest.approx(40.0, abs=0.1)
+    assert fit.inlier_fraction > 0.95
+    assert fit.axis_ratio == pytest.approx(1.0, abs=0.01)
+
+
+def test_fit_rim_measures_an_ellipse_seen_off_axis() -> None:
+    image = np.full((240, 240, 3), 180, np.uint8)
+    # A plate seen about 37 degrees off side-on: horizontal axis cos(37) = 0.8 of the vertical.
+    cv2.ellipse(
+        image, (120 * ONE, 118 * ONE), (40 * ONE, 50 * ONE), 0, 0, 360, (30, 30, 30), -1, cv2.LINE_AA, SHIFT
+    )
+    gx, gy = gradients(image)
+    fit = fit_rim(gx, gy, np.array([118.0, 120.0]), 45.0, settings=RIM, band=BAND)
+    assert fit is not None
+    np.testing.assert_allclose(fit.centre_xy, [120.0, 118.0], atol=0.3)
+    assert fit.axes[0] == pytest.approx(50.0, abs=1.0)
+    assert fit.axes[1] == pytest.approx(40.0, abs=1.0)
+    assert fit.angle_deg == pytest.approx(90.0, abs=3.0)  # major axis vertical
+
+
+def test_fit_rim_on_a_short_arc_uses_the_known_radius() -> None:
+    image = np.full((200, 200, 3), 180, np.uint8)
+    draw_plate(image, 100.0, 100.0, 40.0)
+    cv2.rectangle(image, (0, 0), (200, 95), (180, 180, 180), -1)  # hide the upper 55 %
+    gx, gy = gradients(image)
+    fit = fit_rim(gx, gy, np.array([103.0, 97.0]), 40.0, settings=RIM, band=BAND, fixed_radius=40.0)
+    assert fit is not None
+    assert fit.coverage_deg < 200
+    np.testing.assert_allclose(fit.centre_xy, [100.0, 100.0], atol=0.6)
+
+
+def test_rim_profile_puts_each_rim_point_on_its_ray() -> None:
+    centre = np.array([10.0, 20.0])
+    angles = np.radians([0.0, 90.0, 180.0, 270.0])
+    radii = np.array([5.0, 5.5, 4.5, 5.0])
+    points = centre + np.column_stack([np.cos(angles), np.sin(angles)]) * radii[:, None]
+    fit = RimFit(
+        centre_xy=centre,
+        radius=5.0,
+        inlier_fraction=4 / 72,
+        coverage_deg=270.0,
+        residual_rms=0.3,
+        axes=np.full(2, np.nan),
+        angle_deg=math.nan,
+        points=points,
+    )
+    profile = rim_profile(fit, n_rays=72)
+    assert profile.shape == (72,)
+    np.testing.assert_allclose(profile[[0, 18, 36, 54]], [1.0, 1.1, 0.9, 1.0])
+    assert np.isnan(np.delete(profile, [0, 18, 36, 54])).all()

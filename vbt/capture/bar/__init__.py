@@ -1,0 +1,82 @@
+"""Bar tracking: where the bar is in each frame, in pixels.
+
+Choose a tracker and feed it frames in time order; each ``update`` returns a ``BarDetection``:
+
+>>> tracker = PlateTracker()                                  # doctest: +SKIP
+>>> for frame in source:                                      # doctest: +SKIP
+...     detection = tracker.update(frame, hands_xy_px=wrists)
+...     detection.xy_px, detection.confidence                 # NaN, 0.0 where not seen
+
+- ``PlateTracker``: markerless; follows the near plate (its centre is on the bar's axis). A
+  ``RevisingBarTracker``: ``take_revisions()`` gives earlier frames it measured again. Every
+  threshold is in ``PlateSettings`` (grouped by stage), and each rule can be switched off
+  (``rule_names``, ``without``): ``PlateTracker(without(PlateSettings(), "choice.use_hands"))``.
+- ``ArucoTracker``: an ArUco marker taped to the sleeve end; also gives metres per pixel.
+- ``ColorMarkerTracker``: a coloured dot on the sleeve end (HSV range).
+- ``WristMidpointTracker``: the wrists' midpoint from pose; a last resort, low accuracy.
+
+Everything outside this package imports from here only. Inside: ``types`` (BarDetection,
+BarTracker), ``image`` (crops of the frame, reduced), ``rim`` (rim fitting), ``vote`` (circles and
+centres by gradient voting, optionally among moving edges), ``search`` (the whole-frame plate
+search), ``fit`` (a rim fitted near a guess), ``choice`` (which plate is the bar's), ``backfill``
+(earlier frames measured again), ``motion`` (Kalman filter, scene watch), ``plate``
+(``PlateTracker``), ``markers`` (the marker and wrist trackers), ``settings`` (``PlateSettings``).
+"""
+
+from vbt.capture.bar.markers import (
+    ArucoTracker,
+    ColorMarkerTracker,
+    WristMidpointTracker,
+    aruco_dictionary,
+)
+from vbt.capture.bar.plate import PlateTracker
+from vbt.capture.bar.settings import (
+    BackfillSettings,
+    ChoiceSettings,
+    ConfidenceSettings,
+    FitSettings,
+    PlateSettings,
+    RimSettings,
+    SearchSettings,
+    SwitchSettings,
+    TrackingSettings,
+    VoteSettings,
+    WatchSettings,
+    rule_names,
+    without,
+)
+from vbt.capture.bar.types import (
+    BarDetection,
+    BarMethod,
+    BarTracker,
+    RevisingBarTracker,
+    hands_midpoint,
+    stack_detections,
+)
+
+__all__ = [
+    "ArucoTracker",
+    "BackfillSettings",
+    "BarDetection",
+    "BarMethod",
+    "BarTracker",
+    "ChoiceSettings",
+    "ColorMarkerTracker",
+    "ConfidenceSettings",
+    "FitSettings",
+    "PlateSettings",
+    "PlateTracker",
+    "RevisingBarTracker",
+    "RimSettings",
+    "SearchSettings",
+    "SwitchSettings",
+    "TrackingSettings",
+    "VoteSettings",
+    "WatchSettings",
+    "WristMidpointTracker",
+    "aruco_dictionary",
+    "hands_midpoint",
+    "rule_names",
+    "stack_detections",
+    "without",
+]
