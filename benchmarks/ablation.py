@@ -149,7 +149,7 @@ def footage_outcome(job: tuple[PlateSettings, footage.Clip, Path, Path, Path]) -
             )
     except VbtError as exc:
         return footage.judge(clip, None, str(exc))
-    report, error = footage.report_of(tracked, path, clip.lift)
+    report, error = footage.report_of(tracked, path, clip.lift, settings)
     return footage.judge(clip, report, error)
 
 

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from vbt.capture.bar import PlateSettings
     from vbt.capture.pipeline import TrackedVideo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -186,9 +187,13 @@ def analyse(
     return report_of(tracked, path, lift)
 
 
-def report_of(tracked: TrackedVideo, path: Path, lift: str) -> tuple[dict[str, Any] | None, str]:
-    """A tracked clip's JSON report as ``vbt analyze --json`` writes it, or None and the error line."""
+def report_of(
+    tracked: TrackedVideo, path: Path, lift: str, settings: PlateSettings | None = None
+) -> tuple[dict[str, Any] | None, str]:
+    """A tracked clip's JSON report as ``vbt analyze --json`` writes it, or None and the error line
+    (``settings``: the plate tracker's, for the second look)."""
     from vbt.capture.pipeline import analyze_tracked
+    from vbt.capture.second_pass import second_look
     from vbt.errors import VbtError
     from vbt.report.json_report import set_report, to_jsonable
 
@@ -196,6 +201,7 @@ def report_of(tracked: TrackedVideo, path: Path, lift: str) -> tuple[dict[str, A
         result = analyze_tracked(tracked, lift=lift)
     except VbtError as exc:
         return None, str(exc)
+    tracked, result = second_look(tracked, result, lift=lift, settings=settings)  # as vbt analyze does
     report = set_report(result.analysis, input_name=str(path), extra=result.report_extra)
     return json.loads(json.dumps(to_jsonable(report))), "" if result.error is None else str(result.error)
 

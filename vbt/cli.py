@@ -299,6 +299,12 @@ def _analyze_video(args: argparse.Namespace) -> int:
         if args.track_csv is not None and len(tracked.track):
             _write_track(args.track_csv, tracked, None)  # the pixels, for another try
         raise
+    if args.known_length is None:
+        from vbt.capture.second_pass import second_look
+
+        tracked, result = second_look(
+            tracked, result, lift=args.lift, load_kg=args.load_kg, plate=args.plate, camera_profile=camera
+        )
     _video_outputs(args, tracked, result)
     if result.error is not None:
         raise result.error  # after everything was written: one line, exit 2

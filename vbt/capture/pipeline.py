@@ -280,7 +280,7 @@ def analyze_tracked(
         )
     except VbtError as exc:
         raise _with_source_error(exc, tracked.error) from None
-    body = _body_scale(track)
+    body = body_scale_of(track)
     plate_scale = measured.method == "plate"
     # A plate whose size the lifter's body refutes is not the plate's outer rim: never a wrong
     # plate's scale; the body's, with the verdict saying so.
@@ -353,7 +353,7 @@ def analyze_tracked(
     )
 
 
-def _body_scale(track: PixelTrack) -> BodyScale | None:
+def body_scale_of(track: PixelTrack) -> BodyScale | None:
     """The plate plane's scale by the lifter's legs (not where the plate hides them)."""
     if not track.pose_ran:
         return None
@@ -434,7 +434,8 @@ def analyze_video(
     progress: bool = False,
     with_pose: bool = True,
 ) -> VideoAnalysis:
-    """Analyse the set in a video, camera or stream.
+    """Analyse the set in a video, camera or stream (a file gets a second look when the whole clip
+    says the plate found was not the plate: ``vbt.capture.second_pass``).
 
     Parameters:
         source: a file path, what a user typed (``"0"`` for a camera, a stream URL) or an open
@@ -467,7 +468,7 @@ def analyze_video(
         progress=progress,
         with_pose=with_pose,
     )
-    return analyze_tracked(
+    result = analyze_tracked(
         tracked,
         lift=lift,
         load_kg=load_kg,
@@ -476,3 +477,10 @@ def analyze_video(
         known_length=known_length,
         camera_profile=camera_profile,
     )
+    if known_length is not None:
+        return result
+    from vbt.capture.second_pass import second_look  # it builds on this module
+
+    return second_look(
+        tracked, result, lift=lift, load_kg=load_kg, plate=plate, camera_profile=camera_profile
+    )[1]

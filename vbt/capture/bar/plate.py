@@ -41,7 +41,7 @@ from vbt.capture.bar.fit import Found, fit_near, outermost_near
 from vbt.capture.bar.image import Image
 from vbt.capture.bar.motion import ConstantVelocityKalman, SceneWatch
 from vbt.capture.bar.rim import fit_outline, rim_profile
-from vbt.capture.bar.search import Candidate, search_plates
+from vbt.capture.bar.search import Candidate, fits_known_size, search_plates
 from vbt.capture.bar.settings import PlateSettings
 from vbt.capture.bar.types import BarDetection, BarMethod, check_frame, hands_midpoint
 from vbt.types import FloatArray, Frame
@@ -298,7 +298,8 @@ class PlateTracker:
         found = self._fit_near(image, c.centre_px, c.radius_px, s.fit.confirm_window_radii * c.radius_px)
         if found is None or found.fit.inlier_fraction < s.search.min_rim_frac:
             return None
-        return outermost_near(image, found, settings=s) if s.fit.use_outermost else found
+        found = outermost_near(image, found, settings=s) if s.fit.use_outermost else found
+        return found if found is not None and fits_known_size(found.radius_px, s.search) else None
 
     def _fit_near(
         self,

@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from vbt.capture.bar.image import Image, crop_resized, to_gray
 from vbt.capture.bar.rim import RimFit, fit_rim, gradients, outline
-from vbt.capture.bar.settings import PlateSettings
+from vbt.capture.bar.settings import PlateSettings, SearchSettings
 from vbt.capture.bar.vote import voted_circles
 from vbt.errors import VideoError
 from vbt.types import FloatArray
@@ -84,6 +84,9 @@ def search_plates(
     gray = to_gray(small)
     r_lo = max(search.min_radius_px, search.min_radius_frac * max(h, w) * window.scale)
     r_hi = max(r_lo + 1.0, search.max_radius_frac * max(h, w) * window.scale)
+    if search.radius_range_px is not None:  # the plate's size is known (the lifter's body)
+        r_lo = max(search.min_radius_px, search.radius_range_px[0] * window.scale)
+        r_hi = max(r_lo + 1.0, search.radius_range_px[1] * window.scale)
     if moving_only and (previous_gray is None or previous_gray.shape != gray.shape):
         return [], gray
     try:
@@ -155,9 +158,15 @@ def search_plates(
             nearby,
             outline(fit.inlier_fraction, scatter, settings=rim),
         )
-        if candidate.outline >= rim.min_outline_frac:
+        if candidate.outline >= rim.min_outline_frac and fits_known_size(candidate.radius_px, search):
             out.append(candidate)
     return out, gray
+
+
+def fits_known_size(radius_px: float, search: SearchSettings) -> bool:
+    """True when a radius (frame pixels) lies in ``SearchSettings.radius_range_px`` (or none is known)."""
+    known = search.radius_range_px
+    return known is None or known[0] <= radius_px <= known[1]
 
 
 def _voted_smaller(

@@ -35,6 +35,8 @@ class _Checked:
         group = cast("DataclassInstance", self)
         for f in fields(group):
             value = getattr(group, f.name)
+            if value is None:  # an optional setting left unset
+                continue
             values = value if isinstance(value, tuple) else (value,)
             for v in values:
                 if isinstance(v, bool):
@@ -43,7 +45,8 @@ class _Checked:
                     raise InputError(
                         f"{type(group).__name__}.{f.name} must be a non-negative number, got {value!r}"
                     )
-            if isinstance(value, tuple) and list(value) != sorted(value) and f.name.endswith("band_radii"):
+            ordered = f.name.endswith(("band_radii", "_range_px"))
+            if isinstance(value, tuple) and list(value) != sorted(value) and ordered:
                 raise InputError(f"{type(group).__name__}.{f.name} must be (low, high), got {value!r}")
 
 
@@ -161,6 +164,12 @@ class SearchSettings(_Checked):
     min_radius_px: float = 4.0
     """Smallest radius searched in the reduced image, pixels (a floor under ``min_radius_frac``). Raising it
     ignores tiny circles (noise) but loses plates far away in a small picture."""
+    radius_range_px: tuple[float, float] | None = None
+    """The plate's radius in the frame's pixels when it is known beforehand (the lifter's body says how large
+    a 45 cm plate looks: ``vbt.calibration.body.BodyScale.radius_range_px``): circles outside are never the
+    plate (a hub, a hand, a far plate between the shins), and radii beyond ``max_radius_frac`` are searched
+    when it says so. None: anything from ``min_radius_frac`` to ``max_radius_frac``. Narrowing it rejects
+    more wrong circles but, too narrow, the plate itself."""
     min_rim_frac: float = 0.5
     """Share of the rays on which a rim must be found to propose a plate or start a track. Raising it rejects
     clutter but loses plates half hidden by the body or the floor."""
