@@ -1,10 +1,7 @@
-"""Where the lifter's joints are in each frame: the ``PoseEstimator`` strategy and MediaPipe's.
+"""``MediaPipePose``: MediaPipe's PoseLandmarker (Tasks API) in video mode, frame after frame.
 
-``MediaPipePose`` runs MediaPipe's PoseLandmarker (Tasks API) in video mode, frame after frame, and
-keeps the side of the body that faces the camera (the near side's landmarks are the measured ones in
-a side view; the far side's are guesses through the body). The side is chosen by landmark visibility
-(with the landmarks' depth as a second cue) and changed only when the other side is clearly better
-for a while, so it does not flip from frame to frame.
+It keeps the side of the body that faces the camera (the near side's landmarks are the measured ones
+in a side view; the far side's are guesses through the body), chosen by ``SideChooser``.
 
 Coordinates are image pixels (x right, y down) of the image given; NaN where a landmark was not seen
 (its visibility or presence below a threshold, or outside the image).
@@ -17,182 +14,19 @@ import math
 import os
 import threading
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, Protocol, Self, runtime_checkable
+from typing import Any, Self
 
 import cv2
 import numpy as np
 import numpy.typing as npt
 
+from vbt.capture.pose.result import BODY_INDEX, LANDMARKS, SIDE_CUES, PoseResult, no_person
+from vbt.capture.pose.side import SideChooser
 from vbt.errors import InputError, ModelError
 from vbt.types import JOINT_NAMES, FloatArray, Frame
-
-Side = Literal["left", "right"]
-
-#: MediaPipe pose landmark indices (left, right) for the joints vbt uses.
-_LANDMARKS: dict[str, tuple[int, int]] = {
-    "shoulder": (11, 12),
-    "wrist": (15, 16),
-    "hip": (23, 24),
-    "knee": (25, 26),
-    "ankle": (27, 28),
-    "heel": (29, 30),
-    "toe": (31, 32),  # MediaPipe's "foot index"
-}
-# Landmarks whose visibility and depth decide which side faces the camera.
-_SIDE_CUES = ("shoulder", "hip", "knee", "ankle", "heel", "toe")
-
-#: Points of both sides kept for measures of the whole body (the body's scale, the camera's view):
-#: ``PoseResult.body_xy_px`` rows, in this order.
-BODY_POINTS: tuple[str, ...] = tuple(
-    f"{side}_{name}"
-    for name in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle", "heel", "toe")
-    for side in ("left", "right")
-)
-_BODY_LANDMARKS: dict[str, tuple[int, int]] = {**_LANDMARKS, "elbow": (13, 14)}
-_BODY_INDEX = [
-    _BODY_LANDMARKS[point.split("_", 1)[1]][0 if point.startswith("left") else 1] for point in BODY_POINTS
-]
-
-
-@dataclass(frozen=True, eq=False)
-class PoseResult:
-    """Everything one pose estimate gives, in pixels of the frame's image; NaN where not seen.
-
-    Attributes:
-        t_s: the frame's time in seconds.
-        side: the side facing the camera whose joints are reported (``None`` before any person was
-            found).
-        joints_xy_px: (J, 2) joint positions in ``vbt.types.JOINT_NAMES`` order (shoulder, hip,
-            knee, ankle, toe) of ``side``.
-        joints_visibility: (J,) 0..1 per joint (0 when no person was found).
-        heel_xy_px: (2,) heel of ``side``.
-        heel_visibility: 0..1.
-        wrists_xy_px: (2, 2) left wrist, right wrist (a last-resort bar position).
-        wrists_visibility: (2,) 0..1.
-        joints_presence: (J,) 0..1, MediaPipe's likelihood that each joint of ``side`` is inside
-            the image at all (NaN when the estimator gives none).
-        body_xy_px: (B, 2) both sides' points of ``BODY_POINTS``, however visible (NaN outside
-            the image): filter by ``body_visibility`` for measurements.
-        body_visibility: (B,) 0..1.
-    """
-
-    t_s: float
-    side: Side | None
-    joints_xy_px: FloatArray
-    joints_visibility: FloatArray
-    heel_xy_px: FloatArray
-    heel_visibility: float
-    wrists_xy_px: FloatArray
-    wrists_visibility: FloatArray
-    joints_presence: FloatArray = field(default_factory=lambda: np.full(len(JOINT_NAMES), np.nan))
-    body_xy_px: FloatArray = field(default_factory=lambda: np.full((len(BODY_POINTS), 2), np.nan))
-    body_visibility: FloatArray = field(default_factory=lambda: np.zeros(len(BODY_POINTS)))
-
-    @property
-    def person_found(self) -> bool:
-        return bool(np.isfinite(self.joints_xy_px).any())
-
-    @property
-    def wrist_midpoint_xy_px(self) -> FloatArray:
-        """(2,) mean of the wrists that were seen; NaN when neither was."""
-        seen = np.isfinite(self.wrists_xy_px).all(axis=1)
-        if not seen.any():
-            return np.full(2, np.nan)
-        return np.asarray(self.wrists_xy_px[seen].mean(axis=0), dtype=np.float64)
-
-
-@runtime_checkable
-class PoseEstimator(Protocol):
-    """Finds the lifter's joints in one frame. Frames must be given in time order."""
-
-    def estimate(self, frame: Frame) -> tuple[FloatArray, FloatArray]:
-        """Joints of the side facing the camera.
-
-        Returns:
-            joints_xy_px: (J, 2) pixels in ``JOINT_NAMES`` order, NaN where not seen.
-            visibility: (J,) 0..1.
-        """
-        ...
-
-    def detect(self, frame: Frame) -> PoseResult:
-        """The full estimate: joints, heel, wrists and the side chosen."""
-        ...
-
-
-@runtime_checkable
-class PreparingPoseEstimator(PoseEstimator, Protocol):
-    """A pose estimator whose input preparation can run on another thread than its inference.
-
-    ``prepare(frame)`` does the image work that needs no model (colour conversion, copying into the
-    model's image type); ``detect_prepared(frame, prepared)`` runs the model on it. ``detect(frame)``
-    is the two in a row. Calls to ``prepare`` may come from a different thread than
-    ``detect_prepared``, and ahead of it, in frame order.
-    """
-
-    def prepare(self, frame: Frame) -> object:
-        """The frame's image made ready for the model (opaque to the caller)."""
-        ...
-
-    def detect_prepared(self, frame: Frame, prepared: object) -> PoseResult:
-        """``detect`` on an image that ``prepare(frame)`` made ready."""
-        ...
-
-
-def _no_person(t_s: float, side: Side | None) -> PoseResult:
-    n = len(JOINT_NAMES)
-    return PoseResult(
-        t_s=t_s,
-        side=side,
-        joints_xy_px=np.full((n, 2), np.nan),
-        joints_visibility=np.zeros(n),
-        heel_xy_px=np.full(2, np.nan),
-        heel_visibility=0.0,
-        wrists_xy_px=np.full((2, 2), np.nan),
-        wrists_visibility=np.zeros(2),
-    )
-
-
-class SideChooser:
-    """Chooses the side facing the camera, with hysteresis.
-
-    Each frame's score is the mean visibility of the right-side cue landmarks minus the left's, plus
-    ``depth_weight`` times how much nearer the right side is (MediaPipe's z, smaller is nearer). The
-    score is smoothed (exponential, ``smoothing`` per frame) and the side changes only when the
-    smoothed score favours the other side by more than ``margin``.
-    """
-
-    def __init__(self, *, margin: float = 0.1, smoothing: float = 0.3, depth_weight: float = 0.5) -> None:
-        self.margin = margin
-        self.smoothing = smoothing
-        self.depth_weight = depth_weight
-        self.side: Side | None = None
-        self._score: float | None = None
-
-    def update(self, visibility_lr: FloatArray, z_lr: FloatArray) -> Side:
-        """Feed one frame's cue landmarks and get the side to report.
-
-        Parameters:
-            visibility_lr: (K, 2) visibility of each cue landmark, columns left and right.
-            z_lr: (K, 2) MediaPipe depth of the same landmarks (smaller: nearer the camera).
-        """
-        score = float(np.mean(visibility_lr[:, 1] - visibility_lr[:, 0]))
-        depth = float(np.mean(z_lr[:, 0] - z_lr[:, 1]))
-        if math.isfinite(depth):
-            score += self.depth_weight * depth
-        if self._score is None:
-            self._score = score
-        else:
-            self._score += self.smoothing * (score - self._score)
-        if self.side is None:
-            self.side = "right" if self._score >= 0 else "left"
-        elif self.side == "left" and self._score > self.margin:
-            self.side = "right"
-        elif self.side == "right" and self._score < -self.margin:
-            self.side = "left"
-        return self.side
 
 
 @dataclass(frozen=True)
@@ -386,7 +220,7 @@ class MediaPipePose:
                 f"pose estimation failed on frame {frame.index} (t = {frame.t_s:.3f} s): {exc}"
             ) from exc
         if not found.pose_landmarks:
-            result = _no_person(frame.t_s, self.side_chooser.side)
+            result = no_person(frame.t_s, self.side_chooser.side)
         else:
             result = self._to_result(found.pose_landmarks[0], frame.t_s, prepared.width, prepared.height)
         self.last_result = result
@@ -410,16 +244,16 @@ class MediaPipePose:
         ).reshape(-1, 5)
         table[:, 0] *= width
         table[:, 1] *= height
-        cues = np.array([_LANDMARKS[name] for name in _SIDE_CUES])
+        cues = np.array([LANDMARKS[name] for name in SIDE_CUES])
         side = self.side_chooser.update(np.nan_to_num(table[cues, 3]), table[cues, 2])
         column = 0 if side == "left" else 1
         xy, visibility = self._seen(table, width, height)
 
         def pick(name: str) -> int:
-            return _LANDMARKS[name][column]
+            return LANDMARKS[name][column]
 
         joints = [pick(name) for name in JOINT_NAMES]
-        wrists = list(_LANDMARKS["wrist"])
+        wrists = list(LANDMARKS["wrist"])
         return PoseResult(
             t_s=t_s,
             side=side,
@@ -430,8 +264,8 @@ class MediaPipePose:
             wrists_xy_px=xy[wrists],
             wrists_visibility=visibility[wrists],
             joints_presence=np.clip(table[joints, 4], 0.0, 1.0),
-            body_xy_px=self._placed(table, width, height)[_BODY_INDEX],
-            body_visibility=visibility[_BODY_INDEX],
+            body_xy_px=self._placed(table, width, height)[BODY_INDEX],
+            body_visibility=visibility[BODY_INDEX],
         )
 
     @staticmethod
