@@ -3,10 +3,14 @@
 - ``result``: ``PoseResult``, the ``PoseEstimator`` / ``PreparingPoseEstimator`` protocols and
   MediaPipe's landmark indices;
 - ``side``: which side of the body faces the camera (``SideChooser``);
-- ``landmarker``: ``MediaPipePose``, MediaPipe's PoseLandmarker in video mode.
+- ``lifter``: which person is the lifter when there are several, and when to look again
+  (``LifterSettings``, ``LifterChooser``): the most prominent person, followed with hysteresis;
+- ``landmarker``: ``MediaPipePose``, MediaPipe's PoseLandmarker in video mode, checked now and then
+  by a multi-person detection and steered to the lifter.
 """
 
 from vbt.capture.pose.landmarker import MediaPipePose
+from vbt.capture.pose.lifter import LifterChooser, LifterSettings
 from vbt.capture.pose.result import (
     BODY_POINTS,
     PoseEstimator,
@@ -18,6 +22,8 @@ from vbt.capture.pose.side import SideChooser
 
 __all__ = [
     "BODY_POINTS",
+    "LifterChooser",
+    "LifterSettings",
     "MediaPipePose",
     "PoseEstimator",
     "PoseResult",
