@@ -26,6 +26,11 @@ class SideChooser:
         self.side: Side | None = None
         self._score: float | None = None
 
+    def reset(self) -> None:
+        """Forget the side and the score (another person is followed from now on)."""
+        self.side = None
+        self._score = None
+
     def update(self, visibility_lr: FloatArray, z_lr: FloatArray) -> Side:
         """Feed one frame's cue landmarks and get the side to report.
 
