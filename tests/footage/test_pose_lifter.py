@@ -3,50 +3,35 @@
 
 Known answers: in snatch_side_1rep.mp4 a seated spectator (under 0.38 of the picture's height,
 torso at x = 0.72 of its width) sits behind a lifter who is 0.4-0.75 of the picture's height, his
-torso at x = 0.55-0.6. The clip starts at the lift-off: pull 0-0.9 s, catch under the bar 1-2.2 s, recovery
-2.2-3.3 s, bar held overhead until 4.5 s, then the lifter walks off. MediaPipe alone loses the lifter
-at the turnover and tracks the spectator from then on. The lifter's hands hold the bar, so in a side
-view his wrists lie within 0.3 statures (0.5 m) of the near plate's centre: the plate's radius
-(0.225 m), the hand (0.1 m from the wrist to the bar) and the near plate's lead towards the camera
-(its image lies up to 0.2 m further from the picture's centre than the hands' at a camera 3 m away);
-the spectator's lie a metre and more from it.
+torso at x = 0.55-0.6. The clip starts at the lift-off: pull 0-0.9 s, catch under the bar 1-2.2 s,
+recovery 2.2-3.3 s, bar held overhead until 4.5 s, then the lifter walks off. MediaPipe alone loses
+the lifter at the turnover and tracks the spectator from then on. The lifter's hands hold the bar,
+so in a side view his wrists lie within 0.3 statures (0.5 m) of the near plate's centre: the
+plate's radius (0.225 m), the hand (0.1 m from the wrist to the bar) and the near plate's lead
+towards the camera (its image lies up to 0.2 m further from the picture's centre than the hands' at
+a camera 3 m away); the spectator's lie a metre and more from it. In the catch the hands are behind
+the plate and MediaPipe guesses them at the shoulders: the test leaves the catch out.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from tests.footage.test_video_footage import clip, model
 from vbt.capture.pose import LifterSettings, MediaPipePose
 from vbt.capture.pose.people import stature_px
 from vbt.capture.pose.result import BODY_INDEX, BODY_POINTS
 from vbt.capture.sources import VideoFileSource
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-FOOTAGE = SHARED / "footage"
-LITE = SHARED / "models" / "pose_landmarker_lite.task"
-
 pytestmark = [pytest.mark.footage, pytest.mark.slow]
 
-#: snatch_side_1rep.mp4: from the lift-off to the overhead hold's end.
+#: snatch_side_1rep.mp4: from the lift-off to the overhead hold's end; the pull; the overhead hold.
 SNATCH_LIFT_S = (0.0, 4.5)
+SNATCH_PULL_S = (0.0, 0.9)
+SNATCH_HOLD_S = (3.3, 4.5)
 SHOULDERS = [BODY_POINTS.index("left_shoulder"), BODY_POINTS.index("right_shoulder")]
 HIPS = [BODY_POINTS.index("left_hip"), BODY_POINTS.index("right_hip")]
-
-
-def clip(name: str) -> Path:
-    path = FOOTAGE / name
-    if not path.is_file():
-        pytest.skip(f"real footage not available: {path} (the shared footage folder is absent)")
-    return path
-
-
-def model() -> Path:
-    if not LITE.is_file():
-        pytest.skip(f"pose model not available: {LITE} (the shared models folder is absent)")
-    return LITE
 
 
 def followed(name: str, *, follow: bool) -> tuple[np.ndarray, np.ndarray, tuple[int, int], int]:
@@ -110,20 +95,23 @@ def test_snatch_lifters_wrists_hold_the_tracked_plate() -> None:
             VideoFileSource(clip("snatch_side_1rep.mp4")) as source,
             MediaPipePose(model(), lifter=LifterSettings(enabled=follow)) as pose,
         ):
-            track = track_video(
-                source, tracker=make_tracker("plate"), bar_method=BarMethod.PLATE, pose=pose
-            ).track
-        lift = (track.t_s >= SNATCH_LIFT_S[0]) & (track.t_s <= SNATCH_LIFT_S[1])
-        stature = float(np.nanmedian(statures_px(track.body_xy_px[lift])))
-        wrists, bar = track.wrists_xy_px[lift], track.bar_xy_px[lift]
+            tracker = make_tracker("plate")
+            track = track_video(source, tracker=tracker, bar_method=BarMethod.PLATE, pose=pose).track
+        # The pull and the overhead hold: in the catch the hands are behind the plate, where
+        # MediaPipe guesses them (at the shoulders).
+        shown = (track.t_s <= SNATCH_PULL_S[1]) | (
+            (track.t_s >= SNATCH_HOLD_S[0]) & (track.t_s <= SNATCH_HOLD_S[1])
+        )
+        stature = float(np.nanmedian(statures_px(track.body_xy_px[track.t_s <= SNATCH_HOLD_S[1]])))
+        wrists, bar = track.wrists_xy_px[shown], track.bar_xy_px[shown]
         distance = np.hypot(*(wrists - bar[:, None, :]).transpose(2, 0, 1))
         seen = np.isfinite(distance).any(axis=1)
         nearest = np.nanmin(distance[seen], axis=1)
         held[follow] = float(np.mean(nearest < 0.3 * stature))
         if follow:
-            assert seen.mean() > 0.6
+            assert seen.mean() > 0.8
     assert held[True] >= 0.9
-    assert held[False] <= 0.5
+    assert held[False] <= 0.6  # the spectator's hands, in the lap, through the hold
 
 
 @pytest.mark.parametrize("name", ["squat_side_3reps.mp4", "deadlift_side_4reps.mp4"])

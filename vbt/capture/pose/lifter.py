@@ -26,10 +26,11 @@ single-person tracking and checks it now and then with a multi-person detection 
   Never closer together than ``min_check_gap_s``.
 - **A bystander is not reported for a lost lifter**: when MediaPipe loses the lifter and finds,
   within ``lifter_memory_s``, someone who is not where the lifter was and is clearly less
-  prominent than the lifter (``switch_ratio``), that person's
-  joints are not reported (NaN: the lifter is unseen) until a check switches to someone, the
-  lifter is found again or the memory ends. A seated spectator is what MediaPipe finds when the
-  lifter, moving fast under the bar, is briefly not detectable.
+  prominent than the lifter (``switch_ratio``), that person's joints are not reported (NaN: the
+  lifter is unseen) until a check switches to someone, the lifter is found again or the memory
+  ends. A seated spectator is what MediaPipe finds when the lifter, moving fast under the bar, is
+  briefly not detectable. Meanwhile checks come every ``min_check_gap_s`` and the first person
+  found more prominent than the bystander is taken without confirmation.
 
 What the person does with the bar is not used: the pose runs beside the bar finder, which itself
 picks the plate by the lifter's hands. Landmarks here are MediaPipe's 33, as (33, 2) pixel
@@ -91,9 +92,10 @@ class LifterSettings:
             in the frame that steers MediaPipe's tracker to it.
         lifter_memory_s: how long the lifter is remembered after MediaPipe lost it. A person found
             in that time, not where the lifter was and clearly less prominent than the lifter
-            (``switch_ratio``), is not reported (NaN: the lifter is unseen) until a check switches to someone, the lifter is
-            found again or the memory ends. Raising it leaves longer gaps where the lifter comes
-            back measured short (half hidden); lowering it reports a bystander sooner.
+            (``switch_ratio``), is not reported (NaN: the lifter is unseen) until a check switches
+            to someone, the lifter is found again or the memory ends. Raising it leaves longer gaps
+            where the lifter comes back measured short (half hidden); lowering it reports a
+            bystander sooner.
         stature_memory_s: the lifter's stature is the median measured over this much following
             (one frame's measure varies by a quarter as MediaPipe guesses hidden limbs).
     """
@@ -216,11 +218,15 @@ class LifterChooser:
             best = None
         if best is None or not self._wins_over(statures[best], tracked_xy_px, mine, statures):
             self._forget_challenger()
-            in_doubt = t_s < self._doubt_until_s
-            self._next_check_s = t_s + (s.doubt_interval_s if in_doubt else s.check_interval_s)
+            if not self.tracked_is_lifter:  # a bystander tracked, the lifter unseen: look again soon
+                self._next_check_s = t_s + s.min_check_gap_s
+            elif t_s < self._doubt_until_s:
+                self._next_check_s = t_s + s.doubt_interval_s
+            else:
+                self._next_check_s = t_s + s.check_interval_s
             return None
         self._count_win(t_s, candidates_xy_px[best])
-        if self._wins < s.confirm_checks:
+        if self._wins < s.confirm_checks and self.tracked_is_lifter:
             self._next_check_s = t_s + s.min_check_gap_s  # confirm soon
             return None
         self._switch(t_s, candidates_xy_px[best])
