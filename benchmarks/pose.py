@@ -4,8 +4,9 @@ Runs ``MediaPipePose`` over each clip twice: with lifter-following off (``Lifter
 MediaPipe tracks whoever it finds first, as vbt did before) and on (the default). Prints per run the
 pose's cost per frame (wall and CPU milliseconds of ``detect`` alone, decoding excluded; the CPU
 time is the whole process's, MediaPipe works on threads of its own), the checks and switches made,
-and who was followed: the median height of the person reported (``stature_px`` over the image's
-height) and the median x of its torso (fraction of the width), over the frames with a person. The
+and who was followed: the share of frames reporting a person, the median height of the person
+reported (``stature_px`` over the image's height) and the median x of its torso (fraction of the
+width), over the frames with a person. The
 last columns compare the two runs' body points (``PoseResult.body_xy_px``) frame by frame: the median
 and the 95th percentile of their distance in pixels over frames where both found a person (0 where
 both follow the same person all along).
@@ -47,6 +48,7 @@ class Run:
     cpu_ms: float
     checks: int
     switches: int
+    found_frac: float
     height_frac: float
     torso_x_frac: float
     body_xy_px: np.ndarray  # (N, B, 2)
@@ -83,6 +85,7 @@ def run(path: Path, variant: str, *, follow: bool) -> Run:
             cpu_ms=1000.0 * cpu / max(n, 1),
             checks=chooser.checks,
             switches=chooser.switches,
+            found_frac=len(heights) / max(n, 1),
             height_frac=float(np.nanmedian(heights)) if heights else float("nan"),
             torso_x_frac=float(np.nanmedian(xs)) if xs else float("nan"),
             body_xy_px=np.stack(bodies) if bodies else np.empty((0, 0, 2)),
@@ -120,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GLOG_minloglevel", "2")
     header = (
         f"{'clip':42} {'follow':6} {'frames':>6} {'ms/frame':>8} {'cpu ms':>7} {'checks':>6} "
-        f"{'switch':>6} {'height':>6} {'x':>5} {'moved px':>12}"
+        f"{'switch':>6} {'found':>5} {'height':>6} {'x':>5} {'moved px':>12}"
     )
     print(header)
     print("-" * len(header))
@@ -135,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
             moved = f"{median:5.1f} /{p95:5.1f}" if follow else ""
             print(
                 f"{name[:42]:42} {'on' if follow else 'off':6} {r.frames:6d} {r.wall_ms:8.1f} "
-                f"{r.cpu_ms:7.1f} {r.checks:6d} {r.switches:6d} {r.height_frac:6.2f} "
+                f"{r.cpu_ms:7.1f} {r.checks:6d} {r.switches:6d} {r.found_frac:5.2f} {r.height_frac:6.2f} "
                 f"{r.torso_x_frac:5.2f} {moved:>12}"
             )
     return 0
