@@ -101,12 +101,17 @@ class Trajectory:
         joints_xy_m: (N, J, 2) joint positions, metres, same axes, J = len(joint_names). NaN where
             missing, and all NaN when no joints were recorded.
         joint_names: names of the joints on the second axis of ``joints_xy_m``.
+        breaks_t_s: (K,) times, seconds, at which the positions stop being comparable with those
+            before (a camera cut: a new view, its own origin): the sample at a break's time starts
+            a new stretch, and no interpolation, filter or derivative joins it to the one before.
+            Empty (the usual case) when the whole recording is one view.
     """
 
     t_s: FloatArray
     bar_xy_m: FloatArray
     joints_xy_m: FloatArray = field(default_factory=lambda: np.empty((0, 0, 2)))
     joint_names: tuple[str, ...] = ()
+    breaks_t_s: FloatArray = field(default_factory=lambda: np.empty(0))
 
     def __post_init__(self) -> None:
         n = self.t_s.shape[0] if self.t_s.ndim == 1 else -1
@@ -115,6 +120,7 @@ class Trajectory:
         if self.joints_xy_m.size == 0 and not self.joint_names:
             object.__setattr__(self, "joints_xy_m", np.full((n, 0, 2), np.nan))
         _check_shape("joints_xy_m", self.joints_xy_m, (n, len(self.joint_names), 2))
+        _check_shape("breaks_t_s", self.breaks_t_s, (None,))
         if n > 1 and not np.all(np.diff(self.t_s) > 0):
             raise ValueError("t_s must be strictly increasing")
 
