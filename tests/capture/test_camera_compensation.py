@@ -77,7 +77,9 @@ def tripod(clips: dict[str, RenderInfo], squat: SynthSet) -> Errors:
 
 def test_a_tripod_render_is_measured_as_still(tripod: Errors) -> None:
     assert tripod.reps == tripod.true_reps
-    assert tripod.moved_px is not None and tripod.moved_px < 0.5  # pixels, over the whole clip
+    # the transform stays the identity: the flow's noise (hundredths of a pixel) is below what the
+    # fit can tell apart, so the reps are those of the camera taken as still
+    assert tripod.moved_px is not None and tripod.moved_px < 0.05
     assert max(tripod.mean_velocity_err_m_s) < 0.03 and max(tripod.peak_velocity_err_m_s) < 0.06
     assert tripod.velocity_rms_err_m_s < 0.015 and tripod.height_max_err_m < 0.01
 

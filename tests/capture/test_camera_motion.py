@@ -122,7 +122,7 @@ def test_a_still_camera_stays_at_identity_without_drift_while_the_plate_moves() 
         )
         estimate = estimator.update(Frame(image, k / 30, k), pose=None, bar=bar)
         worst = max(worst, corner_error_px(estimate.to_scene_px, still))
-    assert worst < 0.1
+    assert worst < 0.05
 
 
 def test_a_cut_to_another_view_starts_a_new_scene_and_an_occluded_view_is_unknown() -> None:

@@ -12,7 +12,10 @@ Per frame (on a small grey copy of the image, ``CameraMotionSettings.work_long_s
    phone) moves near and far things alike, which a similarity describes; a camera that shifts sideways
    moves near things more than far (parallax), which ``inlier_px`` tolerates up to a point.
 3. Key frame to this frame, composed with the key frame's own transform to the scene, gives this
-   frame's transform to the scene (``CameraEstimate.to_scene_px``). Measuring every frame against
+   frame's transform to the scene (``CameraEstimate.to_scene_px``); unless it differs from the last
+   frame's by less than the fit can tell apart (``still_significance``), when the last frame's is
+   kept: a camera that does not move stays exactly where it was, not wandering by the flow's noise
+   (a few hundredths of a pixel, enough to move a bar's lift-off by several milliseconds). Measuring every frame against
    the key frame, not against the frame before, keeps a still camera's estimate from drifting (the
    errors of successive frames do not add up). When fewer than ``renew_fraction`` of the corners
    still agree, this frame becomes the key frame and new corners are detected (only then).
@@ -37,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vbt.capture.barbell_types import BarDetection
-from vbt.capture.camera.region import Mask, background_mask, in_background
+from vbt.capture.camera.region import Mask, apply, background_mask, in_background
 from vbt.capture.camera.settings import CameraMotionSettings
 from vbt.capture.camera.types import CameraEstimate, CameraStatus, identity_transform
 from vbt.capture.pose import PoseResult
@@ -59,11 +62,14 @@ class _View:
 
 @dataclass(frozen=True, eq=False)
 class _Fit:
-    """A transform from one view to the frame (3 x 3, work pixels) and the corners that agree with it."""
+    """A transform from one view to the frame (3 x 3, work pixels), the corners that agree with it
+    (in the view and in the frame) and the RMS distance, work pixels, at which they agree."""
 
     view_to_frame: FloatArray
+    view_points: Points
     inliers: Points
     inlier_count: int
+    residual_px: float
 
 
 class BackgroundMotion:
@@ -197,20 +203,40 @@ class BackgroundMotion:
         if count < s.min_inliers or count < s.min_inlier_fraction * float(in_view.sum()):
             return "lost"
         view_to_frame = np.vstack([matrix, [0.0, 0.0, 1.0]])
-        return _Fit(view_to_frame=view_to_frame, inliers=found[usable][inlier], inlier_count=count)
+        seen, agreeing = view.points[usable][inlier], found[usable][inlier]
+        residual = agreeing.reshape(-1, 2) - apply(view_to_frame, seen.reshape(-1, 2))
+        return _Fit(
+            view_to_frame=view_to_frame,
+            view_points=seen,
+            inliers=agreeing,
+            inlier_count=count,
+            residual_px=float(np.sqrt(np.mean(np.sum(residual**2, axis=1)))),
+        )
+
+    def _moved(self, fit: _Fit) -> bool:
+        """Whether the key frame's transform to this frame differs from its transform to the last
+        frame by more than ``still_significance`` standard errors of the fit: the RMS change over
+        the agreeing corners against their residual's RMS times sqrt(4 / n) (4 unknowns, n corners)."""
+        points = fit.view_points.reshape(-1, 2)
+        change = apply(fit.view_to_frame, points) - apply(self._key_to_last, points)
+        change_px = float(np.sqrt(np.mean(np.sum(change**2, axis=1))))
+        error_px = fit.residual_px * float(np.sqrt(4.0 / fit.inlier_count))
+        return change_px > self.settings.still_significance * error_px
 
     def _measured(
         self, t_s: float, gray: Gray, mask: Mask, view: _View, fit: _Fit, *, from_key: bool
     ) -> CameraEstimate:
-        """The frame's transform to the scene from a fit; the key frame renewed when it wears thin."""
+        """The frame's transform to the scene from a fit (the last frame's when the camera has not
+        measurably moved since); the key frame renewed when it wears thin."""
         work = self._to_work
-        video_to_view = np.linalg.inv(work) @ np.linalg.inv(fit.view_to_frame) @ work  # frame -> view
+        view_to_frame = fit.view_to_frame if not from_key or self._moved(fit) else self._key_to_last
+        video_to_view = np.linalg.inv(work) @ np.linalg.inv(view_to_frame) @ work  # frame -> view
         to_scene = view.to_scene @ video_to_view
         to_scene /= to_scene[2, 2]
         key = self._key
         assert key is not None
         if from_key:
-            self._key_to_last = fit.view_to_frame
+            self._key_to_last = view_to_frame
         if not from_key or fit.inlier_count < self.settings.renew_fraction * key.points.shape[0]:
             renewed = self._corners(gray, mask)
             if renewed is not None:

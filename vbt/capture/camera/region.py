@@ -25,7 +25,7 @@ _SHOULDER, _HIP, _KNEE, _ANKLE = (JOINT_NAMES.index(n) for n in ("shoulder", "hi
 _TRUNK_PER_SEGMENT = ((_SHOULDER, _HIP, 1.0), (_HIP, _KNEE, 0.288 / 0.245), (_KNEE, _ANKLE, 0.288 / 0.246))
 
 
-def apply(matrix: FloatArray, xy_px: FloatArray) -> FloatArray:
+def apply(matrix: FloatArray, xy_px: npt.ArrayLike) -> FloatArray:
     """(..., 2) points through the affine part of a 3 x 3 (or 2 x 3) matrix."""
     xy = np.asarray(xy_px, dtype=np.float64)
     out: FloatArray = xy @ matrix[:2, :2].T + matrix[:2, 2]

@@ -49,6 +49,11 @@ class CameraMotionSettings:
         min_inlier_fraction: of the features in view (outside the lifter and the plate), at
             least this share must agree. With the lifter and plate left out the background is
             most of what is left; when fewer agree, another motion dominates (a crowd, a cut).
+        still_significance: a frame keeps the last frame's transform unless the fit moves the
+            agreeing corners (RMS) by more than this many standard errors of the fit (their
+            residual's RMS times sqrt(4 / n): 4 unknowns, n corners). 3 keeps a tripod's transform
+            still with 99.7 % confidence per frame; raising it lets slow drift build up longer (it
+            is caught up, not lost, once it is that large); lowering it lets the flow's noise through.
         renew_fraction: new corners are detected (the current frame becomes the key frame) when
             fewer than this share of the key frame's corners still agree. Each renewal chains
             one more measurement (its small error stays), so raising it renews more often and
@@ -76,6 +81,7 @@ class CameraMotionSettings:
     inlier_px: float = 1.0
     min_inliers: int = 12
     min_inlier_fraction: float = 0.5
+    still_significance: float = 3.0
     renew_fraction: float = 0.5
     lifter_margin_trunks: float = 0.7
     plate_margin_radii: float = 1.3
