@@ -21,7 +21,7 @@ is the scene's reference, as an analysis takes it).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Protocol
 
 import numpy as np
@@ -198,14 +198,8 @@ class MovedCamera(Camera):
         seen through a frame's ``scene_to_image`` (2, 3)."""
         canvas_to_frame = np.array(scene_to_image, dtype=np.float64, copy=True)
         canvas_to_frame[:, 2] -= canvas_to_frame[:, :2] @ np.array([margin_px, margin_px], dtype=np.float64)
-        return cls(
-            width_px=canvas.width_px,
-            height_px=canvas.height_px,
-            metres_per_px=canvas.metres_per_px,
-            origin_xy_px=canvas.origin_xy_px,
-            distance_m=canvas.distance_m,
-            canvas_to_frame=canvas_to_frame,
-        )
+        lens = {f.name: getattr(canvas, f.name) for f in fields(Camera)}
+        return cls(**lens, canvas_to_frame=canvas_to_frame)
 
     @property
     def roll_deg(self) -> float:
