@@ -262,7 +262,9 @@ def in_scene(track: PixelTrack) -> PixelTrack:
 
     Frames whose motion could not be measured use transforms interpolated from the frames around
     them in the same scene (``vbt.capture.camera.scene.filled_transforms``). A track whose camera
-    was taken as still comes back with the same numbers.
+    was taken as still comes back with the same numbers. A lens profile's undistortion is applied
+    afterwards, to scene pixels: exact for a still camera, for a moving one an approximation (the
+    lens's distortion at the reference frame's pixels, which differs by the motion's share of it).
     """
     if np.all(track.camera_status == CameraStatus.ASSUMED):
         return track
