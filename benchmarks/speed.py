@@ -9,7 +9,9 @@ whole analysis does. ``plain`` is the whole analysis with the plain loop (decode
 after the other on one thread: ``read_ahead=0, overlap=False``), the loop before the overlap was
 added, so that before and after are measured in the same run (``--no-plain`` skips it).
 ``--parts`` also prints where the CPU time goes per frame (decode, BGR to RGB + MediaPipe image,
-pose, plate tracker, calibration + kinematics), each part timed alone on one thread.
+pose, plate tracker + camera motion, calibration + kinematics), each part timed alone on one thread.
+``--camera`` prints the camera motion estimator's own cost per frame (``BackgroundMotion`` on the
+decoded frames, one thread): CPU milliseconds, and the wall time's median and 90th percentile.
 
 Goals on a 2-core machine: the whole analysis within 15 % of decode + pose; at least 2x real time on
 720p30 with the lite model. Nothing is asserted: machines are noisy (the CPU seconds are printed
@@ -20,7 +22,7 @@ there, deadlift_side_1rep_hold.mp4 and squat_oblique_3reps.mp4 (720p). The pose 
 VBT_MODEL_DIR (default ../shared/models relative to the repository).
 
     .venv/bin/python benchmarks/speed.py [--variant lite] [--repeat 1] [--clips PATH:LIFT ...] [--no-memory]
-        [--no-plain] [--parts]
+        [--no-plain] [--parts] [--camera]
 """
 
 from __future__ import annotations
@@ -90,6 +92,7 @@ def whole(path: Path, lift: str, variant: str) -> int:
 def whole_plain(path: Path, lift: str, variant: str) -> int:
     """``analyze_video`` with the plain loop: no read-ahead, no overlap of pose and tracker."""
     from vbt.capture.bar import BarMethod
+    from vbt.capture.camera import BackgroundMotion
     from vbt.capture.pipeline import analyze_tracked, make_tracker, track_video
     from vbt.capture.pose import MediaPipePose
     from vbt.capture.sources import VideoFileSource
@@ -102,6 +105,7 @@ def whole_plain(path: Path, lift: str, variant: str) -> int:
             pose=pose,
             read_ahead=0,
             overlap=False,
+            camera=BackgroundMotion(),
         )
     result = analyze_tracked(tracked, lift=lift)
     return int(result.track.t_s.shape[0])
@@ -111,11 +115,12 @@ def parts_ms(path: Path, lift: str, variant: str) -> dict[str, float]:
     """CPU milliseconds per frame of each part of the analysis, from passes over the clip that add
     one part at a time, on one thread (CPU time of the whole process: FFmpeg, OpenCV and MediaPipe
     work on threads of their own): decode; BGR to RGB + ``mp.Image``; pose (the whole call, which
-    includes that conversion); the plate tracker; calibration + kinematics."""
+    includes that conversion); the plate tracker with the camera motion; calibration + kinematics."""
     import cv2
     import mediapipe as mp
 
     from vbt.capture.bar import BarMethod
+    from vbt.capture.camera import BackgroundMotion
     from vbt.capture.pipeline import analyze_tracked, make_tracker, track_video
     from vbt.capture.pose import MediaPipePose
     from vbt.capture.sources import VideoFileSource
@@ -143,6 +148,7 @@ def parts_ms(path: Path, lift: str, variant: str) -> dict[str, float]:
                     pose=pose,
                     read_ahead=0,
                     overlap=False,
+                    camera=BackgroundMotion(),
                 )
             )
         return len(tracked[-1].track)
@@ -161,6 +167,44 @@ def parts_ms(path: Path, lift: str, variant: str) -> dict[str, float]:
         "pose": 1000.0 * (pose.cpu_s - decode.cpu_s) / n,
         "tracker": 1000.0 * (loop.cpu_s - pose.cpu_s) / n,
         "analysis": 1000.0 * analysis_s / n,
+    }
+
+
+def camera_ms(path: Path, limit: int = 600) -> dict[str, float]:
+    """The camera motion estimator alone on up to ``limit`` decoded frames (held in memory, so that
+    decoding is not timed), on one OpenCV thread: CPU and wall milliseconds per frame."""
+    import cv2
+    import numpy as np
+
+    from vbt.capture.bar import BarDetection, BarMethod
+    from vbt.capture.camera import BackgroundMotion
+    from vbt.capture.sources import VideoFileSource
+
+    frames = []
+    with VideoFileSource(path) as source:
+        for frame in source:
+            frames.append(frame)
+            if len(frames) >= limit:
+                break
+    threads = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        estimator = BackgroundMotion()
+        wall = []
+        cpu = time.process_time()
+        for frame in frames:
+            started = time.perf_counter()
+            estimator.update(frame, pose=None, bar=BarDetection.missing(frame.t_s, BarMethod.PLATE))
+            wall.append(time.perf_counter() - started)
+        cpu_s = time.process_time() - cpu
+    finally:
+        cv2.setNumThreads(threads)
+    ms = 1000.0 * np.array(wall)
+    return {
+        "frames": float(len(frames)),
+        "cpu": 1000.0 * cpu_s / max(1, len(frames)),
+        "median": float(np.median(ms)),
+        "p90": float(np.percentile(ms, 90)),
     }
 
 
@@ -222,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory run")
     parser.add_argument("--no-plain", action="store_true", help="skip the plain-loop run")
     parser.add_argument("--parts", action="store_true", help="also the CPU time of each part per frame")
+    parser.add_argument("--camera", action="store_true", help="also the camera motion estimator's cost")
     args = parser.parse_args(argv)
     os.environ.setdefault("VBT_MODEL_DIR", str((SHARED / "models").resolve()))
     with tempfile.TemporaryDirectory(prefix="vbt-speed-") as tmp:
@@ -259,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
         _print_table(rows, args.variant)
         if args.parts:
             _print_parts([(path, parts_ms(path, lift, args.variant)) for path, lift in clips])
+        if args.camera:
+            _print_camera([(path, clip_info(path)[0], camera_ms(path)) for path, _ in clips])
         if not args.no_memory and clips:
             longest = max(rows, key=lambda row: row[2][2])
             path, lift = longest[0], longest[1]
@@ -303,6 +350,19 @@ def _print_table(
         "lite); plain: the whole analysis with decode, pose and tracker one after the other on one "
         "thread (the loop before the overlap); CPU ratio: CPU seconds of whole over decode + pose."
     )
+
+
+def _print_camera(rows: list[tuple[Path, str, dict[str, float]]]) -> None:
+    print("\ncamera motion (BackgroundMotion alone, one thread), milliseconds per frame\n")
+    header = f"{'clip':<34} {'size':>9} {'frames':>6} {'CPU ms':>7} {'wall median':>11} {'wall p90':>8}"
+    print(header)
+    print("-" * len(header))
+    for path, size, ms in rows:
+        print(
+            f"{path.name[:34]:<34} {size:>9} {ms['frames']:>6.0f} {ms['cpu']:>7.2f} "
+            f"{ms['median']:>11.2f} {ms['p90']:>8.2f}"
+        )
+    print("\nwall times include waiting for a core on a busy machine; the CPU time does not.")
 
 
 def _print_parts(rows: list[tuple[Path, dict[str, float]]]) -> None:

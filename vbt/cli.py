@@ -146,6 +146,11 @@ def add_capture_options(video: argparse._ArgumentGroup) -> None:
     video.add_argument("--model", type=Path, default=None, metavar="PATH", help="pose model bundle (.task)")
     video.add_argument("--model-variant", choices=["lite", "full"], default="lite", help="pose model size")
     video.add_argument("--no-pose", action="store_true", help="skip pose (no joints; clips without a person)")
+    video.add_argument(
+        "--still-camera",
+        action="store_true",
+        help="the camera stood still (a tripod): do not measure its motion from the background",
+    )
 
 
 def _add_calibrate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -264,6 +269,7 @@ def _native_logs_silenced(enabled: bool) -> Iterator[None]:
 
 def _analyze_video(args: argparse.Namespace) -> int:
     from vbt.calibration import load_camera_profile
+    from vbt.capture.camera import StillCamera
     from vbt.capture.pipeline import analyze_tracked, track_source
     from vbt.capture.sources import quiet_decoder_logs
 
@@ -284,6 +290,7 @@ def _analyze_video(args: argparse.Namespace) -> int:
             marker_side_m=args.marker_m,
             progress=not args.quiet,
             with_pose=not args.no_pose,
+            camera=StillCamera() if args.still_camera else None,
         )
     try:
         result = analyze_tracked(

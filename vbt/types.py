@@ -108,6 +108,10 @@ class Trajectory:
         joint_names: names of the joints on the second axis of ``joints_xy_m``.
         joints_visibility: (N, J) 0..1, how well the pose saw each joint (the least of its
             visibility and presence); NaN where unknown (a track CSV), which counts as seen.
+        breaks_t_s: (K,) times, seconds, at which the positions stop being comparable with those
+            before (a camera cut: a new view, its own origin): the sample at a break's time starts
+            a new stretch, and no interpolation, filter or derivative joins it to the one before.
+            Empty (the usual case) when the whole recording is one view.
     """
 
     t_s: FloatArray
@@ -115,6 +119,7 @@ class Trajectory:
     joints_xy_m: FloatArray = field(default_factory=lambda: np.empty((0, 0, 2)))
     joint_names: tuple[str, ...] = ()
     joints_visibility: FloatArray = field(default_factory=lambda: np.empty((0, 0)))
+    breaks_t_s: FloatArray = field(default_factory=lambda: np.empty(0))
 
     def __post_init__(self) -> None:
         n = self.t_s.shape[0] if self.t_s.ndim == 1 else -1
@@ -126,6 +131,7 @@ class Trajectory:
         if self.joints_visibility.size == 0:
             object.__setattr__(self, "joints_visibility", np.full((n, len(self.joint_names)), np.nan))
         _check_shape("joints_visibility", self.joints_visibility, (n, len(self.joint_names)))
+        _check_shape("breaks_t_s", self.breaks_t_s, (None,))
         if n > 1 and not np.all(np.diff(self.t_s) > 0):
             raise ValueError("t_s must be strictly increasing")
 

@@ -69,3 +69,19 @@ def test_columns_with_different_gaps_come_out_as_if_each_were_alone():
         alone_filtered = butterworth_lowpass(alone, sample_rate_hz=100.0, cutoff_hz=4.0)
         np.testing.assert_allclose(filtered[:, column], alone_filtered, rtol=0, atol=1e-12)
     assert np.isnan(together[:, 1]).any() and np.isfinite(together[:, 0]).all()
+
+
+def test_a_break_splits_the_series_even_between_two_consecutive_samples():
+    # A camera cut at 1.0 s: the positions after it are in another view, 0.5 m off. The sample at
+    # the break starts a new run, and no grid point joins the two sides, even at the grid's rate.
+    t = np.arange(0.0, 2.0, 0.02)
+    y = np.where(t < 1.0 - 1e-9, 0.0, 0.5)
+    breaks = np.array([t[50]])
+    assert valid_runs(t, np.isfinite(y), max_gap_s=0.2, breaks_t_s=breaks) == [(0, 49), (50, t.size - 1)]
+    grid, out = resample_uniform(t, y, rate_hz=50.0, max_gap_s=0.2, breaks_t_s=breaks)
+    before, after = grid < t[50] - 1e-9, grid >= t[50] - 1e-9
+    assert np.isnan(out[before][-1])  # the grid point before the break is left empty
+    np.testing.assert_allclose(out[before][:-1], 0.0)
+    np.testing.assert_allclose(out[after], 0.5)
+    velocity = derivative(butterworth_lowpass(out, sample_rate_hz=50.0, cutoff_hz=5.0), sample_rate_hz=50.0)
+    assert np.nanmax(np.abs(velocity)) < 1e-9  # no step, so no speed, on either side

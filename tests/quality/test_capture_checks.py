@@ -5,6 +5,7 @@ import math
 import numpy as np
 
 from vbt.calibration.body import BodyScale
+from vbt.capture.camera.types import CameraStatus, identity_transform
 from vbt.capture.pose import BODY_POINTS
 from vbt.capture.track import PixelTrack
 from vbt.quality.capture import (
@@ -55,6 +56,8 @@ def track(
         joints_visibility=np.zeros((n, len(JOINT_NAMES))),
         heel_xy_px=np.full((n, 2), np.nan),
         wrists_xy_px=np.full((n, 2, 2), np.nan),
+        camera_to_scene_px=np.broadcast_to(identity_transform(), (n, 2, 3)).copy(),
+        camera_status=np.full(n, CameraStatus.ASSUMED, dtype=np.int8),
         body_xy_px=body,
         body_visibility=visibility,
         frame_size_px=size,
@@ -170,3 +173,17 @@ def test_check_capture_gathers_every_check_and_the_source_s_error():
     )
     codes = {f.code for f in findings}
     assert codes == {"source_incomplete", "bar_not_in_hands"}
+
+
+def test_a_cut_within_a_rep_makes_it_suspect_and_a_followed_camera_is_noted():
+    from vbt.quality.capture import camera_moved
+
+    bar = rising()
+    t = track(bar, hands_y_px=None)
+    camera = {"measured": True, "cuts_t_s": [1.0], "moved_fraction": 0.1}
+    findings = camera_moved(t, [rep(1, 0.5, 1.5), rep(2, 1.6, 1.9)], camera, settings=SETTINGS)
+    cut = [f for f in findings if f.code == "camera_cut"]
+    assert len(cut) == 1 and cut[0].reps == (1,) and cut[0].suspect
+    assert any(f.code == "camera_moved" and f.severity is Severity.NOTE for f in findings)
+    still = {"measured": True, "cuts_t_s": [], "moved_fraction": 0.0}
+    assert camera_moved(t, [rep(1, 0.5, 1.5)], still, settings=SETTINGS) == []

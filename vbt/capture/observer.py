@@ -1,6 +1,7 @@
 """One frame's pose and bar, and the overlap of pose and bar tracking over consecutive frames.
 
-The bar tracker needs the pose of the same frame (the wrists are where it looks for the bar), so
+The bar tracker needs the pose of the same frame (the wrists are where it looks for the bar), and
+the camera motion estimator both (the lifter and the plate are not background: ``vbt.capture.camera``), so
 pose and tracker cannot run side by side on one frame. They can on two: while the tracker works on
 frame ``i`` (with frame ``i``'s pose, already known), pose runs on frame ``i + 1`` on a worker
 thread. MediaPipe's landmarker and OpenCV's image functions release Python's lock while they work,
@@ -29,24 +30,35 @@ import cv2
 import numpy as np
 
 from vbt.capture.bar import BarDetection, BarTracker
+from vbt.capture.camera import CameraEstimate, CameraMotionEstimator, StillCamera
 from vbt.capture.pose import PoseEstimator, PoseResult, PreparingPoseEstimator
 from vbt.types import JOINT_NAMES, Frame, Observation
 
 
 @dataclass(frozen=True, eq=False)
 class Sighting:
-    """What the loop saw in one frame: the ``Observation`` and the raw bar and pose results."""
+    """What the loop saw in one frame: the ``Observation`` (in the frame's pixels), the raw bar and
+    pose results, and the camera's motion (how the frame's pixels map into its scene's)."""
 
     frame_index: int
     observation: Observation
     bar: BarDetection
     pose: PoseResult | None
+    camera: CameraEstimate
 
 
-def sight(frame: Frame, found: PoseResult | None, *, tracker: BarTracker) -> Sighting:
-    """Track the bar in ``frame`` with the pose ``found`` in it (None: no pose) and put both together."""
+def sight(
+    frame: Frame,
+    found: PoseResult | None,
+    *,
+    tracker: BarTracker,
+    camera: CameraMotionEstimator | None = None,
+) -> Sighting:
+    """Track the bar in ``frame`` with the pose ``found`` in it (None: no pose), measure the
+    camera's motion with both (None: the camera taken as still) and put it all together."""
     hands = found.wrists_xy_px if found is not None else None
     bar = tracker.update(frame, hands_xy_px=hands)
+    motion = (camera or _STILL).update(frame, pose=found, bar=bar)
     n = len(JOINT_NAMES)
     observation = Observation(
         t_s=frame.t_s,
@@ -55,7 +67,10 @@ def sight(frame: Frame, found: PoseResult | None, *, tracker: BarTracker) -> Sig
         joints_xy_px=found.joints_xy_px if found is not None else np.full((n, 2), np.nan),
         joints_visibility=found.joints_visibility if found is not None else np.full(n, np.nan),
     )
-    return Sighting(frame_index=frame.index, observation=observation, bar=bar, pose=found)
+    return Sighting(frame_index=frame.index, observation=observation, bar=bar, pose=found, camera=motion)
+
+
+_STILL = StillCamera()
 
 
 class Observer:
@@ -64,6 +79,8 @@ class Observer:
     Parameters:
         tracker: the bar tracker (fed frames in order, with the same frame's wrists as hands).
         pose: the pose estimator, or None (then nothing overlaps: each frame is tracked at once).
+        camera: the camera motion estimator (fed each frame after its pose and bar, on the
+            tracker's thread), or None: the camera taken as still (``StillCamera``).
         overlap: run pose on a worker thread, one frame ahead of the tracker (see the module
             docstring). False: pose then tracker on each frame as it comes, on the caller's thread,
             no delay.
@@ -76,10 +93,16 @@ class Observer:
     """
 
     def __init__(
-        self, *, tracker: BarTracker, pose: PoseEstimator | None = None, overlap: bool = True
+        self,
+        *,
+        tracker: BarTracker,
+        pose: PoseEstimator | None = None,
+        overlap: bool = True,
+        camera: CameraMotionEstimator | None = None,
     ) -> None:
         self.tracker = tracker
         self.pose = pose
+        self.camera = camera
         self.overlap = overlap and pose is not None
         # Checked once: a runtime protocol check inspects the estimator's methods every time.
         self._preparing = pose if isinstance(pose, PreparingPoseEstimator) else None
@@ -96,7 +119,7 @@ class Observer:
         when overlapping."""
         if not self.overlap or self.pose is None:
             found = self.pose.detect(frame) if self.pose is not None else None
-            return sight(frame, found, tracker=self.tracker)
+            return sight(frame, found, tracker=self.tracker, camera=self.camera)
         if self._worker is None:
             self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vbt-pose")
         future = self._submit(self._worker, frame)  # queued behind the frame before's
@@ -124,7 +147,7 @@ class Observer:
 
     def _finish(self, pending: tuple[Frame, Future[PoseResult]]) -> Sighting:
         frame, future = pending
-        return sight(frame, future.result(), tracker=self.tracker)
+        return sight(frame, future.result(), tracker=self.tracker, camera=self.camera)
 
     def close(self) -> None:
         """End the worker thread (a pose still running finishes first); a held frame is dropped."""
@@ -151,17 +174,19 @@ def observe(
     tracker: BarTracker,
     pose: PoseEstimator | None = None,
     overlap: bool = True,
+    camera: CameraMotionEstimator | None = None,
 ) -> Generator[Sighting, None, None]:
     """Run pose (when given) and the bar tracker on each frame, in order; one ``Sighting`` per frame.
 
     The pose's wrists are the tracker's hands (where to look for the bar). Lazy: frames are read
     as sightings are asked for and dropped after; with pose and ``overlap`` (see ``Observer``),
-    one frame ahead of the sighting given. When ``frames`` raises (a live recording ended with
+    one frame ahead of the sighting given. ``camera`` measures each frame's motion after its pose
+    and bar (None: the camera taken as still). When ``frames`` raises (a live recording ended with
     Ctrl-C), the sighting of the frame before is given first, then the exception.
     """
     if isinstance(frames, Sized) and len(frames) <= 1:
         overlap = False  # nothing to overlap with (a caller feeding frames one by one this way)
-    with Observer(tracker=tracker, pose=pose, overlap=overlap) as observer:
+    with Observer(tracker=tracker, pose=pose, overlap=overlap, camera=camera) as observer:
         source = iter(frames)
         while True:
             try:

@@ -3,8 +3,14 @@
 ::
 
     FrameSource ──Frame──▶ pose (wrists as hands) ┐
-                           bar tracker            ┴─▶ Observation (pixels, NaN unseen) ─▶ PixelTrack
-    PixelTrack + Calibration ──▶ Trajectory (metres, seconds) ──▶ vbt.analysis.analyze_trajectory
+                           bar tracker            ┤
+                           camera motion          ┴─▶ Observation (pixels, NaN unseen) ─▶ PixelTrack
+    PixelTrack (in its scene) + Calibration ──▶ Trajectory (metres, seconds) ──▶ analyze_trajectory
+
+The camera's motion is measured from the background (``vbt.capture.camera.BackgroundMotion``) and
+every position is put in its scene's pixels before it becomes metres; ``StillCamera`` skips that (a
+tripod). The report's ``camera`` section says how far the camera moved, where its motion could not
+be measured and where the view was cut (``vbt.capture.camera.scene.camera_summary``).
 
 ``observe`` is the loop itself, one frame at a time (``Observer`` for a caller that feeds frames
 one by one, as the live path does; both in ``vbt.capture.observer``); ``track_video`` runs it over a
@@ -45,6 +51,8 @@ from vbt.capture.bar import (
     RevisingBarTracker,
     WristMidpointTracker,
 )
+from vbt.capture.camera import BackgroundMotion, CameraMotionEstimator
+from vbt.capture.camera.scene import camera_summary, camera_warnings
 from vbt.capture.observer import Observer, Sighting, observe, opencv_single_threaded
 from vbt.capture.picture import Picture, PictureSettings
 from vbt.capture.pose import BODY_POINTS, PoseEstimator
@@ -53,6 +61,7 @@ from vbt.capture.sources import FrameSource, VideoFileSource, open_source
 from vbt.capture.track import PixelTrack, TrackBuilder, calibrate_track, to_trajectory
 from vbt.errors import InputError, NotEnoughDataError, VbtError
 from vbt.kinematics.extension import ExtensionSettings
+from vbt.kinematics.series import SmoothingSettings
 from vbt.quality.capture import CaptureFacts, check_capture
 from vbt.types import Lift, Trajectory
 
@@ -130,6 +139,7 @@ def track_video(
     read_ahead: int = 3,
     overlap: bool = True,
     picture: PictureSettings | None = None,
+    camera: CameraMotionEstimator | None = None,
 ) -> TrackedVideo:
     """Run the frame loop over a whole source (which the caller opens and closes).
 
@@ -137,6 +147,9 @@ def track_video(
     black bars left out, a conversion's repeated frames left out); the track's positions are in the
     full frame's pixels and its times the pictures' own all the same. None: both for a file, neither
     for a live source (its frames are timed by arrival and must not wait behind a probe).
+
+    ``camera`` measures the camera's motion frame by frame (a fresh estimator per source, e.g.
+    ``BackgroundMotion()``); None takes the camera as still.
 
     ``read_ahead`` frames at most of a file (``VideoFileSource``) are decoded ahead on a thread of
     their own (0: decode on the caller's thread, between frames); ``overlap`` runs the pose of the
@@ -161,10 +174,10 @@ def track_video(
     seen = Picture(source, picture)
     frames = ReadAhead(seen, depth=read_ahead) if ahead else seen
     with opencv_single_threaded():  # the loop's own threads use the cores (see observer)
-        sightings = observe(frames, tracker=tracker, pose=pose, overlap=overlap)
+        sightings = observe(frames, tracker=tracker, pose=pose, overlap=overlap, camera=camera)
         try:
             for sighting in sightings:
-                builder.append(sighting.frame_index, sighting.bar, sighting.pose)
+                builder.append(sighting.frame_index, sighting.bar, sighting.pose, sighting.camera)
                 if reviser is not None:  # frames just before a late switch to the moving plate,
                     for revision in reviser.take_revisions():  # measured again
                         builder.revise(revision)
@@ -215,7 +228,8 @@ class VideoAnalysis:
         trajectory: the track in metres (x forward, y up).
         track: the per-frame pixel track.
         calibration: the scale, facing and lens used.
-        report_extra: ``video``, ``calibration`` and ``tracking`` sections for the JSON report.
+        report_extra: ``video``, ``calibration``, ``tracking`` and ``camera`` sections for the JSON
+            report (``camera``: see ``vbt.capture.camera.scene.camera_summary``).
         warnings: the analysis's warnings plus capture's (calibration, tracking).
         error: a ``VbtError`` when the source broke midway or no person was found; what was read
             before is analysed all the same. None when all went well.
@@ -296,6 +310,8 @@ def analyze_tracked(
         analysis = analyze_trajectory(trajectory, lift=lift, load_kg=load_kg, settings=settings)
     except NotEnoughDataError as exc:
         raise _with_source_error(NotEnoughDataError(f"{name}: {exc}"), tracked.error) from None
+    size = tuple(tracked.video["size_px"]) if tracked.video["size_px"] else None
+    camera = camera_summary(track.t_s, track.camera_to_scene_px, track.camera_status, size_px=size)
     facts = CaptureFacts(
         metres_per_px=calibration.metres_per_px,
         scale_method=calibration.method,
@@ -308,6 +324,7 @@ def analyze_tracked(
         else math.nan,
         axis_ratio=_median_axis_ratio(track),
         source_error=None if tracked.error is None else str(tracked.error),
+        camera=camera,
     )
     analysis = with_findings(analysis, check_capture(track, analysis.reps, facts, lift=lift))
     warnings = list(calibration.warnings)
@@ -324,6 +341,7 @@ def analyze_tracked(
         )
         error = error or no_person
         warnings.append(str(no_person))
+    warnings += camera_warnings(camera, max_gap_s=SmoothingSettings().max_gap_s)
     warnings += analysis.warnings
     extra: dict[str, Any] = {
         "video": {k: v for k, v in tracked.video.items() if k != "name"},
@@ -339,6 +357,7 @@ def analyze_tracked(
             "warnings": list(calibration.warnings),
         },
         "tracking": _tracking_section(tracked),
+        "camera": camera,
     }
     if error is not None:
         extra["error"] = str(error)
@@ -387,6 +406,7 @@ def track_source(
     marker_side_m: float | None = None,
     progress: bool = False,
     with_pose: bool = True,
+    camera: CameraMotionEstimator | None = None,
 ) -> TrackedVideo:
     """Open a source (unless given open), make the pose estimator and bar tracker, run the loop.
 
@@ -411,7 +431,14 @@ def track_source(
             from vbt.capture.pose import MediaPipePose
 
             pose = MediaPipePose(model_path, variant=variant)
-        return track_video(frames, tracker=tracker, bar_method=method, pose=pose, progress=progress)
+        return track_video(
+            frames,
+            tracker=tracker,
+            bar_method=method,
+            pose=pose,
+            progress=progress,
+            camera=camera if camera is not None else BackgroundMotion(),
+        )
     finally:
         if opened is not None:
             opened.close()
@@ -433,6 +460,7 @@ def analyze_video(
     camera_profile: CameraProfile | str | os.PathLike[str] | None = None,
     progress: bool = False,
     with_pose: bool = True,
+    camera: CameraMotionEstimator | None = None,
 ) -> VideoAnalysis:
     """Analyse the set in a video, camera or stream (a file gets a second look when the whole clip
     says the plate found was not the plate: ``vbt.capture.second_pass``).
@@ -452,6 +480,8 @@ def analyze_video(
         progress: a progress bar on stderr.
         with_pose: run pose (joints, triple extension, hands to find the bar); False for clips
             without a person.
+        camera: the camera motion estimator; None measures the motion from the background
+            (``BackgroundMotion``), ``StillCamera()`` takes the camera as still (a tripod).
 
     Raises:
         VbtError: the source does not open; the model is missing; no bar, no scale or too little
@@ -467,6 +497,7 @@ def analyze_video(
         marker_side_m=marker_side_m,
         progress=progress,
         with_pose=with_pose,
+        camera=camera,
     )
     result = analyze_tracked(
         tracked,

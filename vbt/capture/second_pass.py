@@ -18,9 +18,13 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from vbt.analysis import with_findings
 from vbt.calibration import CameraProfile, plate_diameter_m
 from vbt.capture.bar import BarMethod, PlateSettings, PlateTracker
+from vbt.capture.camera import BackgroundMotion
+from vbt.capture.camera.types import CameraStatus
 from vbt.capture.pipeline import TrackedVideo, VideoAnalysis, analyze_tracked, body_scale_of, track_video
 from vbt.capture.replay import TrackPose
 from vbt.capture.sources import VideoFileSource
@@ -68,6 +72,11 @@ def _holds_up(result: VideoAnalysis, likely_px: float, radius_m: float) -> bool:
     return near and not not_in_hands
 
 
+def _camera_measured(tracked: TrackedVideo) -> bool:
+    """Whether the first pass measured the camera's motion (the second does as the first did)."""
+    return bool(np.any(np.asarray(tracked.track.camera_status) != CameraStatus.ASSUMED))
+
+
 def _suspects(result: VideoAnalysis) -> int:
     return sum(1 for r in result.analysis.reps if r.status is RepStatus.SUSPECT)
 
@@ -100,6 +109,7 @@ def second_look(
                 tracker=PlateTracker(sized),
                 bar_method=BarMethod.PLATE,
                 pose=TrackPose(tracked.track),
+                camera=BackgroundMotion() if _camera_measured(tracked) else None,
             )
         second = analyze_tracked(
             again, lift=lift, load_kg=load_kg, plate=plate, camera_profile=camera_profile

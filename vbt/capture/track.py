@@ -5,6 +5,11 @@ numbers per frame, never an image: a 10-minute video at 60 fps is a few megabyte
 the result. ``calibrate_track`` picks the scale (plate diameter, ArUco marker, known length) and the
 lifter's facing; ``to_trajectory`` converts the track with ``vbt.calibration.pixels_to_metres``.
 
+Both first put every position in its scene's pixels (``in_scene``): each frame's pixels go through
+that frame's transform to the scene's reference frame (``vbt.capture.camera``), so that a moving
+camera gives the path a still one would. A cut (a new scene) becomes a break of the trajectory:
+positions on either side are never joined.
+
 The bar position is the plate's centre for the plate tracker, and the plate-based scale is measured
 in the plate's plane: both belong to the plate, so they agree. (The sleeve end sticks out towards the
 camera and looks larger in pixels; mixing it with the plate's scale would overstate velocity.)
@@ -30,6 +35,8 @@ from vbt.calibration import (
     undistort_points,
 )
 from vbt.capture.bar import BarDetection, BarMethod
+from vbt.capture.camera.scene import cut_index, filled_transforms, scene_scale, to_scene_xy
+from vbt.capture.camera.types import CameraEstimate, CameraStatus, identity_transform
 from vbt.capture.pose import BODY_POINTS, PoseResult
 from vbt.errors import CalibrationError, InputError
 from vbt.types import JOINT_NAMES, FloatArray, Trajectory
@@ -61,6 +68,12 @@ class PixelTrack:
         joints_visibility: (N, J) 0..1; NaN where no pose estimator ran.
         heel_xy_px: (N, 2) heel of the same side.
         wrists_xy_px: (N, 2, 2) left and right wrists.
+        camera_to_scene_px: (N, 2, 3) each frame's affine transform (a similarity) from its pixels
+            to the pixels of its scene's reference frame, ``scene = A[:, :2] @ xy + A[:, 2]``
+            (``vbt.capture.camera.CameraEstimate.to_scene_px``); identity where the camera was
+            taken as still, NaN where its motion could not be measured.
+        camera_status: (N,) int8 ``CameraStatus`` of each frame: ASSUMED (no estimator ran),
+            REFERENCE (a scene's first frame; after the first, a cut), ESTIMATED, UNKNOWN.
         pose_ran: whether a pose estimator ran (else the joint arrays are all NaN).
         joints_presence: (N, J) 0..1, how likely each joint is inside the image at all; NaN
             where unknown.
@@ -80,6 +93,8 @@ class PixelTrack:
     joints_visibility: FloatArray
     heel_xy_px: FloatArray
     wrists_xy_px: FloatArray
+    camera_to_scene_px: FloatArray
+    camera_status: npt.NDArray[np.int8]
     pose_ran: bool = True
     joints_presence: FloatArray = field(default_factory=lambda: _UNSET)
     body_xy_px: FloatArray = field(default_factory=lambda: _UNSET)
@@ -108,6 +123,8 @@ class PixelTrack:
             "heel_xy_px": (n, 2),
             "wrists_xy_px": (n, 2, 2),
             **defaults,
+            "camera_to_scene_px": (n, 2, 3),
+            "camera_status": (n,),
         }
         for name, shape in shapes.items():
             actual = getattr(self, name).shape
@@ -126,6 +143,11 @@ class PixelTrack:
     def person_seen(self) -> npt.NDArray[np.bool_]:
         """(N,) True where pose found a person (any joint seen)."""
         return np.asarray(np.isfinite(self.joints_xy_px).any(axis=(1, 2)))
+
+    @property
+    def camera_cut_t_s(self) -> FloatArray:
+        """Times of the frames that start a new scene (cuts), seconds."""
+        return np.asarray(self.t_s[cut_index(self.camera_status)], dtype=np.float64)
 
     @property
     def bar_detected_fraction(self) -> float:
@@ -189,11 +211,20 @@ class TrackBuilder:
         self._presence = _Column((_J,))
         self._body = _Column((_B, 2))
         self._body_visibility = _Column((_B,))
+        self._to_scene = _Column((2, 3))
+        self._camera_status = _Column((), np.int8)
 
     def __len__(self) -> int:
         return self._t._n
 
-    def append(self, frame_index: int, bar: BarDetection, pose: PoseResult | None) -> None:
+    def append(
+        self,
+        frame_index: int,
+        bar: BarDetection,
+        pose: PoseResult | None,
+        camera: CameraEstimate | None = None,
+    ) -> None:
+        """One frame's row; ``camera`` None: the camera taken as still (``CameraStatus.ASSUMED``)."""
         self._t.append(bar.t_s)
         self._index.append(frame_index)
         self._bar.append(bar.xy_px)
@@ -213,6 +244,12 @@ class TrackBuilder:
             self._presence.append(pose.joints_presence)
             self._body.append(pose.body_xy_px)
             self._body_visibility.append(pose.body_visibility)
+        if camera is None:
+            self._to_scene.append(identity_transform())
+            self._camera_status.append(CameraStatus.ASSUMED)
+        else:
+            self._to_scene.append(camera.to_scene_px)
+            self._camera_status.append(camera.status)
 
     def revise(self, bar: BarDetection, *, look_back: int = 64) -> bool:
         """Replace the bar of the row with ``bar``'s time (a tracker that measured an earlier frame
@@ -241,12 +278,42 @@ class TrackBuilder:
             joints_visibility=f(self._visibility),
             heel_xy_px=f(self._heel),
             wrists_xy_px=f(self._wrists),
+            camera_to_scene_px=f(self._to_scene),
+            camera_status=np.asarray(self._camera_status.array(), dtype=np.int8),
             pose_ran=self.pose_ran,
             joints_presence=f(self._presence),
             body_xy_px=f(self._body),
             body_visibility=f(self._body_visibility),
             frame_size_px=self.frame_size_px,
         )
+
+
+def in_scene(track: PixelTrack) -> PixelTrack:
+    """The track with every position in its scene's pixels (bar, joints, heel, wrists, both sides'
+    body points, and the bar's size scaled alike); its transforms become identity, its statuses stay (cuts included).
+
+    Frames whose motion could not be measured use transforms interpolated from the frames around
+    them in the same scene (``vbt.capture.camera.scene.filled_transforms``). A track whose camera
+    was taken as still comes back with the same numbers. A lens profile's undistortion is applied
+    afterwards, to scene pixels: exact for a still camera, for a moving one an approximation (the
+    lens's distortion at the reference frame's pixels, which differs by the motion's share of it).
+    """
+    if np.all(track.camera_status == CameraStatus.ASSUMED):
+        return track
+    a = filled_transforms(track.t_s, track.camera_to_scene_px, track.camera_status)
+    n = len(track)
+    return PixelTrack(
+        **{
+            **track.__dict__,
+            "bar_xy_px": to_scene_xy(a, track.bar_xy_px),
+            "bar_size_px": track.bar_size_px * scene_scale(a),
+            "joints_xy_px": to_scene_xy(a, track.joints_xy_px),
+            "heel_xy_px": to_scene_xy(a, track.heel_xy_px),
+            "wrists_xy_px": to_scene_xy(a, track.wrists_xy_px),
+            "body_xy_px": to_scene_xy(a, track.body_xy_px),
+            "camera_to_scene_px": np.broadcast_to(identity_transform(), (n, 2, 3)).copy(),
+        }
+    )
 
 
 def facing_from_feet(track: PixelTrack) -> Facing | None:
@@ -294,7 +361,8 @@ def calibrate_track(
         camera: lens profile; points are undistorted before scaling.
         size_px: the video's (width, height), checked against the profile's.
 
-    The origin is the bar's first seen position (y = 0 there).
+    The origin is the bar's first seen position (y = 0 there). Positions and sizes are taken in
+    their scene's pixels (``in_scene``).
 
     Raises:
         CalibrationError: no scale can be had (no confident plate, no marker side, nothing known).
@@ -305,6 +373,7 @@ def calibrate_track(
             f"the camera profile {camera.name or ''} was measured on {cw}x{ch} images but the video "
             f"is {size_px[0]}x{size_px[1]}; calibrate the camera at the resolution you film at"
         )
+    track = in_scene(track)
     facing = facing_from_feet(track) or Facing.RIGHT
     seen = track.bar_seen
     calibration: Calibration
@@ -347,10 +416,13 @@ def calibrate_track(
 
 
 def to_trajectory(track: PixelTrack, calibration: Calibration) -> Trajectory:
-    """The track in metres (x forward, y up); joints included when a pose estimator ran."""
+    """The track in metres (x forward, y up), in its scene (``in_scene``); joints included when a
+    pose estimator ran. The cuts (``PixelTrack.camera_cut_t_s``) become ``Trajectory.breaks_t_s``."""
+    track = in_scene(track)
     bar = pixels_to_metres(track.bar_xy_px, calibration)
+    breaks = track.camera_cut_t_s
     if not track.pose_ran:
-        return Trajectory(t_s=track.t_s.copy(), bar_xy_m=bar)
+        return Trajectory(t_s=track.t_s.copy(), bar_xy_m=bar, breaks_t_s=breaks)
     n = len(track)
     joints = pixels_to_metres(track.joints_xy_px.reshape(n * _J, 2), calibration).reshape(n, _J, 2)
     seen = np.fmin(track.joints_visibility, track.joints_presence)  # NaN presence: visibility alone
@@ -360,6 +432,7 @@ def to_trajectory(track: PixelTrack, calibration: Calibration) -> Trajectory:
         joints_xy_m=joints,
         joint_names=JOINT_NAMES,
         joints_visibility=seen,
+        breaks_t_s=breaks,
     )
 
 

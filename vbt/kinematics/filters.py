@@ -2,7 +2,8 @@
 
 All functions are pure: the array comes first, settings are keyword-only, a new array is returned.
 Missing samples are NaN. Gaps up to ``max_gap_s`` are bridged by interpolation; longer gaps split the
-series into runs that are treated separately and stay NaN in between.
+series into runs that are treated separately and stay NaN in between, and so do breaks (``breaks_t_s``:
+times after which the samples are not comparable with those before, such as a camera cut).
 """
 
 from __future__ import annotations
@@ -25,8 +26,11 @@ def _dual_pass_correction(order: int) -> float:
     return float((2.0**0.5 - 1.0) ** (1.0 / (2 * order)))
 
 
-def valid_runs(t_s: FloatArray, valid: BoolArray, *, max_gap_s: float) -> list[tuple[int, int]]:
-    """Index ranges ``[first, last]`` (inclusive) of valid samples not separated by more than ``max_gap_s``.
+def valid_runs(
+    t_s: FloatArray, valid: BoolArray, *, max_gap_s: float, breaks_t_s: FloatArray | None = None
+) -> list[tuple[int, int]]:
+    """Index ranges ``[first, last]`` (inclusive) of valid samples not separated by more than ``max_gap_s``
+    nor by a break.
 
     Parameters
     ----------
@@ -36,11 +40,18 @@ def valid_runs(t_s: FloatArray, valid: BoolArray, *, max_gap_s: float) -> list[t
         (N,) bool, True where the sample is present.
     max_gap_s
         Two consecutive valid samples further apart than this start a new run.
+    breaks_t_s
+        (K,) times: a valid sample at or after a break, following one before it, starts a new run.
     """
     index = np.flatnonzero(valid)
     if index.size == 0:
         return []
-    breaks = np.flatnonzero(np.diff(t_s[index]) > max_gap_s)
+    split = np.diff(t_s[index]) > max_gap_s
+    if breaks_t_s is not None and breaks_t_s.size:
+        # the number of breaks at or before each sample's time: it changes where a break falls between
+        side = np.searchsorted(np.sort(breaks_t_s), t_s[index], side="right")
+        split |= np.diff(side) > 0
+    breaks = np.flatnonzero(split)
     starts = np.concatenate(([0], breaks + 1))
     ends = np.concatenate((breaks, [index.size - 1]))
     return [(int(index[s]), int(index[e])) for s, e in zip(starts, ends, strict=True)]
@@ -54,12 +65,15 @@ def resample_uniform(
     rate_hz: float,
     max_gap_s: float,
     t0_s: float | None = None,
+    breaks_t_s: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Resample (N, ...) values taken at uneven times onto an even grid, bridging short gaps.
 
     Each column is interpolated on its own with a cubic spline through its valid samples (not-a-knot
-    ends), within runs found by `valid_runs`; grid points outside every run are NaN. Runs of fewer than
-    two samples are dropped.
+    ends), within runs found by `valid_runs` (split at gaps longer than ``max_gap_s`` and at
+    ``breaks_t_s``); grid points outside every run are NaN, and at least one grid point before each
+    break is NaN, so that later filtering and differentiation never join the two sides. Runs of fewer
+    than two samples are dropped.
 
     Returns
     -------
@@ -76,7 +90,7 @@ def resample_uniform(
     flat = values.reshape(values.shape[0], -1)
     out = np.full((n_grid, flat.shape[1]), np.nan)
     for columns, valid in _same_gaps(flat):  # columns missing the same samples share one spline
-        for first, last in valid_runs(t_s, valid, max_gap_s=max_gap_s):
+        for first, last in valid_runs(t_s, valid, max_gap_s=max_gap_s, breaks_t_s=breaks_t_s):
             keep = valid[first : last + 1]
             t_run = t_s[first : last + 1][keep]
             y_run = flat[first : last + 1][keep][:, columns]
@@ -86,6 +100,11 @@ def resample_uniform(
             kind = 3 if t_run.size >= 4 else 1
             spline = interpolate.make_interp_spline(t_run, y_run, k=kind, axis=0)
             out[np.ix_(inside, columns)] = spline(grid[inside])
+    if breaks_t_s is not None:
+        for t_break in breaks_t_s:  # the grid point just before a break: NaN, whatever fell there
+            before = int(np.searchsorted(grid, t_break, side="left")) - 1
+            if 0 <= before < n_grid:
+                out[before] = np.nan
     return grid, out.reshape((n_grid, *values.shape[1:]))
 
 

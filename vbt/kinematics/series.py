@@ -120,7 +120,10 @@ def smooth(trajectory: Trajectory, *, lift: Lift, settings: SmoothingSettings | 
     cutoff = settings.cutoff_hz or default_cutoff_hz(lift, source_rate_hz=rate)
     joint_cutoff = settings.joint_cutoff_hz or cutoff
 
-    grid_t, bar = resample_uniform(t_s, trajectory.bar_xy_m, rate_hz=grid_rate, max_gap_s=settings.max_gap_s)
+    breaks = trajectory.breaks_t_s
+    grid_t, bar = resample_uniform(
+        t_s, trajectory.bar_xy_m, rate_hz=grid_rate, max_gap_s=settings.max_gap_s, breaks_t_s=breaks
+    )
     bar = butterworth_lowpass(bar, sample_rate_hz=grid_rate, cutoff_hz=cutoff, order=settings.order)
     velocity = derivative(bar, sample_rate_hz=grid_rate)
     acceleration = derivative(velocity, sample_rate_hz=grid_rate)
@@ -128,7 +131,7 @@ def smooth(trajectory: Trajectory, *, lift: Lift, settings: SmoothingSettings | 
     joints = np.full((grid_t.size, len(trajectory.joint_names), 2), np.nan)
     if trajectory.has_joints:
         _, joints = resample_uniform(
-            t_s, trajectory.joints_xy_m, rate_hz=grid_rate, max_gap_s=settings.max_gap_s
+            t_s, trajectory.joints_xy_m, rate_hz=grid_rate, max_gap_s=settings.max_gap_s, breaks_t_s=breaks
         )
         joints = butterworth_lowpass(
             joints, sample_rate_hz=grid_rate, cutoff_hz=joint_cutoff, order=settings.order

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vbt.calibration.body import BodyScale
+from vbt.capture.camera.types import CameraStatus
 from vbt.capture.pose import BODY_POINTS
 from vbt.capture.track import PixelTrack
 from vbt.quality.verdict import Finding, Severity
@@ -45,6 +46,9 @@ class CaptureCheckSettings:
         oblique_view_deg: further than this, horizontal motion is foreshortened (a note).
         edge_on_axis_ratio: a plate outline flatter than this (minor over major) is nearly edge-on:
             cos(60 degrees).
+        max_unknown_camera_frac: a rep with more than this share of its frames where the camera's
+            motion could not be measured is doubted (its path assumes steady motion there).
+        camera_moved_frac: a camera that moved more than this share of the frame is noted.
     """
 
     hands_min_seen_frac: float = 0.6
@@ -58,6 +62,8 @@ class CaptureCheckSettings:
     front_view_deg: float = 60.0
     oblique_view_deg: float = 30.0
     edge_on_axis_ratio: float = 0.5
+    max_unknown_camera_frac: float = 0.3
+    camera_moved_frac: float = 0.02
 
 
 def _rep_frames(track: PixelTrack, rep: RepMetrics) -> BoolArray:
@@ -287,6 +293,60 @@ def scale_against_body(
     return [Finding("scale_disagrees_with_body", message, Severity.DOUBT)]
 
 
+def camera_moved(
+    track: PixelTrack,
+    reps: list[RepMetrics],
+    camera: dict[str, object] | None,
+    *,
+    settings: CaptureCheckSettings,
+) -> list[Finding]:
+    """What the camera's motion does to the reps: a cut within a rep (two views joined: suspect),
+    a stretch within a rep where the motion could not be measured (a doubt), and a camera that moved
+    and was followed (a note: the bar path is the scene's)."""
+    if camera is None or not camera.get("measured"):
+        return []
+    findings = []
+    cuts = [float(t) for t in camera.get("cuts_t_s") or []]  # type: ignore[attr-defined]
+    unknown = np.asarray(track.camera_status) == CameraStatus.UNKNOWN
+    for rep in reps:
+        inside = [t for t in cuts if rep.start_s < t < rep.end_s]
+        if inside:
+            findings.append(
+                Finding(
+                    "camera_cut",
+                    f"the view changed abruptly during the rep (at {inside[0]:.2f} s: a cut, or a camera "
+                    "moved too fast to follow), so its numbers join two views. Film from a fixed camera",
+                    Severity.DOUBT,
+                    reps=(rep.index,),
+                    suspect=True,
+                )
+            )
+            continue
+        frames = _rep_frames(track, rep)
+        if frames.any() and unknown[frames].mean() > settings.max_unknown_camera_frac:
+            findings.append(
+                Finding(
+                    "camera_unknown",
+                    f"the camera's motion could not be measured in {100 * unknown[frames].mean():.0f} % of "
+                    "the rep's frames (too little background in view): its bar path assumes the camera "
+                    "moved steadily there. Film from a fixed camera",
+                    Severity.DOUBT,
+                    reps=(rep.index,),
+                )
+            )
+    moved = camera.get("moved_fraction")
+    if isinstance(moved, float | int) and moved > settings.camera_moved_frac:
+        findings.append(
+            Finding(
+                "camera_moved",
+                f"the camera moved (by up to {100 * moved:.0f} % of the frame): the bar path was taken in the "
+                "still scene behind it; a fixed camera measures best",
+                Severity.NOTE,
+            )
+        )
+    return findings
+
+
 @dataclass(frozen=True)
 class CaptureFacts:
     """What the capture checks read beside the track.
@@ -302,6 +362,7 @@ class CaptureFacts:
         view_deg: the camera's angle off the lifter's side (NaN when unknown).
         axis_ratio: the plate outline's median minor over major axis (NaN when unknown).
         source_error: why the video ended early, None when it did not.
+        camera: the report's ``camera`` section (how the camera moved), None when not measured.
     """
 
     metres_per_px: float
@@ -313,6 +374,7 @@ class CaptureFacts:
     view_deg: float = math.nan
     axis_ratio: float = math.nan
     source_error: str | None = None
+    camera: dict[str, object] | None = None
 
 
 def source_broke(error: str | None) -> list[Finding]:
@@ -349,6 +411,7 @@ def check_capture(
         ),
         *hands_follow_the_bar(track, live, lift=lift, metres_per_px=facts.metres_per_px, settings=settings),
     ]
+    findings += camera_moved(track, live, facts.camera, settings=settings)
     if facts.plate_scale:
         findings += plate_partly_outside(track, live, settings=settings)
         findings += plate_size_changes(track, live, settings=settings)

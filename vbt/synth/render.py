@@ -20,11 +20,21 @@ at a lower rate) or ``GivenTimes`` give a variable frame rate, written as H.264 
 own presentation time through PyAV (``vbt.videoio.open_timed_writer``). A set sampled at a
 variable rate is still rendered at a constant rate unless a timing is given.
 
+Camera motion: with a ``vbt.synth.handheld.CameraPath`` (``FollowPan``: a person turning the camera
+after the bar; ``HandShake``: a phone held in the hand) the still scene is drawn once on a canvas
+larger than the frame and warped into each frame by that frame's transform; the plates, the bar and
+the lifter are drawn in the frame at their moved positions (so they are not resampled), then lens
+blur and sensor noise as ever.
+``plate_xy_px`` is then where the plate is in each frame, ``scene_plate_xy_px`` where it is in the
+still scene (the first frame's pixels: the path a tripod would have filmed).
+
 The truth file is the set's truth with a ``video`` block: the file, fps (the nominal rate when
 ``vfr``), ``vfr``, ``timing`` (what made the times), ``frame_t_s`` (every frame's time on the truth's
 clock), frame count, size, codec, exposure, ``metres_per_px`` in the near plate's plane,
 ``plate_radius_px``, ``origin_xy_px`` (the pixel of (0 m, 0 m)), and ``plate_xy_px``: the near
-plate's centre in every frame (pixel centres at integers, x right, y down).
+plate's centre in every frame (pixel centres at integers, x right, y down); ``camera_motion`` (null,
+or what moved the camera) and, when it moved, ``scene_plate_xy_px`` and ``scene_to_image_px`` (every
+frame's (2, 3) transform from the still scene's pixels to its own).
 """
 
 from __future__ import annotations
@@ -43,6 +53,7 @@ import numpy.typing as npt
 
 from vbt.errors import InputError, VbtError, VideoError
 from vbt.synth.generate import SynthSet
+from vbt.synth.handheld import CameraPath, MovedCamera, reach_px
 from vbt.synth.scene import (
     FAR_PLATE_DEPTH_M,
     LIFTER_DEPTH_M,
@@ -84,6 +95,10 @@ class RenderInfo:
         vfr: the file has each frame's own time (a variable frame rate).
         plate_xy_px: (N, 2) the near plate's centre in each frame, pixels.
         plate_radius_px: the near plate's radius, pixels.
+        scene_plate_xy_px: (N, 2) the near plate's centre in the still scene (the first frame's
+            pixels), or None when the camera did not move (then it is ``plate_xy_px``).
+        scene_to_image_px: (N, 2, 3) each frame's transform from the still scene's pixels, or None
+            when the camera did not move.
         metres_per_px: scale in the near plate's plane.
         size_px: (width, height).
         codec: ``"h264"`` or ``"mp4v"``.
@@ -101,6 +116,8 @@ class RenderInfo:
     codec: str
     exposure_s: float
     vfr: bool = False
+    scene_plate_xy_px: FloatArray | None = None
+    scene_to_image_px: FloatArray | None = None
 
     @property
     def n_frames(self) -> int:
@@ -112,6 +129,9 @@ class RenderPlan:
     """Everything fixed before the first frame: camera, frame times, the plate's path.
 
     ``fps`` is the timing's nominal rate; ``t_s`` the frame times on the truth's clock.
+    ``plate_xy_px`` is the plate in each frame, ``scene_plate_xy_px`` in the still scene;
+    ``scene_to_image_px`` (N, 2, 3) the camera's motion (identity when ``motion`` is None), and
+    ``margin_px`` how far the drawn scene reaches beyond the frame on each side to cover it.
     """
 
     synth: SynthSet
@@ -125,6 +145,10 @@ class RenderPlan:
     background: str
     blur: bool
     noise_sigma: float
+    scene_plate_xy_px: FloatArray
+    scene_to_image_px: FloatArray
+    motion: CameraPath | None = None
+    margin_px: int = 0
 
     @property
     def vfr(self) -> bool:
@@ -149,6 +173,7 @@ def plan_render(
     noise_sigma: float = 2.5,
     span_s: tuple[float, float] | None = None,
     timing: FrameTiming | None = None,
+    camera_motion: CameraPath | None = None,
 ) -> RenderPlan:
     """Check the settings and fix the camera and the frame times (see ``render_set``)."""
     width, height = size_px
@@ -179,7 +204,16 @@ def plan_render(
     camera = fit_camera(
         path_m, size_px=size_px, plate_radius_m=PLATE_DIAMETER_M / 2.0, metres_per_px=metres_per_px
     )
-    plate_xy_px = camera.project(np.column_stack([s.bar_x_m(t_s), s.bar_y_m(t_s)]))
+    scene_plate_xy_px = camera.project(np.column_stack([s.bar_x_m(t_s), s.bar_y_m(t_s)]))
+    n = t_s.shape[0]
+    scene_to_image = np.tile(np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), (n, 1, 1))
+    plate_xy_px, margin = scene_plate_xy_px, 0
+    if camera_motion is not None:
+        scene_to_image = camera_motion.scene_to_image(t_s, size_px=size_px, plate_xy_px=scene_plate_xy_px)
+        plate_xy_px = (
+            np.einsum("nij,nj->ni", scene_to_image[:, :, :2], scene_plate_xy_px) + scene_to_image[:, :, 2]
+        )
+        margin = math.ceil(reach_px(scene_to_image, size_px)) + 2
     return RenderPlan(
         synth=s,
         camera=camera,
@@ -192,12 +226,32 @@ def plan_render(
         background=background,
         blur=blur,
         noise_sigma=float(noise_sigma),
+        scene_plate_xy_px=scene_plate_xy_px,
+        scene_to_image_px=scene_to_image,
+        motion=camera_motion,
+        margin_px=margin,
+    )
+
+
+def _canvas_camera(camera: Camera, margin_px: int) -> Camera:
+    """The camera of a canvas ``margin_px`` larger than the frame on every side (same lens, same
+    scale): its pixel ``(x + margin, y + margin)`` is the frame's ``(x, y)``."""
+    if margin_px == 0:
+        return camera
+    return Camera(
+        width_px=camera.width_px + 2 * margin_px,
+        height_px=camera.height_px + 2 * margin_px,
+        metres_per_px=camera.metres_per_px,
+        origin_xy_px=(camera.origin_xy_px[0] + margin_px, camera.origin_xy_px[1] + margin_px),
+        distance_m=camera.distance_m,
     )
 
 
 def iter_frames(plan: RenderPlan) -> Iterator[Frame]:
     """The rendered frames one by one (BGR uint8, ``t_s`` on the truth's clock); bounded memory."""
-    s, camera = plan.synth, plan.camera
+    s, frame_camera = plan.synth, plan.camera
+    margin = plan.margin_px
+    camera = _canvas_camera(frame_camera, margin)  # the scene is drawn on it; the frame warped out
     rng = np.random.default_rng(np.random.SeedSequence([plan.seed, 11]))
     colour = list(PLATE_COLOURS)[int(rng.integers(0, len(PLATE_COLOURS)))]
     label = _label(s)
@@ -207,32 +261,39 @@ def iter_frames(plan: RenderPlan) -> Iterator[Frame]:
     far = make_plate_sprite(plate_radius_px * far_scale, colour=colour, label=label, shade=0.7)
     near_light, far_light = light_ramp(near), light_ramp(far)
     style = LifterStyle.random(rng)
-    path_box = _box(plan.plate_xy_px, 1.5 * r_px)
+    path_box = _box(plan.scene_plate_xy_px + margin, 1.5 * r_px)
     scene = draw_background(camera, kind=plan.background, seed=plan.seed, keep_clear_px=path_box)
-    noise_shape = (camera.height_px + 16, camera.width_px + 16, 3)
+    noise_shape = (frame_camera.height_px + 16, frame_camera.width_px + 16, 3)
     noise_bank = [  # three fields, each frame a random crop of one: 1 byte a sample
         np.clip(np.round(rng.normal(0.0, plan.noise_sigma, noise_shape)), -127, 127).astype(np.int8)
         for _ in range(3)
     ]
     y_rest = float(np.nanmin(s.bar_y_m(np.linspace(0.0, s.motion.duration_s, 400))))
     for k, t in enumerate(plan.t_s):
-        image = scene.copy()
-        times = _exposure_times(s, camera, float(t), plan.exposure_s if plan.blur else 0.0)
+        seen, image, roll_deg = camera, scene.copy(), 0.0
+        if plan.motion is not None:  # the still scene warped into this frame; the lift drawn in it
+            seen = MovedCamera.of(camera, plan.scene_to_image_px[k], margin_px=margin)
+            size = (frame_camera.width_px, frame_camera.height_px)
+            image = np.asarray(
+                cv2.warpAffine(scene, seen.canvas_to_frame, size, flags=cv2.INTER_LINEAR), dtype=np.uint8
+            )
+            roll_deg = seen.roll_deg
+        times = _exposure_times(s, seen, float(t), plan.exposure_s if plan.blur else 0.0)
         bar_m = np.column_stack([s.bar_x_m(times), s.bar_y_m(times)])
-        near_px = camera.project(bar_m)
-        far_px = camera.project(bar_m, depth_m=FAR_PLATE_DEPTH_M)
-        angles = -TURN_DEG_PER_M * (bar_m[:, 1] - y_rest)
+        near_px = seen.project(bar_m)
+        far_px = seen.project(bar_m, depth_m=FAR_PLATE_DEPTH_M)
+        angles = -TURN_DEG_PER_M * (bar_m[:, 1] - y_rest) - roll_deg
         _blurred(image, far, far_px, angles, far_light)
         mid = len(times) // 2
-        _draw_bar(image, near_px[mid], far_px[mid], 0.014 / camera.metres_per_px)
-        _draw_body(image, s, camera, float(t), bar_m[mid], style)
+        _draw_bar(image, near_px[mid], far_px[mid], 0.014 / seen.metres_per_px)
+        _draw_body(image, s, seen, float(t), bar_m[mid], style)
         _blurred(image, near, near_px, angles, near_light)
         if plan.blur:
             image = np.asarray(cv2.GaussianBlur(image, (3, 3), 0.6), dtype=np.uint8)
         if plan.noise_sigma > 0:
             bank = noise_bank[int(rng.integers(0, 3))]
             dy, dx = (int(v) for v in rng.integers(0, 16, 2))
-            noise = bank[dy : dy + camera.height_px, dx : dx + camera.width_px]
+            noise = bank[dy : dy + frame_camera.height_px, dx : dx + frame_camera.width_px]
             image = np.clip(image.astype(np.int16) + noise, 0, 255).astype(np.uint8)
         yield Frame(image=image, t_s=float(t), index=k)
 
@@ -253,6 +314,7 @@ def render_set(
     codec: str = "h264",
     span_s: tuple[float, float] | None = None,
     timing: FrameTiming | None = None,
+    camera_motion: CameraPath | None = None,
 ) -> RenderInfo:
     """Render ``s`` to ``out_path`` (a video) and write ``NAME.truth.json`` beside it.
 
@@ -289,6 +351,8 @@ def render_set(
         When the frames are taken (``vbt.synth.timing``): None = ``ConstantRate(fps)``;
         ``PhoneTiming(seed=...)`` or ``GivenTimes(t_s)`` write a variable frame rate (h264 through
         PyAV), each frame at its own time.
+    camera_motion
+        How the camera moves (``vbt.synth.handheld``: ``FollowPan``, ``HandShake``); None: still.
 
     Raises
     ------
@@ -312,6 +376,7 @@ def render_set(
         noise_sigma=noise_sigma,
         span_s=span_s,
         timing=timing,
+        camera_motion=camera_motion,
     )
     path = Path(out_path)
     truth_path = path.with_name(path.stem + ".truth.json")
@@ -344,6 +409,8 @@ def render_set(
         codec=codec,
         exposure_s=plan.exposure_s if blur else 0.0,
         vfr=plan.vfr,
+        scene_plate_xy_px=None if plan.motion is None else plan.scene_plate_xy_px,
+        scene_to_image_px=None if plan.motion is None else plan.scene_to_image_px,
     )
     truth = {**s.truth, "video": video_truth(info, plan, compression_quality=compression_quality)}
     try:
@@ -379,6 +446,15 @@ def video_truth(info: RenderInfo, plan: RenderPlan, *, compression_quality: int)
         "origin_xy_px": [float(v) for v in plan.camera.origin_xy_px],
         "facing": "right",
         "plate_xy_px": np.round(info.plate_xy_px, 3).tolist(),
+        "camera_motion": None if plan.motion is None else plan.motion.to_dict(),
+        **(
+            {}
+            if plan.motion is None
+            else {
+                "scene_plate_xy_px": np.round(plan.scene_plate_xy_px, 3).tolist(),
+                "scene_to_image_px": np.round(plan.scene_to_image_px, 6).tolist(),
+            }
+        ),
     }
 
 
