@@ -278,3 +278,31 @@ def test_pages_read_with_the_token_given_once_in_the_address(browser: Any, tmp_p
         _wait(browser, lambda d: _bar_count(d) == 2, "both reps without the token in the address")
         browser.execute_script("localStorage.clear()")
         browser.get("about:blank")  # close the stream, so the server stops at once
+
+
+def test_a_suspect_rep_is_shown_with_its_reason_and_left_out_of_the_figures(
+    browser: Any, server: ThreadServer, api: httpx.Client
+) -> None:
+    _, session_id, set_id = _new_set(api)
+    _post_rep(api, set_id, 0, 0.80)
+    reason = (
+        "the tracked plate rose 60 cm but the lifter's hands 5 cm: what was tracked is probably not the bar"
+    )
+    body = rep_body(1, mean_velocity_m_s=2.4, status="suspect") | {"suspect_reasons": [reason]}
+    assert api.post(f"/api/sets/{set_id}/reps", json=body).status_code == 201
+    summary = api.get(f"/api/sets/{set_id}").json()["summary"]
+    assert summary["rep_count"] == 1 and summary["suspect_rep_count"] == 1
+    assert summary["best_mean_velocity_m_s"] == 0.8  # the suspect 2.4 m/s counts nowhere
+
+    browser.get(f"{server.base_url}/sets/{set_id}")
+    _wait(browser, lambda d: _bar_count(d) == 2, "two rep bars")
+    row = browser.find_elements("css selector", '#reps-table tbody tr[data-status="suspect"]')
+    assert len(row) == 1 and "suspect: not counted" in row[0].text and reason in row[0].text
+    assert "+1 suspect, not counted" in _text(browser, "summary")
+
+    browser.get(f"{server.base_url}/live/sessions/{session_id}")
+    _wait(browser, lambda d: _text(d, "rep-count").startswith("2"), "the two stored reps")
+    assert _text(browser, "rep-count") == "2 (1 suspect)"
+    assert "suspect" in _text(browser, "rep-label")
+    assert _text(browser, "last-zone").startswith("Not counted: the tracked plate rose")
+    assert _js_errors(browser) == []
