@@ -9,19 +9,11 @@ a user's ``vbt analyze``.
 
 from __future__ import annotations
 
-import csv
-from functools import cache
-from pathlib import Path
-
 import pytest
 
-from vbt.capture.pipeline import VideoAnalysis, analyze_video
+from tests.footage.clips import analysed, manifest_reps
 from vbt.quality import Verdict
 from vbt.types import RepStatus
-
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-FOOTAGE = SHARED / "footage"
-LITE = SHARED / "models" / "pose_landmarker_lite.task"
 
 pytestmark = [pytest.mark.footage, pytest.mark.slow]
 
@@ -33,26 +25,6 @@ BELIEVABLE = {
     "clean": ((0.3, 2.0), (0.3, 1.5)),
     "snatch": ((0.3, 2.0), (0.3, 1.6)),
 }
-
-
-def clip(name: str) -> Path:
-    path = FOOTAGE / name
-    if not path.is_file():
-        pytest.skip(f"real footage not available: {path} (the shared footage folder is absent)")
-    if not LITE.is_file():
-        pytest.skip(f"pose model not available: {LITE} (the shared models folder is absent)")
-    return path
-
-
-@cache
-def manifest_reps() -> dict[str, int]:
-    with (FOOTAGE / "MANIFEST.csv").open(newline="") as handle:
-        return {row["file"]: int(row["reps"]) for row in csv.DictReader(handle)}
-
-
-@cache
-def analysed(name: str, lift: str) -> VideoAnalysis:
-    return analyze_video(clip(name), lift=lift, model_path=LITE)
 
 
 CLIPS = {

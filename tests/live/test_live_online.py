@@ -113,7 +113,11 @@ def test_jittered_frames_missing_samples_and_partials_online_equals_offline() ->
     sampling = Sampling(vfr=True, missing_fraction=0.05)
     synth = generate_set(Lift.SQUAT, n_reps=3, seed=4, sampling=sampling, partials=True, paused=True)
     limit = MAX_DELAY_S[Lift.SQUAT] + 0.07  # a dropped frame may double the last interval
-    _check_set(Lift.SQUAT, synth.trajectory, max_delay_s={RepStatus.OK: limit, RepStatus.FAILED: limit})
+    statuses = dict.fromkeys([RepStatus.OK, RepStatus.FAILED, RepStatus.SUSPECT], limit)
+    _check_set(Lift.SQUAT, synth.trajectory, max_delay_s=statuses)
+    # the partial rep that starts after a quarter second without the bar is suspect, online as offline
+    offline = analyze_trajectory(synth.trajectory, lift=Lift.SQUAT, load_kg=100.0)
+    assert all(r.partial_start for r in offline.reps if r.status is RepStatus.SUSPECT)
 
 
 def test_the_last_rep_is_final_only_at_finish_when_the_recording_stops_at_its_end() -> None:

@@ -70,7 +70,8 @@ def test_frames_dropped_by_the_source_are_named_as_such():
     dropped = Trajectory(t_s=trajectory.t_s[keep], bar_xy_m=trajectory.bar_xy_m[keep])
     (rep,) = analyze_trajectory(dropped, lift=Lift.SQUAT).reps
     assert rep.status is RepStatus.SUSPECT
-    assert "frames are missing from the video" in rep.suspect_reasons[0]
+    assert "frames missing from the video" in rep.suspect_reasons[0]
+    assert "not seen" not in rep.suspect_reasons[0]
 
 
 def test_no_rep_at_all_is_unusable_and_says_what_to_check():

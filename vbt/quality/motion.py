@@ -152,11 +152,7 @@ def missing_samples(
             gap_s = b - a
             frames_there = int(((t > a) & (t < b)).sum())
             expected = round(gap_s / interval) - 1
-            cause = (
-                f"{expected - frames_there} frames are missing from the video"
-                if frames_there < expected - 0.5
-                else "the bar was not seen"
-            )
+            cause = _gap_cause(missing=max(expected - frames_there, 0), unseen=frames_there)
             at = f"no bar position for {gap_s:.2f} s ({a:.2f}-{b:.2f} s: {cause})"
             # a boundary within a frame of the stretch was placed from the samples beside it
             edge = any(a - interval < when < b + interval for when in (rep.start_s, rep.end_s))
@@ -238,3 +234,16 @@ def check_motion(
         *partial_reps(counted),
         *extension_unseen(counted),
     ]
+
+
+def _frames(n: int) -> str:
+    return f"{n} frame{'' if n == 1 else 's'}"
+
+
+def _gap_cause(*, missing: int, unseen: int) -> str:
+    """Why a stretch has no bar position: frames the video lacks, frames where the bar was not seen."""
+    if missing and unseen:
+        return f"{_frames(missing)} missing from the video, the bar not seen in {_frames(unseen)}"
+    if missing:
+        return f"{_frames(missing)} missing from the video"
+    return "the bar was not seen"
