@@ -23,8 +23,6 @@ from collections.abc import Generator, Iterable, Iterator, Sized
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Self
 
 import cv2
 import numpy as np
@@ -32,6 +30,7 @@ import numpy as np
 from vbt.capture.bar import BarDetection, BarTracker
 from vbt.capture.camera import CameraEstimate, CameraMotionEstimator, StillCamera
 from vbt.capture.pose import PoseEstimator, PoseResult, PreparingPoseEstimator
+from vbt.closing import Closing
 from vbt.types import JOINT_NAMES, Frame, Observation
 
 
@@ -73,7 +72,7 @@ def sight(
 _STILL = StillCamera()
 
 
-class Observer:
+class Observer(Closing):
     """Pose and bar tracking fed one frame at a time, pose of the next frame overlapping the tracker.
 
     Parameters:
@@ -155,17 +154,6 @@ class Observer:
         if self._worker is not None:
             self._worker.shutdown(wait=True, cancel_futures=True)
             self._worker = None
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def observe(

@@ -31,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vbt.capture.container import declared_duration_s
+from vbt.closing import Closing
 from vbt.errors import VideoError
 from vbt.types import Frame
 
@@ -93,7 +94,7 @@ class FrameSource(Protocol):
     ) -> None: ...
 
 
-class SourceWrapper:
+class SourceWrapper(Closing):
     """A ``FrameSource`` built on another (``source``): its attributes are the source's, closing it
     closes the source. Subclasses change how frames come out (``__iter__``)."""
 
@@ -130,17 +131,6 @@ class SourceWrapper:
     def close(self) -> None:
         self.source.close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
 
 def _positive_or_nan(value: float) -> float:
     return value if math.isfinite(value) and value > 0 else math.nan
@@ -152,7 +142,7 @@ def _positive_int_or_none(value: float) -> int | None:
     return round(value)
 
 
-class _CaptureSource:
+class _CaptureSource(Closing):
     """Shared state and lifetime of the sources built on ``cv2.VideoCapture``."""
 
     def __init__(self, capture: Any, name: str) -> None:
@@ -198,17 +188,6 @@ class _CaptureSource:
         if not self._closed:
             self._closed = True
             self._capture.release()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _read(self) -> Image | None:
         """One decoded image, or ``None`` at the end; a decoder exception becomes ``self._error``."""

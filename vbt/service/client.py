@@ -24,10 +24,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from vbt.closing import Closing
 from vbt.errors import ServiceError
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def _bearer(token: str | None) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"} if token else {}
 
 
-class ServiceClient:
+class ServiceClient(Closing):
     """Calls of the service's HTTP API at ``base_url`` (e.g. ``http://127.0.0.1:8000``).
 
     Args:
@@ -68,14 +68,6 @@ class ServiceClient:
         self.base_url = base_url.rstrip("/")
         self._httpx = httpx
         self._http = httpx.Client(base_url=self.base_url, headers=_bearer(token), timeout=timeout_s)
-
-    def __enter__(self) -> ServiceClient:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         self._http.close()
@@ -171,7 +163,7 @@ def frames_url(base_url: str, session_id: int) -> str:
     return f"{url}/api/sessions/{session_id}/frames"
 
 
-class FramePusher:
+class FramePusher(Closing):
     """Keeps one WebSocket to ``WS /api/sessions/{id}/frames`` open and sends JPEG frames on a thread
     of its own.
 
@@ -218,14 +210,6 @@ class FramePusher:
         self.connected = False
         self._thread = threading.Thread(target=self._run, name="vbt-frame-pusher", daemon=True)
         self._thread.start()
-
-    def __enter__(self) -> FramePusher:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def push(self, jpeg: bytes) -> None:
         """Hand over a JPEG frame to send (returns at once)."""

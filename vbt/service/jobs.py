@@ -24,14 +24,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 
 from fastapi import FastAPI, Request, Response
 from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from vbt.closing import Closing
 from vbt.errors import InputError, VbtError
 from vbt.service.errors import ConflictError
 from vbt.service.models import LiftSet, Video, utc_now
@@ -103,7 +103,7 @@ class Analyzer(Protocol):
     ) -> dict[str, Any]: ...
 
 
-class _ProgressSource:
+class _ProgressSource(Closing):
     """A frame source that reports the fraction of frames read (when the file announces a count)."""
 
     def __init__(self, source: Any, progress: ProgressFn) -> None:
@@ -126,14 +126,6 @@ class _ProgressSource:
 
     def close(self) -> None:
         self._source.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
 
 #: Share of the job's progress bar taken by tracking; drawing the annotated video takes the rest.

@@ -16,8 +16,7 @@ import threading
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import cv2
 import numpy as np
@@ -27,6 +26,7 @@ from vbt.capture.pose.lifter import LifterChooser, LifterSettings
 from vbt.capture.pose.people import same_person, seed_image
 from vbt.capture.pose.result import BODY_INDEX, LANDMARKS, SIDE_CUES, PoseResult, no_person
 from vbt.capture.pose.side import SideChooser
+from vbt.closing import Closing
 from vbt.errors import InputError, ModelError
 from vbt.types import JOINT_NAMES, FloatArray, Frame
 
@@ -98,7 +98,7 @@ def _close_before_thread_pools_stop() -> None:
     _exit_hook_registered = True
 
 
-class MediaPipePose:
+class MediaPipePose(Closing):
     """MediaPipe PoseLandmarker in video mode, following the lifter and reporting the side facing
     the camera.
 
@@ -208,17 +208,6 @@ class MediaPipePose:
     def close(self) -> None:
         """Release MediaPipe's landmarkers. Safe to call more than once."""
         self._finalizer()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def estimate(self, frame: Frame) -> tuple[FloatArray, FloatArray]:
         """(J, 2) joints in pixels and (J,) visibility of the side facing the camera."""
