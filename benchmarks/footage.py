@@ -221,7 +221,24 @@ def _run(job: tuple[Clip, Path, Path, Path | None, str]) -> Outcome:
 
 
 def _overlaps(rep: dict[str, Any], window: tuple[float, float]) -> bool:
-    return rep["start_s"] <= window[1] + WINDOW_SLACK_S and rep["end_s"] >= window[0] - WINDOW_SLACK_S
+    return bool(rep["start_s"] <= window[1] + WINDOW_SLACK_S and rep["end_s"] >= window[0] - WINDOW_SLACK_S)
+
+
+def _window_of(rep: dict[str, Any], windows: list[tuple[float, float]]) -> int | None:
+    """The truth's window a counted rep belongs to: of those it overlaps (give or take the slack),
+    the one it shares most time with, else the nearest; None when it overlaps none. Windows closer
+    together than the slack (quick reps) each get their own rep."""
+    near = [k for k, w in enumerate(windows) if _overlaps(rep, w)]
+    if not near:
+        return None
+
+    def fit(k: int) -> tuple[float, float]:
+        a, b = windows[k]
+        shared = min(b, rep["end_s"]) - max(a, rep["start_s"])
+        gap = max(a - rep["end_s"], rep["start_s"] - b, 0.0)
+        return (shared, -gap)
+
+    return max(near, key=fit)
 
 
 def judge(clip: Clip, report: dict[str, Any] | None, error: str) -> Outcome:
@@ -237,13 +254,15 @@ def judge(clip: Clip, report: dict[str, Any] | None, error: str) -> Outcome:
     problems: list[str] = []
     if len(counted) != clip.reps:
         problems.append(f"{len(counted)} reps counted, {clip.reps} true")
-    for window in clip.windows_s:
-        hits = [r for r in counted if _overlaps(r, window)]
-        if len(hits) != 1:
-            problems.append(f"{len(hits)} counted reps at {window[0]:g}-{window[1]:g} s")
-    if clip.windows_s:
-        for rep in counted:
-            if not any(_overlaps(rep, w) for w in clip.windows_s):
+    windows = list(clip.windows_s)
+    belongs = [_window_of(r, windows) for r in counted]
+    for k, window in enumerate(windows):
+        hits = belongs.count(k)
+        if hits != 1:
+            problems.append(f"{hits} counted reps at {window[0]:g}-{window[1]:g} s")
+    if windows:
+        for rep, window_index in zip(counted, belongs, strict=True):
+            if window_index is None:
                 problems.append(f"rep {rep['index']} at {rep['start_s']:.2f} s is not a rep of the truth")
     (mean_lo, mean_hi), (peak_lo, peak_hi), (rom_lo, rom_hi) = PLAUSIBLE[clip.lift]
     for rep in counted:

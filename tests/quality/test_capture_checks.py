@@ -33,17 +33,29 @@ def rep(index: int, start_s: float, end_s: float) -> RepMetrics:
     )  # fmt: skip
 
 
+#: How far to the side of the plate's centre a hand or shoulder that does not hold it is drawn: outside
+#: the plate's disc (radius 60 px), where the pose sees it.
+ASIDE_PX = 100.0
+
+
 def track(
-    bar_y_px: np.ndarray, *, hands_y_px: np.ndarray | None, radius_px=60.0, size=(640, 480), bar_x_px=320.0
+    bar_y_px: np.ndarray,
+    *,
+    hands_y_px: np.ndarray | None,
+    radius_px=60.0,
+    size=(640, 480),
+    bar_x_px=320.0,
+    hands_dx_px=0.0,
 ) -> PixelTrack:
-    """A track of a bar at (bar_x_px, bar_y_px) whose wrists (both sides) are at hands_y_px."""
+    """A track of a bar at (bar_x_px, bar_y_px) whose wrists and shoulders (both sides) are at
+    (bar_x_px + hands_dx_px, hands_y_px)."""
     n = bar_y_px.size
     body = np.full((n, len(BODY_POINTS), 2), np.nan)
     visibility = np.zeros((n, len(BODY_POINTS)))
     if hands_y_px is not None:
         for name in ("left_wrist", "right_wrist", "left_shoulder", "right_shoulder"):
             k = BODY_POINTS.index(name)
-            body[:, k] = np.c_[np.full(n, bar_x_px), hands_y_px]
+            body[:, k] = np.c_[np.full(n, bar_x_px + hands_dx_px), hands_y_px]
             visibility[:, k] = 0.9
     return PixelTrack(
         t_s=np.arange(n) / FPS,
@@ -73,7 +85,7 @@ def rising(n=60, start=15, end=45, rise_px=150.0, y0=400.0) -> np.ndarray:
 
 def test_a_plate_that_rises_without_the_hands_is_not_the_bar():
     bar = rising()
-    still = track(bar, hands_y_px=np.full(bar.size, 300.0))
+    still = track(bar, hands_y_px=np.full(bar.size, 300.0), hands_dx_px=ASIDE_PX)
     findings = hands_follow_the_bar(
         still, [rep(1, 0.5, 1.5)], lift=Lift.DEADLIFT, metres_per_px=0.003, settings=SETTINGS
     )
@@ -97,11 +109,31 @@ def test_in_a_squat_the_shoulders_carry_the_bar():
         )
         == []
     )
-    still = track(bar, hands_y_px=np.full(bar.size, 250.0))
+    still = track(bar, hands_y_px=np.full(bar.size, 250.0), hands_dx_px=ASIDE_PX)
     (finding,) = hands_follow_the_bar(
         still, [rep(1, 0.5, 1.5)], lift=Lift.SQUAT, metres_per_px=0.003, settings=SETTINGS
     )
     assert "shoulders" in finding.message
+
+
+def test_shoulders_behind_the_plate_are_not_compared():
+    # Side-on, a squatter's shoulders are behind the near plate: the pose guesses them, and its
+    # guess lags (here it rises 0.4 times as far as the plate, inside the plate's disc all along).
+    bar = rising(rise_px=80.0)
+    lagging = bar + 0.6 * (bar[0] - bar)
+    behind = track(bar, hands_y_px=lagging, hands_dx_px=20.0)
+    assert (
+        hands_follow_the_bar(
+            behind, [rep(1, 0.5, 1.5)], lift=Lift.SQUAT, metres_per_px=0.003, settings=SETTINGS
+        )
+        == []
+    )
+    # the same lag where they are seen (beside the plate's disc) is a wrong track
+    beside = track(bar, hands_y_px=lagging, hands_dx_px=ASIDE_PX)
+    (finding,) = hands_follow_the_bar(
+        beside, [rep(1, 0.5, 1.5)], lift=Lift.SQUAT, metres_per_px=0.003, settings=SETTINGS
+    )
+    assert finding.suspect
 
 
 def test_hands_unseen_near_the_ends_of_a_rep_are_not_compared():
@@ -169,7 +201,10 @@ def test_check_capture_gathers_every_check_and_the_source_s_error():
         source_error="the video stops after 60 of 90 frames",
     )  # fmt: skip
     findings = check_capture(
-        track(bar, hands_y_px=np.full(bar.size, 300.0)), [rep(1, 0.5, 1.5)], facts, lift=Lift.DEADLIFT
+        track(bar, hands_y_px=np.full(bar.size, 300.0), hands_dx_px=ASIDE_PX),
+        [rep(1, 0.5, 1.5)],
+        facts,
+        lift=Lift.DEADLIFT,
     )
     codes = {f.code for f in findings}
     assert codes == {"source_incomplete", "bar_not_in_hands"}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vbt.calibration.body import BodyScale
+from vbt.calibration.body import BodyScale, hidden_by_plate
 from vbt.capture.camera.types import CameraStatus
 from vbt.capture.pose import BODY_POINTS
 from vbt.capture.track import PixelTrack
@@ -87,7 +87,11 @@ def _rise_px(t_s: FloatArray, y_px: FloatArray, start_s: float, end_s: float) ->
 
 def _holds(track: PixelTrack, lift: Lift) -> FloatArray:
     """(N,) image height of what holds the bar: the shoulders in a squat (the bar on the upper back,
-    the hands wherever the grip puts them), else the hands; NaN where unseen."""
+    the hands wherever the grip puts them), else the hands; NaN where unseen.
+
+    A point inside the tracked plate's disc is behind the near plate (a squatter's shoulders always
+    are, side-on, when the plate tracked is the bar's): where the pose puts it is a guess that lags
+    the body, so it is left out. A wrong circle (a knee, a stored plate) does not hide them."""
     if lift is Lift.SQUAT:
         names = [n for n in BODY_POINTS if n.endswith("_shoulder")]
     else:
@@ -95,6 +99,8 @@ def _holds(track: PixelTrack, lift: Lift) -> FloatArray:
     rows = [BODY_POINTS.index(n) for n in names]
     y = track.body_xy_px[:, rows, 1]
     visible = np.nan_to_num(track.body_visibility[:, rows]) >= 0.5
+    for k, row in enumerate(rows):
+        visible[:, k] &= ~hidden_by_plate(track.body_xy_px[:, row], track.bar_xy_px, track.bar_size_px)
     y = np.where(visible, y, np.nan)
     seen = np.isfinite(y)
     total = np.where(seen, y, 0.0).sum(axis=1)
