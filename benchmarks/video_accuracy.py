@@ -51,7 +51,7 @@ from vbt.synth.handheld import CameraPath, FollowPan, HandShake
 from vbt.synth.render import RenderInfo, render_set
 from vbt.synth.timing import FrameTiming, PhoneTiming
 from vbt.synth.truth import match_reps
-from vbt.types import Lift, Trajectory
+from vbt.types import Lift, RepStatus, Trajectory
 
 GOAL_MEAN_VELOCITY_MAE_M_S = 0.03
 #: The table's label of the phone-timed (variable frame rate) rows.
@@ -92,6 +92,7 @@ class Cell:
     analyse_s: float = 0.0
     frames: int = 0
     failures: list[str] = field(default_factory=list)
+    flagged: int = 0  # movements reported as suspect that are no rep of the truth (not counted)
 
 
 @dataclass(frozen=True)
@@ -155,13 +156,28 @@ def score(
         exact_reps = []
     for rep, true_rep in match_reps(exact_reps, truth["reps"]):
         cell.exact_path_err.append(abs(rep.mean_velocity_m_s - true_rep["mean_velocity_m_s"]))
-    reps = result.analysis.reps
+    matched = match_reps(result.analysis.reps, truth["reps"])
+    # A suspect movement that is no rep of the truth (a track that jumped after a drop) is shown
+    # flagged and counted nowhere: it is reported apart, not as a rep. A suspect rep that is a true
+    # rep counts as found.
+    flagged = [
+        r
+        for r in result.analysis.reps
+        if r.status is RepStatus.SUSPECT and all(r is not m for m, _ in matched)
+    ]
+    reps = [r for r in result.analysis.reps if all(r is not f for f in flagged)]
     true_count = truth["set"]["rep_count"]
     if len(reps) == true_count:
         cell.exact += 1
     else:
         cell.failures.append(f"{name}: {len(reps)} reps counted, {true_count} true")
-    for rep, true_rep in match_reps(reps, truth["reps"]):
+    if flagged:
+        cell.flagged += len(flagged)
+        at = ", ".join(f"{r.start_s:.2f} s" for r in flagged)
+        cell.failures.append(
+            f"{name}: {len(flagged)} movement(s) flagged suspect, no rep of the truth ({at})"
+        )
+    for rep, true_rep in matched:
         cell.mean_err.append(abs(rep.mean_velocity_m_s - true_rep["mean_velocity_m_s"]))
     track = result.track.bar_xy_px
     if track.shape[0] == info.n_frames:
@@ -224,6 +240,7 @@ def _merge(cells: list[Cell]) -> Cell:
         total.scale_err += cell.scale_err
         total.track_err_px += cell.track_err_px
         total.failures += cell.failures
+        total.flagged += cell.flagged
     return total
 
 
@@ -321,7 +338,8 @@ def main(argv: list[str] | None = None) -> int:
             f"mean velocity MAE {mae:.4f} m/s over {len(total.mean_err)} reps "
             f"(goal <= {GOAL_MEAN_VELOCITY_MAE_M_S}); (exact path: {_mae(total.exact_path_err):.4f} m/s); "
             f"median scale error {100 * np.nanmedian(total.scale_err):+.2f} %; median track error "
-            f"{np.nanmedian(total.track_err_px):.2f} px; {'GOALS MET' if ok else 'GOALS NOT MET'}"
+            f"{np.nanmedian(total.track_err_px):.2f} px; {total.flagged} movement(s) flagged suspect beside "
+            f"the reps; {'GOALS MET' if ok else 'GOALS NOT MET'}"
         )
     print(f"({elapsed:.0f} s)")
     for failure in _merge(every).failures:
@@ -337,6 +355,7 @@ def main(argv: list[str] | None = None) -> int:
                 "scale_err_median": float(np.nanmedian(c.scale_err)) if c.scale_err else None,
                 "track_err_median_px": float(np.nanmedian(c.track_err_px)) if c.track_err_px else None,
                 "bar_detected_fraction": _mae(c.detected),
+                "flagged_suspect_movements": c.flagged,
                 "failures": c.failures,
             }
             for (lift, label), c in cells.items()
