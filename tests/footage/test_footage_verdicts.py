@@ -38,6 +38,7 @@ CLIPS = {
     "squat_front_2reps_dark.mp4": "squat",
     "snatch_side_1rep_trimmed_upscaled.mp4": "snatch",
     "bench_side_1rep_spotter.mp4": "bench",
+    "squat_side_4reps_quarter.mp4": "squat",
 }
 
 
@@ -86,3 +87,22 @@ def test_a_plate_scale_the_lifter_s_body_refutes_gives_way_to_the_body_s() -> No
     assert result.calibration.method == "body"
     assert any("lifter's body" in r for r in result.analysis.quality.reasons)
     assert result.analysis.quality.verdict is not Verdict.GOOD
+
+
+def test_a_plate_found_again_at_the_body_s_size_measures_quarter_squats() -> None:
+    # The first pass follows a round weight at the lifter's hip (a quarter of the loaded plate's size,
+    # refuted by the legs); the second look, searching only plate sizes the body allows, finds the
+    # big plate close to the camera. The shoulders are behind it, so the pose's lagging guess of them
+    # is not held against it: four quarter squats, measured on the plate's scale.
+    result = analysed("squat_side_4reps_quarter.mp4", "squat")
+    assert result.calibration.method == "plate"
+    assert any("looked for again" in n for n in result.analysis.quality.notes)
+    assert result.analysis.quality.verdict is Verdict.GOOD
+    reps = result.analysis.reps
+    assert (
+        [r.status for r in reps]
+        == [RepStatus.OK] * 4
+        == [RepStatus.OK] * manifest_reps()["squat_side_4reps_quarter.mp4"]
+    )
+    for rep in reps:
+        assert 0.15 <= rep.range_of_motion_m <= 0.45  # a quarter squat: 0.34-0.36 m measured
