@@ -34,7 +34,6 @@ VBT_MODEL_DIR (default ../shared/models relative to the repository).
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import subprocess
 import sys
@@ -227,18 +226,24 @@ _DECODE_POSE = (
 )
 
 
-def _process_s(command: list[str]) -> float:
-    """Wall seconds of a child process, from spawn to exit (it must succeed)."""
+def _process_s(command: list[str]) -> Timing:
+    """Wall seconds of a child process, from spawn to exit (it must succeed), and its CPU seconds
+    (user + system, its threads included)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False, env=os.environ.copy())
     wall_s = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise RuntimeError(f"{command[:4]} failed ({done.returncode}): {done.stderr[-2000:]}")
-    return wall_s
+    cpu_s = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return Timing(wall_s=wall_s, cpu_s=cpu_s, frames=0)
 
 
-def process_times(path: Path, lift: str, variant: str, directory: Path) -> dict[str, float]:
-    """Wall seconds of one ``vbt analyze`` process and of one decode + pose process, back to back."""
+def process_times(path: Path, lift: str, variant: str, directory: Path) -> dict[str, Timing]:
+    """One ``vbt analyze`` process and one decode + pose process, back to back."""
     report = directory / f"{path.stem}.json"
     return {
         "dec+pose": _process_s([sys.executable, "-c", _DECODE_POSE, str(path), variant]),
@@ -361,11 +366,12 @@ def main(argv: list[str] | None = None) -> int:
             processes = []
             for path, lift in clips:
                 print(f"timing processes on {path.name} ...", file=sys.stderr, flush=True)
-                best_s: dict[str, float] = {}
+                best_run: dict[str, Timing] = {}
                 for _ in range(max(3, args.repeat)):
-                    for stage, wall_s in process_times(path, lift, args.variant, Path(tmp)).items():
-                        best_s[stage] = min(wall_s, best_s.get(stage, math.inf))
-                processes.append((path, clip_info(path)[2], best_s))
+                    for stage, timing in process_times(path, lift, args.variant, Path(tmp)).items():
+                        if stage not in best_run or timing.wall_s < best_run[stage].wall_s:
+                            best_run[stage] = timing
+                processes.append((path, clip_info(path)[2], best_run))
             _print_processes(processes)
         if args.parts:
             _print_parts([(path, parts_ms(path, lift, args.variant)) for path, lift in clips])
@@ -417,25 +423,27 @@ def _print_table(
     )
 
 
-def _print_processes(rows: list[tuple[Path, float, dict[str, float]]]) -> None:
+def _print_processes(rows: list[tuple[Path, float, dict[str, Timing]]]) -> None:
     load = " / ".join(f"{v:.2f}" for v in os.getloadavg())
     print(f"\nwhole processes, wall seconds from spawn to exit, fastest of the runs; load average: {load}\n")
     header = (
         f"{'clip':<34} {'dur s':>6} | {'dec+pose s':>10} {'analyze s':>9} | "
-        f"{'speed (dec+pose)/analyze':>24} {'goal':>6}"
+        f"{'speed (dec+pose)/analyze':>24} {'goal':>7} | {'CPU s dec+pose':>14} {'analyze':>7} {'CPU ratio':>9}"
     )
     print(header)
     print("-" * len(header))
     for path, duration, best in rows:
-        ratio = best["dec+pose"] / best["analyze"]
+        d, a = best["dec+pose"], best["analyze"]
         print(
-            f"{path.name[:34]:<34} {duration:>6.1f} | {best['dec+pose']:>10.2f} {best['analyze']:>9.2f} | "
-            f"{ratio:>24.3f} {'>= 0.85':>6}"
+            f"{path.name[:34]:<34} {duration:>6.1f} | {d.wall_s:>10.2f} {a.wall_s:>9.2f} | "
+            f"{d.wall_s / a.wall_s:>24.3f} {'>= 0.85':>7} | {d.cpu_s:>14.2f} {a.cpu_s:>7.2f} "
+            f"{d.cpu_s / a.cpu_s:>9.3f}"
         )
     print(
         "\nanalyze: `python -m vbt.cli analyze CLIP --lift LIFT --json OUT`; dec+pose: a process "
         "that decodes (read ahead) and runs MediaPipePose on every frame; both include Python's start-up, "
-        "their imports and the model's load."
+        "their imports and the model's load. CPU: user + system seconds of the fastest run (on a machine "
+        "whose cores are all busy, the wall ratio tends to the CPU ratio: no core is free to overlap on)."
     )
 
 
