@@ -30,7 +30,6 @@ the frames read are tracked and analysed, and ``VideoAnalysis.error`` says what 
 
 from __future__ import annotations
 
-import importlib
 import math
 import os
 import sys
@@ -425,10 +424,12 @@ def track_source(
 
     Start-up overlaps: the source opens first (a bad video is reported before the model is looked
     for), then the model's bundle is found and checked (a missing one is reported at once) and
-    MediaPipe's landmarker is made on a thread of its own (``PendingPose``) while this thread
-    imports the analysis's modules and, for a file, the first frames are decoded; the loop waits
-    for the model at its first pose call (a live source waits before its first frame, whose time is
-    its arrival). A model MediaPipe cannot load stops the loop with the same ``ModelError``.
+    MediaPipe's landmarker is made on a thread of its own (``PendingPose``) while this thread sets
+    the loop up and, for a file, the first frames are decoded; the loop waits for the model at its
+    first pose call (a live source waits before its first frame, whose time is its arrival). A
+    model MediaPipe cannot load stops the loop with the same ``ModelError``. The analysis's modules
+    (SciPy) are imported after the loop, by ``analyze_tracked``: importing them here, while the
+    model loads, only delays the model (both imports hold Python's lock).
     """
     tracker = make_tracker(bar_method, marker_side_m=marker_side_m)
     method = BarMethod(bar_method)
@@ -446,9 +447,6 @@ def track_source(
             frames = source
         if with_pose:
             pose = _start_pose(model_path, variant)
-        # While the model loads (native code, Python's lock free), this thread imports what the
-        # analysis after the loop needs: the loop itself never waits for SciPy.
-        _import_analysis()
         if pose is not None and not _reads_a_file(frames):
             pose.wait()  # a live source's frames are timed as they arrive: none may wait for the model
         tracked = track_video(
@@ -477,16 +475,6 @@ def _start_pose(model_path: str | os.PathLike[str] | None, variant: str) -> Pend
 
     bundle = find_model(variant) if model_path is None else check_bundle(model_path)
     return PendingPose(lambda: MediaPipePose(bundle, variant=variant))
-
-
-#: What ``analyze_tracked`` imports (SciPy among it: most of a second).
-_ANALYSIS_MODULES = ("vbt.analysis", "vbt.quality.capture")
-
-
-def _import_analysis() -> None:
-    """Import what the analysis after the frame loop needs, while the pose model loads."""
-    for name in _ANALYSIS_MODULES:
-        importlib.import_module(name)
 
 
 def analyze_video(
