@@ -10,6 +10,12 @@ after the other on one thread: ``read_ahead=0, overlap=False``), the loop before
 added, so that before and after are measured in the same run (``--no-plain`` skips it).
 ``--parts`` also prints where the CPU time goes per frame (decode, BGR to RGB + MediaPipe image,
 pose, plate tracker + camera motion, calibration + kinematics), each part timed alone on one thread.
+``--process`` (on by default; ``--no-process`` skips it) also times whole processes, from spawn to
+exit: ``python -m vbt.cli analyze CLIP --lift LIFT --json OUT`` (Python's start-up, the imports,
+the model's load, the analysis and the report included) next to a process that only decodes (read
+ahead) and runs the pose (``MediaPipePose``, its load included), in the same run, each the fastest
+of ``--repeat`` runs (at least 3); the goal: the analysis at least 0.85 of the speed of decode +
+pose, i.e. (decode + pose process) / (analyze process) >= 0.85.
 ``--camera`` prints the camera motion estimator's own cost per frame (``BackgroundMotion`` on the
 decoded frames, one thread): CPU milliseconds, and the wall time's median and 90th percentile.
 
@@ -22,7 +28,7 @@ there, deadlift_side_1rep_hold.mp4 and squat_oblique_3reps.mp4 (720p). The pose 
 VBT_MODEL_DIR (default ../shared/models relative to the repository).
 
     .venv/bin/python benchmarks/speed.py [--variant lite] [--repeat 1] [--clips PATH:LIFT ...] [--no-memory]
-        [--no-plain] [--parts] [--camera]
+        [--no-plain] [--no-process] [--parts] [--camera]
 """
 
 from __future__ import annotations
@@ -208,6 +214,57 @@ def camera_ms(path: Path, limit: int = 600) -> dict[str, float]:
     }
 
 
+#: A process that decodes a clip (read ahead) and runs the pose on every frame, nothing else.
+_DECODE_POSE = (
+    "import sys\n"
+    "from vbt.capture.pose import MediaPipePose\n"
+    "from vbt.capture.readahead import ReadAhead\n"
+    "from vbt.capture.sources import VideoFileSource\n"
+    "with ReadAhead(VideoFileSource(sys.argv[1])) as source, MediaPipePose(variant=sys.argv[2]) as pose:\n"
+    "    for frame in source:\n"
+    "        pose.detect(frame)\n"
+)
+
+
+def _process_s(command: list[str]) -> Timing:
+    """Wall seconds of a child process, from spawn to exit (it must succeed), and its CPU seconds
+    (user + system, its threads included)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=os.environ.copy())
+    wall_s = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise RuntimeError(f"{command[:4]} failed ({done.returncode}): {done.stderr[-2000:]}")
+    cpu_s = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return Timing(wall_s=wall_s, cpu_s=cpu_s, frames=0)
+
+
+def process_times(path: Path, lift: str, variant: str, directory: Path) -> dict[str, Timing]:
+    """One ``vbt analyze`` process and one decode + pose process, back to back."""
+    report = directory / f"{path.stem}.json"
+    return {
+        "dec+pose": _process_s([sys.executable, "-c", _DECODE_POSE, str(path), variant]),
+        "analyze": _process_s(
+            [
+                sys.executable,
+                "-m",
+                "vbt.cli",
+                "analyze",
+                str(path),
+                "--lift",
+                lift,
+                "--json",
+                str(report),
+                "--model-variant",
+                variant,
+            ]
+        ),
+    }
+
+
 def clip_info(path: Path) -> tuple[str, float, float]:
     """``WxH``, fps and duration (s) from the file's header."""
     from vbt.capture.sources import VideoFileSource
@@ -267,6 +324,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-plain", action="store_true", help="skip the plain-loop run")
     parser.add_argument("--parts", action="store_true", help="also the CPU time of each part per frame")
     parser.add_argument("--camera", action="store_true", help="also the camera motion estimator's cost")
+    parser.add_argument(
+        "--no-process", action="store_true", help="skip the whole-process timing (vbt analyze as a child)"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("VBT_MODEL_DIR", str((SHARED / "models").resolve()))
     with tempfile.TemporaryDirectory(prefix="vbt-speed-") as tmp:
@@ -302,6 +362,17 @@ def main(argv: list[str] | None = None) -> int:
                         best[stage] = timing
             rows.append((path, lift, clip_info(path), best))
         _print_table(rows, args.variant)
+        if not args.no_process:
+            processes = []
+            for path, lift in clips:
+                print(f"timing processes on {path.name} ...", file=sys.stderr, flush=True)
+                best_run: dict[str, Timing] = {}
+                for _ in range(max(3, args.repeat)):
+                    for stage, timing in process_times(path, lift, args.variant, Path(tmp)).items():
+                        if stage not in best_run or timing.wall_s < best_run[stage].wall_s:
+                            best_run[stage] = timing
+                processes.append((path, clip_info(path)[2], best_run))
+            _print_processes(processes)
         if args.parts:
             _print_parts([(path, parts_ms(path, lift, args.variant)) for path, lift in clips])
         if args.camera:
@@ -349,6 +420,30 @@ def _print_table(
         "pose alone (goal <= 1.15); xRT: video seconds per wall second (goal >= 2 on 720p30 with "
         "lite); plain: the whole analysis with decode, pose and tracker one after the other on one "
         "thread (the loop before the overlap); CPU ratio: CPU seconds of whole over decode + pose."
+    )
+
+
+def _print_processes(rows: list[tuple[Path, float, dict[str, Timing]]]) -> None:
+    load = " / ".join(f"{v:.2f}" for v in os.getloadavg())
+    print(f"\nwhole processes, wall seconds from spawn to exit, fastest of the runs; load average: {load}\n")
+    header = (
+        f"{'clip':<34} {'dur s':>6} | {'dec+pose s':>10} {'analyze s':>9} | "
+        f"{'speed (dec+pose)/analyze':>24} {'goal':>7} | {'CPU s dec+pose':>14} {'analyze':>7} {'CPU ratio':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for path, duration, best in rows:
+        d, a = best["dec+pose"], best["analyze"]
+        print(
+            f"{path.name[:34]:<34} {duration:>6.1f} | {d.wall_s:>10.2f} {a.wall_s:>9.2f} | "
+            f"{d.wall_s / a.wall_s:>24.3f} {'>= 0.85':>7} | {d.cpu_s:>14.2f} {a.cpu_s:>7.2f} "
+            f"{d.cpu_s / a.cpu_s:>9.3f}"
+        )
+    print(
+        "\nanalyze: `python -m vbt.cli analyze CLIP --lift LIFT --json OUT`; dec+pose: a process "
+        "that decodes (read ahead) and runs MediaPipePose on every frame; both include Python's start-up, "
+        "their imports and the model's load. CPU: user + system seconds of the fastest run (on a machine "
+        "whose cores are all busy, the wall ratio tends to the CPU ratio: no core is free to overlap on)."
     )
 
 

@@ -35,13 +35,10 @@ import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from vbt.analysis import AnalysisSettings, SetAnalysis, analyze_trajectory, with_findings
-from vbt.calibration import Calibration, CameraProfile, load_camera_profile, plate_diameter_m
-from vbt.calibration.body import BodyScale, body_scale, view_angle_deg
 from vbt.capture.bar import (
     ArucoTracker,
     BarMethod,
@@ -52,18 +49,20 @@ from vbt.capture.bar import (
     WristMidpointTracker,
 )
 from vbt.capture.camera import BackgroundMotion, CameraMotionEstimator
-from vbt.capture.camera.scene import camera_summary, camera_warnings
 from vbt.capture.observer import Observer, Sighting, observe, opencv_single_threaded
 from vbt.capture.picture import Picture, PictureSettings
 from vbt.capture.pose import BODY_POINTS, PoseEstimator
+from vbt.capture.pose.pending import PendingPose
 from vbt.capture.readahead import ReadAhead
 from vbt.capture.sources import FrameSource, VideoFileSource, open_source
 from vbt.capture.track import PixelTrack, TrackBuilder, calibrate_track, to_trajectory
 from vbt.errors import InputError, NotEnoughDataError, VbtError
-from vbt.kinematics.extension import ExtensionSettings
-from vbt.kinematics.series import SmoothingSettings
-from vbt.quality.capture import CaptureFacts, check_capture
 from vbt.types import Lift, Trajectory
+
+if TYPE_CHECKING:  # imported where used: the frame loop does not wait for SciPy (see track_source)
+    from vbt.analysis import SetAnalysis
+    from vbt.calibration import Calibration, CameraProfile
+    from vbt.calibration.body import BodyScale
 
 __all__ = [
     "Observer",
@@ -271,6 +270,14 @@ def analyze_tracked(
         VbtError: no bar was seen (``InputError``), no scale (``CalibrationError``), or too little
             to analyse (``NotEnoughDataError``; when the source broke early, that error instead).
     """
+    from vbt.analysis import AnalysisSettings, analyze_trajectory, with_findings
+    from vbt.calibration import plate_diameter_m
+    from vbt.calibration.body import view_angle_deg
+    from vbt.capture.camera.scene import camera_summary, camera_warnings
+    from vbt.kinematics.extension import ExtensionSettings
+    from vbt.kinematics.series import SmoothingSettings
+    from vbt.quality.capture import CaptureFacts, check_capture
+
     lift = Lift(lift)
     track, name = tracked.track, tracked.video["name"]
     if len(track) == 0 or not track.bar_seen.any():
@@ -374,6 +381,8 @@ def analyze_tracked(
 
 def body_scale_of(track: PixelTrack) -> BodyScale | None:
     """The plate plane's scale by the lifter's legs (not where the plate hides them)."""
+    from vbt.calibration.body import body_scale
+
     if not track.pose_ran:
         return None
     return body_scale(
@@ -412,12 +421,21 @@ def track_source(
 
     See ``analyze_video`` for the parameters. The pose estimator and a source opened here are
     closed before returning.
+
+    Start-up overlaps: the source opens first (a bad video is reported before the model is looked
+    for), then the model's bundle is found and checked (a missing one is reported at once) and
+    MediaPipe's landmarker is made on a thread of its own (``PendingPose``) while this thread sets
+    the loop up and, for a file, the first frames are decoded; the loop waits for the model at its
+    first pose call (a live source waits before its first frame, whose time is its arrival). A
+    model MediaPipe cannot load stops the loop with the same ``ModelError``. The analysis's modules
+    (SciPy) are imported after the loop, by ``analyze_tracked``: importing them here, while the
+    model loads, only delays the model (both imports hold Python's lock).
     """
     tracker = make_tracker(bar_method, marker_side_m=marker_side_m)
     method = BarMethod(bar_method)
     if method is BarMethod.WRISTS and not with_pose:
         raise InputError("the wrists bar method needs pose; do not turn pose off with it")
-    pose: Any = None
+    pose: PendingPose | None = None
     opened: FrameSource | None = None
     try:
         if isinstance(source, Path):  # the source first: a bad video is reported before the model
@@ -428,10 +446,10 @@ def track_source(
         else:
             frames = source
         if with_pose:
-            from vbt.capture.pose import MediaPipePose
-
-            pose = MediaPipePose(model_path, variant=variant)
-        return track_video(
+            pose = _start_pose(model_path, variant)
+        if pose is not None and not _reads_a_file(frames):
+            pose.wait()  # a live source's frames are timed as they arrive: none may wait for the model
+        tracked = track_video(
             frames,
             tracker=tracker,
             bar_method=method,
@@ -439,11 +457,24 @@ def track_source(
             progress=progress,
             camera=camera if camera is not None else BackgroundMotion(),
         )
+        if pose is not None:
+            pose.wait()  # a model that failed to load says so, as before, when no frame asked for it
+        return tracked
     finally:
         if opened is not None:
             opened.close()
         if pose is not None:
             pose.close()
+
+
+def _start_pose(model_path: str | os.PathLike[str] | None, variant: str) -> PendingPose:
+    """MediaPipe's pose estimator, made on a thread of its own (``PendingPose``). The bundle is found
+    and checked here, on the caller's thread: a missing or damaged model is reported at once."""
+    from vbt.capture.models import check_bundle, find_model
+    from vbt.capture.pose import MediaPipePose
+
+    bundle = find_model(variant) if model_path is None else check_bundle(model_path)
+    return PendingPose(lambda: MediaPipePose(bundle, variant=variant))
 
 
 def analyze_video(
@@ -487,6 +518,8 @@ def analyze_video(
         VbtError: the source does not open; the model is missing; no bar, no scale or too little
             data (see ``analyze_tracked``).
     """
+    from vbt.calibration import CameraProfile, load_camera_profile
+
     if camera_profile is not None and not isinstance(camera_profile, CameraProfile):
         camera_profile = load_camera_profile(Path(camera_profile))  # before the long part: fail early
     tracked = track_source(
