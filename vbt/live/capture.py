@@ -20,17 +20,17 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Iterator
-from types import TracebackType
 from typing import Self
 
 from vbt.capture.sources import FrameSource
+from vbt.closing import Closing
 from vbt.errors import InputError, VideoError
 from vbt.types import Frame
 
 _POLL_S = 0.1  # how often a waiting consumer looks at the stop flag
 
 
-class ThreadedCapture:
+class ThreadedCapture(Closing):
     """Read a ``FrameSource`` on a background thread into a small queue that drops its oldest frame.
 
     Parameters:
@@ -125,14 +125,6 @@ class ThreadedCapture:
     def __enter__(self) -> Self:
         self.start()
         return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _read_all(self) -> None:
         try:
