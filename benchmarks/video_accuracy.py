@@ -51,7 +51,7 @@ from vbt.synth.handheld import CameraPath, FollowPan, HandShake
 from vbt.synth.render import RenderInfo, render_set
 from vbt.synth.timing import FrameTiming, PhoneTiming
 from vbt.synth.truth import match_reps
-from vbt.types import Lift, RepStatus, Trajectory
+from vbt.types import Lift, RepMetrics, RepStatus, Trajectory
 
 GOAL_MEAN_VELOCITY_MAE_M_S = 0.03
 #: The table's label of the phone-timed (variable frame rate) rows.
@@ -160,12 +160,11 @@ def score(
     # A suspect movement that is no rep of the truth (a track that jumped after a drop) is shown
     # flagged and counted nowhere: it is reported apart, not as a rep. A suspect rep that is a true
     # rep counts as found.
-    flagged = [
-        r
-        for r in result.analysis.reps
-        if r.status is RepStatus.SUSPECT and all(r is not m for m, _ in matched)
-    ]
-    reps = [r for r in result.analysis.reps if all(r is not f for f in flagged)]
+    found = {id(rep) for rep, _ in matched}
+    reps: list[RepMetrics] = []
+    flagged: list[RepMetrics] = []
+    for rep in result.analysis.reps:
+        (flagged if rep.status is RepStatus.SUSPECT and id(rep) not in found else reps).append(rep)
     true_count = truth["set"]["rep_count"]
     if len(reps) == true_count:
         cell.exact += 1
