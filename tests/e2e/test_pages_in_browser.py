@@ -258,25 +258,31 @@ def test_api_docs_render_offline(browser: Any, server: ThreadServer) -> None:
     assert any("/api/sets/{set_id}/velocity" in p for p in paths)
 
 
-def test_pages_read_with_the_token_given_once_in_the_address(browser: Any, tmp_path: Any) -> None:
+def test_pages_sign_in_once_with_a_token_and_never_put_it_in_a_url(browser: Any, tmp_path: Any) -> None:
     from vbt.service.auth import create_token
 
     database_url = f"sqlite:///{tmp_path}/closed.sqlite3"
-    token = create_token(database_url, name="wall-screen")
+    token = create_token(database_url, name="wall-screen", scope="read")
     settings = Settings(database_url=database_url, require_token_for_reads=True)
     with ThreadServer(create_app(settings)) as closed, httpx.Client(base_url=closed.base_url) as api:
         _, session_id, set_id = _new_set(api)
         _post_rep(api, set_id, 0, 0.75)
         assert api.get(f"/api/sessions/{session_id}").status_code == 401
         browser.get(f"{closed.base_url}/live/sessions/{session_id}")
-        _wait(browser, lambda d: "bearer token" in _text(d, "error"), "the 401 message")
-        browser.get(f"{closed.base_url}/live/sessions/{session_id}?access_token={token}")
+        _wait(browser, lambda d: "token" in _text(d, "error"), "the 401 message")
+        browser.execute_script(
+            "const form = document.querySelector('#error form.sign-in');"
+            "form.querySelector('input[name=token]').value = arguments[0]; form.requestSubmit();",
+            token,
+        )
         _wait(browser, lambda d: _text(d, "last-velocity").startswith("0.75"), "the stored rep")
         _post_rep(api, set_id, 1, 0.70)
         _wait(browser, lambda d: _text(d, "last-velocity").startswith("0.70"), "a new rep over the stream")
+        assert token not in browser.current_url
+        assert token not in str(browser.execute_script("return document.cookie"))  # HttpOnly
         browser.get(f"{closed.base_url}/live/sessions/{session_id}")  # remembered by the browser
-        _wait(browser, lambda d: _bar_count(d) == 2, "both reps without the token in the address")
-        browser.execute_script("localStorage.clear()")
+        _wait(browser, lambda d: _bar_count(d) == 2, "both reps, signed in by the cookie")
+        browser.delete_all_cookies()
         browser.get("about:blank")  # close the stream, so the server stops at once
     # the browser is shared: take this test's expected 401s out of its log, so later tests see only theirs
     unexpected = [e for e in _js_errors(browser) if "status of 401 (Unauthorized)" not in e]

@@ -34,7 +34,7 @@ def run(argv: list[str]) -> int:
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path}/vbt.sqlite3"
-    with TestClient(create_app(Settings(database_url=url))) as client:
+    with TestClient(create_app(Settings(database_url=url)), base_url="http://127.0.0.1") as client:
         athlete = client.post("/api/athletes", json={"name": "Ada"}).json()["id"]
         for load in (40, 60, 80, 100):
             session = client.post("/api/sessions", json={"athlete_id": athlete}).json()

@@ -6,6 +6,7 @@ import hashlib
 
 import pytest
 from starlette.testclient import WebSocketDenialResponse
+from starlette.websockets import WebSocketDisconnect
 
 from vbt.errors import InputError
 from vbt.service.app import create_app
@@ -25,8 +26,9 @@ def _bearer(token):
     return {"Authorization": f"Bearer {token}"}
 
 
-def test_beyond_loopback_writes_need_a_token_and_reads_stay_open(db_url):
-    token = create_token(db_url, name="platform-1")
+def test_beyond_loopback_writes_need_a_write_token_and_reads_a_read_token(db_url):
+    writer = create_token(db_url, name="platform-1")
+    reader = create_token(db_url, name="wall", scope="read")
     settings = Settings(database_url=db_url, host="0.0.0.0")
     with TestClient(create_app(settings)) as client:
         refused = client.post("/api/athletes", json={"name": "Ada"})
@@ -36,10 +38,21 @@ def test_beyond_loopback_writes_need_a_token_and_reads_stay_open(db_url):
         wrong = client.post("/api/athletes", json={"name": "Ada"}, headers=_bearer("vbt_guess"))
         assert wrong.status_code == 401
         assert "not known" in wrong.json()["detail"]
-        created = client.post("/api/athletes", json={"name": "Ada"}, headers=_bearer(token))
+        created = client.post("/api/athletes", json={"name": "Ada"}, headers=_bearer(writer))
         assert created.status_code == 201
-        assert client.get(f"/api/athletes/{created.json()['id']}").status_code == 200
-        assert client.get("/api/health").json()["writes_need_token"] is True
+        athlete = f"/api/athletes/{created.json()['id']}"
+        assert client.get(athlete).status_code == 401
+        assert client.get(athlete, headers=_bearer(reader)).status_code == 200
+        assert client.get(athlete, headers=_bearer(writer)).status_code == 200  # write includes read
+        health = client.get("/api/health").json()
+        assert health["writes_need_token"] is True and health["reads_need_token"] is True
+
+
+def test_an_explicit_setting_opens_reads_beyond_loopback(db_url):
+    settings = Settings(database_url=db_url, host="0.0.0.0", require_token_for_reads=False)
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/api/athletes").status_code == 200
+        assert client.post("/api/athletes", json={"name": "Ada"}).status_code == 401
 
 
 def test_on_loopback_writes_need_no_token_by_default(client):
@@ -88,10 +101,19 @@ def test_closed_reads_need_a_token_everywhere_including_the_stream(db_url):
         ok = client.get(f"/api/sets/{lift_set['id']}/velocity", headers=_bearer(token))
         assert ok.status_code == 200
         stream = f"/api/sessions/{session['id']}/stream"
-        with pytest.raises(WebSocketDenialResponse) as caught, client.websocket_connect(stream):
+        with (
+            pytest.raises(WebSocketDenialResponse) as caught,
+            client.websocket_connect(stream, headers=_bearer("x")),
+        ):
             pass
         assert caught.value.status_code == 401
-        with client.websocket_connect(f"{stream}?access_token={token}") as ws:
+        with client.websocket_connect(stream) as ws:
+            ws.send_json({"token": "vbt_guess"})
+            with pytest.raises(WebSocketDisconnect) as closed:
+                ws.receive_json()
+        assert closed.value.code == 1008 and "not known" in closed.value.reason
+        with client.websocket_connect(stream) as ws:  # the token as the first message
+            ws.send_json({"token": token})
             assert ws.receive_json()["seq"] == 1
         with client.websocket_connect(stream, headers=_bearer(token)) as ws:
             assert ws.receive_json()["seq"] == 1

@@ -19,6 +19,7 @@ import httpx
 import numpy as np
 import pytest
 from starlette.testclient import WebSocketDenialResponse
+from starlette.websockets import WebSocketDisconnect
 
 from vbt.service.app import create_app
 from vbt.service.auth import create_token
@@ -118,7 +119,7 @@ def test_a_pushed_frame_becomes_the_sessions_newest_and_only_frame(client) -> No
     ],
 )
 def test_bad_frames_close_the_socket_with_a_reason(settings, message, code, words) -> None:
-    from fastapi.testclient import TestClient
+    from .conftest import TestClient
 
     small = replace(settings, max_frame_bytes=2_000)
     with TestClient(create_app(small)) as client:
@@ -149,7 +150,7 @@ def test_pushing_to_an_unknown_session_is_refused_with_a_404(client) -> None:
 
 
 def test_beyond_loopback_pushing_frames_needs_a_token(settings) -> None:
-    from fastapi.testclient import TestClient
+    from .conftest import TestClient
 
     guarded = replace(settings, require_token_for_writes=True)
     token = create_token(guarded.database_url, name="camera")
@@ -164,18 +165,27 @@ def test_beyond_loopback_pushing_frames_needs_a_token(settings) -> None:
             headers=_auth(token),
         ).json()["id"]
         url = f"/api/sessions/{session_id}/frames"
-        for headers in ({}, _auth("vbt_wrong")):
+        reader = create_token(guarded.database_url, name="screen", scope="read")
+        for headers, status in ((_auth("vbt_wrong"), 401), (_auth(reader), 403)):
             with (
                 pytest.raises(WebSocketDenialResponse) as denied,
                 client.websocket_connect(url, headers=headers),
             ):
                 pass
-            assert denied.value.status_code == 401
+            assert denied.value.status_code == status
             assert "token" in denied.value.json()["detail"]
+        with client.websocket_connect(url) as ws:
+            ws.send_bytes(jpeg(8, 8, RED))  # a frame where the token should come first
+            with pytest.raises(WebSocketDisconnect) as closed:
+                ws.receive_bytes()
+        assert closed.value.code == 1008 and "first message" in closed.value.reason
         with client.websocket_connect(url, headers=_auth(token)) as ws:
             ws.send_bytes(jpeg(8, 8, RED))
-        with client.websocket_connect(f"{url}?access_token={token}") as ws:
+        with client.websocket_connect(url) as ws:
+            ws.send_json({"token": token})
             ws.send_bytes(jpeg(8, 8, RED))
+        newest = client.get(f"/api/sessions/{session_id}/live.jpg", headers=_auth(token))
+        assert newest.headers["X-Frame-Seq"] == "2"  # one frame through each way of sending the token
 
 
 def _auth(token: str) -> dict[str, str]:
@@ -261,7 +271,7 @@ def _get_jpeg(client: Any, session_id: int, **params: Any) -> tuple[bytes, str, 
 
 
 def test_live_jpg_gives_the_newest_frame_one_at_a_time(settings) -> None:
-    from fastapi.testclient import TestClient
+    from .conftest import TestClient
 
     with TestClient(create_app(replace(settings, frame_stale_s=0.3))) as client:
         session_id = _new_session(client)

@@ -39,7 +39,7 @@ from .helpers import rep_body  # noqa: E402
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
+    from .conftest import TestClient
 
 MAX_EXAMPLES = 25
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]

@@ -6,9 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from tests.service.helpers import rep_body, triple_extension_body
+
+from .conftest import TestClient
 
 
 def athlete(client: TestClient) -> int:

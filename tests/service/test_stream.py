@@ -211,8 +211,9 @@ def test_open_sse_streams_hold_no_database_connection(database_url):
             f"/api/sessions/{session['id']}/sets", json={"exercise": "squat", "load_kg": 60}
         ).json()
         http.post(f"/api/sets/{lift_set['id']}/reps", json=rep_body(0))
-        url = f"/api/sessions/{session['id']}/events?access_token={token}"
-        opened = [_events(streams.enter_context(http.stream("GET", url))) for _ in range(20)]
+        url = f"/api/sessions/{session['id']}/events"
+        auth = {"Authorization": f"Bearer {token}"}
+        opened = [_events(streams.enter_context(http.stream("GET", url, headers=auth))) for _ in range(20)]
         for events in opened:
             assert [e["id"] for e in _next(events, 1)] == ["1"]
         assert app.state.engine.pool.checkedout() == 0

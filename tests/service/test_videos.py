@@ -33,7 +33,7 @@ from .test_stream import receive_json
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
+    from .conftest import TestClient
 
 TIMEOUT_S = 20.0
 

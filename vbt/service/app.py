@@ -7,6 +7,7 @@ upgrades a user's database and keeps the history in it.
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,9 +19,11 @@ from starlette.concurrency import run_in_threadpool
 
 import vbt
 from vbt.service.db import make_engine, make_sessionmakers, run_migrations
+from vbt.service.doors import Doors, RedactTokens, allowed_host_names, exposed_warning
 from vbt.service.errors import BodySizeLimit, install_error_handlers
 from vbt.service.frames import FrameHub
-from vbt.service.routes import athletes, frames, pages, reps, sessions, sets, stream, videos
+from vbt.service.limits import BodyGuard
+from vbt.service.routes import athletes, frames, pages, reps, sessions, sets, stream, tokens, videos
 from vbt.service.routes import progression as progression_routes
 from vbt.service.schemas import Health
 from vbt.service.settings import Settings, settings_from_env
@@ -35,8 +38,11 @@ replaces it with its final metrics (same `client_rep_id`) or deletes it; per-set
 profiles and plans use final reps only. It also pushes its annotated frames to
 `WS /api/sessions/{id}/frames`, shown to any number of viewers at `GET /api/sessions/{id}/live.mjpg`.
 
-Errors are JSON objects with a `detail` sentence. Writes need `Authorization: Bearer <token>` when
-the server listens beyond loopback (create a token with `vbt token create NAME`).
+Errors are JSON objects with a `detail` sentence. Beyond loopback, reads need a token with the
+`read` scope and writes one with the `write` scope (`vbt token create NAME --scope read|write|admin`),
+sent as `Authorization: Bearer <token>`, as the `vbt_token` cookie (`POST /api/auth/cookie`) or as a
+WebSocket's first message `{"token": "..."}`; never in a URL. A write or WebSocket from a foreign web
+page (`Origin`) gets 403, a `Host` that is not one of the server's names 400.
 """
 
 
@@ -78,6 +84,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     frames.install(app)  # the live video's frame hub (also replaced at start) and placeholder
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyGuard,
+        body_idle_timeout_s=settings.body_idle_timeout_s,
+        max_concurrent_uploads=settings.max_concurrent_uploads,
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -85,19 +96,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
             allow_headers=["Authorization", "Content-Type", "Last-Event-ID"],
         )
+    # outermost: a refused Host or Origin reaches nothing else
+    app.add_middleware(
+        Doors, allowed_hosts=allowed_host_names(settings), trusted_origins=settings.cors_origins
+    )
 
     api = APIRouter(prefix="/api")
 
     @api.get("/health", tags=["service"])
     def health(request: Request) -> Health:
-        """Whether the service is up, its version, its database kind and whether writes need a
-        token."""
+        """Whether the service is up, its version, its database kind and whether writes and reads
+        need a token."""
         current: Settings = request.app.state.settings
         return Health(
             status="ok",
             version=vbt.__version__,
             database=engine.dialect.name,
             writes_need_token=current.writes_need_token,
+            reads_need_token=current.reads_need_token,
         )
 
     for module in (athletes, sessions, sets, reps, stream, frames):
@@ -105,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(videos.router)  # also starts and stops the video analysis worker
     api.include_router(videos.sets_router)  # a set's videos
     api.include_router(progression_routes.router)  # profiles, recommendations, plans, 1RMs
+    api.include_router(tokens.router)  # the pages' sign-in cookie, token management
     app.include_router(api)
     stream.document_stream_events(app)  # the stream's rep and rep_deleted messages
     pages.install(app)  # dashboard pages, their /static files, offline /docs and /redoc
@@ -131,6 +148,7 @@ def run(
     *,
     data_dir: Path | None = None,
     max_upload_bytes: int | None = None,
+    allowed_hosts: tuple[str, ...] | None = None,
 ) -> None:
     """Serve the API with uvicorn until interrupted (``vbt serve``).
 
@@ -148,13 +166,19 @@ def run(
         port=port,
         data_dir=data_dir,
         max_upload_bytes=max_upload_bytes,
+        allowed_hosts=allowed_hosts or None,
     )
     prepare_database(settings)
     app = create_app(settings)
-    if settings.writes_need_token:
-        print(
-            f"vbt: listening on {host}, beyond loopback: writes need a bearer token; create one "
-            "with `vbt token create NAME` and send it as 'Authorization: Bearer <token>'.",
-            file=sys.stderr,
-        )
-    uvicorn.run(app, host=host, port=port, timeout_graceful_shutdown=3, log_level="info")
+    if (warning := exposed_warning(settings)) is not None:
+        print(warning, file=sys.stderr)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        timeout_graceful_shutdown=3,
+        timeout_keep_alive=max(1, round(settings.idle_timeout_s)),
+        log_level="info",
+    )  # configures logging: the filter goes on after it
+    logging.getLogger("uvicorn.access").addFilter(RedactTokens())
+    uvicorn.Server(config).run()

@@ -52,6 +52,16 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         dest="max_upload_bytes",
         help="the largest video upload accepted, in MB (default: VBT_MAX_UPLOAD_BYTES, else 500)",
     )
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=None,
+        metavar="NAME",
+        dest="allowed_hosts",
+        help="a name this server answers to besides loopback and --host, e.g. gym.local or "
+        "*.example.org (repeat for more; default: VBT_ALLOWED_HOSTS). A non-loopback name means "
+        "reads and writes need a token.",
+    )
 
 
 def serve_from_args(args: argparse.Namespace) -> None:
@@ -68,6 +78,7 @@ def serve_from_args(args: argparse.Namespace) -> None:
         args.db,
         data_dir=args.data_dir,
         max_upload_bytes=args.max_upload_bytes,
+        allowed_hosts=tuple(args.allowed_hosts) if args.allowed_hosts else None,
     )
 
 
@@ -84,15 +95,26 @@ def add_service_commands(commands: _Subparsers) -> None:
 
     token = commands.add_parser(
         "token",
-        help="create or revoke bearer tokens for writes",
-        description="Bearer tokens for writes when the service listens beyond loopback. Only a hash is "
-        "stored: a new token is shown once.",
+        help="create, list or revoke tokens (scopes read, write, admin)",
+        description="Tokens for reads (scope read), writes (write: also reads) and token management "
+        "(admin: all), needed when the service is reachable beyond loopback. Only a hash is stored: "
+        "a new token is shown once.",
     )
     actions = token.add_subparsers(dest="action", required=True, metavar="ACTION")
     create = actions.add_parser("create", help="create a token and print it once")
     create.add_argument("name", help="a label, e.g. platform-1")
+    create.add_argument(
+        "--scope",
+        choices=("read", "write", "admin"),
+        default="write",
+        help="read: see data and streams (a wall screen); write: also record (live mode, uploads; "
+        "the default); admin: also manage tokens",
+    )
     create.add_argument("--db", default=None, metavar="URL")
     create.set_defaults(handler=_token_create)
+    listing = actions.add_parser("list", help="list the tokens' names and scopes")
+    listing.add_argument("--db", default=None, metavar="URL")
+    listing.set_defaults(handler=_token_list)
     revoke = actions.add_parser("revoke", help="delete every token with this name")
     revoke.add_argument("name")
     revoke.add_argument("--db", default=None, metavar="URL")
@@ -107,7 +129,15 @@ def _serve(args: argparse.Namespace) -> int:
 def _token_create(args: argparse.Namespace) -> int:
     from vbt.service.auth import create_token
 
-    print(create_token(args.db, name=args.name))
+    print(create_token(args.db, name=args.name, scope=args.scope))
+    return 0
+
+
+def _token_list(args: argparse.Namespace) -> int:
+    from vbt.service.auth import list_tokens
+
+    for name, scope in list_tokens(args.db):
+        print(f"{name}\t{scope}")
     return 0
 
 

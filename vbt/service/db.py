@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from vbt.errors import InputError, ServiceError
+from vbt.service.private import make_private_dir, make_private_file
 from vbt.service.settings import normalize_database_url
 
 #: Execution option that makes a SQLite transaction start with ``BEGIN IMMEDIATE``.
@@ -30,7 +31,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 def make_engine(database_url: str, *, sqlite_busy_timeout_s: float = 30.0) -> Engine:
     """Create (but do not connect) an engine for ``database_url`` (a URL or a SQLite file path).
 
-    For a SQLite file the parent directory is created, and every connection is set to WAL mode,
+    For a SQLite file the folder and the file are created private (0700, 0600) when missing, and
+    every connection is set to WAL mode,
     ``synchronous=FULL``, foreign keys on and a busy timeout.
 
     Raises:
@@ -48,7 +50,7 @@ def make_engine(database_url: str, *, sqlite_busy_timeout_s: float = 30.0) -> En
     if is_sqlite and url.database and url.database != ":memory:":
         folder = Path(url.database).expanduser().parent
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            make_private_dir(folder)
         except OSError as exc:
             raise InputError(
                 f"cannot create the folder {folder} for the SQLite database ({exc.strerror}); "
@@ -70,7 +72,17 @@ def make_engine(database_url: str, *, sqlite_busy_timeout_s: float = 30.0) -> En
         raise InputError(f"the database URL {database_url!r} cannot be used: {exc}") from exc
     if is_sqlite:
         _configure_sqlite(engine)
+        if url.database and url.database != ":memory:":
+            _create_private(engine, Path(url.database).expanduser())
     return engine
+
+
+def _create_private(engine: Engine, file: Path) -> None:
+    """Create the SQLite file private (0600) just before the first connection opens it."""
+
+    @event.listens_for(engine, "do_connect")
+    def _before_connect(*_: Any) -> None:
+        make_private_file(file)
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -6,6 +6,7 @@ The service raises :class:`vbt.errors.VbtError` subclasses; :func:`install_error
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Collection, Sequence
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -36,14 +37,47 @@ class AuthError(VbtError):
     """A bearer token is missing or unknown (401)."""
 
 
+class ForbiddenError(VbtError):
+    """A known token whose scope does not cover the request (403)."""
+
+
+class DiskFullError(ServiceError):
+    """The server's disk (or the database's) is full (507)."""
+
+
+#: SQLite's result code for "database or disk is full".
+_SQLITE_FULL = 13
+#: PostgreSQL's SQLSTATE for disk_full.
+_PG_DISK_FULL = "53100"
+
+DISK_FULL = (
+    "The server's disk is full, so nothing was stored. Free space where the database and the videos "
+    "are (or give the database room), then send it again."
+)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` (a database or OS error, or one wrapping it) says the disk is full."""
+    cause = getattr(exc, "orig", None) or exc
+    if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
+        return True
+    if getattr(cause, "sqlite_errorcode", None) == _SQLITE_FULL:
+        return True
+    return getattr(cause, "sqlstate", None) == _PG_DISK_FULL
+
+
 def status_for(exc: VbtError) -> int:
-    """The HTTP status for a vbt error: 404, 409, 401, 503 or 422 for bad input, else 400."""
+    """The HTTP status for a vbt error: 404, 409, 401, 403, 507, 503 or 422 for bad input, else 400."""
     if isinstance(exc, NotFoundError):
         return 404
     if isinstance(exc, ConflictError):
         return 409
     if isinstance(exc, AuthError):
         return 401
+    if isinstance(exc, ForbiddenError):
+        return 403
+    if isinstance(exc, DiskFullError):
+        return 507
     if isinstance(exc, ServiceError):
         return 503
     if isinstance(exc, InputError):
@@ -151,11 +185,23 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     @app.exception_handler(PoolTimeoutError)
     async def _database(request: Request, exc: Exception) -> JSONResponse:
+        if is_disk_full(exc):
+            log.error("disk full on %s %s: %s", request.method, request.url.path, exc)
+            return JSONResponse({"detail": DISK_FULL}, status_code=507)
         log.warning("database error on %s %s: %s", request.method, request.url.path, exc)
         return JSONResponse(
             {"detail": "The database is busy or unreachable; nothing was stored. Retry shortly."},
             status_code=503,
             headers={"Retry-After": "1"},
+        )
+
+    @app.exception_handler(DataError)
+    async def _out_of_range(request: Request, exc: DataError) -> JSONResponse:
+        # the schemas bound what they accept; this is the database refusing a value they let by
+        log.warning("database refused a value on %s %s: %s", request.method, request.url.path, exc)
+        return JSONResponse(
+            {"detail": "A value in the request is outside what the database can store; nothing was stored."},
+            status_code=422,
         )
 
     @app.exception_handler(Exception)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from vbt.errors import InputError
 from vbt.service.convert import summarize_reps
 from vbt.service.models import LiftSet, TrainingSession
-from vbt.service.schemas import SetHistoryItem
+from vbt.service.schemas import SetHistoryItem, as_utc
 from vbt.types import Lift
 
 #: Columns of the CSV export, in order (the keys of ``SetHistoryItem``).
@@ -54,6 +54,8 @@ def parse_time_bound(name: str, text: str | None, *, end_of_day: bool) -> dateti
         if len(value) == 10:
             day = date.fromisoformat(value)
             start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+            if end_of_day and day == date.max:
+                return None  # until the end of time
             return start + timedelta(days=1) if end_of_day else start
         moment = datetime.fromisoformat(value)
     except ValueError:
@@ -61,7 +63,10 @@ def parse_time_bound(name: str, text: str | None, *, end_of_day: bool) -> dateti
             f"{name}={value!r} is not a date; use an ISO date (2025-03-31) or date-time "
             "(2025-03-31T18:00:00Z)"
         ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    try:
+        return as_utc(moment)
+    except ValueError as exc:
+        raise InputError(f"{name}={value!r}: {exc}; use a date between the years 1 and 9999") from None
 
 
 def set_history(

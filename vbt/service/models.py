@@ -37,6 +37,11 @@ NAMING_CONVENTION = {
 }
 
 
+#: Ids are 64-bit (BIGINT on PostgreSQL); on SQLite an INTEGER primary key is already 64-bit and
+#: must stay INTEGER to remain the rowid (and so autoincrement).
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -68,7 +73,7 @@ class Base(DeclarativeBase):
 class Athlete(Base):
     __tablename__ = "athletes"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     body_mass_kg: Mapped[float | None] = mapped_column(Double)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
@@ -81,11 +86,11 @@ class TrainingSession(Base):
 
     __tablename__ = "sessions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id"), index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     notes: Mapped[str | None] = mapped_column(Text)
-    rep_seq: Mapped[int] = mapped_column(Integer, default=0)
+    rep_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     athlete: Mapped[Athlete] = relationship(back_populates="sessions")
@@ -97,7 +102,7 @@ class LiftSet(Base):
 
     __tablename__ = "sets"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
     exercise: Mapped[str] = mapped_column(String(32))
     load_kg: Mapped[float] = mapped_column(Double)
@@ -122,10 +127,10 @@ class Rep(Base):
         UniqueConstraint("session_id", "session_seq"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     set_id: Mapped[int] = mapped_column(ForeignKey("sets.id"))
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
-    session_seq: Mapped[int] = mapped_column(Integer)
+    session_seq: Mapped[int] = mapped_column(BigInteger)
     client_rep_id: Mapped[str] = mapped_column(String(100))
     rep_index: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
@@ -149,23 +154,26 @@ class RepDeletion(Base):
     __tablename__ = "rep_deletions"
     __table_args__ = (UniqueConstraint("session_id", "session_seq"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     set_id: Mapped[int] = mapped_column(ForeignKey("sets.id"), index=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
-    session_seq: Mapped[int] = mapped_column(Integer)
+    session_seq: Mapped[int] = mapped_column(BigInteger)
     client_rep_id: Mapped[str] = mapped_column(String(100))
     rep_index: Mapped[int] = mapped_column(Integer)
     deleted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 class ApiToken(Base):
-    """A bearer token, stored as the SHA-256 of the token (the token itself is shown once)."""
+    """A bearer token, stored as the SHA-256 of the token (the token itself is shown once), with
+    its scope."""
 
     __tablename__ = "api_tokens"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: ``read``, ``write`` (includes read) or ``admin`` (includes both, and manages tokens).
+    scope: Mapped[str] = mapped_column(String(10), default="write")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
@@ -174,7 +182,7 @@ class Video(Base):
 
     __tablename__ = "videos"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     set_id: Mapped[int] = mapped_column(ForeignKey("sets.id"), index=True)
     filename: Mapped[str] = mapped_column(String(255))
     stored_name: Mapped[str] = mapped_column(String(100))
@@ -197,7 +205,7 @@ class TrainingPlan(Base):
 
     __tablename__ = "training_plans"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id"), unique=True)
     body_json: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
@@ -209,7 +217,7 @@ class OneRepMax(Base):
 
     __tablename__ = "one_rep_maxes"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id"), index=True)
     exercise: Mapped[str] = mapped_column(String(32))
     load_kg: Mapped[float] = mapped_column(Double)
@@ -224,7 +232,7 @@ class VelocityThreshold(Base):
     __tablename__ = "velocity_thresholds"
     __table_args__ = (UniqueConstraint("athlete_id", "exercise"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id"))
     exercise: Mapped[str] = mapped_column(String(32))
     velocity_m_s: Mapped[float] = mapped_column(Double)

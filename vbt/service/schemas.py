@@ -28,10 +28,24 @@ def _no_control_characters(text: str) -> str:
     return text
 
 
+def as_utc(value: datetime) -> datetime:
+    """``value`` as aware UTC (naive is taken as UTC).
+
+    Raises:
+        ValueError: the moment in UTC falls outside years 1 to 9999 (e.g. 0001-01-01T00:00+01:00).
+    """
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(
+            f"{value.isoformat()} is outside the years 1 to 9999 once converted to UTC"
+        ) from None
+
+
 def _as_utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return None if value is None else as_utc(value)
 
 
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_control_characters)]
@@ -353,3 +367,4 @@ class Health(BaseModel):
     version: str
     database: str
     writes_need_token: bool
+    reads_need_token: bool

@@ -8,6 +8,7 @@ variables; nothing here is read at import time.
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -23,6 +24,13 @@ ENV_REQUIRE_TOKEN_FOR_WRITES = "VBT_REQUIRE_TOKEN_FOR_WRITES"
 ENV_REQUIRE_TOKEN_FOR_READS = "VBT_REQUIRE_TOKEN_FOR_READS"
 ENV_DATA_DIR = "VBT_DATA_DIR"
 ENV_MAX_UPLOAD_BYTES = "VBT_MAX_UPLOAD_BYTES"
+ENV_ALLOWED_HOSTS = "VBT_ALLOWED_HOSTS"
+ENV_BODY_IDLE_TIMEOUT_S = "VBT_BODY_IDLE_TIMEOUT_S"
+ENV_IDLE_TIMEOUT_S = "VBT_IDLE_TIMEOUT_S"
+ENV_MAX_CONCURRENT_UPLOADS = "VBT_MAX_CONCURRENT_UPLOADS"
+
+#: Host names every server answers to (with any port).
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
 DEFAULT_MAX_UPLOAD_BYTES = 500_000_000
 
@@ -39,11 +47,19 @@ class Settings:
             path to a SQLite file; normalised by :func:`normalize_database_url`.
         host: the address the server binds; decides whether writes need a token by default.
         port: the TCP port the server binds.
-        require_token_for_writes: ``True``/``False`` to force it; ``None`` (default) requires a bearer
-            token for writes exactly when ``host`` is not a loopback address.
-        require_token_for_reads: when true, reads (including the live stream) need a token too.
-        cors_origins: origins allowed to call the API from a browser, e.g. ``("http://gym.local",)``;
-            empty means no CORS headers at all.
+        require_token_for_writes: ``True``/``False`` to force it; ``None`` (default) requires a
+            bearer token with the ``write`` scope exactly when the server is :attr:`exposed`.
+        require_token_for_reads: ``True``/``False`` to force it; ``None`` (default) requires a token
+            (any scope) for reads, the live stream and video included, exactly when the server is
+            :attr:`exposed`. ``False`` opens reads beyond loopback on purpose.
+        allowed_hosts: names the server answers to besides the loopback names and the address it
+            binds (``Host`` header, port ignored), e.g. ``("gym.local", "*.example.org")``; ``"*"``
+            accepts any. A request naming another host gets 400 (DNS rebinding, a stray proxy).
+            A non-loopback name here makes the server :attr:`exposed`.
+        cors_origins: web origins (besides the server's own pages) allowed to call the API from a
+            browser, e.g. ``("http://gym.local",)``; they may also write and open WebSockets.
+            Empty means no CORS headers at all, and a write or WebSocket from any other page's
+            ``Origin`` gets 403.
         stream_poll_s: how often a stream listener re-reads the database when it was not woken, so
             reps written by another process still arrive (seconds).
         sqlite_busy_timeout_s: how long a SQLite writer waits for the lock before giving up (seconds).
@@ -58,13 +74,24 @@ class Settings:
         max_upload_bytes: a video upload (the whole multipart body) over this gets 413.
         video_progress_interval_s: a video analysis writes its progress to the database at most
             this often (seconds).
+        body_idle_timeout_s: a request body (an upload, a rep) that sends nothing for this long is
+            answered 408 and its connection closed (seconds). Raising it tolerates worse networks
+            but lets a stalled client hold a connection (and an upload's file) longer.
+        idle_timeout_s: an idle keep-alive connection is closed after this long (seconds).
+        max_concurrent_uploads: video uploads received at the same time; one more gets 503 with
+            ``Retry-After``. Raising it admits more platforms at once but more open files and disk.
+        websocket_auth_timeout_s: a WebSocket that must send its token as its first message is
+            closed when none came within this long (seconds).
+        token_cookie_max_age_s: how long a browser keeps the token cookie set by
+            ``POST /api/auth/cookie`` (seconds).
     """
 
     database_url: str
     host: str = "127.0.0.1"
     port: int = 8000
     require_token_for_writes: bool | None = None
-    require_token_for_reads: bool = False
+    require_token_for_reads: bool | None = None
+    allowed_hosts: tuple[str, ...] = ()
     cors_origins: tuple[str, ...] = ()
     stream_poll_s: float = 2.0
     sqlite_busy_timeout_s: float = 30.0
@@ -74,6 +101,11 @@ class Settings:
     data_dir: Path | None = None
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     video_progress_interval_s: float = 0.5
+    body_idle_timeout_s: float = 30.0
+    idle_timeout_s: float = 5.0
+    max_concurrent_uploads: int = 4
+    websocket_auth_timeout_s: float = 5.0
+    token_cookie_max_age_s: float = 30 * 24 * 3600.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "database_url", normalize_database_url(self.database_url))
@@ -89,17 +121,41 @@ class Settings:
             raise InputError(f"max_frame_bytes must be positive, got {self.max_frame_bytes}")
         if not self.max_upload_bytes > 0:
             raise InputError(f"max_upload_bytes must be positive, got {self.max_upload_bytes}")
+        object.__setattr__(self, "allowed_hosts", tuple(h.strip().lower() for h in self.allowed_hosts))
+        for name in (
+            "body_idle_timeout_s",
+            "idle_timeout_s",
+            "websocket_auth_timeout_s",
+            "token_cookie_max_age_s",
+        ):
+            if not getattr(self, name) > 0:
+                raise InputError(f"{name} must be a positive number of seconds, got {getattr(self, name)}")
+        if not self.max_concurrent_uploads >= 1:
+            raise InputError(f"max_concurrent_uploads must be 1 or more, got {self.max_concurrent_uploads}")
         if not self.video_progress_interval_s >= 0:
             raise InputError(
                 f"video_progress_interval_s must be zero or more, got {self.video_progress_interval_s}"
             )
 
     @property
+    def exposed(self) -> bool:
+        """Whether callers beyond this machine can reach the server: it binds a non-loopback
+        address, or answers to a non-loopback name (e.g. behind a reverse proxy on 127.0.0.1)."""
+        return not is_loopback(self.host) or any(not is_loopback(h) for h in self.allowed_hosts)
+
+    @property
     def writes_need_token(self) -> bool:
-        """Whether POST/PATCH requests must carry a valid bearer token."""
+        """Whether writes (POST/PUT/PATCH/DELETE, the frame push) need a token with the write scope."""
         if self.require_token_for_writes is not None:
             return self.require_token_for_writes
-        return not is_loopback(self.host)
+        return self.exposed
+
+    @property
+    def reads_need_token(self) -> bool:
+        """Whether reads (and the stream, the live video, the videos) need a token."""
+        if self.require_token_for_reads is not None:
+            return self.require_token_for_reads
+        return self.exposed
 
     @property
     def is_sqlite(self) -> bool:
@@ -147,8 +203,9 @@ def normalize_database_url(url: str) -> str:
 
 
 def is_loopback(host: str) -> bool:
-    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1)."""
-    if host.strip().lower() == "localhost":
+    """True for ``localhost`` (and its subdomains) and loopback addresses (127.0.0.0/8, ::1)."""
+    name = host.strip().lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
@@ -165,10 +222,22 @@ def _parse_bool(name: str, value: str) -> bool:
     raise InputError(f"{name}={value!r} is not a yes/no value; use 1/0, true/false, yes/no or on/off")
 
 
-def _parse_bytes(name: str, value: str) -> int:
+def _parse_positive(name: str, value: str, unit: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not (math.isfinite(number) and number > 0):
+        raise InputError(f"{name}={value!r} is not a positive number of {unit}, e.g. 30")
+    return number
+
+
+def _parse_whole(
+    name: str, value: str, *, what: str = "a size; give a number of bytes, e.g. 500000000"
+) -> int:
     text = value.strip()
-    if not text.isdigit() or int(text) < 1:
-        raise InputError(f"{name}={value!r} is not a size; give a number of bytes, e.g. 500000000")
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise InputError(f"{name}={value!r} is not {what}")
     return int(text)
 
 
@@ -177,7 +246,9 @@ def settings_from_env(environ: Mapping[str, str] | None = None, **overrides: Any
 
     Reads ``VBT_DATABASE_URL`` (default :func:`default_database_url`), ``VBT_CORS_ORIGINS``
     (comma-separated), ``VBT_REQUIRE_TOKEN_FOR_WRITES``, ``VBT_REQUIRE_TOKEN_FOR_READS``,
-    ``VBT_DATA_DIR`` (where uploaded videos go) and ``VBT_MAX_UPLOAD_BYTES``.
+    ``VBT_DATA_DIR`` (where uploaded videos go), ``VBT_MAX_UPLOAD_BYTES``, ``VBT_ALLOWED_HOSTS``
+    (comma-separated), ``VBT_BODY_IDLE_TIMEOUT_S``, ``VBT_IDLE_TIMEOUT_S`` and
+    ``VBT_MAX_CONCURRENT_UPLOADS``.
 
     Raises:
         InputError: when a variable cannot be understood.
@@ -193,7 +264,17 @@ def settings_from_env(environ: Mapping[str, str] | None = None, **overrides: Any
     if data_dir := env.get(ENV_DATA_DIR, "").strip():
         values["data_dir"] = Path(data_dir)
     if (limit := env.get(ENV_MAX_UPLOAD_BYTES, "").strip()) != "":
-        values["max_upload_bytes"] = _parse_bytes(ENV_MAX_UPLOAD_BYTES, limit)
+        values["max_upload_bytes"] = _parse_whole(ENV_MAX_UPLOAD_BYTES, limit)
+    if hosts := env.get(ENV_ALLOWED_HOSTS, "").strip():
+        values["allowed_hosts"] = tuple(h.strip() for h in hosts.split(",") if h.strip())
+    if (idle := env.get(ENV_BODY_IDLE_TIMEOUT_S, "").strip()) != "":
+        values["body_idle_timeout_s"] = _parse_positive(ENV_BODY_IDLE_TIMEOUT_S, idle, "seconds")
+    if (idle := env.get(ENV_IDLE_TIMEOUT_S, "").strip()) != "":
+        values["idle_timeout_s"] = _parse_positive(ENV_IDLE_TIMEOUT_S, idle, "seconds")
+    if (count := env.get(ENV_MAX_CONCURRENT_UPLOADS, "").strip()) != "":
+        values["max_concurrent_uploads"] = _parse_whole(
+            ENV_MAX_CONCURRENT_UPLOADS, count, what="a count, e.g. 4"
+        )
     settings = Settings(**values)
     given = {key: value for key, value in overrides.items() if value is not None}
     return replace(settings, **given) if given else settings

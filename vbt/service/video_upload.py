@@ -18,7 +18,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 
 from vbt.errors import InputError, ServiceError
+from vbt.service.errors import DISK_FULL, DiskFullError, is_disk_full
 from vbt.service.jobs import UploadSettings
+from vbt.service.private import make_private_dir
 
 FILE_FIELD = "file"
 FORM_FIELDS = frozenset({"set_id", "athlete_id", "exercise", "load_kg"})
@@ -165,7 +167,7 @@ async def receive_upload(request: Request, upload: UploadSettings, part_path: Pa
     boundary = _boundary(request)
     received = 0
     try:
-        part_path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(part_path.parent)
         with part_path.open("wb") as out:
             state = ReceivedUpload(out)
             parser = MultipartParser(boundary, state.callbacks())
@@ -184,6 +186,8 @@ async def receive_upload(request: Request, upload: UploadSettings, part_path: Pa
     except ClientDisconnect:
         raise InputError("The upload was interrupted before it ended; send it again.") from None
     except OSError as exc:
+        if is_disk_full(exc):
+            raise DiskFullError(DISK_FULL) from None
         raise ServiceError(
             f"The server cannot store the upload ({exc.strerror}); nothing was kept. Free space "
             "in its data directory (vbt serve --data-dir, or VBT_DATA_DIR) and send it again."

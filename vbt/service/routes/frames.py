@@ -2,8 +2,8 @@
 ``GET /api/sessions/{id}/live.mjpg`` streams the newest one to every viewer and
 ``GET /api/sessions/{id}/live.jpg`` gives it one at a time (see :mod:`vbt.service.frames`).
 
-Pushing frames is a write: beyond loopback it needs a bearer token (``Authorization`` header, or
-``?access_token=``). Each binary message is one JPEG; a text message, a non-JPEG or a frame over
+Pushing frames is a write: beyond loopback it needs a token with the write scope (``Authorization``
+header, ``vbt_token`` cookie or first message, see :mod:`vbt.service.websockets`). Each binary message is one JPEG; a text message, a non-JPEG or a frame over
 ``Settings.max_frame_bytes`` closes the connection with a reason (1003 unsupported data, 1009 too
 big). Nothing is sent back.
 """
@@ -124,7 +124,7 @@ async def push_frames(websocket: WebSocket, session_id: SessionId) -> None:
     state = websocket.app.state
     settings: Settings = state.settings
     if not await accept_session_websocket(
-        websocket, session_id, need_token=settings.writes_need_token, what="changes"
+        websocket, session_id, needed="write" if settings.writes_need_token else None
     ):
         return
     hub: FrameHub = state.frames

@@ -25,6 +25,7 @@ from pydantic.json_schema import models_json_schema
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.websockets import WebSocketDisconnect
 
+from vbt.errors import InputError
 from vbt.service.auth import ReadAccess
 from vbt.service.deps import SessionId, session_or_404
 from vbt.service.schemas import MAX_ID
@@ -70,13 +71,24 @@ async def session_events(
     session_id: Annotated[int, Depends(_existing_session)],
     after: After = 0,
     threshold_pct: ThresholdPct = None,
-    last_event_id: Annotated[str | None, Header()] = None,
+    last_event_id: Annotated[
+        str | None,
+        Header(
+            pattern=r"^[0-9]{1,19}$",
+            description="The seq of the last event received (an EventSource sends it when it "
+            "reconnects): only later events are sent.",
+        ),
+    ] = None,
 ) -> AsyncIterable[ServerSentEvent]:
     """Server-Sent Events twin of the WebSocket stream, for clients without WebSockets."""
     state = request.app.state
     settings: Settings = state.settings
-    if last_event_id is not None and last_event_id.strip().isdigit():
-        after = max(after, int(last_event_id.strip()))
+    if last_event_id is not None:
+        if int(last_event_id) > MAX_ID:
+            raise InputError(
+                f"Last-Event-ID {last_event_id} is not a seq this server sent (at most {MAX_ID})."
+            )
+        after = max(after, int(last_event_id))
     async for event in follow(
         state.hub,
         state.read_sessions,
@@ -100,7 +112,7 @@ async def session_stream(
     state = websocket.app.state
     settings: Settings = state.settings
     if not await accept_session_websocket(
-        websocket, session_id, need_token=settings.require_token_for_reads, what="reads"
+        websocket, session_id, needed="read" if settings.reads_need_token else None
     ):
         return
     hub: StreamHub = state.hub

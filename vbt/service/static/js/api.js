@@ -1,31 +1,15 @@
-// Talking to the vbt API from the pages: JSON reads, the bearer token, small DOM helpers.
+// Talking to the vbt API from the pages: JSON reads, small DOM helpers.
 //
-// A deployment that closes reads (VBT_REQUIRE_TOKEN_FOR_READS) is opened once with
-// `?access_token=<token>` on any page URL; the token is kept in this browser's localStorage and sent
-// as `Authorization: Bearer` (and as `?access_token=` on streams, which cannot carry headers).
+// A deployment that needs tokens is signed into once per browser (auth.js: a cookie the server
+// sets); requests, streams and videos then carry it by themselves. Nothing here handles a token.
 
-const TOKEN_KEY = "vbt.access_token";
+import { signInForm } from "./auth.js";
 
 /** An API answer that was not 2xx: `status` and the service's `detail` sentence. */
 export class ApiError extends Error {
   constructor(status, message) {
     super(message);
     this.status = status;
-  }
-}
-
-/** The bearer token for reads, from `?access_token=` (remembered) or an earlier visit; or null. */
-export function accessToken() {
-  const params = new URLSearchParams(window.location.search);
-  const given = params.get("access_token");
-  try {
-    if (given) {
-      window.localStorage.setItem(TOKEN_KEY, given);
-      return given;
-    }
-    return window.localStorage.getItem(TOKEN_KEY);
-  } catch {
-    return given; // storage disabled: use the URL's token for this page only
   }
 }
 
@@ -41,8 +25,6 @@ function detailText(body, status) {
 /** GET a JSON resource of the API; throws ApiError with the service's message. */
 export async function getJson(path) {
   const headers = { Accept: "application/json" };
-  const token = accessToken();
-  if (token) headers.Authorization = `Bearer ${token}`;
   let response;
   try {
     response = await fetch(path, { headers, cache: "no-store" });
@@ -75,13 +57,11 @@ export async function hasEndpoint(template) {
   return Boolean(ops && ops.get);
 }
 
-/** A URL of this server for a stream, with the token as a query parameter when there is one. */
+/** A URL of this server for a stream (ws: or wss: for a WebSocket); the sign-in cookie goes along. */
 export function streamUrl(path, params, { websocket }) {
   const url = new URL(path, window.location.href);
   if (websocket) url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, String(value));
-  const token = accessToken();
-  if (token) url.searchParams.set("access_token", token);
   return url.toString();
 }
 
@@ -129,10 +109,11 @@ export function exerciseName(exercise) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** Show an error message in `container` (replacing its content). */
+/** Show an error message in `container` (replacing its content); a 401 gets a sign-in form. */
 export function showError(container, err) {
   container.classList.remove("hidden");
   container.classList.add("panel", "error");
   container.setAttribute("role", "alert");
   container.replaceChildren(err instanceof Error ? err.message : String(err));
+  if (err instanceof ApiError && err.status === 401) container.append(signInForm());
 }

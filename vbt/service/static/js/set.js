@@ -91,7 +91,7 @@ async function showVideo(setId, { polled = false } = {}) {
   panel.classList.remove("hidden");
   $("video").classList.toggle("hidden", !ready);
   if (ready) {
-    // a <video> cannot send the bearer token: the URL carries it when reads need one
+    // a <video> sends the sign-in cookie (auth.js) by itself
     $("video").src = streamUrl(ready.annotated_url, {}, { websocket: false });
     $("video-status").textContent = `${ready.filename}: annotated by the vbt analysis.`;
   } else {
