@@ -12,6 +12,7 @@ import time
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -50,14 +51,22 @@ class TestClient(_StarletteTestClient):
         )
 
 
-def _backends() -> list[str]:
+def backends() -> list[str]:
     return ["sqlite", "postgresql"] if os.environ.get(POSTGRESQL_ENV) else ["sqlite"]
 
 
-@pytest.fixture(params=_backends())
+@pytest.fixture(params=backends())
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/vbt.sqlite3"
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
+
+
+@contextmanager
+def fresh_database(backend: str, folder: Path) -> Iterator[str]:
+    """The URL of a new, empty database: a SQLite file in ``folder``, or a new database on the
+    server ``VBT_TEST_POSTGRESQL_URL`` names (dropped afterwards)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder}/vbt.sqlite3"
         return
     admin_url = make_url(normalize_database_url(os.environ[POSTGRESQL_ENV]))
     name = f"vbt_test_{uuid.uuid4().hex[:12]}"

@@ -35,6 +35,7 @@ from vbt.service.app import create_app  # noqa: E402
 from vbt.service.settings import Settings  # noqa: E402
 
 from ..capture.video_fixtures import write_clip  # noqa: E402
+from .conftest import backends, fresh_database  # noqa: E402
 from .helpers import rep_body  # noqa: E402
 
 with warnings.catch_warnings():
@@ -72,19 +73,28 @@ def _seed(app: Any, folder: Path) -> None:
             time.sleep(0.02)
 
 
-@pytest.fixture(scope="module")
-def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+@pytest.fixture(scope="module", params=backends())
+def api_schema(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     folder = tmp_path_factory.mktemp("fuzz")
-    settings_ = Settings(
-        database_url=f"sqlite:///{folder}/vbt.sqlite3", data_dir=folder / "data", max_upload_bytes=200_000
-    )
-    _seed(_app(settings_), folder)
-    app = _app(settings_)
-    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-    try:
-        yield schema.exclude(path_regex=r"/events$|/live\.mjpg$|/live\.jpg$")
-    finally:
-        asgi.shutdown_lifespans()
+    with fresh_database(request.param, folder) as database_url:
+        # schemathesis calls the app "testserver": a name it answers to, with no tokens needed (as
+        # on loopback)
+        settings_ = Settings(
+            database_url=database_url,
+            data_dir=folder / "data",
+            max_upload_bytes=200_000,
+            allowed_hosts=("testserver",),
+            require_token_for_reads=False,
+            require_token_for_writes=False,
+        )
+        _seed(_app(settings_), folder)
+        app = _app(settings_)
+        schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+        try:
+            yield schema.exclude(path_regex=r"/events$|/live\.mjpg$|/live\.jpg$")
+        finally:
+            asgi.shutdown_lifespans()
+            app.state.engine.dispose()
 
 
 def _app(settings_: Settings) -> Any:

@@ -55,6 +55,28 @@ def _existing_session(session_id: SessionId, request: Request) -> int:
     return session_id
 
 
+def _last_event_id(
+    last_event_id: Annotated[
+        str | None,
+        Header(
+            max_length=100,
+            description="The seq of the last event received (an EventSource sends it when it "
+            "reconnects): only later events are sent.",
+        ),
+    ] = None,
+) -> int | None:
+    # checked before the stream starts: an error inside it could only cut the stream short
+    if last_event_id is None:
+        return None
+    text = last_event_id.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 19 and int(text) <= MAX_ID):
+        raise InputError(
+            f"Last-Event-ID {text[:30]!r} is not the id of an event this stream sent (a whole number "
+            f"from 0 to {MAX_ID}); reconnect without it, or with ?after=SEQ."
+        )
+    return int(text)
+
+
 @router.get(
     "/sessions/{session_id}/events",
     response_class=EventSourceResponse,
@@ -71,24 +93,13 @@ async def session_events(
     session_id: Annotated[int, Depends(_existing_session)],
     after: After = 0,
     threshold_pct: ThresholdPct = None,
-    last_event_id: Annotated[
-        str | None,
-        Header(
-            pattern=r"^[0-9]{1,19}$",
-            description="The seq of the last event received (an EventSource sends it when it "
-            "reconnects): only later events are sent.",
-        ),
-    ] = None,
+    last_event_id: Annotated[int | None, Depends(_last_event_id)] = None,
 ) -> AsyncIterable[ServerSentEvent]:
     """Server-Sent Events twin of the WebSocket stream, for clients without WebSockets."""
     state = request.app.state
     settings: Settings = state.settings
     if last_event_id is not None:
-        if int(last_event_id) > MAX_ID:
-            raise InputError(
-                f"Last-Event-ID {last_event_id} is not a seq this server sent (at most {MAX_ID})."
-            )
-        after = max(after, int(last_event_id))
+        after = max(after, last_event_id)
     async for event in follow(
         state.hub,
         state.read_sessions,
