@@ -135,3 +135,26 @@ def test_cors_allows_only_the_configured_origins(tmp_path):
 def test_without_cors_origins_no_cors_headers_are_sent(client):
     response = client.get("/api/health", headers={"Origin": "http://gym.local"})
     assert "access-control-allow-origin" not in response.headers
+
+
+def test_the_token_commands_create_list_and_revoke_with_scopes(tmp_path, capsys):
+    import argparse
+
+    from vbt.service.cli import add_service_commands
+
+    parser = argparse.ArgumentParser()
+    add_service_commands(parser.add_subparsers())
+    db = str(tmp_path / "vbt.sqlite3")
+
+    def run(*argv):
+        args = parser.parse_args(list(argv))
+        assert args.handler(args) == 0
+        return capsys.readouterr().out
+
+    token = run("token", "create", "wall", "--scope", "read", "--db", db).strip()
+    run("token", "create", "camera", "--db", db)
+    assert token.startswith("vbt_")
+    assert run("token", "list", "--db", db) == "wall\tread\ncamera\twrite\n"
+    assert "revoked 1 token(s) named 'wall'" in run("token", "revoke", "wall", "--db", db)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["token", "create", "x", "--scope", "root"])
