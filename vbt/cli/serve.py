@@ -1,13 +1,12 @@
-"""``vbt serve`` and ``vbt token``: the service's commands, registered on the main ``vbt`` parser."""
+"""``vbt serve``: the HTTP service and the dashboard (also ``python -m vbt.service``)."""
 
 from __future__ import annotations
 
 import argparse
 import math
 from pathlib import Path
-from typing import Any
 
-_Subparsers = Any  # argparse's _SubParsersAction is private; its add_parser is all we use
+from vbt.cli.options import Subparsers
 
 
 def _port(text: str) -> int:
@@ -71,8 +70,8 @@ def serve_from_args(args: argparse.Namespace) -> None:
     )
 
 
-def add_service_commands(commands: _Subparsers) -> None:
-    """Add ``serve`` and ``token create|revoke`` to the ``vbt`` command's subparsers."""
+def add_command(commands: Subparsers) -> None:
+    """Register ``vbt serve``."""
     serve = commands.add_parser(
         "serve",
         help="run the HTTP service and dashboard",
@@ -82,38 +81,7 @@ def add_service_commands(commands: _Subparsers) -> None:
     add_serve_arguments(serve)
     serve.set_defaults(handler=_serve)
 
-    token = commands.add_parser(
-        "token",
-        help="create or revoke bearer tokens for writes",
-        description="Bearer tokens for writes when the service listens beyond loopback. Only a hash is "
-        "stored: a new token is shown once.",
-    )
-    actions = token.add_subparsers(dest="action", required=True, metavar="ACTION")
-    create = actions.add_parser("create", help="create a token and print it once")
-    create.add_argument("name", help="a label, e.g. platform-1")
-    create.add_argument("--db", default=None, metavar="URL")
-    create.set_defaults(handler=_token_create)
-    revoke = actions.add_parser("revoke", help="delete every token with this name")
-    revoke.add_argument("name")
-    revoke.add_argument("--db", default=None, metavar="URL")
-    revoke.set_defaults(handler=_token_revoke)
-
 
 def _serve(args: argparse.Namespace) -> int:
     serve_from_args(args)
-    return 0
-
-
-def _token_create(args: argparse.Namespace) -> int:
-    from vbt.service.auth import create_token
-
-    print(create_token(args.db, name=args.name))
-    return 0
-
-
-def _token_revoke(args: argparse.Namespace) -> int:
-    from vbt.service.auth import revoke_tokens
-
-    count = revoke_tokens(args.db, name=args.name)
-    print(f"revoked {count} token(s) named {args.name!r}")
     return 0

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from vbt.cli import plan, profile
 from vbt.errors import VbtError
-from vbt.progression.cli import add_progression_commands
 from vbt.service.app import create_app
 from vbt.service.settings import Settings
 
@@ -21,7 +21,9 @@ with warnings.catch_warnings():
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="vbt")
-    add_progression_commands(p.add_subparsers(dest="command", required=True))
+    commands = p.add_subparsers(dest="command", required=True)
+    profile.add_command(commands)
+    plan.add_command(commands)
     return p
 
 

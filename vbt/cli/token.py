@@ -1,0 +1,41 @@
+"""``vbt token create|revoke``: bearer tokens for writes when the service listens beyond loopback."""
+
+from __future__ import annotations
+
+import argparse
+
+from vbt.cli.options import Subparsers
+
+
+def add_command(commands: Subparsers) -> None:
+    """Register ``vbt token create`` and ``vbt token revoke``."""
+    token = commands.add_parser(
+        "token",
+        help="create or revoke bearer tokens for writes",
+        description="Bearer tokens for writes when the service listens beyond loopback. Only a hash is "
+        "stored: a new token is shown once.",
+    )
+    actions = token.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = actions.add_parser("create", help="create a token and print it once")
+    create.add_argument("name", help="a label, e.g. platform-1")
+    create.add_argument("--db", default=None, metavar="URL")
+    create.set_defaults(handler=_token_create)
+    revoke = actions.add_parser("revoke", help="delete every token with this name")
+    revoke.add_argument("name")
+    revoke.add_argument("--db", default=None, metavar="URL")
+    revoke.set_defaults(handler=_token_revoke)
+
+
+def _token_create(args: argparse.Namespace) -> int:
+    from vbt.service.auth import create_token
+
+    print(create_token(args.db, name=args.name))
+    return 0
+
+
+def _token_revoke(args: argparse.Namespace) -> int:
+    from vbt.service.auth import revoke_tokens
+
+    count = revoke_tokens(args.db, name=args.name)
+    print(f"revoked {count} token(s) named {args.name!r}")
+    return 0
