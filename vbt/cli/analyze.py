@@ -15,6 +15,7 @@ from vbt.types import Lift
 
 if TYPE_CHECKING:
     from vbt.capture.pipeline import TrackedVideo, VideoAnalysis
+    from vbt.types import Trajectory
 
 
 def add_command(commands: Subparsers) -> None:
@@ -34,17 +35,25 @@ def add_command(commands: Subparsers) -> None:
         "--json", type=Path, default=None, metavar="OUT.json", help="write the report as JSON"
     )
     analyze.add_argument("--quiet", action="store_true", help="do not print the table")
-    video = analyze.add_argument_group("video, camera and stream input")
-    add_capture_options(video)
-    video.add_argument(
-        "--track-csv", type=Path, default=None, metavar="OUT.csv", help="write the per-frame track"
-    )
-    video.add_argument(
-        "--video", type=Path, default=None, metavar="OUT.mp4", help="write the annotated video (video files)"
-    )
-    video.add_argument(
+    analyze.add_argument(
         "--plot", type=Path, default=None, metavar="OUT.png", help="write velocity and joint-angle plots"
     )
+    analyze.add_argument(
+        "--track-csv",
+        type=Path,
+        default=None,
+        metavar="OUT.csv",
+        help="write the per-frame track (metres, and pixels for a video; a track CSV INPUT as vbt read it)",
+    )
+    video = analyze.add_argument_group("video, camera and stream input")
+    video.add_argument(
+        "--video",
+        type=Path,
+        default=None,
+        metavar="OUT.mp4",
+        help="write the annotated video (a video file INPUT only)",
+    )
+    add_capture_options(video)
     analyze.set_defaults(handler=_analyze)
 
 
@@ -86,6 +95,7 @@ def _analyze_track(args: argparse.Namespace) -> int:
     from vbt.trackio import read_track_csv
 
     path = Path(args.input)
+    _check_track_outputs(args, path)
     lift = Lift(args.lift)
     trajectory = read_track_csv(path)
     try:
@@ -94,11 +104,50 @@ def _analyze_track(args: argparse.Namespace) -> int:
         raise type(exc)(f"{path}: {exc}") from None
     if not args.quiet:  # the table first: a report that cannot be written loses nothing on screen
         print(format_table(analysis, title=f"{path.name}: {lift.value}"), flush=True)
+    written: list[tuple[str, Path]] = []
     if args.json is not None:
         write_json(args.json, set_report(analysis, input_name=str(path)))
-        if not args.quiet:
-            print(f"\nreport written to {args.json}")
+        written.append(("report", args.json))
+    if args.track_csv is not None:
+        _write_track_csv(args.track_csv, trajectory)
+        written.append(("track", args.track_csv))
+    if args.plot is not None:
+        from vbt.report.plot import plot_set
+
+        plot_set(analysis, args.plot)
+        written.append(("plot", args.plot))
+    if not args.quiet and written:
+        print()
+        for label, out in written:
+            print(f"{label} written to {out}")
     return 0
+
+
+def _check_track_outputs(args: argparse.Namespace, path: Path) -> None:
+    """Refuse, before any work, what a track CSV cannot give: an annotated video (it has no pictures),
+    or a --track-csv written over the input (its pixel columns would be lost)."""
+    if args.video is not None:
+        beside = [v for v in (path.with_suffix(s) for s in (".mp4", ".avi", ".mov", ".mkv")) if v.is_file()]
+        source = (
+            f"the video beside it: vbt analyze {beside[0]} ... --video {args.video}"
+            if beside
+            else ("the video it was measured from")
+        )
+        raise InputError(
+            f"--video draws on a video's frames; {path} is a track CSV, which has none. Analyse {source}, "
+            "or leave out --video"
+        )
+    if args.track_csv is not None and args.track_csv.resolve() == path.resolve():
+        raise InputError(f"--track-csv {args.track_csv} would overwrite the input; give another file name")
+
+
+def _write_track_csv(out: Path, trajectory: Trajectory) -> None:
+    from vbt.trackio import write_track_csv
+
+    try:
+        write_track_csv(out, trajectory)
+    except OSError as exc:
+        raise InputError(f"cannot write {out}: {exc.strerror}") from None
 
 
 def _analyze_video(args: argparse.Namespace) -> int:

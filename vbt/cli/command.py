@@ -6,6 +6,7 @@ Every error vbt raises on purpose ends as one line on stderr and exit status 2, 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -14,6 +15,7 @@ from vbt.errors import VbtError
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 1  # as the Python documentation's advice on SIGPIPE does
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,10 +41,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         status: int = args.handler(args)
+        sys.stdout.flush()  # here, where a closed pipe can still be caught
     except VbtError as exc:
         print(f"vbt: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("vbt: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _stdout_to_devnull()
+        return EXIT_BROKEN_PIPE
     return status
+
+
+def _stdout_to_devnull() -> None:
+    """The reader of our output left (``vbt ... | head``): point stdout at /dev/null, so the flush at
+    exit does not fail again (as the Python documentation on SIGPIPE advises)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # stdout replaced (tests): nothing to redirect
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)

@@ -78,8 +78,8 @@ def add_capture_options(video: argparse._ArgumentGroup) -> None:
         "--bar",
         choices=["plate", "aruco", "color", "wrists"],
         default="plate",
-        help="how to find the bar: the plate (markerless, default), an ArUco marker or a coloured dot on "
-        "the sleeve end, or the wrists (last resort, low accuracy)",
+        help="how to find the bar: the plate (markerless, default), an ArUco marker or a green dot on the "
+        "sleeve end (color finds green only), or the wrists (last resort, low accuracy)",
     )
     video.add_argument(
         "--plate", default="bumper", metavar="NAME|METRES", help="plate name or outer diameter (0.45 m)"
