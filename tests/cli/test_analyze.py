@@ -84,8 +84,8 @@ def test_a_track_csv_input_writes_the_plot_and_the_track_it_read(clean_csv, tmp_
     from vbt.trackio import read_track_csv
 
     plot, track = tmp_path / "set.png", tmp_path / "again.csv"
-    args = ["analyze", str(clean_csv), "--lift", "power_clean", "--plot", str(plot), "--track-csv", str(track)]
-    assert main(args) == 0
+    outputs = ["--plot", str(plot), "--track-csv", str(track)]
+    assert main(["analyze", str(clean_csv), "--lift", "power_clean", *outputs]) == 0
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     before, after = read_track_csv(clean_csv), read_track_csv(track)
     assert after.t_s.tolist() == before.t_s.tolist()
