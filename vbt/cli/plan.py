@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from vbt.cli.database import athlete_id, with_database
+from vbt.cli.database import add_database_options, find_athlete, with_database
 from vbt.cli.options import Subparsers
 from vbt.errors import InputError
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 def add_command(commands: Subparsers) -> None:
@@ -21,14 +24,16 @@ def add_command(commands: Subparsers) -> None:
         "key runs, with why) and the next load; --set FILE.json stores a plan first (the body of "
         "PUT /api/athletes/{id}/plan).",
     )
-    plan.add_argument("--athlete", type=athlete_id, required=True, metavar="ID", help="athlete id")
+    add_database_options(plan)
     plan.add_argument("--set", type=Path, default=None, metavar="FILE.json", help="store this plan first")
-    plan.add_argument("--db", default=None, metavar="URL", help="database URL or SQLite file path")
     plan.add_argument("--json", action="store_true", help="print JSON, as the API answers")
     plan.set_defaults(handler=_plan)
 
 
 def _plan(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from vbt.service.errors import NotFoundError
     from vbt.service.progression import PlanIn, athlete_plan, store_plan
 
     body: PlanIn | None = None
@@ -37,15 +42,23 @@ def _plan(args: argparse.Namespace) -> int:
             body = PlanIn.model_validate_json(Path(args.set).read_text(encoding="utf-8"))
         except OSError as exc:
             raise InputError(f"cannot read {args.set}: {exc.strerror}") from None
-        except ValueError as exc:
-            raise InputError(f"{args.set} is not a valid plan: {str(exc).splitlines()[0]}") from None
+        except ValidationError as exc:
+            raise InputError(f"{args.set} is not a valid plan: {_problems(exc)}") from None
 
     def work(reader: Any, writer: Any) -> Any:
+        with reader() as db:
+            athlete = find_athlete(db, args.athlete)
         if body is not None:
             with writer() as db:
-                store_plan(db, args.athlete, body)
+                store_plan(db, athlete, body)
         with reader() as db:
-            return athlete_plan(db, args.athlete)
+            try:
+                return athlete_plan(db, athlete)
+            except NotFoundError:  # the athlete exists: the plan does not
+                raise NotFoundError(
+                    f"athlete {args.athlete} has no plan; store one with "
+                    f"vbt plan --athlete {args.athlete} --set PLAN.json (the README shows one)"
+                ) from None
 
     result = with_database(args.db, work)
     if args.json:
@@ -70,3 +83,12 @@ def _plan(args: argparse.Namespace) -> int:
                 lines.append(f"            {session['reason']}")
     print("\n".join(lines))
     return 0
+
+
+def _problems(error: ValidationError) -> str:
+    """Each field at fault and what is wrong with it: "weekdays: Field required; weeks: ..."."""
+    problems = []
+    for item in error.errors(include_url=False):
+        where = ".".join(str(part) for part in item["loc"])
+        problems.append(f"{where}: {item['msg']}" if where else str(item["msg"]))
+    return "; ".join(problems)

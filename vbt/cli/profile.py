@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from vbt.cli.database import athlete_id, with_database
+from vbt.cli.database import add_database_options, find_athlete, with_database
 from vbt.cli.options import Subparsers
 from vbt.progression.profile import FitMethod
 from vbt.types import Lift
@@ -19,11 +19,10 @@ def add_command(commands: Subparsers) -> None:
         description="Fit the athlete's load-velocity profile from the stored sets (best rep of each set) "
         "and estimate the 1RM. Database: --db, else VBT_DATABASE_URL, else the default SQLite file.",
     )
-    profile.add_argument("--athlete", type=athlete_id, required=True, metavar="ID", help="athlete id")
+    add_database_options(profile)
     profile.add_argument("--exercise", required=True, choices=[lift.value for lift in Lift])
     profile.add_argument("--method", choices=[m.value for m in FitMethod], default=FitMethod.REGRESSION.value)
     profile.add_argument("--since", default=None, metavar="DATE", help="only sets from this ISO date on")
-    profile.add_argument("--db", default=None, metavar="URL", help="database URL or SQLite file path")
     profile.add_argument("--json", action="store_true", help="print JSON, as the API answers")
     profile.set_defaults(handler=_profile)
 
@@ -36,8 +35,9 @@ def _profile(args: argparse.Namespace) -> int:
 
     def work(reader: Any, _writer: Any) -> Any:
         with reader() as db:
+            athlete = find_athlete(db, args.athlete)
             return athlete_profile(
-                db, args.athlete, Lift(args.exercise), method=FitMethod(args.method), since=since
+                db, athlete, Lift(args.exercise), method=FitMethod(args.method), since=since
             )
 
     result = with_database(args.db, work)

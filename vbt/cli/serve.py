@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from pathlib import Path
 
 from vbt.cli.options import Subparsers
@@ -54,13 +55,22 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def serve_from_args(args: argparse.Namespace) -> None:
-    """Serve with the options :func:`add_serve_arguments` parsed, until interrupted.
+    """Serve with the options :func:`add_serve_arguments` parsed, until interrupted; the database and
+    the data folder are named on stderr first.
 
     Raises:
         InputError, ServiceError: the settings or the database cannot be used.
     """
+    from vbt.cli.database import database_name
     from vbt.service.app import run
+    from vbt.service.settings import settings_from_env
 
+    settings = settings_from_env(database_url=args.db, data_dir=args.data_dir)
+    print(
+        f"vbt: database {database_name(settings.database_url)}; data folder {settings.resolved_data_dir}",
+        file=sys.stderr,
+        flush=True,
+    )
     run(
         args.host,
         args.port,

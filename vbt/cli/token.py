@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from vbt.cli.options import Subparsers
 
@@ -29,6 +30,7 @@ def add_command(commands: Subparsers) -> None:
 def _token_create(args: argparse.Namespace) -> int:
     from vbt.service.auth import create_token
 
+    _name_database(args.db)
     print(create_token(args.db, name=args.name))
     return 0
 
@@ -36,6 +38,16 @@ def _token_create(args: argparse.Namespace) -> int:
 def _token_revoke(args: argparse.Namespace) -> int:
     from vbt.service.auth import revoke_tokens
 
+    _name_database(args.db)
     count = revoke_tokens(args.db, name=args.name)
     print(f"revoked {count} token(s) named {args.name!r}")
     return 0
+
+
+def _name_database(db_url: str | None) -> None:
+    from vbt.cli.database import database_name
+    from vbt.service.settings import settings_from_env
+
+    print(
+        f"vbt: database {database_name(settings_from_env(database_url=db_url).database_url)}", file=sys.stderr
+    )
