@@ -263,8 +263,11 @@ def analyze_tracked(
     marker_side_m: float | None = None,
     known_length: tuple[float, float] | None = None,
     camera_profile: CameraProfile | None = None,
+    joints: Trajectory | None = None,
 ) -> VideoAnalysis:
-    """Calibrate a tracked video and analyse its set (see ``analyze_video`` for the settings).
+    """Calibrate a tracked video and analyse its set (see ``analyze_video`` for the settings);
+    ``joints``: a track with joints measured elsewhere, on the video's clock, used instead of the
+    pose's (:func:`vbt.capture.given_joints.join_given_joints`).
 
     Raises:
         VbtError: no bar was seen (``InputError``), no scale (``CalibrationError``), or too little
@@ -312,6 +315,10 @@ def analyze_tracked(
         else measured
     )
     trajectory = to_trajectory(track, calibration)
+    if joints is not None:
+        from vbt.capture.given_joints import join_given_joints
+
+        trajectory = join_given_joints(trajectory, joints)
     settings = AnalysisSettings(extension=ExtensionSettings(plate_radius_m=plate_diameter_m(plate) / 2))
     try:
         analysis = analyze_trajectory(trajectory, lift=lift, load_kg=load_kg, settings=settings)

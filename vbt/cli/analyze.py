@@ -54,6 +54,14 @@ def add_command(commands: Subparsers) -> None:
         help="write the annotated video (a video file INPUT only)",
     )
     add_capture_options(video)
+    video.add_argument(
+        "--joints",
+        type=Path,
+        default=None,
+        metavar="TRACK.csv",
+        help="joints from a track CSV on the video's clock instead of the pose model (another tool's, or "
+        "the synthetic lifter's beside a rendered clip); its bar columns place them",
+    )
     analyze.set_defaults(handler=_analyze)
 
 
@@ -163,8 +171,10 @@ def _analyze_video(args: argparse.Namespace) -> int:
             "or leave out --video"
         )
     camera = load_camera_profile(args.camera_profile) if args.camera_profile is not None else None
+    joints = _given_joints(args)
+    with_pose = not args.no_pose and joints is None
     spec: str = args.input
-    with native_logs_silenced(not args.no_pose):
+    with native_logs_silenced(with_pose):
         tracked = track_source(
             spec,
             model_path=args.model,
@@ -172,7 +182,7 @@ def _analyze_video(args: argparse.Namespace) -> int:
             bar_method=args.bar,
             marker_side_m=args.marker_m,
             progress=not args.quiet,
-            with_pose=not args.no_pose,
+            with_pose=with_pose,
             camera=StillCamera() if args.still_camera else None,
         )
     try:
@@ -184,6 +194,7 @@ def _analyze_video(args: argparse.Namespace) -> int:
             marker_side_m=args.marker_m,
             known_length=args.known_length,
             camera_profile=camera,
+            joints=joints,
         )
     except VbtError:
         if args.track_csv is not None and len(tracked.track):
@@ -199,6 +210,24 @@ def _analyze_video(args: argparse.Namespace) -> int:
     if result.error is not None:
         raise result.error  # after everything was written: one line, exit 2
     return 0
+
+
+def _given_joints(args: argparse.Namespace) -> Trajectory | None:
+    """The track CSV --joints names (read before the video, so a bad one costs nothing), or None."""
+    if args.joints is None:
+        return None
+    import numpy as np
+
+    from vbt.trackio import read_track_csv
+
+    if args.bar == "wrists":
+        raise InputError("--bar wrists finds the bar from the pose; --joints turns the pose off. Choose one")
+    joints = read_track_csv(args.joints)
+    if not np.isfinite(joints.joints_xy_m).any():
+        raise InputError(
+            f"{args.joints} has no joint columns (hip_x_m, hip_y_m, ...); see the README's track CSV"
+        )
+    return joints
 
 
 def _video_outputs(args: argparse.Namespace, tracked: TrackedVideo, result: VideoAnalysis) -> None:
