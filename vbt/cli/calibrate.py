@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vbt.cli.options import Subparsers, metres
+from vbt.cli.options import Subparsers, checked_number, metres
 from vbt.errors import InputError
 
 if TYPE_CHECKING:
@@ -20,6 +20,15 @@ def _pattern(text: str) -> tuple[int, int]:
     if not (sep and cols.isdigit() and rows.isdigit() and int(cols) >= 2 and int(rows) >= 2):
         raise argparse.ArgumentTypeError(f"{text!r} is not COLSxROWS of inner corners (e.g. 9x6)")
     return int(cols), int(rows)
+
+
+def _millimetres(text: str) -> float:
+    return checked_number(
+        text,
+        lambda mm: 5 <= mm <= 180,
+        not_a_number="{text!r} is not a size in millimetres",
+        out_of_range="{text} mm is not a marker size to print on A4 (give 5-180 mm, e.g. 40)",
+    )
 
 
 def add_command(commands: Subparsers) -> None:
@@ -45,7 +54,7 @@ def add_command(commands: Subparsers) -> None:
         "--out", type=Path, default=None, metavar="OUT.json", help="camera profile to write"
     )
     calibrate.add_argument("--name", default="", help="a label for the profile (phone, lens)")
-    calibrate.add_argument("--marker-mm", type=float, default=40.0, help="printed marker side, mm")
+    calibrate.add_argument("--marker-mm", type=_millimetres, default=40.0, help="printed marker side, mm")
     calibrate.set_defaults(handler=_calibrate)
 
 

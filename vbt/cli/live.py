@@ -16,6 +16,8 @@ from vbt.cli.options import (
     add_lift_option,
     load_kg,
     native_logs_silenced,
+    percent,
+    positive_int,
     seconds,
 )
 from vbt.errors import InputError, ServiceError
@@ -48,7 +50,7 @@ def add_command(commands: Subparsers) -> None:
     )
     live.add_argument(
         "--threshold-pct",
-        type=float,
+        type=percent,
         default=20.0,
         metavar="PCT",
         help="velocity loss at which the stop cue sounds (20)",
@@ -56,7 +58,7 @@ def add_command(commands: Subparsers) -> None:
     live.add_argument(
         "--reconnect-s", type=seconds, default=10.0, metavar="S", help="keep reopening a dropped source (10)"
     )
-    live.add_argument("--max-sets", type=int, default=None, metavar="N", help="stop after N sets")
+    live.add_argument("--max-sets", type=positive_int, default=None, metavar="N", help="stop after N sets")
     live.add_argument("--no-record", action="store_true", help="do not save the sets' videos")
     window = live.add_mutually_exclusive_group()
     window.add_argument("--window", dest="window", action="store_true", default=None, help="open a window")

@@ -9,7 +9,7 @@ import contextlib
 import math
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +29,25 @@ def add_lift_option(parser: argparse.ArgumentParser | argparse._ArgumentGroup, *
     )
 
 
-def load_kg(text: str) -> float:
+def checked_number(text: str, ok: Callable[[float], bool], *, not_a_number: str, out_of_range: str) -> float:
+    """``text`` as a finite number for which ``ok`` holds, else an argparse error: ``not_a_number`` or
+    ``out_of_range``, each formatted with ``text``. The one check behind every numeric option."""
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of kilograms") from None
-    if not (math.isfinite(value) and 0 < value < MAX_LOAD_KG):
-        raise argparse.ArgumentTypeError(f"{text} kg is not a barbell load (give 0 < kg < {MAX_LOAD_KG:.0f})")
+        raise argparse.ArgumentTypeError(not_a_number.format(text=text)) from None
+    if not (math.isfinite(value) and ok(value)):
+        raise argparse.ArgumentTypeError(out_of_range.format(text=text))
     return value
+
+
+def load_kg(text: str) -> float:
+    return checked_number(
+        text,
+        lambda kg: 0 < kg < MAX_LOAD_KG,
+        not_a_number="{text!r} is not a number of kilograms",
+        out_of_range=f"{{text}} kg is not a barbell load (give 0 < kg < {MAX_LOAD_KG:.0f})",
+    )
 
 
 def known_length(text: str) -> tuple[float, float]:
@@ -53,23 +64,36 @@ def known_length(text: str) -> tuple[float, float]:
 
 
 def metres(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a length in metres") from None
-    if not (math.isfinite(value) and 0 < value < 10):
-        raise argparse.ArgumentTypeError(f"{text} m is not a plausible length (give metres, e.g. 0.05)")
-    return value
+    return checked_number(
+        text,
+        lambda m: 0 < m < 10,
+        not_a_number="{text!r} is not a length in metres",
+        out_of_range="{text} m is not a plausible length (give metres, e.g. 0.05)",
+    )
 
 
 def seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
-    return value
+    return checked_number(
+        text,
+        lambda s: s > 0,
+        not_a_number="expected seconds, got {text!r}",
+        out_of_range="expected a positive number of seconds, got {text!r}",
+    )
+
+
+def percent(text: str) -> float:
+    return checked_number(
+        text,
+        lambda pct: 0 < pct < 100,
+        not_a_number="{text!r} is not a percentage",
+        out_of_range="{text} is not a percentage between 0 and 100 (e.g. 20)",
+    )
+
+
+def positive_int(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
 
 
 def add_capture_options(video: argparse._ArgumentGroup) -> None:

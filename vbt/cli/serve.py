@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
 
-from vbt.cli.options import Subparsers
+from vbt.cli.options import Subparsers, checked_number
 
 
 def _port(text: str) -> int:
@@ -22,12 +21,12 @@ def _port(text: str) -> int:
 
 def _megabytes(text: str) -> int:
     """A size in MB (10**6 bytes) as a whole number of bytes."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a size in MB, e.g. 500") from None
-    if not (math.isfinite(value) and value * 1e6 >= 1):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive size in MB, e.g. 500")
+    value = checked_number(
+        text,
+        lambda mb: mb * 1e6 >= 1,
+        not_a_number="{text!r} is not a size in MB, e.g. 500",
+        out_of_range="{text!r} is not a positive size in MB, e.g. 500",
+    )
     return round(value * 1e6)
 
 
