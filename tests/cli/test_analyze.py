@@ -121,7 +121,10 @@ def test_output_into_a_closed_pipe_ends_without_a_traceback(clean_csv):
     assert process.wait() == 1 and error == ""
 
 
-def test_the_help_says_the_colour_dot_is_green(capsys):
+def test_the_help_names_the_dot_colours_green_first(capsys):
+    from vbt.capture.dot_colours import DOT_COLOURS
+
     with pytest.raises(SystemExit):
         main(["analyze", "--help"])
-    assert "green dot" in " ".join(capsys.readouterr().out.split())
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert f"--dot-colour {{{','.join(DOT_COLOURS)}}}" in help_text and "default green" in help_text

@@ -78,8 +78,11 @@ __all__ = [
 ]
 
 
-def make_tracker(bar_method: BarMethod | str, *, marker_side_m: float | None = None) -> BarTracker:
-    """The bar tracker for a method name: ``plate`` (default), ``aruco``, ``color`` or ``wrists``."""
+def make_tracker(
+    bar_method: BarMethod | str, *, marker_side_m: float | None = None, dot_colour: str = "green"
+) -> BarTracker:
+    """The bar tracker for a method name: ``plate`` (default), ``aruco``, ``color`` (a dot of
+    ``dot_colour``, one of ``DOT_COLOURS``) or ``wrists``."""
     try:
         method = BarMethod(bar_method)
     except ValueError:
@@ -90,7 +93,7 @@ def make_tracker(bar_method: BarMethod | str, *, marker_side_m: float | None = N
     if method is BarMethod.ARUCO:
         return ArucoTracker(marker_side_m=marker_side_m)
     if method is BarMethod.COLOR:
-        return ColorMarkerTracker()
+        return ColorMarkerTracker.of_colour(dot_colour)
     return WristMidpointTracker()
 
 
@@ -423,6 +426,7 @@ def track_source(
     progress: bool = False,
     with_pose: bool = True,
     camera: CameraMotionEstimator | None = None,
+    dot_colour: str = "green",
 ) -> TrackedVideo:
     """Open a source (unless given open), make the pose estimator and bar tracker, run the loop.
 
@@ -438,7 +442,7 @@ def track_source(
     (SciPy) are imported after the loop, by ``analyze_tracked``: importing them here, while the
     model loads, only delays the model (both imports hold Python's lock).
     """
-    tracker = make_tracker(bar_method, marker_side_m=marker_side_m)
+    tracker = make_tracker(bar_method, marker_side_m=marker_side_m, dot_colour=dot_colour)
     method = BarMethod(bar_method)
     if method is BarMethod.WRISTS and not with_pose:
         raise InputError("the wrists bar method needs pose; do not turn pose off with it")

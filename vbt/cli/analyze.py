@@ -184,6 +184,7 @@ def _analyze_video(args: argparse.Namespace) -> int:
             progress=not args.quiet,
             with_pose=with_pose,
             camera=StillCamera() if args.still_camera else None,
+            dot_colour=args.dot_colour,
         )
     try:
         result = analyze_tracked(

@@ -150,7 +150,7 @@ def run_live(args: argparse.Namespace) -> int:
                 from vbt.capture.pose import MediaPipePose
 
                 pose = MediaPipePose(args.model, variant=args.model_variant)
-            tracker = make_tracker(method, marker_side_m=args.marker_m)
+            tracker = make_tracker(method, marker_side_m=args.marker_m, dot_colour=args.dot_colour)
             calibration = (
                 from_known_length(*args.known_length, camera=camera_profile) if args.known_length else None
             )

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from vbt.capture.dot_colours import DOT_COLOURS
 from vbt.types import Lift
 
 Subparsers = Any  # argparse's _SubParsersAction is private; its add_parser is all the commands use
@@ -102,8 +103,14 @@ def add_capture_options(video: argparse._ArgumentGroup) -> None:
         "--bar",
         choices=["plate", "aruco", "color", "wrists"],
         default="plate",
-        help="how to find the bar: the plate (markerless, default), an ArUco marker or a green dot on the "
-        "sleeve end (color finds green only), or the wrists (last resort, low accuracy)",
+        help="how to find the bar: the plate (markerless, default), an ArUco marker or a coloured dot on "
+        "the sleeve end (--dot-colour), or the wrists (last resort, low accuracy)",
+    )
+    video.add_argument(
+        "--dot-colour",
+        choices=list(DOT_COLOURS),
+        default="green",
+        help="the dot's colour for --bar color (default green); one nothing else in the picture has",
     )
     video.add_argument(
         "--plate", default="bumper", metavar="NAME|METRES", help="plate name or outer diameter (0.45 m)"
