@@ -128,3 +128,20 @@ def test_the_help_names_the_dot_colours_green_first(capsys):
         main(["analyze", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
     assert f"--dot-colour {{{','.join(DOT_COLOURS)}}}" in help_text and "default green" in help_text
+
+
+def test_video_options_for_a_track_csv_are_refused_by_name(clean_csv, capsys):
+    argv = [
+        "analyze",
+        str(clean_csv),
+        "--lift",
+        "power_clean",
+        "--no-pose",
+        "--bar",
+        "aruco",
+        "--json",
+        "r.json",
+    ]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"--bar, --no-pose are for a video, camera or stream; {clean_csv} is a track CSV" in err

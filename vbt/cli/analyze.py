@@ -62,7 +62,9 @@ def add_command(commands: Subparsers) -> None:
         help="joints from a track CSV on the video's clock instead of the pose model (another tool's, or "
         "the synthetic lifter's beside a rendered clip); its bar columns place them",
     )
-    analyze.set_defaults(handler=_analyze)
+    # what a track CSV INPUT cannot use: each option's flag and default, to name the ones given
+    video_only = {a.dest: (a.option_strings[0], a.default) for a in video._group_actions if a.dest != "video"}
+    analyze.set_defaults(handler=_analyze, video_only=video_only)
 
 
 _TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
@@ -133,17 +135,24 @@ def _analyze_track(args: argparse.Namespace) -> int:
 
 def _check_track_outputs(args: argparse.Namespace, path: Path) -> None:
     """Refuse, before any work, what a track CSV cannot give: an annotated video (it has no pictures),
-    or a --track-csv written over the input (its pixel columns would be lost)."""
+    the options of tracking a video (silently unused otherwise), or a --track-csv written over the
+    input (its pixel columns would be lost)."""
     if args.video is not None:
         beside = [v for v in (path.with_suffix(s) for s in (".mp4", ".avi", ".mov", ".mkv")) if v.is_file()]
         source = (
             f"the video beside it: vbt analyze {beside[0]} ... --video {args.video}"
             if beside
-            else ("the video it was measured from")
+            else "the video it was measured from"
         )
         raise InputError(
             f"--video draws on a video's frames; {path} is a track CSV, which has none. Analyse {source}, "
             "or leave out --video"
+        )
+    given = [flag for dest, (flag, default) in args.video_only.items() if getattr(args, dest) != default]
+    if given:
+        raise InputError(
+            f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} for a video, camera or stream; {path} is "
+            "a track CSV, already measured in metres: leave them out"
         )
     if args.track_csv is not None and args.track_csv.resolve() == path.resolve():
         raise InputError(f"--track-csv {args.track_csv} would overwrite the input; give another file name")
