@@ -120,6 +120,16 @@ def with_database(db_url: str | None, work: Callable[[Any, Any], T]) -> T:
         reader, writer = make_sessionmakers(engine)
         return work(reader, writer)
     except VbtError as exc:
-        raise type(exc)(f"{exc} (database {name})") from None
+        raise _naming(exc, name) from None
     finally:
         engine.dispose()
+
+
+def _naming(error: VbtError, database: str) -> VbtError:
+    """``error`` with the database named at its end (a plain VbtError when its class takes more than
+    a message)."""
+    message = f"{error} (database {database})"
+    try:
+        return type(error)(message)
+    except TypeError:
+        return VbtError(message)
