@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from vbt.cli.database import add_database_options, find_athlete, with_database
-from vbt.cli.options import Subparsers
+from vbt.cli.options import Subparsers, add_lift_option
 from vbt.progression.profile import FitMethod
 from vbt.types import Lift
 
@@ -20,7 +20,7 @@ def add_command(commands: Subparsers) -> None:
         "and estimate the 1RM. Database: --db, else VBT_DATABASE_URL, else the default SQLite file.",
     )
     add_database_options(profile)
-    profile.add_argument("--exercise", required=True, choices=[lift.value for lift in Lift])
+    add_lift_option(profile, "--exercise")
     profile.add_argument("--method", choices=[m.value for m in FitMethod], default=FitMethod.REGRESSION.value)
     profile.add_argument("--since", default=None, metavar="DATE", help="only sets from this ISO date on")
     profile.add_argument("--json", action="store_true", help="print JSON, as the API answers")
