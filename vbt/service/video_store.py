@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from vbt.service.deps import athlete_or_404, set_or_404
 from vbt.service.errors import ConflictError
 from vbt.service.jobs import VideoStatus
 from vbt.service.models import LiftSet, Rep, TrainingSession, Video, utc_now
+from vbt.service.public_text import public_report, video_problem, without_paths
 from vbt.service.schemas import Id, LoadKg
 from vbt.types import Lift
 
@@ -70,13 +71,32 @@ class VideoPublic(BaseModel):
     """Where the annotated MP4 is served, once the analysis is done and wrote one."""
     quality: QualityPublic | None = None
     """The analysis's verdict on its numbers, once it is done (the report's ``quality``)."""
+    problem: str | None = None
+    """Why the analysis gave the set no reps (or failed), in words; None when it stored reps."""
 
 
-def _quality(video: Video) -> QualityPublic | None:
-    """The stored report's verdict; None before the analysis is done (or from an older vbt)."""
+def public_error(video: Video) -> str | None:
+    """Why the video's analysis failed, without the server's paths; None when it did not."""
+    if not video.error:
+        return None
+    return without_paths(video.error, stored_name=video.stored_name, filename=video.filename)
+
+
+def public_video_report(video: Video) -> dict[str, Any] | None:
+    """The stored report without the server's paths; None before the analysis is done."""
     if video.report_json is None:
         return None
-    quality = json.loads(video.report_json).get("quality")
+    report = public_report(
+        json.loads(video.report_json), stored_name=video.stored_name, filename=video.filename
+    )
+    return report if isinstance(report, dict) else None
+
+
+def _quality(report: dict[str, Any] | None) -> QualityPublic | None:
+    """The report's verdict; None before the analysis is done (or from an older vbt)."""
+    if report is None:
+        return None
+    quality = report.get("quality")
     if not isinstance(quality, dict):
         return None
     return QualityPublic.model_validate(
@@ -85,7 +105,9 @@ def _quality(video: Video) -> QualityPublic | None:
 
 
 def video_public(video: Video, session_id: int) -> VideoPublic:
-    """``video`` (a row of the set's session ``session_id``) as the API returns it."""
+    """``video`` (a row of the set's session ``session_id``) as the API returns it (no server paths)."""
+    report = public_video_report(video)
+    error = public_error(video)
     return VideoPublic(
         id=video.id,
         set_id=video.set_id,
@@ -95,12 +117,13 @@ def video_public(video: Video, session_id: int) -> VideoPublic:
         size_bytes=video.size_bytes,
         status=VideoStatus(video.status),
         progress=video.progress,
-        error=video.error,
+        error=error,
         rep_count=video.rep_count,
         created_at=video.created_at,
         started_at=video.started_at,
         finished_at=video.finished_at,
-        quality=_quality(video),
+        quality=_quality(report),
+        problem=video_problem(status=video.status, error=error, rep_count=video.rep_count, report=report),
         annotated_url=(
             f"/api/videos/{video.id}/annotated"
             if video.annotated_name and video.status == VideoStatus.DONE

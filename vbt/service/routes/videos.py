@@ -42,7 +42,14 @@ from vbt.service.jobs import (
 )
 from vbt.service.models import LiftSet, Video
 from vbt.service.schemas import MAX_ID
-from vbt.service.video_store import VideoPublic, VideoTarget, store_video, video_public
+from vbt.service.video_store import (
+    VideoPublic,
+    VideoTarget,
+    public_error,
+    public_video_report,
+    store_video,
+    video_public,
+)
 from vbt.service.video_upload import FILE_FIELD, NOT_A_VIDEO, check_decodable, container_of, receive_upload
 from vbt.types import Lift
 
@@ -173,15 +180,14 @@ def get_video(video_id: VideoId, request: Request) -> VideoPublic:
     responses={409: {"description": "The analysis has not finished (or failed)."}},
 )
 def get_video_report(video_id: VideoId, request: Request) -> dict[str, Any]:
-    """The analysis report of a video (as ``vbt analyze --json`` writes it), once it is done."""
-    import json
-
+    """The analysis report of a video (as ``vbt analyze --json`` writes it, without the server's
+    file paths), once it is done."""
     video, _ = _video_or_404(request, video_id)
     if video.report_json is None:
-        why = f"failed: {video.error}" if video.status == VideoStatus.FAILED else f"is {video.status}"
+        why = f"failed: {public_error(video)}" if video.status == VideoStatus.FAILED else f"is {video.status}"
         raise ConflictError(f"Video {video_id} has no report yet: its analysis {why}.")
-    report = json.loads(video.report_json)
-    assert isinstance(report, dict)
+    report = public_video_report(video)
+    assert report is not None
     return report
 
 
@@ -205,7 +211,7 @@ def get_annotated_video(video_id: VideoId, request: Request) -> FileResponse:
         why = {
             VideoStatus.QUEUED: "its analysis has not started",
             VideoStatus.RUNNING: "its analysis is running",
-            VideoStatus.FAILED: f"its analysis failed: {video.error}",
+            VideoStatus.FAILED: f"its analysis failed: {public_error(video)}",
         }.get(VideoStatus(video.status), "the analysis wrote none (see the report's warnings)")
         raise NotFoundError(f"Video {video_id} has no annotated video: {why}.")
     stem = Path(video.filename).stem or "video"
