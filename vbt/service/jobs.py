@@ -140,10 +140,12 @@ def analyze_with_pipeline(
     progress: ProgressFn,
     annotated_path: Path,
     with_pose: bool = True,
+    annotate: bool = True,
 ) -> dict[str, Any]:
     """The default :class:`Analyzer`: :func:`vbt.capture.pipeline.analyze_video`, its report, and
     the annotated video (:func:`vbt.report.video.write_annotated_video`) at ``annotated_path``.
-    ``with_pose=False`` skips pose (clips without a person; the dashboard's browser test).
+    ``with_pose=False`` skips pose (clips without a person), ``annotate=False`` the annotated video
+    (the dashboard's browser test uses both, to stay fast).
 
     Raises:
         VbtError: the video cannot be analysed (the pipeline's message). A failure to draw the
@@ -164,6 +166,9 @@ def analyze_with_pipeline(
     if result.error is not None:
         warnings.append(str(result.error))
     progress(TRACKING_SHARE)  # the last chance to stop before drawing
+    if not annotate:
+        report["warnings"] = warnings
+        return report
     try:
         write_annotated_video(
             path, annotated_path, track=result.track, analysis=result.analysis, calibration=result.calibration
