@@ -37,8 +37,10 @@ from vbt.service.jobs import analyze_with_pipeline  # noqa: E402
 from vbt.service.settings import Settings  # noqa: E402
 
 SAMPLE = REPO / "sample_videos" / "power_clean_70kg_3reps.mp4"
-#: Colours kept in a screenshot: the dark theme, text and zone colours fit in this many.
-PALETTE_COLOURS = 64
+#: Colours kept in a screenshot: the dark theme, text and the zone colours fit in this many.
+PALETTE_COLOURS = 128
+#: The phone width the session page is also captured at (a coach at the platform).
+PHONE_WIDTH_PX = 390
 ANALYSIS_TIMEOUT_S = 120.0
 
 
@@ -135,7 +137,10 @@ def capture(browser: Any, url: str, out: Path, *, width: int, ready_js: str) -> 
     time.sleep(0.3)
     png = out.with_suffix(".full.png")
     browser.save_screenshot(str(png))
-    Image.open(png).convert("RGB").quantize(PALETTE_COLOURS).save(out, optimize=True)
+    image = Image.open(png).convert("RGB")
+    image.quantize(PALETTE_COLOURS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(
+        out, optimize=True
+    )
     png.unlink()
 
 
@@ -156,12 +161,14 @@ def main() -> None:
             with ThreadServer(app) as server, httpx.Client(base_url=server.base_url, timeout=30.0) as api:
                 ids = seed(api, folder)
                 base = server.base_url
+                session = (
+                    f"/sessions/{ids['session']}",
+                    "document.querySelectorAll('.set-card table').length === 1",
+                )
                 pages = {
                     "home": ("/", "document.querySelector('.athlete')"),
-                    "session": (
-                        f"/sessions/{ids['session']}",
-                        "document.querySelectorAll('.set-card table').length === 1",
-                    ),
+                    "session": session,
+                    "session-phone": session,
                     "set": (
                         f"/sets/{ids['set']}",
                         "document.querySelectorAll('#reps-table tbody tr').length === 3",
@@ -173,7 +180,8 @@ def main() -> None:
                 }
                 for name, (path, ready) in pages.items():
                     out = args.out / f"{name}.png"
-                    capture(browser, base + path, out, width=args.width, ready_js=ready)
+                    width = PHONE_WIDTH_PX if name.endswith("-phone") else args.width
+                    capture(browser, base + path, out, width=width, ready_js=ready)
                     print(
                         f"{out.relative_to(REPO) if out.is_relative_to(REPO) else out}: {out.stat().st_size // 1024} kB"
                     )
