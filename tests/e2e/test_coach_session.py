@@ -210,6 +210,19 @@ def test_a_coach_runs_a_session_from_the_browser(
         "return document.querySelector('.set-card[data-state=failed] form input[type=file]') !== null",
     )
 
+    # A file that is not a video is refused next to the form, and no set is made for it.
+    notes = tmp_path / "notes.mp4"
+    notes.write_text("not a video, just words")
+    browser.find_element(By.CSS_SELECTOR, "#add-set input[type=file]").send_keys(str(notes))
+    _fill(browser, "add-set", exercise="squat", load_kg="100")
+    refused = _wait(
+        browser,
+        lambda d: _js(d, "return document.querySelector('#add-set .form-error:not(.hidden)')?.textContent"),
+        "the refusal",
+    )
+    assert "not a video" in refused, refused
+    assert _js(browser, "return document.querySelectorAll('.set-card').length") == 2
+
     # The set page: its table keeps the triple-extension column readable.
     browser.get(f"{base}/sets/{lift_set['id']}")
     _wait(

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.orm import Session
 
-from vbt.service.deps import athlete_or_404, set_or_404
+from vbt.service.deps import athlete_or_404, session_or_404, set_or_404
 from vbt.service.errors import ConflictError
 from vbt.service.jobs import VideoStatus
 from vbt.service.models import LiftSet, Rep, TrainingSession, Video, utc_now
@@ -25,21 +25,33 @@ from vbt.types import Lift
 
 
 class VideoTarget(BaseModel):
-    """Where the video's reps go: an existing set, or a new set in a new session of an athlete."""
+    """Where the video's reps go: an existing set, a new set in a session (``session_id``), or a new
+    set in a new session of an athlete (``athlete_id``)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
     set_id: Id | None = None
+    session_id: Id | None = None
     athlete_id: Id | None = None
     exercise: Lift | None = None
     load_kg: LoadKg | None = None
 
     @model_validator(mode="after")
     def _one_target(self) -> VideoTarget:
-        new_set = (self.athlete_id, self.exercise, self.load_kg)
-        if self.set_id is not None and any(v is not None for v in new_set):
-            raise ValueError("give either set_id, or athlete_id, exercise and load_kg, not both")
-        if self.set_id is None and any(v is None for v in new_set):
-            raise ValueError("give set_id (an existing set), or athlete_id, exercise and load_kg (a new set)")
+        new_set = (self.exercise, self.load_kg)
+        owners = (self.session_id, self.athlete_id)
+        if self.set_id is not None and any(v is not None for v in (*new_set, *owners)):
+            raise ValueError(
+                "give either set_id, or session_id (or athlete_id), exercise and load_kg, not both"
+            )
+        if self.session_id is not None and self.athlete_id is not None:
+            raise ValueError(
+                "give session_id (a new set in that session) or athlete_id (a new session), not both"
+            )
+        if self.set_id is None and (all(v is None for v in owners) or any(v is None for v in new_set)):
+            raise ValueError(
+                "give set_id (an existing set), or session_id (or athlete_id for a new session), "
+                "exercise and load_kg (a new set)"
+            )
         return self
 
 
@@ -133,13 +145,14 @@ def video_public(video: Video, session_id: int) -> VideoPublic:
 
 
 def _set_for(db: Session, target: VideoTarget) -> LiftSet:
-    """The target's set: an existing one without reps or a video, or a new one in a new session."""
+    """The target's set: an existing one without reps or a video, or a new one in the target's
+    session or in a new session of the target's athlete."""
     if target.set_id is not None:
         lift_set = set_or_404(db, target.set_id)
         if db.query(Rep.id).filter(Rep.set_id == lift_set.id).first() is not None:
             raise ConflictError(
                 f"Set {lift_set.id} already has reps; upload the video into a new set "
-                "(give athlete_id, exercise and load_kg instead of set_id)."
+                "(give session_id, exercise and load_kg instead of set_id)."
             )
         if (
             db.query(Video.id).filter(Video.set_id == lift_set.id, Video.status != VideoStatus.FAILED).first()
@@ -147,12 +160,15 @@ def _set_for(db: Session, target: VideoTarget) -> LiftSet:
         ):
             raise ConflictError(f"Set {lift_set.id} already has a video; each set gets one.")
         return lift_set
-    assert target.athlete_id is not None and target.exercise is not None
-    assert target.load_kg is not None
-    athlete_or_404(db, target.athlete_id)
-    training = TrainingSession(athlete_id=target.athlete_id, started_at=utc_now())
-    db.add(training)
-    db.flush()
+    assert target.exercise is not None and target.load_kg is not None
+    if target.session_id is not None:
+        training = session_or_404(db, target.session_id)
+    else:
+        assert target.athlete_id is not None
+        athlete_or_404(db, target.athlete_id)
+        training = TrainingSession(athlete_id=target.athlete_id, started_at=utc_now())
+        db.add(training)
+        db.flush()
     lift_set = LiftSet(session_id=training.id, exercise=target.exercise.value, load_kg=target.load_kg)
     db.add(lift_set)
     db.flush()

@@ -100,7 +100,16 @@ sets_router = APIRouter(prefix="/sets", tags=["videos"])
                         "properties": {
                             FILE_FIELD: {"type": "string", "format": "binary", "description": "The video."},
                             "set_id": {"type": "integer", "minimum": 1, "description": "An existing set."},
-                            "athlete_id": {"type": "integer", "minimum": 1, "description": "For a new set."},
+                            "session_id": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "description": "For a new set in this session.",
+                            },
+                            "athlete_id": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "description": "For a new set in a new session.",
+                            },
                             "exercise": {"type": "string", "enum": [lift.value for lift in Lift]},
                             "load_kg": {"type": "number", "minimum": 0, "exclusiveMaximum": 1000},
                         },
@@ -110,7 +119,7 @@ sets_router = APIRouter(prefix="/sets", tags=["videos"])
         }
     },
     responses={
-        404: {"description": "The set or the athlete does not exist."},
+        404: {"description": "The set, the session or the athlete does not exist."},
         409: {"description": "The set already has reps or a video."},
         413: {"description": "The upload is larger than the server accepts."},
         415: {"description": "Not multipart/form-data, or the file is not a video container."},
@@ -118,9 +127,10 @@ sets_router = APIRouter(prefix="/sets", tags=["videos"])
     },
 )
 async def upload_video(request: Request, response: Response) -> VideoPublic:
-    """Upload a video of one set (multipart: ``file`` plus ``set_id``, or ``athlete_id``,
-    ``exercise`` and ``load_kg`` for a new set in a new session); its analysis runs in the
-    background: follow it with ``GET /api/videos/{id}``."""
+    """Upload a video of one set (multipart: ``file`` plus ``set_id``; or ``session_id``,
+    ``exercise`` and ``load_kg`` for a new set in that session; or ``athlete_id``, ``exercise`` and
+    ``load_kg`` for a new set in a new session). The set is made only when the video is accepted.
+    Its analysis runs in the background: follow it with ``GET /api/videos/{id}``."""
     upload: UploadSettings = request.app.state.upload_settings
     part_path = upload.video_dir / "incoming" / f"{uuid.uuid4().hex}.part"
     try:

@@ -1,9 +1,9 @@
-// The session page (/sessions/{id}): run a session from the browser. Add a set (lift, load) with
-// its video: the set is created (POST /api/sessions/{id}/sets), the video uploaded into it
-// (POST /api/videos with set_id), its analysis followed (GET /api/sets/{id}/videos) until its reps
-// are shown with their verdict, or its problem in words. A set whose upload failed can take another.
+// The session page (/sessions/{id}): run a session from the browser. Add a set with its video:
+// POST /api/videos with the session, lift and load makes the set when the video is accepted; its
+// analysis is followed (GET /api/sets/{id}/videos) until its reps are shown with their verdict, or
+// its problem in words. A set whose analysis failed can take another video.
 
-import { el, exerciseName, fmt, fmtDate, getJson, idFromPath, lifts, sendForm, sendJson, showError } from "./api.js";
+import { el, exerciseName, fmt, fmtDate, getJson, idFromPath, lifts, sendForm, showError } from "./api.js";
 import { onSubmit } from "./forms.js";
 import { NO_ZONE_COLOR, zoneFor } from "./stats.js";
 
@@ -125,35 +125,43 @@ function newCard(setId) {
   return card;
 }
 
-/** Upload `file` into set `setId` and follow its analysis; an error stays on the set's card. */
+/** POST /api/videos: the file with the form fields `fields`; the accepted video. */
+function postVideo(fields, file) {
+  const form = new FormData();
+  for (const [key, value] of Object.entries(fields)) form.append(key, String(value));
+  form.append("file", file, file.name);
+  return sendForm("/api/videos", form);
+}
+
+const uploading = (file) => `${file.name}: uploading ${fmt(file.size / 1e6, 1)} MB…`;
+
+/** Upload `file` again into set `setId` (its analysis failed); an error stays on the set's card. */
 async function uploadInto(setId, file) {
   if (!file) throw new Error("Choose the set's video file first.");
   const card = cards.get(setId);
   card.dataset.state = "uploading";
-  const form = new FormData();
-  form.append("set_id", String(setId));
-  form.append("file", file, file.name);
+  card.querySelector("form")?.replaceWith(el("p", { class: "status" }, uploading(file)));
   let note = null;
-  const status = el("p", { class: "status" }, `${file.name}: uploading ${fmt(file.size / 1e6, 1)} MB…`);
-  card.querySelector("form")?.replaceWith(status);
   try {
-    await sendForm("/api/videos", form);
+    await postVideo({ set_id: setId }, file);
   } catch (err) {
     note = `The upload of ${file.name} was refused: ${err.message}`;
   }
   await refreshCard(setId, note);
 }
 
-async function addSet(values, fileInput) {
-  const file = fileInput.files[0];
+/** A new set of this session from its video: the server makes the set only if it takes the video. */
+async function addSet(sessionId, values, file) {
   if (!file) throw new Error("Choose the set's video file first.");
   if (values.load_kg === null) throw new Error("Give the load on the bar in kg.");
-  const created = await sendJson("POST", `/api/sessions/${idFromPath("/sessions/")}/sets`, {
-    exercise: values.exercise,
-    load_kg: values.load_kg,
-  });
-  newCard(created.id);
-  await uploadInto(created.id, file);
+  $("add-set-status").textContent = uploading(file);
+  try {
+    const video = await postVideo({ session_id: sessionId, exercise: values.exercise, load_kg: values.load_kg }, file);
+    newCard(video.set_id);
+    await refreshCard(video.set_id);
+  } finally {
+    $("add-set-status").textContent = "";
+  }
 }
 
 async function main() {
@@ -176,7 +184,7 @@ async function main() {
     select.replaceChildren(...(await lifts()).map((lift) => el("option", { value: lift }, exerciseName(lift))));
     const form = $("add-set");
     onSubmit(form, async (values) => {
-      await addSet(values, form.elements.file);
+      await addSet(sessionId, values, form.elements.file.files[0]);
       form.elements.file.value = ""; // the lift and load stay for the next set
     });
     if (session.sets.length) select.value = session.sets[session.sets.length - 1].exercise; // the lift of the day
