@@ -140,6 +140,7 @@ def test_a_coach_runs_a_session_from_the_browser(
     form_id = _js(browser, "const f = document.querySelector('.athlete form'); f.id = 'edit'; return f.id")
     _fill(browser, form_id, name="Ada Lindqvist")
     _wait(browser, lambda d: _card_titles(d) == ["Ada Lindqvist · 61.5 kg"], "the renamed athlete")
+    _at_every_width(browser, lambda name, width: None)
 
     # Start a session: the session page opens.
     _js(browser, "document.querySelector('.athlete button.primary').click()")
