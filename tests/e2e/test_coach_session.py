@@ -224,6 +224,15 @@ def test_a_coach_runs_a_session_from_the_browser(
     assert "not a video" in refused, refused
     assert _js(browser, "return document.querySelectorAll('.set-card').length") == 2
 
+    # The failed set's page says the problem where its reps would be.
+    failed_set = _js(browser, "return document.querySelector('.set-card[data-state=failed]').dataset.setId")
+    browser.get(f"{base}/sets/{failed_set}")
+    _wait(
+        browser,
+        lambda d: _js(d, "return document.querySelector('#reps-table td.empty')?.textContent") == problem,
+        "the problem in the set page's table",
+    )
+
     # The set page: its table keeps the triple-extension column readable.
     browser.get(f"{base}/sets/{lift_set['id']}")
     _wait(
