@@ -189,8 +189,10 @@ function planRows(plan) {
       const others = session.exercises.filter((e) => e !== clean);
       const paired = others.map((e) => `${exerciseName(e.name)} ${prescription(e, plan.unit)}`
         + (e.name === clean?.superset_with ? " (superset)" : "")).join(", ");
+      const reason = session.reason ?? "";
       const schedule = session.status === "planned" ? "as planned"
-        : `${session.status}${session.reason ? `: ${session.reason}` : ""}`;
+        : reason.startsWith(session.status) ? reason // "moved from ..." says it already
+          : `${session.status}${reason ? `: ${reason}` : ""}`;
       rows.push(el("tr", { "data-status": session.status, "data-load-status": session.load_status },
         el("td", {}, i === 0 ? `Week ${week.week}` : ""),
         el("td", {}, fmtDate(session.when)),
