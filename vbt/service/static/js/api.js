@@ -38,28 +38,62 @@ function detailText(body, status) {
   return `the server answered HTTP ${status}`;
 }
 
-/** GET a JSON resource of the API; throws ApiError with the service's message. */
-export async function getJson(path) {
+/** The headers every API request carries: the bearer token when there is one (the one place it is added). */
+function authHeaders() {
   const headers = { Accept: "application/json" };
   const token = accessToken();
   if (token) headers.Authorization = `Bearer ${token}`;
+  return headers;
+}
+
+/** One request to this server's API (same origin); the JSON answer, or ApiError with the service's message. */
+async function request(path, { method = "GET", json, form } = {}) {
+  const headers = authHeaders();
+  let body;
+  if (json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(json);
+  } else if (form !== undefined) {
+    body = form; // the browser writes the multipart boundary
+  }
   let response;
   try {
-    response = await fetch(path, { headers, cache: "no-store" });
+    response = await fetch(path, { method, headers, body, cache: "no-store", credentials: "same-origin" });
   } catch (err) {
     throw new ApiError(0, `The vbt server cannot be reached (${err.message}); check that it is running.`);
   }
-  let body = null;
+  let answer = null;
   try {
-    body = await response.json();
+    answer = await response.json();
   } catch {
-    body = null;
+    answer = null;
   }
-  if (!response.ok) throw new ApiError(response.status, detailText(body, response.status));
-  return body;
+  if (!response.ok) throw new ApiError(response.status, detailText(answer, response.status));
+  return answer;
 }
 
+/** GET a JSON resource of the API; throws ApiError with the service's message. */
+export function getJson(path) {
+  return request(path);
+}
+
+/** POST/PUT/PATCH a JSON body to the API; the answer's JSON. */
+export function sendJson(method, path, json) {
+  return request(path, { method, json });
+}
+
+/** POST a multipart form (a video upload) to the API; the answer's JSON. */
+export function sendForm(path, form) {
+  return request(path, { method: "POST", form });
+}
+
+let openapiSchema = null;
 let openapiPaths = null;
+
+async function openapi() {
+  if (openapiSchema === null) openapiSchema = await getJson("/openapi.json");
+  return openapiSchema;
+}
 
 /**
  * Whether this server has a GET route for `template` (e.g. "/api/sets/{id}/videos"), from its
@@ -68,11 +102,17 @@ let openapiPaths = null;
 export async function hasEndpoint(template) {
   const shape = (path) => path.replace(/\{[^}]*\}/g, "{}");
   if (openapiPaths === null) {
-    const schema = await getJson("/openapi.json");
+    const schema = await openapi();
     openapiPaths = new Map(Object.entries(schema.paths ?? {}).map(([path, ops]) => [shape(path), ops]));
   }
   const ops = openapiPaths.get(shape(template));
   return Boolean(ops && ops.get);
+}
+
+/** The lifts this server measures (its OpenAPI schema's `Lift` values, e.g. "power_clean"). */
+export async function lifts() {
+  const schema = await openapi();
+  return schema.components?.schemas?.Lift?.enum ?? [];
 }
 
 /** A URL of this server for a stream, with the token as a query parameter when there is one. */
