@@ -1,7 +1,7 @@
 """Headless Chromium for the end-to-end tests (Debian's ``chromium`` and ``chromium-driver``).
 
 :func:`chromium_or_skip` skips the test with the reason when the browser, the driver or selenium
-is missing.
+is missing; :func:`chromium_driver` (for scripts) raises :class:`BrowserMissingError` instead.
 """
 
 from __future__ import annotations
@@ -27,18 +27,26 @@ FLAGS = (
 )
 
 
-def chromium_or_skip(profile_dir: Path, *, width: int = 1280, height: int = 900) -> Any:
-    """A selenium Chrome driver on headless Chromium, or ``pytest.skip`` saying what is missing."""
+class BrowserMissingError(RuntimeError):
+    """Chromium, its driver or selenium is not installed (the message says which and how to get it)."""
+
+
+def chromium_driver(profile_dir: Path, *, width: int = 1280, height: int = 900) -> Any:
+    """A selenium Chrome driver on headless Chromium.
+
+    Raises:
+        BrowserMissingError: the browser, the driver or selenium is missing.
+    """
     try:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
     except ImportError:
-        pytest.skip("selenium is not installed (pip install selenium)")
+        raise BrowserMissingError("selenium is not installed (pip install selenium)") from None
     binary = next((p for p in CHROMIUM_CANDIDATES if Path(p).exists()), shutil.which("chromium"))
     if binary is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
+        raise BrowserMissingError("Chromium is not installed (apt-get install chromium)")
     if not Path(CHROMEDRIVER).exists():
-        pytest.skip(f"{CHROMEDRIVER} is not installed (apt-get install chromium-driver)")
+        raise BrowserMissingError(f"{CHROMEDRIVER} is not installed (apt-get install chromium-driver)")
     options = webdriver.ChromeOptions()
     options.binary_location = binary
     for flag in FLAGS:
@@ -47,3 +55,11 @@ def chromium_or_skip(profile_dir: Path, *, width: int = 1280, height: int = 900)
     options.add_argument(f"--window-size={width},{height}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+def chromium_or_skip(profile_dir: Path, *, width: int = 1280, height: int = 900) -> Any:
+    """:func:`chromium_driver`, or ``pytest.skip`` saying what is missing."""
+    try:
+        return chromium_driver(profile_dir, width=width, height=height)
+    except BrowserMissingError as exc:
+        pytest.skip(str(exc))

@@ -95,7 +95,7 @@ def test_history_page_shows_the_plan_s_weeks(browser: Any, server: ThreadServer,
     assert rows[0][0] == first["status"] == "moved"  # Tuesday's session moves away from Wednesday's key run
     assert rows[0][3] == f"{clean['sets']} × {clean['reps']} @ 20 kg"
     assert rows[0][4].startswith(f"Box jump {clean['sets']} × 3 (superset), Front squat 3 × 5")
-    assert rows[0][6].startswith("moved: ") and "key run" in rows[0][6]
+    assert rows[0][6].startswith("moved from ") and "key run" in rows[0][6]
     assert rows[0][5] == {"next": "next (earned)", "projected": "projected"}[first["load_status"]]
     assert "Current load 20 kg" in _text(browser, "plan-text")
     assert "1RM 70.0 kg" in _text(browser, "plan-text")

@@ -140,10 +140,10 @@ def test_without_cors_origins_no_cors_headers_are_sent(client):
 def test_the_token_commands_create_list_and_revoke_with_scopes(tmp_path, capsys):
     import argparse
 
-    from vbt.service.cli import add_service_commands
+    from vbt.cli import token as token_command
 
     parser = argparse.ArgumentParser()
-    add_service_commands(parser.add_subparsers())
+    token_command.add_command(parser.add_subparsers())
     db = str(tmp_path / "vbt.sqlite3")
 
     def run(*argv):

@@ -179,13 +179,17 @@ def test_beyond_loopback_pushing_frames_needs_a_token(settings) -> None:
             with pytest.raises(WebSocketDisconnect) as closed:
                 ws.receive_bytes()
         assert closed.value.code == 1008 and "first message" in closed.value.reason
+        newest = f"/api/sessions/{session_id}/live.jpg"
         with client.websocket_connect(url, headers=_auth(token)) as ws:
             ws.send_bytes(jpeg(8, 8, RED))
+            # leaving the block cancels the server's side: wait until the frame is in
+            seq = client.get(f"{newest}?after=0&wait_s=5", headers=_auth(token)).headers["X-Frame-Seq"]
+            assert seq == "1"
         with client.websocket_connect(url) as ws:
             ws.send_json({"token": token})
             ws.send_bytes(jpeg(8, 8, RED))
-        newest = client.get(f"/api/sessions/{session_id}/live.jpg", headers=_auth(token))
-        assert newest.headers["X-Frame-Seq"] == "2"  # one frame through each way of sending the token
+            seq = client.get(f"{newest}?after=1&wait_s=5", headers=_auth(token)).headers["X-Frame-Seq"]
+            assert seq == "2"  # one frame through each way of sending the token
 
 
 def _auth(token: str) -> dict[str, str]:

@@ -19,6 +19,7 @@ PAGES = {
     "/live/sessions/1": "live.html",
     "/athletes/1/history?exercise=squat": "history.html",
     "/sets/1": "set.html",
+    "/sessions/1": "session.html",
 }
 #: The one absolute URL allowed in our files: the SVG namespace (a name, never fetched).
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
@@ -72,21 +73,32 @@ def test_every_module_a_script_imports_exists() -> None:
             assert (script.parent / target).is_file(), f"{script.name} imports {target}"
 
 
-@pytest.mark.parametrize("page", ["index", "live", "history", "set"])
-def test_every_element_a_script_looks_up_is_in_its_page(page: str) -> None:
+@pytest.mark.parametrize(
+    ("page", "module"),
+    [
+        ("index", "index"),
+        ("live", "live"),
+        ("history", "history"),
+        ("history", "coach"),
+        ("set", "set"),
+        ("session", "session"),
+    ],
+)
+def test_every_element_a_script_looks_up_is_in_its_page(page: str, module: str) -> None:
     html = (STATIC_DIR / f"{page}.html").read_text(encoding="utf-8")
-    script = (STATIC_DIR / "js" / f"{page}.js").read_text(encoding="utf-8")
+    script = (STATIC_DIR / "js" / f"{module}.js").read_text(encoding="utf-8")
     ids = set(re.findall(r'id="([^"]+)"', html))
     wanted = set(re.findall(r'\$\("([^"]+)"\)', script)) | set(
         re.findall(r'getElementById\("([^"]+)"\)', script)
     )
-    assert wanted, f"{page}.js looks up no element"
-    assert wanted <= ids, f"{page}.js looks up {sorted(wanted - ids)}, which {page}.html lacks"
+    assert wanted, f"{module}.js looks up no element"
+    assert wanted <= ids, f"{module}.js looks up {sorted(wanted - ids)}, which {page}.html lacks"
 
 
 def test_pages_reject_ids_that_are_not_ids(client) -> None:
     assert client.get("/live/sessions/abc").status_code == 422
     assert client.get("/sets/0").status_code == 422
+    assert client.get("/sessions/x").status_code == 422
 
 
 def test_pages_are_not_part_of_the_api_schema(client) -> None:

@@ -6,8 +6,8 @@ import argparse
 
 import pytest
 
+from vbt.cli.serve import add_serve_arguments
 from vbt.errors import InputError
-from vbt.service.cli import add_serve_arguments
 from vbt.service.settings import (
     Settings,
     default_database_url,

@@ -78,8 +78,11 @@ __all__ = [
 ]
 
 
-def make_tracker(bar_method: BarMethod | str, *, marker_side_m: float | None = None) -> BarTracker:
-    """The bar tracker for a method name: ``plate`` (default), ``aruco``, ``color`` or ``wrists``."""
+def make_tracker(
+    bar_method: BarMethod | str, *, marker_side_m: float | None = None, dot_colour: str = "green"
+) -> BarTracker:
+    """The bar tracker for a method name: ``plate`` (default), ``aruco``, ``color`` (a dot of
+    ``dot_colour``, one of ``DOT_COLOURS``) or ``wrists``."""
     try:
         method = BarMethod(bar_method)
     except ValueError:
@@ -90,7 +93,7 @@ def make_tracker(bar_method: BarMethod | str, *, marker_side_m: float | None = N
     if method is BarMethod.ARUCO:
         return ArucoTracker(marker_side_m=marker_side_m)
     if method is BarMethod.COLOR:
-        return ColorMarkerTracker()
+        return ColorMarkerTracker.of_colour(dot_colour)
     return WristMidpointTracker()
 
 
@@ -263,8 +266,11 @@ def analyze_tracked(
     marker_side_m: float | None = None,
     known_length: tuple[float, float] | None = None,
     camera_profile: CameraProfile | None = None,
+    joints: Trajectory | None = None,
 ) -> VideoAnalysis:
-    """Calibrate a tracked video and analyse its set (see ``analyze_video`` for the settings).
+    """Calibrate a tracked video and analyse its set (see ``analyze_video`` for the settings);
+    ``joints``: a track with joints measured elsewhere, on the video's clock, used instead of the
+    pose's (:func:`vbt.capture.given_joints.join_given_joints`).
 
     Raises:
         VbtError: no bar was seen (``InputError``), no scale (``CalibrationError``), or too little
@@ -312,6 +318,10 @@ def analyze_tracked(
         else measured
     )
     trajectory = to_trajectory(track, calibration)
+    if joints is not None:
+        from vbt.capture.given_joints import join_given_joints
+
+        trajectory = join_given_joints(trajectory, joints)
     settings = AnalysisSettings(extension=ExtensionSettings(plate_radius_m=plate_diameter_m(plate) / 2))
     try:
         analysis = analyze_trajectory(trajectory, lift=lift, load_kg=load_kg, settings=settings)
@@ -416,6 +426,7 @@ def track_source(
     progress: bool = False,
     with_pose: bool = True,
     camera: CameraMotionEstimator | None = None,
+    dot_colour: str = "green",
 ) -> TrackedVideo:
     """Open a source (unless given open), make the pose estimator and bar tracker, run the loop.
 
@@ -431,7 +442,7 @@ def track_source(
     (SciPy) are imported after the loop, by ``analyze_tracked``: importing them here, while the
     model loads, only delays the model (both imports hold Python's lock).
     """
-    tracker = make_tracker(bar_method, marker_side_m=marker_side_m)
+    tracker = make_tracker(bar_method, marker_side_m=marker_side_m, dot_colour=dot_colour)
     method = BarMethod(bar_method)
     if method is BarMethod.WRISTS and not with_pose:
         raise InputError("the wrists bar method needs pose; do not turn pose off with it")

@@ -7,6 +7,7 @@ Pure functions over the core's numbers; the service stores and serves what they 
   per-athlete overrides, learned from a tested 1RM)
 - :mod:`~vbt.progression.zones`: velocity zones per exercise
 - :mod:`~vbt.progression.rules`: ``next_set_load``, plate rounding, ``stop_set_cue``, readiness
+- :mod:`~vbt.progression.recommend`: ``recommend``, the next set's load from the plan or the profile
 - :mod:`~vbt.progression.program`, :mod:`~vbt.progression.schedule`: the power-clean plan for runners
 """
 

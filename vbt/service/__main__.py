@@ -10,8 +10,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from vbt.cli.serve import add_serve_arguments, serve_from_args
 from vbt.errors import VbtError
-from vbt.service.cli import add_serve_arguments, serve_from_args
 
 
 def main(argv: Sequence[str] | None = None) -> int:

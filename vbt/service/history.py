@@ -36,6 +36,9 @@ CSV_COLUMNS: tuple[str, ...] = (
     "peak_velocity_loss_pct",
     "provisional_rep_count",
 )
+#: Decimals kept in the CSV, by the unit a column's name ends with: a millimetre per second (well below
+#: what a camera measures), a tenth of a percent, ten grams (the smallest change plates make is 0.25 kg).
+CSV_DECIMALS: dict[str, int] = {"_m_s": 3, "_pct": 1, "_kg": 2}
 
 
 def parse_time_bound(name: str, text: str | None, *, end_of_day: bool) -> datetime | None:
@@ -120,5 +123,16 @@ def history_csv(items: Sequence[SetHistoryItem]) -> str:
     writer.writerow(CSV_COLUMNS)
     for item in items:
         row = item.model_dump(mode="json")
-        writer.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
+        writer.writerow([_cell(column, row[column]) for column in CSV_COLUMNS])
     return out.getvalue()
+
+
+def _cell(column: str, value: object) -> object:
+    """A CSV cell: empty for None, a float rounded to its unit's :data:`CSV_DECIMALS` (0.92, never
+    0.9199999999999999), anything else as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        decimals = next((d for suffix, d in CSV_DECIMALS.items() if column.endswith(suffix)), None)
+        return round(value, decimals) if decimals is not None else value
+    return value

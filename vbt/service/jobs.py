@@ -133,10 +133,19 @@ TRACKING_SHARE = 0.8
 
 
 def analyze_with_pipeline(
-    path: Path, *, lift: Lift, load_kg: float, progress: ProgressFn, annotated_path: Path
+    path: Path,
+    *,
+    lift: Lift,
+    load_kg: float,
+    progress: ProgressFn,
+    annotated_path: Path,
+    with_pose: bool = True,
+    annotate: bool = True,
 ) -> dict[str, Any]:
     """The default :class:`Analyzer`: :func:`vbt.capture.pipeline.analyze_video`, its report, and
     the annotated video (:func:`vbt.report.video.write_annotated_video`) at ``annotated_path``.
+    ``with_pose=False`` skips pose (clips without a person), ``annotate=False`` the annotated video
+    (the dashboard's browser test uses both, to stay fast).
 
     Raises:
         VbtError: the video cannot be analysed (the pipeline's message). A failure to draw the
@@ -151,12 +160,15 @@ def analyze_with_pipeline(
         progress(TRACKING_SHARE * fraction)
 
     with _ProgressSource(VideoFileSource(path), tracking) as source:
-        result = analyze_video(source, lift=lift, load_kg=load_kg, progress=False)
+        result = analyze_video(source, lift=lift, load_kg=load_kg, progress=False, with_pose=with_pose)
     report = set_report(result.analysis, input_name=path.name, extra=dict(result.report_extra))
     warnings = list(report.get("warnings", []))
     if result.error is not None:
         warnings.append(str(result.error))
     progress(TRACKING_SHARE)  # the last chance to stop before drawing
+    if not annotate:
+        report["warnings"] = warnings
+        return report
     try:
         write_annotated_video(
             path, annotated_path, track=result.track, analysis=result.analysis, calibration=result.calibration

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import fields
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Literal
 
@@ -35,6 +36,7 @@ from vbt.progression.profile import (
     velocity_kind_for,
 )
 from vbt.progression.program import PlanSettings, Prerequisites, SessionResult, build_plan, session_result
+from vbt.progression.recommend import PlanState, Recommendation, StoredSet
 from vbt.progression.rules import (
     Goal,
     round_to_plates,
@@ -492,3 +494,54 @@ def store_plan(db: Session, athlete_id: int, body: PlanIn) -> None:
     else:
         stored.body_json, stored.updated_at = text, utc_now()
     db.commit()
+
+
+class StoredAthlete:
+    """One athlete's stored sets and plan, as :func:`vbt.progression.recommend.recommend` reads them
+    (an :class:`~vbt.progression.recommend.AthleteRecord`)."""
+
+    def __init__(self, db: Session, athlete_id: int) -> None:
+        self.db = db
+        self.athlete_id = athlete_id
+
+    def plan(self) -> PlanState | None:
+        stored = self.db.scalar(select(TrainingPlan.id).where(TrainingPlan.athlete_id == self.athlete_id))
+        if stored is None:
+            return None
+        plan = athlete_plan(self.db, self.athlete_id)
+        return PlanState(
+            current_load=plan.current_load,
+            unit=plan.unit,
+            bar=plan.settings.bar,
+            smallest_plate=plan.settings.smallest_plate,
+            target_peak_velocity_m_s=plan.settings.target_peak_velocity_m_s,
+            blocked_by=tuple(plan.blocked_by),
+            last_reason=str(plan.steps[-1]["reason"]) if plan.steps else None,
+        )
+
+    def profile_points(self, lift: Lift) -> list[ProfilePoint]:
+        return profile_points(self.db, self.athlete_id, lift)[0]
+
+    def sets_before(self, lift: Lift, moment: datetime) -> list[StoredSet]:
+        return [
+            StoredSet(
+                item.load_kg,
+                math.nan if item.best_mean_velocity_m_s is None else item.best_mean_velocity_m_s,
+                math.nan if item.best_peak_velocity_m_s is None else item.best_peak_velocity_m_s,
+            )
+            for item in set_history(self.db, self.athlete_id, exercise=lift, until=moment)
+        ]
+
+
+def recommendation_public(athlete_id: int, rec: Recommendation, *, lift: Lift) -> RecommendationPublic:
+    """The HTTP answer for a :class:`~vbt.progression.recommend.Recommendation`."""
+    readiness: dict[str, float | str] | None = None
+    if rec.readiness is not None:
+        readiness = {
+            "adjustment_pct": rec.readiness.adjustment_pct,
+            "baseline_m_s": rec.readiness.baseline_m_s,
+            "reason": rec.readiness.reason,
+        }
+    values = {f.name: getattr(rec, f.name) for f in fields(rec)}
+    values.update(plates_per_side=list(rec.plates_per_side), readiness=readiness)
+    return RecommendationPublic(athlete_id=athlete_id, exercise=lift, **values)

@@ -23,7 +23,7 @@ from vbt.service.jobs import UploadSettings
 from vbt.service.private import make_private_dir
 
 FILE_FIELD = "file"
-FORM_FIELDS = frozenset({"set_id", "athlete_id", "exercise", "load_kg"})
+FORM_FIELDS = frozenset({"set_id", "session_id", "athlete_id", "exercise", "load_kg"})
 MAX_FIELD_BYTES = 1000
 HEAD_BYTES = 12
 
@@ -103,9 +103,7 @@ class ReceivedUpload:
                 :255
             ]
         elif name not in FORM_FIELDS:
-            self.problem = (
-                f"{name!r} is not a field of a video upload; use file, set_id, athlete_id, exercise, load_kg"
-            )
+            self.problem = f"{name!r} is not a field of a video upload; use file, set_id, session_id, athlete_id, exercise, load_kg"
         self._part = name
 
     def _part_data(self, data: bytes, start: int, end: int) -> None:
@@ -138,7 +136,7 @@ def _boundary(request: Request) -> bytes:
         raise HTTPException(
             415,
             detail="Send the video as multipart/form-data: a 'file' part with the video, and set_id "
-            "(or athlete_id, exercise and load_kg) as form fields.",
+            "(or session_id, exercise and load_kg) as form fields.",
         )
     return boundary
 

@@ -11,6 +11,8 @@ import pytest
 
 from tests.capture.bar.scenes import ONE, SHIFT, background, fixed
 from vbt.capture.bar import ArucoTracker, BarMethod, ColorMarkerTracker, WristMidpointTracker
+from vbt.capture.dot_colours import DOT_COLOURS
+from vbt.errors import InputError
 from vbt.types import Frame
 
 
@@ -74,3 +76,26 @@ def test_wrist_midpoint_is_flagged_low_accuracy() -> None:
     np.testing.assert_allclose(one.xy_px, [100.0, 200.0])
     none = tracker.update(Frame(image=frame.image, t_s=0.2, index=2), hands_xy_px=None)
     assert not none.detected
+
+
+@pytest.mark.parametrize("colour", list(DOT_COLOURS))
+def test_a_dot_of_each_colour_is_found_among_dots_of_the_others(colour: str) -> None:
+    hues = {"green": 62, "blue": 115, "yellow": 30, "magenta": 152, "red": 0}  # each range's middle
+    assert set(hues) == set(DOT_COLOURS)
+
+    def bgr(hue: int) -> tuple[int, int, int]:
+        pixel = cv2.cvtColor(np.array([[[hue, 220, 220]]], np.uint8), cv2.COLOR_HSV2BGR)[0, 0]
+        return int(pixel[0]), int(pixel[1]), int(pixel[2])
+
+    image = np.full((480, 640, 3), (110, 110, 110), np.uint8)
+    others = [name for name in hues if name != colour]
+    for k, name in enumerate(others):
+        cv2.circle(image, (80 + 120 * k, 400), 12, bgr(hues[name]), -1)
+    cv2.circle(image, (fixed(321.5), fixed(150.25)), 10 * ONE, bgr(hues[colour]), -1, cv2.LINE_AA, SHIFT)
+    detection = ColorMarkerTracker.of_colour(colour).update(Frame(image=image, t_s=0.0, index=0))
+    np.testing.assert_allclose(detection.xy_px, [321.5, 150.25], atol=0.3)
+
+
+def test_an_unknown_dot_colour_names_the_known_ones() -> None:
+    with pytest.raises(InputError, match="unknown dot colour 'teal'; use one of green, blue"):
+        ColorMarkerTracker.of_colour("teal")

@@ -11,6 +11,7 @@ import numpy as np
 
 from vbt.capture.bar.image import Image, crop_resized
 from vbt.capture.bar.types import BarDetection, BarMethod, check_frame, hands_midpoint
+from vbt.capture.dot_colours import DOT_COLOURS
 from vbt.errors import InputError, VideoError
 from vbt.types import FloatArray, Frame
 
@@ -149,6 +150,18 @@ class ColorMarkerTracker:
         self.max_dim_px = max_dim_px
         self.min_area_frac = min_area_frac
         self.reset()
+
+    @classmethod
+    def of_colour(cls, name: str) -> ColorMarkerTracker:
+        """The tracker of a dot of a :data:`DOT_COLOURS` colour.
+
+        Raises:
+            InputError: an unknown colour name.
+        """
+        if name not in DOT_COLOURS:
+            raise InputError(f"unknown dot colour {name!r}; use one of {', '.join(DOT_COLOURS)}")
+        low, high = DOT_COLOURS[name]
+        return cls(hsv_low=low, hsv_high=high)
 
     def reset(self) -> None:
         self._last_t_s = -math.inf

@@ -52,6 +52,12 @@ def index_page() -> FileResponse:
     return _page("index.html")
 
 
+@router.get("/sessions/{session_id}")
+def session_page(session_id: SessionId) -> FileResponse:
+    """A session to run: add a set with its video, follow its analysis, see its reps or its problem."""
+    return _page("session.html")
+
+
 @router.get("/live/sessions/{session_id}")
 def live_page(session_id: SessionId) -> FileResponse:
     """A session's reps as they are recorded: big numbers, bars by zone, velocity loss."""

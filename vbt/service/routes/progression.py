@@ -2,35 +2,27 @@
 velocity thresholds, and the runner's power-clean plan (``/api/athletes/{id}/...``).
 
 The service reads what is stored (:mod:`vbt.service.progression`) and :mod:`vbt.progression`
-computes; what cannot be computed is a 422 whose ``detail`` says what is missing.
+computes and decides (the next load: :func:`vbt.progression.recommend.recommend`); what cannot be computed is a 422 whose ``detail`` says what is missing.
 """
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from vbt.errors import InputError
-from vbt.progression.profile import FitMethod, fit_profile
-from vbt.progression.rules import (
-    VELOCITY_LOSS_THRESHOLD_PCT,
-    Goal,
-    next_set_load,
-    plates_per_side,
-    readiness_adjustment,
-    round_to_plates,
-)
-from vbt.progression.units import LoadUnit, to_kg
-from vbt.progression.zones import Zone, default_zones
+from vbt.progression.profile import FitMethod
+from vbt.progression.recommend import LoadRequest, recommend
+from vbt.progression.rules import Goal
+from vbt.progression.units import LoadUnit
+from vbt.progression.zones import Zone
 from vbt.service.auth import ReadAccess, WriteAccess
 from vbt.service.db import ReadSessionDep, WriteSessionDep
 from vbt.service.deps import AthleteId, athlete_or_404
-from vbt.service.history import parse_time_bound, set_history
-from vbt.service.models import OneRepMax, TrainingPlan, VelocityThreshold, utc_now
+from vbt.service.history import parse_time_bound
+from vbt.service.models import OneRepMax, VelocityThreshold, utc_now
 from vbt.service.progression import (
     MaxCreate,
     MaxPublic,
@@ -38,10 +30,11 @@ from vbt.service.progression import (
     PlanPublic,
     ProfilePublic,
     RecommendationPublic,
+    StoredAthlete,
     ThresholdIn,
     athlete_plan,
     athlete_profile,
-    profile_points,
+    recommendation_public,
     store_plan,
 )
 from vbt.types import Lift
@@ -87,89 +80,19 @@ def get_recommendation(
     the load the profile predicts for ``target_velocity_m_s`` (or the middle of ``zone``), rounded
     to loadable plates, optionally moved by today's warm-up against earlier warm-ups at that load."""
     athlete_or_404(db, athlete_id)
-    threshold = VELOCITY_LOSS_THRESHOLD_PCT[goal]
-    has_plan = db.scalar(select(TrainingPlan.id).where(TrainingPlan.athlete_id == athlete_id)) is not None
-    if exercise is Lift.POWER_CLEAN and has_plan and target_velocity_m_s is None and zone is None:
-        plan = athlete_plan(db, athlete_id)
-        if plan.blocked_by:
-            raise InputError(
-                f"the power-clean plan waits for: {', '.join(plan.blocked_by)}; record them first"
-            )
-        why = plan.steps[-1]["reason"] if plan.steps else "the plan starts with the empty bar"
-        load = plan.current_load
-        return RecommendationPublic(
-            athlete_id=athlete_id,
-            exercise=exercise,
-            source="plan",
-            load=load,
-            unit=plan.unit,
-            load_kg=to_kg(load, plan.unit),
-            plates_per_side=list(
-                plates_per_side(
-                    load, unit=plan.unit, bar=plan.settings.bar, smallest_plate=plan.settings.smallest_plate
-                )
-            ),
-            reason=f"{load:g} {plan.unit.value}: {why}",
-            target_velocity_m_s=plan.settings.target_peak_velocity_m_s,
-            zone=None,
-            predicted_velocity_m_s=None,
-            goal=Goal.POWER,
-            stop_at_velocity_loss_pct=VELOCITY_LOSS_THRESHOLD_PCT[Goal.POWER],
-            readiness=None,
-            profile_sets=None,
-        )
-    if target_velocity_m_s is None and zone is None:
-        raise InputError("give target_velocity_m_s or zone (e.g. zone=strength_speed) for the next load")
-    points, _ = profile_points(db, athlete_id, exercise)
-    profile = fit_profile(points, lift=exercise)
-    if target_velocity_m_s is not None:
-        target = target_velocity_m_s
-    else:
-        assert zone is not None
-        target = default_zones(exercise).band(zone).target_m_s
-    rec = next_set_load(profile, target, unit=unit, smallest_plate=smallest_plate)
-    readiness: dict[str, float | str] | None = None
-    load, reason = rec.load, rec.reason
-    if (warmup_load_kg is None) != (warmup_velocity_m_s is None):
-        raise InputError("readiness needs both warmup_load_kg and warmup_velocity_m_s")
-    if warmup_load_kg is not None and warmup_velocity_m_s is not None:
-        today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-        kind = profile.velocity_kind.value
-        baseline = [
-            (item.best_mean_velocity_m_s if kind == "mean" else item.best_peak_velocity_m_s) or math.nan
-            for item in set_history(db, athlete_id, exercise=exercise, until=today)
-            if math.isclose(item.load_kg, warmup_load_kg, abs_tol=0.01)
-        ][-5:]
-        ready = readiness_adjustment(
-            warmup_velocity_m_s,
-            baseline,
-            working_load=rec.load,
-            slope_m_s_per_unit=profile.slope_m_s_per_unit * to_kg(1.0, unit),
-        )
-        load = round_to_plates(ready.adjusted_load, unit=unit, smallest_plate=smallest_plate)
-        readiness = {
-            "adjustment_pct": ready.adjustment_pct,
-            "baseline_m_s": ready.baseline_m_s,
-            "reason": ready.reason,
-        }
-        reason = f"{reason}; readiness: {ready.reason} -> {load:g} {unit.value}"
-    return RecommendationPublic(
-        athlete_id=athlete_id,
-        exercise=exercise,
-        source="profile",
-        load=load,
-        unit=unit,
-        load_kg=to_kg(load, unit),
-        plates_per_side=list(plates_per_side(load, unit=unit, smallest_plate=smallest_plate)),
-        reason=reason,
-        target_velocity_m_s=target,
+    request = LoadRequest(
+        lift=exercise,
+        target_velocity_m_s=target_velocity_m_s,
         zone=zone,
-        predicted_velocity_m_s=rec.predicted_velocity_m_s,
         goal=goal,
-        stop_at_velocity_loss_pct=threshold,
-        readiness=readiness,
-        profile_sets=profile.n_sets,
+        unit=unit,
+        smallest_plate=smallest_plate,
+        warmup_load_kg=warmup_load_kg,
+        warmup_velocity_m_s=warmup_velocity_m_s,
     )
+    today_start = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    rec = recommend(request, StoredAthlete(db, athlete_id), today_start=today_start)
+    return recommendation_public(athlete_id, rec, lift=exercise)
 
 
 @router.get("/{athlete_id}/plan", dependencies=[ReadAccess])

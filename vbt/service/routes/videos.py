@@ -42,7 +42,14 @@ from vbt.service.jobs import (
 )
 from vbt.service.models import LiftSet, Video
 from vbt.service.schemas import MAX_ID
-from vbt.service.video_store import VideoPublic, VideoTarget, store_video, video_public
+from vbt.service.video_store import (
+    VideoPublic,
+    VideoTarget,
+    public_error,
+    public_video_report,
+    store_video,
+    video_public,
+)
 from vbt.service.video_upload import FILE_FIELD, NOT_A_VIDEO, check_decodable, container_of, receive_upload
 from vbt.types import Lift
 
@@ -93,7 +100,16 @@ sets_router = APIRouter(prefix="/sets", tags=["videos"])
                         "properties": {
                             FILE_FIELD: {"type": "string", "format": "binary", "description": "The video."},
                             "set_id": {"type": "integer", "minimum": 1, "description": "An existing set."},
-                            "athlete_id": {"type": "integer", "minimum": 1, "description": "For a new set."},
+                            "session_id": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "description": "For a new set in this session.",
+                            },
+                            "athlete_id": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "description": "For a new set in a new session.",
+                            },
                             "exercise": {"type": "string", "enum": [lift.value for lift in Lift]},
                             "load_kg": {"type": "number", "minimum": 0, "exclusiveMaximum": 1000},
                         },
@@ -103,7 +119,7 @@ sets_router = APIRouter(prefix="/sets", tags=["videos"])
         }
     },
     responses={
-        404: {"description": "The set or the athlete does not exist."},
+        404: {"description": "The set, the session or the athlete does not exist."},
         409: {"description": "The set already has reps or a video."},
         413: {"description": "The upload is larger than the server accepts."},
         415: {"description": "Not multipart/form-data, or the file is not a video container."},
@@ -111,9 +127,10 @@ sets_router = APIRouter(prefix="/sets", tags=["videos"])
     },
 )
 async def upload_video(request: Request, response: Response) -> VideoPublic:
-    """Upload a video of one set (multipart: ``file`` plus ``set_id``, or ``athlete_id``,
-    ``exercise`` and ``load_kg`` for a new set in a new session); its analysis runs in the
-    background: follow it with ``GET /api/videos/{id}``."""
+    """Upload a video of one set (multipart: ``file`` plus ``set_id``; or ``session_id``,
+    ``exercise`` and ``load_kg`` for a new set in that session; or ``athlete_id``, ``exercise`` and
+    ``load_kg`` for a new set in a new session). The set is made only when the video is accepted.
+    Its analysis runs in the background: follow it with ``GET /api/videos/{id}``."""
     upload: UploadSettings = request.app.state.upload_settings
     part_path = upload.video_dir / "incoming" / f"{uuid.uuid4().hex}.part"
     try:
@@ -173,15 +190,14 @@ def get_video(video_id: VideoId, request: Request) -> VideoPublic:
     responses={409: {"description": "The analysis has not finished (or failed)."}},
 )
 def get_video_report(video_id: VideoId, request: Request) -> dict[str, Any]:
-    """The analysis report of a video (as ``vbt analyze --json`` writes it), once it is done."""
-    import json
-
+    """The analysis report of a video (as ``vbt analyze --json`` writes it, without the server's
+    file paths), once it is done."""
     video, _ = _video_or_404(request, video_id)
     if video.report_json is None:
-        why = f"failed: {video.error}" if video.status == VideoStatus.FAILED else f"is {video.status}"
+        why = f"failed: {public_error(video)}" if video.status == VideoStatus.FAILED else f"is {video.status}"
         raise ConflictError(f"Video {video_id} has no report yet: its analysis {why}.")
-    report = json.loads(video.report_json)
-    assert isinstance(report, dict)
+    report = public_video_report(video)
+    assert report is not None
     return report
 
 
@@ -205,7 +221,7 @@ def get_annotated_video(video_id: VideoId, request: Request) -> FileResponse:
         why = {
             VideoStatus.QUEUED: "its analysis has not started",
             VideoStatus.RUNNING: "its analysis is running",
-            VideoStatus.FAILED: f"its analysis failed: {video.error}",
+            VideoStatus.FAILED: f"its analysis failed: {public_error(video)}",
         }.get(VideoStatus(video.status), "the analysis wrote none (see the report's warnings)")
         raise NotFoundError(f"Video {video_id} has no annotated video: {why}.")
     stem = Path(video.filename).stem or "video"

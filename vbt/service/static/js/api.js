@@ -1,4 +1,4 @@
-// Talking to the vbt API from the pages: JSON reads, small DOM helpers.
+// Talking to the vbt API from the pages: JSON requests, small DOM helpers.
 //
 // A deployment that needs tokens is signed into once per browser (auth.js: a cookie the server
 // sets); requests, streams and videos then carry it by themselves. Nothing here handles a token.
@@ -22,26 +22,54 @@ function detailText(body, status) {
   return `the server answered HTTP ${status}`;
 }
 
-/** GET a JSON resource of the API; throws ApiError with the service's message. */
-export async function getJson(path) {
+/** One request to this server's API (same origin, with the sign-in cookie); the JSON answer, or ApiError with the service's message. */
+async function request(path, { method = "GET", json, form } = {}) {
   const headers = { Accept: "application/json" };
+  let body;
+  if (json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(json);
+  } else if (form !== undefined) {
+    body = form; // the browser writes the multipart boundary
+  }
   let response;
   try {
-    response = await fetch(path, { headers, cache: "no-store" });
+    response = await fetch(path, { method, headers, body, cache: "no-store", credentials: "same-origin" });
   } catch (err) {
     throw new ApiError(0, `The vbt server cannot be reached (${err.message}); check that it is running.`);
   }
-  let body = null;
+  let answer = null;
   try {
-    body = await response.json();
+    answer = await response.json();
   } catch {
-    body = null;
+    answer = null;
   }
-  if (!response.ok) throw new ApiError(response.status, detailText(body, response.status));
-  return body;
+  if (!response.ok) throw new ApiError(response.status, detailText(answer, response.status));
+  return answer;
 }
 
+/** GET a JSON resource of the API; throws ApiError with the service's message. */
+export function getJson(path) {
+  return request(path);
+}
+
+/** POST/PUT/PATCH a JSON body to the API; the answer's JSON. */
+export function sendJson(method, path, json) {
+  return request(path, { method, json });
+}
+
+/** POST a multipart form (a video upload) to the API; the answer's JSON. */
+export function sendForm(path, form) {
+  return request(path, { method: "POST", form });
+}
+
+let openapiSchema = null;
 let openapiPaths = null;
+
+async function openapi() {
+  if (openapiSchema === null) openapiSchema = await getJson("/openapi.json");
+  return openapiSchema;
+}
 
 /**
  * Whether this server has a GET route for `template` (e.g. "/api/sets/{id}/videos"), from its
@@ -50,11 +78,17 @@ let openapiPaths = null;
 export async function hasEndpoint(template) {
   const shape = (path) => path.replace(/\{[^}]*\}/g, "{}");
   if (openapiPaths === null) {
-    const schema = await getJson("/openapi.json");
+    const schema = await openapi();
     openapiPaths = new Map(Object.entries(schema.paths ?? {}).map(([path, ops]) => [shape(path), ops]));
   }
   const ops = openapiPaths.get(shape(template));
   return Boolean(ops && ops.get);
+}
+
+/** The lifts this server measures (its OpenAPI schema's `Lift` values, e.g. "power_clean"). */
+export async function lifts() {
+  const schema = await openapi();
+  return schema.components?.schemas?.Lift?.enum ?? [];
 }
 
 /** A URL of this server for a stream (ws: or wss: for a WebSocket); the sign-in cookie goes along. */
@@ -109,11 +143,11 @@ export function exerciseName(exercise) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** Show an error message in `container` (replacing its content); a 401 gets a sign-in form. */
+/** Show an error message in `container` (replacing its content); no token, or one of too small a scope (401, 403), adds a sign-in form. */
 export function showError(container, err) {
   container.classList.remove("hidden");
   container.classList.add("panel", "error");
   container.setAttribute("role", "alert");
   container.replaceChildren(err instanceof Error ? err.message : String(err));
-  if (err instanceof ApiError && err.status === 401) container.append(signInForm());
+  if (err instanceof ApiError && (err.status === 401 || err.status === 403)) container.append(signInForm());
 }

@@ -5,6 +5,8 @@
 
 import { ApiError, el, exerciseName, fmt, fmtDate, getJson, idFromPath, hasEndpoint, showError } from "./api.js";
 import { drawLine, drawScatter, redrawOnResize } from "./chart.js";
+import { setUpKeyRuns, setUpMaxes } from "./coach.js";
+import { labelColumns } from "./tables.js";
 import { linearFit } from "./stats.js";
 
 const OLYMPIC = new Set(["power_clean", "clean", "snatch"]);
@@ -90,8 +92,9 @@ async function profileLine(athleteId, exercise, items) {
         const points = (profile.points ?? [])
           .map((p) => ({ load_kg: p.load_kg, velocity_m_s: p.velocity_m_s }))
           .filter((p) => Number.isFinite(p.load_kg) && Number.isFinite(p.velocity_m_s));
+        const source = profile.one_rm?.source;
         const oneRm = profile.one_rm?.display
-          ? `1RM ${profile.one_rm.display}${profile.one_rm.source ? ` (${profile.one_rm.source})` : ""}`
+          ? `1RM ${profile.one_rm.display}${source && !profile.one_rm.display.includes(source) ? ` (${source})` : ""}`
           : profile.one_rm_problem ?? null;
         return {
           line: { slope, intercept },
@@ -162,6 +165,7 @@ function fillTable(items) {
     el("td", {}, el("a", { href: `/sets/${i.set_id}` }, `#${i.set_id}`)),
   ));
   $("sets-table").tBodies[0].replaceChildren(...rows);
+  labelColumns($("sets-table"));
 }
 
 const LOAD_STATUS = {
@@ -185,13 +189,15 @@ function planRows(plan) {
       const others = session.exercises.filter((e) => e !== clean);
       const paired = others.map((e) => `${exerciseName(e.name)} ${prescription(e, plan.unit)}`
         + (e.name === clean?.superset_with ? " (superset)" : "")).join(", ");
+      const reason = session.reason ?? "";
       const schedule = session.status === "planned" ? "as planned"
-        : `${session.status}${session.reason ? `: ${session.reason}` : ""}`;
+        : reason.startsWith(session.status) ? reason // "moved from ..." says it already
+          : `${session.status}${reason ? `: ${reason}` : ""}`;
       rows.push(el("tr", { "data-status": session.status, "data-load-status": session.load_status },
         el("td", {}, i === 0 ? `Week ${week.week}` : ""),
         el("td", {}, fmtDate(session.when)),
         el("td", {}, session.status === "refused" || !clean ? "—" : prescription(clean, plan.unit)),
-        el("td", {}, paired || "—"),
+        el("td", { class: "with" }, paired || "—"),
         el("td", {}, LOAD_STATUS[session.load_status] ?? session.load_status),
         el("td", { class: "why" }, schedule),
       ));
@@ -219,8 +225,9 @@ async function showPlan(athleteId) {
   $("plan-text").textContent = parts.join("  ·  ");
   const rows = planRows(plan);
   $("plan-table").tBodies[0].replaceChildren(
-    ...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 6 }, "No sessions: the plan waits for its prerequisites."))]),
+    ...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 6, class: "empty" }, "No sessions: the plan waits for its prerequisites."))]),
   );
+  labelColumns($("plan-table"));
   $("plan-panel").classList.remove("hidden");
 }
 
@@ -241,7 +248,8 @@ async function main() {
     document.title = `${athlete.name} · history · vbt`;
     $("title").textContent = `${athlete.name}${exercise ? ` · ${exerciseName(exercise)}` : ""}`;
     exerciseLinks(athleteId, exercises, exercise);
-    await showPlan(athleteId);
+    const planChanged = () => showPlan(athleteId);
+    await Promise.all([showPlan(athleteId), setUpMaxes(athleteId, exercise, planChanged), setUpKeyRuns(athleteId, planChanged)]);
     if (!exercise || !counts.has(exercise)) {
       showError($("error"), exercise
         ? `${athlete.name} has no ${exerciseName(exercise).toLowerCase()} sets yet.`

@@ -7,6 +7,7 @@
 
 import { el, exerciseName, fmt, fmtDate, getJson, idFromPath, hasEndpoint, showError, streamUrl } from "./api.js";
 import { drawBars, redrawOnResize } from "./chart.js";
+import { labelColumns } from "./tables.js";
 import { NO_ZONE_COLOR, ZONES, zoneFor } from "./stats.js";
 
 const $ = (id) => document.getElementById(id);
@@ -56,7 +57,7 @@ function showQuality(quality) {
   );
 }
 
-function fillTable(reps) {
+function fillTable(reps, emptyText = "No reps stored for this set yet.") {
   const rows = reps.map((rep, i) => {
     const zone = rep.status === "ok" ? zoneFor(rep.mean_velocity_m_s) : null;
     return el("tr", { "data-status": rep.status, class: rep.provisional ? "provisional" : null },
@@ -69,21 +70,23 @@ function fillTable(reps) {
       el("td", {}, fmt(rep.range_of_motion_m)),
       el("td", {}, fmt(rep.duration_s)),
       el("td", {}, fmt(rep.mean_power_w, 0)),
-      el("td", {}, tripleExtension(rep.triple_extension)),
+      el("td", { class: "te" }, tripleExtension(rep.triple_extension)),
     );
   });
   $("reps-table").tBodies[0].replaceChildren(
-    ...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 10 }, "No reps stored for this set yet."))]),
+    ...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 10, class: "empty" }, emptyText))]),
   );
+  labelColumns($("reps-table"));
 }
 
+/** Show the set's video and its analysis's state; returns the latest upload (or null). */
 async function showVideo(setId, { polled = false } = {}) {
-  if (!(await hasEndpoint("/api/sets/{id}/videos"))) return; // this server lists no videos per set
+  if (!(await hasEndpoint("/api/sets/{id}/videos"))) return null; // this server lists no videos per set
   const videos = await getJson(`/api/sets/${setId}/videos`);
-  if (!Array.isArray(videos) || !videos.length) return;
+  if (!Array.isArray(videos) || !videos.length) return null;
   if (polled && !videos.some((v) => v.status === "queued" || v.status === "running")) {
     window.location.reload(); // the analysis ended: its reps are in the set now
-    return;
+    return null;
   }
   const ready = videos.find((v) => v.status === "done" && v.annotated_url);
   showQuality([...videos].reverse().find((v) => v.status === "done" && v.quality)?.quality ?? null);
@@ -99,12 +102,13 @@ async function showVideo(setId, { polled = false } = {}) {
     $("video-status").textContent = latest.status === "failed"
       ? `The analysis of ${latest.filename} failed: ${latest.error}`
       : latest.status === "done"
-        ? `${latest.filename}: analysed, but no annotated video was written (see its report's warnings).`
+        ? `${latest.filename}: analysed, but no annotated video was written${latest.problem ? "" : " (see its report's warnings)"}.`
         : `${latest.filename}: analysis ${latest.status} (${fmt(100 * (latest.progress ?? 0), 0)} %).`;
     if (latest.status === "queued" || latest.status === "running") {
       window.setTimeout(() => showVideo(setId, { polled: true }).catch((err) => showError($("error"), err)), VIDEO_POLL_MS);
     }
   }
+  return videos[videos.length - 1];
 }
 
 async function main() {
@@ -159,7 +163,8 @@ async function main() {
         yFormat: (v) => v.toFixed(1),
         aspect: 2.6,
       }));
-    await showVideo(setId);
+    const latest = await showVideo(setId);
+    if (!reps.length && latest?.problem) fillTable(reps, latest.problem);
   } catch (err) {
     showError($("error"), err);
   }

@@ -4,23 +4,28 @@ played at its own speed."""
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from vbt.cli.options import (
+    Subparsers,
+    add_capture_options,
+    add_lift_option,
+    load_kg,
+    native_logs_silenced,
+    percent,
+    positive_int,
+    seconds,
+)
 from vbt.errors import InputError, ServiceError
 from vbt.types import Lift
 
-_Subparsers = Any  # argparse's _SubParsersAction is private; its add_parser is all we use
 
-
-def add_live_command(commands: _Subparsers) -> None:
+def add_command(commands: Subparsers) -> None:
     """Register ``vbt live``."""
-    from vbt.cli import _load_kg, add_capture_options
-
     live = commands.add_parser(
         "live",
         help="each rep's velocity as it happens, from a webcam, a phone stream or a file",
@@ -35,27 +40,25 @@ def add_live_command(commands: _Subparsers) -> None:
     where.add_argument("--camera", type=int, metavar="INDEX", help="a camera (0: the first webcam)")
     where.add_argument("--url", metavar="URL", help="a stream: rtsp://... or a phone's http://.../video")
     where.add_argument("--file", type=Path, metavar="VIDEO", help="a video file, played at its own speed")
-    live.add_argument(
-        "--lift", required=True, choices=[lift.value for lift in Lift], help="the lift performed"
-    )
-    live.add_argument("--load-kg", type=_load_kg, default=None, help="bar load in kg")
+    add_lift_option(live)
+    live.add_argument("--load-kg", type=load_kg, default=None, help="bar load in kg")
     live.add_argument(
         "--out", type=Path, default=None, metavar="DIR", help="where sets are saved (default vbt-live/<time>)"
     )
     live.add_argument(
-        "--end-after-s", type=_seconds, default=8.0, metavar="S", help="bar at rest this long ends a set (8)"
+        "--end-after-s", type=seconds, default=8.0, metavar="S", help="bar at rest this long ends a set (8)"
     )
     live.add_argument(
         "--threshold-pct",
-        type=float,
+        type=percent,
         default=20.0,
         metavar="PCT",
         help="velocity loss at which the stop cue sounds (20)",
     )
     live.add_argument(
-        "--reconnect-s", type=_seconds, default=10.0, metavar="S", help="keep reopening a dropped source (10)"
+        "--reconnect-s", type=seconds, default=10.0, metavar="S", help="keep reopening a dropped source (10)"
     )
-    live.add_argument("--max-sets", type=int, default=None, metavar="N", help="stop after N sets")
+    live.add_argument("--max-sets", type=positive_int, default=None, metavar="N", help="stop after N sets")
     live.add_argument("--no-record", action="store_true", help="do not save the sets' videos")
     window = live.add_mutually_exclusive_group()
     window.add_argument("--window", dest="window", action="store_true", default=None, help="open a window")
@@ -72,16 +75,6 @@ def add_live_command(commands: _Subparsers) -> None:
     live.set_defaults(handler=run_live)
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
-    return value
-
-
 def run_live(args: argparse.Namespace) -> int:
     """``vbt live``; returns the exit status (0: sets saved or nothing went wrong; 1: the source
     dropped for good; 2: bad input)."""
@@ -89,7 +82,6 @@ def run_live(args: argparse.Namespace) -> int:
     from vbt.capture.bar import BarMethod
     from vbt.capture.pipeline import make_tracker
     from vbt.capture.sources import CameraSource, FrameSource, StreamSource, quiet_decoder_logs
-    from vbt.cli import _native_logs_silenced
     from vbt.live.paced import PacedFileSource
     from vbt.live.runner import LiveOptions, LiveRun
     from vbt.live.sinks import DeferredPushSink, PushSink, WindowSink, display_available
@@ -153,12 +145,12 @@ def run_live(args: argparse.Namespace) -> int:
         if want_window:
             frames.append(WindowSink(on_quit=lambda: run.stop() if run is not None else None))
         pose = None
-        with _native_logs_silenced(True):
+        with native_logs_silenced(True):
             if not args.no_pose:
                 from vbt.capture.pose import MediaPipePose
 
                 pose = MediaPipePose(args.model, variant=args.model_variant)
-            tracker = make_tracker(method, marker_side_m=args.marker_m)
+            tracker = make_tracker(method, marker_side_m=args.marker_m, dot_colour=args.dot_colour)
             calibration = (
                 from_known_length(*args.known_length, camera=camera_profile) if args.known_length else None
             )

@@ -1,13 +1,12 @@
-"""``vbt serve`` and ``vbt token``: the service's commands, registered on the main ``vbt`` parser."""
+"""``vbt serve``: the HTTP service and the dashboard (also ``python -m vbt.service``)."""
 
 from __future__ import annotations
 
 import argparse
-import math
+import sys
 from pathlib import Path
-from typing import Any
 
-_Subparsers = Any  # argparse's _SubParsersAction is private; its add_parser is all we use
+from vbt.cli.options import Subparsers, checked_number
 
 
 def _port(text: str) -> int:
@@ -22,12 +21,12 @@ def _port(text: str) -> int:
 
 def _megabytes(text: str) -> int:
     """A size in MB (10**6 bytes) as a whole number of bytes."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a size in MB, e.g. 500") from None
-    if not (math.isfinite(value) and value * 1e6 >= 1):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive size in MB, e.g. 500")
+    value = checked_number(
+        text,
+        lambda mb: mb * 1e6 >= 1,
+        not_a_number="{text!r} is not a size in MB, e.g. 500",
+        out_of_range="{text!r} is not a positive size in MB, e.g. 500",
+    )
     return round(value * 1e6)
 
 
@@ -65,13 +64,22 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def serve_from_args(args: argparse.Namespace) -> None:
-    """Serve with the options :func:`add_serve_arguments` parsed, until interrupted.
+    """Serve with the options :func:`add_serve_arguments` parsed, until interrupted; the database and
+    the data folder are named on stderr first.
 
     Raises:
         InputError, ServiceError: the settings or the database cannot be used.
     """
+    from vbt.cli.database import database_name
     from vbt.service.app import run
+    from vbt.service.settings import settings_from_env
 
+    settings = settings_from_env(database_url=args.db, data_dir=args.data_dir)
+    print(
+        f"vbt: database {database_name(settings.database_url)}; data folder {settings.resolved_data_dir}",
+        file=sys.stderr,
+        flush=True,
+    )
     run(
         args.host,
         args.port,
@@ -82,8 +90,8 @@ def serve_from_args(args: argparse.Namespace) -> None:
     )
 
 
-def add_service_commands(commands: _Subparsers) -> None:
-    """Add ``serve`` and ``token create|revoke`` to the ``vbt`` command's subparsers."""
+def add_command(commands: Subparsers) -> None:
+    """Register ``vbt serve``."""
     serve = commands.add_parser(
         "serve",
         help="run the HTTP service and dashboard",
@@ -93,57 +101,7 @@ def add_service_commands(commands: _Subparsers) -> None:
     add_serve_arguments(serve)
     serve.set_defaults(handler=_serve)
 
-    token = commands.add_parser(
-        "token",
-        help="create, list or revoke tokens (scopes read, write, admin)",
-        description="Tokens for reads (scope read), writes (write: also reads) and token management "
-        "(admin: all), needed when the service is reachable beyond loopback. Only a hash is stored: "
-        "a new token is shown once.",
-    )
-    actions = token.add_subparsers(dest="action", required=True, metavar="ACTION")
-    create = actions.add_parser("create", help="create a token and print it once")
-    create.add_argument("name", help="a label, e.g. platform-1")
-    create.add_argument(
-        "--scope",
-        choices=("read", "write", "admin"),
-        default="write",
-        help="read: see data and streams (a wall screen); write: also record (live mode, uploads; "
-        "the default); admin: also manage tokens",
-    )
-    create.add_argument("--db", default=None, metavar="URL")
-    create.set_defaults(handler=_token_create)
-    listing = actions.add_parser("list", help="list the tokens' names and scopes")
-    listing.add_argument("--db", default=None, metavar="URL")
-    listing.set_defaults(handler=_token_list)
-    revoke = actions.add_parser("revoke", help="delete every token with this name")
-    revoke.add_argument("name")
-    revoke.add_argument("--db", default=None, metavar="URL")
-    revoke.set_defaults(handler=_token_revoke)
-
 
 def _serve(args: argparse.Namespace) -> int:
     serve_from_args(args)
-    return 0
-
-
-def _token_create(args: argparse.Namespace) -> int:
-    from vbt.service.auth import create_token
-
-    print(create_token(args.db, name=args.name, scope=args.scope))
-    return 0
-
-
-def _token_list(args: argparse.Namespace) -> int:
-    from vbt.service.auth import list_tokens
-
-    for name, scope in list_tokens(args.db):
-        print(f"{name}\t{scope}")
-    return 0
-
-
-def _token_revoke(args: argparse.Namespace) -> int:
-    from vbt.service.auth import revoke_tokens
-
-    count = revoke_tokens(args.db, name=args.name)
-    print(f"revoked {count} token(s) named {args.name!r}")
     return 0

@@ -192,3 +192,57 @@ def test_analyze_video_draws_the_annotated_video_and_the_plot(
 def test_annotated_video_of_a_live_source_is_refused_before_starting() -> None:
     result = run_vbt("analyze", "97", "--lift", "squat", "--video", "out.mp4")
     assert result.returncode == 2 and "live source" in one_error_line(result.stderr)
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_videos"
+
+
+def test_the_readme_demo_prints_and_plots_the_triple_extension_of_the_rendered_lifter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clip, joints = SAMPLES / "power_clean_70kg_3reps.mp4", SAMPLES / "power_clean_70kg_3reps.csv"
+    truth = json.loads((SAMPLES / "power_clean_70kg_3reps.truth.json").read_text())
+    report_path, plot = tmp_path / "r.json", tmp_path / "pc.png"
+    outputs = ["--json", str(report_path), "--plot", str(plot)]
+    args = [
+        "analyze",
+        str(clip),
+        "--lift",
+        "power_clean",
+        "--load-kg",
+        "70",
+        "--joints",
+        str(joints),
+        *outputs,
+    ]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert out.count("complete knee>hip>ankle") == 3 and "no joint positions" not in out
+    frame_s = 1 / truth["video"]["fps"]
+    for rep, true in zip(json.loads(report_path.read_text())["reps"], truth["reps"], strict=True):
+        measured, expected = rep["triple_extension"], true["triple_extension"]
+        assert measured["complete"] and measured["order"] == expected["order"]
+        for joint in ("hip", "knee", "ankle"):
+            assert measured[f"{joint}_peak_s"] == pytest.approx(expected[f"{joint}_peak_s"], abs=frame_s)
+            assert measured[f"{joint}_peak_deg"] == pytest.approx(expected[f"{joint}_peak_deg"], abs=3.0)
+    assert plot.stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        (["--bar", "wrists"], "--bar wrists finds the bar from the pose; --joints turns the pose off"),
+        ([], "has no joint columns"),
+    ],
+)
+def test_joints_that_cannot_be_used_are_refused_before_the_video_is_read(
+    squat_clip: tuple[Path, dict],
+    tmp_path: Path,
+    extra: list[str],
+    words: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bar_only = tmp_path / "bar.csv"
+    bar_only.write_text("t_s,bar_x_m,bar_y_m\n" + "".join(f"{i / 30},0,{0.2 + i / 100}\n" for i in range(20)))
+    assert main(["analyze", str(squat_clip[0]), "--lift", "squat", "--joints", str(bar_only), *extra]) == 2
+    assert words in capsys.readouterr().err

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from vbt.cli import plan, profile
 from vbt.errors import VbtError
-from vbt.progression.cli import add_progression_commands
 from vbt.service.app import create_app
 from vbt.service.settings import Settings
 
@@ -21,7 +21,9 @@ with warnings.catch_warnings():
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="vbt")
-    add_progression_commands(p.add_subparsers(dest="command", required=True))
+    commands = p.add_subparsers(dest="command", required=True)
+    profile.add_command(commands)
+    plan.add_command(commands)
     return p
 
 
@@ -60,14 +62,14 @@ def test_vbt_profile_prints_the_fit_and_the_1rm(db_url: str, capsys: pytest.Capt
 def test_vbt_profile_says_what_is_missing(db_url: str) -> None:
     with pytest.raises(VbtError, match="needs at least 3 sets"):
         run(["profile", "--athlete", "1", "--exercise", "bench", "--db", db_url])
-    with pytest.raises(VbtError, match="Athlete 7 does not exist"):
+    with pytest.raises(VbtError, match=r"^athlete 7 does not exist \(database .*vbt.sqlite3\)$"):
         run(["profile", "--athlete", "7", "--exercise", "squat", "--db", db_url])
 
 
 def test_vbt_plan_stores_and_shows_a_plan(
     db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with pytest.raises(VbtError, match="has no plan"):
+    with pytest.raises(VbtError, match="athlete 1 has no plan; store one with vbt plan --athlete 1 --set"):
         run(["plan", "--athlete", "1", "--db", db_url])
     plan = {
         "start_date": "2099-01-05",
@@ -90,6 +92,39 @@ def test_vbt_plan_stores_and_shows_a_plan(
     assert "moved from Tue 2099-01-06 18:00 to Mon 2099-01-05 18:00" in out
     assert run(["plan", "--athlete", "1", "--db", db_url, "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["weeks"]) == 12
-    path.write_text("{}")
-    with pytest.raises(VbtError, match="is not a valid plan"):
+    path.write_text(json.dumps({**plan, "weekdays": [9], "one_rm_kg": "heavy"}))
+    with pytest.raises(VbtError, match="is not a valid plan") as info:
         run(["plan", "--athlete", "1", "--set", str(path), "--db", db_url])
+    message = str(info.value)
+    assert "weekdays.0: " in message and "one_rm_kg: " in message and "validation error" not in message
+    assert run(["plan", "--athlete", "1", "--db", db_url, "--json"]) == 0  # the stored plan is kept
+    assert json.loads(capsys.readouterr().out)["settings"]["one_rm_kg"] == 60
+
+
+def test_the_athlete_is_found_by_name_in_any_case_and_an_ambiguous_name_lists_the_matches(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["profile", "--athlete", "ADA", "--exercise", "squat", "--db", db_url]) == 0
+    assert capsys.readouterr().out.startswith("athlete 1, squat:")
+    with TestClient(create_app(Settings(database_url=db_url)), base_url="http://127.0.0.1") as client:
+        assert client.post("/api/athletes", json={"name": "ada"}).json()["id"] == 2
+        assert client.post("/api/athletes", json={"name": "Bo"}).json()["id"] == 3
+    with pytest.raises(
+        VbtError, match=r"2 athletes are named 'Ada': Ada \(id 1\), ada \(id 2\); give the id"
+    ):
+        run(["profile", "--athlete", "Ada", "--exercise", "squat", "--db", db_url])
+    with pytest.raises(
+        VbtError, match=r"no athlete named 'Cy'; the athletes are Ada \(id 1\), ada \(id 2\), Bo"
+    ):
+        run(["plan", "--athlete", "Cy", "--db", db_url])
+
+
+def test_the_database_is_named_and_a_missing_one_is_not_created(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(["profile", "--athlete", "1", "--exercise", "squat", "--db", db_url])
+    assert capsys.readouterr().err == f"vbt: database {tmp_path / 'vbt.sqlite3'}\n"
+    missing = tmp_path / "elsewhere" / "vbt.sqlite3"
+    with pytest.raises(VbtError, match=f"^no database at {missing}; vbt serve creates it"):
+        run(["plan", "--athlete", "1", "--db", str(missing)])
+    assert not missing.parent.exists()

@@ -78,3 +78,70 @@ def test_unwritable_report_keeps_the_table(clean_csv, tmp_path, capsys):
     assert status == 2
     captured = capsys.readouterr()
     assert "cannot write" in captured.err and "mean m/s" in captured.out
+
+
+def test_a_track_csv_input_writes_the_plot_and_the_track_it_read(clean_csv, tmp_path, capsys):
+    from vbt.trackio import read_track_csv
+
+    plot, track = tmp_path / "set.png", tmp_path / "again.csv"
+    outputs = ["--plot", str(plot), "--track-csv", str(track)]
+    assert main(["analyze", str(clean_csv), "--lift", "power_clean", *outputs]) == 0
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    before, after = read_track_csv(clean_csv), read_track_csv(track)
+    assert after.t_s.tolist() == before.t_s.tolist()
+    assert abs(after.bar_xy_m - before.bar_xy_m).max() < 1e-6
+    out = capsys.readouterr().out
+    assert f"plot written to {plot}" in out and f"track written to {track}" in out
+
+
+def test_video_out_of_a_track_csv_is_refused_naming_the_video_beside_it(clean_csv, tmp_path, capsys):
+    (tmp_path / "clean.mp4").write_bytes(b"")  # as live mode saves set-01.csv beside set-01.mp4
+    out = tmp_path / "annotated.mp4"
+    assert main(["analyze", str(clean_csv), "--lift", "power_clean", "--video", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert "is a track CSV" in captured.err and f"vbt analyze {tmp_path / 'clean.mp4'}" in captured.err
+    assert captured.out == "" and not out.exists()
+
+
+def test_a_track_csv_is_not_written_over_its_input(clean_csv, capsys):
+    before = clean_csv.read_bytes()
+    assert main(["analyze", str(clean_csv), "--lift", "power_clean", "--track-csv", str(clean_csv)]) == 2
+    assert "would overwrite the input" in capsys.readouterr().err and clean_csv.read_bytes() == before
+
+
+def test_output_into_a_closed_pipe_ends_without_a_traceback(clean_csv):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vbt", "analyze", str(clean_csv), "--lift", "power_clean"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # as `| head` does, long before the table is printed
+    error = process.stderr.read().decode()
+    assert process.wait() == 1 and error == ""
+
+
+def test_the_help_names_the_dot_colours_green_first(capsys):
+    from vbt.capture.dot_colours import DOT_COLOURS
+
+    with pytest.raises(SystemExit):
+        main(["analyze", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert f"--dot-colour {{{','.join(DOT_COLOURS)}}}" in help_text and "default green" in help_text
+
+
+def test_video_options_for_a_track_csv_are_refused_by_name(clean_csv, capsys):
+    argv = [
+        "analyze",
+        str(clean_csv),
+        "--lift",
+        "power_clean",
+        "--no-pose",
+        "--bar",
+        "aruco",
+        "--json",
+        "r.json",
+    ]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"--bar, --no-pose are for a video, camera or stream; {clean_csv} is a track CSV" in err
