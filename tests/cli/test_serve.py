@@ -19,7 +19,9 @@ def test_serve_names_the_database_and_the_data_folder_before_serving(
     db = tmp_path / "club" / "vbt.sqlite3"
     assert main(["serve", "--db", str(db), "--port", "8123"]) == 0
     assert capsys.readouterr().err == f"vbt: database {db}; data folder {db.parent}\n"
-    assert calls == [("127.0.0.1", 8123, str(db), {"data_dir": None, "max_upload_bytes": None})]
+    assert calls == [
+        ("127.0.0.1", 8123, str(db), {"data_dir": None, "max_upload_bytes": None, "allowed_hosts": None})
+    ]
     assert (
         main(["serve", "--db", "postgresql://coach:secret@db.example/vbt", "--data-dir", str(tmp_path)]) == 0
     )

@@ -298,3 +298,15 @@ def test_the_door_settings_come_from_the_environment() -> None:
         settings_from_env({**env, "VBT_BODY_IDLE_TIMEOUT_S": "soon"})
     with pytest.raises(InputError, match="VBT_MAX_CONCURRENT_UPLOADS='0' is not a count"):
         settings_from_env({**env, "VBT_MAX_CONCURRENT_UPLOADS": "0"})
+
+
+def test_serve_takes_its_host_names_from_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vbt.cli import main
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr("vbt.service.app.run", lambda *args, **kwargs: calls.append(kwargs))
+    db = str(tmp_path / "vbt.sqlite3")
+    assert main(["serve", "--db", db, "--allowed-host", "gym.local", "--allowed-host", "*.example.org"]) == 0
+    assert calls[0]["allowed_hosts"] == ("gym.local", "*.example.org")
