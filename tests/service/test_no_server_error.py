@@ -124,3 +124,39 @@ def test_a_full_disk_is_recognised_from_sqlite_postgresql_and_the_os() -> None:
     assert is_disk_full(_WrappedError(_PostgresError("53100")))  # PostgreSQL's disk_full
     assert not is_disk_full(_WrappedError(_PostgresError("40P01")))  # a deadlock is not
     assert not is_disk_full(OSError(errno.EACCES, "Permission denied"))
+
+
+def test_an_upgraded_database_takes_64_bit_ids_and_keeps_its_tokens_writing(database_url: str) -> None:
+    from sqlalchemy import text
+
+    from vbt.service.app import create_app
+    from vbt.service.db import make_engine, run_migrations
+    from vbt.service.settings import Settings
+
+    engine = make_engine(database_url)
+    run_migrations(engine, "0005")  # the schema before 64-bit ids and token scopes
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO api_tokens (name, token_hash, created_at) VALUES ('old', :h, CURRENT_TIMESTAMP)"
+            ),
+            {"h": "0" * 64},
+        )
+    run_migrations(engine)
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT scope FROM api_tokens")).scalar_one() == "write"
+        if engine.dialect.name == "postgresql":  # the next athlete gets id 2**31
+            connection.execute(text("SELECT setval('athletes_id_seq', 2147483647)"))
+        else:
+            connection.execute(
+                text(
+                    "INSERT INTO athletes (id, name, created_at) VALUES (2147483647, 'x', CURRENT_TIMESTAMP)"
+                )
+            )
+    engine.dispose()
+    with TestClient(create_app(Settings(database_url=database_url))) as client:
+        athlete = client.post("/api/athletes", json={"name": "Ada"})
+        assert athlete.status_code == 201 and athlete.json()["id"] == 2**31
+        session = client.post("/api/sessions", json={"athlete_id": 2**31})
+        assert session.status_code == 201
+        assert client.get(f"/api/athletes/{2**31}/sessions").json()[0]["id"] == session.json()["id"]
