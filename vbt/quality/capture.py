@@ -16,6 +16,7 @@ from vbt.calibration.body import BodyScale, hidden_by_plate
 from vbt.capture.camera.types import CameraStatus
 from vbt.capture.pose import BODY_POINTS
 from vbt.capture.track import PixelTrack
+from vbt.lifts import Holder
 from vbt.quality.verdict import Finding, Severity
 from vbt.types import BoolArray, FloatArray, Lift, RepMetrics, RepStatus
 
@@ -85,17 +86,19 @@ def _rise_px(t_s: FloatArray, y_px: FloatArray, start_s: float, end_s: float) ->
     return at(start_s) - at(end_s)
 
 
+#: The body points (either side) of what holds the bar.
+_HOLDER_POINT = {Holder.HANDS: "_wrist", Holder.SHOULDERS: "_shoulder", Holder.HIPS: "_hip"}
+
+
 def _holds(track: PixelTrack, lift: Lift) -> FloatArray:
-    """(N,) image height of what holds the bar: the shoulders in a squat (the bar on the upper back,
-    the hands wherever the grip puts them), else the hands; NaN where unseen.
+    """(N,) image height of what holds the bar (the catalogue's ``held_by``): the shoulders in a back
+    or front squat (the bar on the upper back or the front delts, the hands wherever the grip puts
+    them), the hips in a hip thrust, else the hands; NaN where unseen.
 
     A point inside the tracked plate's disc is behind the near plate (a squatter's shoulders always
     are, side-on, when the plate tracked is the bar's): where the pose puts it is a guess that lags
     the body, so it is left out. A wrong circle (a knee, a stored plate) does not hide them."""
-    if lift is Lift.SQUAT:
-        names = [n for n in BODY_POINTS if n.endswith("_shoulder")]
-    else:
-        names = [n for n in BODY_POINTS if n.endswith("_wrist")]
+    names = [n for n in BODY_POINTS if n.endswith(_HOLDER_POINT[lift.spec.held_by])]
     rows = [BODY_POINTS.index(n) for n in names]
     y = track.body_xy_px[:, rows, 1]
     visible = np.nan_to_num(track.body_visibility[:, rows]) >= 0.5
@@ -124,7 +127,7 @@ def hands_follow_the_bar(
     if not track.pose_ran:
         return []
     holder_y = _holds(track, lift)
-    what = "shoulders" if lift is Lift.SQUAT else "hands"
+    what = lift.spec.held_by.value
     findings = []
     lo, hi = settings.hands_rise_range
     for rep in reps:
