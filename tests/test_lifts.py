@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from vbt.errors import InputError
-from vbt.lifts import CATALOGUE, LiftFamily, VelocityKind, lifts, parse_lift, velocity_kind
+from vbt.lifts import CATALOGUE, LiftFamily, VelocityKind, lifts, lifts_table, parse_lift, velocity_kind
 from vbt.progression.one_rm import default_mvt
 from vbt.progression.zones import default_zones
 from vbt.types import Lift
@@ -111,3 +111,12 @@ def test_a_lift_without_its_own_threshold_takes_its_familys_and_says_so():
     assert default_mvt(Lift.OVERHEAD_PRESS).velocity_m_s == default_mvt(Lift.BENCH).velocity_m_s
     # the row has its own: a pull to the torso is far faster at 1RM than a press
     assert default_mvt(Lift.ROW).velocity_m_s == pytest.approx(0.52)
+
+
+def test_the_table_for_vbt_lifts_has_a_row_per_lift_with_its_family_and_velocity():
+    lines = lifts_table().splitlines()
+    rows = {line.split()[0]: line for line in lines[2 : 2 + len(Lift)]}
+    assert list(rows) == [lift.value for lift in Lift]
+    assert "jerk drive" in rows["jerk"] and " peak " in rows["jerk"]
+    assert "squat-like concentric" in rows["romanian_deadlift"] and " mean " in rows["romanian_deadlift"]
+    assert "rdl" in rows["romanian_deadlift"]

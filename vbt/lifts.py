@@ -306,6 +306,33 @@ def lifts() -> list[LiftSpec]:
     return [CATALOGUE[lift] for lift in Lift]
 
 
+def lifts_table() -> str:
+    """The catalogue as a table for the terminal (`vbt lifts`): each lift's key (what ``--lift``
+    takes), family, the velocity it is shown and judged by, its minimum range and its aliases."""
+    header = ("lift", "family", "velocity", "min range m", "also")
+    rows = [header] + [
+        (
+            spec.lift.value,
+            spec.family.label,
+            spec.velocity_kind.value,
+            f"{spec.min_range_m:.2f}",
+            ", ".join(spec.aliases) or "-",
+        )
+        for spec in lifts()
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
+    lines = [
+        "  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]) for row in rows
+    ]
+    lines.insert(1, "  ".join(["-" * w for w in widths] + ["-" * len(header[-1])]))
+    lines.append("")
+    lines.append(
+        "Names are matched in any case, with spaces, hyphens or underscores (Power Clean, back_squat)."
+    )
+    lines.append("Velocity: the one shown and used for velocity loss (peak: the catch blurs the mean).")
+    return "\n".join(lines)
+
+
 def parse_lift(text: str) -> Lift:
     """The lift a person means by ``text``: its key or label or an alias, in any case, with spaces,
     hyphens or underscores ("Power Clean", "power-clean", "back_squat", "RDL", "ohp").
