@@ -58,6 +58,14 @@ def test_rows_from_the_hang_after_a_pick_up_count_only_the_rows():
     assert [r.range_of_motion_m for r in reps] == pytest.approx([0.25, 0.25], abs=0.01)
 
 
+def test_a_recording_that_starts_at_the_hang_starts_with_a_row():
+    # the first frame has the bar at rest in the hang; each row is lowered straight after its squeeze
+    segments = [(0.5, 0.0)] + [(0.6, 0.25), (0.2, 0.0), (0.7, -0.25), (0.5, 0.0)] * 2
+    reps, bounds = _reps(segments, y0_m=0.45, lift=Lift.ROW)
+    assert [r.status for r in reps] == [OK, OK]
+    _start_at_the_rises_with_their_range(reps, bounds, segments, 0.25)
+
+
 def overhead_press_set() -> list[tuple[float, float]]:
     """Off the rack hooks (4 cm) at the shoulders, then three presses of 0.45 m, each from rest."""
     segments = [(1.0, 0.0), (0.3, 0.04), (0.8, 0.0)]

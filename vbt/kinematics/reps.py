@@ -304,9 +304,10 @@ def _top_down_reps(
     a dip that does) and the bar is then held high: a press from rest, a jerk's drive from its dip
     (`_a_press`); a tracker's jitter does neither.
 
-    A first rep that starts from rest at the bottom is complete when it rises as far as the set's
-    fullest rep: the height before it is the set-up's (standing before the hinge to a row's hang,
-    the bar on the hooks above a bench), not its lockout.
+    A recording that starts at the bottom, its first rise lowered again straight away, starts with a
+    rep (`_an_opening_rep`). A first rep that starts from rest at the bottom is complete when it rises
+    as far as the set's fullest rep: the height before it is the set-up's (standing before the hinge
+    to a row's hang, the bar on the hooks above a bench), not its lockout.
     """
     t_s = kinematics.t_s
     found: _Found = []
@@ -328,7 +329,7 @@ def _top_down_reps(
             settings.rise_counts_as_depth
             and depth < stroke.rise_m
             and _a_press(strokes, k, kinematics, settings)
-        ):
+        ) or (not found and _an_opening_rep(strokes, k, top_y, kinematics, settings)):
             depth = stroke.rise_m
         if depth >= settings.min_rom_m and stroke.rise_m >= settings.min_attempt_m:
             if not found and _rests_before(kinematics, stroke.start_s, settings):
@@ -350,6 +351,33 @@ def _top_down_reps(
         ok = first.rise_m >= fullest - tolerance
         found[set_up] = (first, RepStatus.OK if ok else RepStatus.FAILED, np.nan)
     return found
+
+
+def _an_opening_rep(
+    strokes: list[_Edged], k: int, top_y_m: float, kinematics: Kinematics, settings: SegmentationSettings
+) -> bool:
+    """True when the recording starts with the bar at rest at the bottom (nothing seen above where
+    rising stroke ``k`` starts) and the bar is seen lowered again straight after it, without a rest at
+    its top: a row from the hang in the first frame. A pick-up from the floor (before Romanian
+    deadlifts or rows) ends standing still, an unrack is shorter than any rep: neither is a rep."""
+    stroke = strokes[k]
+    lowered = strokes[k + 1] if k + 1 < len(strokes) else None
+    nothing_above = not np.isfinite(top_y_m) or top_y_m - stroke.start_y_m < settings.min_attempt_m
+    still_since_the_start = strokes[0].start_at_edge and all(
+        abs(s.rise_m) < settings.min_attempt_m for s in strokes[:k]
+    )
+    from_rest = still_since_the_start or _rests_before(kinematics, stroke.start_s, settings)
+    return (
+        nothing_above
+        and from_rest
+        and not stroke.partial_start
+        and not stroke.partial_end
+        and lowered is not None
+        and not lowered.rising
+        and not lowered.partial_start
+        and -lowered.rise_m >= settings.min_attempt_m
+        and not _rests_after(kinematics, stroke.end_s, settings)
+    )
 
 
 def _a_press(strokes: list[_Edged], k: int, kinematics: Kinematics, settings: SegmentationSettings) -> bool:
