@@ -26,8 +26,8 @@ class CaptureCheckSettings:
     """Settings of the capture checks.
 
     Attributes:
-        hands_min_seen_frac: the hands check runs on a rep when pose saw the hands (the shoulders in a
-            squat) in at least this share of its frames ...
+        hands_min_seen_frac: the hands check runs on a rep when pose saw the hands (or what else holds
+            the bar in the lift, `vbt.lifts.Holder`) in at least this share of its frames ...
         ends_s: ... and within this long of its start and of its end.
         hands_rise_range: the hands' rise over the tracked bar's rise in a rep must lie within this
             range: they hold the bar (or, in a squat, the bar on the back), so they rise as much, give
@@ -121,7 +121,8 @@ def hands_follow_the_bar(
     """Reps where the tracked bar rose but what holds it did not (or the other way round): the
     tracked circle is not the bar (a knee, a stored plate, a wheel).
 
-    What holds the bar: the lifter's hands, or in a squat the shoulders. Compared only where pose saw
+    What holds the bar: the lift's ``held_by`` in the catalogue (the hands; the shoulders in a back or
+    front squat; the hips in a hip thrust). Compared only where pose saw
     them near both ends of the rep (within ``ends_s``) and through most of it.
     """
     if not track.pose_ran:
