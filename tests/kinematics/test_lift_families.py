@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from tests.kinematics.paths import eased_path
@@ -9,7 +10,8 @@ from tests.kinematics.test_reps import squat_set
 from vbt.analysis import AnalysisSettings, analyze_trajectory
 from vbt.kinematics.reps import default_segmentation
 from vbt.lifts import LiftFamily
-from vbt.types import Lift, RepStatus
+from vbt.live.online import OnlineSet, RepEventKind
+from vbt.types import JOINT_NAMES, Lift, RepStatus
 
 OK = RepStatus.OK
 FPS = 60.0
@@ -128,3 +130,33 @@ def test_a_clean_and_jerk_is_one_pull_its_jerk_is_not_a_rep():
     assert [r.status for r in reps] == [OK]
     assert reps[0].start_s == pytest.approx(bounds[1], abs=0.05)
     assert reps[0].range_of_motion_m == pytest.approx(0.95, abs=0.02)
+
+
+@pytest.mark.parametrize(
+    ("lift", "segments", "y0_m"),
+    [
+        (Lift.OVERHEAD_PRESS, overhead_press_set(), 1.45),
+        (
+            Lift.JERK,
+            [(1.0, 0.0)] + [(0.25, -0.10), (0.3, 0.5), (0.15, -0.05), (1.0, 0.0), (0.9, -0.35)] * 2,
+            1.45,
+        ),
+        (Lift.ROW, [(0.5, 0.0)] + [(0.6, 0.25), (0.2, 0.0), (0.7, -0.25), (0.5, 0.0)] * 2, 0.45),
+    ],
+)
+def test_live_mode_finds_the_new_lifts_reps_as_the_offline_analysis_does(lift, segments, y0_m):
+    # the press rule waits for the hold, the opening row for the lowering: live mode sees both
+    trajectory, _ = eased_path([*segments, (1.0, 0.0)], y0_m=y0_m, fps=30.0, noise_m=0.002)
+    offline = analyze_trajectory(trajectory, lift=lift)
+    online = OnlineSet(lift=lift, provisional=False)
+    no_joints = np.full((len(JOINT_NAMES), 2), np.nan)
+    events = [
+        e
+        for i in range(len(trajectory))
+        for e in online.add(trajectory.t_s[i], trajectory.bar_xy_m[i], no_joints)
+    ]
+    final = [e.rep for e in events if e.kind is RepEventKind.FINAL]
+    assert len(final) == len(offline.reps) >= 2  # each rep made final during the set
+    assert [(r.start_s, r.end_s, r.status) for r in online.finish().reps] == [
+        (r.start_s, r.end_s, r.status) for r in offline.reps
+    ]

@@ -83,6 +83,11 @@ class SegmentationSettings:
             the descent before it (an overhead press or a hip thrust starts from rest at the bottom, a
             jerk's drive from a dip shallower than the drive). Off for squat-like lifts, whose rise
             from the floor (a pick-up before Romanian deadlifts or rows) is not a rep.
+        stand_s: a recording that starts with a rise from rest is a rep when the bar is then lowered
+            without standing still (slower than ``hold_speed_m_s``) this long at the top: a row's squeeze
+            lasts a few tenths of a second (with the slow ends of the pull and the lowering), a lifter
+            who picked the bar up from the floor stands before hinging. Raising it counts pick-ups
+            followed by a quick hinge; lowering it misses rows held at the top.
     """
 
     min_rom_m: float
@@ -108,6 +113,7 @@ class SegmentationSettings:
     descent_cutoff_hz: float = 2.0
     descent_lookback_s: float = 4.0
     rise_counts_as_depth: bool = False
+    stand_s: float = 0.5
 
 
 #: Families whose rise counts as its own depth (``SegmentationSettings.rise_counts_as_depth``).
@@ -357,11 +363,13 @@ def _an_opening_rep(
     strokes: list[_Edged], k: int, top_y_m: float, kinematics: Kinematics, settings: SegmentationSettings
 ) -> bool:
     """True when the recording starts with the bar at rest at the bottom (nothing seen above where
-    rising stroke ``k`` starts) and the bar is seen lowered again straight after it, without a rest at
-    its top: a row from the hang in the first frame. A pick-up from the floor (before Romanian
-    deadlifts or rows) ends standing still, an unrack is shorter than any rep: neither is a rep."""
+    rising stroke ``k`` starts) and the bar is seen lowered again after it without a stand at its top
+    (still for ``stand_s``): a row from the hang in the first frame, its squeeze shorter than that.
+    A pick-up from the floor (before Romanian deadlifts or rows) ends standing still, an unrack is
+    shorter than any rep: neither is a rep."""
     stroke = strokes[k]
-    lowered = strokes[k + 1] if k + 1 < len(strokes) else None
+    # the next movement that is not noise at the top (a squeeze's wobble)
+    lowered = next((s for s in strokes[k + 1 :] if abs(s.rise_m) >= settings.min_attempt_m), None)
     nothing_above = not np.isfinite(top_y_m) or top_y_m - stroke.start_y_m < settings.min_attempt_m
     still_since_the_start = strokes[0].start_at_edge and all(
         abs(s.rise_m) < settings.min_attempt_m for s in strokes[:k]
@@ -376,8 +384,24 @@ def _an_opening_rep(
         and not lowered.rising
         and not lowered.partial_start
         and -lowered.rise_m >= settings.min_attempt_m
-        and not _rests_after(kinematics, stroke.end_s, settings)
+        and _still_around_s(kinematics, stroke.end_s, settings.hold_speed_m_s) < settings.stand_s
     )
+
+
+def _still_around_s(kinematics: Kinematics, when_s: float, max_speed_m_s: float) -> float:
+    """How long, in seconds, the bar stays slower than ``max_speed_m_s`` around ``when_s`` (0 when it
+    is faster there)."""
+    t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
+    i = int(np.clip(np.searchsorted(t, when_s), 0, t.size - 1))
+    slow = np.isfinite(vy) & (np.abs(vy) < max_speed_m_s)
+    if not slow[i]:
+        return 0.0
+    first, last = i, i
+    while first > 0 and slow[first - 1]:
+        first -= 1
+    while last < t.size - 1 and slow[last + 1]:
+        last += 1
+    return float(t[last] - t[first])
 
 
 def _a_press(strokes: list[_Edged], k: int, kinematics: Kinematics, settings: SegmentationSettings) -> bool:
