@@ -17,6 +17,7 @@ from vbt.kinematics.metrics import rep_metrics
 from vbt.kinematics.reps import SegmentationSettings, segment_reps
 from vbt.kinematics.series import Kinematics, SmoothingSettings, smooth
 from vbt.kinematics.summary import summarize_set
+from vbt.lifts import parse_lift
 from vbt.quality.motion import MotionCheckSettings, check_motion
 from vbt.quality.verdict import Finding, Quality, Verdict, judge, suspect_reasons
 from vbt.types import Lift, RepMetrics, RepStatus, SetSummary, Trajectory
@@ -88,7 +89,7 @@ def analyze_trajectory(
     NotEnoughDataError
         When the recording is too short or the bar is hardly ever seen.
     """
-    lift = Lift(lift)
+    lift = parse_lift(lift)
     settings = settings or AnalysisSettings()
     duration = float(trajectory.t_s[-1] - trajectory.t_s[0]) if len(trajectory) else 0.0
     if duration < MIN_DURATION_S:

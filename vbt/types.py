@@ -12,27 +12,13 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
+from vbt.lifts import Lift as Lift  # re-exported: the catalogue owns the lifts
+
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 #: Joints of the side facing the camera, in the order of ``Trajectory.joints_xy_m``'s second axis.
 JOINT_NAMES: tuple[str, ...] = ("shoulder", "hip", "knee", "ankle", "toe")
-
-
-class Lift(StrEnum):
-    """The lifts vbt segments and measures."""
-
-    SQUAT = "squat"
-    BENCH = "bench"
-    DEADLIFT = "deadlift"
-    POWER_CLEAN = "power_clean"
-    CLEAN = "clean"
-    SNATCH = "snatch"
-
-    @property
-    def is_olympic(self) -> bool:
-        """True for lifts measured from lift-off to peak bar height (clean, power clean, snatch)."""
-        return self in (Lift.POWER_CLEAN, Lift.CLEAN, Lift.SNATCH)
 
 
 class RepStatus(StrEnum):

@@ -209,7 +209,7 @@ def test_number_helpers_give_known_answers_in_the_browser(browser: Any, server: 
     result = browser.execute_async_script(
         """
         const done = arguments[arguments.length - 1];
-        import('/static/js/stats.js').then((m) => done({
+        import('/static/js/stats.js').then((m) => m.loadLifts().then((lifts) => done({
           fit: m.linearFit([100, 120, 140], [1.0, 0.8, 0.6]),
           noFit: m.linearFit([100, 100], [1.0, 0.9]),
           loss: m.runningVelocityLossPct([
@@ -218,9 +218,11 @@ def test_number_helpers_give_known_answers_in_the_browser(browser: Any, server: 
             {status: 'failed', mean_velocity_m_s: null},
             {status: 'ok', mean_velocity_m_s: 0.75},
           ]),
-          zones: [0.3, 0.5, 0.8, 1.2, 1.6, NaN].map((v) => m.zoneFor(v)?.name ?? null),
+          zones: [0.3, 0.5, 0.8, 1.2, 1.6, NaN].map((v) => m.zoneFor(v, m.liftOf(lifts, 'squat').zones)?.name ?? null),
+          cleanKey: m.velocityKey(m.liftOf(lifts, 'power_clean')),
+          squatKey: m.velocityKey(m.liftOf(lifts, 'squat')),
           cue: m.stopCue([{status: 'ok', mean_velocity_m_s: 1.0}, {status: 'ok', mean_velocity_m_s: 0.84}], 20),
-        })).catch((e) => done({error: String(e)}));
+        }))).catch((e) => done({error: String(e)}));
         """
     )
     assert "error" not in result, result
@@ -241,6 +243,7 @@ def test_number_helpers_give_known_answers_in_the_browser(browser: Any, server: 
         "Starting strength",
         None,
     ]
+    assert (result["cleanKey"], result["squatKey"]) == ("peak_velocity_m_s", "mean_velocity_m_s")
     assert result["cue"]["level"] == "near"  # 16 % is past 75 % of 20 %
     assert result["cue"]["loss_pct"] == pytest.approx(16.0)
 

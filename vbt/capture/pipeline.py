@@ -57,6 +57,7 @@ from vbt.capture.readahead import ReadAhead
 from vbt.capture.sources import FrameSource, VideoFileSource, open_source
 from vbt.capture.track import PixelTrack, TrackBuilder, calibrate_track, to_trajectory
 from vbt.errors import InputError, NotEnoughDataError, VbtError
+from vbt.lifts import parse_lift
 from vbt.types import Lift, Trajectory
 
 if TYPE_CHECKING:  # imported where used: the frame loop does not wait for SciPy (see track_source)
@@ -284,7 +285,7 @@ def analyze_tracked(
     from vbt.kinematics.series import SmoothingSettings
     from vbt.quality.capture import CaptureFacts, check_capture
 
-    lift = Lift(lift)
+    lift = parse_lift(lift)
     track, name = tracked.track, tracked.video["name"]
     if len(track) == 0 or not track.bar_seen.any():
         what = "plate" if tracked.bar_method is BarMethod.PLATE else f"bar ({tracked.bar_method.value})"

@@ -20,7 +20,7 @@ import vbt
 from vbt.service.db import make_engine, make_sessionmakers, run_migrations
 from vbt.service.errors import BodySizeLimit, install_error_handlers
 from vbt.service.frames import FrameHub
-from vbt.service.routes import athletes, frames, pages, reps, sessions, sets, stream, videos
+from vbt.service.routes import athletes, frames, lifts, pages, reps, sessions, sets, stream, videos
 from vbt.service.routes import progression as progression_routes
 from vbt.service.schemas import Health
 from vbt.service.settings import Settings, settings_from_env
@@ -100,7 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             writes_need_token=current.writes_need_token,
         )
 
-    for module in (athletes, sessions, sets, reps, stream, frames):
+    for module in (athletes, sessions, sets, reps, stream, frames, lifts):
         api.include_router(module.router)
     api.include_router(videos.router)  # also starts and stops the video analysis worker
     api.include_router(videos.sets_router)  # a set's videos

@@ -14,7 +14,7 @@
 
 import { el, exerciseName, fmt, getJson, idFromPath, showError, streamUrl } from "./api.js";
 import { drawBars, drawLine, redrawOnResize } from "./chart.js";
-import { NO_ZONE_COLOR, ZONES, isCounted, runningVelocityLossPct, stopCue, zoneFor } from "./stats.js";
+import { isCounted, liftOf, loadLifts, runningVelocityLossPct, stopCue, velocityKey, zoneFor, zoneSpan } from "./stats.js";
 
 const THRESHOLD_KEY = "vbt.stop_threshold_pct";
 const DEFAULT_THRESHOLD_PCT = 20;
@@ -34,6 +34,7 @@ const state = {
   liveAfterSeq: Infinity, // events with a larger seq happen now (not a replay): they may beep
   freshEvent: false, // an event after liveAfterSeq arrived since the last render
   levelBySet: new Map(), // set_id -> the cue level last shown ("stop" once it said stop)
+  lifts: null, // the lift catalogue (GET /api/lifts): each lift's one velocity and zones
 };
 
 const sound = { on: false, context: null, beeps: 0 };
@@ -84,6 +85,25 @@ function acceptEvent(event) {
   return true;
 }
 
+/** The set's lift from the catalogue (its one velocity, its zones), or null. */
+function liftFor(set) {
+  return liftOf(state.lifts, set?.exercise);
+}
+
+/** The rep field of the set's one velocity: peak for the Olympic pulls and the jerk, else mean. */
+function keyFor(set) {
+  return velocityKey(liftFor(set));
+}
+
+/** The colour of a rep of the set: its zone's, or the no-zone grey. */
+function zoneOf(set, rep) {
+  return rep && rep.status === "ok" ? zoneFor(rep[keyFor(set)], liftFor(set)?.zones) : null;
+}
+
+function noZoneColor() {
+  return state.lifts?.palette.no_zone ?? "";
+}
+
 function setTitle(set) {
   return `${exerciseName(set.exercise)} · ${fmt(set.load_kg, set.load_kg % 1 ? 1 : 0)} kg`;
 }
@@ -113,14 +133,15 @@ function renderSets() {
 
 function renderBig(set, reps) {
   const last = set ? state.lastRepBySet.get(set.id) ?? null : null;
-  const velocity = last ? last.mean_velocity_m_s : null;
+  const kind = keyFor(set) === "peak_velocity_m_s" ? "peak" : "mean";
+  const velocity = last ? last[keyFor(set)] : null;
   const provisional = last?.provisional === true;
-  const zone = last && last.status === "ok" ? zoneFor(velocity) : null;
+  const zone = zoneOf(set, last);
   $("set-line").textContent = set ? setTitle(set) : "Waiting for the first rep…";
   const position = last ? reps.findIndex((r) => r.index === last.index) + 1 : 0;
   $("rep-label").textContent = last
-    ? `Rep ${position}${last.status === "failed" ? " (failed)" : last.status === "suspect" ? " (suspect: not counted)" : ""} · mean velocity${provisional ? " (provisional)" : ""}`
-    : "Mean velocity of the last rep";
+    ? `Rep ${position}${last.status === "failed" ? " (failed)" : last.status === "suspect" ? " (suspect: not counted)" : ""} · ${kind} velocity${provisional ? " (provisional)" : ""}`
+    : `${kind === "peak" ? "Peak" : "Mean"} velocity of the last rep`;
   const big = $("last-velocity");
   if (last && last.status === "failed") big.replaceChildren(el("span", { class: "failed-word" }, "✕ failed"));
   else if (last && last.status === "suspect") big.replaceChildren(fmt(velocity), el("small", {}, " m/s?"), el("span", { class: "pending" }, "suspect"));
@@ -163,13 +184,14 @@ function currentCue(set, reps) {
       plan: server.threshold_source === "plan", lastFailed: server.stop && loss === null, source: "server",
     };
   }
-  const own = stopCue(reps, state.thresholdPct);
-  return { ...own, threshold_pct: state.thresholdPct, peak: false, plan: false, lastFailed: false, source: "page" };
+  const own = stopCue(reps, state.thresholdPct, keyFor(set));
+  const peak = keyFor(set) === "peak_velocity_m_s";
+  return { ...own, threshold_pct: state.thresholdPct, peak, plan: false, lastFailed: false, source: "page" };
 }
 
 function renderStats(set, reps) {
   const counted = reps.filter(isCounted);
-  const best = counted.length ? Math.max(...counted.map((r) => r.mean_velocity_m_s)) : null;
+  const best = counted.length ? Math.max(...counted.map((r) => r[keyFor(set)])) : null;
   $("best").replaceChildren(fmt(best), el("small", {}, " m/s"));
   const failed = reps.filter((r) => r.status === "failed").length;
   const suspect = reps.filter((r) => r.status === "suspect").length;
@@ -197,21 +219,22 @@ function renderStats(set, reps) {
 function drawCharts() {
   const set = state.sets.get(state.currentSetId);
   const reps = set ? orderedReps(set) : [];
+  const key = keyFor(set);
   const counted = reps.filter(isCounted);
-  const best = counted.length ? Math.max(...counted.map((r) => r.mean_velocity_m_s)) : null;
+  const best = counted.length ? Math.max(...counted.map((r) => r[key])) : null;
   const thresholdPct = thresholdFor(set);
-  const peak = state.cueBySet.get(set?.id)?.velocity_kind === "peak";
-  const stopAt = best === null || peak ? null : best * (1 - thresholdPct / 100);
+  const peak = key === "peak_velocity_m_s";
+  const stopAt = best === null ? null : best * (1 - thresholdPct / 100);
   const bars = reps.map((rep, i) => {
-    const zone = rep.status === "ok" ? zoneFor(rep.mean_velocity_m_s) : null;
+    const zone = zoneOf(set, rep);
     return {
       label: String(i + 1),
-      value: rep.status === "ok" ? rep.mean_velocity_m_s : null,
-      text: fmt(rep.mean_velocity_m_s),
-      color: zone ? zone.color : NO_ZONE_COLOR,
+      value: rep.status === "ok" ? rep[key] : null,
+      text: fmt(rep[key]),
+      color: zone ? zone.color : noZoneColor(),
       failed: rep.status !== "ok",
       provisional: rep.provisional === true,
-      title: `Rep ${i + 1}: ${fmt(rep.mean_velocity_m_s)} m/s${zone ? ` (${zone.name})` : rep.status === "suspect" ? ` (suspect, not counted: ${(rep.suspect_reasons ?? []).join("; ")})` : " (failed or not measured)"}${rep.provisional ? ", provisional" : ""}`,
+      title: `Rep ${i + 1}: ${fmt(rep[key])} m/s${zone ? ` (${zone.name})` : rep.status === "suspect" ? ` (suspect, not counted: ${(rep.suspect_reasons ?? []).join("; ")})` : " (failed or not measured)"}${rep.provisional ? ", provisional" : ""}`,
     };
   });
   const chart = $("bars-chart");
@@ -224,7 +247,7 @@ function drawCharts() {
   });
   chart.dataset.barCount = String(bars.length);
   chart.dataset.provisionalCount = String(bars.filter((b) => b.provisional).length);
-  const losses = runningVelocityLossPct(reps, peak ? "peak_velocity_m_s" : "mean_velocity_m_s");
+  const losses = runningVelocityLossPct(reps, key);
   drawLine($("loss-chart"), {
     points: losses.map((loss, i) => ({ x: i + 1, y: loss, title: `Rep ${i + 1}: ${fmt(loss, 1)} %` })),
     xRange: [0.5, Math.max(1, reps.length) + 0.5],
@@ -241,6 +264,7 @@ function render() {
   const set = state.sets.get(state.currentSetId) ?? null;
   const reps = set ? orderedReps(set) : [];
   renderSets();
+  renderLegend(set);
   renderBig(set, reps);
   renderStats(set, reps);
   drawCharts();
@@ -429,17 +453,19 @@ function loadThreshold() {
   });
 }
 
-function renderLegend() {
+/** The legend of the shown set's lift: its zones on its one velocity, and the no-zone grey. */
+function renderLegend(set) {
+  const lift = liftFor(set);
+  const kind = keyFor(set) === "peak_velocity_m_s" ? "peak" : "mean";
   $("legend").replaceChildren(
-    ...ZONES.map((z) => el("span", { style: `--c: ${z.color}` },
-      `${z.name} ${Number.isFinite(z.min_m_s) ? z.min_m_s : "<"}${Number.isFinite(z.min_m_s) && Number.isFinite(z.max_m_s) ? "–" : ""}${Number.isFinite(z.max_m_s) ? z.max_m_s : "+"} m/s`)),
-    el("span", { style: `--c: ${NO_ZONE_COLOR}` }, "failed / suspect / not measured (hatched)"),
+    el("span", { class: "legend-title" }, lift ? `${lift.label}: ${kind} velocity zones, m/s:` : "Velocity zones:"),
+    ...(lift?.zones ?? []).map((z) => el("span", { style: `--c: ${z.color}` }, `${z.name} ${zoneSpan(z)}`)),
+    el("span", { style: `--c: ${noZoneColor()}` }, "failed / suspect / not measured (hatched)"),
   );
 }
 
 async function main() {
   loadThreshold();
-  renderLegend();
   setupSound();
   if (state.sessionId === null) {
     showError($("error"), "This address names no session; open a session from the start page.");
@@ -448,6 +474,7 @@ async function main() {
   document.title = `Live session ${state.sessionId} · vbt`;
   redrawOnResize($("bars-chart").parentElement, drawCharts);
   try {
+    state.lifts = await loadLifts();
     const session = await getJson(`/api/sessions/${state.sessionId}`);
     state.liveAfterSeq = session.last_rep_seq ?? 0;
     for (const s of session.sets) ensureSet(s.id, s.exercise, s.load_kg);
