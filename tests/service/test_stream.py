@@ -5,7 +5,6 @@ WebSocket through the TestClient; the SSE twin through a real uvicorn server on 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import threading
@@ -134,19 +133,6 @@ def test_a_session_id_that_is_not_an_id_closes_the_socket_as_a_policy_violation(
     ):
         ws.receive_json()
     assert caught.value.code == 1008
-
-
-def test_the_hub_wakes_a_listener_from_another_thread():
-    async def scenario() -> bool:
-        hub = StreamHub()
-        listener = hub.subscribe(7)
-        threading.Thread(target=hub.notify, args=(7,)).start()
-        with anyio.fail_after(TIMEOUT_S):
-            await listener.event.wait()
-        hub.unsubscribe(listener)
-        return hub.listener_count(7) == 0
-
-    assert asyncio.run(scenario())
 
 
 # ------------------------------------------------------------------ SSE on a real server
