@@ -213,6 +213,10 @@ class StreamHub:
         for reader in readers:
             reader.wake.set()
 
+    def reader_count(self) -> int:
+        """How many sessions have a reader (one per session with listeners)."""
+        return len(self._readers)
+
     def listener_count(self, session_id: int) -> int:
         reader = self._readers.get(session_id)
         return len(reader.listeners) if reader is not None else 0
