@@ -44,6 +44,9 @@ from vbt.service.db import make_engine, make_sessionmakers, run_migrations
 from vbt.service.models import Athlete, LiftSet, Rep, TrainingSession
 from vbt.service.settings import normalize_database_url
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import service_stream
+
 REPO = Path(__file__).resolve().parents[1]
 GOALS = {"velocity_p99_ms": 20.0, "stream_p99_ms": 50.0}
 SETS_PER_SESSION = 10
@@ -409,18 +412,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stream-reps", type=int, default=200, help="reps posted for the stream delay")
     parser.add_argument("--stream-rate", type=float, default=20.0, help="stream reps per second")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument(
+        "--only", choices=("all", "stream"), default="all", help="stream: only the stream part"
+    )
+    service_stream.add_arguments(parser)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="vbt-bench-") as folder:
         work = Path(folder)
         database_url = normalize_database_url(args.db) if args.db else f"sqlite:///{work}/vbt.sqlite3"
         t0 = time.perf_counter()
-        n_sessions, n_reps = fill(database_url, n_sets=args.sets, reps_per_set=args.reps)
-        print(
-            f"stored {args.sets} sets, {n_sessions} sessions, {n_reps} reps in {time.perf_counter() - t0:.1f} s"
-        )
+        n_sessions = 0
+        if args.only == "all":
+            n_sessions, n_reps = fill(database_url, n_sets=args.sets, reps_per_set=args.reps)
+            print(
+                f"stored {args.sets} sets, {n_sessions} sessions, {n_reps} reps in {time.perf_counter() - t0:.1f} s"
+            )
+        replay_sets = service_stream.fill_replay_sets(database_url, args.replay_reps, rep_values)
         process, base_url = start_server(database_url, work / "data", work / "server.log")
         try:
-            results = asyncio.run(measure(base_url, process.pid, args, n_sessions))
+            results = (
+                [] if args.only == "stream" else asyncio.run(measure(base_url, process.pid, args, n_sessions))
+            )
+            stream_results = asyncio.run(
+                service_stream.measure(base_url, process.pid, args, replay_sets, rep_values, cpu_s)
+            )
         finally:
             process.terminate()
             try:
@@ -428,6 +443,9 @@ def main(argv: list[str] | None = None) -> int:
             except subprocess.TimeoutExpired:
                 process.kill()
     backend = database_url.split(":", 1)[0].split("+", 1)[0]
+    service_stream.report(stream_results, backend)
+    if args.only == "stream":
+        return 0
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"\nvbt service on loopback, {backend}, {args.sets} sets; {os.cpu_count()} CPUs shared with the "

@@ -22,7 +22,7 @@ from vbt.service.auth import create_token
 from vbt.service.settings import Settings
 from vbt.service.stream import StreamHub
 
-from .helpers import ThreadServer, rep_body, sse_events, sse_json
+from .helpers import ThreadServer, new_set, rep_body, sse_events, sse_json
 
 TIMEOUT_S = 10.0
 
@@ -152,12 +152,8 @@ def test_sse_twin_on_a_real_server(settings):
         ThreadServer(create_app(settings)) as server,
         httpx.Client(base_url=server.base_url, timeout=TIMEOUT_S) as http,
     ):
-        athlete = http.post("/api/athletes", json={"name": "Ada"}).json()
-        session = http.post("/api/sessions", json={"athlete_id": athlete["id"]}).json()
-        lift_set = http.post(
-            f"/api/sessions/{session['id']}/sets", json={"exercise": "snatch", "load_kg": 60}
-        ).json()
-        url = f"/api/sessions/{session['id']}/events"
+        lift_set = new_set(http, exercise="snatch", load_kg=60)
+        url = f"/api/sessions/{lift_set['session_id']}/events"
         http.post(f"/api/sets/{lift_set['id']}/reps", json=rep_body(0))
         with http.stream("GET", url) as one, http.stream("GET", url) as two:
             assert one.status_code == 200

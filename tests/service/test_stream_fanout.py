@@ -25,7 +25,7 @@ from vbt.service.settings import Settings
 from vbt.service.stream import FanoutSettings, Message, SlowListenerError, StreamHub, follow
 from vbt.service.stream_events import SessionEvents
 
-from .helpers import ThreadServer, rep_body, sse_events, sse_json
+from .helpers import ThreadServer, new_set, rep_body, sse_events, sse_json
 from .test_stream import TIMEOUT_S, receive_json
 
 NO_POLL_S = 60.0
@@ -161,13 +161,9 @@ def test_replicas_on_one_postgresql_hear_each_other_s_reps_in_order(database_url
         httpx.Client(base_url=b.base_url, timeout=TIMEOUT_S) as via_b,
         httpx.Client(base_url=a.base_url, timeout=TIMEOUT_S) as on_a,
     ):
-        athlete = via_b.post("/api/athletes", json={"name": "Ada"}).json()
-        session = via_b.post("/api/sessions", json={"athlete_id": athlete["id"]}).json()
-        lift_set = via_b.post(
-            f"/api/sessions/{session['id']}/sets", json={"exercise": "squat", "load_kg": 90}
-        ).json()
+        lift_set = new_set(via_b)
         via_b.post(f"/api/sets/{lift_set['id']}/reps", json=rep_body(0))
-        with on_a.stream("GET", f"/api/sessions/{session['id']}/events") as stream:
+        with on_a.stream("GET", f"/api/sessions/{lift_set['session_id']}/events") as stream:
             events = sse_events(stream.iter_lines())
             got = [sse_json(next(events))]  # subscribed on A
             for index in range(1, n):
