@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import time
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from typing import Any
 import httpx
 import numpy as np
 import websockets
+from service_rows import rep_row, rep_values
 from sqlalchemy import insert, update
 
 from vbt.service.db import make_engine, make_sessionmakers, run_migrations
@@ -44,26 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _rep_row(set_id: int, session_id: int, index: int, rep_values: Any) -> dict[str, Any]:
-    values = rep_values(index, round(1.0 - 0.00003 * index, 5))
-    return {
-        "set_id": set_id,
-        "session_id": session_id,
-        "session_seq": index + 1,
-        "client_rep_id": f"replay-{index}",
-        "rep_index": index,
-        "status": "ok",
-        "start_s": values["start_s"],
-        "end_s": values["end_s"],
-        "mean_velocity_m_s": values["mean_velocity_m_s"],
-        "mean_propulsive_velocity_m_s": values["mean_propulsive_velocity_m_s"],
-        "peak_velocity_m_s": values["peak_velocity_m_s"],
-        "range_of_motion_m": values["range_of_motion_m"],
-        "body_json": json.dumps(values, sort_keys=True),
-    }
-
-
-def fill_replay_sets(database_url: str, sizes: list[int], rep_values: Any) -> list[tuple[int, int]]:
+def fill_replay_sets(database_url: str, sizes: list[int]) -> list[tuple[int, int]]:
     """One new athlete, session and set per size, the set holding that many reps; their
     ``(session_id, size)``."""
     engine = make_engine(database_url)
@@ -81,7 +62,12 @@ def fill_replay_sets(database_url: str, sizes: list[int], rep_values: Any) -> li
             lift_set = LiftSet(session_id=session.id, exercise="squat", load_kg=100.0)
             db.add(lift_set)
             db.flush()
-            rows = [_rep_row(lift_set.id, session.id, i, rep_values) for i in range(size)]
+            rows = [
+                rep_row(
+                    lift_set.id, session.id, i + 1, f"replay-{i}", rep_values(i, round(1.0 - 0.00003 * i, 5))
+                )
+                for i in range(size)
+            ]
             for start in range(0, size, 5_000):
                 db.execute(insert(Rep), rows[start : start + 5_000])
             db.execute(update(TrainingSession).where(TrainingSession.id == session.id).values(rep_seq=size))
@@ -126,9 +112,7 @@ def _client_rep_id(message: str | bytes) -> str:
     return text[start : text.index('"', start)]
 
 
-async def fanout(
-    base_url: str, pid: int, args: argparse.Namespace, rep_values: Any, cpu_s: Any
-) -> StreamResult:
+async def fanout(base_url: str, pid: int, args: argparse.Namespace, cpu_s: Any) -> StreamResult:
     """Post reps at a fixed rate to a new set with many WebSocket listeners (see the module doc)."""
     n, rate, count = args.fanout_reps, args.fanout_rate, args.fanout_listeners
     async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
@@ -215,11 +199,10 @@ async def measure(
     pid: int,
     args: argparse.Namespace,
     replay_sets: list[tuple[int, int]],
-    rep_values: Any,
     cpu_s: Any,
 ) -> list[StreamResult]:
     results = [await replay(base_url, pid, session_id, size, cpu_s) for session_id, size in replay_sets]
-    results.append(await fanout(base_url, pid, args, rep_values, cpu_s))
+    results.append(await fanout(base_url, pid, args, cpu_s))
     return results
 
 
