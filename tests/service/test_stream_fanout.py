@@ -26,7 +26,7 @@ from vbt.service.stream import FanoutSettings, Message, SlowListenerError, Strea
 from vbt.service.stream_events import SessionEvents
 
 from .helpers import ThreadServer, new_set, rep_body, sse_events, sse_json
-from .test_stream import TIMEOUT_S, receive_json
+from .test_stream import TIMEOUT_S, _receive_within, receive_json
 
 NO_POLL_S = 60.0
 
@@ -128,6 +128,19 @@ def test_a_listener_that_falls_behind_is_dropped_and_the_others_get_everything(c
     assert seen == [1, 2, 3, 4, 5, 6]
     assert "over 3 messages behind" in reason
     assert "?after=1" in reason
+
+
+def test_a_dropped_websocket_listener_is_closed_with_1013_and_told_where_to_resume(client, make_set):
+    lift_set = make_set()
+    set_id, session_id = lift_set["id"], lift_set["session_id"]
+    _post(client, set_id, 0)
+    client.app.state.hub.settings = FanoutSettings(poll_s=NO_POLL_S, listener_queue=0)  # no room at all
+    with client.websocket_connect(f"/api/sessions/{session_id}/stream") as ws:
+        assert receive_json(ws)["seq"] == 1  # the replay is the listener's own
+        _post(client, set_id, 1)
+        closing = ws.portal.call(_receive_within, ws._send_rx, TIMEOUT_S)
+    assert (closing["type"], closing["code"]) == ("websocket.close", 1013)
+    assert closing["reason"].endswith("reconnect with ?after=1")
 
 
 async def _close(*streams: AsyncIterator[Message]) -> None:

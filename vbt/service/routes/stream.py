@@ -10,6 +10,10 @@ the rep with the same ``client_rep_id``). Over SSE the event name is the type (`
 (``Last-Event-ID``). Each message carries its set's stop-set cue (``cue``); ``?threshold_pct=`` sets
 the velocity loss at which it says stop, unless the athlete's plan sets one (see
 :mod:`vbt.service.cue`).
+
+A listener that falls too far behind is dropped so that it cannot hold up the others (see
+:mod:`vbt.service.stream`): the WebSocket closes with code 1013 and the reason, the SSE stream sends a
+``dropped`` event (``{"detail": ...}``) and ends. Reconnect from the last ``seq`` received.
 """
 
 from __future__ import annotations
