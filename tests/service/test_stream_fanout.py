@@ -168,8 +168,9 @@ def test_replicas_on_one_postgresql_hear_each_other_s_reps_in_order(database_url
         pytest.skip("LISTEN/NOTIFY between replicas needs PostgreSQL")
     settings = Settings(database_url=database_url, stream_poll_s=NO_POLL_S)
     n = 12
+    app_a = create_app(settings)
     with (
-        ThreadServer(create_app(settings)) as a,
+        ThreadServer(app_a) as a,
         ThreadServer(create_app(settings)) as b,
         httpx.Client(base_url=b.base_url, timeout=TIMEOUT_S) as via_b,
         httpx.Client(base_url=a.base_url, timeout=TIMEOUT_S) as on_a,
@@ -182,5 +183,18 @@ def test_replicas_on_one_postgresql_hear_each_other_s_reps_in_order(database_url
             for index in range(1, n):
                 assert via_b.post(f"/api/sets/{lift_set['id']}/reps", json=rep_body(index)).status_code == 201
             got += [sse_json(next(events)) for _ in range(1, n)]
-    assert [e["seq"] for e in got] == list(range(1, n + 1))
-    assert [e["rep"]["client_rep_id"] for e in got] == [f"rep-{i}" for i in range(n)]
+            # The notification connections are cut (a database restart): they come back, and a rep
+            # posted meanwhile still arrives.
+            with app_a.state.engine.connect() as db:
+                cut = db.exec_driver_sql(_CUT_LISTENERS).scalars().all()
+            assert cut == [True, True]
+            assert via_b.post(f"/api/sets/{lift_set['id']}/reps", json=rep_body(n)).status_code == 201
+            got.append(sse_json(next(events)))
+    assert [e["seq"] for e in got] == list(range(1, n + 2))
+    assert [e["rep"]["client_rep_id"] for e in got] == [f"rep-{i}" for i in range(n + 1)]
+
+
+_CUT_LISTENERS = (
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+    "WHERE datname = current_database() AND query = 'LISTEN vbt_stream'"
+)
