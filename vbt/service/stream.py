@@ -117,16 +117,16 @@ class _SessionReader:
         self.listeners: set[Listener] = set()
         self.wake = asyncio.Event()
         self.started = asyncio.Event()  # set once its start cursor is read
-        self.stopped = False  # the reader ended while it had listeners (an unexpected error)
+        self.failed = False  # the reader ended on an unexpected error
         self.task: asyncio.Task[None] | None = None
 
     async def run(self) -> None:
         try:
             await self._run()
         except Exception:
+            self.failed = True
             log.exception("the stream reader of session %d failed", self.session_id)
         finally:
-            self.stopped = True
             self.hub.forget(self)
             self.started.set()
             for listener in self.listeners:
@@ -305,12 +305,12 @@ async def follow(
                 if message.seq > cursor:
                     cursor = message.seq
                     yield message
-            if reader.stopped and not hub.closed:
-                raise ServiceError(f"the stream stopped on a server error; reconnect with ?after={cursor}")
             if listener.dropped:
                 raise SlowListenerError(
                     f"too slow: over {listener.capacity} messages behind; reconnect with ?after={cursor}"
                 )
+            if reader.failed:
+                raise ServiceError(f"the stream stopped on a server error; reconnect with ?after={cursor}")
             await listener.ready.wait()
     finally:
         hub.detach(reader, listener)
