@@ -143,6 +143,21 @@ def test_a_dropped_websocket_listener_is_closed_with_1013_and_told_where_to_resu
     assert closing["reason"] == "too slow: over 0 messages behind; reconnect with ?after=1"
 
 
+def test_a_dropped_sse_listener_gets_a_dropped_event_with_the_reason(settings):
+    app = create_app(settings)
+    with ThreadServer(app) as server, httpx.Client(base_url=server.base_url, timeout=TIMEOUT_S) as http:
+        lift_set = new_set(http)
+        http.post(f"/api/sets/{lift_set['id']}/reps", json=rep_body(0))
+        app.state.hub.settings = FanoutSettings(poll_s=NO_POLL_S, listener_queue=0)
+        with http.stream("GET", f"/api/sessions/{lift_set['session_id']}/events") as stream:
+            events = sse_events(stream.iter_lines())
+            assert next(events)["id"] == "1"
+            http.post(f"/api/sets/{lift_set['id']}/reps", json=rep_body(1))
+            dropped = next(events)
+    assert dropped["event"] == "dropped"
+    assert sse_json(dropped) == {"detail": "too slow: over 0 messages behind; reconnect with ?after=1"}
+
+
 async def _close(*streams: AsyncIterator[Message]) -> None:
     for stream in streams:
         with contextlib.suppress(Exception):
