@@ -44,8 +44,8 @@ class Settings:
         require_token_for_reads: when true, reads (including the live stream) need a token too.
         cors_origins: origins allowed to call the API from a browser, e.g. ``("http://gym.local",)``;
             empty means no CORS headers at all.
-        stream_poll_s: how often a stream listener re-reads the database when it was not woken, so
-            reps written by another process still arrive (seconds).
+        stream_poll_s: how often a session's stream reader re-reads the database when it was not
+            woken, so reps written by a process that does not notify still arrive (seconds).
         sqlite_busy_timeout_s: how long a SQLite writer waits for the lock before giving up (seconds).
         max_body_bytes: requests with a larger body get 413.
         max_frame_bytes: the largest JPEG frame live mode may push to ``/api/sessions/{id}/frames``
