@@ -263,8 +263,12 @@ def analyze_tracked(
     marker_side_m: float | None = None,
     known_length: tuple[float, float] | None = None,
     camera_profile: CameraProfile | None = None,
+    calibration: Calibration | None = None,
 ) -> VideoAnalysis:
     """Calibrate a tracked video and analyse its set (see ``analyze_video`` for the settings).
+
+    ``calibration``: a scale fixed beforehand, used as it is (live mode's, so that the saved report
+    measures with the scale its reps were posted with); None: measured on the whole track.
 
     Raises:
         VbtError: no bar was seen (``InputError``), no scale (``CalibrationError``), or too little
@@ -290,7 +294,7 @@ def analyze_tracked(
             tracked.error,
         )
     try:
-        measured = calibrate_track(
+        measured = calibration or calibrate_track(
             track,
             bar_method=tracked.bar_method,
             plate=plate,
@@ -305,7 +309,12 @@ def analyze_tracked(
     plate_scale = measured.method == "plate"
     # A plate whose size the lifter's body refutes is not the plate's outer rim: never a wrong
     # plate's scale; the body's, with the verdict saying so.
-    switched = plate_scale and body is not None and not body.agrees_with(measured.metres_per_px)
+    switched = (
+        calibration is None
+        and plate_scale
+        and body is not None
+        and not body.agrees_with(measured.metres_per_px)
+    )
     calibration = (
         replace(measured, metres_per_px=body.metres_per_px, method="body")
         if switched and body is not None

@@ -214,6 +214,11 @@ def _connect(args: argparse.Namespace, out: Path) -> tuple[Any, Any]:
 
     client = ServiceClient(args.server, token=args.token)
     athlete = args.athlete or "athlete"
+    if args.athlete is None and args.session is None:
+        print(
+            f"vbt live: no --athlete given: reps go to the athlete named {athlete!r} (created if new)",
+            file=sys.stderr,
+        )
     outbox = Outbox(
         out,
         client,

@@ -28,6 +28,7 @@ from typing import Any, Protocol, TextIO
 
 import numpy as np
 
+from vbt.analysis import SetAnalysis
 from vbt.calibration import Calibration, CameraProfile, pixels_to_metres
 from vbt.capture.bar import BarMethod, BarTracker
 from vbt.capture.observer import Observer, Sighting, opencv_single_threaded
@@ -36,6 +37,7 @@ from vbt.capture.pose import PoseEstimator
 from vbt.capture.sources import FrameSource
 from vbt.capture.track import MIN_SCALE_CONFIDENCE, TrackBuilder, calibrate_track, write_track
 from vbt.errors import CalibrationError, NotEnoughDataError, VbtError, VideoError
+from vbt.kinematics.reps import default_segmentation
 from vbt.live.analyst import Analyst
 from vbt.live.capture import ThreadedCapture
 from vbt.live.clock import ArrivalClock
@@ -43,8 +45,10 @@ from vbt.live.online import RepEvent, RepEventKind, shown_reps
 from vbt.live.outbox import Outbox
 from vbt.live.recorder import VideoRecorder
 from vbt.live.screen import LiveScreen, ScreenState
+from vbt.live.shedding import Shed, Shedder, SheddingSettings
 from vbt.progression.profile import velocity_kind_for
 from vbt.progression.rules import StopSetCue, stop_set_cue
+from vbt.quality.lost import lost_frames_in, lost_spans, mark_lost_frames
 from vbt.report.json_report import set_report, to_jsonable, write_json
 from vbt.types import Frame, Lift, RepMetrics, RepStatus
 
@@ -82,6 +86,8 @@ class LiveOptions:
             (0.27 s at 30 fps) ride out a stall of the computer without a gap in the track.
         final_every_s: how often the whole set is re-analysed for final reps (provisional ones are
             looked for at every frame).
+        shedding: when work is shed as the analysis falls behind (``vbt.live.shedding``), before
+            any frame is dropped.
     """
 
     lift: Lift
@@ -102,6 +108,7 @@ class LiveOptions:
     idle_keep_s: float = 10.0
     max_queue: int = 8
     final_every_s: float = 0.25
+    shedding: SheddingSettings = field(default_factory=SheddingSettings)
 
 
 @dataclass
@@ -120,7 +127,9 @@ class LiveStats:
     """Counts and delays of a run, for the console and ``benchmarks/live.py``.
 
     Delays are wall-clock seconds from a rep's end (on the frames' arrival clock) to the moment its
-    event was ready (``provisional_delays_s``, ``final_delays_s``).
+    event was ready (``provisional_delays_s``, ``final_delays_s``). ``shed``: frames whose work of
+    each kind was shed (``vbt.live.shedding``: view, pose, recording); ``lost_t_s``: the times of
+    the frames dropped, on the run's clock.
     """
 
     frames_read: int = 0
@@ -133,6 +142,8 @@ class LiveStats:
     reconnects: int = 0
     first_frame_s: float = math.nan
     last_frame_s: float = math.nan
+    shed: dict[str, int] = field(default_factory=dict)
+    lost_t_s: list[float] = field(default_factory=list)
 
     @property
     def processed_fps(self) -> float:
@@ -155,6 +166,8 @@ class _Set:
         self.last_motion_t_s = -math.inf
         self.last_seen_t_s = -math.inf
         self.cued = False
+        self.lost_t_s: list[float] = []  # frames dropped during the set (run clock)
+        self.last_t_s = -math.inf  # the last sighting's time
         self.recent: deque[tuple[float, float]] = deque()  # (t_s, bar height in metres)
 
 
@@ -217,6 +230,8 @@ class LiveRun:
         self._index = 0
         self._last_view_t_s = -math.inf
         self._pending: deque[Frame] = deque()
+        self._lost_waiting: deque[float] = deque()  # dropped frames' times, until the sighting after
+        self.shedder = Shedder(options.shedding)
         self._set = _Set(1, options, pose_ran=pose is not None)
 
     @property
@@ -282,6 +297,7 @@ class LiveRun:
                     self._offset_s = (time.perf_counter() - self._t0_wall) - frame.t_s
                     self._clock.reset()
                     first = False
+                self._lost_waiting.extend(t + self._offset_s for t in capture.take_dropped())
                 t_s = self._clock.correct(frame.index, frame.t_s + self._offset_s)
                 if t_s is None or t_s <= self._last_t_s:  # read in a burst, or a reconnect's first
                     self.stats.frames_dropped += 1  # frame within a clock tick of the last
@@ -294,11 +310,22 @@ class LiveRun:
                 self._index += 1
                 self.stats.frames_processed += 1
                 self._pending.append(frame)
+                level = self.shedder.update(capture.waiting, t_s)
                 if self._set.recorder is None and self.options.record:
                     self._set.recorder = VideoRecorder(self._set.video_path, preset="ultrafast")
                 if self._set.recorder is not None:
-                    self._set.recorder.write(frame)
-                sighting = observer.push(frame)
+                    if level >= Shed.RECORDING and frame.index % 2:
+                        self.shedder.count(Shed.RECORDING)
+                    else:
+                        self._set.recorder.write(frame)
+                if level >= Shed.POSE and self.pose is not None and frame.index % 2:
+                    held = observer.flush()
+                    if held is not None:
+                        self._on_sighting(held)
+                    self.shedder.count(Shed.POSE)
+                    sighting = observer.push(frame, pose=False)
+                else:
+                    sighting = observer.push(frame)
                 if sighting is not None:
                     self._on_sighting(sighting)
                 if capture.waiting == 0:  # keeping up: this frame's sighting now, not at the next
@@ -310,6 +337,7 @@ class LiveRun:
                     break
             self.stats.frames_read += capture.frames_read
             self.stats.frames_dropped += capture.dropped_frames
+            self.stats.shed = self.shedder.summary()
             return capture.error
 
     def _reconnect(self) -> FrameSource | None:
@@ -337,6 +365,8 @@ class LiveRun:
         current = self._set
         observation = sighting.observation
         t_s = observation.t_s
+        self._mark_lost(current, t_s)
+        current.last_t_s = t_s
         if math.isnan(current.first_t_s):
             current.first_t_s = t_s
         # Earlier frames a tracker measures again (RevisingBarTracker) are not applied here: the
@@ -349,14 +379,34 @@ class LiveRun:
             self._feed(current, t_s, observation.bar_xy_px, observation.joints_xy_px)
         if frame is not None and t_s - self._last_view_t_s >= self.view_period_s and self.frames:
             self._last_view_t_s = t_s
-            joints = observation.joints_xy_px if sighting.pose is not None else None
-            image = self.screen.draw(frame.image.copy(), self._screen_state(), joints_xy_px=joints)
-            for sink in self.frames:
-                sink.show(image, t_s)
+            if self.shedder.level >= Shed.VIEW:
+                self.shedder.count(Shed.VIEW)
+            else:
+                self._show(frame, sighting)
         if self._set_is_over(t_s):
             self._end_set(f"the bar rested {self.options.end_still_s:g} s after the last rep")
             self._set = _Set(current.number + 1, self.options, pose_ran=self.pose is not None)
             self._online_for(self._set)
+
+    def _show(self, frame: Frame, sighting: Sighting) -> None:
+        """Draw the screen on ``frame`` and hand it to every frame sink."""
+        observation = sighting.observation
+        joints = observation.joints_xy_px if sighting.pose is not None else None
+        image = self.screen.draw(frame.image.copy(), self._screen_state(), joints_xy_px=joints)
+        for sink in self.frames:
+            sink.show(image, observation.t_s)
+
+    def _mark_lost(self, current: _Set, t_s: float) -> None:
+        """The frames dropped before the sighting at ``t_s``: kept as lost samples (NaN bar) for the
+        online analysis and the set's report, which mark the reps they touch."""
+        while self._lost_waiting and self._lost_waiting[0] < t_s:
+            lost_t_s = self._lost_waiting.popleft()
+            if lost_t_s <= max(current.last_t_s, current.lost_t_s[-1] if current.lost_t_s else -math.inf):
+                continue  # a dropped frame the clock placed before the frame it came after
+            current.lost_t_s.append(lost_t_s)
+            self.stats.lost_t_s.append(lost_t_s)
+            if current.analyst is not None:
+                current.analyst.add(lost_t_s, np.full(2, np.nan), None, lost=True)
 
     def _try_calibrate(self) -> None:
         if len(self._set.builder) < MIN_SCALE_SIGHTINGS or len(self._set.builder) % 5:
@@ -476,13 +526,17 @@ class LiveRun:
         failed = " FAILED" if rep.status is RepStatus.FAILED else ""
         if rep.status is RepStatus.SUSPECT:
             failed = " SUSPECT, not counted: " + (rep.suspect_reasons[0] if rep.suspect_reasons else "")
+        if lost_frames_in(rep):  # on the screen's status line too, until the next message
+            self._status = f"set {current.number}: frames lost during rep {rep.index}: velocity doubtful"
+            self._say(self._status)
         zone = self.screen.zone_name(rep)
         self._say(
             f"set {current.number} rep {rep.index}{tag} {value:5.2f} m/s {kind}"
             f"{'  ' + zone if zone else ''}{failed}"
             + ("" if event.kind is RepEventKind.PROVISIONAL else "  (final)")
         )
-        self._status = f"set {current.number}: {len(shown_reps(current.events))} reps"
+        if not lost_frames_in(rep):
+            self._status = f"set {current.number}: {len(shown_reps(current.events))} reps"
 
     def _cue(self, current: _Set) -> None:
         if current.cued:
@@ -561,6 +615,7 @@ class LiveRun:
                 marker_side_m=self.options.marker_side_m,
                 known_length=self.options.known_length,
                 camera_profile=self.options.camera_profile,
+                calibration=self.calibration,  # the scale the reps were posted with: one truth
             )
         except (NotEnoughDataError, VbtError) as exc:
             error = error or str(exc)
@@ -568,18 +623,35 @@ class LiveRun:
         files["track"] = base.with_suffix(".csv")
         write_track(files["track"], track, result.trajectory if result is not None else None)
         if result is not None:
-            reps = list(result.analysis.reps)
+            analysis = self._with_lost(current, result.analysis, track.t_s)
+            reps = list(analysis.reps)
             files["report"] = base.with_suffix(".json")
-            extra = {**result.report_extra, "live": {"ended_because": because, "run_id": self.run_id}}
+            live = {
+                "ended_because": because,
+                "run_id": self.run_id,
+                "frames_lost": len(current.lost_t_s),
+                "frames_shed": self.shedder.summary(),
+            }
+            extra = {**result.report_extra, "live": live}
             write_json(
                 files["report"],
-                set_report(result.analysis, input_name=str(files.get("video", base)), extra=extra),
+                set_report(analysis, input_name=str(files.get("video", base)), extra=extra),
             )
         self.sets.append(SetResult(current.number, reps, files, because, error))
         self._say(
             f"set {current.number} saved ({len(reps)} reps): {', '.join(str(p) for p in files.values())}"
         )
         self._status = f"set {current.number + 1}: ready"
+
+    def _with_lost(self, current: _Set, analysis: SetAnalysis, t_s: np.ndarray[Any, Any]) -> SetAnalysis:
+        """The set's analysis with the frames dropped during it marked, as the online set marks them."""
+        if not current.lost_t_s:
+            return analysis
+        every = np.concatenate([t_s, current.lost_t_s])
+        lost = np.concatenate([np.zeros(len(t_s), dtype=bool), np.ones(len(current.lost_t_s), dtype=bool)])
+        order = np.argsort(every, kind="stable")
+        spans = lost_spans(every[order], lost[order])
+        return mark_lost_frames(analysis, spans, segmentation=default_segmentation(self.options.lift))
 
     def _say(self, message: str) -> None:
         if self.console is not None:
