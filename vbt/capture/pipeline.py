@@ -60,7 +60,7 @@ from vbt.errors import InputError, NotEnoughDataError, VbtError
 from vbt.types import Lift, Trajectory
 
 if TYPE_CHECKING:  # imported where used: the frame loop does not wait for SciPy (see track_source)
-    from vbt.analysis import SetAnalysis
+    from vbt.analysis import AnalysisSettings, SetAnalysis
     from vbt.calibration import Calibration, CameraProfile
     from vbt.calibration.body import BodyScale
 
@@ -274,11 +274,9 @@ def analyze_tracked(
         VbtError: no bar was seen (``InputError``), no scale (``CalibrationError``), or too little
             to analyse (``NotEnoughDataError``; when the source broke early, that error instead).
     """
-    from vbt.analysis import AnalysisSettings, analyze_trajectory, with_findings
-    from vbt.calibration import plate_diameter_m
+    from vbt.analysis import analyze_trajectory, with_findings
     from vbt.calibration.body import view_angle_deg
     from vbt.capture.camera.scene import camera_summary, camera_warnings
-    from vbt.kinematics.extension import ExtensionSettings
     from vbt.kinematics.series import SmoothingSettings
     from vbt.quality.capture import CaptureFacts, check_capture
 
@@ -321,7 +319,7 @@ def analyze_tracked(
         else measured
     )
     trajectory = to_trajectory(track, calibration)
-    settings = AnalysisSettings(extension=ExtensionSettings(plate_radius_m=plate_diameter_m(plate) / 2))
+    settings = video_analysis_settings(plate)
     try:
         analysis = analyze_trajectory(trajectory, lift=lift, load_kg=load_kg, settings=settings)
     except NotEnoughDataError as exc:
@@ -386,6 +384,16 @@ def analyze_tracked(
         warnings=warnings,
         error=error,
     )
+
+
+def video_analysis_settings(plate: str | float) -> AnalysisSettings:
+    """The analysis settings of a filmed set (the plate's radius for triple extension), the same for
+    ``analyze_tracked`` and live mode's online analysis."""
+    from vbt.analysis import AnalysisSettings
+    from vbt.calibration import plate_diameter_m
+    from vbt.kinematics.extension import ExtensionSettings
+
+    return AnalysisSettings(extension=ExtensionSettings(plate_radius_m=plate_diameter_m(plate) / 2))
 
 
 def body_scale_of(track: PixelTrack) -> BodyScale | None:

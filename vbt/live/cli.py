@@ -191,9 +191,10 @@ def run_live(args: argparse.Namespace) -> int:
                 )
     stats = run.stats
     dropped = stats.frames_dropped / stats.frames_read * 100 if stats.frames_read else 0.0
+    shed = ", ".join(f"{kind} on {n} frames" for kind, n in stats.shed.items() if n)
     print(
         f"{len(sets)} set(s) saved in {out}; {stats.frames_processed} frames processed, "
-        f"{stats.frames_dropped} dropped ({dropped:.1f} %)"
+        f"{stats.frames_dropped} dropped ({dropped:.1f} %)" + (f"; shed to keep up: {shed}" if shed else "")
     )
     dropped_for_good = any("did not come back" in s.ended_because for s in sets)
     return 1 if dropped_for_good else 0

@@ -32,7 +32,7 @@ from vbt.analysis import SetAnalysis
 from vbt.calibration import Calibration, CameraProfile, pixels_to_metres
 from vbt.capture.bar import BarMethod, BarTracker
 from vbt.capture.observer import Observer, Sighting, opencv_single_threaded
-from vbt.capture.pipeline import TrackedVideo, analyze_tracked
+from vbt.capture.pipeline import TrackedVideo, analyze_tracked, video_analysis_settings
 from vbt.capture.pose import PoseEstimator
 from vbt.capture.sources import FrameSource
 from vbt.capture.track import MIN_SCALE_CONFIDENCE, TrackBuilder, calibrate_track, write_track
@@ -442,6 +442,7 @@ class LiveRun:
             load_kg=self.options.load_kg,
             idle_keep_s=self.options.idle_keep_s,
             rerun_every_s=self.options.final_every_s,
+            settings=video_analysis_settings(self.options.plate),  # as the saved report's
         )
         if self.outbox is not None:
             self.outbox.create_set(
