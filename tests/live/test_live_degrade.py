@@ -15,8 +15,10 @@ import numpy as np
 import pytest
 
 from tests.capture.test_pipeline import _Pose
+from tests.capture.test_pipeline import _Tracker as _HandsTracker
 from vbt.analysis import analyze_trajectory
 from vbt.capture.bar import BarDetection, BarMethod
+from vbt.capture.observer import Observer
 from vbt.capture.pose import PoseResult
 from vbt.closing import Closing
 from vbt.errors import InputError, VideoError
@@ -110,6 +112,20 @@ def test_the_shedder_rises_with_the_backlog_in_order_and_eases_off_one_step_afte
     assert shedder.update(0, t_s=2.6) is Shed.VIEW
     with pytest.raises(InputError, match="view_at <= pose_at"):
         SheddingSettings(view_at=4, pose_at=3)
+
+
+def test_a_frame_without_pose_is_tracked_near_the_last_wrists_with_its_joints_unknown() -> None:
+    tracker = _HandsTracker()
+    frames = [Frame(image=np.zeros((8, 8, 3), np.uint8), t_s=i / 30, index=i) for i in range(3)]
+    with Observer(tracker=tracker, pose=_Pose(), overlap=True) as observer:
+        assert observer.push(frames[0]) is None  # held: its pose runs while the next frame comes
+        with pytest.raises(InputError, match="flush"):
+            observer.push(frames[1], pose=False)
+        held = observer.flush()
+        skipped = observer.push(frames[1], pose=False)
+    assert held is not None and skipped is not None and skipped.pose is None
+    assert np.isnan(skipped.observation.joints_xy_px).all()  # interpolated later, as any short gap
+    np.testing.assert_array_equal(tracker.hands[-1], [[10.0, 20.0], [30.0, 40.0]])  # frame 0's wrists
 
 
 class _PacedSynthSource(Closing):
