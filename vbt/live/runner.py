@@ -30,12 +30,12 @@ import numpy as np
 
 from vbt.analysis import SetAnalysis
 from vbt.calibration import Calibration, CameraProfile, pixels_to_metres
-from vbt.capture.bar import BarMethod, BarTracker
+from vbt.capture.bar import BarDetection, BarMethod, BarTracker
 from vbt.capture.observer import Observer, Sighting, opencv_single_threaded
 from vbt.capture.pipeline import TrackedVideo, analyze_tracked, video_analysis_settings
 from vbt.capture.pose import PoseEstimator
 from vbt.capture.sources import FrameSource
-from vbt.capture.track import MIN_SCALE_CONFIDENCE, TrackBuilder, calibrate_track, write_track
+from vbt.capture.track import MIN_SCALE_CONFIDENCE, PixelTrack, TrackBuilder, calibrate_track, write_track
 from vbt.errors import CalibrationError, NotEnoughDataError, VbtError, VideoError
 from vbt.kinematics.reps import default_segmentation
 from vbt.live.analyst import Analyst
@@ -54,6 +54,8 @@ from vbt.types import Frame, Lift, RepMetrics, RepStatus
 
 #: Confident plate sightings needed before the scale is fixed for the live metrics.
 MIN_SCALE_SIGHTINGS = 10
+#: The track's ``frame_index`` of a frame the capture dropped (its time kept, nothing seen in it).
+LOST_FRAME = -1
 
 
 class FrameSink(Protocol):
@@ -300,7 +302,8 @@ class LiveRun:
                 self._lost_waiting.extend(t + self._offset_s for t in capture.take_dropped())
                 t_s = self._clock.correct(frame.index, frame.t_s + self._offset_s)
                 if t_s is None or t_s <= self._last_t_s:  # read in a burst, or a reconnect's first
-                    self.stats.frames_dropped += 1  # frame within a clock tick of the last
+                    self.stats.frames_dropped += 1  # frame within a clock tick of the last: lost
+                    self._lost_waiting.append(frame.t_s + self._offset_s)
                     continue
                 self._last_t_s = t_s
                 if math.isnan(self.stats.first_frame_s):
@@ -405,6 +408,10 @@ class LiveRun:
                 continue  # a dropped frame the clock placed before the frame it came after
             current.lost_t_s.append(lost_t_s)
             self.stats.lost_t_s.append(lost_t_s)
+            unseen = BarDetection(
+                t_s=lost_t_s, xy_px=np.full(2, np.nan), confidence=0.0, method=self.options.bar_method
+            )
+            current.builder.append(LOST_FRAME, unseen, None)  # the track has every frame's time
             if current.analyst is not None:
                 current.analyst.add(lost_t_s, np.full(2, np.nan), None, lost=True)
 
@@ -430,8 +437,9 @@ class LiveRun:
             f"scale: {self.calibration.metres_per_px * 1000:.3f} mm per pixel ({self.calibration.method})"
         )
         self._online_for(self._set)
-        for i in range(len(track)):  # the samples seen before the scale was known
-            self._feed(self._set, float(track.t_s[i]), track.bar_xy_px[i], track.joints_xy_px[i])
+        for i in range(len(track)):  # the samples seen (and lost) before the scale was known
+            lost = bool(track.frame_index[i] == LOST_FRAME)
+            self._feed(self._set, float(track.t_s[i]), track.bar_xy_px[i], track.joints_xy_px[i], lost=lost)
 
     def _online_for(self, current: _Set) -> None:
         if self.calibration is None:
@@ -451,7 +459,13 @@ class LiveRun:
         self._status = f"set {current.number}: ready"
 
     def _feed(
-        self, current: _Set, t_s: float, bar_xy_px: np.ndarray[Any, Any], joints_xy_px: np.ndarray[Any, Any]
+        self,
+        current: _Set,
+        t_s: float,
+        bar_xy_px: np.ndarray[Any, Any],
+        joints_xy_px: np.ndarray[Any, Any],
+        *,
+        lost: bool = False,
     ) -> None:
         assert current.analyst is not None and self.calibration is not None
         bar_m = pixels_to_metres(np.asarray(bar_xy_px, dtype=np.float64).reshape(1, 2), self.calibration)[0]
@@ -459,7 +473,7 @@ class LiveRun:
         if self.pose is not None:
             joints_m = pixels_to_metres(np.asarray(joints_xy_px, dtype=np.float64), self.calibration)
         self._track_motion(current, t_s, float(bar_m[1]))
-        current.analyst.add(t_s, bar_m, joints_m)
+        current.analyst.add(t_s, bar_m, joints_m, lost=lost)
 
     def _track_motion(self, current: _Set, t_s: float, height_m: float) -> None:
         if not math.isfinite(height_m):
@@ -624,7 +638,7 @@ class LiveRun:
         files["track"] = base.with_suffix(".csv")
         write_track(files["track"], track, result.trajectory if result is not None else None)
         if result is not None:
-            analysis = self._with_lost(current, result.analysis, track.t_s)
+            analysis = self._with_lost(result.analysis, track)
             reps = list(analysis.reps)
             files["report"] = base.with_suffix(".json")
             live = {
@@ -644,14 +658,12 @@ class LiveRun:
         )
         self._status = f"set {current.number + 1}: ready"
 
-    def _with_lost(self, current: _Set, analysis: SetAnalysis, t_s: np.ndarray[Any, Any]) -> SetAnalysis:
+    def _with_lost(self, analysis: SetAnalysis, track: PixelTrack) -> SetAnalysis:
         """The set's analysis with the frames dropped during it marked, as the online set marks them."""
-        if not current.lost_t_s:
+        lost = track.frame_index == LOST_FRAME
+        if not lost.any():
             return analysis
-        every = np.concatenate([t_s, current.lost_t_s])
-        lost = np.concatenate([np.zeros(len(t_s), dtype=bool), np.ones(len(current.lost_t_s), dtype=bool)])
-        order = np.argsort(every, kind="stable")
-        spans = lost_spans(every[order], lost[order])
+        spans = lost_spans(track.t_s, lost)
         return mark_lost_frames(analysis, spans, segmentation=default_segmentation(self.options.lift))
 
     def _say(self, message: str) -> None:
