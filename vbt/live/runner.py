@@ -231,6 +231,7 @@ class LiveRun:
         self._last_t_s = -math.inf
         self._index = 0
         self._last_view_t_s = -math.inf
+        self._last_shown_t_s = -math.inf
         self._pending: deque[Frame] = deque()
         self._lost_waiting: deque[float] = deque()  # dropped frames' times, until the sighting after
         self.shedder = Shedder(options.shedding)
@@ -382,9 +383,11 @@ class LiveRun:
             self._feed(current, t_s, observation.bar_xy_px, observation.joints_xy_px)
         if frame is not None and t_s - self._last_view_t_s >= self.view_period_s and self.frames:
             self._last_view_t_s = t_s
-            if self.shedder.level >= Shed.VIEW:
+            keepalive_s = self.options.shedding.view_keepalive_s
+            if self.shedder.level >= Shed.VIEW and t_s - self._last_shown_t_s < keepalive_s:
                 self.shedder.count(Shed.VIEW)
             else:
+                self._last_shown_t_s = t_s
                 self._show(frame, sighting)
         if self._set_is_over(t_s):
             self._end_set(f"the bar rested {self.options.end_still_s:g} s after the last rep")

@@ -45,12 +45,16 @@ class SheddingSettings:
             but keeps more headroom before a frame is lost.
         calm_s: a level is kept until the backlog has stayed below it this long (seconds on the
             frames' clock), so that one quick frame does not switch the work back on and off.
+        view_keepalive_s: while the view is shed, one picture is still drawn and pushed this often,
+            so that the browser view (which shows "no video" after ``Settings.frame_stale_s``, 3 s)
+            never takes a loaded machine for a stopped run.
     """
 
     view_at: int = 2
     pose_at: int = 3
     recording_at: int = 5
     calm_s: float = 1.0
+    view_keepalive_s: float = 1.0
 
     def __post_init__(self) -> None:
         if not 1 <= self.view_at <= self.pose_at <= self.recording_at:
