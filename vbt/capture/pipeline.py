@@ -54,8 +54,9 @@ from vbt.capture.picture import Picture, PictureSettings
 from vbt.capture.pose import BODY_POINTS, PoseEstimator
 from vbt.capture.pose.pending import PendingPose
 from vbt.capture.readahead import ReadAhead
+from vbt.capture.recording import SetRecording
 from vbt.capture.sources import FrameSource, VideoFileSource, open_source
-from vbt.capture.track import PixelTrack, TrackBuilder, calibrate_track, to_trajectory
+from vbt.capture.track import PixelTrack, calibrate_track, to_trajectory
 from vbt.errors import InputError, NotEnoughDataError, VbtError
 from vbt.types import Lift, Trajectory
 
@@ -159,8 +160,10 @@ def track_video(
     a file, ``error`` says it was interrupted. Errors of pose or tracker on one frame propagate (they
     are bugs or a broken model, not the video's fault).
     """
-    builder = TrackBuilder(pose_ran=pose is not None, frame_size_px=source.size_px)
     reviser = tracker if isinstance(tracker, RevisingBarTracker) else None
+    recording = SetRecording(
+        bar_method=bar_method, pose_ran=pose is not None, frame_size_px=source.size_px, reviser=reviser
+    )
     bar = _progress_bar(source, progress)
     error: VbtError | None = None
     # Files only: a live source times its frames by their arrival, when read, and reading them on
@@ -176,36 +179,31 @@ def track_video(
         sightings = observe(frames, tracker=tracker, pose=pose, overlap=overlap, camera=camera)
         try:
             for sighting in sightings:
-                builder.append(sighting.frame_index, sighting.bar, sighting.pose, sighting.camera)
-                if reviser is not None:  # frames just before a late switch to the moving plate,
-                    for revision in reviser.take_revisions():  # measured again
-                        builder.revise(revision)
+                recording.add(sighting)
                 if bar is not None:
                     bar.update(1)
         except KeyboardInterrupt:
             # Ctrl-C is how a camera or stream recording ends; a file stopped early is incomplete.
             if isinstance(source, VideoFileSource):
-                error = InputError(f"{source.name}: interrupted after {len(builder)} frames; those were used")
+                error = InputError(
+                    f"{source.name}: interrupted after {len(recording)} frames; those were used"
+                )
         finally:
             sightings.close()  # ends the pose worker
             if isinstance(frames, ReadAhead):
                 frames.stop()  # the reading thread ends before the caller closes the source
             if bar is not None:
                 bar.close()
-    error = error or source.error
-    track = seen.restore(builder.build())
-    size = source.size_px
-    video = {
-        "name": source.name,
-        "fps": source.fps if math.isfinite(source.fps) else None,
-        "frames": len(track),
-        "frames_announced": source.frame_count,
-        "duration_s": float(track.t_s[-1] - track.t_s[0]) if len(track) else 0.0,
-        "size_px": list(size) if size is not None else None,
-        "rotation_deg": source.rotation_deg,
+    return recording.tracked(
+        name=source.name,
+        track=seen.restore(recording.track()),
+        fps=source.fps,
+        frames_announced=source.frame_count,
+        size_px=source.size_px,
+        rotation_deg=source.rotation_deg,
+        error=error or source.error,
         **seen.report(),
-    }
-    return TrackedVideo(track=track, bar_method=bar_method, video=video, error=error)
+    )
 
 
 def _reads_a_file(source: FrameSource) -> bool:

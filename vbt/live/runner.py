@@ -7,8 +7,10 @@
         ─▶ screen (OpenCV window, browser view), console, Outbox (the service), recording
 
 A set ends when, after at least one rep, the bar has been still (or out of view) for ``end_still_s``
-or the source ends; its recording (video with the frames' own times, track CSV) and report (the
-offline analysis of the same frames: ``vbt.capture.pipeline.analyze_tracked``) are saved under
+or the source ends; its recording (video with the frames' own times, track CSV: the
+``vbt.capture.recording.SetRecording`` the offline loop fills too, lost frames included) and report
+(the offline analysis of the same samples with the scale the reps were posted with:
+``vbt.capture.pipeline.analyze_tracked``) are saved under
 ``out_dir`` as ``set-NN.*``, and the next set starts. A camera or stream that drops is reopened for
 up to ``reconnect_s``; after that the set ends with what was recorded, and the run says so.
 """
@@ -30,12 +32,13 @@ import numpy as np
 
 from vbt.analysis import SetAnalysis
 from vbt.calibration import Calibration, CameraProfile, pixels_to_metres
-from vbt.capture.bar import BarDetection, BarMethod, BarTracker
+from vbt.capture.bar import BarMethod, BarTracker
 from vbt.capture.observer import Observer, Sighting, opencv_single_threaded
-from vbt.capture.pipeline import TrackedVideo, analyze_tracked, video_analysis_settings
+from vbt.capture.pipeline import analyze_tracked, video_analysis_settings
 from vbt.capture.pose import PoseEstimator
+from vbt.capture.recording import LOST_FRAME, SetRecording
 from vbt.capture.sources import FrameSource
-from vbt.capture.track import MIN_SCALE_CONFIDENCE, PixelTrack, TrackBuilder, calibrate_track, write_track
+from vbt.capture.track import MIN_SCALE_CONFIDENCE, PixelTrack, calibrate_track, write_track
 from vbt.errors import CalibrationError, NotEnoughDataError, VbtError, VideoError
 from vbt.kinematics.reps import default_segmentation
 from vbt.live.analyst import Analyst
@@ -54,8 +57,6 @@ from vbt.types import Frame, Lift, RepMetrics, RepStatus
 
 #: Confident plate sightings needed before the scale is fixed for the live metrics.
 MIN_SCALE_SIGHTINGS = 10
-#: The track's ``frame_index`` of a frame the capture dropped (its time kept, nothing seen in it).
-LOST_FRAME = -1
 
 
 class FrameSink(Protocol):
@@ -159,7 +160,7 @@ class _Set:
 
     def __init__(self, number: int, options: LiveOptions, *, pose_ran: bool) -> None:
         self.number = number
-        self.builder = TrackBuilder(pose_ran=pose_ran)
+        self.recording = SetRecording(bar_method=options.bar_method, pose_ran=pose_ran)
         self.analyst: Analyst | None = None
         self.events: list[RepEvent] = []
         self.recorder: VideoRecorder | None = None
@@ -375,7 +376,7 @@ class LiveRun:
             current.first_t_s = t_s
         # Earlier frames a tracker measures again (RevisingBarTracker) are not applied here: the
         # online analysis has used them already, and the saved report must equal what was shown.
-        current.builder.append(sighting.frame_index, sighting.bar, sighting.pose)
+        current.recording.add(sighting)
         self.screen.add_bar(t_s, observation.bar_xy_px)
         if self.calibration is None:
             self._try_calibrate()
@@ -411,17 +412,14 @@ class LiveRun:
                 continue  # a dropped frame the clock placed before the frame it came after
             current.lost_t_s.append(lost_t_s)
             self.stats.lost_t_s.append(lost_t_s)
-            unseen = BarDetection(
-                t_s=lost_t_s, xy_px=np.full(2, np.nan), confidence=0.0, method=self.options.bar_method
-            )
-            current.builder.append(LOST_FRAME, unseen, None)  # the track has every frame's time
+            current.recording.lose(lost_t_s)  # the track keeps every frame's time
             if current.analyst is not None:
                 current.analyst.add(lost_t_s, np.full(2, np.nan), None, lost=True)
 
     def _try_calibrate(self) -> None:
-        if len(self._set.builder) < MIN_SCALE_SIGHTINGS or len(self._set.builder) % 5:
+        if len(self._set.recording) < MIN_SCALE_SIGHTINGS or len(self._set.recording) % 5:
             return  # try every fifth frame
-        track = self._set.builder.build()
+        track = self._set.recording.track()
         good = track.bar_seen & (track.bar_confidence >= MIN_SCALE_CONFIDENCE)
         if good.sum() < MIN_SCALE_SIGHTINGS:
             return
@@ -609,21 +607,9 @@ class LiveRun:
                 files["video"].unlink(missing_ok=True)  # nothing happened in it
             return
         reps: list[RepMetrics] = []
-        track = current.builder.build()
+        track = current.recording.track()
         base = self.options.out_dir / f"set-{current.number:02d}"
-        tracked = TrackedVideo(
-            track=track,
-            bar_method=self.options.bar_method,
-            video={
-                "name": str(files.get("video", base)),
-                "fps": None,
-                "frames": len(track),
-                "frames_announced": None,
-                "duration_s": float(track.t_s[-1] - track.t_s[0]) if len(track) else 0.0,
-                "size_px": None,
-                "rotation_deg": 0,
-            },
-        )
+        tracked = current.recording.tracked(name=str(files.get("video", base)), track=track)
         try:
             result = analyze_tracked(
                 tracked,
