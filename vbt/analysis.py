@@ -20,7 +20,7 @@ from vbt.kinematics.summary import summarize_set
 from vbt.lifts import parse_lift
 from vbt.quality.motion import MotionCheckSettings, check_motion
 from vbt.quality.verdict import Finding, Quality, Verdict, judge, suspect_reasons
-from vbt.types import Lift, RepMetrics, RepStatus, SetSummary, Trajectory
+from vbt.types import Lift, Rep, RepMetrics, RepStatus, SetSummary, Trajectory
 
 #: The shortest recording that can hold a rep.
 MIN_DURATION_S = 0.5
@@ -42,6 +42,8 @@ class SetAnalysis:
 
     ``quality`` is the verdict on its numbers (see ``vbt.quality``), from ``findings``; reps that a
     finding makes suspect carry ``status`` suspect and their reasons, and ``summary`` leaves them out.
+    ``segments``: the segmenter's reps behind ``reps`` (their times, and from when each is settled:
+    ``Rep.settled_s``).
     """
 
     lift: Lift
@@ -52,6 +54,7 @@ class SetAnalysis:
     warnings: list[str]
     quality: Quality = field(default_factory=lambda: Quality(Verdict.GOOD))
     findings: tuple[Finding, ...] = ()
+    segments: tuple[Rep, ...] = ()
 
 
 def with_findings(analysis: SetAnalysis, findings: Iterable[Finding]) -> SetAnalysis:
@@ -112,6 +115,7 @@ def analyze_trajectory(
         summary=summarize_set(measured),
         kinematics=kinematics,
         warnings=warnings,
+        segments=tuple(reps),
     )
     return with_findings(analysis, check_motion(kinematics, measured, lift=lift, settings=settings.checks))
 

@@ -144,6 +144,9 @@ class Rep:
     height), and ``catch_s`` is the lowest point of the catch that follows (NaN for a failed lift).
     ``partial_start`` / ``partial_end``: the rep's start / end is the recording's edge (the clip starts
     or ends while the bar moves), so its figures cover only what was recorded.
+    ``settled_s``: from this time on, later samples cannot change what the segmenter says of the rep
+    (its look past the end for the stop at lockout, the hold after a catch, the return to the floor);
+    inf when only the recording's end settles it. Live mode asks this before a rep is final.
     """
 
     index: int
@@ -153,6 +156,7 @@ class Rep:
     catch_s: float = float("nan")
     partial_start: bool = False
     partial_end: bool = False
+    settled_s: float = float("inf")
 
 
 @dataclass(frozen=True)

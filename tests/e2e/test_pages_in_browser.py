@@ -63,7 +63,7 @@ def _js_errors(browser: Any) -> list[str]:
 
 
 def _watch_reps_arrive(browser: Any, api: httpx.Client, set_id: int, stream: str) -> None:
-    _wait(browser, lambda d: _text(d, "connection").startswith("live"), f"a {stream} connection")
+    _wait(browser, lambda d: _text(d, "connection").startswith("connected"), f"a {stream} connection")
     assert _bar_count(browser) == 0
     assert _text(browser, "last-velocity").startswith("—")
 
@@ -92,7 +92,7 @@ def test_live_page_shows_reps_as_they_are_posted(
     _, session_id, set_id = _new_set(api)
     browser.get(f"{server.base_url}/live/sessions/{session_id}")
     _watch_reps_arrive(browser, api, set_id, "WebSocket")
-    assert _text(browser, "connection") == "live"
+    assert _text(browser, "connection") == "connected · live mode not running"  # no frames: not "live"
     assert _js_errors(browser) == []
 
 
@@ -128,7 +128,7 @@ def test_live_page_falls_back_to_server_sent_events(
     try:
         browser.get(f"{server.base_url}/live/sessions/{session_id}")
         _watch_reps_arrive(browser, api, set_id, "Server-Sent Events")
-        assert _text(browser, "connection") == "live (SSE)"
+        assert _text(browser, "connection") == "connected (SSE) · live mode not running"
     finally:
         browser.execute_cdp_cmd(
             "Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]}

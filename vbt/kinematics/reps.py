@@ -20,6 +20,7 @@ like any other rest.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -160,25 +161,37 @@ def segment_reps(
             find_strokes(t_s, y_m, vy), max_dip_m=settings.merge_dip_m, min_part_m=settings.merge_min_part_m
         )
     ]
+    settled: dict[int, float] = {}  # Olympic pulls: by stroke, when the hold or the floor settled it
     family = lift.family
     if family is LiftFamily.OLYMPIC_PULL:
-        found = _olympic_reps(strokes, kinematics, settings)
+        found = _olympic_reps(strokes, kinematics, settings, settled=settled)
     elif family is LiftFamily.FLOOR_PULL:
         found = _floor_reps(strokes, y_m, kinematics, settings)
     else:
         found = _top_down_reps(strokes, kinematics, _slow_heights(kinematics, settings), settings)
-    return [
-        Rep(
-            index=i,
-            start_s=s.start_s if s.partial_start else _refined(kinematics, s, start=True, settings=settings),
-            end_s=s.end_s if s.partial_end else _refined(kinematics, s, start=False, settings=settings),
-            status=status,
-            catch_s=catch_s,
-            partial_start=s.partial_start,
-            partial_end=s.partial_end,
+    reps = []
+    for i, (s, status, catch_s) in enumerate(found, start=1):
+        end_s = s.end_s if s.partial_end else _refined(kinematics, s, start=False, settings=settings)
+        if s.partial_end:  # the rep goes on past the data: only the recording's end settles it
+            settled_s = math.inf
+        elif family is LiftFamily.OLYMPIC_PULL:
+            settled_s = settled.get(id(s), math.inf)
+        else:  # the stop at lockout is looked for up to this far past the end
+            settled_s = end_s + (settings.stop_check_s or settings.rest_check_s)[1]
+        start_s = s.start_s if s.partial_start else _refined(kinematics, s, start=True, settings=settings)
+        reps.append(
+            Rep(
+                index=i,
+                start_s=start_s,
+                end_s=end_s,
+                status=status,
+                catch_s=catch_s,
+                partial_start=s.partial_start,
+                partial_end=s.partial_end,
+                settled_s=settled_s,
+            )
         )
-        for i, (s, status, catch_s) in enumerate(found, start=1)
-    ]
+    return reps
 
 
 @dataclass(frozen=True)
@@ -516,12 +529,20 @@ def _rests(kinematics: Kinematics, start_s: float, end_s: float, settings: Segme
     return at_rest(kinematics.t_s, vy, start_s=start_s, end_s=end_s, max_speed_m_s=settings.rest_speed_m_s)
 
 
-def _olympic_reps(strokes: list[_Edged], kinematics: Kinematics, settings: SegmentationSettings) -> _Found:
+def _olympic_reps(
+    strokes: list[_Edged],
+    kinematics: Kinematics,
+    settings: SegmentationSettings,
+    *,
+    settled: dict[int, float],
+) -> _Found:
     """Olympic pull: a pull starts at lift-off from the floor and ends at peak height.
 
     The lift is made when, after the pull, the bar is held high (still for ``hold_s`` above
     ``hold_height_fraction`` of the pull) before it comes back to the floor; the catch is the lowest
-    point between the peak and that hold.
+    point between the peak and that hold. ``settled`` gets, by ``id`` of each stroke kept, the time
+    from which later samples cannot change that verdict: the hold's last needed sample, or the
+    bar's return to the floor (none: only the recording's end settles it).
     """
     t_s, y_m, vy = kinematics.t_s, kinematics.bar_xy_m[:, 1], kinematics.bar_velocity_m_s[:, 1]
     floor = _floor_level(y_m)
@@ -532,7 +553,7 @@ def _olympic_reps(strokes: list[_Edged], kinematics: Kinematics, settings: Segme
         if s.partial_end:  # the recording ends during the pull: nothing says it failed
             found.append((s, RepStatus.OK, np.nan))
             continue
-        hold_start = _first_hold_above(
+        hold_start, settled[id(s)] = _first_hold_above(
             t_s,
             y_m,
             vy,
@@ -559,11 +580,13 @@ def _first_hold_above(
     min_y_m: float,
     floor_y_m: float,
     settings: SegmentationSettings,
-) -> float | None:
-    """Start of the first hold above ``min_y_m`` after ``after_s``, before the bar is back on the floor."""
+) -> tuple[float | None, float]:
+    """Start of the first hold above ``min_y_m`` after ``after_s``, before the bar is back on the
+    floor (None: no hold), and when that was settled: the hold's last needed sample, the bar's
+    return to the floor, or inf (the recording ends before either: more data may still decide)."""
     after = np.flatnonzero(t_s > after_s)
     if after.size == 0:
-        return None
+        return None, math.inf
     y, v, t = y_m[after], vy[after], t_s[after]
     on_floor = np.flatnonzero(y <= floor_y_m)
     stop = on_floor[0] if on_floor.size else y.size
@@ -573,10 +596,11 @@ def _first_hold_above(
     for i, flag in enumerate(still):
         run = run + 1 if flag else 0
         if run >= need:
-            return float(t[i - need + 1])
+            return float(t[i - need + 1]), float(t[i])
+    back_s = float(t[on_floor[0]]) if on_floor.size else math.inf
     seen = np.flatnonzero(np.isfinite(y))
     if not on_floor.size and seen.size and y[seen[-1]] >= min_y_m:
         # The recording ends with the bar still high after the catch (a clip cut at the catch): nothing
         # says the lift failed, so it counts as made, with the catch found up to the end.
-        return float(t[seen[-1]])
-    return None
+        return float(t[seen[-1]]), back_s
+    return None, back_s
