@@ -312,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON")
     args = parser.parse_args(argv)
     from vbt.capture.bar import PlateSettings, without
-    from vbt.types import Lift
+    from vbt.synth import SYNTH_LIFTS
 
     os.environ.setdefault("GLOG_minloglevel", "2")
     rules = choose_rules(args.rules)
@@ -342,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
             computed = [m for m in messages if not m.endswith(": cached")]
             print("poses: " + ("; ".join(computed) if computed else "all cached"), flush=True)
         if not args.no_rendered:
-            lifts = args.lifts or [lift.value for lift in Lift]
+            lifts = args.lifts or [lift.value for lift in SYNTH_LIFTS]
             planned = video_accuracy.plan_sets(
                 lifts, args.rates, sets=args.sets, vfr_sets=args.vfr_sets, seed=args.seed, reps=3
             )

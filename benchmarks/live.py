@@ -16,14 +16,23 @@ Goals (issue 6, 2-core machine, lite model): >= 30 fps processed with < 2 % drop
 <= 200 ms to the screen and <= 300 ms to the service. Nothing is asserted (machines are noisy); the
 load average is printed with the results.
 
-    .venv/bin/python benchmarks/live.py [--clips squat power_clean] [--no-pose] [--no-server]
+Under load (issue 13): ``--busy 0 2 4`` runs every clip once per condition with that many bounded
+busy loops of other work (processes the benchmark starts before the clip and stops after it: a
+laptop at the gym also runs a browser, a music app, a sync client), and prints per condition the
+reps found (a suspect rep counts: it is on the screen and at the service), suspect reps, frames
+dropped, the work shed (frames without the view, without pose, not recorded: ``vbt.live.shedding``)
+and the delays. Goals: every rep found in each condition, at most 2 % of frames dropped.
+
+    .venv/bin/python benchmarks/live.py [--clips squat power_clean] [--no-pose] [--no-server] [--busy 0 2 4]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
+import multiprocessing
 import os
 import socket
 import subprocess
@@ -50,6 +59,36 @@ def _render(lift: str, directory: Path) -> tuple[Path, dict[str, Any]]:
     )
     truth = json.loads(info.path.with_name(info.path.stem + ".truth.json").read_text())
     return info.path, truth
+
+
+#: The longest a busy loop runs if the benchmark never stops it (a crash): it must not outlive us long.
+BUSY_MAX_S = 600.0
+
+
+def _spin(stop: Any, max_s: float) -> None:
+    """Other work: pure-Python arithmetic until told to stop (or ``max_s``)."""
+    deadline = time.monotonic() + max_s
+    x = 0
+    while not stop.is_set() and time.monotonic() < deadline:
+        for i in range(20_000):
+            x = (x + i * i) % 1_000_003
+
+
+@contextlib.contextmanager
+def busy_loops(n: int) -> Any:
+    """``n`` busy processes for the block's duration (bounded by ``BUSY_MAX_S``), stopped after it."""
+    stop = multiprocessing.Event()
+    workers = [multiprocessing.Process(target=_spin, args=(stop, BUSY_MAX_S), daemon=True) for _ in range(n)]
+    for worker in workers:
+        worker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.join(timeout=5.0)
+            if worker.is_alive():
+                worker.terminate()
 
 
 def _free_port() -> int:
@@ -165,7 +204,7 @@ def run_clip(
     stats = run.stats
     frames_in_clip = int(truth.get("video", {}).get("frames", 0)) or stats.frames_read
     finals = {e.key: e.rep for _, e in stats.events if e.kind is RepEventKind.FINAL}
-    firsts = {}
+    firsts: dict[int, Any] = {}
     for _, event in stats.events:
         firsts.setdefault(event.key, event)
     provisional_error = [
@@ -200,6 +239,8 @@ def run_clip(
     saved = [r for s in run.sets for r in s.reps]
     return {
         "lift": lift,
+        "shed": stats.shed,
+        "suspect": sum(1 for r in saved if r.status.value == "suspect"),
         "fps": stats.processed_fps,
         "dropped_pct": 100.0 * (1 - stats.frames_processed / max(frames_in_clip, 1)),
         "capture_dropped": stats.frames_dropped,
@@ -222,19 +263,48 @@ def main() -> None:
     parser.add_argument("--clips", nargs="+", default=["squat", "bench", "deadlift", "power_clean"])
     parser.add_argument("--no-pose", action="store_true")
     parser.add_argument("--no-server", action="store_true")
+    parser.add_argument("--busy", nargs="+", type=int, default=[0], help="busy loops per condition")
     args = parser.parse_args()
     os.environ.setdefault("VBT_MODEL_DIR", str(MODELS.resolve()))
-    rows = []
+    by_condition: dict[int, list[dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        for lift in args.clips:
-            path, truth = _render(lift, work)
-            rows.append(
-                run_clip(lift, path, truth, pose=not args.no_pose, server=not args.no_server, work=work)
+        clips = {lift: _render(lift, work) for lift in args.clips}
+        for n in args.busy:
+            for lift, (path, truth) in clips.items():
+                with busy_loops(n):
+                    row = run_clip(
+                        lift,
+                        path,
+                        truth,
+                        pose=not args.no_pose,
+                        server=not args.no_server,
+                        work=work / f"busy{n}",
+                    )
+                by_condition.setdefault(n, []).append(row)
+    for n, rows in by_condition.items():
+        _print(rows, busy=n, pose=not args.no_pose)
+    if len(by_condition) > 1:
+        print("\nunder load, per condition: reps found (suspect), frames dropped, work shed")
+        print(
+            f"{'busy loops':>10s} {'reps':>7s} {'suspect':>7s} {'drop%':>6s} {'no view':>8s} {'no pose':>8s} {'not rec.':>8s}"
+        )
+        for n, rows in by_condition.items():
+            found = sum(int(r["reps"].split("/")[0]) for r in rows)
+            true = sum(int(r["reps"].split("/")[1]) for r in rows)
+            shed = {k: sum(r["shed"].get(k, 0) for r in rows) for k in ("view", "pose", "recording")}
+            print(
+                f"{n:10d} {found:3d}/{true:<3d} {sum(r['suspect'] for r in rows):7d} "
+                f"{np.mean([r['dropped_pct'] for r in rows]):6.1f} {shed['view']:8d} {shed['pose']:8d} {shed['recording']:8d}"
             )
+        print("goals: every rep found in each condition, <= 2 % dropped")
+
+
+def _print(rows: list[dict[str, Any]], *, busy: int, pose: bool) -> None:
+    """One condition's table."""
     load = os.getloadavg()
-    print(f"\nlive mode on a real-time 720p30 MJPEG stream; pose: {'off' if args.no_pose else 'lite'}; "
-          f"load average {load[0]:.1f} {load[1]:.1f}; {os.cpu_count()} cores")  # fmt: skip
+    print(f"\nlive mode on a real-time 720p30 MJPEG stream; pose: {'lite' if pose else 'off'}; "
+          f"{busy} busy loops; load average {load[0]:.1f} {load[1]:.1f}; {os.cpu_count()} cores")  # fmt: skip
     print(f"{'clip':12s} {'fps':>5s} {'drop%':>6s} {'reps':>5s}   delay ms p50 / p95: {'screen (prov.)':>15s} "
           f"{'service (prov.)':>15s} {'screen final':>15s} {'service final':>15s}   |prov-final| MV  |final-truth| MV")  # fmt: skip
     for r in rows:

@@ -44,6 +44,10 @@ from vbt.service.db import make_engine, make_sessionmakers, run_migrations
 from vbt.service.models import Athlete, LiftSet, Rep, TrainingSession
 from vbt.service.settings import normalize_database_url
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import service_stream
+from service_rows import rep_row, rep_values
+
 REPO = Path(__file__).resolve().parents[1]
 GOALS = {"velocity_p99_ms": 20.0, "stream_p99_ms": 50.0}
 SETS_PER_SESSION = 10
@@ -51,30 +55,6 @@ SETS_PER_SESSION = 10
 ERRORS: Counter[str] = Counter()
 SESSIONS_PER_ATHLETE = 50
 EXERCISES = ("squat", "bench", "deadlift", "power_clean")
-
-
-def rep_values(index: int, velocity_m_s: float) -> dict[str, Any]:
-    """A rep with every report key (as ``vbt analyze --json`` writes it)."""
-    start_s = 2.0 * index + 1.0
-    return {
-        "index": index,
-        "start_s": start_s,
-        "end_s": start_s + 0.75,
-        "status": "ok",
-        "mean_velocity_m_s": velocity_m_s,
-        "mean_propulsive_velocity_m_s": round(velocity_m_s + 0.05, 3),
-        "peak_velocity_m_s": round(velocity_m_s + 0.6, 3),
-        "time_to_peak_velocity_s": 0.4,
-        "range_of_motion_m": 0.6,
-        "duration_s": 0.75,
-        "propulsive_duration_s": 0.6,
-        "horizontal_excursion_m": 0.04,
-        "mean_power_w": None,
-        "peak_power_w": None,
-        "peak_height_m": None,
-        "catch_height_m": None,
-        "triple_extension": None,
-    }
 
 
 def fill(database_url: str, *, n_sets: int, reps_per_set: int) -> tuple[int, int]:
@@ -108,23 +88,7 @@ def fill(database_url: str, *, n_sets: int, reps_per_set: int) -> tuple[int, int
         for index in range(reps_per_set):
             values = rep_values(index, round(v0 * (1 - 0.04 * index), 3))
             seq = (set_id - 1) % SETS_PER_SESSION * reps_per_set + index + 1
-            reps.append(
-                {
-                    "set_id": set_id,
-                    "session_id": session_id,
-                    "session_seq": seq,
-                    "client_rep_id": f"seed-{set_id}-{index}",
-                    "rep_index": index,
-                    "status": "ok",
-                    "start_s": values["start_s"],
-                    "end_s": values["end_s"],
-                    "mean_velocity_m_s": values["mean_velocity_m_s"],
-                    "mean_propulsive_velocity_m_s": values["mean_propulsive_velocity_m_s"],
-                    "peak_velocity_m_s": values["peak_velocity_m_s"],
-                    "range_of_motion_m": values["range_of_motion_m"],
-                    "body_json": json.dumps(values, sort_keys=True),
-                }
-            )
+            reps.append(rep_row(set_id, session_id, seq, f"seed-{set_id}-{index}", values))
     sessions = [
         {
             "id": s,
@@ -409,18 +373,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stream-reps", type=int, default=200, help="reps posted for the stream delay")
     parser.add_argument("--stream-rate", type=float, default=20.0, help="stream reps per second")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument(
+        "--only", choices=("all", "stream"), default="all", help="stream: only the stream part"
+    )
+    service_stream.add_arguments(parser)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="vbt-bench-") as folder:
         work = Path(folder)
         database_url = normalize_database_url(args.db) if args.db else f"sqlite:///{work}/vbt.sqlite3"
         t0 = time.perf_counter()
-        n_sessions, n_reps = fill(database_url, n_sets=args.sets, reps_per_set=args.reps)
-        print(
-            f"stored {args.sets} sets, {n_sessions} sessions, {n_reps} reps in {time.perf_counter() - t0:.1f} s"
-        )
+        n_sessions = 0
+        if args.only == "all":
+            n_sessions, n_reps = fill(database_url, n_sets=args.sets, reps_per_set=args.reps)
+            print(
+                f"stored {args.sets} sets, {n_sessions} sessions, {n_reps} reps in {time.perf_counter() - t0:.1f} s"
+            )
+        replay_sets = service_stream.fill_replay_sets(database_url, args.replay_reps)
         process, base_url = start_server(database_url, work / "data", work / "server.log")
         try:
-            results = asyncio.run(measure(base_url, process.pid, args, n_sessions))
+            results = (
+                [] if args.only == "stream" else asyncio.run(measure(base_url, process.pid, args, n_sessions))
+            )
+            stream_results = asyncio.run(
+                service_stream.measure(base_url, process.pid, args, replay_sets, cpu_s)
+            )
         finally:
             process.terminate()
             try:
@@ -428,6 +404,9 @@ def main(argv: list[str] | None = None) -> int:
             except subprocess.TimeoutExpired:
                 process.kill()
     backend = database_url.split(":", 1)[0].split("+", 1)[0]
+    service_stream.report(stream_results, backend)
+    if args.only == "stream":
+        return 0
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"\nvbt service on loopback, {backend}, {args.sets} sets; {os.cpu_count()} CPUs shared with the "

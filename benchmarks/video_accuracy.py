@@ -46,7 +46,7 @@ from vbt.analysis import analyze_trajectory
 from vbt.capture.camera import BackgroundMotion, CameraMotionEstimator, StillCamera
 from vbt.capture.pipeline import VideoAnalysis, analyze_video
 from vbt.errors import VbtError
-from vbt.synth import Sampling, SynthSet, generate_set
+from vbt.synth import SYNTH_LIFTS, Sampling, SynthSet, generate_set
 from vbt.synth.handheld import CameraPath, FollowPan, HandShake
 from vbt.synth.render import RenderInfo, render_set
 from vbt.synth.timing import FrameTiming, PhoneTiming
@@ -262,7 +262,10 @@ def main(argv: list[str] | None = None) -> int:
         "--vfr-sets", type=int, default=3, help="sets per lift at a phone's variable frame rate (default 3)"
     )
     parser.add_argument(
-        "--lifts", nargs="+", default=[lift.value for lift in Lift], choices=[lift.value for lift in Lift]
+        "--lifts",
+        nargs="+",
+        default=[lift.value for lift in SYNTH_LIFTS],
+        choices=[lift.value for lift in SYNTH_LIFTS],
     )
     parser.add_argument("--size", default="640x360", help="clip size WIDTHxHEIGHT (default 640x360)")
     parser.add_argument("--background", default="gym", choices=["gym", "plain"])

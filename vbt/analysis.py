@@ -17,9 +17,10 @@ from vbt.kinematics.metrics import rep_metrics
 from vbt.kinematics.reps import SegmentationSettings, segment_reps
 from vbt.kinematics.series import Kinematics, SmoothingSettings, smooth
 from vbt.kinematics.summary import summarize_set
+from vbt.lifts import parse_lift
 from vbt.quality.motion import MotionCheckSettings, check_motion
 from vbt.quality.verdict import Finding, Quality, Verdict, judge, suspect_reasons
-from vbt.types import Lift, RepMetrics, RepStatus, SetSummary, Trajectory
+from vbt.types import Lift, Rep, RepMetrics, RepStatus, SetSummary, Trajectory
 
 #: The shortest recording that can hold a rep.
 MIN_DURATION_S = 0.5
@@ -41,6 +42,8 @@ class SetAnalysis:
 
     ``quality`` is the verdict on its numbers (see ``vbt.quality``), from ``findings``; reps that a
     finding makes suspect carry ``status`` suspect and their reasons, and ``summary`` leaves them out.
+    ``segments``: the segmenter's reps behind ``reps`` (their times, and from when each is settled:
+    ``Rep.settled_s``).
     """
 
     lift: Lift
@@ -51,6 +54,7 @@ class SetAnalysis:
     warnings: list[str]
     quality: Quality = field(default_factory=lambda: Quality(Verdict.GOOD))
     findings: tuple[Finding, ...] = ()
+    segments: tuple[Rep, ...] = ()
 
 
 def with_findings(analysis: SetAnalysis, findings: Iterable[Finding]) -> SetAnalysis:
@@ -88,7 +92,7 @@ def analyze_trajectory(
     NotEnoughDataError
         When the recording is too short or the bar is hardly ever seen.
     """
-    lift = Lift(lift)
+    lift = parse_lift(lift)
     settings = settings or AnalysisSettings()
     duration = float(trajectory.t_s[-1] - trajectory.t_s[0]) if len(trajectory) else 0.0
     if duration < MIN_DURATION_S:
@@ -111,6 +115,7 @@ def analyze_trajectory(
         summary=summarize_set(measured),
         kinematics=kinematics,
         warnings=warnings,
+        segments=tuple(reps),
     )
     return with_findings(analysis, check_motion(kinematics, measured, lift=lift, settings=settings.checks))
 

@@ -12,27 +12,13 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
+from vbt.lifts import Lift as Lift  # re-exported: the catalogue owns the lifts
+
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 #: Joints of the side facing the camera, in the order of ``Trajectory.joints_xy_m``'s second axis.
 JOINT_NAMES: tuple[str, ...] = ("shoulder", "hip", "knee", "ankle", "toe")
-
-
-class Lift(StrEnum):
-    """The lifts vbt segments and measures."""
-
-    SQUAT = "squat"
-    BENCH = "bench"
-    DEADLIFT = "deadlift"
-    POWER_CLEAN = "power_clean"
-    CLEAN = "clean"
-    SNATCH = "snatch"
-
-    @property
-    def is_olympic(self) -> bool:
-        """True for lifts measured from lift-off to peak bar height (clean, power clean, snatch)."""
-        return self in (Lift.POWER_CLEAN, Lift.CLEAN, Lift.SNATCH)
 
 
 class RepStatus(StrEnum):
@@ -158,6 +144,9 @@ class Rep:
     height), and ``catch_s`` is the lowest point of the catch that follows (NaN for a failed lift).
     ``partial_start`` / ``partial_end``: the rep's start / end is the recording's edge (the clip starts
     or ends while the bar moves), so its figures cover only what was recorded.
+    ``settled_s``: from this time on, later samples cannot change what the segmenter says of the rep
+    (its look past the end for the stop at lockout, the hold after a catch, the return to the floor);
+    inf when only the recording's end settles it. Live mode asks this before a rep is final.
     """
 
     index: int
@@ -167,6 +156,7 @@ class Rep:
     catch_s: float = float("nan")
     partial_start: bool = False
     partial_end: bool = False
+    settled_s: float = float("inf")
 
 
 @dataclass(frozen=True)

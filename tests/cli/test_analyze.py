@@ -60,7 +60,7 @@ def test_bad_input_is_one_line_and_exit_2_without_traceback(tmp_path):
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["--lift", "curl"], "invalid choice"),
+        (["--lift", "curl"], "unknown lift 'curl'"),
         (["--lift", "squat", "--load-kg", "-5"], "not a barbell load"),
         (["--lift", "squat", "--load-kg", "heavy"], "not a number of kilograms"),
     ],

@@ -56,7 +56,8 @@ def test_the_live_page_shows_the_video_and_replaces_provisional_reps_in_place(br
             f"/api/sessions/{session['id']}/sets", json={"exercise": "squat", "load_kg": 100}
         ).json()["id"]
         browser.get(f"{server.base_url}/live/sessions/{session['id']}")
-        _wait(browser, lambda d: _text(d, "connection").startswith("live"), "a live connection")
+        _wait(browser, lambda d: _text(d, "connection").startswith("connected"), "a connection")
+        assert "not running" in _text(browser, "connection")  # no frames yet: live mode is not running
 
         # the video element shows the session's live frames: first the 640 x 360 "no video" image ...
         _wait(browser, lambda d: _width(d) == 640, "the no-video image")
@@ -66,6 +67,7 @@ def test_the_live_page_shows_the_video_and_replaces_provisional_reps_in_place(br
             pusher.push(_frame(320, 240))
             _wait(browser, lambda d: _width(d) == 320, "a pushed frame")
             assert _js(browser, "document.getElementById('video').dataset.stale") == "0"
+            assert _text(browser, "connection") == "live"
             pusher.push(_frame(480, 270))
             _wait(browser, lambda d: _width(d) == 480, "the next frame")
 
@@ -109,3 +111,43 @@ def test_the_live_page_shows_the_video_and_replaces_provisional_reps_in_place(br
 
     severe = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not severe, severe
+
+
+def test_the_live_page_numbers_reps_as_stored_speaks_them_and_sums_up_the_set_at_its_end(
+    browser, server
+) -> None:
+    with httpx.Client(base_url=server.base_url, timeout=WAIT_S) as api:
+        athlete = api.post("/api/athletes", json={"name": "Bo"}).json()
+        session = api.post("/api/sessions", json={"athlete_id": athlete["id"]}).json()
+        sets = f"/api/sessions/{session['id']}/sets"
+        set_id = api.post(sets, json={"exercise": "squat", "load_kg": 0}).json()["id"]
+        browser.get(f"{server.base_url}/live/sessions/{session['id']}")
+        # before any frame: the "no video" image (never a broken one), and live mode not running
+        assert _js(browser, "document.getElementById('video').complete") is True
+        assert _width(browser) == 640
+        _wait(browser, lambda d: _text(d, "connection").startswith("connected"), "a connection")
+        # read each rep aloud (the choice is a click: browsers speak after a gesture)
+        browser.execute_script(
+            "const s = document.getElementById('speech'); s.value = 'reps'; s.dispatchEvent(new Event('change'))"
+        )
+        for i, v in enumerate((0.80, 0.77, 0.74)):
+            _post(api, set_id, {**rep_body(i, mean_velocity_m_s=v), "provisional": True}, 201)
+        _wait(browser, lambda d: _bars(d) == (3, 3), "three provisional reps")
+        assert _text(browser, "set-line") == "Squat · load not given"  # no --load-kg: not "0 kg"
+        assert _js(browser, "document.getElementById('speech').dataset.said") == "3"
+        assert _js(browser, "document.getElementById('speech').dataset.last") == "0.74"
+        assert _text(browser, "rep-label").startswith("Rep 3")
+        # the middle one was no rep after all: the last one is rep 2 now
+        assert api.delete(f"/api/sets/{set_id}/reps/rep-1").status_code == 204
+        _wait(browser, lambda d: _bars(d) == (2, 2), "the deleted rep gone")
+        assert _text(browser, "rep-label").startswith("Rep 2")
+        # the next set has reps: this one is over, and its summary replaces "Keep going"
+        browser.find_element("css selector", "#sets button").click()  # stay on the first set
+        next_set = api.post(sets, json={"exercise": "squat", "load_kg": 100}).json()["id"]
+        _post(api, next_set, rep_body(0, client_rep_id="next-0"), 201)
+        _wait(
+            browser,
+            lambda d: _js(d, "document.getElementById('cue').dataset.level") == "over",
+            "the set over",
+        )
+        assert _text(browser, "cue").startswith("Set over: 2 reps")

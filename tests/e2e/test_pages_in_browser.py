@@ -63,7 +63,7 @@ def _js_errors(browser: Any) -> list[str]:
 
 
 def _watch_reps_arrive(browser: Any, api: httpx.Client, set_id: int, stream: str) -> None:
-    _wait(browser, lambda d: _text(d, "connection").startswith("live"), f"a {stream} connection")
+    _wait(browser, lambda d: _text(d, "connection").startswith("connected"), f"a {stream} connection")
     assert _bar_count(browser) == 0
     assert _text(browser, "last-velocity").startswith("—")
 
@@ -92,7 +92,7 @@ def test_live_page_shows_reps_as_they_are_posted(
     _, session_id, set_id = _new_set(api)
     browser.get(f"{server.base_url}/live/sessions/{session_id}")
     _watch_reps_arrive(browser, api, set_id, "WebSocket")
-    assert _text(browser, "connection") == "live"
+    assert _text(browser, "connection") == "connected · live mode not running"  # no frames: not "live"
     assert _js_errors(browser) == []
 
 
@@ -128,7 +128,7 @@ def test_live_page_falls_back_to_server_sent_events(
     try:
         browser.get(f"{server.base_url}/live/sessions/{session_id}")
         _watch_reps_arrive(browser, api, set_id, "Server-Sent Events")
-        assert _text(browser, "connection") == "live (SSE)"
+        assert _text(browser, "connection") == "connected (SSE) · live mode not running"
     finally:
         browser.execute_cdp_cmd(
             "Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]}
@@ -209,7 +209,7 @@ def test_number_helpers_give_known_answers_in_the_browser(browser: Any, server: 
     result = browser.execute_async_script(
         """
         const done = arguments[arguments.length - 1];
-        import('/static/js/stats.js').then((m) => done({
+        import('/static/js/stats.js').then((m) => m.loadLifts().then((lifts) => done({
           fit: m.linearFit([100, 120, 140], [1.0, 0.8, 0.6]),
           noFit: m.linearFit([100, 100], [1.0, 0.9]),
           loss: m.runningVelocityLossPct([
@@ -218,9 +218,11 @@ def test_number_helpers_give_known_answers_in_the_browser(browser: Any, server: 
             {status: 'failed', mean_velocity_m_s: null},
             {status: 'ok', mean_velocity_m_s: 0.75},
           ]),
-          zones: [0.3, 0.5, 0.8, 1.2, 1.6, NaN].map((v) => m.zoneFor(v)?.name ?? null),
+          zones: [0.3, 0.5, 0.8, 1.2, 1.6, NaN].map((v) => m.zoneFor(v, m.liftOf(lifts, 'squat').zones)?.name ?? null),
+          cleanKey: m.velocityKey(m.liftOf(lifts, 'power_clean')),
+          squatKey: m.velocityKey(m.liftOf(lifts, 'squat')),
           cue: m.stopCue([{status: 'ok', mean_velocity_m_s: 1.0}, {status: 'ok', mean_velocity_m_s: 0.84}], 20),
-        })).catch((e) => done({error: String(e)}));
+        }))).catch((e) => done({error: String(e)}));
         """
     )
     assert "error" not in result, result
@@ -241,6 +243,7 @@ def test_number_helpers_give_known_answers_in_the_browser(browser: Any, server: 
         "Starting strength",
         None,
     ]
+    assert (result["cleanKey"], result["squatKey"]) == ("peak_velocity_m_s", "mean_velocity_m_s")
     assert result["cue"]["level"] == "near"  # 16 % is past 75 % of 20 %
     assert result["cue"]["loss_pct"] == pytest.approx(16.0)
 

@@ -41,7 +41,7 @@ def test_live_page_shows_the_server_cue_with_the_plan_s_threshold(
     athlete_id, session_id, set_id = _new_set(api, exercise="power_clean", load_kg=40.0)
     assert api.put(f"/api/athletes/{athlete_id}/plan", json=plan_body()).status_code == 200
     browser.get(f"{server.base_url}/live/sessions/{session_id}")  # the page's own threshold: 20 %
-    _wait(browser, lambda d: _text(d, "connection").startswith("live"), "a live connection")
+    _wait(browser, lambda d: _text(d, "connection").startswith("connected"), "a connection")
     # Peak velocity falls 0, 6.25, 11.25 %; mean velocity holds: only the server's cue (the plan's
     # 10 % on peak velocity) says stop.
     for index, peak in enumerate((1.60, 1.50, 1.42)):
@@ -60,7 +60,7 @@ def test_live_page_says_stop_when_the_server_says_the_last_rep_failed(
 ) -> None:
     _, session_id, set_id = _new_set(api)
     browser.get(f"{server.base_url}/live/sessions/{session_id}")
-    _wait(browser, lambda d: _text(d, "connection").startswith("live"), "a live connection")
+    _wait(browser, lambda d: _text(d, "connection").startswith("connected"), "a connection")
     _post_rep(api, set_id, 0, 0.80)
     _wait(browser, lambda d: _cue(d)[:2] == ("go", "server"), "the server's first cue")
     _post_rep(api, set_id, 1, None, status="failed")  # the page's own numbers see no loss at all

@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 
 from vbt.analysis import analyze_trajectory
-from vbt.synth import Sampling, generate_set
+from vbt.synth import SYNTH_LIFTS, Sampling, generate_set
 from vbt.types import Lift
 
 
-@pytest.mark.parametrize("lift", list(Lift))
+@pytest.mark.parametrize("lift", list(SYNTH_LIFTS))
 @pytest.mark.parametrize("fps", [30.0, "vfr"])
 def test_counts_statuses_and_velocities_match_the_truth(lift, fps):
     sampling = Sampling.at_rate(fps)

@@ -95,6 +95,8 @@ def test_a_consumer_that_falls_behind_gets_the_freshest_frames_and_the_rest_are_
     frames = list(capture)
     assert [f.index for f in frames] == [98, 99]
     assert capture.dropped_frames == 98
+    assert capture.take_dropped() == pytest.approx([i / 30 for i in range(98)])  # every frame's time
+    assert capture.take_dropped() == []  # each given once
     assert capture.frames_read == 100
     assert capture.frames_yielded == 2
     assert capture.max_queued == 2

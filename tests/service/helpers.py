@@ -176,3 +176,13 @@ def sse_json(event: dict[str, str]) -> dict[str, Any]:
     data = json.loads(event["data"])
     assert isinstance(data, dict)
     return data
+
+
+def new_set(http: httpx.Client, *, exercise: str = "squat", load_kg: float = 100.0) -> dict[str, Any]:
+    """An athlete, a session and a set of it, made over HTTP; the set as the API returns it."""
+    athlete = http.post("/api/athletes", json={"name": "Ada"}).json()
+    session = http.post("/api/sessions", json={"athlete_id": athlete["id"]}).json()
+    lift_set: dict[str, Any] = http.post(
+        f"/api/sessions/{session['id']}/sets", json={"exercise": exercise, "load_kg": load_kg}
+    ).json()
+    return lift_set

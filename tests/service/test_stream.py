@@ -5,7 +5,6 @@ WebSocket through the TestClient; the SSE twin through a real uvicorn server on 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import threading
@@ -23,7 +22,7 @@ from vbt.service.auth import create_token
 from vbt.service.settings import Settings
 from vbt.service.stream import StreamHub
 
-from .helpers import ThreadServer, rep_body, sse_events, sse_json
+from .helpers import ThreadServer, new_set, rep_body, sse_events, sse_json
 
 TIMEOUT_S = 10.0
 
@@ -136,19 +135,6 @@ def test_a_session_id_that_is_not_an_id_closes_the_socket_as_a_policy_violation(
     assert caught.value.code == 1008
 
 
-def test_the_hub_wakes_a_listener_from_another_thread():
-    async def scenario() -> bool:
-        hub = StreamHub()
-        listener = hub.subscribe(7)
-        threading.Thread(target=hub.notify, args=(7,)).start()
-        with anyio.fail_after(TIMEOUT_S):
-            await listener.event.wait()
-        hub.unsubscribe(listener)
-        return hub.listener_count(7) == 0
-
-    assert asyncio.run(scenario())
-
-
 # ------------------------------------------------------------------ SSE on a real server
 
 
@@ -166,12 +152,8 @@ def test_sse_twin_on_a_real_server(settings):
         ThreadServer(create_app(settings)) as server,
         httpx.Client(base_url=server.base_url, timeout=TIMEOUT_S) as http,
     ):
-        athlete = http.post("/api/athletes", json={"name": "Ada"}).json()
-        session = http.post("/api/sessions", json={"athlete_id": athlete["id"]}).json()
-        lift_set = http.post(
-            f"/api/sessions/{session['id']}/sets", json={"exercise": "snatch", "load_kg": 60}
-        ).json()
-        url = f"/api/sessions/{session['id']}/events"
+        lift_set = new_set(http, exercise="snatch", load_kg=60)
+        url = f"/api/sessions/{lift_set['session_id']}/events"
         http.post(f"/api/sets/{lift_set['id']}/reps", json=rep_body(0))
         with http.stream("GET", url) as one, http.stream("GET", url) as two:
             assert one.status_code == 200

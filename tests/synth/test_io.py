@@ -5,10 +5,9 @@ import numpy as np
 import pytest
 
 from vbt.errors import InputError
-from vbt.synth import CORPUS_RATES, Sampling, generate_corpus, generate_set, write_set
+from vbt.synth import CORPUS_RATES, SYNTH_LIFTS, Sampling, generate_corpus, generate_set, write_set
 from vbt.synth.__main__ import main, parse_rate
 from vbt.trackio import read_track_csv
-from vbt.types import Lift
 
 
 def test_write_set_round_trips_through_the_track_csv(tmp_path):
@@ -55,7 +54,7 @@ def test_corpus_is_large_spread_and_reproducible():
     corpus = generate_corpus(seed=3)
     assert len(corpus) == 252
     lifts = Counter(s.lift for s in corpus)
-    assert set(lifts) == set(Lift)
+    assert set(lifts) == set(SYNTH_LIFTS)
     assert min(lifts.values()) == 42
     rates = Counter("vfr" if s.truth["sampling"]["vfr"] else s.truth["sampling"]["fps"] for s in corpus)
     assert set(rates) == set(CORPUS_RATES) == {25.0, 30000 / 1001, 30.0, 60.0, 120.0, "vfr"}

@@ -3,9 +3,9 @@ import math
 import numpy as np
 import pytest
 
-from vbt.synth import Sampling, generate_set
+from vbt.synth import SYNTH_LIFTS, Sampling, generate_set
 from vbt.synth.joints import Body, foot_angle_deg, forward_kinematics
-from vbt.types import JOINT_NAMES, Lift
+from vbt.types import JOINT_NAMES
 
 EXACT = Sampling(fps=60.0, bar_noise_m=0.0, joint_noise_m=0.0)
 
@@ -30,7 +30,7 @@ def _angles_from_positions(joints: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-@pytest.mark.parametrize("lift", list(Lift))
+@pytest.mark.parametrize("lift", list(SYNTH_LIFTS))
 def test_angles_recomputed_from_positions_are_the_intended_angles(lift):
     s = generate_set(lift, n_reps=2, seed=9, sampling=EXACT)
     traj = s.trajectory
@@ -40,7 +40,7 @@ def test_angles_recomputed_from_positions_are_the_intended_angles(lift):
         assert np.max(np.abs(measured[name] - intended[name])) < 1e-9
 
 
-@pytest.mark.parametrize("lift", list(Lift))
+@pytest.mark.parametrize("lift", list(SYNTH_LIFTS))
 def test_segments_keep_their_lengths_and_the_toe_stays_on_the_floor(lift):
     s = generate_set(lift, n_reps=1, seed=2, sampling=EXACT)
     j = s.trajectory.joints_xy_m

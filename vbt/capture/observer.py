@@ -31,6 +31,7 @@ from vbt.capture.bar import BarDetection, BarTracker
 from vbt.capture.camera import CameraEstimate, CameraMotionEstimator, StillCamera
 from vbt.capture.pose import PoseEstimator, PoseResult, PreparingPoseEstimator
 from vbt.closing import Closing
+from vbt.errors import InputError
 from vbt.types import JOINT_NAMES, Frame, Observation
 
 
@@ -52,10 +53,13 @@ def sight(
     *,
     tracker: BarTracker,
     camera: CameraMotionEstimator | None = None,
+    hands_xy_px: np.ndarray | None = None,
 ) -> Sighting:
     """Track the bar in ``frame`` with the pose ``found`` in it (None: no pose), measure the
-    camera's motion with both (None: the camera taken as still) and put it all together."""
-    hands = found.wrists_xy_px if found is not None else None
+    camera's motion with both (None: the camera taken as still) and put it all together.
+    ``hands_xy_px``: where the tracker looks for the bar when there is no pose (a frame whose pose
+    was skipped: the last pose's wrists)."""
+    hands = found.wrists_xy_px if found is not None else hands_xy_px
     bar = tracker.update(frame, hands_xy_px=hands)
     motion = (camera or _STILL).update(frame, pose=found, bar=bar)
     n = len(JOINT_NAMES)
@@ -107,18 +111,29 @@ class Observer(Closing):
         self._preparing = pose if isinstance(pose, PreparingPoseEstimator) else None
         self._worker: ThreadPoolExecutor | None = None
         self._pending: tuple[Frame, Future[PoseResult]] | None = None
+        self._last_wrists_xy_px: np.ndarray | None = None
 
     @property
     def delay_frames(self) -> int:
         """Frames between a frame going in and its sighting coming out: 1 overlapping, else 0."""
         return 1 if self.overlap else 0
 
-    def push(self, frame: Frame) -> Sighting | None:
+    def push(self, frame: Frame, *, pose: bool = True) -> Sighting | None:
         """Give the next frame (in time order); the sighting now complete, None for the first frame
-        when overlapping."""
-        if not self.overlap or self.pose is None:
-            found = self.pose.detect(frame) if self.pose is not None else None
-            return sight(frame, found, tracker=self.tracker, camera=self.camera)
+        when overlapping.
+
+        ``pose=False`` skips the pose on this frame (live mode shedding work: its joints are NaN,
+        the tracker looks near the last pose's wrists) and returns its sighting at once; a frame
+        held for overlap must be ``flush``-ed first.
+        """
+        if not pose or self.pose is None:
+            if self._pending is not None:
+                raise InputError("flush() the frame held for overlap before a frame without pose")
+            return sight(
+                frame, None, tracker=self.tracker, camera=self.camera, hands_xy_px=self._last_wrists_xy_px
+            )
+        if not self.overlap:
+            return self._seen(frame, self.pose.detect(frame))
         if self._worker is None:
             self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vbt-pose")
         future = self._submit(self._worker, frame)  # queued behind the frame before's
@@ -146,7 +161,11 @@ class Observer(Closing):
 
     def _finish(self, pending: tuple[Frame, Future[PoseResult]]) -> Sighting:
         frame, future = pending
-        return sight(frame, future.result(), tracker=self.tracker, camera=self.camera)
+        return self._seen(frame, future.result())
+
+    def _seen(self, frame: Frame, found: PoseResult) -> Sighting:
+        self._last_wrists_xy_px = found.wrists_xy_px
+        return sight(frame, found, tracker=self.tracker, camera=self.camera)
 
     def close(self) -> None:
         """End the worker thread (a pose still running finishes first); a held frame is dropped."""

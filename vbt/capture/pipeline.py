@@ -54,13 +54,15 @@ from vbt.capture.picture import Picture, PictureSettings
 from vbt.capture.pose import BODY_POINTS, PoseEstimator
 from vbt.capture.pose.pending import PendingPose
 from vbt.capture.readahead import ReadAhead
+from vbt.capture.recording import SetRecording
 from vbt.capture.sources import FrameSource, VideoFileSource, open_source
-from vbt.capture.track import PixelTrack, TrackBuilder, calibrate_track, to_trajectory
+from vbt.capture.track import PixelTrack, calibrate_track, to_trajectory
 from vbt.errors import InputError, NotEnoughDataError, VbtError
+from vbt.lifts import parse_lift
 from vbt.types import Lift, Trajectory
 
 if TYPE_CHECKING:  # imported where used: the frame loop does not wait for SciPy (see track_source)
-    from vbt.analysis import SetAnalysis
+    from vbt.analysis import AnalysisSettings, SetAnalysis
     from vbt.calibration import Calibration, CameraProfile
     from vbt.calibration.body import BodyScale
 
@@ -162,8 +164,10 @@ def track_video(
     a file, ``error`` says it was interrupted. Errors of pose or tracker on one frame propagate (they
     are bugs or a broken model, not the video's fault).
     """
-    builder = TrackBuilder(pose_ran=pose is not None, frame_size_px=source.size_px)
     reviser = tracker if isinstance(tracker, RevisingBarTracker) else None
+    recording = SetRecording(
+        bar_method=bar_method, pose_ran=pose is not None, frame_size_px=source.size_px, reviser=reviser
+    )
     bar = _progress_bar(source, progress)
     error: VbtError | None = None
     # Files only: a live source times its frames by their arrival, when read, and reading them on
@@ -179,36 +183,31 @@ def track_video(
         sightings = observe(frames, tracker=tracker, pose=pose, overlap=overlap, camera=camera)
         try:
             for sighting in sightings:
-                builder.append(sighting.frame_index, sighting.bar, sighting.pose, sighting.camera)
-                if reviser is not None:  # frames just before a late switch to the moving plate,
-                    for revision in reviser.take_revisions():  # measured again
-                        builder.revise(revision)
+                recording.add(sighting)
                 if bar is not None:
                     bar.update(1)
         except KeyboardInterrupt:
             # Ctrl-C is how a camera or stream recording ends; a file stopped early is incomplete.
             if isinstance(source, VideoFileSource):
-                error = InputError(f"{source.name}: interrupted after {len(builder)} frames; those were used")
+                error = InputError(
+                    f"{source.name}: interrupted after {len(recording)} frames; those were used"
+                )
         finally:
             sightings.close()  # ends the pose worker
             if isinstance(frames, ReadAhead):
                 frames.stop()  # the reading thread ends before the caller closes the source
             if bar is not None:
                 bar.close()
-    error = error or source.error
-    track = seen.restore(builder.build())
-    size = source.size_px
-    video = {
-        "name": source.name,
-        "fps": source.fps if math.isfinite(source.fps) else None,
-        "frames": len(track),
-        "frames_announced": source.frame_count,
-        "duration_s": float(track.t_s[-1] - track.t_s[0]) if len(track) else 0.0,
-        "size_px": list(size) if size is not None else None,
-        "rotation_deg": source.rotation_deg,
+    return recording.tracked(
+        name=source.name,
+        track=seen.restore(recording.track()),
+        fps=source.fps,
+        frames_announced=source.frame_count,
+        size_px=source.size_px,
+        rotation_deg=source.rotation_deg,
+        error=error or source.error,
         **seen.report(),
-    }
-    return TrackedVideo(track=track, bar_method=bar_method, video=video, error=error)
+    )
 
 
 def _reads_a_file(source: FrameSource) -> bool:
@@ -267,24 +266,26 @@ def analyze_tracked(
     known_length: tuple[float, float] | None = None,
     camera_profile: CameraProfile | None = None,
     joints: Trajectory | None = None,
+    calibration: Calibration | None = None,
 ) -> VideoAnalysis:
     """Calibrate a tracked video and analyse its set (see ``analyze_video`` for the settings);
     ``joints``: a track with joints measured elsewhere, on the video's clock, used instead of the
     pose's (:func:`vbt.capture.given_joints.join_given_joints`).
 
+    ``calibration``: a scale fixed beforehand, used as it is (live mode's, so that the saved report
+    measures with the scale its reps were posted with); None: measured on the whole track.
+
     Raises:
         VbtError: no bar was seen (``InputError``), no scale (``CalibrationError``), or too little
             to analyse (``NotEnoughDataError``; when the source broke early, that error instead).
     """
-    from vbt.analysis import AnalysisSettings, analyze_trajectory, with_findings
-    from vbt.calibration import plate_diameter_m
+    from vbt.analysis import analyze_trajectory, with_findings
     from vbt.calibration.body import view_angle_deg
     from vbt.capture.camera.scene import camera_summary, camera_warnings
-    from vbt.kinematics.extension import ExtensionSettings
     from vbt.kinematics.series import SmoothingSettings
     from vbt.quality.capture import CaptureFacts, check_capture
 
-    lift = Lift(lift)
+    lift = parse_lift(lift)
     track, name = tracked.track, tracked.video["name"]
     if len(track) == 0 or not track.bar_seen.any():
         what = "plate" if tracked.bar_method is BarMethod.PLATE else f"bar ({tracked.bar_method.value})"
@@ -296,7 +297,7 @@ def analyze_tracked(
             tracked.error,
         )
     try:
-        measured = calibrate_track(
+        measured = calibration or calibrate_track(
             track,
             bar_method=tracked.bar_method,
             plate=plate,
@@ -311,7 +312,12 @@ def analyze_tracked(
     plate_scale = measured.method == "plate"
     # A plate whose size the lifter's body refutes is not the plate's outer rim: never a wrong
     # plate's scale; the body's, with the verdict saying so.
-    switched = plate_scale and body is not None and not body.agrees_with(measured.metres_per_px)
+    switched = (
+        calibration is None
+        and plate_scale
+        and body is not None
+        and not body.agrees_with(measured.metres_per_px)
+    )
     calibration = (
         replace(measured, metres_per_px=body.metres_per_px, method="body")
         if switched and body is not None
@@ -322,7 +328,7 @@ def analyze_tracked(
         from vbt.capture.given_joints import join_given_joints
 
         trajectory = join_given_joints(trajectory, joints)
-    settings = AnalysisSettings(extension=ExtensionSettings(plate_radius_m=plate_diameter_m(plate) / 2))
+    settings = video_analysis_settings(plate)
     try:
         analysis = analyze_trajectory(trajectory, lift=lift, load_kg=load_kg, settings=settings)
     except NotEnoughDataError as exc:
@@ -387,6 +393,16 @@ def analyze_tracked(
         warnings=warnings,
         error=error,
     )
+
+
+def video_analysis_settings(plate: str | float) -> AnalysisSettings:
+    """The analysis settings of a filmed set (the plate's radius for triple extension), the same for
+    ``analyze_tracked`` and live mode's online analysis."""
+    from vbt.analysis import AnalysisSettings
+    from vbt.calibration import plate_diameter_m
+    from vbt.kinematics.extension import ExtensionSettings
+
+    return AnalysisSettings(extension=ExtensionSettings(plate_radius_m=plate_diameter_m(plate) / 2))
 
 
 def body_scale_of(track: PixelTrack) -> BodyScale | None:

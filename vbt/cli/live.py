@@ -183,9 +183,10 @@ def run_live(args: argparse.Namespace) -> int:
                 )
     stats = run.stats
     dropped = stats.frames_dropped / stats.frames_read * 100 if stats.frames_read else 0.0
+    shed = ", ".join(f"{kind} on {n} frames" for kind, n in stats.shed.items() if n)
     print(
         f"{len(sets)} set(s) saved in {out}; {stats.frames_processed} frames processed, "
-        f"{stats.frames_dropped} dropped ({dropped:.1f} %)"
+        f"{stats.frames_dropped} dropped ({dropped:.1f} %)" + (f"; shed to keep up: {shed}" if shed else "")
     )
     dropped_for_good = any("did not come back" in s.ended_because for s in sets)
     return 1 if dropped_for_good else 0
@@ -206,6 +207,11 @@ def _connect(args: argparse.Namespace, out: Path) -> tuple[Any, Any]:
 
     client = ServiceClient(args.server, token=args.token)
     athlete = args.athlete or "athlete"
+    if args.athlete is None and args.session is None:
+        print(
+            f"vbt live: no --athlete given: reps go to the athlete named {athlete!r} (created if new)",
+            file=sys.stderr,
+        )
     outbox = Outbox(
         out,
         client,

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from vbt.capture.dot_colours import DOT_COLOURS
+from vbt.errors import InputError
 from vbt.types import Lift
 
 Subparsers = Any  # argparse's _SubParsersAction is private; its add_parser is all the commands use
@@ -21,13 +22,26 @@ MAX_LOAD_KG = 1000.0
 
 
 def add_lift_option(parser: argparse.ArgumentParser | argparse._ArgumentGroup, *flags: str) -> None:
-    """The lift performed (``--lift`` unless other ``flags`` are given), required, one of :class:`Lift`."""
+    """The lift performed (``--lift`` unless other ``flags`` are given), required: a :class:`Lift`'s key,
+    label or alias in any case (``vbt lifts`` lists them)."""
     parser.add_argument(
         *(flags or ("--lift",)),
         required=True,
-        choices=[lift.value for lift in Lift],
-        help="the lift performed",
+        type=lift_name,
+        metavar="LIFT",
+        help="the lift performed: " + ", ".join(lift.value for lift in Lift) + " (any case; aliases such as "
+        "back_squat, bench_press, rdl, ohp too: `vbt lifts` lists them)",
     )
+
+
+def lift_name(text: str) -> Lift:
+    """``text`` as the lift it names (any case, or an alias), else an argparse error listing the lifts."""
+    from vbt.lifts import parse_lift
+
+    try:
+        return parse_lift(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def checked_number(text: str, ok: Callable[[float], bool], *, not_a_number: str, out_of_range: str) -> float:

@@ -1,9 +1,12 @@
-"""Rep segmentation per lift, from the strokes of the bar's vertical path.
+"""Rep segmentation per lift family (`vbt.lifts`), from the strokes of the bar's vertical path.
 
-- squat, bench, deadlift: a rep is the concentric phase, from the bar's lowest point to where it stops
-  rising, both ends at zero crossings of vertical velocity.
-- power clean, clean, snatch: a rep is the pull, from lift-off to peak bar height. The drop under the bar,
-  standing up from the catch and lowering the bar to the floor are not reps.
+- squat-like concentric, press, jerk drive, pull from the floor: a rep is the concentric phase, from the
+  bar's lowest point to where it stops rising, both ends at zero crossings of vertical velocity. A
+  squat-like rep needs the descent before it (a pick-up from the floor or a walk-out is not a rep); a
+  press or a jerk drive may start from rest at the bottom, so its rise counts too; a pull from the
+  floor starts at the floor.
+- Olympic pull: a rep is the pull, from lift-off to peak bar height. The drop under the bar, standing up
+  from the catch, the jerk of a clean and jerk and lowering the bar to the floor are not reps.
 
 No ghost reps: rises smaller than ``min_attempt_m`` (walk-outs, re-racks, bumper bounces, hitches) are
 never reps; a rise that starts a rep but does not reach lockout is a failed rep, reported as such; a
@@ -17,6 +20,7 @@ like any other rest.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +31,7 @@ from vbt.kinematics.onsets import at_rest, refine_rest_boundary
 from vbt.kinematics.peaks import refined_extremum
 from vbt.kinematics.series import Kinematics
 from vbt.kinematics.strokes import Stroke, find_strokes, merge_hesitations
+from vbt.lifts import LiftFamily
 from vbt.types import FloatArray, Lift, Rep, RepStatus
 
 
@@ -35,8 +40,8 @@ class SegmentationSettings:
     """Thresholds for one lift (metres, seconds, metres per second).
 
     Attributes:
-        min_rom_m: the least range a complete rep covers (squat/bench: depth below the lockout height
-            before the rep; deadlift and Olympic lifts: rise from the floor).
+        min_rom_m: the least range a complete rep covers (squat-like and press: depth below the
+            lockout height before the rep; pulls from the floor and Olympic pulls: rise from the floor).
         min_attempt_m: rises smaller than this are never reps, not even failed ones.
         lockout_tolerance_m: a rep ending this close below its lockout height is complete.
         lockout_tolerance_fraction: ... or this fraction of its range, whichever is larger.
@@ -75,6 +80,15 @@ class SegmentationSettings:
             out a tracker's jitter (tenths of a second), so that jitter never adds up to a "depth".
             Raising it lets faster jitter count; lowering it shrinks quick touch-and-go descents.
         descent_lookback_s: ... looking back this far for the top (an eccentric and a pause).
+        rise_counts_as_depth: press and jerk drive: a rise counts its own height as its depth, not only
+            the descent before it (an overhead press or a hip thrust starts from rest at the bottom, a
+            jerk's drive from a dip shallower than the drive). Off for squat-like lifts, whose rise
+            from the floor (a pick-up before Romanian deadlifts or rows) is not a rep.
+        stand_s: a recording that starts with a rise from rest is a rep when the bar is then lowered
+            without standing still (slower than ``hold_speed_m_s``) this long at the top: a row's squeeze
+            lasts a few tenths of a second (with the slow ends of the pull and the lowering), a lifter
+            who picked the bar up from the floor stands before hinging. Raising it counts pick-ups
+            followed by a quick hinge; lowering it misses rows held at the top.
     """
 
     min_rom_m: float
@@ -99,18 +113,23 @@ class SegmentationSettings:
     drop_max_accel_m_s2: float = 1.5 * 9.80665
     descent_cutoff_hz: float = 2.0
     descent_lookback_s: float = 4.0
+    rise_counts_as_depth: bool = False
+    stand_s: float = 0.5
+
+
+#: Families whose rise counts as its own depth (``SegmentationSettings.rise_counts_as_depth``).
+_RISE_IS_DEPTH = frozenset({LiftFamily.PRESS, LiftFamily.JERK_DRIVE})
 
 
 def default_segmentation(lift: Lift) -> SegmentationSettings:
-    """Thresholds that suit each lift: a full bench press covers 0.25-0.45 m, a squat 0.4-0.7 m, a
-    quarter squat (thighs 45 degrees from vertical) about 0.15 m."""
-    if lift is Lift.BENCH:
-        return SegmentationSettings(min_rom_m=0.12, min_attempt_m=0.05)
-    if lift is Lift.SQUAT:
-        return SegmentationSettings(min_rom_m=0.12, min_attempt_m=0.07)
-    if lift is Lift.DEADLIFT:
-        return SegmentationSettings(min_rom_m=0.30, min_attempt_m=0.09)
-    return SegmentationSettings(min_rom_m=0.40, min_attempt_m=0.10)
+    """Thresholds that suit each lift: its minimum range and least attempt from the catalogue
+    (`vbt.lifts`), its family's rules."""
+    spec = lift.spec
+    return SegmentationSettings(
+        min_rom_m=spec.min_range_m,
+        min_attempt_m=spec.min_attempt_m,
+        rise_counts_as_depth=spec.family in _RISE_IS_DEPTH,
+    )
 
 
 def segment_reps(
@@ -142,24 +161,37 @@ def segment_reps(
             find_strokes(t_s, y_m, vy), max_dip_m=settings.merge_dip_m, min_part_m=settings.merge_min_part_m
         )
     ]
-    if lift in (Lift.SQUAT, Lift.BENCH):
-        found = _top_down_reps(strokes, _slow_heights(kinematics, settings), kinematics.t_s, settings)
-    elif lift is Lift.DEADLIFT:
+    settled: dict[int, float] = {}  # Olympic pulls: by stroke, when the hold or the floor settled it
+    family = lift.family
+    if family is LiftFamily.OLYMPIC_PULL:
+        found = _olympic_reps(strokes, kinematics, settings, settled=settled)
+    elif family is LiftFamily.FLOOR_PULL:
         found = _floor_reps(strokes, y_m, kinematics, settings)
     else:
-        found = _olympic_reps(strokes, kinematics, settings)
-    return [
-        Rep(
-            index=i,
-            start_s=s.start_s if s.partial_start else _refined(kinematics, s, start=True, settings=settings),
-            end_s=s.end_s if s.partial_end else _refined(kinematics, s, start=False, settings=settings),
-            status=status,
-            catch_s=catch_s,
-            partial_start=s.partial_start,
-            partial_end=s.partial_end,
+        found = _top_down_reps(strokes, kinematics, _slow_heights(kinematics, settings), settings)
+    reps = []
+    for i, (s, status, catch_s) in enumerate(found, start=1):
+        end_s = s.end_s if s.partial_end else _refined(kinematics, s, start=False, settings=settings)
+        if s.partial_end:  # the rep goes on past the data: only the recording's end settles it
+            settled_s = math.inf
+        elif family is LiftFamily.OLYMPIC_PULL:
+            settled_s = settled.get(id(s), math.inf)
+        else:  # the stop at lockout is looked for up to this far past the end
+            settled_s = end_s + (settings.stop_check_s or settings.rest_check_s)[1]
+        start_s = s.start_s if s.partial_start else _refined(kinematics, s, start=True, settings=settings)
+        reps.append(
+            Rep(
+                index=i,
+                start_s=start_s,
+                end_s=end_s,
+                status=status,
+                catch_s=catch_s,
+                partial_start=s.partial_start,
+                partial_end=s.partial_end,
+                settled_s=settled_s,
+            )
         )
-        for i, (s, status, catch_s) in enumerate(found, start=1)
-    ]
+    return reps
 
 
 @dataclass(frozen=True)
@@ -277,20 +309,32 @@ def _slow_heights(kinematics: Kinematics, settings: SegmentationSettings) -> Flo
 
 
 def _top_down_reps(
-    strokes: list[_Edged], slow_y_m: FloatArray, t_s: FloatArray, settings: SegmentationSettings
+    strokes: list[_Edged], kinematics: Kinematics, slow_y_m: FloatArray, settings: SegmentationSettings
 ) -> _Found:
-    """Squat and bench: each rep starts at the top, goes down at least ``min_rom_m`` and comes back up.
+    """Squat-like, press, jerk drive: each rep starts at the top, goes down at least ``min_rom_m`` and
+    comes back up (with ``rise_counts_as_depth``: or rises at least ``min_rom_m`` from the bottom).
 
     The depth is measured twice: from the highest point since the previous rep, and on the slow
     heights (``descent_cutoff_hz``, within ``descent_lookback_s``): jitter can add up to the first,
     never to the second. When the recording starts during the descent (or the rise) the top is not
     known: the rise itself is then the least the depth can be.
+
+    With ``rise_counts_as_depth`` a rise also counts its own height when it starts from rest (or from
+    a dip that does) and the bar is then held high: a press from rest, a jerk's drive from its dip
+    (`_a_press`); a tracker's jitter does neither.
+
+    A recording that starts at the bottom, its first rise lowered again straight away, starts with a
+    rep (`_an_opening_rep`). A first rep that starts from rest at the bottom is complete when it rises
+    as far as the set's fullest rep: the height before it is the set-up's (standing before the hinge
+    to a row's hang, the bar on the hooks above a bench), not its lockout.
     """
+    t_s = kinematics.t_s
     found: _Found = []
     top_y = -np.inf  # highest point since the previous rep ended: the lockout height of the next rep
     top_known = False  # whether that point is a real top (not the recording's first sample)
     last_end_s = -np.inf
-    for stroke in strokes:
+    set_up: int | None = None  # the first rep, when it starts from rest at the bottom
+    for k, stroke in enumerate(strokes):
         if not stroke.rising:
             top_y = max(top_y, stroke.start_y_m)
             top_known = top_known or not stroke.partial_start
@@ -300,8 +344,18 @@ def _top_down_reps(
             depth = max(depth, stroke.rise_m)
         else:
             depth = min(depth, _slow_descent(slow_y_m, t_s, stroke, last_end_s, settings))
+        if (
+            settings.rise_counts_as_depth
+            and depth < stroke.rise_m
+            and _a_press(strokes, k, kinematics, settings)
+        ) or (not found and _an_opening_rep(strokes, k, top_y, kinematics, settings)):
+            depth = stroke.rise_m
         if depth >= settings.min_rom_m and stroke.rise_m >= settings.min_attempt_m:
-            ok = _reached_lockout(stroke, top_y, depth, settings)
+            if not found and _rests_before(kinematics, stroke.start_s, settings):
+                set_up = len(found)  # judged below, by the set's fullest rise
+                ok = True
+            else:
+                ok = _reached_lockout(stroke, top_y, depth, settings)
             found.append((stroke, RepStatus.OK if ok else RepStatus.FAILED, np.nan))
             top_y = stroke.end_y_m if ok else top_y
             top_known = True
@@ -309,7 +363,81 @@ def _top_down_reps(
             continue
         top_y = max(top_y, stroke.end_y_m)
         top_known = top_known or not stroke.partial_start
+    if set_up is not None:
+        first = found[set_up][0]
+        fullest = max(s.rise_m for s, _, _ in found)
+        tolerance = max(settings.lockout_tolerance_m, settings.lockout_tolerance_fraction * fullest)
+        ok = first.rise_m >= fullest - tolerance
+        found[set_up] = (first, RepStatus.OK if ok else RepStatus.FAILED, np.nan)
     return found
+
+
+def _an_opening_rep(
+    strokes: list[_Edged], k: int, top_y_m: float, kinematics: Kinematics, settings: SegmentationSettings
+) -> bool:
+    """True when the recording starts with the bar at rest at the bottom (nothing seen above where
+    rising stroke ``k`` starts) and the bar is seen lowered again after it without a stand at its top
+    (still for ``stand_s``): a row from the hang in the first frame, its squeeze shorter than that.
+    A pick-up from the floor (before Romanian deadlifts or rows) ends standing still, an unrack is
+    shorter than any rep: neither is a rep."""
+    stroke = strokes[k]
+    # the next movement that is not noise at the top (a squeeze's wobble)
+    lowered = next((s for s in strokes[k + 1 :] if abs(s.rise_m) >= settings.min_attempt_m), None)
+    nothing_above = not np.isfinite(top_y_m) or top_y_m - stroke.start_y_m < settings.min_attempt_m
+    still_since_the_start = strokes[0].start_at_edge and all(
+        abs(s.rise_m) < settings.min_attempt_m for s in strokes[:k]
+    )
+    from_rest = still_since_the_start or _rests_before(kinematics, stroke.start_s, settings)
+    return (
+        nothing_above
+        and from_rest
+        and not stroke.partial_start
+        and not stroke.partial_end
+        and lowered is not None
+        and not lowered.rising
+        and not lowered.partial_start
+        and -lowered.rise_m >= settings.min_attempt_m
+        and _still_around_s(kinematics, stroke.end_s, settings.hold_speed_m_s) < settings.stand_s
+    )
+
+
+def _still_around_s(kinematics: Kinematics, when_s: float, max_speed_m_s: float) -> float:
+    """How long, in seconds, the bar stays slower than ``max_speed_m_s`` around ``when_s`` (0 when it
+    is faster there)."""
+    t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
+    i = int(np.clip(np.searchsorted(t, when_s), 0, t.size - 1))
+    slow = np.isfinite(vy) & (np.abs(vy) < max_speed_m_s)
+    if not slow[i]:
+        return 0.0
+    first, last = i, i
+    while first > 0 and slow[first - 1]:
+        first -= 1
+    while last < t.size - 1 and slow[last + 1]:
+        last += 1
+    return float(t[last] - t[first])
+
+
+def _a_press(strokes: list[_Edged], k: int, kinematics: Kinematics, settings: SegmentationSettings) -> bool:
+    """True when rising stroke ``k`` starts from rest, or from a dip (the stroke before it) that
+    starts from rest, and the bar is then held (``hold_s``) above ``hold_height_fraction`` of the rise
+    before it is back down (within ``floor_tolerance_m``) where the rise began."""
+    stroke = strokes[k]
+    dip = strokes[k - 1] if k > 0 and not strokes[k - 1].rising else None
+    from_rest = _rests_before(kinematics, stroke.start_s, settings) or (
+        dip is not None and _rests_before(kinematics, dip.start_s, settings)
+    )
+    if not from_rest:
+        return False
+    hold = _first_hold_above(
+        kinematics.t_s,
+        kinematics.bar_xy_m[:, 1],
+        kinematics.bar_velocity_m_s[:, 1],
+        after_s=stroke.end_s,
+        min_y_m=stroke.start_y_m + settings.hold_height_fraction * stroke.rise_m,
+        floor_y_m=stroke.start_y_m + settings.floor_tolerance_m,
+        settings=settings,
+    )
+    return hold is not None
 
 
 def _slow_descent(
@@ -333,7 +461,7 @@ def _floor_level(y_m: FloatArray) -> float:
 def _floor_reps(
     strokes: list[_Edged], y_m: FloatArray, kinematics: Kinematics, settings: SegmentationSettings
 ) -> _Found:
-    """Deadlift: each rep rises from the floor; it is complete when it rises as far as the set's
+    """Pull from the floor: each rep rises from the floor; it is complete when it rises as far as the set's
     fullest rep (within the lockout tolerance)."""
     floor = _floor_level(y_m)
     attempts = [s for s in strokes if _floor_attempt(s, floor, kinematics, settings)]
@@ -401,12 +529,20 @@ def _rests(kinematics: Kinematics, start_s: float, end_s: float, settings: Segme
     return at_rest(kinematics.t_s, vy, start_s=start_s, end_s=end_s, max_speed_m_s=settings.rest_speed_m_s)
 
 
-def _olympic_reps(strokes: list[_Edged], kinematics: Kinematics, settings: SegmentationSettings) -> _Found:
-    """Clean, power clean, snatch: a pull starts at lift-off from the floor and ends at peak height.
+def _olympic_reps(
+    strokes: list[_Edged],
+    kinematics: Kinematics,
+    settings: SegmentationSettings,
+    *,
+    settled: dict[int, float],
+) -> _Found:
+    """Olympic pull: a pull starts at lift-off from the floor and ends at peak height.
 
     The lift is made when, after the pull, the bar is held high (still for ``hold_s`` above
     ``hold_height_fraction`` of the pull) before it comes back to the floor; the catch is the lowest
-    point between the peak and that hold.
+    point between the peak and that hold. ``settled`` gets, by ``id`` of each stroke kept, the time
+    from which later samples cannot change that verdict: the hold's last needed sample, or the
+    bar's return to the floor (none: only the recording's end settles it).
     """
     t_s, y_m, vy = kinematics.t_s, kinematics.bar_xy_m[:, 1], kinematics.bar_velocity_m_s[:, 1]
     floor = _floor_level(y_m)
@@ -417,7 +553,7 @@ def _olympic_reps(strokes: list[_Edged], kinematics: Kinematics, settings: Segme
         if s.partial_end:  # the recording ends during the pull: nothing says it failed
             found.append((s, RepStatus.OK, np.nan))
             continue
-        hold_start = _first_hold_above(
+        hold_start, settled[id(s)] = _first_hold_above(
             t_s,
             y_m,
             vy,
@@ -444,11 +580,13 @@ def _first_hold_above(
     min_y_m: float,
     floor_y_m: float,
     settings: SegmentationSettings,
-) -> float | None:
-    """Start of the first hold above ``min_y_m`` after ``after_s``, before the bar is back on the floor."""
+) -> tuple[float | None, float]:
+    """Start of the first hold above ``min_y_m`` after ``after_s``, before the bar is back on the
+    floor (None: no hold), and when that was settled: the hold's last needed sample, the bar's
+    return to the floor, or inf (the recording ends before either: more data may still decide)."""
     after = np.flatnonzero(t_s > after_s)
     if after.size == 0:
-        return None
+        return None, math.inf
     y, v, t = y_m[after], vy[after], t_s[after]
     on_floor = np.flatnonzero(y <= floor_y_m)
     stop = on_floor[0] if on_floor.size else y.size
@@ -458,10 +596,11 @@ def _first_hold_above(
     for i, flag in enumerate(still):
         run = run + 1 if flag else 0
         if run >= need:
-            return float(t[i - need + 1])
+            return float(t[i - need + 1]), float(t[i])
+    back_s = float(t[on_floor[0]]) if on_floor.size else math.inf
     seen = np.flatnonzero(np.isfinite(y))
     if not on_floor.size and seen.size and y[seen[-1]] >= min_y_m:
         # The recording ends with the bar still high after the catch (a clip cut at the catch): nothing
         # says the lift failed, so it counts as made, with the catch found up to the end.
-        return float(t[seen[-1]])
-    return None
+        return float(t[seen[-1]]), back_s
+    return None, back_s

@@ -8,18 +8,19 @@ import numpy as np
 
 from vbt.errors import NotEnoughDataError
 from vbt.kinematics.filters import butterworth_lowpass, derivative, resample_uniform
+from vbt.lifts import LiftFamily
 from vbt.types import FloatArray, Lift, Trajectory
 
-#: Bar cutoffs. Olympic pulls hold faster events (the second pull lasts about 0.15 s) than squat, bench
-#: and deadlift, so they keep more bandwidth. Chosen with benchmarks/accuracy.py: higher cutoffs let
-#: more tracker noise into peak velocity than they recover from the peak's sharpness.
+#: Bar cutoffs by family. Olympic pulls and jerk drives hold faster events (the second pull lasts about
+#: 0.15 s) than squats, presses and deadlifts, so they keep more bandwidth. Chosen with
+#: benchmarks/accuracy.py: higher cutoffs let more tracker noise into peak velocity than they recover
+#: from the peak's sharpness.
 _BASE_CUTOFF_HZ = {
-    Lift.SQUAT: 5.0,
-    Lift.BENCH: 5.0,
-    Lift.DEADLIFT: 5.0,
-    Lift.POWER_CLEAN: 6.0,
-    Lift.CLEAN: 6.0,
-    Lift.SNATCH: 6.0,
+    LiftFamily.SQUAT: 5.0,
+    LiftFamily.PRESS: 5.0,
+    LiftFamily.FLOOR_PULL: 5.0,
+    LiftFamily.OLYMPIC_PULL: 6.0,
+    LiftFamily.JERK_DRIVE: 6.0,
 }
 
 
@@ -99,7 +100,7 @@ def default_cutoff_hz(lift: Lift, *, source_rate_hz: float) -> float:
     The cutoff follows the movement, not the camera: a faster camera does not make a squat faster, and
     the extra samples go to lowering the noise instead.
     """
-    return float(min(_BASE_CUTOFF_HZ[lift], 0.5 * source_rate_hz / 2.0))
+    return float(min(_BASE_CUTOFF_HZ[lift.family], 0.5 * source_rate_hz / 2.0))
 
 
 def smooth(trajectory: Trajectory, *, lift: Lift, settings: SmoothingSettings | None = None) -> Kinematics:

@@ -1,10 +1,11 @@
-"""Per-set figures from the reps of one set."""
+"""Per-set figures from the reps of one set, and the one velocity each lift is shown and judged by."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 
+from vbt.lifts import Lift, VelocityKind, velocity_kind
 from vbt.types import RepMetrics, RepStatus, SetSummary
 
 
@@ -47,3 +48,22 @@ def summarize_set(reps: Sequence[RepMetrics]) -> SetSummary:
         peak_velocity_loss_pct=_loss_pct(best_peak, last_peak),
         suspect_rep_count=suspect,
     )
+
+
+def rep_velocity_m_s(rep: RepMetrics, kind: VelocityKind) -> float:
+    """A rep's velocity of one kind: its mean (concentric) or its peak velocity."""
+    return rep.peak_velocity_m_s if kind is VelocityKind.PEAK else rep.mean_velocity_m_s
+
+
+def shown_velocity_m_s(rep: RepMetrics, lift: Lift) -> float:
+    """The rep's one velocity for display and loss (`vbt.lifts.velocity_kind`: peak for the Olympic
+    pulls and the jerk, mean for the rest)."""
+    return rep_velocity_m_s(rep, velocity_kind(lift))
+
+
+def shown_best_and_loss(summary: SetSummary, lift: Lift) -> tuple[float, float]:
+    """(best velocity in m/s, velocity loss in % from the best rep to the last) of a set, both on the
+    lift's one velocity."""
+    if velocity_kind(lift) is VelocityKind.PEAK:
+        return summary.best_peak_velocity_m_s, summary.peak_velocity_loss_pct
+    return summary.best_mean_velocity_m_s, summary.velocity_loss_pct

@@ -26,6 +26,7 @@ class _Sample:
     t_s: float
     bar_xy_m: FloatArray
     joints_xy_m: FloatArray | None
+    lost: bool = False
 
 
 _FINISH = object()
@@ -65,9 +66,11 @@ class Analyst:
         self._thread.start()
         self._closing: list[RepEvent] = []
 
-    def add(self, t_s: float, bar_xy_m: FloatArray, joints_xy_m: FloatArray | None) -> None:
-        """Queue one sample (returns at once)."""
-        self._inbox.put(_Sample(t_s, bar_xy_m, joints_xy_m))
+    def add(
+        self, t_s: float, bar_xy_m: FloatArray, joints_xy_m: FloatArray | None, *, lost: bool = False
+    ) -> None:
+        """Queue one sample (returns at once); ``lost``: its frame was lost (see ``OnlineSet.add``)."""
+        self._inbox.put(_Sample(t_s, bar_xy_m, joints_xy_m, lost))
 
     def events(self) -> list[RepEvent]:
         """The events produced since the last call, in order."""
@@ -106,6 +109,7 @@ class Analyst:
                         item.joints_xy_m,
                         analyze=last,
                         finals=last and self._inbox.empty(),  # provisional first when behind
+                        lost=item.lost,
                     )
                 except VbtError as exc:  # a sample out of order after a reconnect: skipped
                     self.error = exc
@@ -132,10 +136,12 @@ class Analyst:
         online = self.online
         if online.events or t_s - online.first_t_s < 2 * self.idle_keep_s:
             return
-        trajectory = online.trajectory()
+        trajectory, lost = online.trajectory(), online.lost
         keep = np.flatnonzero(trajectory.t_s >= t_s - self.idle_keep_s)
         fresh = OnlineSet(lift=self.lift, load_kg=self.load_kg, **self._online_options)
         for i in keep:
             joints = trajectory.joints_xy_m[i] if trajectory.has_joints else None
-            self._emit(fresh.add(float(trajectory.t_s[i]), trajectory.bar_xy_m[i], joints))
+            self._emit(
+                fresh.add(float(trajectory.t_s[i]), trajectory.bar_xy_m[i], joints, lost=bool(lost[i]))
+            )
         self.online = fresh

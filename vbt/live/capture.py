@@ -43,6 +43,9 @@ class ThreadedCapture(Closing):
         frames_yielded: frames handed to the consumer so far.
         max_queued: the most frames ever waiting at once (never more than ``max_queue``).
 
+    Every frame's time is kept: the times of dropped frames wait in ``take_dropped()`` for the
+    consumer, which marks them lost (a gap it knows of, not one it has to guess).
+
     The reader thread starts at the first iteration (or ``start()`` / ``with``). Iteration ends when
     the source ends or after ``close()``; it raises only what the source itself raised (a
     ``VideoError`` such as a stream that never sent a frame), on the consumer's thread, after the
@@ -59,6 +62,7 @@ class ThreadedCapture(Closing):
         self.frames_yielded = 0
         self.max_queued = 0
         self._queue: deque[Frame] = deque()
+        self._dropped_t_s: list[float] = []
         self._cond = threading.Condition()
         self._stop = threading.Event()
         self._done = False
@@ -75,6 +79,12 @@ class ThreadedCapture(Closing):
         """Frames read and not yet handed to the consumer (0: the consumer is keeping up)."""
         with self._cond:
             return len(self._queue)
+
+    def take_dropped(self) -> list[float]:
+        """The source times of the frames dropped since the last call, in order."""
+        with self._cond:
+            dropped, self._dropped_t_s = self._dropped_t_s, []
+        return dropped
 
     @property
     def running(self) -> bool:
@@ -134,7 +144,7 @@ class ThreadedCapture(Closing):
                         break
                     self.frames_read += 1
                     if len(self._queue) >= self.max_queue:
-                        self._queue.popleft()
+                        self._dropped_t_s.append(self._queue.popleft().t_s)
                         self.dropped_frames += 1
                     self._queue.append(frame)
                     self.max_queued = max(self.max_queued, len(self._queue))

@@ -8,21 +8,20 @@ on synthetic sets of every lift in ``tests/live``).
 
 When a rep is final (the emission delay)
 ----------------------------------------
-Times are on the trajectory's clock; ``t_end`` is the newest sample.
+Times are on the trajectory's clock; ``t_end`` is the newest sample. The segmenter says, per rep,
+from when nothing later can change it (``Rep.settled_s``, in ``SetAnalysis.segments``); the online
+set asks it rather than restating the rule, and adds ``settle_s`` (0.15 s, about three time
+constants at a 5 Hz cutoff) so that the zero-phase filter's edge no longer moves the rep's samples:
 
-- squat, bench, deadlift: ``t_end >= end_s + rest_check_s[1] + settle_s``. The segmenter looks up to
-  ``rest_check_s[1]`` (0.35 s) past the end for the stop at lockout, and the zero-phase filter needs
-  ``settle_s`` (0.15 s, about three time constants at a 5 Hz cutoff) before the edge of the buffer no
-  longer moves the rep's samples. With the defaults: 0.5 s after the end, plus up to ``rerun_every_s``
+- squat, bench, deadlift: settled ``rest_check_s[1]`` (0.35 s) past the end, where the segmenter
+  stops looking for the stop at lockout: final 0.5 s after the end, plus up to ``rerun_every_s``
   and one sample interval. (On the synthetic sets the emitted metrics equal the offline ones within
   1e-9 with ``settle_s`` = 0.1 s; with 0 they differ by up to 1.3e-3 m/s.)
-- power clean, clean, snatch (made): made/failed is decided by the hold after the catch, so the rep is
-  final once the smoothed bar has been held (``|vy| < hold_speed_m_s`` for ``hold_s``, 0.3 s, above
-  ``hold_height_fraction`` of the pull) after the pull, plus ``settle_s``: the drop under the bar and,
-  for a squat clean or snatch, the recovery until the bar is still, then 0.45 s; 1.3-3.4 s after
-  the end of the pull on the synthetic sets.
-- Olympic lifts (failed): final once the bar is back within ``floor_tolerance_m`` of its lift-off
-  height, plus ``settle_s``. A failed lift that never comes back to the floor is final only at ``finish``.
+- power clean, clean, snatch (made): settled at the last sample of the hold after the catch
+  (``hold_s``, counted in samples as the segmenter counts it); 1.3-3.4 s after the end of the pull
+  on the synthetic sets.
+- Olympic lifts (failed): settled when the bar is back on the floor; a failed lift that never comes
+  back to the floor is final only at ``finish``.
 
 Provisional reps (what the screen shows first)
 ----------------------------------------------
@@ -56,7 +55,8 @@ import numpy as np
 from vbt.analysis import AnalysisSettings, SetAnalysis, analyze_trajectory
 from vbt.errors import InputError, NotEnoughDataError
 from vbt.kinematics.reps import SegmentationSettings, default_segmentation
-from vbt.types import JOINT_NAMES, FloatArray, Lift, RepMetrics, RepStatus, Trajectory
+from vbt.quality.lost import LostSpan, lost_spans, mark_lost_frames
+from vbt.types import JOINT_NAMES, FloatArray, Lift, RepMetrics, Trajectory
 
 #: Two analyses' reps whose spans overlap by this fraction of the shorter one are the same rep.
 SAME_REP_OVERLAP = 0.5
@@ -169,6 +169,7 @@ class OnlineSet:
             segmentation=dataclasses.replace(self._segmentation, stop_check_s=provisional_stop_check_s),
         )
         self._t: list[float] = []
+        self._lost: list[bool] = []
         self._bar: list[FloatArray] = []
         self._joints: list[FloatArray] = []
         self._any_joints = False
@@ -184,12 +185,16 @@ class OnlineSet:
         *,
         analyze: bool = True,
         finals: bool = True,
+        lost: bool = False,
     ) -> list[RepEvent]:
         """Add one sample; return the events it caused (usually none): reps seen, final, retracted.
 
         ``analyze=False`` only stores the sample (a caller catching up on a backlog analyses once,
         with its last sample); ``finals=False`` looks for provisional reps only (the whole-set
         analysis waits for a sample with ``finals=True``: a caller with more samples waiting).
+        ``lost=True``: the sample's frame was lost (the capture fell behind; the bar NaN): reps
+        that lost frames touch become suspect, and a rep they cut is still reported
+        (``vbt.quality.lost``).
 
         Parameters:
             t_s: the sample's time, seconds, later than the previous sample's.
@@ -216,6 +221,7 @@ class OnlineSet:
                 raise InputError(f"joints_xy_m must have shape ({len(JOINT_NAMES)}, 2), got {joints.shape}")
             self._any_joints = True
         self._t.append(t)
+        self._lost.append(bool(lost))
         self._bar.append(bar)
         self._joints.append(joints)
         events: list[RepEvent] = []
@@ -251,8 +257,10 @@ class OnlineSet:
             NotEnoughDataError: the set is too short to analyse.
         """
         self._finished = True
-        analysis = analyze_trajectory(
-            self.trajectory(), lift=self.lift, load_kg=self.load_kg, settings=self.settings
+        analysis = self._with_lost(
+            analyze_trajectory(
+                self.trajectory(), lift=self.lift, load_kg=self.load_kg, settings=self.settings
+            )
         )
         t = self._t[-1] if self._t else math.nan
         self.final_events = self._finals(analysis, t, closing=True)
@@ -274,16 +282,34 @@ class OnlineSet:
         return Trajectory(t_s=t_s, bar_xy_m=bar)
 
     def _analyze(
-        self, trajectory: Trajectory, *, settings: AnalysisSettings | None = None
+        self, trajectory: Trajectory, *, settings: AnalysisSettings | None = None, first: int = 0
     ) -> SetAnalysis | None:
         if len(trajectory) < 2 or np.isfinite(trajectory.bar_xy_m).all(axis=1).sum() < 2:
             return None
         try:
-            return analyze_trajectory(
+            analysis = analyze_trajectory(
                 trajectory, lift=self.lift, load_kg=self.load_kg, settings=settings or self.settings
             )
         except NotEnoughDataError:  # too short yet: wait for more samples
             return None
+        return self._with_lost(analysis, first=first)
+
+    @property
+    def lost(self) -> np.ndarray:
+        """(N,) for each sample added, whether its frame was lost."""
+        return np.asarray(self._lost, dtype=bool)
+
+    @property
+    def lost_spans(self) -> list[LostSpan]:
+        """The stretches of lost frames so far (every one, short ones included)."""
+        return lost_spans(self._t_array(), np.asarray(self._lost, dtype=bool))
+
+    def _with_lost(self, analysis: SetAnalysis, *, first: int = 0) -> SetAnalysis:
+        """The analysis of the samples from ``first`` with the lost frames among them marked."""
+        if not any(self._lost[first:]):
+            return analysis
+        spans = lost_spans(self._t_array()[first:], np.asarray(self._lost[first:], dtype=bool))
+        return mark_lost_frames(analysis, spans, segmentation=self._segmentation)
 
     def _find(self, rep: RepMetrics, *, retracted: bool = False) -> _Known | None:
         """The known rep that ``rep`` is (their spans overlap by most of the shorter one), if any."""
@@ -313,7 +339,9 @@ class OnlineSet:
 
     def _provisional(self, t: float) -> list[RepEvent]:
         start = np.searchsorted(self._t_array(), t - self.window_s)
-        analysis = self._analyze(self.trajectory(first=int(start)), settings=self._provisional_settings)
+        analysis = self._analyze(
+            self.trajectory(first=int(start)), settings=self._provisional_settings, first=int(start)
+        )
         if analysis is None:
             return []
         events = []
@@ -357,36 +385,15 @@ class OnlineSet:
         return events
 
     def _is_final(self, rep: RepMetrics, analysis: SetAnalysis) -> bool:
-        t_end = self._t[-1]
-        seg = self._segmentation
-        if not self.lift.is_olympic:
-            return t_end >= rep.end_s + seg.rest_check_s[1] + self.settle_s
-        kin = analysis.kinematics
-        y = kin.bar_xy_m[:, 1]
-        start_y = float(np.interp(rep.start_s, kin.t_s, y))
-        if rep.status is RepStatus.OK:
-            # The segmenter's hold: still, above this fraction of the pull, after the peak.
-            high = y >= start_y + seg.hold_height_fraction * rep.range_of_motion_m
-            still = (np.abs(kin.bar_velocity_m_s[:, 1]) < seg.hold_speed_m_s) & high
-            held_s = _first_run_end(kin.t_s, still, start_s=rep.end_s, length_s=seg.hold_s)
-            return held_s is not None and t_end >= held_s + self.settle_s
-        after = (kin.t_s > rep.end_s) & np.isfinite(y)
-        down = np.flatnonzero(after & (y <= start_y + seg.floor_tolerance_m))
-        return down.size > 0 and t_end >= float(kin.t_s[down[0]]) + self.settle_s
-
-
-def _first_run_end(t_s: FloatArray, flags: np.ndarray, *, start_s: float, length_s: float) -> float | None:
-    """End time of the first run of True flags after ``start_s`` lasting at least ``length_s``."""
-    run_start: float | None = None
-    for i in np.flatnonzero(t_s >= start_s):
-        if not flags[i]:
-            run_start = None
-            continue
-        if run_start is None:
-            run_start = float(t_s[i])
-        if float(t_s[i]) - run_start >= length_s:
-            return float(t_s[i])
-    return None
+        """The segmenter says the rep is settled (``Rep.settled_s``), and the filter's edge has
+        moved far enough past it (``settle_s``). A rep the segmenter did not make (one that lost
+        frames cut: ``vbt.quality.lost``) is settled as a squat's would be, past its end."""
+        segment = next((s for s in analysis.segments if _same_rep(rep, s.start_s, s.end_s)), None)
+        if segment is not None:
+            settled_s = segment.settled_s
+        else:
+            settled_s = rep.end_s + (self._segmentation.stop_check_s or self._segmentation.rest_check_s)[1]
+        return self._t[-1] >= settled_s + self.settle_s
 
 
 def shown_reps(events: list[RepEvent]) -> list[tuple[RepEvent, bool]]:

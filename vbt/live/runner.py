@@ -7,8 +7,10 @@
         ─▶ screen (OpenCV window, browser view), console, Outbox (the service), recording
 
 A set ends when, after at least one rep, the bar has been still (or out of view) for ``end_still_s``
-or the source ends; its recording (video with the frames' own times, track CSV) and report (the
-offline analysis of the same frames: ``vbt.capture.pipeline.analyze_tracked``) are saved under
+or the source ends; its recording (video with the frames' own times, track CSV: the
+``vbt.capture.recording.SetRecording`` the offline loop fills too, lost frames included) and report
+(the offline analysis of the same samples with the scale the reps were posted with:
+``vbt.capture.pipeline.analyze_tracked``) are saved under
 ``out_dir`` as ``set-NN.*``, and the next set starts. A camera or stream that drops is reopened for
 up to ``reconnect_s``; after that the set ends with what was recorded, and the run says so.
 """
@@ -28,14 +30,17 @@ from typing import Any, Protocol, TextIO
 
 import numpy as np
 
+from vbt.analysis import SetAnalysis
 from vbt.calibration import Calibration, CameraProfile, pixels_to_metres
 from vbt.capture.bar import BarMethod, BarTracker
 from vbt.capture.observer import Observer, Sighting, opencv_single_threaded
-from vbt.capture.pipeline import TrackedVideo, analyze_tracked
+from vbt.capture.pipeline import analyze_tracked, video_analysis_settings
 from vbt.capture.pose import PoseEstimator
+from vbt.capture.recording import LOST_FRAME, SetRecording
 from vbt.capture.sources import FrameSource
-from vbt.capture.track import MIN_SCALE_CONFIDENCE, TrackBuilder, calibrate_track, write_track
+from vbt.capture.track import MIN_SCALE_CONFIDENCE, PixelTrack, calibrate_track, write_track
 from vbt.errors import CalibrationError, NotEnoughDataError, VbtError, VideoError
+from vbt.kinematics.reps import default_segmentation
 from vbt.live.analyst import Analyst
 from vbt.live.capture import ThreadedCapture
 from vbt.live.clock import ArrivalClock
@@ -43,8 +48,10 @@ from vbt.live.online import RepEvent, RepEventKind, shown_reps
 from vbt.live.outbox import Outbox
 from vbt.live.recorder import VideoRecorder
 from vbt.live.screen import LiveScreen, ScreenState
+from vbt.live.shedding import Shed, Shedder, SheddingSettings
 from vbt.progression.profile import velocity_kind_for
 from vbt.progression.rules import StopSetCue, stop_set_cue
+from vbt.quality.lost import lost_frames_in, lost_spans, mark_lost_frames
 from vbt.report.json_report import set_report, to_jsonable, write_json
 from vbt.types import Frame, Lift, RepMetrics, RepStatus
 
@@ -82,6 +89,8 @@ class LiveOptions:
             (0.27 s at 30 fps) ride out a stall of the computer without a gap in the track.
         final_every_s: how often the whole set is re-analysed for final reps (provisional ones are
             looked for at every frame).
+        shedding: when work is shed as the analysis falls behind (``vbt.live.shedding``), before
+            any frame is dropped.
     """
 
     lift: Lift
@@ -102,6 +111,7 @@ class LiveOptions:
     idle_keep_s: float = 10.0
     max_queue: int = 8
     final_every_s: float = 0.25
+    shedding: SheddingSettings = field(default_factory=SheddingSettings)
 
 
 @dataclass
@@ -120,7 +130,9 @@ class LiveStats:
     """Counts and delays of a run, for the console and ``benchmarks/live.py``.
 
     Delays are wall-clock seconds from a rep's end (on the frames' arrival clock) to the moment its
-    event was ready (``provisional_delays_s``, ``final_delays_s``).
+    event was ready (``provisional_delays_s``, ``final_delays_s``). ``shed``: frames whose work of
+    each kind was shed (``vbt.live.shedding``: view, pose, recording); ``lost_t_s``: the times of
+    the frames dropped, on the run's clock.
     """
 
     frames_read: int = 0
@@ -133,6 +145,8 @@ class LiveStats:
     reconnects: int = 0
     first_frame_s: float = math.nan
     last_frame_s: float = math.nan
+    shed: dict[str, int] = field(default_factory=dict)
+    lost_t_s: list[float] = field(default_factory=list)
 
     @property
     def processed_fps(self) -> float:
@@ -146,7 +160,7 @@ class _Set:
 
     def __init__(self, number: int, options: LiveOptions, *, pose_ran: bool) -> None:
         self.number = number
-        self.builder = TrackBuilder(pose_ran=pose_ran)
+        self.recording = SetRecording(bar_method=options.bar_method, pose_ran=pose_ran)
         self.analyst: Analyst | None = None
         self.events: list[RepEvent] = []
         self.recorder: VideoRecorder | None = None
@@ -155,6 +169,8 @@ class _Set:
         self.last_motion_t_s = -math.inf
         self.last_seen_t_s = -math.inf
         self.cued = False
+        self.lost_t_s: list[float] = []  # frames dropped during the set (run clock)
+        self.last_t_s = -math.inf  # the last sighting's time
         self.recent: deque[tuple[float, float]] = deque()  # (t_s, bar height in metres)
 
 
@@ -216,7 +232,10 @@ class LiveRun:
         self._last_t_s = -math.inf
         self._index = 0
         self._last_view_t_s = -math.inf
+        self._last_shown_t_s = -math.inf
         self._pending: deque[Frame] = deque()
+        self._lost_waiting: deque[float] = deque()  # dropped frames' times, until the sighting after
+        self.shedder = Shedder(options.shedding)
         self._set = _Set(1, options, pose_ran=pose is not None)
 
     @property
@@ -282,9 +301,11 @@ class LiveRun:
                     self._offset_s = (time.perf_counter() - self._t0_wall) - frame.t_s
                     self._clock.reset()
                     first = False
+                self._lost_waiting.extend(t + self._offset_s for t in capture.take_dropped())
                 t_s = self._clock.correct(frame.index, frame.t_s + self._offset_s)
                 if t_s is None or t_s <= self._last_t_s:  # read in a burst, or a reconnect's first
-                    self.stats.frames_dropped += 1  # frame within a clock tick of the last
+                    self.stats.frames_dropped += 1  # frame within a clock tick of the last: lost
+                    self._lost_waiting.append(frame.t_s + self._offset_s)
                     continue
                 self._last_t_s = t_s
                 if math.isnan(self.stats.first_frame_s):
@@ -294,11 +315,22 @@ class LiveRun:
                 self._index += 1
                 self.stats.frames_processed += 1
                 self._pending.append(frame)
+                level = self.shedder.update(capture.waiting, t_s)
                 if self._set.recorder is None and self.options.record:
                     self._set.recorder = VideoRecorder(self._set.video_path, preset="ultrafast")
                 if self._set.recorder is not None:
-                    self._set.recorder.write(frame)
-                sighting = observer.push(frame)
+                    if level >= Shed.RECORDING and frame.index % 2:
+                        self.shedder.count(Shed.RECORDING)
+                    else:
+                        self._set.recorder.write(frame)
+                if level >= Shed.POSE and self.pose is not None and frame.index % 2:
+                    held = observer.flush()
+                    if held is not None:
+                        self._on_sighting(held)
+                    self.shedder.count(Shed.POSE)
+                    sighting = observer.push(frame, pose=False)
+                else:
+                    sighting = observer.push(frame)
                 if sighting is not None:
                     self._on_sighting(sighting)
                 if capture.waiting == 0:  # keeping up: this frame's sighting now, not at the next
@@ -310,6 +342,7 @@ class LiveRun:
                     break
             self.stats.frames_read += capture.frames_read
             self.stats.frames_dropped += capture.dropped_frames
+            self.stats.shed = self.shedder.summary()
             return capture.error
 
     def _reconnect(self) -> FrameSource | None:
@@ -337,11 +370,13 @@ class LiveRun:
         current = self._set
         observation = sighting.observation
         t_s = observation.t_s
+        self._mark_lost(current, t_s)
+        current.last_t_s = t_s
         if math.isnan(current.first_t_s):
             current.first_t_s = t_s
         # Earlier frames a tracker measures again (RevisingBarTracker) are not applied here: the
         # online analysis has used them already, and the saved report must equal what was shown.
-        current.builder.append(sighting.frame_index, sighting.bar, sighting.pose)
+        current.recording.add(sighting)
         self.screen.add_bar(t_s, observation.bar_xy_px)
         if self.calibration is None:
             self._try_calibrate()
@@ -349,19 +384,42 @@ class LiveRun:
             self._feed(current, t_s, observation.bar_xy_px, observation.joints_xy_px)
         if frame is not None and t_s - self._last_view_t_s >= self.view_period_s and self.frames:
             self._last_view_t_s = t_s
-            joints = observation.joints_xy_px if sighting.pose is not None else None
-            image = self.screen.draw(frame.image.copy(), self._screen_state(), joints_xy_px=joints)
-            for sink in self.frames:
-                sink.show(image, t_s)
+            keepalive_s = self.options.shedding.view_keepalive_s
+            if self.shedder.level >= Shed.VIEW and t_s - self._last_shown_t_s < keepalive_s:
+                self.shedder.count(Shed.VIEW)
+            else:
+                self._last_shown_t_s = t_s
+                self._show(frame, sighting)
         if self._set_is_over(t_s):
             self._end_set(f"the bar rested {self.options.end_still_s:g} s after the last rep")
             self._set = _Set(current.number + 1, self.options, pose_ran=self.pose is not None)
             self._online_for(self._set)
 
+    def _show(self, frame: Frame, sighting: Sighting) -> None:
+        """Draw the screen on ``frame`` and hand it to every frame sink."""
+        observation = sighting.observation
+        joints = observation.joints_xy_px if sighting.pose is not None else None
+        image = self.screen.draw(frame.image.copy(), self._screen_state(), joints_xy_px=joints)
+        for sink in self.frames:
+            sink.show(image, observation.t_s)
+
+    def _mark_lost(self, current: _Set, t_s: float) -> None:
+        """The frames dropped before the sighting at ``t_s``: kept as lost samples (NaN bar) for the
+        online analysis and the set's report, which mark the reps they touch."""
+        while self._lost_waiting and self._lost_waiting[0] < t_s:
+            lost_t_s = self._lost_waiting.popleft()
+            if lost_t_s <= max(current.last_t_s, current.lost_t_s[-1] if current.lost_t_s else -math.inf):
+                continue  # a dropped frame the clock placed before the frame it came after
+            current.lost_t_s.append(lost_t_s)
+            self.stats.lost_t_s.append(lost_t_s)
+            current.recording.lose(lost_t_s)  # the track keeps every frame's time
+            if current.analyst is not None:
+                current.analyst.add(lost_t_s, np.full(2, np.nan), None, lost=True)
+
     def _try_calibrate(self) -> None:
-        if len(self._set.builder) < MIN_SCALE_SIGHTINGS or len(self._set.builder) % 5:
+        if len(self._set.recording) < MIN_SCALE_SIGHTINGS or len(self._set.recording) % 5:
             return  # try every fifth frame
-        track = self._set.builder.build()
+        track = self._set.recording.track()
         good = track.bar_seen & (track.bar_confidence >= MIN_SCALE_CONFIDENCE)
         if good.sum() < MIN_SCALE_SIGHTINGS:
             return
@@ -380,8 +438,9 @@ class LiveRun:
             f"scale: {self.calibration.metres_per_px * 1000:.3f} mm per pixel ({self.calibration.method})"
         )
         self._online_for(self._set)
-        for i in range(len(track)):  # the samples seen before the scale was known
-            self._feed(self._set, float(track.t_s[i]), track.bar_xy_px[i], track.joints_xy_px[i])
+        for i in range(len(track)):  # the samples seen (and lost) before the scale was known
+            lost = bool(track.frame_index[i] == LOST_FRAME)
+            self._feed(self._set, float(track.t_s[i]), track.bar_xy_px[i], track.joints_xy_px[i], lost=lost)
 
     def _online_for(self, current: _Set) -> None:
         if self.calibration is None:
@@ -392,6 +451,7 @@ class LiveRun:
             load_kg=self.options.load_kg,
             idle_keep_s=self.options.idle_keep_s,
             rerun_every_s=self.options.final_every_s,
+            settings=video_analysis_settings(self.options.plate),  # as the saved report's
         )
         if self.outbox is not None:
             self.outbox.create_set(
@@ -400,7 +460,13 @@ class LiveRun:
         self._status = f"set {current.number}: ready"
 
     def _feed(
-        self, current: _Set, t_s: float, bar_xy_px: np.ndarray[Any, Any], joints_xy_px: np.ndarray[Any, Any]
+        self,
+        current: _Set,
+        t_s: float,
+        bar_xy_px: np.ndarray[Any, Any],
+        joints_xy_px: np.ndarray[Any, Any],
+        *,
+        lost: bool = False,
     ) -> None:
         assert current.analyst is not None and self.calibration is not None
         bar_m = pixels_to_metres(np.asarray(bar_xy_px, dtype=np.float64).reshape(1, 2), self.calibration)[0]
@@ -408,7 +474,7 @@ class LiveRun:
         if self.pose is not None:
             joints_m = pixels_to_metres(np.asarray(joints_xy_px, dtype=np.float64), self.calibration)
         self._track_motion(current, t_s, float(bar_m[1]))
-        current.analyst.add(t_s, bar_m, joints_m)
+        current.analyst.add(t_s, bar_m, joints_m, lost=lost)
 
     def _track_motion(self, current: _Set, t_s: float, height_m: float) -> None:
         if not math.isfinite(height_m):
@@ -476,13 +542,17 @@ class LiveRun:
         failed = " FAILED" if rep.status is RepStatus.FAILED else ""
         if rep.status is RepStatus.SUSPECT:
             failed = " SUSPECT, not counted: " + (rep.suspect_reasons[0] if rep.suspect_reasons else "")
+        if lost_frames_in(rep):  # on the screen's status line too, until the next message
+            self._status = f"set {current.number}: frames lost during rep {rep.index}: velocity doubtful"
+            self._say(self._status)
         zone = self.screen.zone_name(rep)
         self._say(
             f"set {current.number} rep {rep.index}{tag} {value:5.2f} m/s {kind}"
             f"{'  ' + zone if zone else ''}{failed}"
             + ("" if event.kind is RepEventKind.PROVISIONAL else "  (final)")
         )
-        self._status = f"set {current.number}: {len(shown_reps(current.events))} reps"
+        if not lost_frames_in(rep):
+            self._status = f"set {current.number}: {len(shown_reps(current.events))} reps"
 
     def _cue(self, current: _Set) -> None:
         if current.cued:
@@ -537,21 +607,9 @@ class LiveRun:
                 files["video"].unlink(missing_ok=True)  # nothing happened in it
             return
         reps: list[RepMetrics] = []
-        track = current.builder.build()
+        track = current.recording.track()
         base = self.options.out_dir / f"set-{current.number:02d}"
-        tracked = TrackedVideo(
-            track=track,
-            bar_method=self.options.bar_method,
-            video={
-                "name": str(files.get("video", base)),
-                "fps": None,
-                "frames": len(track),
-                "frames_announced": None,
-                "duration_s": float(track.t_s[-1] - track.t_s[0]) if len(track) else 0.0,
-                "size_px": None,
-                "rotation_deg": 0,
-            },
-        )
+        tracked = current.recording.tracked(name=str(files.get("video", base)), track=track)
         try:
             result = analyze_tracked(
                 tracked,
@@ -561,6 +619,7 @@ class LiveRun:
                 marker_side_m=self.options.marker_side_m,
                 known_length=self.options.known_length,
                 camera_profile=self.options.camera_profile,
+                calibration=self.calibration,  # the scale the reps were posted with: one truth
             )
         except (NotEnoughDataError, VbtError) as exc:
             error = error or str(exc)
@@ -568,18 +627,33 @@ class LiveRun:
         files["track"] = base.with_suffix(".csv")
         write_track(files["track"], track, result.trajectory if result is not None else None)
         if result is not None:
-            reps = list(result.analysis.reps)
+            analysis = self._with_lost(result.analysis, track)
+            reps = list(analysis.reps)
             files["report"] = base.with_suffix(".json")
-            extra = {**result.report_extra, "live": {"ended_because": because, "run_id": self.run_id}}
+            live = {
+                "ended_because": because,
+                "run_id": self.run_id,
+                "frames_lost": len(current.lost_t_s),
+                "frames_shed": self.shedder.summary(),
+            }
+            extra = {**result.report_extra, "live": live}
             write_json(
                 files["report"],
-                set_report(result.analysis, input_name=str(files.get("video", base)), extra=extra),
+                set_report(analysis, input_name=str(files.get("video", base)), extra=extra),
             )
         self.sets.append(SetResult(current.number, reps, files, because, error))
         self._say(
             f"set {current.number} saved ({len(reps)} reps): {', '.join(str(p) for p in files.values())}"
         )
         self._status = f"set {current.number + 1}: ready"
+
+    def _with_lost(self, analysis: SetAnalysis, track: PixelTrack) -> SetAnalysis:
+        """The set's analysis with the frames dropped during it marked, as the online set marks them."""
+        lost = track.frame_index == LOST_FRAME
+        if not lost.any():
+            return analysis
+        spans = lost_spans(track.t_s, lost)
+        return mark_lost_frames(analysis, spans, segmentation=default_segmentation(self.options.lift))
 
     def _say(self, message: str) -> None:
         if self.console is not None:

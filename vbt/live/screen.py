@@ -14,9 +14,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from vbt.errors import InputError
+from vbt.kinematics.summary import shown_velocity_m_s
 from vbt.progression.profile import VelocityKind, velocity_kind_for
-from vbt.progression.zones import ZoneTable, default_zones
 from vbt.report import style
 from vbt.report.draw import Image, Text, darken
 from vbt.types import JOINT_NAMES, FloatArray, Lift, RepMetrics, RepStatus
@@ -60,10 +59,6 @@ class LiveScreen:
     def __init__(self, lift: Lift, *, trail_s: float = 2.0) -> None:
         self.lift = lift
         self.kind = velocity_kind_for(lift)
-        try:
-            self.zones: ZoneTable | None = default_zones(lift)
-        except InputError:  # clean, snatch: no default zones; colour by the velocity scale only
-            self.zones = None
         self.trail_s = trail_s
         self._trail: deque[tuple[float, float, float]] = deque()
         self._text = Text()
@@ -75,15 +70,14 @@ class LiveScreen:
             self._trail.popleft()
 
     def headline(self, rep: RepMetrics) -> float:
-        """The velocity shown for a rep (m/s)."""
-        return rep.peak_velocity_m_s if self.kind is VelocityKind.PEAK else rep.mean_velocity_m_s
+        """The velocity shown for a rep (m/s): the lift's one velocity."""
+        return shown_velocity_m_s(rep, self.lift)
 
     def zone_name(self, rep: RepMetrics) -> str:
-        """The rep's zone name, or '' when the lift has no zones or the velocity is outside them."""
-        if self.zones is None:
-            return ""
-        zone = self.zones.zone_of(self.headline(rep))
-        return "" if zone is None else zone.value.replace("_", " ")
+        """The rep's zone name (the one its colour is, `vbt.report.style.zone_for`), or '' when the
+        lift has no zones."""
+        band = style.zone_for(self.headline(rep), self.lift)
+        return "" if band is None else style.zone_name(band.zone)
 
     def draw(self, image: Image, state: ScreenState, *, joints_xy_px: FloatArray | None = None) -> Image:
         """Annotate ``image`` (BGR, in place) and return it."""
@@ -133,7 +127,7 @@ class LiveScreen:
         value = self.headline(rep)
         failed = rep.status is RepStatus.FAILED
         suspect = rep.status is RepStatus.SUSPECT
-        colour = style.hex_to_bgr(style.rep_colour(value, failed=failed, suspect=suspect))
+        colour = style.hex_to_bgr(style.rep_colour(value, lift=self.lift, failed=failed, suspect=suspect))
         kind = "peak" if self.kind is VelocityKind.PEAK else "mean"
         title = f"REP {len(state.reps)}" + (
             " · failed" if failed else " · suspect, not counted" if suspect else ""

@@ -11,9 +11,10 @@ tested 1RM is preferred whenever one is recorded.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from vbt.errors import InputError
+from vbt.lifts import LiftFamily, velocity_kind
 from vbt.progression.profile import LoadVelocityProfile, VelocityKind
 from vbt.types import Lift
 
@@ -28,31 +29,81 @@ class MinimalVelocityThreshold:
     source: str
 
 
+_SQUAT_MVT = MinimalVelocityThreshold(
+    0.30, 0.03, VelocityKind.MEAN, "literature: back squat ≈ 0.30 m/s (Izquierdo 2006)"
+)
+_BENCH_MVT = MinimalVelocityThreshold(
+    0.17, 0.04, VelocityKind.MEAN, "literature: bench press ≈ 0.17 m/s (González-Badillo 2010)"
+)
+_DEADLIFT_MVT = MinimalVelocityThreshold(
+    0.15, 0.05, VelocityKind.MEAN, "literature: deadlift ≈ 0.15 m/s (Helms 2017)"
+)
+_POWER_CLEAN_MVT = MinimalVelocityThreshold(
+    1.45, 0.30, VelocityKind.PEAK, "literature: power clean ≈ 1.45 ± 0.30 m/s peak (wide spread)"
+)
+
+
+#: Each family's reference threshold: its best-studied lift's. The jerk drive has none published:
+#: PEAK velocity ≈ 1.40 ± 0.20 m/s, derived: after the drive the bar rises freely by v² / 2g while the
+#: lifter drops under it, and that rise must cover at least the ≈ 0.10 m the split lowers the
+#: shoulders by; v = sqrt(2 g 0.10 m) = 1.40 m/s (vbt's working default, not from a study).
+FAMILY_MVT: dict[LiftFamily, MinimalVelocityThreshold] = {
+    LiftFamily.SQUAT: _SQUAT_MVT,
+    LiftFamily.FLOOR_PULL: _DEADLIFT_MVT,
+    LiftFamily.PRESS: _BENCH_MVT,
+    LiftFamily.OLYMPIC_PULL: _POWER_CLEAN_MVT,
+    LiftFamily.JERK_DRIVE: MinimalVelocityThreshold(
+        1.40, 0.20, VelocityKind.PEAK, "derived: the bar's free rise covers the drop under it"
+    ),
+}
+
+
+def _by_family(lift: Lift) -> MinimalVelocityThreshold:
+    """A lift without its own published threshold: its family's reference, saying so."""
+    reference = FAMILY_MVT[lift.family]
+    return replace(reference, source=f"{lift.label}, by family ({lift.family.label}): {reference.source}")
+
+
 #: Literature defaults (velocity at 1RM, between-athlete SD).
 DEFAULT_MVT: dict[Lift, MinimalVelocityThreshold] = {
     # Back squat, mean velocity ≈ 0.30 m/s: Izquierdo et al. 2006, Int J Sports Med 27:718-724
     # (≈0.27-0.33 m/s at 1RM); Sánchez-Medina et al. 2017, Int J Sports Med 38:480-488 (full squat
     # 0.32 ± 0.03 m/s mean propulsive velocity); Banyard et al. 2017, JSCR 31(7):1897-1904.
-    Lift.SQUAT: MinimalVelocityThreshold(
-        0.30, 0.03, VelocityKind.MEAN, "literature: back squat ≈ 0.30 m/s (Izquierdo 2006)"
-    ),
+    Lift.SQUAT: _SQUAT_MVT,
     # Bench press, mean velocity ≈ 0.17 m/s: González-Badillo & Sánchez-Medina 2010, Int J Sports Med
     # 31:347-352 (0.16 ± 0.04 m/s at 1RM); the general 0.17 m/s MVT used in later validity studies.
-    Lift.BENCH: MinimalVelocityThreshold(
-        0.17, 0.04, VelocityKind.MEAN, "literature: bench press ≈ 0.17 m/s (González-Badillo 2010)"
-    ),
+    Lift.BENCH: _BENCH_MVT,
     # Deadlift, mean velocity ≈ 0.15 m/s: Helms et al. 2017, JSCR 31(2):292-297 (powerlifters, ≈0.14
     # m/s at 1RM); Lake et al. 2017, Sports 5(3):70 (MVTs vary widely between lifters, hence the SD).
-    Lift.DEADLIFT: MinimalVelocityThreshold(
-        0.15, 0.05, VelocityKind.MEAN, "literature: deadlift ≈ 0.15 m/s (Helms 2017)"
-    ),
+    Lift.DEADLIFT: _DEADLIFT_MVT,
     # Power clean, PEAK velocity ≈ 1.45 ± 0.30 m/s: published values at 1RM spread from ≈1.1 m/s (the
     # group equation of relative load = 128.85 - 25.86 x peak velocity, J Hum Sport Exerc 2018
     # 13(3), R² 0.46) to 1.74 ± 0.30 m/s (hang power clean, Suchomel et al. 2024, JSCR 38(7):1321-1325);
     # the wide SD carries that disagreement into every estimate.
-    Lift.POWER_CLEAN: MinimalVelocityThreshold(
-        1.45, 0.30, VelocityKind.PEAK, "literature: power clean ≈ 1.45 ± 0.30 m/s peak (wide spread)"
+    Lift.POWER_CLEAN: _POWER_CLEAN_MVT,
+    # Bent-over row, mean velocity ≈ 0.52 m/s: the prone bench pull's velocity at 1RM, 0.52 ± 0.04
+    # m/s (Sánchez-Medina et al. 2014, Int J Sports Med 35:209-216): a pulling rep at 1RM stays
+    # far faster than a pushing one.
+    Lift.ROW: MinimalVelocityThreshold(
+        0.52, 0.05, VelocityKind.MEAN, "literature: prone bench pull ≈ 0.52 m/s (Sánchez-Medina 2014)"
     ),
+    # The lifts below have no threshold of their own in the literature vbt knows: each takes its
+    # family's (`FAMILY_MVT`), saying so, as a starting point to replace by the athlete's own (a
+    # tested 1RM teaches it, `mvt_from_tested_one_rm`). Not the snatch: it peaks faster than any clean
+    # (1.7-2.2 m/s against 1.4-1.9 m/s in competition, Garhammer 1985, Int J Sport Biomech 1:122).
+    **{
+        lift: _by_family(lift)
+        for lift in (
+            Lift.FRONT_SQUAT,
+            Lift.ROMANIAN_DEADLIFT,
+            Lift.OVERHEAD_PRESS,
+            Lift.PUSH_PRESS,
+            Lift.HIP_THRUST,
+            Lift.CLEAN,
+            Lift.CLEAN_AND_JERK,
+            Lift.JERK,
+        )
+    },
 }
 
 
@@ -60,7 +111,7 @@ def default_mvt(lift: Lift) -> MinimalVelocityThreshold:
     """The literature default for ``lift``.
 
     Raises:
-        InputError: there is no default (clean, snatch): give one, or record a tested 1RM.
+        InputError: there is no default (the snatch): give one, or record a tested 1RM.
     """
     try:
         return DEFAULT_MVT[lift]
@@ -79,7 +130,7 @@ def mvt_override(lift: Lift, velocity_m_s: float, *, sd_m_s: float = 0.0) -> Min
     """
     if not (math.isfinite(velocity_m_s) and 0 < velocity_m_s < 3):
         raise InputError(f"a minimal velocity threshold of {velocity_m_s!r} m/s is not a bar velocity")
-    kind = VelocityKind.PEAK if lift.is_olympic else VelocityKind.MEAN
+    kind = velocity_kind(lift)
     return MinimalVelocityThreshold(velocity_m_s, sd_m_s, kind, "athlete's own threshold")
 
 
@@ -209,9 +260,9 @@ def estimate_one_rm(
     elif reach_pct < 70.0 and level > 1:
         notes.append(f"the heaviest set is only {reach_pct:.0f} % of the estimate: a long extrapolation")
         level -= 1
-    if profile.lift.is_olympic and level > 1:
+    if velocity_kind(profile.lift) is VelocityKind.PEAK and level > 1:
         notes.append(
-            "Olympic-lift velocity profiles predict the 1RM poorly (Haff et al. 2020): "
+            "peak-velocity profiles (Olympic lifts, the jerk) predict the 1RM poorly (Haff et al. 2020): "
             "confidence is capped at low; test the 1RM for a number to train from"
         )
         level = 1

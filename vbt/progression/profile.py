@@ -24,6 +24,8 @@ from enum import StrEnum
 import numpy as np
 
 from vbt.errors import InputError, NotEnoughDataError
+from vbt.lifts import VelocityKind as VelocityKind
+from vbt.lifts import velocity_kind
 from vbt.progression.units import LoadUnit
 from vbt.types import Lift, RepMetrics, RepStatus
 
@@ -41,21 +43,14 @@ class OutsideProfileError(InputError):
     """A velocity (or load) outside what the profile was fitted on; vbt does not extrapolate."""
 
 
-class VelocityKind(StrEnum):
-    """Which velocity of a rep a profile is built on."""
-
-    MEAN = "mean"
-    PEAK = "peak"
-
-
 class FitMethod(StrEnum):
     REGRESSION = "regression"
     TWO_POINT = "two_point"
 
 
 def velocity_kind_for(lift: Lift) -> VelocityKind:
-    """Peak velocity for the Olympic lifts, mean velocity for the others."""
-    return VelocityKind.PEAK if lift.is_olympic else VelocityKind.MEAN
+    """The velocity a profile of ``lift`` is built on: the lift's one velocity (`vbt.lifts.velocity_kind`)."""
+    return velocity_kind(lift)
 
 
 @dataclass(frozen=True)

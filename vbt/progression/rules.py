@@ -210,28 +210,80 @@ def stop_set_cue(
     Raises:
         InputError: the threshold is not within 0-100 %.
     """
-    if not (math.isfinite(threshold_pct) and 0 < threshold_pct < 100):
-        raise InputError(f"a velocity-loss threshold must be between 0 and 100 %, got {threshold_pct!r}")
+    so_far = SetSoFar(kind)
+    for order, rep in enumerate(reps):
+        so_far.put(
+            order, rep.status, rep.mean_velocity_m_s if kind is VelocityKind.MEAN else rep.peak_velocity_m_s
+        )
+    return so_far.cue(threshold_pct)
 
-    def velocity(r: RepMetrics) -> float:
-        return r.mean_velocity_m_s if kind is VelocityKind.MEAN else r.peak_velocity_m_s
 
-    ok = [velocity(r) for r in reps if r.status is RepStatus.OK and math.isfinite(velocity(r))]
-    nan = math.nan
-    if reps and reps[-1].status is RepStatus.FAILED:
-        best = max(ok) if ok else nan
-        return StopSetCue(True, nan, threshold_pct, best, nan, len(ok), "stop: the last rep failed")
-    if not ok:
-        return StopSetCue(False, nan, threshold_pct, nan, nan, 0, "no measured rep yet")
-    best, last = max(ok), ok[-1]
-    loss = (best - last) / best * 100.0
-    stop = loss >= threshold_pct
-    verb = "stop" if stop else "continue"
-    reason = (
-        f"{verb}: {kind.value} velocity {last:.2f} m/s is {loss:.0f} % below the best rep "
-        f"({best:.2f} m/s); the threshold is {threshold_pct:g} %"
-    )
-    return StopSetCue(stop, loss, threshold_pct, best, last, len(ok), reason)
+class SetSoFar:
+    """A set's reps so far as the stop-set cue sees them, kept up to date one rep at a time, so that
+    a stream of ``n`` reps costs ``O(n)`` cues rather than ``O(n²)``.
+
+    Each rep has an ``order`` (its index in the set): the latest rep is the one with the largest.
+    ``put`` of a new rep costs ``O(1)``; replacing or removing a rep costs one pass over the set.
+    """
+
+    def __init__(self, kind: VelocityKind) -> None:
+        self.kind = kind
+        self._reps: dict[int, tuple[RepStatus, float]] = {}
+        self._ok_count = 0
+        self._best_m_s = math.nan
+        self._last_ok: tuple[int, float] | None = None  # (order, velocity)
+        self._last: tuple[int, RepStatus] | None = None  # (order, status)
+
+    def _count(self, order: int, status: RepStatus, velocity_m_s: float) -> None:
+        if self._last is None or order > self._last[0]:
+            self._last = (order, status)
+        if status is RepStatus.OK and math.isfinite(velocity_m_s):
+            self._ok_count += 1
+            self._best_m_s = velocity_m_s if not self._best_m_s >= velocity_m_s else self._best_m_s
+            if self._last_ok is None or order > self._last_ok[0]:
+                self._last_ok = (order, velocity_m_s)
+
+    def _recount(self) -> None:
+        self._ok_count, self._best_m_s, self._last_ok, self._last = 0, math.nan, None, None
+        for order, (status, velocity_m_s) in self._reps.items():
+            self._count(order, status, velocity_m_s)
+
+    def put(self, order: int, status: RepStatus, velocity_m_s: float) -> None:
+        """Add the rep at ``order`` (velocity of this set's kind, NaN when unmeasured), or replace it."""
+        replaced = order in self._reps
+        self._reps[order] = (status, velocity_m_s)
+        if replaced:
+            self._recount()
+        else:
+            self._count(order, status, velocity_m_s)
+
+    def remove(self, order: int) -> None:
+        """Forget the rep at ``order`` (nothing happens when there is none)."""
+        if self._reps.pop(order, None) is not None:
+            self._recount()
+
+    def cue(self, threshold_pct: float) -> StopSetCue:
+        """The stop-set cue now.
+
+        Raises:
+            InputError: the threshold is not within 0-100 %.
+        """
+        if not (math.isfinite(threshold_pct) and 0 < threshold_pct < 100):
+            raise InputError(f"a velocity-loss threshold must be between 0 and 100 %, got {threshold_pct!r}")
+        nan, best, count = math.nan, self._best_m_s, self._ok_count
+        if self._last is not None and self._last[1] is RepStatus.FAILED:
+            return StopSetCue(True, nan, threshold_pct, best, nan, count, "stop: the last rep failed")
+        if self._last_ok is None:
+            return StopSetCue(False, nan, threshold_pct, nan, nan, 0, "no measured rep yet")
+        last = self._last_ok[1]
+        loss = (best - last) / best * 100.0
+        stop = loss >= threshold_pct
+        verb = "stop" if stop else "continue"
+        reason = (
+            f"{verb}: {self.kind.value} velocity {last:.2f} m/s is {loss:.0f} % below the best rep "
+            f"({best:.2f} m/s); the threshold is {threshold_pct:g} %"
+        )
+        return StopSetCue(stop, loss, threshold_pct, best, last, count, reason)
 
 
 @dataclass(frozen=True)

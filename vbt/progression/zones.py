@@ -1,14 +1,17 @@
 """Velocity zones: which quality a set trains, by the velocity of its reps.
 
-Defaults for squat, bench press and deadlift are Mann's mean-velocity zones (Mann 2016, "Developing
+Mean-velocity defaults are Mann's mean-velocity zones (Mann 2016, "Developing
 Explosive Athletes: Use of Velocity Based Training in Athletes", 3rd ed.; after Bosco's strength
 continuum): absolute strength below 0.50 m/s, accelerative strength 0.50-0.75, strength-speed
 0.75-1.00, speed-strength 1.00-1.30, starting strength above 1.30 m/s. Their lower end is the lift's
 minimal velocity threshold; the top of starting strength is set at 1.50 m/s so that every zone has
 a middle to aim at. Zones are a convention, not physiology: every band is configurable per athlete.
 
-The power clean is measured on peak velocity; its bands are vbt's working defaults (no study gives
-validated power-clean zones) and should be set from the athlete's own profile.
+Every lift takes its zones from its family (`vbt.lifts`): the mean-velocity families Mann's edges
+from the lift's own minimal velocity threshold up. The Olympic pulls and the jerk drive are measured on
+peak velocity; their bands are vbt's working power-clean defaults (no study gives validated
+power-clean zones) and should be set from the athlete's own profile. The snatch, faster than any clean,
+has none.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from vbt.errors import InputError
+from vbt.lifts import velocity_kind
 from vbt.progression.one_rm import DEFAULT_MVT
 from vbt.progression.profile import VelocityKind
 from vbt.types import Lift
@@ -70,6 +74,8 @@ class ZoneTable:
 
 
 _MANN_EDGES_M_S = (0.50, 0.75, 1.00, 1.30, 1.50)
+#: The narrowest slowest band, m/s (see `default_zones`).
+_MIN_BAND_M_S = 0.05
 #: vbt's working power-clean peak-velocity edges (not from a study; see the module docstring).
 _POWER_CLEAN_EDGES_M_S = (1.50, 1.65, 1.80, 1.95, 2.20)
 
@@ -80,20 +86,25 @@ def _bands(bottom: float, edges: tuple[float, ...]) -> tuple[ZoneBand, ...]:
 
 
 def default_zones(lift: Lift) -> ZoneTable:
-    """The default zones of ``lift``.
+    """The default zones of ``lift``, by the velocity its family is measured on (`vbt.lifts`): Mann's
+    mean-velocity edges from the lift's minimal velocity threshold up, or vbt's working peak-velocity
+    edges from the threshold less its SD up.
 
     Raises:
-        InputError: no defaults for the lift (clean, snatch): configure them.
+        InputError: no defaults for the lift (the snatch): configure them.
     """
-    if lift is Lift.POWER_CLEAN:
-        bottom = DEFAULT_MVT[lift].velocity_m_s - DEFAULT_MVT[lift].sd_m_s
+    mvt = DEFAULT_MVT.get(lift)
+    if mvt is None:
+        raise InputError(f"vbt has no default velocity zones for the {lift.label}; configure them")
+    if velocity_kind(lift) is VelocityKind.PEAK:
+        bottom = min(mvt.velocity_m_s - mvt.sd_m_s, _POWER_CLEAN_EDGES_M_S[0] - _MIN_BAND_M_S)
         return ZoneTable(
             lift, VelocityKind.PEAK, _bands(bottom, _POWER_CLEAN_EDGES_M_S), "vbt working defaults"
         )
-    if lift in (Lift.SQUAT, Lift.BENCH, Lift.DEADLIFT):
-        bottom = DEFAULT_MVT[lift].velocity_m_s
-        return ZoneTable(lift, VelocityKind.MEAN, _bands(bottom, _MANN_EDGES_M_S), "Mann 2016")
-    raise InputError(f"vbt has no default velocity zones for the {lift.value}; configure them")
+    # A lift whose threshold lies above Mann's first edge (the row's 0.52 m/s) keeps a slowest band
+    # of ``_MIN_BAND_M_S``: it is empty for the lift in practice, never inverted.
+    bottom = min(mvt.velocity_m_s, _MANN_EDGES_M_S[0] - _MIN_BAND_M_S)
+    return ZoneTable(lift, VelocityKind.MEAN, _bands(bottom, _MANN_EDGES_M_S), "Mann 2016")
 
 
 def zone_table(lift: Lift, *, overrides: Mapping[Zone, tuple[float, float]] | None = None) -> ZoneTable:

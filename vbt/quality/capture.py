@@ -16,6 +16,7 @@ from vbt.calibration.body import BodyScale, hidden_by_plate
 from vbt.capture.camera.types import CameraStatus
 from vbt.capture.pose import BODY_POINTS
 from vbt.capture.track import PixelTrack
+from vbt.lifts import Holder
 from vbt.quality.verdict import Finding, Severity
 from vbt.types import BoolArray, FloatArray, Lift, RepMetrics, RepStatus
 
@@ -25,8 +26,8 @@ class CaptureCheckSettings:
     """Settings of the capture checks.
 
     Attributes:
-        hands_min_seen_frac: the hands check runs on a rep when pose saw the hands (the shoulders in a
-            squat) in at least this share of its frames ...
+        hands_min_seen_frac: the hands check runs on a rep when pose saw the hands (or what else holds
+            the bar in the lift, `vbt.lifts.Holder`) in at least this share of its frames ...
         ends_s: ... and within this long of its start and of its end.
         hands_rise_range: the hands' rise over the tracked bar's rise in a rep must lie within this
             range: they hold the bar (or, in a squat, the bar on the back), so they rise as much, give
@@ -85,17 +86,19 @@ def _rise_px(t_s: FloatArray, y_px: FloatArray, start_s: float, end_s: float) ->
     return at(start_s) - at(end_s)
 
 
+#: The body points (either side) of what holds the bar.
+_HOLDER_POINT = {Holder.HANDS: "_wrist", Holder.SHOULDERS: "_shoulder", Holder.HIPS: "_hip"}
+
+
 def _holds(track: PixelTrack, lift: Lift) -> FloatArray:
-    """(N,) image height of what holds the bar: the shoulders in a squat (the bar on the upper back,
-    the hands wherever the grip puts them), else the hands; NaN where unseen.
+    """(N,) image height of what holds the bar (the catalogue's ``held_by``): the shoulders in a back
+    or front squat (the bar on the upper back or the front delts, the hands wherever the grip puts
+    them), the hips in a hip thrust, else the hands; NaN where unseen.
 
     A point inside the tracked plate's disc is behind the near plate (a squatter's shoulders always
     are, side-on, when the plate tracked is the bar's): where the pose puts it is a guess that lags
     the body, so it is left out. A wrong circle (a knee, a stored plate) does not hide them."""
-    if lift is Lift.SQUAT:
-        names = [n for n in BODY_POINTS if n.endswith("_shoulder")]
-    else:
-        names = [n for n in BODY_POINTS if n.endswith("_wrist")]
+    names = [n for n in BODY_POINTS if n.endswith(_HOLDER_POINT[lift.spec.held_by])]
     rows = [BODY_POINTS.index(n) for n in names]
     y = track.body_xy_px[:, rows, 1]
     visible = np.nan_to_num(track.body_visibility[:, rows]) >= 0.5
@@ -118,13 +121,14 @@ def hands_follow_the_bar(
     """Reps where the tracked bar rose but what holds it did not (or the other way round): the
     tracked circle is not the bar (a knee, a stored plate, a wheel).
 
-    What holds the bar: the lifter's hands, or in a squat the shoulders. Compared only where pose saw
+    What holds the bar: the lift's ``held_by`` in the catalogue (the hands; the shoulders in a back or
+    front squat; the hips in a hip thrust). Compared only where pose saw
     them near both ends of the rep (within ``ends_s``) and through most of it.
     """
     if not track.pose_ran:
         return []
     holder_y = _holds(track, lift)
-    what = "shoulders" if lift is Lift.SQUAT else "hands"
+    what = lift.spec.held_by.value
     findings = []
     lo, hi = settings.hands_rise_range
     for rep in reps:

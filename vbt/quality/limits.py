@@ -18,40 +18,21 @@ published for the lift, so a real rep never trips it:
   a press moves the bar by at most the arm (0.33 H): 0.66 m; a deadlift from the plate's radius
   (0.225 m) to the wrists' height standing (0.485 H): 0.75 m; a pull from lift-off to the highest
   bar in a snatch (about 0.78 H): 1.34 m. The bounds add 10 % for reach and posture.
+- The lifts added later follow the same arithmetic, in `vbt.lifts` beside each lift: a front
+  squat moves like a squat; a row and an overhead press by at most the arm; a push press and a jerk
+  add the dip (at most 0.1 H) to the arm: 0.86 m; a Romanian deadlift stays within the deadlift's
+  range; a hip thrust raises the hips by at most the thigh (0.245 H): 0.49 m; the clean and jerk's
+  pull is a clean's.
 - Duration: a concentric grinder lasts up to about 8 s (a stalled bench press at a 1RM); a pull
   from the floor lasts 0.6-1.2 s, a hang pull 0.25 s and more.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from vbt.lifts import CATALOGUE, LiftLimits
 from vbt.types import Lift
 
+__all__ = ["LIFT_LIMITS", "LiftLimits"]
 
-@dataclass(frozen=True)
-class LiftLimits:
-    """Bounds of one lift (see the module docstring for where each comes from).
-
-    Attributes:
-        max_mean_velocity_m_s: no rep of the lift averages more.
-        max_peak_velocity_m_s: no rep of the lift peaks higher.
-        max_range_m: no rep of the lift travels further (concentric, or lift-off to peak height).
-        min_duration_s, max_duration_s: a rep's duration lies between these.
-    """
-
-    max_mean_velocity_m_s: float
-    max_peak_velocity_m_s: float
-    max_range_m: float
-    min_duration_s: float
-    max_duration_s: float
-
-
-LIFT_LIMITS: dict[Lift, LiftLimits] = {
-    Lift.SQUAT: LiftLimits(1.8, 2.8, 0.9, 0.2, 10.0),
-    Lift.BENCH: LiftLimits(2.0, 2.8, 0.73, 0.15, 10.0),
-    Lift.DEADLIFT: LiftLimits(1.8, 2.8, 0.83, 0.2, 10.0),
-    Lift.POWER_CLEAN: LiftLimits(2.0, 3.2, 1.47, 0.2, 2.5),
-    Lift.CLEAN: LiftLimits(2.0, 3.2, 1.47, 0.2, 2.5),
-    Lift.SNATCH: LiftLimits(2.0, 3.2, 1.47, 0.2, 2.5),
-}
+#: Each lift's bounds, from the catalogue (`vbt.lifts`).
+LIFT_LIMITS: dict[Lift, LiftLimits] = {lift: spec.limits for lift, spec in CATALOGUE.items()}

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from vbt.kinematics.series import Kinematics
-from vbt.quality.limits import LIFT_LIMITS
 from vbt.quality.verdict import Finding, Severity
 from vbt.types import Lift, RepMetrics, RepStatus
 
@@ -44,8 +43,8 @@ def _fmt(value: float, digits: int = 2) -> str:
 
 def implausible_numbers(reps: list[RepMetrics], *, lift: Lift) -> list[Finding]:
     """Reps whose velocity, range or duration no rep of the lift has (``vbt.quality.limits``)."""
-    limits = LIFT_LIMITS[lift]
-    name = lift.value.replace("_", " ")
+    limits = lift.spec.limits
+    name = lift.label
     findings = []
     for rep in reps:
         problems = []
@@ -215,7 +214,7 @@ def no_reps(reps: list[RepMetrics], *, lift: Lift) -> list[Finding]:
     return [
         Finding(
             "no_reps",
-            f"no {lift.value.replace('_', ' ')} rep was found: check the lift, that the whole set is in "
+            f"no {lift.label} rep was found: check the lift, that the whole set is in "
             "the recording and that the bar was tracked (--video shows the track)",
             Severity.UNUSABLE,
         )

@@ -12,6 +12,7 @@ from typing import Any
 import vbt
 from vbt.analysis import SetAnalysis
 from vbt.errors import InputError
+from vbt.lifts import velocity_kind
 
 
 def to_jsonable(value: Any) -> Any:
@@ -33,7 +34,8 @@ def to_jsonable(value: Any) -> Any:
 def set_report(
     analysis: SetAnalysis, *, input_name: str, extra: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The report as a JSON-ready dict: ``quality`` (the verdict and its reasons), ``lift``, ``input``,
+    """The report as a JSON-ready dict: ``quality`` (the verdict and its reasons), ``lift``, its
+    ``lift_family`` and ``velocity_kind`` (the one velocity shown and lost for it), ``input``,
     ``reps`` (one dict per rep), ``set``, ...
 
     ``extra`` adds top-level sections (a video's ``video``, ``calibration`` and ``tracking``).
@@ -43,6 +45,8 @@ def set_report(
         "vbt_version": vbt.__version__,
         "quality": analysis.quality.to_json(),
         "lift": analysis.lift.value,
+        "lift_family": analysis.lift.family.value,
+        "velocity_kind": velocity_kind(analysis.lift).value,
         "input": input_name,
         "load_kg": analysis.load_kg,
         "reps": [to_jsonable(r) for r in analysis.reps],

@@ -7,12 +7,14 @@ constant memory. Frames are matched to track samples by time, never by index.
 Drawn, with colours from ``vbt.report.style``:
 
 - the bar path of the last ``trail_s`` seconds, each stretch coloured by the bar's speed there (the
-  velocity colour scale), broken across gaps in the track;
+  colour of its zone in the lift's zones, `vbt.report.style`), broken across gaps in the track;
 - the skeleton of the side facing the camera (shoulder-hip-knee-ankle-toe), hip, knee and ankle in
   the plot's joint colours;
 - top left, the bar's vertical velocity now (from the analysis's smoothed series), with its direction;
-- top right, the rep counter and each finished rep's mean velocity, with the velocity loss so far;
-- bottom, each rep's mean and peak velocity as it finishes, large and coloured by velocity zone (red
+- top right, the rep counter and each finished rep's velocity (the lift's one velocity: peak for the
+  Olympic pulls and the jerk, mean for the rest), with the velocity loss so far on it;
+- below the readout, the legend of the zones' colours;
+- bottom, each rep's velocity as it finishes (and the other velocity), large and coloured by its zone (red
   "FAILED" for a failed rep; grey with "?" and "SUSPECT: not counted" for a rep whose numbers are not
   to be trusted), for ``banner_s`` seconds or until the next rep finishes;
 - bottom left, a scale bar when a calibration is given (a check that metres per pixel is right).
@@ -29,9 +31,11 @@ import numpy as np
 
 from vbt.analysis import SetAnalysis
 from vbt.calibration import Calibration
+from vbt.kinematics.summary import rep_velocity_m_s, shown_velocity_m_s
+from vbt.lifts import VelocityKind, velocity_kind
 from vbt.report import style
 from vbt.report.draw import Image, Text, darken
-from vbt.types import JOINT_NAMES, BoolArray, FloatArray, RepMetrics, RepStatus
+from vbt.types import JOINT_NAMES, BoolArray, FloatArray, Lift, RepMetrics, RepStatus
 
 _WHITE = style.hex_to_bgr(style.WHITE)
 _SHADOW = style.hex_to_bgr(style.SHADOW)
@@ -42,11 +46,12 @@ _SCALE_LENGTHS_M = (0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0)
 _BONES = tuple((i, i + 1) for i in range(len(JOINT_NAMES) - 1))
 
 
-def _rep_colour(rep: RepMetrics) -> tuple[int, int, int]:
-    """BGR of a rep: grey when suspect, red when failed, else its velocity zone's."""
+def _rep_colour(rep: RepMetrics, lift: Lift) -> tuple[int, int, int]:
+    """BGR of a rep: grey when suspect, red when failed, else its zone's (on the lift's velocity)."""
     return style.hex_to_bgr(
         style.rep_colour(
-            rep.mean_velocity_m_s,
+            shown_velocity_m_s(rep, lift),
+            lift=lift,
             failed=rep.status is RepStatus.FAILED,
             suspect=rep.status is RepStatus.SUSPECT,
         )
@@ -82,6 +87,7 @@ class OverlaySettings:
         max_gap_s: the bar path is not joined across a gap in the track longer than this.
         skeleton: draw the lifter's joints.
         history_rows: at most this many finished reps listed under the counter.
+        legend: draw the legend of the zones' colours under the readout.
     """
 
     trail_s: float = 2.5
@@ -89,6 +95,7 @@ class OverlaySettings:
     max_gap_s: float = 0.25
     skeleton: bool = True
     history_rows: int = 8
+    legend: bool = True
 
 
 def _check_track(track: PixelTrackLike) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -170,7 +177,8 @@ class SetAnnotator:
         speed = np.hypot(velocity[:, 0], velocity[:, 1])
         self.speed_m_s = self._at(speed, self._t_s)
         """(N,) the bar's speed at each track sample, m/s (NaN outside the analysis or in its gaps)."""
-        self._colours = style.velocity_bgr_array(self.speed_m_s)
+        self._lift = analysis.lift
+        self._colours = style.velocity_bgr_array(self.speed_m_s, lift=analysis.lift)
         self._boxes: dict[int, tuple[int, int, int, int]] = {}
         steps = np.diff(self._t_s)
         self._tolerance_s = 0.6 * float(np.median(steps)) if steps.size else math.inf
@@ -199,6 +207,8 @@ class SetAnnotator:
         if self._calibration is not None and (box is None or box[0] > self._width // 3):
             self._scale_bar(image, self._calibration)  # bottom left, unless the banner is there
         self._readout(image, t_s)
+        if self.settings.legend:
+            self._legend(image)
         self._counter(image, t_s)
         if rep is not None:
             self._banner(image, rep)
@@ -272,7 +282,7 @@ class SetAnnotator:
         darken(image, *self._readout_box())
         self._text.put(image, "BAR VELOCITY", (x0 + pad, y0 + round(pad * 0.6 + small)), _MUTED, small, 600)
         base = y1 - round(0.5 * pad)
-        colour = style.velocity_bgr(abs(vy)) if math.isfinite(vy) else _MUTED
+        colour = style.velocity_bgr(abs(vy), lift=self._lift) if math.isfinite(vy) else _MUTED
         ax, arrow = x0 + pad, round(0.5 * big)
         if math.isfinite(vy) and abs(vy) >= 0.1:  # no arrow for the jitter of a bar at rest
             top, bottom = base - round(0.85 * big), base - round(0.1 * big)
@@ -283,6 +293,33 @@ class SetAnnotator:
         self._text.put(image, text, (x, base), colour, big, 700)
         width, _ = self._text.size(text, big, 700)
         self._text.put(image, " m/s", (x + width, base), _WHITE, small * 1.2, 400)
+
+    def _legend(self, image: Image) -> None:
+        """The lift's zones under the readout: a swatch and the range of each (m/s), slowest last."""
+        entries = style.legend(self._lift)
+        if not entries:
+            return
+        u = self._unit
+        size, pad = 0.026 * u, round(0.02 * u)
+        title = f"{velocity_kind(self._lift).value.upper()} ZONES"
+        texts = [e.span for e in entries]
+        swatch = round(size * 0.8)
+        width = max(
+            [self._text.size(t.replace("≥", ">="), size)[0] for t in texts]
+            + [self._text.size(title, size, 600)[0]]
+        )
+        x0, _, x1, y1 = self._readout_box()
+        y0 = y1 + pad // 2
+        height = round(pad * 1.2 + size * 1.4 * (len(texts) + 1))
+        darken(image, x0, y0, x0 + max(x1 - x0, width + swatch + 3 * pad), y0 + height)
+        y = y0 + round(pad * 0.5 + size)
+        self._text.put(image, title, (x0 + pad, y), _MUTED, size, 600)
+        for entry in reversed(entries):
+            y += round(size * 1.4)
+            bgr = style.hex_to_bgr(entry.colour)
+            cv2.rectangle(image, (x0 + pad, y - swatch), (x0 + pad + swatch, y), bgr, -1)
+            span = entry.span.replace("≥", ">=")  # the fallback font has ASCII only
+            self._text.put(image, span, (x0 + 2 * pad + swatch, y), _WHITE, size, 400)
 
     def _counter_box(self, rows: int, *, with_loss: bool) -> tuple[int, int, int, int]:
         """The rep counter's panel, top right, holding ``rows`` finished reps (and the loss line, and
@@ -308,7 +345,7 @@ class SetAnnotator:
         u = self._unit
         small, big, row, pad = 0.034 * u, 0.075 * u, 0.042 * u, round(0.025 * u)
         shown = done[-self.settings.history_rows :]
-        loss = _loss_pct(ok)
+        loss = _loss_pct(ok, self._lift)
         x0, y0, x1, _ = box = self._counter_box(len(shown), with_loss=loss is not None)
         darken(image, *box)
         label = "PULLS" if self._analysis.lift.is_olympic else "REPS"
@@ -317,8 +354,10 @@ class SetAnnotator:
         self._text.put(image, str(len(ok)), (x0 + pad, y), _WHITE, big, 700)
         for rep in shown:
             y += round(row * 1.3)
-            colour = _rep_colour(rep)
-            value = "failed" if rep.status is RepStatus.FAILED else f"{rep.mean_velocity_m_s:.2f}"
+            colour = _rep_colour(rep, self._lift)
+            value = (
+                "failed" if rep.status is RepStatus.FAILED else f"{shown_velocity_m_s(rep, self._lift):.2f}"
+            )
             value += "?" if rep.status is RepStatus.SUSPECT else ""
             self._text.put(image, f"#{rep.index}", (x0 + pad, y), _MUTED, row, 400)
             vw, _ = self._text.size(value, row, 700)
@@ -336,16 +375,20 @@ class SetAnnotator:
             self._text.put(image, verdict, (x1 - pad - tw, y), colour, row * 0.9, 700)
 
     def _banner_text(self, rep: RepMetrics) -> tuple[str, str, str, str]:
-        """(title, headline, unit, peak line) of a rep's banner."""
+        """(title, headline, unit, other line) of a rep's banner: the headline is the lift's one
+        velocity (`vbt.lifts.velocity_kind`), the other line the other one."""
+        kind = velocity_kind(self._lift)
+        shown = shown_velocity_m_s(rep, self._lift)
+        other_kind = VelocityKind.MEAN if kind is VelocityKind.PEAK else VelocityKind.PEAK
         if rep.status is RepStatus.FAILED:
             headline, unit, title = "FAILED", "", f"REP {rep.index}"
         elif rep.status is RepStatus.SUSPECT:
-            headline, unit, title = f"{rep.mean_velocity_m_s:.2f}?", " m/s", f"REP {rep.index}  ·  SUSPECT"
+            headline, unit, title = f"{shown:.2f}?", " m/s", f"REP {rep.index}  ·  SUSPECT"
             return title, headline, unit, "not counted: see the report"
         else:
-            headline, unit, title = f"{rep.mean_velocity_m_s:.2f}", " m/s", f"REP {rep.index}  ·  MEAN"
-        peak = f"peak {rep.peak_velocity_m_s:.2f} m/s" if math.isfinite(rep.peak_velocity_m_s) else ""
-        return title, headline, unit, peak
+            headline, unit, title = f"{shown:.2f}", " m/s", f"REP {rep.index}  ·  {kind.value.upper()}"
+        other = rep_velocity_m_s(rep, other_kind)
+        return title, headline, unit, f"{other_kind.value} {other:.2f} m/s" if math.isfinite(other) else ""
 
     def _banner_size(self, rep: RepMetrics) -> tuple[int, int]:
         u = self._unit
@@ -404,7 +447,7 @@ class SetAnnotator:
         u = self._unit
         big, mid, small = 0.1 * u, 0.045 * u, 0.034 * u
         pad = round(0.03 * u)
-        colour = _rep_colour(rep)
+        colour = _rep_colour(rep, self._lift)
         title, headline, unit, peak = self._banner_text(rep)
         x0, y0, x1, y1 = self.banner_box(rep)
         centre = (x0 + x1) // 2
@@ -447,9 +490,10 @@ class SetAnnotator:
         self._text.put(image, label, org, _WHITE, size, 600)
 
 
-def _loss_pct(ok: list[RepMetrics]) -> float | None:
-    """Velocity loss so far, from the fastest rep to the last (percent); None before two reps."""
-    values = [r.mean_velocity_m_s for r in ok if math.isfinite(r.mean_velocity_m_s)]
+def _loss_pct(ok: list[RepMetrics], lift: Lift) -> float | None:
+    """Velocity loss so far on the lift's one velocity, from the fastest rep to the last (percent);
+    None before two reps."""
+    values = [v for v in (shown_velocity_m_s(r, lift) for r in ok) if math.isfinite(v)]
     if len(values) < 2 or max(values) <= 0:
         return None
     return (max(values) - values[-1]) / max(values) * 100.0

@@ -25,6 +25,8 @@ import numpy as np
 from vbt.analysis import SetAnalysis
 from vbt.errors import InputError
 from vbt.kinematics.extension import EXTENSION_JOINTS, anatomical_angles_deg, joint_angles_deg
+from vbt.kinematics.summary import shown_best_and_loss, shown_velocity_m_s
+from vbt.lifts import velocity_kind
 from vbt.report import style
 from vbt.types import JOINT_NAMES, FloatArray, RepMetrics, RepStatus
 
@@ -151,7 +153,8 @@ def _header(fig: Figure, analysis: SetAnalysis, title: str | None, *, truth: boo
         0.035, 1 - 0.68 / fig.get_figheight(), summary_line(analysis),
         fontsize=11, color=style.INK, va="top",
     )  # fmt: skip
-    key = "badge: the rep's mean velocity, coloured by velocity zone  ·  ○ peak velocity"
+    kind = velocity_kind(analysis.lift).value
+    key = f"badge: the rep's {kind} velocity, coloured by its zone (legend below), red: failed  ·  ○ peak velocity"
     if any(r.status is RepStatus.SUSPECT for r in analysis.reps):
         key += "  ·  hatched, grey ?: suspect (not counted)"
     fig.text(
@@ -170,20 +173,18 @@ def _header(fig: Figure, analysis: SetAnalysis, title: str | None, *, truth: boo
 
 
 def summary_line(analysis: SetAnalysis) -> str:
-    """One line for a set: reps, best mean (and for Olympic lifts peak) velocity, velocity loss."""
+    """One line for a set: reps, best velocity and velocity loss, on the lift's one velocity (peak for
+    the Olympic pulls and the jerk, mean for the rest: `vbt.lifts.velocity_kind`)."""
     s = analysis.summary
     noun = "pull" if analysis.lift.is_olympic else "rep"
+    kind = velocity_kind(analysis.lift).value
     parts = []
     if s.rep_count:
+        best, loss = shown_best_and_loss(s, analysis.lift)
         parts.append(f"{s.rep_count} {noun}{'s' if s.rep_count != 1 else ''}")
-        parts.append(f"best {s.best_mean_velocity_m_s:.2f} m/s mean (rep {s.best_rep_index})")
-        if analysis.lift.is_olympic:
-            parts.append(f"best peak {s.best_peak_velocity_m_s:.2f} m/s")
-            loss, kind = s.peak_velocity_loss_pct, "peak velocity loss"
-        else:
-            loss, kind = s.velocity_loss_pct, "velocity loss"
+        parts.append(f"best {best:.2f} m/s {kind}")
         if math.isfinite(loss) and s.rep_count > 1:
-            parts.append(f"{kind} {loss:.0f} %")
+            parts.append(f"{kind} velocity loss {loss:.0f} %")
     else:
         parts.append(f"no {noun} found")
     if s.failed_rep_count:
@@ -228,9 +229,10 @@ def _velocity_panel(ax: Axes, analysis: SetAnalysis, truth: dict[str, Any] | Non
     for rep in analysis.reps:
         failed = rep.status is RepStatus.FAILED
         suspect = rep.status is RepStatus.SUSPECT
-        colour = style.rep_colour(rep.mean_velocity_m_s, failed=failed, suspect=suspect)
+        shown = shown_velocity_m_s(rep, analysis.lift)
+        colour = style.rep_colour(shown, lift=analysis.lift, failed=failed, suspect=suspect)
         mid = 0.5 * (rep.start_s + rep.end_s)
-        text = "failed" if failed else _fmt(rep.mean_velocity_m_s) + ("?" if suspect else "")
+        text = "failed" if failed else _fmt(shown) + ("?" if suspect else "")
         ax.text(
             mid, 1.04, text, ha="center", va="bottom", fontsize=10, fontweight="bold",
             color=style.text_on(colour), zorder=5, transform=badge_at, clip_on=False,
@@ -247,6 +249,18 @@ def _velocity_panel(ax: Axes, analysis: SetAnalysis, truth: dict[str, Any] | Non
             )  # fmt: skip
     if truth:
         _truth_marks(ax, truth)
+    _zone_legend(ax, analysis)
+
+
+def _zone_legend(ax: Axes, analysis: SetAnalysis) -> None:
+    """What the badges' colours mean: the lift's zones (failed and suspect are in the header's key)."""
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor=e.colour, label=f"{e.name} {e.span}") for e in style.legend(analysis.lift)]
+    ax.legend(
+        handles=handles, title=style.legend_title(analysis.lift), loc="upper center",
+        bbox_to_anchor=(0.5, -0.03), ncols=max(len(handles), 1), fontsize=7, title_fontsize=7.5,
+        frameon=False, handlelength=1.0, columnspacing=1.0, handletextpad=0.4,    )  # fmt: skip
 
 
 def _truth_marks(ax: Axes, truth: dict[str, Any]) -> None:

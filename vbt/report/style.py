@@ -1,36 +1,45 @@
-"""One look for every picture vbt draws: the velocity colour scale, velocity zones, and a small palette.
+"""One look for every picture and page vbt draws: the palette and the velocity zones' colours.
 
-The plot (matplotlib, RGB) and the annotated video (OpenCV, BGR) take their colours from here, so a
-rep drawn yellow in the video is yellow in the plot, and a given speed has the same colour everywhere.
+The plot (matplotlib, RGB), the annotated video and the live screen (OpenCV, BGR), the terminal and
+the web pages (``GET /api/lifts`` serves these colours to the pages' scripts) take their colours from
+here, so a velocity has the same colour everywhere.
 
-Velocity colours are absolute: the scale runs from slow (purple, a grind) through blue, teal and lime
-to yellow (fast, 1.3 m/s and above), so a colour means the same speed in every set. Red is kept for
-failed reps and never appears on the scale.
+Velocity colours are the lift's zones: one zone table per lift (`vbt.progression.zones`, on the
+lift's one velocity, `vbt.lifts.velocity_kind`), one colour per zone (`ZONE_COLOURS`). A velocity
+below the slowest zone's bottom takes the slowest zone's colour, one above the fastest zone's top the
+fastest's; a lift without zones (the snatch) and a missing velocity are grey. Red is kept for failed
+reps and is no zone's colour.
 
-Velocity zones are the mean-velocity zones of velocity-based training as commonly taught (after
-Mann: absolute strength below 0.5 m/s, accelerative strength 0.5-0.75, strength-speed 0.75-1.0,
-speed-strength 1.0-1.3, starting strength/speed above 1.3). Each zone's colour is the scale's colour
-at the zone's centre.
+The zone colours follow the Okabe-Ito palette (Okabe & Ito 2008, "Color Universal Design"), which
+stays distinguishable with colour-vision deficiency, each readable on the pages' dark background and
+behind text (`text_on`) on the plot's white one; every picture also names the zones in a legend.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
+from vbt.errors import InputError
+from vbt.lifts import Lift, velocity_kind
+from vbt.progression.zones import Zone, ZoneBand, ZoneTable, default_zones
 from vbt.types import FloatArray
 
-#: The velocity colour scale: (speed in m/s, colour), linearly interpolated, clamped at both ends.
-VELOCITY_STOPS: tuple[tuple[float, str], ...] = (
-    (0.00, "#9775fa"),
-    (0.50, "#3b8bff"),
-    (0.75, "#12b886"),
-    (1.00, "#94d82d"),
-    (1.30, "#fcc419"),
-)
+#: One colour per velocity zone, slowest first.
+ZONE_COLOURS: dict[Zone, str] = {
+    Zone.ABSOLUTE_STRENGTH: "#e8743b",
+    Zone.ACCELERATIVE_STRENGTH: "#e69f00",
+    Zone.STRENGTH_SPEED: "#f0e442",
+    Zone.SPEED_STRENGTH: "#2bb58c",
+    Zone.STARTING_STRENGTH: "#56b4e9",
+}
+#: A speed below every zone (what a missing speed is drawn as).
+_SLOWEST_M_S = -1.0
+#: The lift used when a caller names none (the default zones are Mann's mean-velocity zones).
+DEFAULT_LIFT = Lift.SQUAT
 
 # The palette (hex RGB).
 INK = "#212529"  # text and axes on light backgrounds
@@ -53,38 +62,72 @@ JOINT_COLOURS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Zone:
-    """A mean-velocity training zone: ``low_m_s <= v < high_m_s``."""
+def zone_table(lift: Lift = DEFAULT_LIFT) -> ZoneTable | None:
+    """The lift's default zones (`vbt.progression.zones.default_zones`); None when it has none."""
+    try:
+        return default_zones(lift)
+    except InputError:
+        return None
+
+
+def zone_name(zone: Zone) -> str:
+    """How a person names a zone ("strength-speed")."""
+    return {Zone.STRENGTH_SPEED: "strength-speed", Zone.SPEED_STRENGTH: "speed-strength"}.get(
+        zone, zone.value.replace("_", " ")
+    )
+
+
+def zone_for(velocity_m_s: float, lift: Lift = DEFAULT_LIFT) -> ZoneBand | None:
+    """The band of the lift's zones holding a velocity (below the slowest: the slowest; above the
+    fastest: the fastest); None for NaN or a lift without zones."""
+    table = zone_table(lift)
+    if table is None or not math.isfinite(velocity_m_s):
+        return None
+    for band in table.bands:
+        if velocity_m_s < band.high_m_s:
+            return band
+    return table.bands[-1]
+
+
+def zone_colour(velocity_m_s: float, lift: Lift = DEFAULT_LIFT) -> str:
+    """The colour of a velocity in the lift's zones; grey (`MUTED`) when it has none."""
+    band = zone_for(velocity_m_s, lift)
+    return ZONE_COLOURS[band.zone] if band is not None else MUTED
+
+
+class LegendEntry(NamedTuple):
+    """One zone in a legend: its name ("strength-speed"), its span in m/s ("0.75-1.00"), its colour."""
 
     name: str
-    low_m_s: float
-    high_m_s: float
-
-    @property
-    def colour(self) -> str:
-        """The velocity scale's colour at the zone's centre (the open top zone: 0.1 m/s above its floor)."""
-        top = self.high_m_s if math.isfinite(self.high_m_s) else self.low_m_s + 0.2
-        return rgb_to_hex(velocity_rgb(0.5 * (self.low_m_s + top)))
+    span: str
+    colour: str
 
 
-VELOCITY_ZONES: tuple[Zone, ...] = (
-    Zone("absolute strength", 0.0, 0.5),
-    Zone("accelerative strength", 0.5, 0.75),
-    Zone("strength-speed", 0.75, 1.0),
-    Zone("speed-strength", 1.0, 1.3),
-    Zone("starting strength", 1.3, math.inf),
-)
+def legend(lift: Lift = DEFAULT_LIFT) -> list[LegendEntry]:
+    """The lift's zones, slowest first, as a legend shows them (in m/s, as `legend_title` says); empty
+    for a lift without zones. The slowest and the fastest are open-ended: every velocity has a colour."""
+    table = zone_table(lift)
+    if table is None:
+        return []
+    last = len(table.bands) - 1
+    entries = []
+    for i, band in enumerate(table.bands):
+        if i == 0:
+            span = f"< {band.high_m_s:.2f}"
+        elif i == last:
+            span = f"≥ {band.low_m_s:.2f}"
+        else:
+            span = f"{band.low_m_s:.2f}-{band.high_m_s:.2f}"
+        entries.append(LegendEntry(zone_name(band.zone), span, ZONE_COLOURS[band.zone]))
+    return entries
 
 
-def zone_for(velocity_m_s: float) -> Zone | None:
-    """The zone holding a mean velocity; None for NaN (negative values count as the slowest zone)."""
-    if not math.isfinite(velocity_m_s):
-        return None
-    for zone in VELOCITY_ZONES:
-        if velocity_m_s < zone.high_m_s:
-            return zone
-    return VELOCITY_ZONES[-1]
+def legend_title(lift: Lift = DEFAULT_LIFT) -> str:
+    """What the colours are: "mean velocity zones, m/s (Mann 2016)"."""
+    table = zone_table(lift)
+    if table is None:
+        return f"no velocity zones for the {lift.label}"
+    return f"{velocity_kind(lift).value} velocity zones, m/s ({table.source})"
 
 
 def hex_to_rgb(colour: str) -> tuple[float, float, float]:
@@ -107,52 +150,51 @@ def hex_to_bgr(colour: str) -> tuple[int, int, int]:
     return (b, g, r)
 
 
-def _stops() -> tuple[FloatArray, FloatArray]:
-    speeds = np.array([s for s, _ in VELOCITY_STOPS], dtype=np.float64)
-    colours = np.array([hex_to_rgb(c) for _, c in VELOCITY_STOPS], dtype=np.float64)
-    return speeds, colours
-
-
-def velocity_rgb_array(speed_m_s: npt.ArrayLike) -> FloatArray:
-    """(N,) speeds in m/s -> (N, 3) RGB in 0..1 on the velocity scale; NaN speeds give NaN rows.
-
-    The scale is clamped: below 0 reads as 0, above the last stop as the last stop.
-    """
+def velocity_rgb_array(speed_m_s: npt.ArrayLike, *, lift: Lift = DEFAULT_LIFT) -> FloatArray:
+    """(N,) speeds in m/s -> (N, 3) RGB in 0..1, each its zone's colour in the lift's zones; NaN
+    speeds give NaN rows."""
     speeds = np.asarray(speed_m_s, dtype=np.float64).ravel()
-    stop_speeds, stop_colours = _stops()
-    out = np.column_stack([np.interp(speeds, stop_speeds, stop_colours[:, c]) for c in range(3)])
-    out[~np.isfinite(speeds)] = np.nan
+    table = zone_table(lift)
+    out = np.full((speeds.size, 3), np.nan)
+    if table is None:
+        out[np.isfinite(speeds)] = hex_to_rgb(MUTED)
+        return out
+    tops = np.array([b.high_m_s for b in table.bands[:-1]])
+    colours = np.array([hex_to_rgb(ZONE_COLOURS[b.zone]) for b in table.bands])
+    finite = np.isfinite(speeds)
+    out[finite] = colours[np.searchsorted(tops, speeds[finite], side="right")]
     return out
 
 
-def velocity_rgb(speed_m_s: float) -> tuple[float, float, float]:
-    """One speed in m/s -> (r, g, b) in 0..1 on the velocity scale (NaN reads as 0)."""
-    r, g, b = velocity_rgb_array([speed_m_s if math.isfinite(speed_m_s) else 0.0])[0]
+def velocity_rgb(speed_m_s: float, *, lift: Lift = DEFAULT_LIFT) -> tuple[float, float, float]:
+    """One speed in m/s -> (r, g, b) in 0..1, its zone's colour (NaN reads as the slowest)."""
+    r, g, b = velocity_rgb_array([speed_m_s if math.isfinite(speed_m_s) else _SLOWEST_M_S], lift=lift)[0]
     return (float(r), float(g), float(b))
 
 
-def velocity_bgr_array(speed_m_s: npt.ArrayLike) -> npt.NDArray[np.uint8]:
-    """(N,) speeds in m/s -> (N, 3) uint8 BGR for OpenCV; NaN speeds give the slowest colour."""
-    rgb = velocity_rgb_array(speed_m_s)
-    rgb[~np.isfinite(rgb).all(axis=1)] = velocity_rgb_array([0.0])[0]
+def velocity_bgr_array(speed_m_s: npt.ArrayLike, *, lift: Lift = DEFAULT_LIFT) -> npt.NDArray[np.uint8]:
+    """(N,) speeds in m/s -> (N, 3) uint8 BGR for OpenCV; NaN speeds give the slowest zone's colour."""
+    rgb = velocity_rgb_array(speed_m_s, lift=lift)
+    rgb[~np.isfinite(rgb).all(axis=1)] = velocity_rgb(_SLOWEST_M_S, lift=lift)
     return np.asarray(np.round(255 * rgb[:, ::-1]), dtype=np.uint8)
 
 
-def velocity_bgr(speed_m_s: float) -> tuple[int, int, int]:
+def velocity_bgr(speed_m_s: float, *, lift: Lift = DEFAULT_LIFT) -> tuple[int, int, int]:
     """One speed in m/s -> (b, g, r) 0..255 for OpenCV."""
-    b, g, r = velocity_bgr_array([speed_m_s])[0]
+    b, g, r = velocity_bgr_array([speed_m_s], lift=lift)[0]
     return (int(b), int(g), int(r))
 
 
-def rep_colour(mean_velocity_m_s: float, *, failed: bool = False, suspect: bool = False) -> str:
-    """A rep's colour: grey when suspect, red when it failed, else its zone's colour (grey when its
-    velocity is unknown)."""
+def rep_colour(
+    velocity_m_s: float, *, lift: Lift = DEFAULT_LIFT, failed: bool = False, suspect: bool = False
+) -> str:
+    """A rep's colour from its velocity (the lift's one velocity, `vbt.lifts.velocity_kind`): grey
+    when suspect, red when it failed, else its zone's colour (grey when its velocity is unknown)."""
     if suspect:
         return SUSPECT
     if failed:
         return FAILED
-    zone = zone_for(mean_velocity_m_s)
-    return zone.colour if zone is not None else MUTED
+    return zone_colour(velocity_m_s, lift) if math.isfinite(velocity_m_s) else MUTED
 
 
 def text_on(colour: str) -> str:

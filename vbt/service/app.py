@@ -23,11 +23,12 @@ from vbt.service.doors import Doors, RedactTokens, allowed_host_names, exposed_w
 from vbt.service.errors import BodySizeLimit, install_error_handlers
 from vbt.service.frames import FrameHub
 from vbt.service.limits import BodyGuard
-from vbt.service.routes import athletes, frames, pages, reps, sessions, sets, stream, tokens, videos
+from vbt.service.routes import athletes, frames, lifts, pages, reps, sessions, sets, stream, tokens, videos
 from vbt.service.routes import progression as progression_routes
 from vbt.service.schemas import Health
 from vbt.service.settings import Settings, settings_from_env
-from vbt.service.stream import StreamHub
+from vbt.service.stream import FanoutSettings, StreamHub
+from vbt.service.stream_pg import notifier_for
 
 _DESCRIPTION = """\
 Velocity-based training data over HTTP: athletes, training sessions, sets and the reps the vbt
@@ -61,7 +62,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(run_migrations, engine)
-        hub = app.state.hub = StreamHub()
+        hub = app.state.hub = StreamHub(
+            read_sessions,
+            settings=FanoutSettings(poll_s=settings.stream_poll_s),
+            notifier=notifier_for(engine),  # LISTEN/NOTIFY between replicas on PostgreSQL
+        )
+        await hub.start()
         frames = app.state.frames = FrameHub()
         try:
             yield
@@ -80,7 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.read_sessions = read_sessions
     app.state.write_sessions = write_sessions
-    app.state.hub = StreamHub()  # replaced by a fresh one each time the app starts
+    app.state.hub = StreamHub(read_sessions)  # replaced by a fresh one each time the app starts
     frames.install(app)  # the live video's frame hub (also replaced at start) and placeholder
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
@@ -116,7 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             reads_need_token=current.reads_need_token,
         )
 
-    for module in (athletes, sessions, sets, reps, stream, frames):
+    for module in (athletes, sessions, sets, reps, stream, frames, lifts):
         api.include_router(module.router)
     api.include_router(videos.router)  # also starts and stops the video analysis worker
     api.include_router(videos.sets_router)  # a set's videos

@@ -1,5 +1,7 @@
 """The stop-set cue that rides on the live stream: after each stored rep, the set's velocity loss
 against its stop threshold, as :func:`vbt.progression.rules.stop_set_cue` computes it.
+The stream keeps each set's :class:`vbt.progression.rules.SetSoFar` up to date one rep at a time, so
+a replayed set of ``n`` reps costs ``n`` cues, not ``n²`` rep reads.
 
 The threshold, first found wins: the athlete's plan (a power-clean set of an athlete with a
 power-clean plan stops at the power goal's loss, 10 %), the stream's ``?threshold_pct=``, the
@@ -10,17 +12,16 @@ strength goal's 20 %. The service does not compute velocity loss itself; it hand
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vbt.progression.profile import VelocityKind, velocity_kind_for
-from vbt.progression.rules import VELOCITY_LOSS_THRESHOLD_PCT, Goal, stop_set_cue
+from vbt.progression.profile import VelocityKind
+from vbt.progression.rules import VELOCITY_LOSS_THRESHOLD_PCT, Goal, SetSoFar
 from vbt.service.models import TrainingPlan, TrainingSession
-from vbt.types import Lift, RepMetrics
+from vbt.types import Lift
 
 ThresholdSource = Literal["plan", "query", "default"]
 
@@ -67,22 +68,19 @@ def threshold_for(lift: Lift, *, has_plan: bool, query_pct: float | None) -> tup
     return DEFAULT_THRESHOLD_PCT, "default"
 
 
-def stop_cue(
-    reps: Sequence[RepMetrics], lift: Lift, *, threshold_pct: float, source: ThresholdSource
-) -> StopCuePublic:
-    """The cue after ``reps`` (the set's reps so far, in rep order).
+def stop_cue(so_far: SetSoFar, *, threshold_pct: float, source: ThresholdSource) -> StopCuePublic:
+    """The cue after the set's reps so far (kept up to date by the stream, one rep at a time).
 
     Raises:
         InputError: the threshold is not within 0-100 %.
     """
-    kind = velocity_kind_for(lift)
-    cue = stop_set_cue(reps, threshold_pct, kind=kind)
+    cue = so_far.cue(threshold_pct)
     return StopCuePublic(
         stop=cue.stop,
         velocity_loss_pct=_finite(cue.velocity_loss_pct),
         threshold_pct=cue.threshold_pct,
         threshold_source=source,
-        velocity_kind=kind,
+        velocity_kind=so_far.kind,
         best_velocity_m_s=_finite(cue.best_velocity_m_s),
         last_velocity_m_s=_finite(cue.last_velocity_m_s),
         rep_count=cue.rep_count,

@@ -60,8 +60,8 @@ class Settings:
             browser, e.g. ``("http://gym.local",)``; they may also write and open WebSockets.
             Empty means no CORS headers at all, and a write or WebSocket from any other page's
             ``Origin`` gets 403.
-        stream_poll_s: how often a stream listener re-reads the database when it was not woken, so
-            reps written by another process still arrive (seconds).
+        stream_poll_s: how often a session's stream reader re-reads the database when it was not
+            woken, so reps written by a process that does not notify still arrive (seconds).
         sqlite_busy_timeout_s: how long a SQLite writer waits for the lock before giving up (seconds).
         max_body_bytes: requests with a larger body get 413.
         max_frame_bytes: the largest JPEG frame live mode may push to ``/api/sessions/{id}/frames``

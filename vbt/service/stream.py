@@ -1,286 +1,316 @@
-"""Live reps: fan-out of committed reps to every listener of a session (WebSocket and SSE).
+"""Live reps: one reader per session fans each committed event out to every listener (WebSocket, SSE).
 
-The database is the source of truth, the hub only wakes listeners up. Each rep gets a per-session
-sequence number (``seq``, 1, 2, ...) inside the transaction that stores it, and writers of one session
-are serialised, so ``seq`` order is commit order. A listener reads "reps of session S with seq > my
-cursor" from the database each time it is woken (and every ``stream_poll_s`` anyway, for writers in
-other processes), so it sees only committed reps, all of them, in order, without duplicates, and can
-resume after a reconnect from the last ``seq`` it saw.
+The database is the source of truth (:mod:`vbt.service.stream_events`). Per process, each session
+with listeners has one reader: woken when a rep of the session is committed (by this process, or on
+PostgreSQL by any process through ``LISTEN/NOTIFY``, :mod:`vbt.service.stream_pg`), and every
+``poll_s`` anyway, it reads the new events once, renders each once per cue threshold in use, and
+appends them to each listener's bounded queue. It never waits for a listener: one whose queue is full
+is dropped with a reason (:class:`SlowListenerError`; it reconnects from the last ``seq`` it got),
+and the others carry on.
 
-Each message also carries the set's stop-set cue after that rep (:mod:`vbt.service.cue`), computed
-from the set's reps stored up to it (provisional ones included: the cue is live feedback), so a
-replayed message says what the live one said unless a provisional rep was replaced or deleted since.
-
-Provisional reps (live mode): a replaced rep gets a new ``seq`` and is sent again (a listener
-replaces the rep with the same ``client_rep_id``); a deleted one leaves a row in ``rep_deletions``
-under its own ``seq``, sent as a :class:`RepDeletedEvent` (``"type": "rep_deleted"``).
+A listener first subscribes, then replays what it asked for (``after_seq`` on) from the database by
+itself, then sends its queue, skipping what the replay already sent: every event once, in order.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
-import threading
-from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
+import logging
+from collections import deque
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from functools import partial
-from typing import Any, Literal
+from typing import Any, Protocol, TypeVar
 
 import anyio
-from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from vbt.service.convert import rep_metrics, rep_public
-from vbt.service.cue import StopCuePublic, session_has_plan, stop_cue, threshold_for
-from vbt.service.models import LiftSet, Rep, RepDeletion
-from vbt.service.schemas import RepPublic
-from vbt.types import Lift
+from vbt.errors import ServiceError
+from vbt.service.stream_events import (
+    Message,
+    RepDeletedEvent,
+    RepEvent,
+    SessionEvents,
+    StreamEvent,
+    Threshold,
+    last_seq,
+)
 
-#: Reps read from the database per wake-up, at most.
-BATCH = 200
+__all__ = [
+    "FanoutSettings",
+    "Message",
+    "RepDeletedEvent",
+    "RepEvent",
+    "SlowListenerError",
+    "StreamEvent",
+    "StreamHub",
+    "follow",
+]
 
-
-class RepEvent(BaseModel):
-    """One message of the live stream: a rep that was stored, with its set's exercise and load, and
-    the set's stop-set cue after it (``cue``)."""
-
-    type: Literal["rep"] = "rep"
-    seq: int
-    session_id: int
-    set_id: int
-    exercise: Lift
-    load_kg: float
-    rep: RepPublic
-    cue: StopCuePublic | None = None
-
-
-class RepDeletedEvent(BaseModel):
-    """A message of the live stream saying that a provisional rep was deleted (the final analysis
-    did not keep it): forget the rep with this ``client_rep_id``. ``cue`` is the set's stop-set cue
-    without it."""
-
-    type: Literal["rep_deleted"] = "rep_deleted"
-    seq: int
-    session_id: int
-    set_id: int
-    exercise: Lift
-    load_kg: float
-    client_rep_id: str
-    index: int = Field(description="The index the deleted rep had.")
-    cue: StopCuePublic | None = None
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
-#: What the stream sends: a stored (or replaced) rep, or a deleted provisional rep.
-StreamEvent = RepEvent | RepDeletedEvent
+@dataclass(frozen=True)
+class FanoutSettings:
+    """How the stream fans out.
+
+    Attributes:
+        poll_s: a session's reader re-reads the database this often when nothing woke it (reps
+            written by a process that does not notify; a lost notification). Lowering it bounds the
+            delay of such reps, at one query per session with listeners each time.
+        listener_queue: messages a listener may have waiting unsent; one more and it is dropped. Raising
+            it lets a slow screen fall further behind before it must reconnect, at about 1 kB of memory
+            per message and listener.
+        retry_s: after a database error, a reader waits this long before it reads again (seconds).
+    """
+
+    poll_s: float = 2.0
+    listener_queue: int = 500
+    retry_s: float = 1.0
+
+
+class SlowListenerError(ServiceError):
+    """A listener fell so far behind that it was dropped; the message says from where to resume."""
+
+
+class Notifier(Protocol):
+    """Carries "session S has new events" between processes (PostgreSQL's ``LISTEN/NOTIFY``)."""
+
+    def publish(self, session_id: int) -> None:
+        """Tell every process; call after the event's transaction committed (any thread)."""
+
+    async def listen(self, wake: Callable[[int | None], None]) -> None:
+        """Call ``wake(session_id)`` for each notification (``wake(None)``: maybe missed some, wake
+        every reader), until cancelled."""
 
 
 @dataclass(eq=False)
 class Listener:
-    """One open stream; ``event`` is set (from any thread) when its session has new reps."""
+    """One open stream: its cue threshold and its queue of messages to send."""
 
-    session_id: int
-    loop: asyncio.AbstractEventLoop
-    event: asyncio.Event = field(default_factory=asyncio.Event)
+    threshold_pct: Threshold
+    capacity: int
+    messages: deque[Message] = field(default_factory=deque)
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    dropped: bool = False
 
-    def wake(self) -> None:
-        # RuntimeError: the listener's event loop has closed, there is nobody to wake.
-        with contextlib.suppress(RuntimeError):
-            self.loop.call_soon_threadsafe(self.event.set)
+    def offer(self, batch: list[Message]) -> bool:
+        """Queue ``batch``; False (and dropped) when the queue would overflow."""
+        if len(self.messages) + len(batch) > self.capacity:
+            self.dropped = True
+            self.messages.clear()
+        else:
+            self.messages.extend(batch)
+        self.ready.set()
+        return not self.dropped
+
+
+class _SessionReader:
+    """The one reader of a session in this process (see the module doc)."""
+
+    def __init__(self, hub: StreamHub, session_id: int) -> None:
+        self.hub = hub
+        self.session_id = session_id
+        self.listeners: set[Listener] = set()
+        self.wake = asyncio.Event()
+        self.started = asyncio.Event()  # set once its start cursor is read
+        self.failed = False  # the reader ended on an unexpected error
+        self.task: asyncio.Task[None] | None = None
+
+    async def run(self) -> None:
+        try:
+            await self._run()
+        except Exception:
+            self.failed = True
+            log.exception("the stream reader of session %d failed", self.session_id)
+        finally:
+            self.hub.forget(self)
+            self.started.set()
+            for listener in self.listeners:
+                listener.ready.set()
+
+    async def _run(self) -> None:
+        hub = self.hub
+        start = await hub.read(last_seq, self.session_id)
+        if start is None:
+            return
+        events = SessionEvents(self.session_id, start)
+        self.started.set()
+        while self.listeners and not hub.closed:
+            self.wake.clear()
+            thresholds = {listener.threshold_pct for listener in self.listeners}
+            read = await hub.read(events.read, thresholds)
+            if read is None:
+                return
+            out, complete = read
+            self._publish(out)
+            if complete:
+                with anyio.move_on_after(hub.settings.poll_s):
+                    await self.wake.wait()
+
+    def _publish(self, out: dict[Threshold, list[Message]]) -> None:
+        for listener in list(self.listeners):
+            # A listener whose threshold was not rendered joined during this read: its own replay,
+            # which starts after it joined, covers these events.
+            batch = out.get(listener.threshold_pct)
+            if batch and not listener.offer(batch):
+                self.listeners.discard(listener)
 
 
 class StreamHub:
-    """Who listens to which session. ``notify`` may be called from any thread."""
+    """The readers of this process's streamed sessions. ``notify`` and ``wake`` may be called from
+    any thread; the rest from the event loop the hub was started on."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._listeners: dict[int, set[Listener]] = {}
+    def __init__(
+        self,
+        sessions: sessionmaker[Session] | None = None,
+        *,
+        settings: FanoutSettings | None = None,
+        notifier: Notifier | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.settings = settings if settings is not None else FanoutSettings()
+        self.notifier = notifier
+        self._readers: dict[int, _SessionReader] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._listening: asyncio.Task[None] | None = None
         self._closed = False
 
     @property
     def closed(self) -> bool:
         return self._closed
 
-    def subscribe(self, session_id: int) -> Listener:
-        """Register a listener; call from the event loop that will wait on it."""
-        listener = Listener(session_id, asyncio.get_running_loop())
-        with self._lock:
-            self._listeners.setdefault(session_id, set()).add(listener)
-        return listener
-
-    def unsubscribe(self, listener: Listener) -> None:
-        with self._lock:
-            group = self._listeners.get(listener.session_id)
-            if group is not None:
-                group.discard(listener)
-                if not group:
-                    del self._listeners[listener.session_id]
-
-    def listener_count(self, session_id: int) -> int:
-        with self._lock:
-            return len(self._listeners.get(session_id, ()))
+    async def start(self) -> None:
+        """Run on the current event loop (and listen for other processes' notifications)."""
+        self._loop = asyncio.get_running_loop()
+        if self.notifier is not None:
+            self._listening = asyncio.create_task(self.notifier.listen(self.wake))
 
     def notify(self, session_id: int) -> None:
-        """Wake every listener of ``session_id``; call after the rep's transaction committed."""
-        with self._lock:
-            group = list(self._listeners.get(session_id, ()))
-        for listener in group:
-            listener.wake()
+        """Say that ``session_id`` has new events; call after their transaction committed."""
+        self.wake(session_id)
+        if self.notifier is not None:
+            self.notifier.publish(session_id)
+
+    def wake(self, session_id: int | None) -> None:
+        """Wake this process's reader of ``session_id`` (None: every reader)."""
+        loop = self._loop
+        if loop is None:
+            return
+        # RuntimeError: the loop has closed, there is nobody to wake.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(self._wake, session_id)
+
+    def _wake(self, session_id: int | None) -> None:
+        if session_id is None:
+            readers = list(self._readers.values())
+        else:
+            reader = self._readers.get(session_id)
+            readers = [reader] if reader is not None else []
+        for reader in readers:
+            reader.wake.set()
+
+    def reader_count(self) -> int:
+        """How many sessions have a reader (one per session with listeners)."""
+        return len(self._readers)
+
+    def listener_count(self, session_id: int) -> int:
+        reader = self._readers.get(session_id)
+        return len(reader.listeners) if reader is not None else 0
+
+    async def read(self, function: Callable[..., T], *args: Any) -> T | None:
+        """``function(db, *args)`` in a worker thread on a short-lived session; after a database
+        error, log it and retry every ``retry_s``; None once the hub closed."""
+        if self.sessions is None:
+            raise ServiceError("the stream hub has no database; make it with sessions")
+        sessions = self.sessions
+
+        def call() -> T:
+            with sessions() as db:
+                return function(db, *args)
+
+        while not self._closed:
+            try:
+                return await run_in_threadpool(call)
+            except SQLAlchemyError as exc:
+                log.warning("the stream cannot read the database (%s); retrying", type(exc).__name__)
+                await anyio.sleep(self.settings.retry_s)
+        return None
+
+    def attach(self, session_id: int, threshold_pct: Threshold) -> tuple[_SessionReader, Listener]:
+        """A new listener of ``session_id``, fed by the session's reader (started if need be)."""
+        reader = self._readers.get(session_id)
+        if reader is None:
+            reader = self._readers[session_id] = _SessionReader(self, session_id)
+            reader.task = asyncio.create_task(reader.run())
+        listener = Listener(threshold_pct, self.settings.listener_queue)
+        reader.listeners.add(listener)
+        return reader, listener
+
+    def detach(self, reader: _SessionReader, listener: Listener) -> None:
+        reader.listeners.discard(listener)
+        if not reader.listeners:
+            self.forget(reader)
+            reader.wake.set()  # its task ends
+
+    def forget(self, reader: _SessionReader) -> None:
+        """A reader without listeners or that ended: the session's next listener starts a new one."""
+        if self._readers.get(reader.session_id) is reader:
+            del self._readers[reader.session_id]
 
     def close(self) -> None:
-        """End every stream (server shutdown)."""
+        """End every stream and reader (server shutdown)."""
         self._closed = True
-        with self._lock:
-            everyone = [x for group in self._listeners.values() for x in group]
-        for listener in everyone:
-            listener.wake()
-
-
-def _cue(
-    by_set: dict[int, list[tuple[int, int, str]]],
-    set_id: int,
-    up_to_seq: int,
-    lift: Lift,
-    *,
-    has_plan: bool,
-    threshold_pct: float | None,
-) -> StopCuePublic:
-    """The set's cue from its reps stored up to ``up_to_seq`` (provisional ones included: the cue is
-    live feedback)."""
-    threshold, source = threshold_for(lift, has_plan=has_plan, query_pct=threshold_pct)
-    so_far = sorted((index, body) for seq, index, body in by_set[set_id] if seq <= up_to_seq)
-    metrics = [rep_metrics(json.loads(body)) for _, body in so_far]
-    return stop_cue(metrics, lift, threshold_pct=threshold, source=source)
-
-
-def _after(
-    session: Session, model: type[Rep] | type[RepDeletion], session_id: int, after_seq: int, limit: int
-) -> Sequence[Any]:
-    """The first ``limit`` rows of ``model`` (stored reps or deletions) in a session after
-    ``after_seq``, oldest first, each with its set's exercise and load."""
-    return session.execute(
-        select(model, LiftSet.exercise, LiftSet.load_kg)
-        .join(LiftSet, model.set_id == LiftSet.id)
-        .where(model.session_id == session_id, model.session_seq > after_seq)
-        .order_by(model.session_seq)
-        .limit(limit)
-    ).all()
-
-
-def fetch_stream(
-    sessions: sessionmaker[Session],
-    session_id: int,
-    after_seq: int,
-    *,
-    limit: int = BATCH,
-    threshold_pct: float | None = None,
-) -> tuple[list[StreamEvent], bool]:
-    """Committed events of a session with ``seq > after_seq``, oldest first, each with its set's
-    cue, and whether that is all of them for now (False: read again from the last one)."""
-    with sessions() as session:
-        rows = _after(session, Rep, session_id, after_seq, limit)
-        deletions = _after(session, RepDeletion, session_id, after_seq, limit)
-        if not rows and not deletions:
-            return [], True
-        # A full batch of one kind ends where it ends: later events of the other kind wait.
-        rep_seqs = [rep.session_seq for rep, _, _ in rows]
-        deletion_seqs = [gone.session_seq for gone, _, _ in deletions]
-        full_ends = [seqs[-1] for seqs in (rep_seqs, deletion_seqs) if len(seqs) == limit]
-        last_seq = min(full_ends, default=max(rep_seqs + deletion_seqs))
-        complete = not full_ends
-        set_ids = {rep.set_id for rep, _, _ in rows} | {gone.set_id for gone, _, _ in deletions}
-        has_plan = session_has_plan(session, session_id)
-        stored = session.execute(  # every rep of these sets up to the batch's last event
-            select(Rep.set_id, Rep.session_seq, Rep.rep_index, Rep.body_json).where(
-                Rep.set_id.in_(set_ids), Rep.session_seq <= last_seq
-            )
-        ).all()
-    by_set: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-    for set_id, seq, index, body in stored:
-        by_set[set_id].append((seq, index, body))
-    events: list[StreamEvent] = []
-    for rep, exercise, load_kg in rows:
-        if rep.session_seq > last_seq:
-            break
-        lift = Lift(exercise)
-        cue = _cue(by_set, rep.set_id, rep.session_seq, lift, has_plan=has_plan, threshold_pct=threshold_pct)
-        events.append(
-            RepEvent(
-                seq=rep.session_seq,
-                session_id=rep.session_id,
-                set_id=rep.set_id,
-                exercise=lift,
-                load_kg=load_kg,
-                rep=rep_public(rep),
-                cue=cue,
-            )
-        )
-    for gone, exercise, load_kg in deletions:
-        if gone.session_seq > last_seq:
-            break
-        lift = Lift(exercise)
-        cue = _cue(
-            by_set, gone.set_id, gone.session_seq, lift, has_plan=has_plan, threshold_pct=threshold_pct
-        )
-        events.append(
-            RepDeletedEvent(
-                seq=gone.session_seq,
-                session_id=gone.session_id,
-                set_id=gone.set_id,
-                exercise=lift,
-                load_kg=load_kg,
-                client_rep_id=gone.client_rep_id,
-                index=gone.rep_index,
-                cue=cue,
-            )
-        )
-    events.sort(key=lambda e: e.seq)
-    return events, complete
-
-
-def fetch_events(
-    sessions: sessionmaker[Session],
-    session_id: int,
-    after_seq: int,
-    *,
-    limit: int = BATCH,
-    threshold_pct: float | None = None,
-) -> list[StreamEvent]:
-    """Committed events (stored and deleted reps) of a session with ``seq > after_seq``, oldest
-    first, each with its set's cue (``threshold_pct``: the stream's own threshold, used when the
-    athlete's plan sets none); at most about ``limit`` of them."""
-    events, _ = fetch_stream(sessions, session_id, after_seq, limit=limit, threshold_pct=threshold_pct)
-    return events
+        if self._listening is not None:
+            self._listening.cancel()
+        for reader in self._readers.values():
+            if reader.task is not None:
+                reader.task.cancel()
+            reader.started.set()
+            for listener in reader.listeners:
+                listener.ready.set()
 
 
 async def follow(
-    hub: StreamHub,
-    sessions: sessionmaker[Session],
-    session_id: int,
-    *,
-    after_seq: int = 0,
-    poll_s: float = 2.0,
-    threshold_pct: float | None = None,
-) -> AsyncIterator[StreamEvent]:
-    """Every event of ``session_id`` with ``seq > after_seq``: those stored already, then each new
-    one as it is committed, until the hub closes; ``threshold_pct`` as in :func:`fetch_events`."""
-    listener = hub.subscribe(session_id)  # before the first read, so no commit falls in between
+    hub: StreamHub, session_id: int, *, after_seq: int = 0, threshold_pct: Threshold = None
+) -> AsyncIterator[Message]:
+    """Every event of ``session_id`` with ``seq > after_seq`` as a message: those stored already,
+    then each new one as it is committed, until the hub closes (``threshold_pct``: the stream's own
+    cue threshold, used when the athlete's plan sets none).
+
+    Raises:
+        SlowListenerError: this listener fell ``listener_queue`` messages behind and was dropped.
+    """
+    reader, listener = hub.attach(session_id, threshold_pct)
     try:
+        await reader.started.wait()
         cursor = after_seq
-        while not hub.closed:
-            listener.event.clear()
-            batch, complete = await run_in_threadpool(
-                partial(fetch_stream, threshold_pct=threshold_pct), sessions, session_id, cursor
-            )
-            for event in batch:
-                cursor = event.seq
-                yield event
-            if not complete:
-                continue
-            with anyio.move_on_after(poll_s):
-                await listener.event.wait()
+        replay = SessionEvents(session_id, after_seq)
+        complete = False
+        while not complete:  # what was stored before, read by this listener alone
+            read = await hub.read(replay.read, (threshold_pct,))
+            if read is None:
+                return
+            out, complete = read
+            for message in out[threshold_pct]:
+                cursor = message.seq
+                yield message
+        while not hub.closed:  # then what the session's reader hands out
+            listener.ready.clear()
+            while listener.messages:
+                message = listener.messages.popleft()
+                if message.seq > cursor:
+                    cursor = message.seq
+                    yield message
+            if listener.dropped:
+                raise SlowListenerError(
+                    f"too slow: over {listener.capacity} messages behind; reconnect with ?after={cursor}"
+                )
+            if reader.failed:
+                raise ServiceError(f"the stream stopped on a server error; reconnect with ?after={cursor}")
+            await listener.ready.wait()
     finally:
-        hub.unsubscribe(listener)
+        hub.detach(reader, listener)

@@ -18,7 +18,7 @@ velocity, velocity_loss_pct, velocity_loss_from_first_pct); ``ghosts`` (kind, st
 that are not reps: walkout, rerack, bounce, partial, recovery, lowering).
 """
 
-from vbt.synth.generate import CORPUS_RATES, SynthSet, generate_corpus, generate_set
+from vbt.synth.generate import CORPUS_RATES, SYNTH_LIFTS, SynthSet, generate_corpus, generate_set
 from vbt.synth.io import write_set
 from vbt.synth.joints import ANGLE_NAMES
 from vbt.synth.plans import GHOST_KINDS
@@ -29,6 +29,7 @@ __all__ = [
     "CORPUS_RATES",
     "GHOST_KINDS",
     "NTSC_FPS",
+    "SYNTH_LIFTS",
     "Sampling",
     "SynthSet",
     "generate_corpus",

@@ -13,10 +13,9 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from vbt.errors import InputError, VbtError
-from vbt.synth.generate import CORPUS_RATES, generate_corpus, generate_set
+from vbt.synth.generate import CORPUS_RATES, SYNTH_LIFTS, generate_corpus, generate_set
 from vbt.synth.io import write_set
 from vbt.synth.sampling import Sampling
-from vbt.types import Lift
 
 #: Rates people write rounded, and what they mean.
 _NTSC = {"23.976": Fraction(24000, 1001), "29.97": Fraction(30000, 1001), "59.94": Fraction(60000, 1001)}
@@ -42,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Write synthetic lifts with exact truth: NAME.csv (track) and NAME.truth.json.",
     )
     parser.add_argument("outdir", help="directory to write into (created if needed)")
-    parser.add_argument("--lift", default="squat", choices=[lift.value for lift in Lift])
+    parser.add_argument("--lift", default="squat", choices=[lift.value for lift in SYNTH_LIFTS])
     parser.add_argument("--reps", type=int, default=5, help="reps in the set (default 5)")
     parser.add_argument(
         "--fps", default="30", help="frame rate: 25, 29.97 (= 30000/1001), 30, 60, 120 or vfr"

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from vbt.errors import InputError
+from vbt.lifts import parse_lift
 from vbt.synth.joints import ANGLE_NAMES, Body, JointModel, joint_positions
 from vbt.synth.olympic import build_olympic
 from vbt.synth.plans import Program, SetOptions
@@ -22,6 +23,15 @@ from vbt.types import JOINT_NAMES, FloatArray, Lift, Rep, RepStatus, Trajectory
 #: Frame rates of the default corpus ("vfr": nominal 30 fps, variable).
 CORPUS_RATES: tuple[float | str, ...] = (25.0, NTSC_FPS, 30.0, 60.0, 120.0, "vfr")
 _JOINT_OPTIONS = ("hip", "knee", "ankle")
+#: The lifts the generators draw (the others of the catalogue have no synthetic body yet).
+SYNTH_LIFTS: tuple[Lift, ...] = (
+    Lift.SQUAT,
+    Lift.BENCH,
+    Lift.DEADLIFT,
+    Lift.POWER_CLEAN,
+    Lift.CLEAN,
+    Lift.SNATCH,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -222,7 +232,7 @@ def generate_corpus(
     n_sets: int = 252,
     *,
     seed: int = 0,
-    lifts: Sequence[Lift | str] = tuple(Lift),
+    lifts: Sequence[Lift | str] = SYNTH_LIFTS,
     fps_list: Sequence[float | str] = CORPUS_RATES,
     sampling: Sampling | None = None,
     vary_options: bool = True,
@@ -285,11 +295,11 @@ def _random_options(lift: Lift, rng: np.random.Generator) -> dict[str, Any]:
 
 
 def _lift(lift: Lift | str) -> Lift:
-    try:
-        return Lift(lift)
-    except ValueError:
-        names = ", ".join(item.value for item in Lift)
-        raise InputError(f"unknown lift {lift!r}; choose one of: {names}") from None
+    the_lift = parse_lift(lift)
+    if the_lift not in SYNTH_LIFTS:
+        names = ", ".join(item.value for item in SYNTH_LIFTS)
+        raise InputError(f"vbt cannot synthesise a {the_lift.label} yet; choose one of: {names}")
+    return the_lift
 
 
 def _resolve_options(

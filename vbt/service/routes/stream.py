@@ -10,6 +10,10 @@ the rep with the same ``client_rep_id``). Over SSE the event name is the type (`
 (``Last-Event-ID``). Each message carries its set's stop-set cue (``cue``); ``?threshold_pct=`` sets
 the velocity loss at which it says stop, unless the athlete's plan sets one (see
 :mod:`vbt.service.cue`).
+
+A listener that falls too far behind is dropped so that it cannot hold up the others (see
+:mod:`vbt.service.stream`): the WebSocket closes with code 1013 and the reason, the SSE stream sends a
+``dropped`` event (``{"detail": ...}``) and ends. Reconnect from the last ``seq`` received.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from pydantic.json_schema import models_json_schema
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.websockets import WebSocketDisconnect
 
-from vbt.errors import InputError
+from vbt.errors import InputError, ServiceError
 from vbt.service.auth import ReadAccess
 from vbt.service.deps import SessionId, session_or_404
 from vbt.service.schemas import MAX_ID
@@ -34,6 +38,9 @@ from vbt.service.stream import RepDeletedEvent, RepEvent, StreamHub, follow
 from vbt.service.websockets import accept_session_websocket
 
 router = APIRouter(tags=["stream"])
+
+#: The WebSocket close code of a listener dropped as too slow (RFC 6455's "try again later").
+CLOSE_TRY_AGAIN_LATER = 1013
 
 After = Annotated[int, Query(ge=0, le=MAX_ID, description="Send only reps with a larger seq (default: all).")]
 ThresholdPct = Annotated[
@@ -97,18 +104,13 @@ async def session_events(
 ) -> AsyncIterable[ServerSentEvent]:
     """Server-Sent Events twin of the WebSocket stream, for clients without WebSockets."""
     state = request.app.state
-    settings: Settings = state.settings
     if last_event_id is not None:
         after = max(after, last_event_id)
-    async for event in follow(
-        state.hub,
-        state.read_sessions,
-        session_id,
-        after_seq=after,
-        poll_s=settings.stream_poll_s,
-        threshold_pct=threshold_pct,
-    ):
-        yield ServerSentEvent(data=event, event=event.type, id=str(event.seq))
+    try:
+        async for message in follow(state.hub, session_id, after_seq=after, threshold_pct=threshold_pct):
+            yield ServerSentEvent(raw_data=message.json, event=message.type, id=str(message.seq))
+    except ServiceError as exc:  # dropped as too slow, or the stream failed: the client reconnects
+        yield ServerSentEvent(data={"detail": str(exc)}, event="dropped")
 
 
 @router.websocket("/sessions/{session_id}/stream")
@@ -127,6 +129,7 @@ async def session_stream(
     ):
         return
     hub: StreamHub = state.hub
+    dropped: str | None = None
     async with anyio.create_task_group() as tasks:
 
         async def watch_for_close() -> None:
@@ -136,19 +139,19 @@ async def session_stream(
 
         tasks.start_soon(watch_for_close)
         try:
-            async for event in follow(
-                hub,
-                state.read_sessions,
-                session_id,
-                after_seq=after,
-                poll_s=settings.stream_poll_s,
-                threshold_pct=threshold_pct,
-            ):
-                await websocket.send_text(event.model_dump_json())
+            async for message in follow(hub, session_id, after_seq=after, threshold_pct=threshold_pct):
+                await websocket.send_text(message.json)
+        except ServiceError as exc:  # dropped as too slow, or the stream failed: the client reconnects
+            dropped = str(exc)
         except (WebSocketDisconnect, OSError):
             pass
         tasks.cancel_scope.cancel()
-    if hub.closed:
+    if dropped is not None:
+        with contextlib.suppress(RuntimeError, OSError):
+            await websocket.close(
+                code=CLOSE_TRY_AGAIN_LATER, reason=dropped.encode()[:123].decode(errors="ignore")
+            )
+    elif hub.closed:
         with contextlib.suppress(RuntimeError, OSError):
             await websocket.close(code=1001, reason="The server is shutting down.")
 

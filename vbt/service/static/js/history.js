@@ -7,18 +7,19 @@ import { ApiError, el, exerciseName, fmt, fmtDate, getJson, idFromPath, hasEndpo
 import { drawLine, drawScatter, redrawOnResize } from "./chart.js";
 import { setUpKeyRuns, setUpMaxes } from "./coach.js";
 import { labelColumns } from "./tables.js";
-import { linearFit } from "./stats.js";
+import { liftOf, linearFit, loadLifts } from "./stats.js";
 
-const OLYMPIC = new Set(["power_clean", "clean", "snatch"]);
 const $ = (id) => document.getElementById(id);
+let lifts = null; // the lift catalogue (GET /api/lifts), loaded by main
 
-/** The velocity a set is judged by: best peak for the Olympic lifts, best mean otherwise. */
+/** The velocity a set is judged by: its lift's one velocity (peak for the Olympic pulls and the
+ * jerk, mean otherwise; the catalogue's velocity_kind). */
 function setVelocity(item) {
-  return OLYMPIC.has(item.exercise) ? item.best_peak_velocity_m_s : item.best_mean_velocity_m_s;
+  return velocityWord(item.exercise) === "peak" ? item.best_peak_velocity_m_s : item.best_mean_velocity_m_s;
 }
 
 function velocityWord(exercise) {
-  return OLYMPIC.has(exercise) ? "peak" : "mean";
+  return liftOf(lifts, exercise)?.velocity_kind === "peak" ? "peak" : "mean";
 }
 
 function exerciseLinks(athleteId, exercises, current) {
@@ -238,6 +239,7 @@ async function main() {
     return;
   }
   try {
+    lifts = await loadLifts();
     const athlete = await getJson(`/api/athletes/${athleteId}`);
     const all = await getJson(`/api/athletes/${athleteId}/sets`);
     const counts = new Map();

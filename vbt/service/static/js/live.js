@@ -5,7 +5,14 @@
 // client_rep_id (a new `rep` event: the page replaces the rep) or deletes it (a `rep_deleted` event).
 // Its annotated frames are fetched one at a time from /api/sessions/{id}/live.jpg (the same frames as
 // live.mjpg, without a backlog on a slow phone). With the sound on (a button: the
-// browser lets a page play sound only after a click), the page beeps when the set's cue turns to stop.
+// browser lets a page play sound only after a click), the page beeps when the set's cue turns to stop;
+// "Speak" reads each new rep's velocity aloud, or only the stop cue (Web Speech API: the browser's
+// own voice, no network).
+//
+// What the page says is what the service has: reps are numbered by their place in the set as stored
+// now (a provisional rep deleted renumbers the ones after it); the pill says "live" only while live
+// mode is running (its frames are fresh), and a set is over once a later set has reps or live mode
+// stopped after the set's last rep: then its summary replaces "Keep going".
 //
 // The stop-set cue: each stream message carries the server's cue for its set (`cue`: velocity loss
 // against the threshold, on peak velocity for the Olympic lifts; the athlete's plan may set the
@@ -14,9 +21,10 @@
 
 import { el, exerciseName, fmt, getJson, idFromPath, showError, streamUrl } from "./api.js";
 import { drawBars, drawLine, redrawOnResize } from "./chart.js";
-import { NO_ZONE_COLOR, ZONES, isCounted, runningVelocityLossPct, stopCue, zoneFor } from "./stats.js";
+import { isCounted, liftOf, loadLifts, runningVelocityLossPct, stopCue, velocityKey, zoneFor, zoneSpan } from "./stats.js";
 
 const THRESHOLD_KEY = "vbt.stop_threshold_pct";
+const SPEECH_KEY = "vbt.speech";
 const DEFAULT_THRESHOLD_PCT = 20;
 const WS_FAILURES_BEFORE_SSE = 2;
 
@@ -34,7 +42,15 @@ const state = {
   liveAfterSeq: Infinity, // events with a larger seq happen now (not a replay): they may beep
   freshEvent: false, // an event after liveAfterSeq arrived since the last render
   levelBySet: new Map(), // set_id -> the cue level last shown ("stop" once it said stop)
+  lifts: null, // the lift catalogue (GET /api/lifts): each lift's one velocity and zones
+  connected: "", // "" while not connected, else how ("WebSocket", "SSE")
+  running: false, // live mode's frames are fresh
+  videoSeen: false, // a frame from live mode was ever shown
+  stoppedAt: 0, // when the frames went stale (ms, performance.now())
+  lastEventAt: new Map(), // set_id -> when its last event arrived (ms)
 };
+
+const speech = { mode: "off", said: 0, spoken: new Set() };
 
 const sound = { on: false, context: null, beeps: 0 };
 
@@ -48,8 +64,9 @@ function ensureSet(id, exercise, load_kg) {
   return state.sets.get(id);
 }
 
+/** The set's reps in time order (their place in the set is their number on the page). */
 function orderedReps(set) {
-  return [...set.reps.values()].sort((a, b) => a.index - b.index);
+  return [...set.reps.values()].sort((a, b) => (a.start_s - b.start_s) || (a.index - b.index));
 }
 
 /** The rep of a set that ends last (the one the big number shows after a deletion), or null. */
@@ -68,10 +85,11 @@ function acceptEvent(event) {
     // The big number shows the newest rep: a final rep that comes after a later provisional one
     // updates its bar, not the big number.
     const shown = state.lastRepBySet.get(set.id);
-    if (!shown || shown.client_rep_id === event.rep.client_rep_id || event.rep.index >= shown.index
+    if (!shown || shown.client_rep_id === event.rep.client_rep_id || event.rep.start_s >= shown.start_s
         || !set.reps.has(shown.client_rep_id)) {
       state.lastRepBySet.set(set.id, event.rep);
     }
+    if (event.seq > state.liveAfterSeq) speakRep(set, event.rep);
   } else {
     set.reps.delete(event.client_rep_id);
     if (state.lastRepBySet.get(set.id)?.client_rep_id === event.client_rep_id) {
@@ -80,12 +98,45 @@ function acceptEvent(event) {
   }
   if (event.cue && typeof event.cue.stop === "boolean") state.cueBySet.set(set.id, event.cue);
   else state.cueBySet.delete(set.id);
+  state.lastEventAt.set(set.id, performance.now());
   if (state.followLatest) state.currentSetId = set.id;
   return true;
 }
 
+/** The set's lift from the catalogue (its one velocity, its zones), or null. */
+function liftFor(set) {
+  return liftOf(state.lifts, set?.exercise);
+}
+
+/** The rep field of the set's one velocity: peak for the Olympic pulls and the jerk, else mean. */
+function keyFor(set) {
+  return velocityKey(liftFor(set));
+}
+
+/** The colour of a rep of the set: its zone's, or the no-zone grey. */
+function zoneOf(set, rep) {
+  return rep && rep.status === "ok" ? zoneFor(rep[keyFor(set)], liftFor(set)?.zones) : null;
+}
+
+function noZoneColor() {
+  return state.lifts?.palette.no_zone ?? "";
+}
+
+/** "100 kg", or "load not given" (live mode without --load-kg posts 0). */
+function loadText(load_kg) {
+  return load_kg > 0 ? `${fmt(load_kg, load_kg % 1 ? 1 : 0)} kg` : "load not given";
+}
+
 function setTitle(set) {
-  return `${exerciseName(set.exercise)} · ${fmt(set.load_kg, set.load_kg % 1 ? 1 : 0)} kg`;
+  return `${exerciseName(set.exercise)} · ${loadText(set.load_kg)}`;
+}
+
+/** A set is over once a later set has reps, or live mode stopped after the set's last rep came. */
+function setIsOver(set) {
+  const later = state.setOrder.slice(state.setOrder.indexOf(set.id) + 1);
+  if (later.some((id) => state.sets.get(id).reps.size)) return true;
+  const last = state.lastEventAt.get(set.id) ?? 0;
+  return !state.running && state.videoSeen && set.reps.size > 0 && last < state.stoppedAt;
 }
 
 function renderSets() {
@@ -113,14 +164,15 @@ function renderSets() {
 
 function renderBig(set, reps) {
   const last = set ? state.lastRepBySet.get(set.id) ?? null : null;
-  const velocity = last ? last.mean_velocity_m_s : null;
+  const kind = keyFor(set) === "peak_velocity_m_s" ? "peak" : "mean";
+  const velocity = last ? last[keyFor(set)] : null;
   const provisional = last?.provisional === true;
-  const zone = last && last.status === "ok" ? zoneFor(velocity) : null;
+  const zone = zoneOf(set, last);
   $("set-line").textContent = set ? setTitle(set) : "Waiting for the first rep…";
-  const position = last ? reps.findIndex((r) => r.index === last.index) + 1 : 0;
+  const position = last ? reps.findIndex((r) => r.client_rep_id === last.client_rep_id) + 1 : 0;
   $("rep-label").textContent = last
-    ? `Rep ${position}${last.status === "failed" ? " (failed)" : last.status === "suspect" ? " (suspect: not counted)" : ""} · mean velocity${provisional ? " (provisional)" : ""}`
-    : "Mean velocity of the last rep";
+    ? `Rep ${position}${last.status === "failed" ? " (failed)" : last.status === "suspect" ? " (suspect: not counted)" : ""} · ${kind} velocity${provisional ? " (provisional)" : ""}`
+    : `${kind === "peak" ? "Peak" : "Mean"} velocity of the last rep`;
   const big = $("last-velocity");
   if (last && last.status === "failed") big.replaceChildren(el("span", { class: "failed-word" }, "✕ failed"));
   else if (last && last.status === "suspect") big.replaceChildren(fmt(velocity), el("small", {}, " m/s?"), el("span", { class: "pending" }, "suspect"));
@@ -163,13 +215,14 @@ function currentCue(set, reps) {
       plan: server.threshold_source === "plan", lastFailed: server.stop && loss === null, source: "server",
     };
   }
-  const own = stopCue(reps, state.thresholdPct);
-  return { ...own, threshold_pct: state.thresholdPct, peak: false, plan: false, lastFailed: false, source: "page" };
+  const own = stopCue(reps, state.thresholdPct, keyFor(set));
+  const peak = keyFor(set) === "peak_velocity_m_s";
+  return { ...own, threshold_pct: state.thresholdPct, peak, plan: false, lastFailed: false, source: "page" };
 }
 
 function renderStats(set, reps) {
   const counted = reps.filter(isCounted);
-  const best = counted.length ? Math.max(...counted.map((r) => r.mean_velocity_m_s)) : null;
+  const best = counted.length ? Math.max(...counted.map((r) => r[keyFor(set)])) : null;
   $("best").replaceChildren(fmt(best), el("small", {}, " m/s"));
   const failed = reps.filter((r) => r.status === "failed").length;
   const suspect = reps.filter((r) => r.status === "suspect").length;
@@ -182,12 +235,14 @@ function renderStats(set, reps) {
   $("loss").replaceChildren(fmt(cue.loss_pct, 0), el("small", {}, " %"));
   $("loss-label").textContent = `${cue.peak ? "Peak velocity" : "Velocity"} loss (stop at ${t} %${cue.plan ? ", plan" : ""})`;
   const banner = $("cue");
-  banner.classList.toggle("hidden", cue.level === "none");
-  banner.dataset.level = cue.level;
+  const over = set !== null && setIsOver(set);
+  banner.classList.toggle("hidden", cue.level === "none" && !over);
+  banner.dataset.level = over ? "over" : cue.level;
   banner.dataset.source = cue.source;
   noteLevel(set, cue.level);
   banner.textContent =
-    cue.lastFailed ? "Stop the set: the last rep failed"
+    over ? `Set over: ${reps.length} rep${reps.length === 1 ? "" : "s"}${aside ? ` (${aside})` : ""} · best ${fmt(best)} m/s · ${what} ${fmt(cue.loss_pct, 0)} %`
+    : cue.lastFailed ? "Stop the set: the last rep failed"
       : cue.level === "stop" ? `Stop the set: ${what} ${fmt(cue.loss_pct, 0)} % ≥ ${t} %${whose}`
         : cue.level === "near" ? `Close to the limit: ${what} ${fmt(cue.loss_pct, 0)} % of ${t} %${whose}`
           : `Keep going: ${what} ${fmt(cue.loss_pct, 0)} % of ${t} %${whose}`;
@@ -197,21 +252,22 @@ function renderStats(set, reps) {
 function drawCharts() {
   const set = state.sets.get(state.currentSetId);
   const reps = set ? orderedReps(set) : [];
+  const key = keyFor(set);
   const counted = reps.filter(isCounted);
-  const best = counted.length ? Math.max(...counted.map((r) => r.mean_velocity_m_s)) : null;
+  const best = counted.length ? Math.max(...counted.map((r) => r[key])) : null;
   const thresholdPct = thresholdFor(set);
-  const peak = state.cueBySet.get(set?.id)?.velocity_kind === "peak";
-  const stopAt = best === null || peak ? null : best * (1 - thresholdPct / 100);
+  const peak = key === "peak_velocity_m_s";
+  const stopAt = best === null ? null : best * (1 - thresholdPct / 100);
   const bars = reps.map((rep, i) => {
-    const zone = rep.status === "ok" ? zoneFor(rep.mean_velocity_m_s) : null;
+    const zone = zoneOf(set, rep);
     return {
       label: String(i + 1),
-      value: rep.status === "ok" ? rep.mean_velocity_m_s : null,
-      text: fmt(rep.mean_velocity_m_s),
-      color: zone ? zone.color : NO_ZONE_COLOR,
+      value: rep.status === "ok" ? rep[key] : null,
+      text: fmt(rep[key]),
+      color: zone ? zone.color : noZoneColor(),
       failed: rep.status !== "ok",
       provisional: rep.provisional === true,
-      title: `Rep ${i + 1}: ${fmt(rep.mean_velocity_m_s)} m/s${zone ? ` (${zone.name})` : rep.status === "suspect" ? ` (suspect, not counted: ${(rep.suspect_reasons ?? []).join("; ")})` : " (failed or not measured)"}${rep.provisional ? ", provisional" : ""}`,
+      title: `Rep ${i + 1}: ${fmt(rep[key])} m/s${zone ? ` (${zone.name})` : rep.status === "suspect" ? ` (suspect, not counted: ${(rep.suspect_reasons ?? []).join("; ")})` : " (failed or not measured)"}${rep.provisional ? ", provisional" : ""}`,
     };
   });
   const chart = $("bars-chart");
@@ -224,7 +280,7 @@ function drawCharts() {
   });
   chart.dataset.barCount = String(bars.length);
   chart.dataset.provisionalCount = String(bars.filter((b) => b.provisional).length);
-  const losses = runningVelocityLossPct(reps, peak ? "peak_velocity_m_s" : "mean_velocity_m_s");
+  const losses = runningVelocityLossPct(reps, key);
   drawLine($("loss-chart"), {
     points: losses.map((loss, i) => ({ x: i + 1, y: loss, title: `Rep ${i + 1}: ${fmt(loss, 1)} %` })),
     xRange: [0.5, Math.max(1, reps.length) + 0.5],
@@ -241,6 +297,7 @@ function render() {
   const set = state.sets.get(state.currentSetId) ?? null;
   const reps = set ? orderedReps(set) : [];
   renderSets();
+  renderLegend(set);
   renderBig(set, reps);
   renderStats(set, reps);
   drawCharts();
@@ -252,7 +309,59 @@ function noteLevel(set, level) {
   if (!set) return;
   const before = state.levelBySet.get(set.id);
   state.levelBySet.set(set.id, level);
-  if (level === "stop" && before !== "stop" && state.freshEvent) beep();
+  if (level === "stop" && before !== "stop" && state.freshEvent) {
+    beep();
+    if (speech.mode !== "off") say("Stop the set");
+  }
+}
+
+/** Read a new rep's velocity aloud (once per rep: when it first arrives), when asked to. */
+function speakRep(set, rep) {
+  if (speech.mode !== "reps" || speech.spoken.has(rep.client_rep_id)) return;
+  speech.spoken.add(rep.client_rep_id);
+  if (rep.status === "failed") say("failed");
+  else if (rep.status === "suspect") say("suspect rep, not counted");
+  else {
+    const velocity = rep[keyFor(set)]; // the set's one velocity, as the big number shows it
+    if (velocity !== null && velocity !== undefined) say(fmt(velocity));
+  }
+}
+
+/** Speak ``text`` with the browser's voice (the newest message replaces one still being read). */
+function say(text) {
+  speech.said += 1;
+  const select = $("speech");
+  select.dataset.said = String(speech.said);
+  select.dataset.last = text;
+  if (!("speechSynthesis" in window)) return;
+  window.speechSynthesis.cancel();
+  window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+}
+
+function setupSpeech() {
+  const select = $("speech");
+  select.dataset.said = "0";
+  if (!("speechSynthesis" in window)) {
+    select.disabled = true;
+    select.title = "This browser cannot speak (no Web Speech API)";
+    return;
+  }
+  let stored = null;
+  try {
+    stored = window.localStorage.getItem(SPEECH_KEY);
+  } catch {
+    stored = null;
+  }
+  speech.mode = ["off", "reps", "stop"].includes(stored) ? stored : "off";
+  select.value = speech.mode;
+  select.addEventListener("change", () => {
+    speech.mode = select.value;
+    try {
+      window.localStorage.setItem(SPEECH_KEY, speech.mode);
+    } catch {
+      // storage disabled: the choice holds for this page only
+    }
+  });
 }
 
 /** Two short tones (WebAudio), when the sound is on. */
@@ -319,6 +428,7 @@ async function followVideo() {
       const blob = await response.blob();
       const changed = seq !== after || stale !== (img.dataset.stale === "1") || shown === null;
       after = seq;
+      setRunning(!stale);
       if (changed) {
         const next = URL.createObjectURL(blob);
         img.src = next;
@@ -337,6 +447,23 @@ function setConnection(kind, text) {
   const pill = $("connection");
   pill.dataset.state = kind;
   pill.textContent = text;
+}
+
+/** The pill once the stream is open: "live" while live mode runs, else connected and waiting. */
+function showConnected(how) {
+  state.connected = how;
+  const via = how === "SSE" ? " (SSE)" : "";
+  if (state.running) setConnection("live", `live${via}`);
+  else setConnection("idle", `connected${via} · live mode not running`);
+}
+
+function setRunning(running) {
+  if (running === state.running) return;
+  state.running = running;
+  if (running) state.videoSeen = true;
+  else state.stoppedAt = performance.now();
+  if (state.connected) showConnected(state.connected);
+  scheduleRender(); // a set may be over now
 }
 
 function onMessage(text) {
@@ -373,10 +500,13 @@ function connectSse() {
       connectSse();
     },
   };
-  source.addEventListener("open", () => setConnection("live", "live (SSE)"));
+  source.addEventListener("open", () => showConnected("SSE"));
   source.addEventListener("rep", (message) => onMessage(message.data));
   source.addEventListener("rep_deleted", (message) => onMessage(message.data));
-  source.addEventListener("error", () => setConnection("connecting", "reconnecting (SSE)…"));
+  source.addEventListener("error", () => {
+    state.connected = "";
+    setConnection("connecting", "reconnecting (SSE)…");
+  });
 }
 
 function connectWebSocket(failures = 0, delay_ms = 500) {
@@ -389,10 +519,11 @@ function connectWebSocket(failures = 0, delay_ms = 500) {
   state.connection = { close: () => socket.close() }; // the close handler reconnects
   socket.addEventListener("open", () => {
     opened = true;
-    setConnection("live", "live");
+    showConnected("WebSocket");
   });
   socket.addEventListener("message", (message) => onMessage(message.data));
   socket.addEventListener("close", () => {
+    state.connected = "";
     setConnection("connecting", "reconnecting…");
     const next = opened ? 0 : failures + 1;
     const wait = opened ? 500 : Math.min(delay_ms * 2, 10000);
@@ -429,18 +560,21 @@ function loadThreshold() {
   });
 }
 
-function renderLegend() {
+/** The legend of the shown set's lift: its zones on its one velocity, and the no-zone grey. */
+function renderLegend(set) {
+  const lift = liftFor(set);
+  const kind = keyFor(set) === "peak_velocity_m_s" ? "peak" : "mean";
   $("legend").replaceChildren(
-    ...ZONES.map((z) => el("span", { style: `--c: ${z.color}` },
-      `${z.name} ${Number.isFinite(z.min_m_s) ? z.min_m_s : "<"}${Number.isFinite(z.min_m_s) && Number.isFinite(z.max_m_s) ? "–" : ""}${Number.isFinite(z.max_m_s) ? z.max_m_s : "+"} m/s`)),
-    el("span", { style: `--c: ${NO_ZONE_COLOR}` }, "failed / suspect / not measured (hatched)"),
+    el("span", { class: "legend-title" }, lift ? `${lift.label}: ${kind} velocity zones, m/s:` : "Velocity zones:"),
+    ...(lift?.zones ?? []).map((z) => el("span", { style: `--c: ${z.color}` }, `${z.name} ${zoneSpan(z)}`)),
+    el("span", { style: `--c: ${noZoneColor()}` }, "failed / suspect / not measured (hatched)"),
   );
 }
 
 async function main() {
   loadThreshold();
-  renderLegend();
   setupSound();
+  setupSpeech();
   if (state.sessionId === null) {
     showError($("error"), "This address names no session; open a session from the start page.");
     return;
@@ -448,6 +582,7 @@ async function main() {
   document.title = `Live session ${state.sessionId} · vbt`;
   redrawOnResize($("bars-chart").parentElement, drawCharts);
   try {
+    state.lifts = await loadLifts();
     const session = await getJson(`/api/sessions/${state.sessionId}`);
     state.liveAfterSeq = session.last_rep_seq ?? 0;
     for (const s of session.sets) ensureSet(s.id, s.exercise, s.load_kg);

@@ -5,7 +5,7 @@
 
 import { el, exerciseName, fmt, fmtDate, getJson, idFromPath, lifts, sendForm, showError } from "./api.js";
 import { onSubmit } from "./forms.js";
-import { NO_ZONE_COLOR, zoneFor } from "./stats.js";
+import { liftOf, loadLifts, velocityKey, zoneFor } from "./stats.js";
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 1000; // while a set's video is queued or being analysed
@@ -21,16 +21,18 @@ function repVerdict(rep) {
   return rep.status;
 }
 
-function repsTable(reps) {
+/** A set's reps, each coloured by its zone on its lift's one velocity (the served catalogue). */
+function repsTable(reps, lift, palette) {
+  const key = velocityKey(lift);
   return el("div", { class: "table-wrap" },
     el("table", { class: "reps stack" },
       el("thead", {}, el("tr", {},
         ...["Rep", "Mean (m/s)", "Peak (m/s)", "Range (m)", "Verdict"].map((h) => el("th", { scope: "col" }, h)))),
       el("tbody", {}, ...reps.map((rep, i) => {
-        const zone = rep.status === "ok" ? zoneFor(rep.mean_velocity_m_s) : null;
+        const zone = rep.status === "ok" ? zoneFor(rep[key], lift?.zones) : null;
         return el("tr", { "data-status": rep.status },
           el("td", { "data-label": "Rep" },
-            el("span", { class: "swatch", style: `background: ${zone ? zone.color : NO_ZONE_COLOR}` }), String(i + 1)),
+            el("span", { class: "swatch", style: `background: ${zone ? zone.color : palette.no_zone}` }), String(i + 1)),
           el("td", { "data-label": "Mean (m/s)" }, fmt(rep.mean_velocity_m_s)),
           el("td", { "data-label": "Peak (m/s)" }, fmt(rep.peak_velocity_m_s)),
           el("td", { "data-label": "Range (m)" }, fmt(rep.range_of_motion_m)),
@@ -88,7 +90,7 @@ function summaryLine(detail) {
 }
 
 /** Draw a set's card from its detail and its latest video; true while its analysis is under way. */
-function drawCard(card, number, detail, video, note) {
+function drawCard(card, number, detail, video, note, catalogue) {
   const busy = video !== null && (video.status === "queued" || video.status === "running");
   const canUpload = !detail.reps.length && (!video || video.status === "failed");
   card.dataset.state = video ? video.status : detail.reps.length ? "reps" : "empty";
@@ -101,7 +103,8 @@ function drawCard(card, number, detail, video, note) {
     statusLine(video, detail),
     detail.reps.length ? qualityLine(video) : null, // without reps, the problem says it all
     summaryLine(detail),
-    detail.reps.length ? repsTable([...detail.reps].sort((a, b) => a.index - b.index)) : null,
+    detail.reps.length ? repsTable([...detail.reps].sort((a, b) => a.index - b.index),
+      liftOf(catalogue, detail.exercise), catalogue.palette) : null,
     canUpload ? uploadForm(detail.id) : null,
   ];
   card.replaceChildren(...parts.filter((part) => part !== null));
@@ -111,8 +114,9 @@ function drawCard(card, number, detail, video, note) {
 /** Read a set and its videos again and redraw its card; poll while its analysis runs. */
 async function refreshCard(setId, note = null) {
   const card = cards.get(setId);
-  const [detail, videos] = await Promise.all([getJson(`/api/sets/${setId}`), getJson(`/api/sets/${setId}/videos`)]);
-  const busy = drawCard(card, Number(card.dataset.number), detail, videos.at(-1) ?? null, note);
+  const [detail, videos, catalogue] = await Promise.all(
+    [getJson(`/api/sets/${setId}`), getJson(`/api/sets/${setId}/videos`), loadLifts()]);
+  const busy = drawCard(card, Number(card.dataset.number), detail, videos.at(-1) ?? null, note, catalogue);
   if (busy) {
     window.setTimeout(() => refreshCard(setId).catch((err) => showError($("error"), err)), POLL_MS);
   }

@@ -8,7 +8,7 @@
 import { el, exerciseName, fmt, fmtDate, getJson, idFromPath, hasEndpoint, showError, streamUrl } from "./api.js";
 import { drawBars, redrawOnResize } from "./chart.js";
 import { labelColumns } from "./tables.js";
-import { NO_ZONE_COLOR, ZONES, zoneFor } from "./stats.js";
+import { liftOf, loadLifts, velocityKey, zoneFor, zoneSpan } from "./stats.js";
 
 const $ = (id) => document.getElementById(id);
 const VIDEO_POLL_MS = 2000; // while a video of the set is being analysed
@@ -57,11 +57,17 @@ function showQuality(quality) {
   );
 }
 
-function fillTable(reps, emptyText = "No reps stored for this set yet.") {
+/** The rep's colour and zone: its zone's on the lift's one velocity; the no-zone grey when not counted. */
+function repZone(rep, lift, palette) {
+  const zone = rep.status === "ok" ? zoneFor(rep[velocityKey(lift)], lift?.zones) : null;
+  return { zone, color: zone ? zone.color : palette.no_zone };
+}
+
+function fillTable(reps, lift, palette, emptyText = "No reps stored for this set yet.") {
   const rows = reps.map((rep, i) => {
-    const zone = rep.status === "ok" ? zoneFor(rep.mean_velocity_m_s) : null;
+    const { color } = repZone(rep, lift, palette);
     return el("tr", { "data-status": rep.status, class: rep.provisional ? "provisional" : null },
-      el("td", {}, el("span", { class: "swatch", style: `background: ${zone ? zone.color : NO_ZONE_COLOR}` }), String(i + 1)),
+      el("td", {}, el("span", { class: "swatch", style: `background: ${color}` }), String(i + 1)),
       statusCell(rep),
       el("td", {}, fmt(rep.mean_velocity_m_s)),
       el("td", {}, fmt(rep.mean_propulsive_velocity_m_s)),
@@ -120,6 +126,11 @@ async function main() {
   try {
     const set = await getJson(`/api/sets/${setId}`);
     const athlete = await getJson(`/api/athletes/${set.athlete_id}`);
+    const lifts = await loadLifts();
+    const lift = liftOf(lifts, set.exercise);
+    const palette = lifts.palette;
+    const key = velocityKey(lift);
+    const kind = key === "peak_velocity_m_s" ? "peak" : "mean";
     const s = set.summary;
     document.title = `${exerciseName(set.exercise)} ${fmt(set.load_kg, 1)} kg · ${athlete.name} · vbt`;
     $("title").textContent = `${exerciseName(set.exercise)} · ${fmt(set.load_kg, set.load_kg % 1 ? 1 : 0)} kg`;
@@ -133,38 +144,42 @@ async function main() {
         s.failed_rep_count ? `+${s.failed_rep_count} failed` : "",
         s.suspect_rep_count ? `+${s.suspect_rep_count} suspect, not counted` : "",
       ].filter(Boolean).join(" ")),
-      tile("Best mean velocity", fmt(s.best_mean_velocity_m_s), "m/s"),
+      tile(`Best ${kind} velocity`, fmt(kind === "peak" ? s.best_peak_velocity_m_s : s.best_mean_velocity_m_s), "m/s"),
       tile("Average mean velocity", fmt(s.average_mean_velocity_m_s), "m/s"),
-      tile("Best peak velocity", fmt(s.best_peak_velocity_m_s), "m/s"),
-      tile("Velocity loss", fmt(s.velocity_loss_pct, 1), "%"),
+      kind === "peak"
+        ? tile("Best mean velocity", fmt(s.best_mean_velocity_m_s), "m/s")
+        : tile("Best peak velocity", fmt(s.best_peak_velocity_m_s), "m/s"),
+      tile(`${kind === "peak" ? "Peak velocity" : "Velocity"} loss`,
+        fmt(kind === "peak" ? s.peak_velocity_loss_pct : s.velocity_loss_pct, 1), "%"),
     );
     const reps = [...set.reps].sort((a, b) => a.index - b.index);
-    fillTable(reps);
+    fillTable(reps, lift, palette);
     $("legend").replaceChildren(
-      ...ZONES.map((z) => el("span", { style: `--c: ${z.color}` }, z.name)),
-      el("span", { style: `--c: ${NO_ZONE_COLOR}` }, "failed / suspect / not measured (hatched)"),
+      el("span", { class: "legend-title" }, `${kind} velocity zones, m/s:`),
+      ...(lift?.zones ?? []).map((z) => el("span", { style: `--c: ${z.color}` }, `${z.name} ${zoneSpan(z)}`)),
+      el("span", { style: `--c: ${palette.no_zone}` }, "failed / suspect / not measured (hatched)"),
     );
     redrawOnResize($("bars-chart").parentElement, () =>
       drawBars($("bars-chart"), {
         bars: reps.map((rep, i) => {
-          const zone = rep.status === "ok" ? zoneFor(rep.mean_velocity_m_s) : null;
+          const { color } = repZone(rep, lift, palette);
           return {
             label: String(i + 1),
-            value: rep.status === "ok" ? rep.mean_velocity_m_s : null,
-            text: fmt(rep.mean_velocity_m_s),
-            color: zone ? zone.color : NO_ZONE_COLOR,
+            value: rep.status === "ok" ? rep[key] : null,
+            text: fmt(rep[key]),
+            color,
             failed: rep.status !== "ok",
             provisional: rep.provisional === true,
-            title: `Rep ${i + 1}: ${fmt(rep.mean_velocity_m_s)} m/s${rep.provisional ? " (provisional)" : ""}`
+            title: `Rep ${i + 1}: ${fmt(rep[key])} m/s ${kind}${rep.provisional ? " (provisional)" : ""}`
               + (rep.status === "suspect" ? ` (suspect, not counted: ${(rep.suspect_reasons ?? []).join("; ")})` : ""),
           };
         }),
-        yLabel: "m/s",
+        yLabel: `${kind} m/s`,
         yFormat: (v) => v.toFixed(1),
         aspect: 2.6,
       }));
     const latest = await showVideo(setId);
-    if (!reps.length && latest?.problem) fillTable(reps, latest.problem);
+    if (!reps.length && latest?.problem) fillTable(reps, lift, palette, latest.problem);
   } catch (err) {
     showError($("error"), err);
   }

@@ -1,28 +1,63 @@
-// Pure numbers for the pages: velocity zones, the running velocity loss of a set, a least-squares
-// line. No DOM here, so the end-to-end tests can check these with known answers in the browser.
+// Numbers for the pages: the lifts' velocity zones (served), the running velocity loss of a set, a
+// least-squares line. No DOM here, so the end-to-end tests can check these with known answers in the
+// browser.
 
 /**
- * Mean-velocity training zones (m/s), slowest first: the five "traits" of Mann, Ivey & Sayers,
- * "Velocity-based training in football", Strength Cond J 37(6):52-57 (2015) (absolute strength
- * < 0.5, accelerative strength 0.5-0.75, strength-speed 0.75-1.0, speed-strength 1.0-1.3, starting
- * strength > 1.3). Colours: the Okabe-Ito palette, distinguishable with colour-vision deficiency,
- * each at >= 3:1 contrast on the dark background; every page also names the zone in text.
+ * The lift catalogue, each lift with its one velocity and its velocity zones and their colours, as
+ * the server defines them (`GET /api/lifts`, from vbt.report.style): the plot, the annotated video,
+ * the terminal and these pages share one zone table and one palette, never written twice here.
+ * Fetched once per page.
+ *
+ * @returns a promise of {lifts: Map(lift -> {lift, label, velocity_kind, zones, ...}), palette:
+ *          {failed, suspect, no_zone}}; each zone {name, min_m_s, max_m_s, color}, open ends infinite
  */
-export const ZONES = Object.freeze([
-  { name: "Absolute strength", min_m_s: -Infinity, max_m_s: 0.5, color: "#E8743B" },
-  { name: "Accelerative strength", min_m_s: 0.5, max_m_s: 0.75, color: "#E69F00" },
-  { name: "Strength-speed", min_m_s: 0.75, max_m_s: 1.0, color: "#F0E442" },
-  { name: "Speed-strength", min_m_s: 1.0, max_m_s: 1.3, color: "#2BB58C" },
-  { name: "Starting strength", min_m_s: 1.3, max_m_s: Infinity, color: "#56B4E9" },
-]);
+let catalogue = null;
+export function loadLifts() {
+  catalogue ??= fetch("/api/lifts", { headers: { Accept: "application/json" } })
+    .then((response) => {
+      if (!response.ok) throw new Error(`GET /api/lifts: ${response.status}`);
+      return response.json();
+    })
+    .then((body) => ({
+      palette: body.palette,
+      lifts: new Map(body.lifts.map((lift) => [lift.lift, { ...lift, zones: lift.zones.map(toZone) }])),
+    }));
+  return catalogue;
+}
 
-/** Colour for a rep without a usable velocity (failed or unmeasured). */
-export const NO_ZONE_COLOR = "#6e7781";
+function toZone(zone) {
+  return {
+    name: zone.name.charAt(0).toUpperCase() + zone.name.slice(1),
+    min_m_s: zone.min_m_s ?? -Infinity,
+    max_m_s: zone.max_m_s ?? Infinity,
+    color: zone.color,
+  };
+}
 
-/** The zone of a mean velocity (m/s), or null when it is not a finite number. */
-export function zoneFor(velocity_m_s) {
+/** The catalogue entry of an exercise ("squat"), or null when the catalogue does not know it. */
+export function liftOf(lifts, exercise) {
+  return lifts?.lifts.get(exercise) ?? null;
+}
+
+/**
+ * The one velocity a rep is shown and judged by for its lift: peak for the Olympic pulls and the
+ * jerk, mean for the rest (vbt.lifts.velocity_kind; the catalogue's `velocity_kind`).
+ */
+export function velocityKey(lift) {
+  return lift?.velocity_kind === "peak" ? "peak_velocity_m_s" : "mean_velocity_m_s";
+}
+
+/** The zone of a velocity (m/s) among `zones` (a lift's, from loadLifts), or null (not a number). */
+export function zoneFor(velocity_m_s, zones) {
   if (typeof velocity_m_s !== "number" || !Number.isFinite(velocity_m_s)) return null;
-  return ZONES.find((z) => velocity_m_s >= z.min_m_s && velocity_m_s < z.max_m_s) ?? null;
+  return (zones ?? []).find((z) => velocity_m_s >= z.min_m_s && velocity_m_s < z.max_m_s) ?? null;
+}
+
+/** A zone's span as a legend shows it ("0.50-0.75", "< 0.50", "≥ 1.30"), m/s. */
+export function zoneSpan(zone) {
+  if (zone.min_m_s === -Infinity) return `< ${zone.max_m_s.toFixed(2)}`;
+  if (zone.max_m_s === Infinity) return `≥ ${zone.min_m_s.toFixed(2)}`;
+  return `${zone.min_m_s.toFixed(2)}-${zone.max_m_s.toFixed(2)}`;
 }
 
 /** True for a rep that counts in the set's velocity figures (as the core's summarize_set). */
@@ -51,12 +86,13 @@ export function runningVelocityLossPct(reps, key = "mean_velocity_m_s") {
 }
 
 /**
- * What to tell the lifter after the last rep, for a velocity-loss stop threshold (percent).
+ * What to tell the lifter after the last rep, for a velocity-loss stop threshold (percent), on the
+ * `key` velocity (the lift's, `velocityKey`).
  *
  * @returns {level: "none" | "go" | "near" | "stop", loss_pct}; "near" from 75 % of the threshold
  */
-export function stopCue(reps, threshold_pct) {
-  const losses = runningVelocityLossPct(reps).filter((x) => x !== null);
+export function stopCue(reps, threshold_pct, key = "mean_velocity_m_s") {
+  const losses = runningVelocityLossPct(reps, key).filter((x) => x !== null);
   if (!losses.length || !(threshold_pct > 0)) return { level: "none", loss_pct: null };
   const loss_pct = losses[losses.length - 1];
   if (loss_pct >= threshold_pct) return { level: "stop", loss_pct };

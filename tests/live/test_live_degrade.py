@@ -1,0 +1,234 @@
+"""Degrade, never drop a rep: the shedding order under a starved analysis, and lost frames marked on
+the reps they touch (known answers: synthetic sets whose reps the offline analysis finds)."""
+
+from __future__ import annotations
+
+import io
+import math
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from tests.capture.test_pipeline import _Pose
+from tests.capture.test_pipeline import _Tracker as _HandsTracker
+from vbt.analysis import analyze_trajectory
+from vbt.capture.bar import BarDetection, BarMethod
+from vbt.capture.observer import Observer
+from vbt.capture.pose import PoseResult
+from vbt.closing import Closing
+from vbt.errors import InputError, VideoError
+from vbt.live.online import OnlineSet, RepEventKind, shown_reps
+from vbt.live.runner import LiveOptions, LiveRun
+from vbt.live.shedding import Shed, Shedder, SheddingSettings
+from vbt.quality.lost import LOST_MESSAGE, lost_frames_in, lost_spans, mark_lost_frames
+from vbt.synth import generate_set
+from vbt.types import Frame, Lift, RepStatus, Trajectory
+
+MPP = 0.001  # metres per pixel of the stand-in tracker
+
+
+def _gapped(trajectory: Trajectory, lost: np.ndarray) -> Trajectory:
+    bar = trajectory.bar_xy_m.copy()
+    bar[lost] = np.nan
+    return Trajectory(t_s=trajectory.t_s, bar_xy_m=bar)
+
+
+def test_lost_spans_cover_the_time_between_the_kept_frames_around_them() -> None:
+    t = np.arange(30) / 30
+    lost = np.zeros(30, dtype=bool)
+    lost[[3]] = True
+    lost[10:13] = True
+    spans = lost_spans(t, lost)
+    assert [(round(s.first_t_s * 30), round(s.last_t_s * 30)) for s in spans] == [(3, 3), (10, 12)]
+    assert [s.lost_s for s in spans] == pytest.approx([1 / 30, 3 / 30])
+    assert lost_spans(t, lost, min_gap_s=0.05) == spans[1:]
+
+
+def test_a_blackout_over_a_reps_top_leaves_the_rep_suspect_online_and_in_the_final_analysis() -> None:
+    whole = generate_set(Lift.SQUAT, n_reps=3, seed=1).trajectory
+    keep = (whole.t_s >= 4.5) & (whole.t_s <= 13.0)  # after the walk-out: two reps
+    trajectory = Trajectory(t_s=whole.t_s[keep], bar_xy_m=whole.bar_xy_m[keep])
+    top_s = analyze_trajectory(trajectory, lift=Lift.SQUAT).reps[1].end_s
+    lost = np.abs(trajectory.t_s - top_s) <= 0.15  # 0.3 s: more than the analysis bridges
+    gapped = _gapped(trajectory, lost)
+    online = OnlineSet(lift=Lift.SQUAT, rerun_every_s=0.25, provisional_every_s=0.25)  # live's rates
+    for i in range(len(gapped)):
+        online.add(float(gapped.t_s[i]), gapped.bar_xy_m[i], lost=bool(lost[i]))
+    analysis = online.finish()
+    shown = [event.rep for event, _ in shown_reps(online.events)]
+    assert [r.status for r in shown] == [RepStatus.OK, RepStatus.SUSPECT]
+    assert lost_frames_in(shown[1]) and not lost_frames_in(shown[0])
+    assert any(r.endswith(f"0.30 s of {LOST_MESSAGE}") for r in shown[1].suspect_reasons)
+    finals = [e.rep for e in online.events if e.kind is RepEventKind.FINAL]
+    assert len(finals) == len(analysis.reps) == 2
+    for final, rep in zip(finals, analysis.reps, strict=True):  # final: the whole set's analysis
+        assert final.status is rep.status and final.suspect_reasons == rep.suspect_reasons
+        assert [final.start_s, final.end_s, final.mean_velocity_m_s] == pytest.approx(
+            [rep.start_s, rep.end_s, rep.mean_velocity_m_s], abs=1e-9
+        )
+    assert analysis.summary.rep_count == 1 and analysis.summary.suspect_rep_count == 1
+
+
+def test_a_gap_that_swallows_a_rep_still_reports_it_suspect_and_a_split_rep_stays_one() -> None:
+    trajectory = generate_set(Lift.DEADLIFT, n_reps=3, seed=1).trajectory
+    reps = analyze_trajectory(trajectory, lift=Lift.DEADLIFT).reps
+    start = reps[1].start_s
+    swallowed = (trajectory.t_s >= start + 0.3) & (trajectory.t_s < start + 0.8)
+    plain = analyze_trajectory(_gapped(trajectory, swallowed), lift=Lift.DEADLIFT)
+    assert len(plain.reps) == 2  # what live mode used to save: the middle rep gone
+    marked = mark_lost_frames(plain, lost_spans(trajectory.t_s, swallowed))
+    assert [r.index for r in marked.reps] == [1, 2, 3]
+    middle = marked.reps[1]
+    assert middle.status is RepStatus.SUSPECT and math.isnan(middle.mean_velocity_m_s)
+    assert middle.partial_end and middle.start_s < start + 0.3 < middle.end_s
+    assert marked.summary.rep_count == 2 and marked.summary.suspect_rep_count == 1
+    squat = generate_set(Lift.SQUAT, n_reps=3, seed=1).trajectory
+    middle_s = analyze_trajectory(squat, lift=Lift.SQUAT).reps[1].start_s
+    split = (squat.t_s >= middle_s + 0.5) & (squat.t_s < middle_s + 0.8)  # at the bottom
+    halves = analyze_trajectory(_gapped(squat, split), lift=Lift.SQUAT)
+    assert len(halves.reps) == 4  # the gap cuts the rep in two
+    one = mark_lost_frames(halves, lost_spans(squat.t_s, split))
+    assert [r.status for r in one.reps] == [RepStatus.OK, RepStatus.SUSPECT, RepStatus.OK]
+
+
+def test_a_gap_while_the_bar_rests_changes_nothing() -> None:
+    trajectory = generate_set(Lift.DEADLIFT, n_reps=2, seed=1).trajectory
+    resting = (trajectory.t_s > 4.5) & (trajectory.t_s < 5.0)
+    analysis = analyze_trajectory(_gapped(trajectory, resting), lift=Lift.DEADLIFT)
+    assert mark_lost_frames(analysis, lost_spans(trajectory.t_s, resting)) is analysis
+
+
+def test_the_shedder_rises_with_the_backlog_in_order_and_eases_off_one_step_after_calm() -> None:
+    shedder = Shedder(SheddingSettings(view_at=2, pose_at=3, recording_at=5, calm_s=1.0))
+    levels = [shedder.update(waiting, t_s=i * 0.1) for i, waiting in enumerate([0, 2, 3, 5, 0, 0])]
+    assert levels == [Shed.NOTHING, Shed.VIEW, Shed.POSE, Shed.RECORDING, Shed.RECORDING, Shed.RECORDING]
+    assert shedder.first_t_s[Shed.VIEW] < shedder.first_t_s[Shed.POSE] < shedder.first_t_s[Shed.RECORDING]
+    assert shedder.update(0, t_s=1.5) is Shed.POSE  # 1 s calm since 0.4 s: one step down
+    assert shedder.update(0, t_s=2.6) is Shed.VIEW
+    with pytest.raises(InputError, match="view_at <= pose_at"):
+        SheddingSettings(view_at=4, pose_at=3)
+
+
+def test_a_frame_without_pose_is_tracked_near_the_last_wrists_with_its_joints_unknown() -> None:
+    tracker = _HandsTracker()
+    frames = [Frame(image=np.zeros((8, 8, 3), np.uint8), t_s=i / 30, index=i) for i in range(3)]
+    with Observer(tracker=tracker, pose=_Pose(), overlap=True) as observer:
+        assert observer.push(frames[0]) is None  # held: its pose runs while the next frame comes
+        with pytest.raises(InputError, match="flush"):
+            observer.push(frames[1], pose=False)
+        held = observer.flush()
+        skipped = observer.push(frames[1], pose=False)
+    assert held is not None and skipped is not None and skipped.pose is None
+    assert np.isnan(skipped.observation.joints_xy_px).all()  # interpolated later, as any short gap
+    np.testing.assert_array_equal(tracker.hands[-1], [[10.0, 20.0], [30.0, 40.0]])  # frame 0's wrists
+
+
+class _PacedSynthSource(Closing):
+    """Frames at real time from a synthetic trajectory; each image carries its sample's index."""
+
+    name = "synth"
+    fps = 30.0
+    frame_count = None
+    size_px = (64, 48)
+    rotation_deg = 0
+    error: VideoError | None = None
+
+    warmup_s = 1.0
+
+    def __init__(self, t_s: np.ndarray) -> None:
+        self.t_s = t_s
+        self._closed = threading.Event()
+
+    def __iter__(self) -> Iterator[Frame]:
+        start = time.perf_counter() + self.warmup_s  # the first frame, then a pause: the loop starts up
+        for i, t in enumerate(self.t_s):
+            wait_s = (t - self.t_s[0]) - (time.perf_counter() - start)
+            if (wait_s > 0 and self._closed.wait(wait_s)) or self._closed.is_set():
+                return
+            image = np.zeros((48, 64, 3), np.uint8)
+            image[0, 0, :2] = (i % 256, i // 256)
+            yield Frame(image=image, t_s=float(t - self.t_s[0]) + (self.warmup_s if i else 0.0), index=i)
+
+    def close(self) -> None:
+        self._closed.set()
+
+
+class _Tracker:
+    """The bar where the synthetic trajectory has it, found by the index in the image."""
+
+    method = BarMethod.PLATE
+
+    def __init__(self, bar_xy_m: np.ndarray) -> None:
+        self.bar_xy_m = bar_xy_m
+
+    def update(self, frame: Frame, *, hands_xy_px: Any = None) -> BarDetection:
+        i = int(frame.image[0, 0, 0]) + 256 * int(frame.image[0, 0, 1])
+        x_m, y_m = self.bar_xy_m[i]
+        xy = np.array([x_m / MPP, -y_m / MPP])
+        return BarDetection(t_s=frame.t_s, xy_px=xy, confidence=0.9, method=self.method, radius_px=225.0)
+
+    def reset(self) -> None:
+        pass
+
+
+class _SlowPose(_Pose):
+    """A pose estimator slower than the camera: 0.1 s a frame against 33 ms between frames."""
+
+    def detect(self, frame: Frame) -> PoseResult:
+        time.sleep(0.1)
+        return super().detect(frame)
+
+
+class _Sink:
+    def __init__(self) -> None:
+        self.shown = 0
+
+    def show(self, image: Any, t_s: float) -> None:
+        self.shown += 1
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_starved_analysis_sheds_view_then_pose_then_recording_before_dropping_and_keeps_the_rep(
+    tmp_path: Path,
+) -> None:
+    synth = generate_set(Lift.DEADLIFT, n_reps=2, seed=1, fatigue=False).trajectory
+    keep = synth.t_s <= 4.6  # the first rep (1.5-3.1 s) and the bar at rest after it
+    truth = analyze_trajectory(
+        Trajectory(t_s=synth.t_s[keep], bar_xy_m=synth.bar_xy_m[keep]), lift=Lift.DEADLIFT
+    )
+    sink = _Sink()
+    run = LiveRun(
+        lambda: _PacedSynthSource(synth.t_s[keep]),
+        LiveOptions(lift=Lift.DEADLIFT, out_dir=tmp_path, known_length=(1000.0, 1000 * MPP), reconnect_s=0.1),
+        tracker=_Tracker(synth.bar_xy_m[keep]),
+        pose=_SlowPose(),
+        frames=[sink],
+        console=io.StringIO(),
+    )
+    run.run()
+    first = run.shedder.first_t_s
+    assert first[Shed.VIEW] <= first[Shed.POSE] <= first[Shed.RECORDING]
+    assert all(count > 0 for count in run.stats.shed.values()), run.stats.shed
+    # Pose at 0.1 s on every other frame is not enough: frames went, but (stalls of a loaded test
+    # machine aside, when no frame is processed to shed anything) only once all the work was shed.
+    lost = np.asarray(run.stats.lost_t_s)
+    assert run.stats.frames_dropped > 0 and lost.size
+    assert np.mean(lost > first[Shed.RECORDING]) >= 0.8
+    assert sink.shown > 0  # the view ran until it was shed
+    (saved,) = run.sets
+    assert (
+        len(saved.reps) == 1 == len(truth.reps)
+    )  # the rep survives, measured on the bar's every other frame
+    assert saved.reps[0].mean_velocity_m_s == pytest.approx(truth.reps[0].mean_velocity_m_s, abs=0.03)
+    finals = [e.rep for _, e in run.stats.events if e.kind is RepEventKind.FINAL]
+    assert len(finals) == 1  # posted live: exactly the saved report's (one scale, one analysis)
+    assert [finals[0].start_s, finals[0].mean_velocity_m_s] == pytest.approx(
+        [saved.reps[0].start_s, saved.reps[0].mean_velocity_m_s], abs=1e-9
+    )

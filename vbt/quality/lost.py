@@ -1,0 +1,252 @@
+"""Frames the capture lost (a live analysis that fell behind): the reps they touch are doubtful, and
+a rep they cut is still reported.
+
+A rep's velocity needs the bar's path through it. When frames are lost during a rep, the samples
+around the gap are bridged (up to ``SmoothingSettings.max_gap_s``) or, beyond that, the series is
+split and the segmenter never sees the rep end (``segment_reps`` reports no rep cut by a gap). At
+the platform that is the worst failure there is: the lifter did the rep and the tool says they did
+not. So, given the times of the lost frames:
+
+- a rep that a doubtful gap (``min_gap_s`` or longer) overlaps becomes ``suspect``: "frames lost
+  during the rep: velocity doubtful";
+- a gap with the bar rising at its edge that no rep covers is a rep seen to begin but not to end
+  (or the reverse): it is reported as a rep of its own, with the times of the motion around the gap,
+  no velocity (NaN: it was not measured), ``partial_end`` or ``partial_start``, and ``suspect``.
+
+Only frames known to be lost count (``lost_t_s``): a bar hidden behind the lifter is the capture
+checks' business (``vbt.quality.capture``), not this module's.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from vbt.analysis import SetAnalysis, with_findings
+from vbt.kinematics.reps import SegmentationSettings, default_segmentation
+from vbt.quality.verdict import Finding, Severity
+from vbt.types import FloatArray, Lift, RepMetrics, RepStatus
+
+#: A rep ending (starting) this close before (after) a gap's kept edge borders it: the segmenter
+#: places boundaries on the filtered grid, a few milliseconds from the source's samples.
+_EDGE_S = 0.02
+
+#: The finding's code for programs.
+FRAMES_LOST = "frames_lost"
+#: The end of the suspect reason of a rep that lost frames (its start says how long).
+LOST_MESSAGE = "frames lost during the rep: velocity doubtful"
+
+
+@dataclass(frozen=True)
+class LostFramesSettings:
+    """When lost frames make a rep doubtful.
+
+    Attributes:
+        min_gap_s: lost stretches shorter than this are ignored. The bar's low-pass filter (5 Hz)
+            smooths over a window of about its period (0.2 s); a stretch of up to four frames at
+            30 fps (0.13 s) bridged by the spline moves the rep's velocity less than the filter
+            does, and a loaded machine drops such stretches by the dozen. Raising it hides longer
+            gaps; lowering it flags reps that the lost frames did not change.
+        motion_window_s: how far either side of a gap the bar's motion is looked at, for a gap that no
+            rep covers.
+    """
+
+    min_gap_s: float = 0.15
+    motion_window_s: float = 0.3  # also: a rep this close to a gap is the rep it cut, no new one
+
+
+@dataclass(frozen=True)
+class LostSpan:
+    """One stretch of lost frames: the first and last lost frame's times, the kept samples' times
+    around it (``before_t_s``, ``after_t_s``) and the time it covers (``lost_s``)."""
+
+    first_t_s: float
+    last_t_s: float
+    lost_s: float
+    before_t_s: float
+    after_t_s: float
+
+
+def lost_spans(t_s: FloatArray, lost: np.ndarray, *, min_gap_s: float = 0.0) -> list[LostSpan]:
+    """The runs of lost samples of a recording, each covering at least ``min_gap_s``.
+
+    Parameters:
+        t_s: (N,) every sample's time, lost ones included, increasing.
+        lost: (N,) True where the sample's frame was lost.
+
+    A run's ``lost_s`` is the time between the kept samples around it minus one sample interval
+    (the median's): three lost frames at 30 fps cover 0.1 s.
+    """
+    t = np.asarray(t_s, dtype=np.float64)
+    flags = np.asarray(lost, dtype=bool)
+    if t.shape != flags.shape or t.ndim != 1:
+        raise ValueError(f"t_s and lost must both have shape (N,), got {t.shape} and {flags.shape}")
+    if not flags.any():
+        return []
+    step = float(np.median(np.diff(t))) if t.size > 1 else 0.0
+    edges = np.diff(np.concatenate(([0], flags.astype(np.int8), [0])))
+    spans = []
+    for first, end in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
+        before = t[first - 1] if first > 0 else t[first] - step
+        after = t[end] if end < t.size else t[end - 1] + step
+        covered = float(after - before - step)
+        if covered >= min_gap_s:
+            spans.append(LostSpan(float(t[first]), float(t[end - 1]), covered, float(before), float(after)))
+    return spans
+
+
+def mark_lost_frames(
+    analysis: SetAnalysis,
+    spans: Sequence[LostSpan],
+    *,
+    segmentation: SegmentationSettings | None = None,
+    settings: LostFramesSettings | None = None,
+) -> SetAnalysis:
+    """The analysis with the lost frames' consequences: reps they overlap suspect, reps they cut
+    added (suspect), reps renumbered in time order, the summary and verdict following.
+
+    ``spans`` shorter than ``settings.min_gap_s`` are ignored; ``segmentation`` (the lift's
+    defaults when None) says when the bar is moving (``rest_speed_m_s``) and how far a rep rises
+    at least (``min_attempt_m``).
+    """
+    settings = settings or LostFramesSettings()
+    seg = segmentation or default_segmentation(analysis.lift)
+    doubtful = [span for span in spans if span.lost_s >= settings.min_gap_s]
+    if not doubtful:
+        return analysis
+    reps = list(analysis.reps)
+    alias: dict[int, int] = {}  # a split rep's second half: its first half's index
+    for span in doubtful:
+        ending = [r for r in reps if r.partial_end and _near(r.end_s, span)]
+        starting = [r for r in reps if r.partial_start and _near(r.start_s, span)]
+        if len(ending) == 1 and len(starting) == 1 and ending[0] is not starting[0]:
+            first, second = ending[0], starting[0]  # one rep the gap split in two: measured by neither half
+            alias[second.index] = first.index
+            reps = [rep for rep in reps if rep is not first and rep is not second]
+            reps.append(_unmeasured(first.start_s, second.end_s, first.index, analysis))
+        elif not any(_overlaps(rep, span, within_s=settings.motion_window_s) for rep in reps):
+            cut = _cut_rep(analysis, span, seg, settings)
+            if cut is not None:
+                reps.append(replace(cut, index=-1 - len(alias) - len(reps)))  # a new, unique index
+    reps.sort(key=lambda rep: rep.start_s)
+    old_to_new = {rep.index: n for n, rep in enumerate(reps, start=1)}
+    renumbered = [replace(rep, index=n) for n, rep in enumerate(reps, start=1)]
+
+    def new_number(index: int) -> int:
+        while index in alias:
+            index = alias[index]
+        return old_to_new[index]
+
+    findings = tuple(
+        replace(f, reps=tuple(dict.fromkeys(new_number(i) for i in f.reps))) for f in analysis.findings
+    )
+    if (
+        not alias
+        and reps == analysis.reps
+        and not any(_overlaps(rep, span) for rep in reps for span in doubtful)
+    ):
+        return analysis  # gaps while the bar rested: nothing to mark
+    renamed = replace(analysis, reps=renumbered, findings=())
+    new = []
+    for rep in renumbered:
+        lost_s = sum(span.lost_s for span in doubtful if _overlaps(rep, span))
+        if lost_s > 0:
+            new.append(
+                Finding(
+                    code=FRAMES_LOST,
+                    message=f"{lost_s:.2f} s of {LOST_MESSAGE}",
+                    severity=Severity.DOUBT,
+                    reps=(rep.index,),
+                    suspect=True,
+                )
+            )
+    return with_findings(renamed, (*findings, *new))
+
+
+def lost_frames_in(rep: RepMetrics) -> bool:
+    """True when ``rep`` is suspect because frames were lost during it."""
+    return any(reason.endswith(LOST_MESSAGE) for reason in rep.suspect_reasons)
+
+
+def _near(t_s: float, span: LostSpan) -> bool:
+    """``t_s`` lies at the gap: between its kept edges, give or take the grid's rounding."""
+    return span.before_t_s - _EDGE_S <= t_s <= span.after_t_s + _EDGE_S
+
+
+def _overlaps(rep: RepMetrics, span: LostSpan, *, within_s: float = _EDGE_S) -> bool:
+    """The rep has or borders the lost frames (a rep the segmenter ends at the gap's edge), give or
+    take ``within_s``."""
+    return span.before_t_s <= rep.end_s + within_s and span.after_t_s >= rep.start_s - within_s
+
+
+def _cut_rep(
+    analysis: SetAnalysis, span: LostSpan, seg: SegmentationSettings, settings: LostFramesSettings
+) -> RepMetrics | None:
+    """The rep a gap cut, when the bar rose at the gap's edge and its height spanned a rep's least
+    range around it and a complete rep's over the motion; None otherwise (a gap while the bar
+    rested or was lowered, a step or an unrack)."""
+    kin = analysis.kinematics
+    t, y, vy = kin.t_s, kin.bar_xy_m[:, 1], kin.bar_velocity_m_s[:, 1]
+    seen = np.isfinite(y) & np.isfinite(vy)
+    near = (
+        seen
+        & (t >= span.first_t_s - settings.motion_window_s)
+        & (t <= span.last_t_s + settings.motion_window_s)
+    )
+    before = np.flatnonzero(seen & (t < span.first_t_s))
+    after = np.flatnonzero(seen & (t > span.last_t_s))
+    edges = [i for i in (before[-1:], after[:1]) for i in i.tolist()]
+    rising = [i for i in edges if vy[i] >= seg.rest_speed_m_s]  # lowering the bar is no rep
+    if not rising or not near.any() or float(np.ptp(y[near])) < seg.min_attempt_m:
+        return None
+    start_i = before[-1] if before.size else None
+    end_i = after[0] if after.size else None
+    start_s = _walk(t, vy, seen, start_i, -1, seg.rest_speed_m_s) if start_i is not None else span.first_t_s
+    end_s = _walk(t, vy, seen, end_i, +1, seg.rest_speed_m_s) if end_i is not None else span.last_t_s
+    if analysis.lift is Lift.DEADLIFT or analysis.lift.is_olympic:  # these leave the floor: a rise
+        low = float(np.interp(start_s, t[seen], y[seen]))  # from higher up is a recovery, no rep
+        if low > float(np.min(y[seen])) + seg.floor_tolerance_m:
+            return None
+    began = start_i is not None and abs(vy[start_i]) >= seg.rest_speed_m_s  # seen to begin, not to end
+    rep = _unmeasured(start_s, end_s, 0, analysis)
+    if not rep.range_of_motion_m >= seg.min_rom_m:  # a step, an unrack: less than any complete rep
+        return None
+    return replace(rep, partial_start=not began, partial_end=began)
+
+
+def _unmeasured(start_s: float, end_s: float, index: int, analysis: SetAnalysis) -> RepMetrics:
+    """A rep known to have happened between ``start_s`` and ``end_s`` whose velocity could not be
+    measured (NaN), ``suspect``; ``index`` 0 for a rep the analysis did not have."""
+    kin = analysis.kinematics
+    y = kin.bar_xy_m[:, 1]
+    inside = np.isfinite(y) & (kin.t_s >= start_s) & (kin.t_s <= end_s)
+    nan = math.nan
+    return RepMetrics(
+        index=index,
+        start_s=start_s,
+        end_s=end_s,
+        status=RepStatus.SUSPECT,
+        mean_velocity_m_s=nan,
+        mean_propulsive_velocity_m_s=nan,
+        peak_velocity_m_s=nan,
+        time_to_peak_velocity_s=nan,
+        range_of_motion_m=float(np.ptp(y[inside])) if inside.any() else nan,
+        duration_s=end_s - start_s,
+        propulsive_duration_s=nan,
+        horizontal_excursion_m=nan,
+        mean_power_w=nan,
+        peak_power_w=nan,
+        peak_height_m=nan,
+        catch_height_m=nan,
+    )
+
+
+def _walk(t: FloatArray, vy: FloatArray, seen: np.ndarray, i: int, step: int, rest_m_s: float) -> float:
+    """From sample ``i`` in direction ``step``, the time of the last seen sample still rising (a
+    rep's measured phase rises: the concentric, the pull)."""
+    while 0 <= i + step < t.size and seen[i + step] and vy[i + step] >= rest_m_s:
+        i += step
+    return float(t[i])
