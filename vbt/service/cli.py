@@ -1,4 +1,4 @@
-"""``vbt serve`` and ``vbt token``: the service's commands, registered on the main ``vbt`` parser."""
+"""``vbt serve``, ``vbt worker`` and ``vbt token``: the service's commands, registered on the main ``vbt`` parser."""
 
 from __future__ import annotations
 
@@ -52,6 +52,27 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         dest="max_upload_bytes",
         help="the largest video upload accepted, in MB (default: VBT_MAX_UPLOAD_BYTES, else 500)",
     )
+    parser.add_argument(
+        "--no-worker",
+        action="store_false",
+        dest="in_process_worker",
+        help="analyse no uploads in this process: leave them to `vbt worker` processes",
+    )
+    _add_store_arguments(parser)
+
+
+def _add_store_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--video-store",
+        default=None,
+        metavar="DIR|s3://BUCKET/PREFIX",
+        help="where uploaded and annotated videos are kept (default: VBT_VIDEO_STORE, else "
+        "DATA_DIR/videos); an s3:// store takes its endpoint from --s3-endpoint-url or VBT_S3_ENDPOINT_URL "
+        "and its credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY",
+    )
+    parser.add_argument(
+        "--s3-endpoint-url", default=None, metavar="URL", help="the S3-compatible server (default: AWS)"
+    )
 
 
 def serve_from_args(args: argparse.Namespace) -> None:
@@ -68,11 +89,14 @@ def serve_from_args(args: argparse.Namespace) -> None:
         args.db,
         data_dir=args.data_dir,
         max_upload_bytes=args.max_upload_bytes,
+        in_process_worker=args.in_process_worker,
+        video_store=args.video_store,
+        s3_endpoint_url=args.s3_endpoint_url,
     )
 
 
 def add_service_commands(commands: _Subparsers) -> None:
-    """Add ``serve`` and ``token create|revoke`` to the ``vbt`` command's subparsers."""
+    """Add ``serve``, ``worker`` and ``token create|revoke`` to the ``vbt`` command's subparsers."""
     serve = commands.add_parser(
         "serve",
         help="run the HTTP service and dashboard",
@@ -81,6 +105,20 @@ def add_service_commands(commands: _Subparsers) -> None:
     )
     add_serve_arguments(serve)
     serve.set_defaults(handler=_serve)
+
+    worker = commands.add_parser(
+        "worker",
+        help="analyse uploaded videos (run any number, on any machine)",
+        description="Analyse the videos uploaded to `vbt serve`, one at a time, until Ctrl+C or SIGTERM. "
+        "Run any number of workers on machines that reach the database and the video store; a worker "
+        "that dies leaves its video to the others. Database: --db, else VBT_DATABASE_URL.",
+    )
+    worker.add_argument("--db", default=None, metavar="URL", help="database URL or SQLite file path")
+    worker.add_argument(
+        "--data-dir", type=Path, default=None, metavar="DIR", help="the data directory of `vbt serve`"
+    )
+    _add_store_arguments(worker)
+    worker.set_defaults(handler=_worker)
 
     token = commands.add_parser(
         "token",
@@ -101,6 +139,21 @@ def add_service_commands(commands: _Subparsers) -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     serve_from_args(args)
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from vbt.service.settings import settings_from_env
+    from vbt.service.worker import run_worker
+
+    run_worker(
+        settings_from_env(
+            database_url=args.db,
+            data_dir=args.data_dir,
+            video_store=args.video_store,
+            s3_endpoint_url=args.s3_endpoint_url,
+        )
+    )
     return 0
 
 
