@@ -218,7 +218,7 @@ def hold_write_lock(settings: Settings, seconds: float, held: threading.Event) -
         engine.dispose()
 
 
-def test_a_lock_held_mid_job_delays_the_video_but_it_ends_done_once(settings, tmp_path, clip):
+def test_a_lock_held_mid_job_delays_the_video_but_it_ends_done_once(settings, tmp_path, clip, caplog):
     analyzer = FakeAnalyzer()
     analyzer.release = threading.Event()
     # The SQLite writer gives up after 0.3 s: the 1.5 s lock makes its first tries fail.
@@ -239,9 +239,13 @@ def test_a_lock_held_mid_job_delays_the_video_but_it_ends_done_once(settings, tm
         assert_done_once(client, video_id, lift_set["id"])
         assert len(analyzer.calls) == 1
         assert client.get("/api/health").json()["status"] == "ok"
+    if settings.database_url.startswith("sqlite"):  # PostgreSQL's writes wait; SQLite's gave up and retried
+        assert any("database error, retrying" in r.getMessage() for r in caplog.records)
 
 
-def test_connections_terminated_mid_job_are_retried_and_the_video_ends_done_once(settings, tmp_path, clip):
+def test_connections_terminated_mid_job_are_retried_and_the_video_ends_done_once(
+    settings, tmp_path, clip, caplog
+):
     if not settings.database_url.startswith("postgresql"):
         pytest.skip("terminating the server's connections is a PostgreSQL fault")
     analyzer = FakeAnalyzer()
@@ -267,3 +271,30 @@ def test_connections_terminated_mid_job_are_retried_and_the_video_ends_done_once
         workers = client.get("/api/workers").json()
         assert workers["workers_alive"] == 1 and workers["running"] == 0
     admin.dispose()
+    assert any("database error, retrying" in r.getMessage() for r in caplog.records)
+
+
+# ---------------------------------------------------------------- the commands
+
+
+def test_vbt_worker_and_serve_no_worker_reach_the_settings(tmp_path, monkeypatch):
+    from vbt import cli
+    from vbt.service import app as app_module
+    from vbt.service import worker as worker_module
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(worker_module, "run_worker", lambda settings: seen.update(worker=settings))
+    monkeypatch.setattr(app_module, "run", lambda *args, **kwargs: seen.update(serve=kwargs))
+    db = tmp_path / "vbt.sqlite3"
+    store = ["--video-store", "s3://bucket/gym", "--s3-endpoint-url", "http://127.0.0.1:9"]
+    assert cli.main(["worker", "--db", str(db), "--data-dir", str(tmp_path / "d"), *store]) == 0
+    worker_settings: Settings = seen["worker"]
+    assert (worker_settings.database_url, worker_settings.data_dir) == (f"sqlite:///{db}", tmp_path / "d")
+    assert (worker_settings.video_store, worker_settings.s3_endpoint_url) == (
+        "s3://bucket/gym",
+        "http://127.0.0.1:9",
+    )
+    assert cli.main(["serve", "--db", str(db), "--no-worker"]) == 0
+    assert seen["serve"]["in_process_worker"] is False
+    assert cli.main(["serve", "--db", str(db)]) == 0
+    assert seen["serve"]["in_process_worker"] is True

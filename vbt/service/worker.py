@@ -31,7 +31,7 @@ from fastapi import FastAPI
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from vbt.errors import InputError, VbtError
+from vbt.errors import InputError, ServiceError, VbtError
 from vbt.service import queue
 from vbt.service.errors import ConflictError
 from vbt.service.jobs import (
@@ -329,7 +329,17 @@ def run_worker(
     from vbt.service.jobs import analyze_with_pipeline, store_rep_as_posted, upload_settings_for
     from vbt.service.storage import video_storage_for
 
-    prepare_database(settings)
+    wait_s = (worker_settings or WorkerSettings()).retry_initial_s
+    while True:  # a database that is down when the worker starts is waited for, not fatal
+        try:
+            prepare_database(settings)
+            break
+        except ServiceError as exc:
+            if not queue.is_transient(exc.__cause__ or exc):
+                raise
+            print(f"vbt worker: {exc}; trying again in {wait_s:.2g} s", file=sys.stderr, flush=True)
+            time.sleep(wait_s)
+            wait_s = min(wait_s * 2, (worker_settings or WorkerSettings()).retry_max_s)
     app = create_app(settings)  # never served: its sessions and stream hub carry the reps
     worker = VideoWorker(
         app,
