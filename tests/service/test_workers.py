@@ -26,7 +26,7 @@ from sqlalchemy.exc import OperationalError
 
 from vbt.service.app import create_app
 from vbt.service.models import Video, Worker, utc_now
-from vbt.service.queue import WORKER_STOPPED, WorkerSettings, retry_database
+from vbt.service.queue import WORKER_STOPPED, WorkerSettings, heartbeat, register_worker, retry_database
 from vbt.service.settings import Settings
 
 from ..capture.video_fixtures import write_clip
@@ -175,6 +175,15 @@ def test_a_video_whose_worker_died_is_queued_again_then_set_aside(
             assert client.get(f"/api/sets/{lift_set['id']}/reps").json() == []
         else:
             assert video["rep_count"] == 3
+
+
+def test_a_heartbeat_and_a_registration_are_one_idempotent_upsert(settings, tmp_path):
+    with app_client(settings, tmp_path / "data", in_process_worker=False) as client:
+        write = client.app.state.write_sessions
+        heartbeat(write, "w:1:a")  # before its registration: it registers
+        register_worker(write, "w:1:a")  # then registering again is only a heartbeat
+        (worker,) = client.get("/api/workers").json()["workers"]
+        assert (worker["id"], worker["alive"], worker["pid"]) == ("w:1:a", True, os.getpid())
 
 
 def test_database_errors_are_retried_with_a_doubling_wait_until_they_pass():

@@ -124,27 +124,25 @@ def _now(db: Session) -> datetime:
 
 
 def register_worker(write: sessionmaker[Session], worker_id: str) -> None:
+    """Record the worker with a fresh heartbeat (again if its row is gone; idempotent)."""
     with write() as db:
         now = _now(db)
-        db.add(
-            Worker(
-                id=worker_id,
-                host=socket.gethostname()[:255],
-                pid=os.getpid(),
-                started_at=now,
-                heartbeat_at=now,
+        found = db.execute(update(Worker).where(Worker.id == worker_id).values(heartbeat_at=now))
+        if getattr(found, "rowcount", 0) == 0:
+            db.add(
+                Worker(
+                    id=worker_id,
+                    host=socket.gethostname()[:255],
+                    pid=os.getpid(),
+                    started_at=now,
+                    heartbeat_at=now,
+                )
             )
-        )
         db.commit()
 
 
-def heartbeat(write: sessionmaker[Session], worker_id: str) -> None:
-    """Refresh the worker's heartbeat (registering it again if its row was removed)."""
-    with write() as db:
-        found = db.execute(update(Worker).where(Worker.id == worker_id).values(heartbeat_at=_now(db)))
-        db.commit()
-    if getattr(found, "rowcount", 1) == 0:
-        register_worker(write, worker_id)
+#: A heartbeat is a registration: the same upsert.
+heartbeat = register_worker
 
 
 def unregister_worker(write: sessionmaker[Session], worker_id: str) -> None:

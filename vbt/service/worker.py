@@ -84,6 +84,7 @@ class VideoWorker:
         self._progress_interval_s = progress_interval_s
         self._stop = threading.Event()
         self._wake = threading.Event()
+        self._registered = threading.Event()
         self._threads = [
             threading.Thread(target=self._work, name=f"vbt-worker-{self.id}", daemon=True),
             threading.Thread(target=self._beat, name=f"vbt-heartbeat-{self.id}", daemon=True),
@@ -124,6 +125,8 @@ class VideoWorker:
 
     def _beat(self) -> None:
         while not self._stop.wait(self._settings.heartbeat_interval_s):
+            if not self._registered.is_set():  # the worker's own thread registers it first
+                continue
             try:
                 queue.heartbeat(self._write, self.id)
             except Exception as exc:  # the next beat tries again; the worker goes on
@@ -131,15 +134,17 @@ class VideoWorker:
 
     def _work(self) -> None:
         try:
-            self._retry(lambda: queue.register_worker(self._write, self.id), "registering the worker")
             while not self._stop.is_set():
                 try:
+                    if not self._registered.is_set():
+                        self._retry(lambda: queue.register_worker(self._write, self.id), "registering")
+                        self._registered.set()
                     self._step()
-                except Exception as exc:  # a database error outlasting a retry, or a bug
+                except Exception as exc:  # a bug, or a database error while stopping: never the end
+                    if self._stop.is_set():
+                        break
                     log.error("worker %s: %s", self.id, first_line(exc), exc_info=exc)
                     self._stop.wait(self._settings.retry_max_s)
-        except Exception as exc:  # only when stopping: the retries give up then
-            log.info("worker %s stopped with %s", self.id, first_line(exc))
         finally:
             try:
                 queue.unregister_worker(self._write, self.id)
