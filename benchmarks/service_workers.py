@@ -24,6 +24,7 @@ import argparse
 import glob
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -135,8 +136,9 @@ class HealthLog(threading.Thread):
 
 
 def upload(base: str, clip: Path, athlete_id: int) -> int:
-    lift, load = clip.stem.split("_")[0], clip.stem.split("_")[-2].removesuffix("kg")
-    lift = "power_clean" if clip.stem.startswith("power_clean") else lift
+    found = re.match(r"(?P<lift>[a-z_]+?)_(?P<load>\d+(?:\.\d+)?)kg", clip.stem)
+    assert found is not None, f"{clip.name} is not named LIFT_LOADkg_..."
+    lift, load = found["lift"], found["load"]
     with clip.open("rb") as file:
         response = httpx.post(
             f"{base}/api/videos",

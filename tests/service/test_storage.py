@@ -6,14 +6,6 @@ in the bucket and served from it, and no video is left on the API's disk.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from pathlib import Path
-
-import httpx
 import pytest
 
 from vbt.errors import ServiceError
@@ -21,24 +13,9 @@ from vbt.service.settings import Settings
 from vbt.service.storage import LocalVideoStorage, S3VideoStorage, video_storage_for
 
 from ..capture.video_fixtures import write_clip
-from .helpers import free_port
+from .conftest import BUCKET
 from .test_videos import ANNOTATED_BYTES, FakeAnalyzer, new_set, upload, wait_for
 from .test_workers import app_client
-
-BUCKET = "vbt-videos"
-
-
-def wait_for_server(endpoint: str, process: subprocess.Popen[bytes], deadline_s: float = 30.0) -> None:
-    end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
-        if process.poll() is not None:
-            raise RuntimeError(f"moto_server exited with status {process.returncode}")
-        try:
-            httpx.get(endpoint, timeout=1.0)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError(f"moto_server did not answer at {endpoint} within {deadline_s} s")
 
 
 def test_the_local_folder_stores_reads_and_deletes(tmp_path):
@@ -62,42 +39,6 @@ def test_an_unwritable_folder_is_a_service_error_that_says_where(tmp_path):
     with pytest.raises(ServiceError, match="cannot be written"):
         LocalVideoStorage(tmp_path / "file" / "videos").put("1.mp4", source)
     assert source.exists()  # nothing lost
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """moto's S3 server on a loopback port, with the bucket made, and fake credentials."""
-    server = shutil.which("moto_server", path=str(Path(sys.executable).parent)) or shutil.which("moto_server")
-    if server is None:
-        pytest.skip("moto[server] is not installed (pip install 'moto[server]')")
-    port = free_port()
-    log = (tmp_path_factory.mktemp("moto") / "moto.log").open("wb")
-    process = subprocess.Popen(
-        [server, "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=subprocess.STDOUT
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_server(endpoint, process)
-        yield endpoint
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
-
-
-@pytest.fixture
-def s3_client(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> object:
-    import boto3
-
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    client = boto3.client("s3", endpoint_url=s3_endpoint)
-    client.create_bucket(Bucket=BUCKET)
-    return client
 
 
 def test_the_s3_store_is_chosen_by_its_url(tmp_path, s3_endpoint, s3_client):

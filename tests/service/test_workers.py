@@ -30,6 +30,7 @@ from vbt.service.queue import WORKER_STOPPED, WorkerSettings, heartbeat, registe
 from vbt.service.settings import Settings
 
 from ..capture.video_fixtures import write_clip
+from .conftest import BUCKET
 from .test_videos import TIMEOUT_S, FakeAnalyzer, TestClient, new_set, upload, wait_for
 from .worker_process import FAST
 
@@ -51,12 +52,12 @@ def app_client(settings: Settings, data_dir: Path, analyzer: Any = None, **chang
 class WorkerProcess:
     """``tests/service/worker_process.py`` in a subprocess (SIGKILL-able)."""
 
-    def __init__(self, db_url: str, data_dir: Path, seconds: float) -> None:
+    def __init__(self, db_url: str, data_dir: Path, seconds: float, **env: str) -> None:
         log = (data_dir / "worker.log").open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.service.worker_process", db_url, str(data_dir), str(seconds)],
             cwd=REPO,
-            env=dict(os.environ, PYTHONPATH=str(REPO)),
+            env=dict(os.environ, PYTHONPATH=str(REPO), **env),
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -117,18 +118,23 @@ def test_health_and_workers_report_the_in_process_worker(settings, tmp_path, cli
 
 
 def test_a_killed_worker_process_leaves_its_video_to_another_which_stores_it_once(
-    settings, tmp_path, clip, worker_processes
+    settings, tmp_path, clip, worker_processes, s3_endpoint, s3_client
 ):
+    """On PostgreSQL and the S3 server: what several machines share."""
     if not settings.database_url.startswith("postgresql"):  # SQLite: the next test recovers a dead worker
         pytest.skip("worker processes on several machines share a PostgreSQL database")
     data = tmp_path / "data"
-    with app_client(settings, data, in_process_worker=False) as client:
+    store = {"video_store": f"s3://{BUCKET}/kill", "s3_endpoint_url": s3_endpoint}
+    store_env = {"VBT_VIDEO_STORE": store["video_store"], "VBT_S3_ENDPOINT_URL": s3_endpoint}
+    with app_client(settings, data, in_process_worker=False, **store) as client:
         lift_set = new_set(client)
         video_id = upload(client, clip, set_id=lift_set["id"]).json()["id"]
         health = client.get("/api/health").json()  # nobody to analyse it: health says so
         assert (health["status"], health["videos_queued"], health["workers_alive"]) == ("degraded", 1, 0)
         assert "vbt worker" in health["problem"]
-        worker_processes.append(first := WorkerProcess(settings.database_url, data, seconds=30.0))
+        worker_processes.append(
+            first := WorkerProcess(settings.database_url, data, seconds=30.0, **store_env)
+        )
         running = wait_until(
             lambda: (
                 (v := client.get(f"/api/videos/{video_id}").json())["status"] == "running"
@@ -145,12 +151,15 @@ def test_a_killed_worker_process_leaves_its_video_to_another_which_stores_it_onc
         health = client.get("/api/health").json()
         assert (health["status"], health["workers_alive"]) == ("ok", 0)  # running, not waiting yet
     analyzer = FakeAnalyzer()
-    with app_client(settings, data, analyzer) as client:  # another worker: this process's
+    with app_client(settings, data, analyzer, **store) as client:  # another worker: this process's
         assert_done_once(client, video_id, lift_set["id"])
         # The dead worker started the analysis once, the live one once more and finished it.
-        assert (data / "analyses.log").read_text().splitlines() == [f"{video_id}.mp4"]
+        (started,) = (data / "analyses.log").read_text().splitlines()  # a copy downloaded from S3
+        assert started.endswith(f"-{video_id}.mp4")
         assert len(analyzer.calls) == 1
         assert client.get(f"/api/videos/{video_id}/report").json()["reps"] == analyzer.report["reps"]
+        keys = {o["Key"] for o in s3_client.list_objects_v2(Bucket=BUCKET, Prefix="kill/")["Contents"]}
+        assert keys == {f"kill/{video_id}.mp4", f"kill/{video_id}.annotated.mp4"}
         health = client.get("/api/health").json()
         assert (health["status"], health["videos_queued"], health["workers_alive"]) == ("ok", 0, 1)
 

@@ -1,6 +1,6 @@
 """A ``vbt worker`` process for the fault tests, with a slow fake analysis instead of the pipeline:
 
-    python -m tests.service.worker_process DB_URL DATA_DIR SECONDS
+    python -m tests.service.worker_process DB_URL DATA_DIR SECONDS   # store: VBT_VIDEO_STORE
 
 The analysis takes SECONDS (reporting progress every 50 ms, so a stop or a kill lands mid-job),
 appends a line to ``DATA_DIR/analyses.log`` when it starts, and returns three reps. Heartbeats
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from vbt.service.queue import WorkerSettings
-from vbt.service.settings import Settings
+from vbt.service.settings import settings_from_env
 from vbt.service.worker import run_worker
 from vbt.types import Lift
 
@@ -55,7 +55,8 @@ class SlowAnalyzer:
 
 def main() -> None:
     db_url, data_dir, seconds = sys.argv[1], Path(sys.argv[2]), float(sys.argv[3])
-    settings = Settings(database_url=db_url, data_dir=data_dir, video_progress_interval_s=0.0)
+    # The video store comes from VBT_VIDEO_STORE / VBT_S3_ENDPOINT_URL, as for `vbt worker`.
+    settings = settings_from_env(database_url=db_url, data_dir=data_dir, video_progress_interval_s=0.0)
     run_worker(settings, FAST, SlowAnalyzer(data_dir / "analyses.log", seconds))
 
 
