@@ -280,7 +280,7 @@ def test_connections_terminated_mid_job_are_retried_and_the_video_ends_done_once
                 connection.execute(
                     text(
                         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                        "WHERE datname = current_database() AND usename = current_user AND pid <> pg_backend_pid()"
                     )
                 )
                 time.sleep(0.02)

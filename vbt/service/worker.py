@@ -85,6 +85,7 @@ class VideoWorker:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._registered = threading.Event()
+        self._last_recovery = -math.inf
         self._threads = [
             threading.Thread(target=self._work, name=f"vbt-worker-{self.id}", daemon=True),
             threading.Thread(target=self._beat, name=f"vbt-heartbeat-{self.id}", daemon=True),
@@ -152,8 +153,10 @@ class VideoWorker:
                 log.info("worker %s could not unregister: %s", self.id, first_line(exc))
 
     def _step(self) -> None:
-        """Recover stalled jobs, then run one queued video, or wait for one."""
-        self._retry(lambda: queue.recover_stalled(self._write, self._settings), "recovering stalled jobs")
+        """Recover stalled jobs (once a heartbeat interval), then run one queued video, or wait for one."""
+        if time.monotonic() - self._last_recovery >= self._settings.heartbeat_interval_s:
+            self._retry(lambda: queue.recover_stalled(self._write, self._settings), "recovering stalled jobs")
+            self._last_recovery = time.monotonic()
         video_id = self._retry(lambda: queue.claim(self._write, self.id), "taking a job")
         if video_id is None:
             self._wake.wait(self._settings.poll_interval_s)

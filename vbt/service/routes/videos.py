@@ -3,7 +3,9 @@
 The upload is streamed to disk and checked as it arrives (:mod:`vbt.service.video_upload`: 413 over
 ``Settings.max_upload_bytes``, 415 for what is not a video container, 422 when OpenCV cannot decode
 it), then stored as a queued video of its set (:mod:`vbt.service.video_store`). An accepted video
-gets 202 and is analysed by the background worker (:mod:`vbt.service.jobs`).
+gets 202 and waits in the queue (:mod:`vbt.service.queue`) for a worker (:mod:`vbt.service.worker`:
+the one in this process, unless ``--no-worker``, or ``vbt worker`` processes); the files live in
+the video store (:mod:`vbt.service.storage`).
 
 Once analysed, the annotated video is served by ``GET /api/videos/{id}/annotated`` (with range
 requests, so a browser can seek), and ``GET /api/sets/{id}/videos`` lists a set's uploads with the
