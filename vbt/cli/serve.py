@@ -51,6 +51,28 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         dest="max_upload_bytes",
         help="the largest video upload accepted, in MB (default: VBT_MAX_UPLOAD_BYTES, else 500)",
     )
+    parser.add_argument(
+        "--no-worker",
+        action="store_false",
+        dest="in_process_worker",
+        help="analyse no uploads in this process: leave them to `vbt worker` processes",
+    )
+    add_store_arguments(parser)
+
+
+def add_store_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where videos are kept: ``--video-store`` and ``--s3-endpoint-url`` (serve and worker)."""
+    parser.add_argument(
+        "--video-store",
+        default=None,
+        metavar="DIR|s3://BUCKET/PREFIX",
+        help="where uploaded and annotated videos are kept (default: VBT_VIDEO_STORE, else "
+        "DATA_DIR/videos); an s3:// store takes its endpoint from --s3-endpoint-url or VBT_S3_ENDPOINT_URL "
+        "and its credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY",
+    )
+    parser.add_argument(
+        "--s3-endpoint-url", default=None, metavar="URL", help="the S3-compatible server (default: AWS)"
+    )
 
 
 def serve_from_args(args: argparse.Namespace) -> None:
@@ -76,6 +98,9 @@ def serve_from_args(args: argparse.Namespace) -> None:
         args.db,
         data_dir=args.data_dir,
         max_upload_bytes=args.max_upload_bytes,
+        in_process_worker=args.in_process_worker,
+        video_store=args.video_store,
+        s3_endpoint_url=args.s3_endpoint_url,
     )
 
 

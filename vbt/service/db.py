@@ -25,6 +25,8 @@ from vbt.service.settings import normalize_database_url
 WRITE_OPTION = "vbt_write"
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+#: The PostgreSQL advisory lock that makes processes migrating one database at once take turns.
+MIGRATION_LOCK_KEY = 0x7662_7400
 
 
 def make_engine(database_url: str, *, sqlite_busy_timeout_s: float = 30.0) -> Engine:
@@ -105,6 +107,8 @@ def run_migrations(engine: Engine, revision: str = "head") -> None:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     try:
         with engine.begin() as connection:
+            if engine.dialect.name == "postgresql":  # replicas and workers starting together: one at a time
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
     except SQLAlchemyError as exc:

@@ -23,6 +23,8 @@ ENV_REQUIRE_TOKEN_FOR_WRITES = "VBT_REQUIRE_TOKEN_FOR_WRITES"
 ENV_REQUIRE_TOKEN_FOR_READS = "VBT_REQUIRE_TOKEN_FOR_READS"
 ENV_DATA_DIR = "VBT_DATA_DIR"
 ENV_MAX_UPLOAD_BYTES = "VBT_MAX_UPLOAD_BYTES"
+ENV_VIDEO_STORE = "VBT_VIDEO_STORE"
+ENV_S3_ENDPOINT_URL = "VBT_S3_ENDPOINT_URL"
 
 DEFAULT_MAX_UPLOAD_BYTES = 500_000_000
 
@@ -58,6 +60,13 @@ class Settings:
         max_upload_bytes: a video upload (the whole multipart body) over this gets 413.
         video_progress_interval_s: a video analysis writes its progress to the database at most
             this often (seconds).
+        video_store: where uploaded and annotated videos are kept: ``None`` (default) for the folder
+            ``<resolved data dir>/videos``, a folder path, or ``s3://BUCKET/PREFIX`` for an
+            S3-compatible object store (see :mod:`vbt.service.storage`).
+        s3_endpoint_url: the S3 endpoint for an ``s3://`` store (e.g. a MinIO or Ceph server);
+            ``None`` lets boto3 choose (AWS).
+        in_process_worker: whether ``vbt serve`` runs an analysis worker in its own process
+            (``vbt serve --no-worker`` leaves the analyses to ``vbt worker`` processes).
     """
 
     database_url: str
@@ -74,6 +83,9 @@ class Settings:
     data_dir: Path | None = None
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     video_progress_interval_s: float = 0.5
+    video_store: str | None = None
+    s3_endpoint_url: str | None = None
+    in_process_worker: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "database_url", normalize_database_url(self.database_url))
@@ -177,7 +189,8 @@ def settings_from_env(environ: Mapping[str, str] | None = None, **overrides: Any
 
     Reads ``VBT_DATABASE_URL`` (default :func:`default_database_url`), ``VBT_CORS_ORIGINS``
     (comma-separated), ``VBT_REQUIRE_TOKEN_FOR_WRITES``, ``VBT_REQUIRE_TOKEN_FOR_READS``,
-    ``VBT_DATA_DIR`` (where uploaded videos go) and ``VBT_MAX_UPLOAD_BYTES``.
+    ``VBT_DATA_DIR`` (where uploaded videos go), ``VBT_MAX_UPLOAD_BYTES``, ``VBT_VIDEO_STORE`` and
+    ``VBT_S3_ENDPOINT_URL``.
 
     Raises:
         InputError: when a variable cannot be understood.
@@ -194,6 +207,10 @@ def settings_from_env(environ: Mapping[str, str] | None = None, **overrides: Any
         values["data_dir"] = Path(data_dir)
     if (limit := env.get(ENV_MAX_UPLOAD_BYTES, "").strip()) != "":
         values["max_upload_bytes"] = _parse_bytes(ENV_MAX_UPLOAD_BYTES, limit)
+    if store := env.get(ENV_VIDEO_STORE, "").strip():
+        values["video_store"] = store
+    if endpoint := env.get(ENV_S3_ENDPOINT_URL, "").strip():
+        values["s3_endpoint_url"] = endpoint
     settings = Settings(**values)
     given = {key: value for key, value in overrides.items() if value is not None}
     return replace(settings, **given) if given else settings
