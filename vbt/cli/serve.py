@@ -84,9 +84,11 @@ def serve_from_args(args: argparse.Namespace) -> None:
     """
     from vbt.cli.database import database_name
     from vbt.service.app import run
+    from vbt.service.db import parse_database_url
     from vbt.service.settings import settings_from_env
 
     settings = settings_from_env(database_url=args.db, data_dir=args.data_dir)
+    parse_database_url(settings.database_url)  # a bad URL is the one line said, before naming it
     print(
         f"vbt: database {database_name(settings.database_url)}; data folder {settings.resolved_data_dir}",
         file=sys.stderr,

@@ -29,6 +29,7 @@ def add_command(commands: Subparsers) -> None:
 
 def _worker(args: argparse.Namespace) -> int:
     from vbt.cli.database import database_name
+    from vbt.service.db import parse_database_url
     from vbt.service.settings import settings_from_env
     from vbt.service.worker import run_worker
 
@@ -38,6 +39,7 @@ def _worker(args: argparse.Namespace) -> int:
         video_store=args.video_store,
         s3_endpoint_url=args.s3_endpoint_url,
     )
+    parse_database_url(settings.database_url)  # a bad URL is the one line said, before naming it
     print(f"vbt worker: database {database_name(settings.database_url)}", file=sys.stderr, flush=True)
     run_worker(settings)
     return 0

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,6 +29,21 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 MIGRATION_LOCK_KEY = 0x7662_7400
 
 
+def parse_database_url(database_url: str) -> URL:
+    """``database_url`` (a URL or a SQLite file path) as SQLAlchemy's URL, checked before anything uses it.
+
+    Raises:
+        InputError: the URL is malformed.
+    """
+    try:
+        return make_url(normalize_database_url(database_url))
+    except (ArgumentError, ValueError) as exc:
+        raise InputError(
+            f"{database_url!r} is not a database URL; use sqlite:///path/to/file.sqlite3 or "
+            "postgresql://user:password@host/dbname"
+        ) from exc
+
+
 def make_engine(database_url: str, *, sqlite_busy_timeout_s: float = 30.0) -> Engine:
     """Create (but do not connect) an engine for ``database_url`` (a URL or a SQLite file path).
 
@@ -39,13 +54,7 @@ def make_engine(database_url: str, *, sqlite_busy_timeout_s: float = 30.0) -> En
         InputError: the URL is malformed, names a driver that is not installed, or the SQLite
             file's directory cannot be created.
     """
-    try:
-        url = make_url(normalize_database_url(database_url))
-    except (ArgumentError, ValueError) as exc:
-        raise InputError(
-            f"{database_url!r} is not a database URL; use sqlite:///path/to/file.sqlite3 or "
-            "postgresql://user:password@host/dbname"
-        ) from exc
+    url = parse_database_url(database_url)
     is_sqlite = url.get_backend_name() == "sqlite"
     if is_sqlite and url.database and url.database != ":memory:":
         folder = Path(url.database).expanduser().parent
