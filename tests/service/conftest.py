@@ -8,6 +8,9 @@ that may create databases, e.g. ``postgresql://postgres@127.0.0.1:5432/postgres`
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 import time
 import uuid
 import warnings
@@ -17,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+import httpx
 import pytest
 from sqlalchemy import Engine, create_engine, make_url
 from sqlalchemy.exc import ProgrammingError
@@ -28,6 +32,8 @@ with warnings.catch_warnings():
 
 from vbt.service.app import create_app
 from vbt.service.settings import Settings, normalize_database_url
+
+from .helpers import free_port
 
 POSTGRESQL_ENV = "VBT_TEST_POSTGRESQL_URL"
 
@@ -125,3 +131,57 @@ def make_set(client: TestClient) -> Callable[..., dict[str, Any]]:
         return result
 
     return make
+
+
+# ---------------------------------------------------------------- an S3 server (moto) for the video store
+
+BUCKET = "vbt-videos"
+
+
+def wait_for_server(endpoint: str, process: subprocess.Popen[bytes], deadline_s: float = 30.0) -> None:
+    end = time.monotonic() + deadline_s
+    while time.monotonic() < end:
+        if process.poll() is not None:
+            raise RuntimeError(f"moto_server exited with status {process.returncode}")
+        try:
+            httpx.get(endpoint, timeout=1.0)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError(f"moto_server did not answer at {endpoint} within {deadline_s} s")
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """moto's S3 server on a loopback port, with the bucket made, and fake credentials."""
+    server = shutil.which("moto_server", path=str(Path(sys.executable).parent)) or shutil.which("moto_server")
+    if server is None:
+        pytest.skip("moto[server] is not installed (pip install 'moto[server]')")
+    port = free_port()
+    log = (tmp_path_factory.mktemp("moto") / "moto.log").open("wb")
+    process = subprocess.Popen(
+        [server, "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=subprocess.STDOUT
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_server(endpoint, process)
+        yield endpoint
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture
+def s3_client(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> object:
+    import boto3
+
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    client = boto3.client("s3", endpoint_url=s3_endpoint)
+    client.create_bucket(Bucket=BUCKET)
+    return client

@@ -30,8 +30,10 @@ def test_a_done_video_is_listed_with_its_annotated_video_and_served_whole(vclien
     video_id = upload(vclient, clip, set_id=lift_set["id"]).json()["id"]
     done = wait_for(vclient, video_id, "done", "failed")
     assert done["annotated_url"] == f"/api/videos/{video_id}/annotated"
-    # The analyser was asked to write it next to the upload.
-    assert analyzer.calls[0]["annotated_path"] == tmp_path / "data" / "videos" / f"{video_id}.annotated.mp4"
+    # The analyser wrote it in its work folder; the video store keeps it next to the upload.
+    assert analyzer.calls[0]["annotated_path"].name == f"{video_id}.annotated.mp4"
+    stored = tmp_path / "data" / "videos" / f"{video_id}.annotated.mp4"
+    assert not analyzer.calls[0]["annotated_path"].exists() and stored.is_file()
     (listed,) = vclient.get(f"/api/sets/{lift_set['id']}/videos").json()
     assert (listed["id"], listed["status"], listed["annotated_url"]) == (
         video_id,

@@ -269,12 +269,13 @@ def test_an_analysis_error_fails_the_job_with_its_message(settings, tmp_path, cl
         assert client.get(f"/api/sets/{lift_set['id']}/reps").json() == []
 
 
-def test_a_bug_in_the_analysis_fails_the_job_and_the_worker_goes_on(settings, tmp_path, clip):
+def test_a_bug_in_the_analysis_is_retried_then_set_aside_and_the_worker_goes_on(settings, tmp_path, clip):
     analyzer = FakeAnalyzer(error=ZeroDivisionError("division by zero"))
     with make_client(settings, tmp_path / "data", analyzer) as client:
         first = upload(client, clip, set_id=new_set(client)["id"]).json()["id"]
         failed = wait_for(client, first, "done", "failed")
         assert failed["status"] == "failed" and "internal error (ZeroDivisionError)" in failed["error"]
+        assert "set aside after 3 attempts" in failed["error"] and len(analyzer.calls) == 3
         analyzer.error = None
         second = upload(client, clip, set_id=new_set(client)["id"]).json()["id"]
         assert wait_for(client, second, "done", "failed")["status"] == "done"

@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from vbt.cli import analyze, calibrate, lifts, live, plan, profile, serve, token
+from vbt.cli import analyze, calibrate, lifts, live, plan, profile, serve, token, worker
 from vbt.errors import VbtError
 
 EXIT_USAGE = 2
@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"vbt {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in (analyze, calibrate, serve, token, profile, plan, live, lifts):
+    for command in (analyze, calibrate, serve, worker, token, profile, plan, live, lifts):
         command.add_command(commands)
     return parser
 

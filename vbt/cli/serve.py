@@ -61,6 +61,28 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         "*.example.org (repeat for more; default: VBT_ALLOWED_HOSTS). A non-loopback name means "
         "reads and writes need a token.",
     )
+    parser.add_argument(
+        "--no-worker",
+        action="store_false",
+        dest="in_process_worker",
+        help="analyse no uploads in this process: leave them to `vbt worker` processes",
+    )
+    add_store_arguments(parser)
+
+
+def add_store_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where videos are kept: ``--video-store`` and ``--s3-endpoint-url`` (serve and worker)."""
+    parser.add_argument(
+        "--video-store",
+        default=None,
+        metavar="DIR|s3://BUCKET/PREFIX",
+        help="where uploaded and annotated videos are kept (default: VBT_VIDEO_STORE, else "
+        "DATA_DIR/videos); an s3:// store takes its endpoint from --s3-endpoint-url or VBT_S3_ENDPOINT_URL "
+        "and its credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY",
+    )
+    parser.add_argument(
+        "--s3-endpoint-url", default=None, metavar="URL", help="the S3-compatible server (default: AWS)"
+    )
 
 
 def serve_from_args(args: argparse.Namespace) -> None:
@@ -72,9 +94,11 @@ def serve_from_args(args: argparse.Namespace) -> None:
     """
     from vbt.cli.database import database_name
     from vbt.service.app import run
+    from vbt.service.db import parse_database_url
     from vbt.service.settings import settings_from_env
 
     settings = settings_from_env(database_url=args.db, data_dir=args.data_dir)
+    parse_database_url(settings.database_url)  # a bad URL is the one line said, before naming it
     print(
         f"vbt: database {database_name(settings.database_url)}; data folder {settings.resolved_data_dir}",
         file=sys.stderr,
@@ -87,6 +111,9 @@ def serve_from_args(args: argparse.Namespace) -> None:
         data_dir=args.data_dir,
         max_upload_bytes=args.max_upload_bytes,
         allowed_hosts=tuple(args.allowed_hosts) if args.allowed_hosts else None,
+        in_process_worker=args.in_process_worker,
+        video_store=args.video_store,
+        s3_endpoint_url=args.s3_endpoint_url,
     )
 
 

@@ -23,7 +23,19 @@ from vbt.service.doors import Doors, RedactTokens, allowed_host_names, exposed_w
 from vbt.service.errors import BodySizeLimit, install_error_handlers
 from vbt.service.frames import FrameHub
 from vbt.service.limits import BodyGuard
-from vbt.service.routes import athletes, frames, lifts, pages, reps, sessions, sets, stream, tokens, videos
+from vbt.service.routes import (
+    athletes,
+    frames,
+    lifts,
+    pages,
+    reps,
+    sessions,
+    sets,
+    stream,
+    tokens,
+    videos,
+    workers,
+)
 from vbt.service.routes import progression as progression_routes
 from vbt.service.schemas import Health
 from vbt.service.settings import Settings, settings_from_env
@@ -110,22 +122,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix="/api")
 
     @api.get("/health", tags=["service"])
-    def health(request: Request) -> Health:
-        """Whether the service is up, its version, its database kind and whether writes and reads
-        need a token."""
+    async def health(request: Request) -> Health:
+        """Whether the service is up, its version, its database kind, whether writes and reads
+        need a token, and the video queue: ``degraded`` when the database is unreachable or videos wait
+        with no live worker."""
         current: Settings = request.app.state.settings
-        return Health(
+        base = Health(
             status="ok",
             version=vbt.__version__,
             database=engine.dialect.name,
             writes_need_token=current.writes_need_token,
             reads_need_token=current.reads_need_token,
         )
+        return await workers.health_of_queue(request, base)
 
     for module in (athletes, sessions, sets, reps, stream, frames, lifts):
         api.include_router(module.router)
     api.include_router(videos.router)  # also starts and stops the video analysis worker
     api.include_router(videos.sets_router)  # a set's videos
+    api.include_router(workers.router)  # the analysis workers and the queue
     api.include_router(progression_routes.router)  # profiles, recommendations, plans, 1RMs
     api.include_router(tokens.router)  # the pages' sign-in cookie, token management
     app.include_router(api)
@@ -155,6 +170,9 @@ def run(
     data_dir: Path | None = None,
     max_upload_bytes: int | None = None,
     allowed_hosts: tuple[str, ...] | None = None,
+    in_process_worker: bool = True,
+    video_store: str | None = None,
+    s3_endpoint_url: str | None = None,
 ) -> None:
     """Serve the API with uvicorn until interrupted (``vbt serve``).
 
@@ -173,6 +191,9 @@ def run(
         data_dir=data_dir,
         max_upload_bytes=max_upload_bytes,
         allowed_hosts=allowed_hosts or None,
+        in_process_worker=in_process_worker,
+        video_store=video_store,
+        s3_endpoint_url=s3_endpoint_url,
     )
     prepare_database(settings)
     app = create_app(settings)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,6 +26,23 @@ from vbt.service.settings import normalize_database_url
 WRITE_OPTION = "vbt_write"
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+#: The PostgreSQL advisory lock that makes processes migrating one database at once take turns.
+MIGRATION_LOCK_KEY = 0x7662_7400
+
+
+def parse_database_url(database_url: str) -> URL:
+    """``database_url`` (a URL or a SQLite file path) as SQLAlchemy's URL, checked before anything uses it.
+
+    Raises:
+        InputError: the URL is malformed.
+    """
+    try:
+        return make_url(normalize_database_url(database_url))
+    except (ArgumentError, ValueError) as exc:
+        raise InputError(
+            f"{database_url!r} is not a database URL; use sqlite:///path/to/file.sqlite3 or "
+            "postgresql://user:password@host/dbname"
+        ) from exc
 
 
 def make_engine(database_url: str, *, sqlite_busy_timeout_s: float = 30.0) -> Engine:
@@ -39,13 +56,7 @@ def make_engine(database_url: str, *, sqlite_busy_timeout_s: float = 30.0) -> En
         InputError: the URL is malformed, names a driver that is not installed, or the SQLite
             file's directory cannot be created.
     """
-    try:
-        url = make_url(normalize_database_url(database_url))
-    except (ArgumentError, ValueError) as exc:
-        raise InputError(
-            f"{database_url!r} is not a database URL; use sqlite:///path/to/file.sqlite3 or "
-            "postgresql://user:password@host/dbname"
-        ) from exc
+    url = parse_database_url(database_url)
     is_sqlite = url.get_backend_name() == "sqlite"
     if is_sqlite and url.database and url.database != ":memory:":
         folder = Path(url.database).expanduser().parent
@@ -117,6 +128,8 @@ def run_migrations(engine: Engine, revision: str = "head") -> None:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     try:
         with engine.begin() as connection:
+            if engine.dialect.name == "postgresql":  # replicas and workers starting together: one at a time
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
     except SQLAlchemyError as exc:

@@ -1,51 +1,29 @@
-"""Background analysis of uploaded videos: a queue, one worker thread, and the job's states.
+"""Analysing an uploaded video: the :class:`Analyzer` (by default the capture pipeline,
+:func:`analyze_with_pipeline`), where uploads are kept (:class:`UploadSettings`) and how a rep of
+its report is stored (:func:`store_rep_as_posted`: through the same function as
+``POST /api/sets/{id}/reps``, so live-stream listeners see it).
 
-A video row moves ``queued → running → done | failed``. The worker runs an :class:`Analyzer` (by
-default the capture pipeline, :func:`analyze_with_pipeline`) on the stored file, then stores each rep
-of the report through the same function as ``POST /api/sets/{id}/reps`` (so live-stream listeners see
-them), with ``client_rep_id = "video-<id>-rep-<index>"``: a job that runs again after a crash never
-duplicates a rep. The report JSON is stored on the video row, and the annotated video the analyzer
-wrote (``<id>.annotated.mp4`` next to the upload) is recorded in ``annotated_name``.
-
-The runner is made and closed by the videos router's lifespan (nothing at import). Its worker is a
-daemon thread; closing asks a running analysis to stop at its next frame and puts the video back in
-the queue, and videos still queued or running when the server stopped are queued again at start.
+The queue is in the database (:mod:`vbt.service.queue`); the workers that run it are
+:mod:`vbt.service.worker`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import math
-import queue
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
 from fastapi import FastAPI, Request, Response
-from pydantic import ValidationError
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from vbt.closing import Closing
-from vbt.errors import InputError, VbtError
-from vbt.service.errors import ConflictError
-from vbt.service.models import LiftSet, Video, utc_now
+from vbt.errors import VbtError
 from vbt.service.settings import DEFAULT_MAX_UPLOAD_BYTES, Settings
 from vbt.types import Frame, Lift
 
 log = logging.getLogger(__name__)
-
-
-class VideoStatus(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -174,160 +152,15 @@ def analyze_with_pipeline(
             path, annotated_path, track=result.track, analysis=result.analysis, calibration=result.calibration
         )
     except VbtError as exc:
-        warnings.append(f"the annotated video could not be written: {_first_line(exc)}")
+        warnings.append(f"the annotated video could not be written: {first_line(exc)}")
     report["warnings"] = warnings
     return report
 
 
-# ---------------------------------------------------------------- the runner
+# ---------------------------------------------------------------- storing the reps
 
 
 StoreRep = Callable[[FastAPI, Session, int, dict[str, Any]], None]
-
-
-class JobRunner:
-    """One worker thread that analyses queued videos, one at a time (the machine's cores go to the
-    analysis, not to many analyses at once).
-
-    Parameters:
-        app: the application (its write sessions, its stream hub).
-        analyzer: what analyses a video file.
-        upload: where the videos are.
-        store_rep: stores one rep body in a set the way ``POST /api/sets/{id}/reps`` does.
-    """
-
-    def __init__(
-        self, app: FastAPI, *, analyzer: Analyzer, upload: UploadSettings, store_rep: StoreRep
-    ) -> None:
-        self._app = app
-        self._write: sessionmaker[Session] = app.state.write_sessions
-        self._analyzer = analyzer
-        self._upload = upload
-        self._store_rep = store_rep
-        self._queue: queue.Queue[int | None] = queue.Queue()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._work, name="vbt-video-jobs", daemon=True)
-
-    def start(self) -> None:
-        """Queue again the videos a stopped server left queued or running; start the worker."""
-        with self._write() as db:
-            unfinished = db.scalars(
-                select(Video.id)
-                .where(Video.status.in_([VideoStatus.QUEUED, VideoStatus.RUNNING]))
-                .order_by(Video.id)
-            ).all()
-            db.execute(
-                update(Video).where(Video.id.in_(unfinished)).values(status=VideoStatus.QUEUED, progress=0.0)
-            )
-            db.commit()
-        for video_id in unfinished:
-            self._queue.put(video_id)
-        self._thread.start()
-
-    def submit(self, video_id: int) -> None:
-        """Queue a stored (``queued``) video for analysis."""
-        self._queue.put(video_id)
-
-    def close(self, timeout_s: float = 5.0) -> None:
-        """Stop the worker: a running analysis stops at its next frame and is queued again."""
-        self._stop.set()
-        self._queue.put(None)
-        if self._thread.is_alive():
-            self._thread.join(timeout=timeout_s)
-
-    def _work(self) -> None:
-        while not self._stop.is_set():
-            video_id = self._queue.get()
-            if video_id is None:
-                return
-            self.run(video_id)
-
-    def _set(self, video_id: int, **values: Any) -> None:
-        with self._write() as db:
-            db.execute(update(Video).where(Video.id == video_id).values(**values))
-            db.commit()
-
-    def run(self, video_id: int) -> None:
-        """Analyse one video and store its outcome (called by the worker thread)."""
-        with self._write() as db:
-            video = db.get(Video, video_id)
-            if video is None or video.status != VideoStatus.QUEUED:
-                return
-            lift_set = db.get(LiftSet, video.set_id)
-            assert lift_set is not None  # a foreign key
-            lift, load_kg, set_id = Lift(lift_set.exercise), lift_set.load_kg, lift_set.id
-            filename = video.filename
-            path = self._upload.video_dir / video.stored_name
-            annotated = self._upload.video_dir / annotated_name_for(video_id)
-            video.status, video.started_at, video.progress = VideoStatus.RUNNING, utc_now(), 0.0
-            db.commit()
-        try:
-            report = self._analyzer(
-                path,
-                lift=lift,
-                load_kg=load_kg,
-                progress=self._progress_writer(video_id),
-                annotated_path=annotated,
-            )
-            stored, skipped = self._store_reps(video_id, set_id, report)
-        except JobCancelledError:
-            self._set(video_id, status=VideoStatus.QUEUED, progress=0.0, started_at=None)
-            return
-        except VbtError as exc:  # its message names the stored file: name the uploaded one
-            self._fail(video_id, str(exc).replace(str(path), filename))
-            return
-        except Exception as exc:  # a bug in the analysis must not kill the worker
-            log.error("video %s: the analysis failed unexpectedly", video_id, exc_info=exc)
-            self._fail(
-                video_id,
-                f"The analysis stopped with an internal error ({type(exc).__name__}); the server "
-                "log has the details. Please report it.",
-            )
-            return
-        if skipped:
-            report["warnings"] = [*report.get("warnings", []), *skipped]
-        if "input" in report:  # the stored file's name means nothing to the user
-            report["input"] = filename
-        self._set(
-            video_id,
-            status=VideoStatus.DONE,
-            progress=1.0,
-            rep_count=stored,
-            report_json=json.dumps(report, allow_nan=False),
-            annotated_name=annotated.name if annotated.is_file() else None,
-            finished_at=utc_now(),
-        )
-
-    def _fail(self, video_id: int, message: str) -> None:
-        self._set(video_id, status=VideoStatus.FAILED, error=message, finished_at=utc_now())
-
-    def _progress_writer(self, video_id: int) -> ProgressFn:
-        last_write = [-math.inf, 0.0]
-
-        def progress(fraction: float) -> None:
-            if self._stop.is_set():
-                raise JobCancelledError
-            now = time.monotonic()
-            if now - last_write[0] >= self._upload.progress_interval_s and fraction != last_write[1]:
-                last_write[:] = [now, fraction]
-                value = min(max(float(fraction), 0.0), 1.0) if math.isfinite(fraction) else 0.0
-                self._set(video_id, progress=value)
-
-        return progress
-
-    def _store_reps(self, video_id: int, set_id: int, report: dict[str, Any]) -> tuple[int, list[str]]:
-        """Store the report's reps in the set; returns how many and a warning per rep left out."""
-        stored, skipped = 0, []
-        for rep in report.get("reps", []):
-            body = {**rep, "client_rep_id": f"video-{video_id}-rep-{rep.get('index')}"}
-            try:
-                with self._write() as db:
-                    self._store_rep(self._app, db, set_id, body)
-            except (ValidationError, InputError, ConflictError) as exc:
-                skipped.append(f"rep {rep.get('index')} was not stored: {_first_line(exc)}")
-                continue
-            stored += 1
-        return stored, skipped
 
 
 def annotated_name_for(video_id: int) -> str:
@@ -335,7 +168,8 @@ def annotated_name_for(video_id: int) -> str:
     return f"{video_id}.annotated.mp4"
 
 
-def _first_line(exc: Exception) -> str:
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its type when it has none)."""
     text = str(exc)
     return text.splitlines()[0] if text else type(exc).__name__
 

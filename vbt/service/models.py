@@ -198,6 +198,23 @@ class Video(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: How many times a worker took the job (a clean stop gives its turn back); see
+    #: :mod:`vbt.service.queue`.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The worker running the job (a :class:`Worker` id) while ``status`` is ``running``.
+    worker_id: Mapped[str | None] = mapped_column(String(100), index=True)
+
+
+class Worker(Base):
+    """An analysis worker (``vbt worker``, or the one inside ``vbt serve``) and its heartbeat."""
+
+    __tablename__ = "workers"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
 
 
 class TrainingPlan(Base):

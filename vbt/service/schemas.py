@@ -363,8 +363,15 @@ class SetDetail(SetPublic):
 
 
 class Health(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "degraded"]
+    """``degraded`` when the database is unreachable, or videos wait and no worker is alive."""
     version: str
     database: str
     writes_need_token: bool
     reads_need_token: bool
+    videos_queued: int | None = None
+    """Videos waiting for a worker (None when the database cannot be read)."""
+    workers_alive: int | None = None
+    """Analysis workers with a fresh heartbeat (``GET /api/workers`` lists them)."""
+    problem: str | None = None
+    """What is wrong when ``status`` is ``degraded``."""

@@ -24,6 +24,8 @@ ENV_REQUIRE_TOKEN_FOR_WRITES = "VBT_REQUIRE_TOKEN_FOR_WRITES"
 ENV_REQUIRE_TOKEN_FOR_READS = "VBT_REQUIRE_TOKEN_FOR_READS"
 ENV_DATA_DIR = "VBT_DATA_DIR"
 ENV_MAX_UPLOAD_BYTES = "VBT_MAX_UPLOAD_BYTES"
+ENV_VIDEO_STORE = "VBT_VIDEO_STORE"
+ENV_S3_ENDPOINT_URL = "VBT_S3_ENDPOINT_URL"
 ENV_ALLOWED_HOSTS = "VBT_ALLOWED_HOSTS"
 ENV_BODY_IDLE_TIMEOUT_S = "VBT_BODY_IDLE_TIMEOUT_S"
 ENV_IDLE_TIMEOUT_S = "VBT_IDLE_TIMEOUT_S"
@@ -84,6 +86,13 @@ class Settings:
             closed when none came within this long (seconds).
         token_cookie_max_age_s: how long a browser keeps the token cookie set by
             ``POST /api/auth/cookie`` (seconds).
+        video_store: where uploaded and annotated videos are kept: ``None`` (default) for the folder
+            ``<resolved data dir>/videos``, a folder path, or ``s3://BUCKET/PREFIX`` for an
+            S3-compatible object store (see :mod:`vbt.service.storage`).
+        s3_endpoint_url: the S3 endpoint for an ``s3://`` store (e.g. a MinIO or Ceph server);
+            ``None`` lets boto3 choose (AWS).
+        in_process_worker: whether ``vbt serve`` runs an analysis worker in its own process
+            (``vbt serve --no-worker`` leaves the analyses to ``vbt worker`` processes).
     """
 
     database_url: str
@@ -106,6 +115,9 @@ class Settings:
     max_concurrent_uploads: int = 4
     websocket_auth_timeout_s: float = 5.0
     token_cookie_max_age_s: float = 30 * 24 * 3600.0
+    video_store: str | None = None
+    s3_endpoint_url: str | None = None
+    in_process_worker: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "database_url", normalize_database_url(self.database_url))
@@ -246,9 +258,9 @@ def settings_from_env(environ: Mapping[str, str] | None = None, **overrides: Any
 
     Reads ``VBT_DATABASE_URL`` (default :func:`default_database_url`), ``VBT_CORS_ORIGINS``
     (comma-separated), ``VBT_REQUIRE_TOKEN_FOR_WRITES``, ``VBT_REQUIRE_TOKEN_FOR_READS``,
-    ``VBT_DATA_DIR`` (where uploaded videos go), ``VBT_MAX_UPLOAD_BYTES``, ``VBT_ALLOWED_HOSTS``
-    (comma-separated), ``VBT_BODY_IDLE_TIMEOUT_S``, ``VBT_IDLE_TIMEOUT_S`` and
-    ``VBT_MAX_CONCURRENT_UPLOADS``.
+    ``VBT_DATA_DIR`` (where uploaded videos go), ``VBT_MAX_UPLOAD_BYTES``, ``VBT_VIDEO_STORE``,
+    ``VBT_S3_ENDPOINT_URL``, ``VBT_ALLOWED_HOSTS`` (comma-separated), ``VBT_BODY_IDLE_TIMEOUT_S``,
+    ``VBT_IDLE_TIMEOUT_S`` and ``VBT_MAX_CONCURRENT_UPLOADS``.
 
     Raises:
         InputError: when a variable cannot be understood.
@@ -275,6 +287,10 @@ def settings_from_env(environ: Mapping[str, str] | None = None, **overrides: Any
         values["max_concurrent_uploads"] = _parse_whole(
             ENV_MAX_CONCURRENT_UPLOADS, count, what="a count, e.g. 4"
         )
+    if store := env.get(ENV_VIDEO_STORE, "").strip():
+        values["video_store"] = store
+    if endpoint := env.get(ENV_S3_ENDPOINT_URL, "").strip():
+        values["s3_endpoint_url"] = endpoint
     settings = Settings(**values)
     given = {key: value for key, value in overrides.items() if value is not None}
     return replace(settings, **given) if given else settings

@@ -2,7 +2,7 @@
 
 :class:`VideoTarget` is where an upload's reps go (an existing set, or a new set in a new session);
 :func:`store_video` checks it, adds the :class:`~vbt.service.models.Video` row and moves the
-received file next to the other uploads; :func:`video_public` is a row as the API returns it.
+received file in the video store; :func:`video_public` is a row as the API returns it.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 
 from vbt.service.deps import athlete_or_404, session_or_404, set_or_404
 from vbt.service.errors import ConflictError
-from vbt.service.jobs import VideoStatus
 from vbt.service.models import LiftSet, Rep, TrainingSession, Video, utc_now
 from vbt.service.public_text import public_report, video_problem, without_paths
+from vbt.service.queue import VideoStatus
 from vbt.service.schemas import Id, LoadKg
+from vbt.service.storage import VideoStorage
 from vbt.types import Lift
 
 
@@ -183,14 +184,15 @@ def store_video(
     size_bytes: int,
     container: str,
     part_path: Path,
-    video_dir: Path,
+    storage: VideoStorage,
 ) -> tuple[VideoPublic, int]:
-    """Add a queued video row for the received file ``part_path`` and move the file to
-    ``video_dir / "<id>.<container>"``; commit. Returns the video as the API shows it, and its id.
+    """Add a queued video row for the received file ``part_path`` and put the file in ``storage``
+    as ``"<id>.<container>"``; commit. Returns the video as the API shows it, and its id.
 
     Raises:
         NotFoundError: the target's set or athlete does not exist.
         ConflictError: the target set already has reps, or a video that did not fail.
+        ServiceError: the store cannot be written (nothing is kept).
     """
     lift_set = _set_for(db, target)
     video = Video(
@@ -205,11 +207,10 @@ def store_video(
     db.add(video)
     db.flush()
     video.stored_name = f"{video.id}.{container}"
-    final_path = video_dir / video.stored_name
-    part_path.replace(final_path)
+    storage.put(video.stored_name, part_path)
     try:
         db.commit()
     except BaseException:
-        final_path.unlink(missing_ok=True)
+        storage.delete(video.stored_name)
         raise
     return video_public(video, lift_set.session_id), video.id

@@ -3,7 +3,9 @@
 The upload is streamed to disk and checked as it arrives (:mod:`vbt.service.video_upload`: 413 over
 ``Settings.max_upload_bytes``, 415 for what is not a video container, 422 when OpenCV cannot decode
 it), then stored as a queued video of its set (:mod:`vbt.service.video_store`). An accepted video
-gets 202 and is analysed by the background worker (:mod:`vbt.service.jobs`).
+gets 202 and waits in the queue (:mod:`vbt.service.queue`) for a worker (:mod:`vbt.service.worker`:
+the one in this process, unless ``--no-worker``, or ``vbt worker`` processes); the files live in
+the video store (:mod:`vbt.service.storage`).
 
 Once analysed, the annotated video is served by ``GET /api/videos/{id}/annotated`` (with range
 requests, so a browser can seek), and ``GET /api/sets/{id}/videos`` lists a set's uploads with the
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import ExitStack, asynccontextmanager, suppress
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,6 +26,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse
 from pydantic import ValidationError
 from sqlalchemy import select
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
@@ -32,16 +35,11 @@ from vbt.service.auth import ReadAccess, WriteAccess
 from vbt.service.db import ReadSessionDep
 from vbt.service.deps import SetId, set_or_404
 from vbt.service.errors import ConflictError, NotFoundError
-from vbt.service.jobs import (
-    JobRunner,
-    UploadSettings,
-    VideoStatus,
-    analyze_with_pipeline,
-    store_rep_as_posted,
-    upload_settings_for,
-)
+from vbt.service.jobs import UploadSettings, analyze_with_pipeline, store_rep_as_posted, upload_settings_for
 from vbt.service.models import LiftSet, Video
+from vbt.service.queue import VideoStatus, WorkerSettings
 from vbt.service.schemas import MAX_ID
+from vbt.service.storage import VideoStorage, video_storage_for
 from vbt.service.video_store import (
     VideoPublic,
     VideoTarget,
@@ -51,6 +49,7 @@ from vbt.service.video_store import (
     video_public,
 )
 from vbt.service.video_upload import FILE_FIELD, NOT_A_VIDEO, check_decodable, container_of, receive_upload
+from vbt.service.worker import VideoWorker
 from vbt.types import Lift
 
 VideoId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="A video's id.")]
@@ -58,9 +57,11 @@ VideoId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="A video's id.")
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Start the video worker, with the upload settings of ``app.state.settings`` (tests may put a
-    ``video_analyzer`` in ``app.state`` before the app starts)."""
+    """Start the in-process video worker (unless ``Settings.in_process_worker`` is off), with the
+    upload settings and video store of ``app.state.settings`` (tests may put a ``video_analyzer``
+    and ``worker_settings`` in ``app.state`` before the app starts)."""
     upload: UploadSettings = upload_settings_for(app.state.settings)
+    storage = video_storage_for(app.state.settings)
     try:  # the folder itself is made by the first upload
         for leftover in (upload.video_dir / "incoming").glob("*.part"):  # cut short by a stop
             leftover.unlink(missing_ok=True)
@@ -69,15 +70,27 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             f"cannot use {upload.video_dir} for uploaded videos ({exc.strerror}); set VBT_DATA_DIR "
             "(or vbt serve --data-dir) to a writable folder"
         ) from exc
-    analyzer = getattr(app.state, "video_analyzer", None) or analyze_with_pipeline
-    runner = JobRunner(app, analyzer=analyzer, upload=upload, store_rep=store_rep_as_posted)
-    await run_in_threadpool(runner.start)
     app.state.upload_settings = upload
-    app.state.video_jobs = runner
+    app.state.video_storage = storage
+    worker_settings = getattr(app.state, "worker_settings", None) or WorkerSettings()
+    app.state.worker_settings = worker_settings
+    worker = None
+    if app.state.settings.in_process_worker:
+        worker = VideoWorker(
+            app,
+            analyzer=getattr(app.state, "video_analyzer", None) or analyze_with_pipeline,
+            storage=storage,
+            store_rep=store_rep_as_posted,
+            settings=worker_settings,
+            progress_interval_s=upload.progress_interval_s,
+        )
+        worker.start()
+    app.state.video_worker = worker
     try:
         yield
     finally:
-        await run_in_threadpool(runner.close)
+        if worker is not None:
+            await run_in_threadpool(worker.close)
 
 
 router = APIRouter(prefix="/videos", tags=["videos"], lifespan=lifespan)
@@ -154,15 +167,16 @@ async def upload_video(request: Request, response: Response) -> VideoPublic:
                     size_bytes=state.file_bytes,
                     container=container,
                     part_path=part_path,
-                    video_dir=upload.video_dir,
+                    storage=request.app.state.video_storage,
                 )
 
         public, video_id = await run_in_threadpool(store)
     finally:
         with suppress(OSError):
             part_path.unlink(missing_ok=True)
-    runner: JobRunner = request.app.state.video_jobs
-    runner.submit(video_id)
+    worker: VideoWorker | None = request.app.state.video_worker
+    if worker is not None:
+        worker.wake()
     response.headers["Location"] = f"/api/videos/{video_id}"
     return public
 
@@ -216,8 +230,15 @@ def get_annotated_video(video_id: VideoId, request: Request) -> FileResponse:
     so a browser's player can seek); 404 until the analysis has written it."""
     video, _ = _video_or_404(request, video_id)
     upload: UploadSettings = request.app.state.upload_settings
-    path = upload.video_dir / video.annotated_name if video.annotated_name else None
-    if video.status != VideoStatus.DONE or path is None or not path.is_file():
+    storage: VideoStorage = request.app.state.video_storage
+    local = ExitStack()
+    path = None
+    if video.annotated_name and video.status == VideoStatus.DONE:
+        with suppress(FileNotFoundError):
+            path = local.enter_context(
+                storage.local_copy(video.annotated_name, upload.video_dir / "outgoing")
+            )
+    if path is None:
         why = {
             VideoStatus.QUEUED: "its analysis has not started",
             VideoStatus.RUNNING: "its analysis is running",
@@ -230,6 +251,7 @@ def get_annotated_video(video_id: VideoId, request: Request) -> FileResponse:
         media_type="video/mp4",
         filename=f"{stem}.annotated.mp4",
         content_disposition_type="inline",
+        background=BackgroundTask(local.close),  # a copy from an object store is removed once sent
     )
 
 

@@ -4,8 +4,8 @@ An id from 2**31 to 2**63 - 1 in a path or a body was "integer out of range" on 
 is a row that does not exist (404). Tokens made before this migration keep what they could do:
 the ``write`` scope (which includes reads).
 
-Revision ID: 0006_secure
-Revises: 0005
+Revision ID: 0007_secure
+Revises: 0006_workers
 Create Date: 2026-12-06
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_secure"
-down_revision: str | None = "0005"
+revision: str = "0007_secure"
+down_revision: str | None = "0006_workers"
 branch_labels: str | None = None
 depends_on: str | None = None
 
