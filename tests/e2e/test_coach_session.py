@@ -173,8 +173,12 @@ def test_a_coach_runs_a_session_from_the_browser(
     try:
         WebDriverWait(browser, ANALYSIS_WAIT_S, poll_frequency=0.2).until(
             lambda d: (
-                _js(d, "return document.querySelectorAll('.set-card tbody tr').length") > 0
-                or _js(d, "return document.querySelector('.set-card .problem')") is not None
+                # the analysis over: its reps are stored one at a time while it runs
+                _js(d, "return document.querySelector('.set-card')?.dataset.state") in ("done", "failed")
+                and (
+                    _js(d, "return document.querySelectorAll('.set-card tbody tr').length") > 0
+                    or _js(d, "return document.querySelector('.set-card .problem')") is not None
+                )
             )
         )
     except TimeoutException:

@@ -114,8 +114,10 @@ function drawCard(card, number, detail, video, note, catalogue) {
 /** Read a set and its videos again and redraw its card; poll while its analysis runs. */
 async function refreshCard(setId, note = null) {
   const card = cards.get(setId);
-  const [detail, videos, catalogue] = await Promise.all(
-    [getJson(`/api/sets/${setId}`), getJson(`/api/sets/${setId}/videos`), loadLifts()]);
+  // The videos first: once one says done, the set read after it holds every rep the analysis stored
+  // (read together, the set could be read before the last rep and the card stop polling short of it).
+  const videos = await getJson(`/api/sets/${setId}/videos`);
+  const [detail, catalogue] = await Promise.all([getJson(`/api/sets/${setId}`), loadLifts()]);
   const busy = drawCard(card, Number(card.dataset.number), detail, videos.at(-1) ?? null, note, catalogue);
   if (busy) {
     window.setTimeout(() => refreshCard(setId).catch((err) => showError($("error"), err)), POLL_MS);
