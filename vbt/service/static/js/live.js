@@ -564,6 +564,7 @@ function loadThreshold() {
 function renderLegend(set) {
   const lift = liftFor(set);
   const kind = keyFor(set) === "peak_velocity_m_s" ? "peak" : "mean";
+  $("bars-title").textContent = `${kind === "peak" ? "Peak" : "Mean"} velocity per rep`;
   $("legend").replaceChildren(
     el("span", { class: "legend-title" }, lift ? `${lift.label}: ${kind} velocity zones, m/s:` : "Velocity zones:"),
     ...(lift?.zones ?? []).map((z) => el("span", { style: `--c: ${z.color}` }, `${z.name} ${zoneSpan(z)}`)),

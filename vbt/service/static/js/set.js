@@ -131,6 +131,7 @@ async function main() {
     const palette = lifts.palette;
     const key = velocityKey(lift);
     const kind = key === "peak_velocity_m_s" ? "peak" : "mean";
+    $("bars-title").textContent = `${kind === "peak" ? "Peak" : "Mean"} velocity per rep`;
     const s = set.summary;
     document.title = `${exerciseName(set.exercise)} ${fmt(set.load_kg, 1)} kg · ${athlete.name} · vbt`;
     $("title").textContent = `${exerciseName(set.exercise)} · ${fmt(set.load_kg, set.load_kg % 1 ? 1 : 0)} kg`;
