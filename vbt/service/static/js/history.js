@@ -7,7 +7,7 @@ import { ApiError, el, exerciseName, fmt, fmtDate, getJson, idFromPath, hasEndpo
 import { drawLine, drawScatter, redrawOnResize } from "./chart.js";
 import { setUpKeyRuns, setUpMaxes } from "./coach.js";
 import { labelColumns } from "./tables.js";
-import { liftOf, linearFit, loadLifts } from "./stats.js";
+import { liftOf, linearFit, loadLifts, velocityWord as liftVelocityWord } from "./stats.js";
 
 const $ = (id) => document.getElementById(id);
 let lifts = null; // the lift catalogue (GET /api/lifts), loaded by main
@@ -19,7 +19,7 @@ function setVelocity(item) {
 }
 
 function velocityWord(exercise) {
-  return liftOf(lifts, exercise)?.velocity_kind === "peak" ? "peak" : "mean";
+  return liftVelocityWord(liftOf(lifts, exercise));
 }
 
 function exerciseLinks(athleteId, exercises, current) {

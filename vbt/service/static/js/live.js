@@ -21,7 +21,7 @@
 
 import { el, exerciseName, fmt, getJson, idFromPath, showError, streamUrl } from "./api.js";
 import { drawBars, drawLine, redrawOnResize } from "./chart.js";
-import { isCounted, liftOf, loadLifts, runningVelocityLossPct, stopCue, velocityKey, zoneFor, zoneSpan } from "./stats.js";
+import { isCounted, liftOf, loadLifts, runningVelocityLossPct, stopCue, velocityKey, velocityWord, zoneFor, zoneSpan } from "./stats.js";
 
 const THRESHOLD_KEY = "vbt.stop_threshold_pct";
 const SPEECH_KEY = "vbt.speech";
@@ -164,7 +164,7 @@ function renderSets() {
 
 function renderBig(set, reps) {
   const last = set ? state.lastRepBySet.get(set.id) ?? null : null;
-  const kind = keyFor(set) === "peak_velocity_m_s" ? "peak" : "mean";
+  const kind = velocityWord(liftFor(set));
   const velocity = last ? last[keyFor(set)] : null;
   const provisional = last?.provisional === true;
   const zone = zoneOf(set, last);
@@ -563,7 +563,7 @@ function loadThreshold() {
 /** The legend of the shown set's lift: its zones on its one velocity, and the no-zone grey. */
 function renderLegend(set) {
   const lift = liftFor(set);
-  const kind = keyFor(set) === "peak_velocity_m_s" ? "peak" : "mean";
+  const kind = velocityWord(liftFor(set));
   $("bars-title").textContent = `${kind === "peak" ? "Peak" : "Mean"} velocity per rep`;
   $("legend").replaceChildren(
     el("span", { class: "legend-title" }, lift ? `${lift.label}: ${kind} velocity zones, m/s:` : "Velocity zones:"),

@@ -8,7 +8,7 @@
 import { el, exerciseName, fmt, fmtDate, getJson, idFromPath, hasEndpoint, showError, streamUrl } from "./api.js";
 import { drawBars, redrawOnResize } from "./chart.js";
 import { labelColumns } from "./tables.js";
-import { liftOf, loadLifts, velocityKey, zoneFor, zoneSpan } from "./stats.js";
+import { liftOf, loadLifts, velocityKey, velocityWord, zoneFor, zoneSpan } from "./stats.js";
 
 const $ = (id) => document.getElementById(id);
 const VIDEO_POLL_MS = 2000; // while a video of the set is being analysed
@@ -130,7 +130,7 @@ async function main() {
     const lift = liftOf(lifts, set.exercise);
     const palette = lifts.palette;
     const key = velocityKey(lift);
-    const kind = key === "peak_velocity_m_s" ? "peak" : "mean";
+    const kind = velocityWord(lift);
     $("bars-title").textContent = `${kind === "peak" ? "Peak" : "Mean"} velocity per rep`;
     const s = set.summary;
     document.title = `${exerciseName(set.exercise)} ${fmt(set.load_kg, 1)} kg · ${athlete.name} · vbt`;

@@ -44,7 +44,12 @@ export function liftOf(lifts, exercise) {
  * jerk, mean for the rest (vbt.lifts.velocity_kind; the catalogue's `velocity_kind`).
  */
 export function velocityKey(lift) {
-  return lift?.velocity_kind === "peak" ? "peak_velocity_m_s" : "mean_velocity_m_s";
+  return `${velocityWord(lift)}_velocity_m_s`;
+}
+
+/** "peak" or "mean": the word of the lift's one velocity (mean when the catalogue does not know it). */
+export function velocityWord(lift) {
+  return lift?.velocity_kind === "peak" ? "peak" : "mean";
 }
 
 /** The zone of a velocity (m/s) among `zones` (a lift's, from loadLifts), or null (not a number). */
