@@ -69,9 +69,8 @@ def _digest(paths: Iterable[Path], *extra: str) -> str:
 
 def pose_cache_file(cache: Path, clip: Path, model: Path) -> Path:
     """Where the clip's poses are kept: keyed by the clip, the model, and the pose and decoding code."""
-    code = [ROOT / "vbt" / "capture" / name for name in ("pose.py", "sources.py")] + [
-        ROOT / "vbt" / "videoio.py"
-    ]
+    capture = ROOT / "vbt" / "capture"
+    code = [*sorted((capture / "pose").glob("*.py")), capture / "sources.py", ROOT / "vbt" / "videoio.py"]
     stat = clip.stat()
     key = _digest(
         code, f"{model.name}:{model.stat().st_size}", f"{clip.name}:{stat.st_size}:{stat.st_mtime_ns}"
