@@ -12,8 +12,9 @@ each clip into one of:
 - ``unknown lift``: a lift vbt does not segment yet (listed, not judged).
 
 "Plausible" here is the benchmark's own yardstick, independent of vbt's checks: every counted rep's
-mean and peak velocity and range of motion inside wide per-lift bounds (``PLAUSIBLE``), from the
-lifts' published ranges. Lift names in the manifest are free text; ``LIFT_NAMES`` maps them.
+mean and peak velocity and range of motion inside wide bounds per family of the catalogue or per lift
+(``PLAUSIBLE_FAMILY``, ``PLAUSIBLE_LIFT``), from the lifts' published ranges. Lift names in the
+manifest are free text; ``lift_for`` maps them onto the catalogue (`vbt.lifts.parse_lift`).
 
 Prints a table per clip (truth, found, verdict and reasons, bar seen, metres per pixel from the
 plate and from the body) and a summary over all clips, the side-on clips and the known lifts.
@@ -36,6 +37,7 @@ import json
 import math
 import os
 import pickle
+import re
 import sys
 import time
 from collections import Counter
@@ -52,36 +54,59 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 TRUTH_CSV = Path(__file__).with_name("footage_truth.csv")
 
-#: Free-text lift names of the manifest -> vbt's lift, first match wins (None: not a lift vbt knows).
-LIFT_NAMES: tuple[tuple[str, str | None], ...] = (
-    ("clean and jerk", None),
-    ("romanian deadlift", None),
-    ("row", None),
-    ("incline bench", "bench"),  # the same movement: bar lowered to the chest and pressed to lockout
-    ("power clean", "power_clean"),
-    ("clean", "clean"),
-    ("snatch", "snatch"),
-    ("deadlift", "deadlift"),
-    ("bench", "bench"),
-    ("squat", "squat"),
-)
-
-#: The benchmark's yardstick, per lift: (mean velocity m/s, peak velocity m/s, range of motion m) of
-#: any counted rep. Wide on purpose: a rep outside is one no coach would believe.
-#: Squat, bench, deadlift: mean concentric velocity from ~0.1 m/s (a grinding 1RM) to ~1.5 m/s (20 %
-#: of 1RM) (Sanchez-Medina et al. 2017, Int J Sports Med 38:217; Gonzalez-Badillo & Sanchez-Medina
-#: 2010, Int J Sports Med 31:347); range: a quarter squat's ~0.15 m to a tall lifter's full squat
-#: ~0.8 m; bench 0.15-0.6 m; deadlift 0.3-0.8 m. Olympic pulls (lift-off to peak height): peak
-#: vertical bar velocity 1.0-2.8 m/s, peak height 0.5-1.5 m (Garhammer 1985, J Appl Biomech 1:122;
-#: hang variants start higher, hence the low end).
-PLAUSIBLE: dict[str, tuple[tuple[float, float], tuple[float, float], tuple[float, float]]] = {
-    "squat": ((0.08, 1.6), (0.15, 2.6), (0.12, 0.85)),
-    "bench": ((0.05, 1.7), (0.1, 2.6), (0.12, 0.6)),
-    "deadlift": ((0.08, 1.6), (0.15, 2.6), (0.25, 0.85)),
-    "power_clean": ((0.3, 2.0), (1.0, 2.8), (0.3, 1.5)),
-    "clean": ((0.3, 2.0), (1.0, 2.8), (0.3, 1.5)),
-    "snatch": ((0.3, 2.0), (1.0, 2.8), (0.3, 1.6)),
+#: The benchmark's yardstick: (mean velocity m/s, peak velocity m/s, range of motion m) of any counted
+#: rep, per family of the catalogue (`vbt.lifts.LiftFamily`) and, where a lift of a family moves
+#: differently, per lift. Wide on purpose: a rep outside is one no coach would believe. Independent of
+#: vbt's own checks (`vbt.quality.limits`), which this judges.
+Yardstick = tuple[tuple[float, float], tuple[float, float], tuple[float, float]]
+#: - squat-like (squat, front squat): mean concentric velocity from ~0.1 m/s (a grinding 1RM) to
+#:   ~1.5 m/s (20 % of 1RM) (Sanchez-Medina et al. 2017, Int J Sports Med 38:217; Gonzalez-Badillo &
+#:   Sanchez-Medina 2010, Int J Sports Med 31:347); range: a quarter squat's ~0.15 m to a tall lifter's
+#:   full squat ~0.8 m;
+#: - pull from the floor (deadlift): the same velocities (Helms et al. 2017, J Strength Cond Res
+#:   31:292: deadlift 1RM mean velocity ~0.15-0.25 m/s); range 0.3-0.8 m (floor to lockout);
+#: - press (bench): the same low end, up to ~1.7 m/s (Sanchez-Medina et al. 2017); range 0.15-0.6 m
+#:   (bar to chest, arms locked; an overhead press moves the bar by at most the arm, 0.66 m);
+#: - Olympic pull (lift-off to peak height): peak vertical bar velocity 1.0-2.8 m/s, peak height
+#:   0.5-1.5 m (Garhammer 1985, Int J Sport Biomech 1:122; hang variants start higher, hence the low
+#:   end); the clean and jerk is judged on its clean's pull, as vbt measures it;
+#: - jerk drive: peak bar velocity of the drive ~1.4-1.9 m/s (Grabe & Widule 1988, Res Q Exerc Sport
+#:   59:1), the dip and the arm's push at most ~0.95 m.
+PLAUSIBLE_FAMILY: dict[str, Yardstick] = {
+    "squat_like": ((0.08, 1.6), (0.15, 2.6), (0.12, 0.85)),
+    "floor_pull": ((0.08, 1.6), (0.15, 2.6), (0.25, 0.85)),
+    "press": ((0.05, 1.7), (0.1, 2.6), (0.12, 0.7)),
+    "olympic_pull": ((0.3, 2.0), (1.0, 2.8), (0.3, 1.5)),
+    "jerk_drive": ((0.3, 2.0), (0.8, 2.8), (0.15, 0.95)),
 }
+#: Lifts that move unlike their family's first member:
+#: - bench press: the bar from the chest to locked arms, 0.15-0.45 m in a full bench (an incline bench
+#:   moves along the incline, its vertical part shorter), so at most 0.6 m;
+#: - snatch: caught overhead, its peak height up to ~1.6 m (Garhammer 1985);
+#: - Romanian deadlift (squat-like in how its reps are found: a hinge down, then the rise): lifted
+#:   with less than a deadlift's load, so within the deadlift's velocities; its range is the hinge,
+#:   from the wrists standing (0.485 H) to at most mid-shin (~0.14 H) and at least above the knees
+#:   (0.285 H): 0.15-0.7 m for lifters of 1.5-2.0 m (Drillis & Contini 1966 proportions, as
+#:   `vbt.lifts` uses);
+#: - bent-over row (squat-like too: the hinge, then each pull): the bar from hanging arms to the
+#:   torso, 0.12-0.6 m (at most the arm, 0.33 H); mean velocity of a barbell pull from ~0.5 m/s at 1RM
+#:   to ~1.7 m/s light (Sanchez-Medina et al. 2014, Int J Sports Med 35:209, prone bench pull), so
+#:   0.3-2.0 m/s, peaks up to 3.0 m/s.
+PLAUSIBLE_LIFT: dict[str, Yardstick] = {
+    "bench": ((0.05, 1.7), (0.1, 2.6), (0.12, 0.6)),
+    "snatch": ((0.3, 2.0), (1.0, 2.8), (0.3, 1.6)),
+    "romanian_deadlift": ((0.08, 1.6), (0.15, 2.6), (0.15, 0.7)),
+    "row": ((0.3, 2.0), (0.5, 3.0), (0.12, 0.6)),
+}
+
+
+def plausible(lift: str) -> Yardstick:
+    """The yardstick of ``lift`` (a catalogue key): its own where it has one, else its family's."""
+    from vbt.lifts import parse_lift
+
+    return PLAUSIBLE_LIFT.get(lift) or PLAUSIBLE_FAMILY[parse_lift(lift).family.value]
+
+
 #: A counted rep must overlap the window the truth gives, give or take this (s).
 WINDOW_SLACK_S = 0.4
 
@@ -115,10 +140,19 @@ class Outcome:
 
 
 def lift_for(text: str) -> str | None:
-    lowered = text.lower()
-    for needle, lift in LIFT_NAMES:
-        if needle in lowered:
-            return lift
+    """The catalogue's lift (its key) for a manifest's free-text lift, or None for a lift vbt does not
+    know. What is in brackets qualifies the lift ("snatch (made)"); so do leading words the catalogue
+    does not name ("heavy back squat", "power snatch (hang)": the longest ending of the name that is a
+    lift's key, label or alias wins, so "power clean" stays a power clean)."""
+    from vbt.errors import InputError
+    from vbt.lifts import parse_lift
+
+    words = re.sub(r"\([^)]*\)", " ", text).split()
+    for start in range(len(words)):
+        try:
+            return parse_lift(" ".join(words[start:])).value
+        except InputError:
+            continue
     return None
 
 
@@ -264,7 +298,7 @@ def judge(clip: Clip, report: dict[str, Any] | None, error: str) -> Outcome:
         for rep, window_index in zip(counted, belongs, strict=True):
             if window_index is None:
                 problems.append(f"rep {rep['index']} at {rep['start_s']:.2f} s is not a rep of the truth")
-    (mean_lo, mean_hi), (peak_lo, peak_hi), (rom_lo, rom_hi) = PLAUSIBLE[clip.lift]
+    (mean_lo, mean_hi), (peak_lo, peak_hi), (rom_lo, rom_hi) = plausible(clip.lift)
     for rep in counted:
         checks = (
             ("mean velocity", rep["mean_velocity_m_s"], mean_lo, mean_hi, "m/s"),
