@@ -141,6 +141,58 @@ def test_a_bar_resting_at_the_recording_s_start_is_a_start_not_a_partial_rep():
     assert rep.start_s == pytest.approx(bounds[1], abs=0.03)
 
 
+def bench_cut(*, last_rise: list[tuple[float, float]], cut_before_end_s: float):
+    """Three bench reps (0.32 m), the recording cut ``cut_before_end_s`` before the end of the third
+    rep's rise (``last_rise``: its segments)."""
+    segments = [(1.0, 0.0), (0.5, 0.05), (0.6, 0.0)]  # on the hooks, unrack
+    for _ in range(2):
+        segments += [(1.0, -0.32), (0.7, 0.32), (0.8, 0.0)]
+    segments += [(1.0, -0.32), *last_rise, (0.8, 0.0)]
+    trajectory, bounds = eased_path(segments, y0_m=0.9, fps=30.0, noise_m=0.001)
+    end_s = bounds[-2] - cut_before_end_s
+    kept = trajectory.t_s <= end_s
+    return type(trajectory)(t_s=trajectory.t_s[kept], bar_xy_m=trajectory.bar_xy_m[kept]), bounds
+
+
+def test_a_clip_that_ends_at_lockout_has_recorded_the_whole_rep():
+    # the last frame is the lockout: the bar has slowed into the stillness band (0.09 m/s filtered)
+    # but was never still for 0.1 s; it is back at the height its descent started from, so the rep
+    # is whole and its numbers are the rep's (a bar still moving at the edge, below, is partial)
+    trajectory, _ = bench_cut(last_rise=[(0.7, 0.32)], cut_before_end_s=-0.001)
+    analysis = analyze_trajectory(trajectory, lift=Lift.BENCH)
+    assert [r.status for r in analysis.reps] == [OK, OK, OK]
+    last = analysis.reps[-1]
+    assert not last.partial_end and not last.partial_start
+    assert last.range_of_motion_m == pytest.approx(0.32, abs=0.01)
+    assert last.mean_velocity_m_s == pytest.approx(analysis.reps[0].mean_velocity_m_s, rel=0.05)
+    assert not any("ends before the bar stops" in r for r in analysis.quality.reasons)
+
+
+def test_a_clip_cut_mid_concentric_or_at_a_sticking_point_is_partial():
+    # mid-press the bar moves fast at the edge; at a sticking point it is as slow as at lockout, but
+    # 0.17 m short of it: both are partial
+    mid, _ = bench_cut(last_rise=[(0.7, 0.32)], cut_before_end_s=0.35)
+    stuck, _ = bench_cut(last_rise=[(0.6, 0.15), (0.6, 0.17)], cut_before_end_s=0.6)
+    for trajectory in (mid, stuck):
+        analysis = analyze_trajectory(trajectory, lift=Lift.BENCH)
+        assert len(analysis.reps) == 3
+        assert analysis.reps[-1].partial_end
+        assert any("ends before the bar stops" in r for r in analysis.quality.reasons)
+
+
+def test_a_clip_that_starts_as_the_bar_leaves_the_chest_has_recorded_the_whole_rep():
+    # the first frame is the bar leaving the chest (slow, then the full rise): a start; a recording
+    # that starts a frame later has the bar moving at 0.17 m/s (filtered): partial
+    segments = [(0.7, 0.32), (0.8, 0.0)] + [(1.0, -0.32), (0.7, 0.32), (0.8, 0.0)] * 2
+    full, _ = eased_path(segments, y0_m=0.6, fps=30.0, noise_m=0.001)
+    for first_s, partial in ((0.0, False), (1 / 30, True)):
+        late = full.t_s >= first_s - 1e-9
+        trajectory = type(full)(t_s=full.t_s[late], bar_xy_m=full.bar_xy_m[late])
+        reps = analyze_trajectory(trajectory, lift=Lift.BENCH).reps
+        assert [r.status for r in reps] == [OK, OK, OK]
+        assert reps[0].partial_start is partial
+
+
 def test_a_squat_clip_that_starts_during_the_descent_counts_its_first_rep():
     segments = [(0.6, -0.3)]  # the recording starts half-way down
     segments += [(0.9, 0.5), (0.8, 0.0), (1.2, -0.5), (0.9, 0.5), (0.8, 0.0)]

@@ -15,13 +15,18 @@ bar thrown back up by its bumpers after a drop is never an attempt.
 Recordings are often trimmed: a rep whose start or end is the recording's edge, with the bar still
 moving there, is kept with ``partial_start`` / ``partial_end`` (measured over what was recorded); a
 bar at rest at the recording's edge (no zero crossing there, only stillness) starts or ends a rep
-like any other rest.
+like any other rest. So does a bar that has only just come into the stillness band at the edge when
+the rep's range says the edge is its turning point: a rep that ends slowing into the band at its
+lockout height (back at the height its descent started from; for a pull from the floor, as far
+as the set's fullest recorded rep), or that starts speeding up out of it and rises as far as the
+set's fullest recorded rep. A clip cut at lockout has recorded the whole concentric; a clip cut at
+a sticking point (where the bar also slows) has not, and its range says so.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -66,7 +71,11 @@ class SegmentationSettings:
             pauses to the filter's crossing (tens of milliseconds early); the other way, smooth turns
             are fitted as pauses (late).
         edge_rest_s: a stroke that begins (ends) at the edge of the data begins (ends) at rest when the
-            bar is slower than ``rest_speed_m_s`` for this long there; otherwise the rep is partial.
+            bar is slower than ``rest_speed_m_s`` for this long there; otherwise the rep is partial,
+            unless the bar is slower than ``rest_speed_m_s`` at the recording's edge and the rep's
+            range shows the edge is its turning point (see the module docstring). Raising it marks
+            more clips cut just after the bar stopped as partial; lowering it lets a bar passing
+            slowly through the band at the edge pass for one at rest.
         drop_speed_m_s: a rise from the floor that starts right after the bar fell faster than this
             is a bounce, never an attempt: a bar lowered under control stays well under it, a bar
             dropped from 0.2 m or higher reaches it (v = sqrt(2 g h)).
@@ -162,13 +171,17 @@ def segment_reps(
         )
     ]
     settled: dict[int, float] = {}  # Olympic pulls: by stroke, when the hold or the floor settled it
+    locked: set[int] = set()  # squat-like, press: the strokes back at their known lockout height
     family = lift.family
     if family is LiftFamily.OLYMPIC_PULL:
         found = _olympic_reps(strokes, kinematics, settings, settled=settled)
     elif family is LiftFamily.FLOOR_PULL:
         found = _floor_reps(strokes, y_m, kinematics, settings)
     else:
-        found = _top_down_reps(strokes, kinematics, _slow_heights(kinematics, settings), settings)
+        found = _top_down_reps(
+            strokes, kinematics, _slow_heights(kinematics, settings), settings, locked=locked
+        )
+    found = _whole_at_edges(found, settings, locked=locked)
     reps = []
     for i, (s, status, catch_s) in enumerate(found, start=1):
         end_s = s.end_s if s.partial_end else _refined(kinematics, s, start=False, settings=settings)
@@ -197,10 +210,15 @@ def segment_reps(
 @dataclass(frozen=True)
 class _Edged(Stroke):
     """A stroke and what its ends are: ``partial_start`` / ``partial_end`` when an end is the edge of
-    the data with the bar still moving there (the rep goes on outside what was recorded)."""
+    the data with the bar still moving there (the rep goes on outside what was recorded);
+    ``slow_start`` / ``slow_end`` when such an end is the recording's own edge (not a gap's) with
+    the bar inside the stillness band there (``rest_speed_m_s``), only not for ``edge_rest_s``: the
+    rep may have turned right there, which its range decides (`_whole_at_edges`)."""
 
     partial_start: bool = False
     partial_end: bool = False
+    slow_start: bool = False
+    slow_end: bool = False
 
 
 def _with_edges(stroke: Stroke, kinematics: Kinematics, settings: SegmentationSettings) -> _Edged:
@@ -221,8 +239,17 @@ def _with_edges(stroke: Stroke, kinematics: Kinematics, settings: SegmentationSe
     partial_end = stroke.end_at_edge and (
         stroke.end_s < last_s or moving(stroke.end_s - settings.edge_rest_s, stroke.end_s)
     )
+    slow = np.zeros(0, dtype=bool) if not seen.size else np.abs(vy[seen[[0, -1]]]) < settings.rest_speed_m_s
+    slow_start = bool(partial_start and stroke.start_s <= first_s and slow[0])
+    slow_end = bool(partial_end and stroke.end_s >= last_s and slow[-1])
     fields = {f: getattr(stroke, f) for f in Stroke.__dataclass_fields__}
-    return _Edged(**fields, partial_start=partial_start, partial_end=partial_end)
+    return _Edged(
+        **fields,
+        partial_start=partial_start,
+        partial_end=partial_end,
+        slow_start=slow_start,
+        slow_end=slow_end,
+    )
 
 
 def _refined(kinematics: Kinematics, stroke: Stroke, *, start: bool, settings: SegmentationSettings) -> float:
@@ -308,8 +335,40 @@ def _slow_heights(kinematics: Kinematics, settings: SegmentationSettings) -> Flo
     return butterworth_lowpass(y, sample_rate_hz=kinematics.sample_rate_hz, cutoff_hz=cutoff)
 
 
+def _whole_at_edges(found: _Found, settings: SegmentationSettings, *, locked: set[int]) -> _Found:
+    """The reps with a slow edge (``slow_start``, ``slow_end``) that their range shows to be their
+    turning point made whole there: an end back at its known lockout height (``locked``: the ids of
+    those strokes), or an end or a start of a rep that rises as far as the set's fullest rep recorded
+    whole (within the lockout tolerance). A slow edge short of that (a sticking point, where the bar
+    slows too) stays partial; so does a lone rep's, which nothing to compare it with confirms."""
+    recorded = [
+        s.rise_m if status is RepStatus.OK and not (s.partial_start or s.partial_end) else -np.inf
+        for s, status, _ in found
+    ]
+    out: _Found = []
+    for k, (stroke, status, catch_s) in enumerate(found):
+        fullest = max((r for j, r in enumerate(recorded) if j != k), default=-np.inf)
+        tolerance = max(settings.lockout_tolerance_m, settings.lockout_tolerance_fraction * fullest)
+        full = bool(np.isfinite(fullest) and stroke.rise_m >= fullest - tolerance)
+        end_whole = stroke.slow_end and (full or id(stroke) in locked)
+        start_whole = stroke.slow_start and full
+        if end_whole or start_whole:
+            stroke = replace(
+                stroke,
+                partial_start=stroke.partial_start and not start_whole,
+                partial_end=stroke.partial_end and not end_whole,
+            )
+        out.append((stroke, status, catch_s))
+    return out
+
+
 def _top_down_reps(
-    strokes: list[_Edged], kinematics: Kinematics, slow_y_m: FloatArray, settings: SegmentationSettings
+    strokes: list[_Edged],
+    kinematics: Kinematics,
+    slow_y_m: FloatArray,
+    settings: SegmentationSettings,
+    *,
+    locked: set[int],
 ) -> _Found:
     """Squat-like, press, jerk drive: each rep starts at the top, goes down at least ``min_rom_m`` and
     comes back up (with ``rise_counts_as_depth``: or rises at least ``min_rom_m`` from the bottom).
@@ -322,6 +381,9 @@ def _top_down_reps(
     With ``rise_counts_as_depth`` a rise also counts its own height when it starts from rest (or from
     a dip that does) and the bar is then held high: a press from rest, a jerk's drive from its dip
     (`_a_press`); a tracker's jitter does neither.
+
+    ``locked`` gets the ids of the counted strokes that came back to a known lockout height (the
+    top before their descent was seen, not the recording's first sample).
 
     A recording that starts at the bottom, its first rise lowered again straight away, starts with a
     rep (`_an_opening_rep`). A first rep that starts from rest at the bottom is complete when it rises
@@ -356,6 +418,8 @@ def _top_down_reps(
                 ok = True
             else:
                 ok = _reached_lockout(stroke, top_y, depth, settings)
+                if ok and top_known and not stroke.partial_start:
+                    locked.add(id(stroke))
             found.append((stroke, RepStatus.OK if ok else RepStatus.FAILED, np.nan))
             top_y = stroke.end_y_m if ok else top_y
             top_known = True
