@@ -46,6 +46,21 @@ def test_a_squat_stuck_halfway_is_a_failed_rep():
     assert reps[-1].range_of_motion_m == pytest.approx(0.2, abs=0.01)
 
 
+def test_a_rise_short_of_lockout_after_a_fall_no_descent_reaches_is_no_failed_rep():
+    # two squats, then the track drops 0.45 m in 0.15 s (4.7 m/s peak: a jump to another circle, or
+    # a dropped bar; a squat's descent peaks near 1 m/s) and rises 0.2 m: no attempt. The same rise
+    # after a controlled descent is a failed squat (test above).
+    segments = squats_then([(0.15, -0.45), (0.5, 0.2), (1.0, 0.0)])
+    trajectory, _ = eased_path(segments, y0_m=1.4, fps=30.0, noise_m=0.002)
+    assert [r.status for r in analyze_trajectory(trajectory, lift=Lift.SQUAT).reps] == [OK, OK]
+    controlled, _ = eased_path(squats_then([(1.2, -0.45), (0.5, 0.2), (1.0, 0.0)]), y0_m=1.4, fps=30.0)
+    assert [r.status for r in analyze_trajectory(controlled, lift=Lift.SQUAT).reps] == [OK, OK, FAILED]
+
+
+def squats_then(tail: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    return [(1.0, 0.0), *[(1.2, -0.5), (0.9, 0.5), (0.8, 0.0)] * 2, *tail]
+
+
 def test_bench_hitch_and_bounce_below_the_minimum_range_are_ignored():
     segments = [(1.0, 0.0), (0.4, 0.03), (0.6, 0.0)]
     for _ in range(2):

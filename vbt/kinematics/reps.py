@@ -78,7 +78,9 @@ class SegmentationSettings:
             slowly through the band at the edge pass for one at rest.
         drop_speed_m_s: a rise from the floor that starts right after the bar fell faster than this
             is a bounce, never an attempt: a bar lowered under control stays well under it, a bar
-            dropped from 0.2 m or higher reaches it (v = sqrt(2 g h)).
+            dropped from 0.2 m or higher reaches it (v = sqrt(2 g h)). Squat-like and press: a rise
+            short of lockout after such a fall (a bounce, or the track jumping down) is no failed rep
+            either (a squat's or a bench press's descent peaks near 1 m/s).
         drop_window_s: how long before a rise that fall is looked for (a bounce follows impact
             within a few hundredths of a second; the filter smears it over about a tenth).
         drop_max_accel_m_s2: a fall that accelerates downwards faster than this is not a bar falling
@@ -412,14 +414,16 @@ def _top_down_reps(
             and _a_press(strokes, k, kinematics, settings)
         ) or (not found and _an_opening_rep(strokes, k, top_y, kinematics, settings)):
             depth = stroke.rise_m
-        if depth >= settings.min_rom_m and stroke.rise_m >= settings.min_attempt_m:
-            if not found and _rests_before(kinematics, stroke.start_s, settings):
+        attempt = depth >= settings.min_rom_m and stroke.rise_m >= settings.min_attempt_m
+        from_rest = attempt and not found and _rests_before(kinematics, stroke.start_s, settings)
+        ok = from_rest or (attempt and _reached_lockout(stroke, top_y, depth, settings))
+        if attempt and not ok and _fell_fast_before(kinematics, stroke.start_s, settings):
+            attempt = False  # short of lockout after a fall no descent reaches: a bounce, a track's jump
+        if attempt:
+            if from_rest:
                 set_up = len(found)  # judged below, by the set's fullest rise
-                ok = True
-            else:
-                ok = _reached_lockout(stroke, top_y, depth, settings)
-                if ok and top_known and not stroke.partial_start:
-                    locked.add(id(stroke))
+            elif ok and top_known and not stroke.partial_start:
+                locked.add(id(stroke))
             found.append((stroke, RepStatus.OK if ok else RepStatus.FAILED, np.nan))
             top_y = stroke.end_y_m if ok else top_y
             top_known = True
@@ -571,11 +575,19 @@ def _after_a_drop(kinematics: Kinematics, stroke: Stroke, settings: Segmentation
     (``drop_max_accel_m_s2``); faster than that, the track jumped (to another plate), nothing fell."""
     t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
     ay = kinematics.bar_acceleration_m_s2[:, 1]
-    before = (t >= stroke.start_s - settings.drop_window_s) & (t <= stroke.start_s) & np.isfinite(vy)
-    if not before.any() or np.min(vy[before]) >= -settings.drop_speed_m_s:
+    if not _fell_fast_before(kinematics, stroke.start_s, settings):
         return False
+    before = (t >= stroke.start_s - settings.drop_window_s) & (t <= stroke.start_s) & np.isfinite(vy)
     falling = before & (vy < 0)
     return bool(np.nanmin(ay[falling]) >= -settings.drop_max_accel_m_s2)
+
+
+def _fell_fast_before(kinematics: Kinematics, when_s: float, settings: SegmentationSettings) -> bool:
+    """True when the track came down faster than ``drop_speed_m_s`` within ``drop_window_s`` before
+    ``when_s``: a bar dropped, or the track jumping down; never a bar lowered under control."""
+    t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
+    before = (t >= when_s - settings.drop_window_s) & (t <= when_s) & np.isfinite(vy)
+    return bool(before.any() and np.min(vy[before]) < -settings.drop_speed_m_s)
 
 
 def _rests_before(kinematics: Kinematics, when_s: float, settings: SegmentationSettings) -> bool:
