@@ -7,6 +7,7 @@ from tests.kinematics.paths import eased_path
 from vbt.analysis import analyze_trajectory
 from vbt.quality import Verdict
 from vbt.quality.limits import LIFT_LIMITS
+from vbt.quality.verdict import Severity
 from vbt.types import Lift, RepStatus, Trajectory
 
 
@@ -88,3 +89,27 @@ def test_every_lift_has_limits_a_real_rep_stays_inside(lift):
     assert 1.5 <= limits.max_mean_velocity_m_s <= limits.max_peak_velocity_m_s
     assert 0.6 <= limits.max_range_m <= 1.5
     assert 0 < limits.min_duration_s < 1 < limits.max_duration_s
+
+
+def test_a_track_that_jumps_between_reps_makes_the_count_doubtful_a_bounce_does_not():
+    # rows (0.35 m in 0.7 s); the track jumps 0.6 m up in 0.1 s (another circle: a 9.4 m/s peak rise,
+    # over 2.8 m/s even low-passed: faster than any row) and back 0.5 s later
+    row = [(0.8, -0.35), (0.7, 0.35), (0.5, 0.0)]
+    jump = [(0.5, 0.0), (0.1, 0.6), (0.5, 0.0), (0.3, -0.6), (0.5, 0.0)]
+    between, _ = eased_path([(1.0, 0.0), *row, *jump, *row], y0_m=0.6, fps=60.0)
+    analysis = analyze_trajectory(between, lift=Lift.ROW)
+    assert len(analysis.reps) == 2  # the second taken as failed: short of the jump's "lockout"
+    (found,) = checks(analysis, "track_jumps")
+    assert "between reps: faster than any row (2.8 m/s at most)" in found.message and not found.reps
+    assert found.severity is Severity.DOUBT and analysis.quality.verdict is Verdict.DOUBTFUL
+    # the same glitch after the last rep (a re-rack) is noted: the two rows were each seen whole
+    after, _ = eased_path([(1.0, 0.0), *row, *row, *jump], y0_m=0.6, fps=60.0)
+    analysis = analyze_trajectory(after, lift=Lift.ROW)
+    (found,) = checks(analysis, "track_jumps")
+    assert "after the last rep" in found.message and found.severity is Severity.NOTE
+    assert analysis.quality.verdict is Verdict.GOOD
+    # a snatch dropped from 1.5 m rebounds off its bumpers at 3.4 m/s (peak of a 0.4 m rise in 0.18 s,
+    # over the lift's 3.2 m/s): right after a fall, a bounce, not a jump
+    snatch = [(1.0, 0.0), (0.9, 1.5), (0.8, 0.0), (0.55, -1.5), (0.18, 0.4), (0.18, -0.4), (1.0, 0.0)]
+    dropped, _ = eased_path(snatch, y0_m=0.225, fps=60.0)
+    assert not checks(analyze_trajectory(dropped, lift=Lift.SNATCH), "track_jumps")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from vbt.kinematics.reps import SegmentationSettings, default_segmentation
 from vbt.kinematics.series import Kinematics
 from vbt.quality.verdict import Finding, Severity
 from vbt.types import Lift, RepMetrics, RepStatus
@@ -29,12 +30,14 @@ class MotionCheckSettings:
             interval means frames were dropped there.
         max_mean_uncertainty_frac: a rep whose start or end falls in a stretch without samples is
             suspect when that leaves its mean velocity uncertain by more than this share.
+        use_track_jumps: check the track between reps for rises no bar makes (`track_jumps`).
     """
 
     max_gap_cutoff_periods: float = 0.5
     note_gap_cutoff_periods: float = 0.25
     dropped_frame_factor: float = 1.6
     max_mean_uncertainty_frac: float = 0.1
+    use_track_jumps: bool = True
 
 
 def _fmt(value: float, digits: int = 2) -> str:
@@ -188,6 +191,55 @@ def missing_samples(
     return findings
 
 
+def track_jumps(
+    kinematics: Kinematics, reps: list[RepMetrics], *, lift: Lift, segmentation: SegmentationSettings
+) -> list[Finding]:
+    """The track rising faster than any bar in the lift (its ``max_peak_velocity_m_s``) outside every
+    rep: only a lifter's push raises a bar, and no push in the lift is that fast, so the tracker
+    jumped to something else there (another plate, a circle in the background) and a rep made
+    meanwhile was not seen. A rise right after the bar fell faster than
+    ``segmentation.drop_speed_m_s`` (within ``drop_window_s``) is a dropped bar's bounce, not a jump.
+
+    Inside the set (between the first rep's start and the last rep's end), or in a set with no
+    rep counted ``ok``, the count is in doubt (``doubt``). Before the first rep or after the last
+    one (set-up, re-rack) it is noted: the reps the set has were each seen whole from their start.
+    Reps with such numbers inside them are judged by `implausible_numbers`; the fastest jump is named.
+    """
+    t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
+    limit = lift.spec.limits.max_peak_velocity_m_s
+    outside = np.isfinite(vy)
+    for rep in reps:
+        outside &= (t < rep.start_s) | (t > rep.end_s)
+    jumps = []
+    for i in np.flatnonzero(outside & (vy > limit)):
+        before = (t >= t[i] - segmentation.drop_window_s) & (t <= t[i]) & np.isfinite(vy)
+        if np.min(vy[before]) >= -segmentation.drop_speed_m_s:  # else a bounce after a drop
+            jumps.append(i)
+    if not jumps:
+        return []
+    counted = [r for r in reps if r.status is RepStatus.OK]
+    first_s = min((r.start_s for r in reps), default=np.inf)
+    last_s = max((r.end_s for r in reps), default=-np.inf)
+    inside = [i for i in jumps if first_s < t[i] < last_s]
+    i = max(inside or jumps, key=lambda j: float(vy[j]))
+    doubt = bool(inside) or not counted
+    where = "between reps" if inside else "before the first rep" if t[i] < first_s else "after the last rep"
+    consequence = (
+        "a rep made while it was off the bar was not seen, so the count is in doubt"
+        if doubt
+        else "the reps counted were each seen whole"
+    )
+    return [
+        Finding(
+            "track_jumps",
+            f"the bar's track rises at {_fmt(float(vy[i]), 1)} m/s at {_fmt(float(t[i]))} s, {where}: "
+            f"faster than any {lift.label} ({limit:g} m/s at most), so the tracker followed something "
+            f"else there; {consequence}. Check the track in the annotated video (--video)",
+            Severity.DOUBT if doubt else Severity.NOTE,
+        )
+    ]
+
+
 def extension_unseen(reps: list[RepMetrics]) -> list[Finding]:
     """Pulls whose triple extension could be measured only in part (noted: the bar's numbers stand)."""
     findings = []
@@ -226,9 +278,16 @@ def check_motion(
 ) -> list[Finding]:
     """Every trajectory check, in the order a reader needs them."""
     counted = [r for r in reps if r.status is not RepStatus.SUSPECT]
+    settings = settings or MotionCheckSettings()
+    jumps = (
+        track_jumps(kinematics, reps, lift=lift, segmentation=default_segmentation(lift))
+        if settings.use_track_jumps and reps
+        else []
+    )
     return [
         *no_reps(reps, lift=lift),
         *implausible_numbers(counted, lift=lift),
+        *jumps,
         *missing_samples(kinematics, counted, settings=settings),
         *partial_reps(counted),
         *extension_unseen(counted),
