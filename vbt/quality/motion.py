@@ -200,9 +200,10 @@ def track_jumps(
     meanwhile was not seen. A rise right after the bar fell faster than
     ``segmentation.drop_speed_m_s`` (within ``drop_window_s``) is a dropped bar's bounce, not a jump.
 
-    Inside the set (between the first rep's start and the last rep's end), or in a set with no
-    rep counted ``ok``, the count is in doubt (``doubt``). Before the first rep or after the last
-    one (set-up, re-rack) it is noted: the reps the set has were each seen whole from their start.
+    Inside the set (between the first counted rep's start and the last one's end; suspect reps are
+    not counted), or in a set with no rep counted ``ok``, the count is in doubt (``doubt``). Before
+    the first rep or after the last one (set-up, re-rack) it is noted: the reps the set has were each
+    seen whole.
     Reps with such numbers inside them are judged by `implausible_numbers`; the fastest jump is named.
     """
     t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
@@ -217,13 +218,13 @@ def track_jumps(
             jumps.append(i)
     if not jumps:
         return []
-    counted = [r for r in reps if r.status is RepStatus.OK]
-    first_s = min((r.start_s for r in reps), default=np.inf)
-    last_s = max((r.end_s for r in reps), default=-np.inf)
+    counted = [r for r in reps if r.status is not RepStatus.SUSPECT]
+    first_s = min((r.start_s for r in counted), default=np.inf)
+    last_s = max((r.end_s for r in counted), default=-np.inf)
     inside = [i for i in jumps if first_s < t[i] < last_s]
     i = max(inside or jumps, key=lambda j: float(vy[j]))
-    doubt = bool(inside) or not counted
-    where = "between reps" if inside else "before the first rep" if t[i] < first_s else "after the last rep"
+    doubt = bool(inside) or not any(r.status is RepStatus.OK for r in counted)
+    where = "between reps" if inside else "before the first rep" if t[i] <= first_s else "after the last rep"
     consequence = (
         "a rep made while it was off the bar was not seen, so the count is in doubt"
         if doubt
