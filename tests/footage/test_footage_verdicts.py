@@ -24,6 +24,8 @@ BELIEVABLE = {
     "deadlift": ((0.08, 1.6), (0.25, 0.85)),
     "clean": ((0.3, 2.0), (0.3, 1.5)),
     "snatch": ((0.3, 2.0), (0.3, 1.6)),
+    "row": ((0.3, 2.0), (0.12, 0.6)),
+    "romanian_deadlift": ((0.08, 1.6), (0.15, 0.7)),
 }
 
 
@@ -39,6 +41,10 @@ CLIPS = {
     "snatch_side_1rep_trimmed_upscaled.mp4": "snatch",
     "bench_side_1rep_spotter.mp4": "bench",
     "squat_side_4reps_quarter.mp4": "squat",
+    "bench_oblique_3reps_subtitles.mp4": "bench",
+    "row_side_2reps.mp4": "row",
+    "row_side_2reps_pickup.mp4": "row",
+    "rdl_rear_oblique_3reps.mp4": "romanian_deadlift",
 }
 
 
@@ -106,3 +112,21 @@ def test_a_plate_found_again_at_the_body_s_size_measures_quarter_squats() -> Non
     )
     for rep in reps:
         assert 0.15 <= rep.range_of_motion_m <= 0.45  # a quarter squat: 0.34-0.36 m measured
+
+
+def test_a_clip_that_ends_at_the_last_lockout_has_its_reps_whole() -> None:
+    # the recording stops at the third press's lockout, the bar slowing to 0.06 m/s in the last
+    # frame, back above the height its descent started from: the third rep is whole, not partial
+    result = analysed("bench_oblique_3reps_subtitles.mp4", "bench")
+    reps = result.analysis.reps
+    assert [r.status for r in reps] == [RepStatus.OK] * manifest_reps()["bench_oblique_3reps_subtitles.mp4"]
+    assert not any(r.partial_start or r.partial_end for r in reps)
+    assert not any("ends before the bar stops" in r for r in result.analysis.quality.reasons)
+
+
+def test_rows_after_a_pick_up_are_never_presented_as_measured_when_the_track_misses_them() -> None:
+    # the track follows other circles through the pick-up and both rows (it jumps at 4-5 m/s): the
+    # fall and rise it makes afterwards is no failed row, and the report says it found none
+    result = analysed("row_side_2reps_pickup.mp4", "row")
+    assert result.analysis.quality.verdict is not Verdict.GOOD
+    assert not [r for r in result.analysis.reps if r.status is RepStatus.FAILED]
