@@ -5,8 +5,10 @@ import pytest
 
 from tests.kinematics.paths import eased_path
 from vbt.analysis import analyze_trajectory
+from vbt.kinematics.reps import default_segmentation
 from vbt.quality import Verdict
 from vbt.quality.limits import LIFT_LIMITS
+from vbt.quality.motion import track_jumps
 from vbt.quality.verdict import Severity
 from vbt.types import Lift, RepStatus, Trajectory
 
@@ -102,6 +104,13 @@ def test_a_track_that_jumps_between_reps_makes_the_count_doubtful_a_bounce_does_
     (found,) = checks(analysis, "track_jumps")
     assert "between reps: faster than any row (2.8 m/s at most)" in found.message and not found.reps
     assert found.severity is Severity.DOUBT and analysis.quality.verdict is Verdict.DOUBTFUL
+    # with the first rep suspect (another check's doing) the jump lies before the counted set, whose
+    # one rep is the failed one: still a doubt, no rep of the set was counted whole
+    seg = default_segmentation(Lift.ROW)
+    (noted,) = track_jumps(
+        analysis.kinematics, analysis.reps, lift=Lift.ROW, segmentation=seg, suspect=frozenset({1})
+    )
+    assert "before the first rep" in noted.message and noted.severity is Severity.DOUBT
     # the same glitch after the last rep (a re-rack) is noted: the two rows were each seen whole
     after, _ = eased_path([(1.0, 0.0), *row, *row, *jump], y0_m=0.6, fps=60.0)
     analysis = analyze_trajectory(after, lift=Lift.ROW)

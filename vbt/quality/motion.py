@@ -192,7 +192,12 @@ def missing_samples(
 
 
 def track_jumps(
-    kinematics: Kinematics, reps: list[RepMetrics], *, lift: Lift, segmentation: SegmentationSettings
+    kinematics: Kinematics,
+    reps: list[RepMetrics],
+    *,
+    lift: Lift,
+    segmentation: SegmentationSettings,
+    suspect: frozenset[int] = frozenset(),
 ) -> list[Finding]:
     """The track rising faster than any bar in the lift (its ``max_peak_velocity_m_s``) outside every
     rep: only a lifter's push raises a bar, and no push in the lift is that fast, so the tracker
@@ -200,8 +205,9 @@ def track_jumps(
     meanwhile was not seen. A rise right after the bar fell faster than
     ``segmentation.drop_speed_m_s`` (within ``drop_window_s``) is a dropped bar's bounce, not a jump.
 
-    Inside the set (between the first counted rep's start and the last one's end; suspect reps are
-    not counted), or in a set with no rep counted ``ok``, the count is in doubt (``doubt``). Before
+    Inside the set (between the first counted rep's start and the last one's end; reps already
+    suspect, or in ``suspect``: the indices other checks make suspect, are not counted), or in a set
+    with no rep counted ``ok``, the count is in doubt (``doubt``). Before
     the first rep or after the last one (set-up, re-rack) it is noted: the reps the set has were each
     seen whole.
     Reps with such numbers inside them are judged by `implausible_numbers`; the fastest jump is named.
@@ -218,7 +224,7 @@ def track_jumps(
             jumps.append(i)
     if not jumps:
         return []
-    counted = [r for r in reps if r.status is not RepStatus.SUSPECT]
+    counted = [r for r in reps if r.status is not RepStatus.SUSPECT and r.index not in suspect]
     first_s = min((r.start_s for r in counted), default=np.inf)
     last_s = max((r.end_s for r in counted), default=-np.inf)
     inside = [i for i in jumps if first_s < t[i] < last_s]
@@ -280,16 +286,19 @@ def check_motion(
     """Every trajectory check, in the order a reader needs them."""
     counted = [r for r in reps if r.status is not RepStatus.SUSPECT]
     settings = settings or MotionCheckSettings()
+    numbers = implausible_numbers(counted, lift=lift)
+    missing = missing_samples(kinematics, counted, settings=settings)
+    suspect = frozenset(i for f in (*numbers, *missing) if f.suspect for i in f.reps)
     jumps = (
-        track_jumps(kinematics, reps, lift=lift, segmentation=default_segmentation(lift))
+        track_jumps(kinematics, reps, lift=lift, segmentation=default_segmentation(lift), suspect=suspect)
         if settings.use_track_jumps and reps
         else []
     )
     return [
         *no_reps(reps, lift=lift),
-        *implausible_numbers(counted, lift=lift),
+        *numbers,
         *jumps,
-        *missing_samples(kinematics, counted, settings=settings),
+        *missing,
         *partial_reps(counted),
         *extension_unseen(counted),
     ]
