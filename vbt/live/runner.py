@@ -133,7 +133,8 @@ class LiveStats:
 
     Delays are wall-clock seconds from a rep's end (on the frames' arrival clock) to the moment its
     event was ready (``provisional_delays_s``, ``final_delays_s``). ``shed``: frames whose work of
-    each kind was shed (``vbt.live.shedding``: view, pose, recording); ``lost_t_s``: the times of
+    each kind was shed (``vbt.live.shedding``: view, pose, recording, pose_sparse: the frames
+    without pose at the deepest step that the step before would have posed); ``lost_t_s``: the times of
     the frames dropped, on the run's clock; ``cpu_ms_per_frame``: CPU milliseconds per frame
     processed, per stage (``vbt.live.cost``), set when the run ends.
     """
