@@ -27,7 +27,7 @@ from vbt.types import FloatArray, Frame
 #: The stages, in the order a frame meets them (names for the benchmark's table).
 STAGES: tuple[str, ...] = (
     "capture",  # the source's read and JPEG decode (the capture thread)
-    "pose",  # the pose model, and its input's preparation
+    "pose",  # the pose model's calling thread (MediaPipe infers on threads of its own: see process)
     "tracker",  # the bar tracker
     "loop",  # the rest of the frame loop: clock, recording's queue, calibration, the samples' scale
     "analysis",  # the online analysis (its own thread)
