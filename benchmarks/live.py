@@ -2,7 +2,7 @@
 
 Renders synthetic sets to 720p30 video (``vbt.synth.render``: plate, bar, lifter, cluttered gym,
 motion blur, H.264), serves each as an HTTP MJPEG stream at its own frame rate (``serve_mjpeg``, what
-a phone IP-camera app does), and runs ``vbt live``'s loop on it (``LiveRun``: pose lite, plate
+a phone IP-camera app does, in a process of its own: the phone's work is not live mode's), and runs ``vbt live``'s loop on it (``LiveRun``: pose lite, plate
 tracker, online analysis, recording, annotated frames to the browser view) posting to a ``vbt serve``
 in its own process, with a WebSocket listener on the session's rep stream. Prints, per clip:
 
@@ -23,7 +23,13 @@ reps found (a suspect rep counts: it is on the screen and at the service), suspe
 dropped, the work shed (frames without the view, without pose, not recorded: ``vbt.live.shedding``)
 and the delays. Goals: every rep found in each condition, at most 2 % of frames dropped.
 
-    .venv/bin/python benchmarks/live.py [--clips squat power_clean] [--no-pose] [--no-server] [--busy 0 2 4]
+CPU time (the robust number on a shared machine): every run prints live mode's CPU milliseconds per
+frame per stage (``vbt.live.cost``: capture, pose, tracker, frame loop, analysis, view, recording;
+``process``: every thread, the pose model's own inference threads, the service posts and the browser
+pusher included), and ``--costs FRAMES`` first times each stage alone on the clips' first frames,
+including the paths replaced (OpenCV's JPEG decoding, the recording's H.264 encoding).
+
+    PYTHONPATH=. .venv/bin/python benchmarks/live.py [--clips squat power_clean] [--clips-dir DIR] [--no-pose] [--no-server] [--busy 0 2 4]
 """
 
 from __future__ import annotations
@@ -53,12 +59,12 @@ def _render(lift: str, directory: Path) -> tuple[Path, dict[str, Any]]:
     from vbt.synth import Sampling, generate_set
     from vbt.synth.render import render_set
 
-    s = generate_set(lift, n_reps=5, seed=3, sampling=Sampling(fps=30.0), load_kg=80.0)
-    info = render_set(
-        s, directory / f"{lift}_720p30.mp4", size_px=(1280, 720), seed=2, compression_quality=80
-    )
-    truth = json.loads(info.path.with_name(info.path.stem + ".truth.json").read_text())
-    return info.path, truth
+    path = directory / f"{lift}_720p30.mp4"
+    truth_path = path.with_name(path.stem + ".truth.json")
+    if not (path.is_file() and truth_path.is_file()):  # rendered by an earlier run (--clips-dir)
+        s = generate_set(lift, n_reps=5, seed=3, sampling=Sampling(fps=30.0), load_kg=80.0)
+        render_set(s, path, size_px=(1280, 720), seed=2, compression_quality=80)
+    return path, json.loads(truth_path.read_text())
 
 
 #: The longest a busy loop runs if the benchmark never stops it (a crash): it must not outlive us long.
@@ -89,6 +95,108 @@ def busy_loops(n: int) -> Any:
             worker.join(timeout=5.0)
             if worker.is_alive():
                 worker.terminate()
+
+
+def stage_costs(path: Path, *, frames: int) -> dict[str, float]:
+    """CPU milliseconds per frame of each stage of live mode, each run alone on the clip's first
+    ``frames`` frames (``time.process_time``: every thread of the process, so a model's own worker
+    threads count), OpenCV single-threaded as in live mode.
+
+    The camera's JPEGs are the MJPEG server's (quality 85); decoding them is timed with OpenCV's
+    reader path (``cv2.imdecode``) and with FFmpeg's through PyAV (``JpegStreamSource``).
+    """
+    import av
+    import cv2
+
+    from vbt.capture.observer import opencv_single_threaded
+    from vbt.capture.pipeline import make_tracker
+    from vbt.capture.pose import MediaPipePose
+    from vbt.capture.sources import VideoFileSource
+    from vbt.live.jpeg_stream import JpegFrame
+    from vbt.live.recorder import VideoRecorder
+    from vbt.live.screen import LiveScreen, ScreenState
+    from vbt.live.sinks import PushSink
+    from vbt.types import Lift
+
+    clip = []
+    with VideoFileSource(str(path)) as source:
+        for frame in source:
+            clip.append(frame)
+            if len(clip) >= frames:
+                break
+    jpegs = [cv2.imencode(".jpg", f.image, [cv2.IMWRITE_JPEG_QUALITY, 85])[1].tobytes() for f in clip]
+    n = len(clip)
+
+    def timed(work: Any) -> float:
+        start_s = time.process_time()
+        work()
+        return 1000.0 * (time.process_time() - start_s) / n
+
+    class _Pusher:
+        def push(self, jpeg: bytes) -> None:
+            pass
+
+    costs: dict[str, float] = {}
+    with opencv_single_threaded(), tempfile.TemporaryDirectory() as tmp:
+        codec = av.CodecContext.create("mjpeg", "r")
+        codec.thread_count = 1
+        costs["decode (OpenCV)"] = timed(lambda: [cv2.imdecode(np.frombuffer(j, np.uint8), 1) for j in jpegs])
+        costs["decode (PyAV)"] = timed(
+            lambda: [p.to_ndarray(format="bgr24") for j in jpegs for p in codec.decode(av.Packet(j))]
+        )
+        pose = MediaPipePose(None, variant="lite")
+        found: list[Any] = []
+        costs["pose lite"] = timed(lambda: found.extend(pose.detect(f) for f in clip))
+        pose.close()
+        tracker = make_tracker("plate")
+        costs["plate tracker"] = timed(
+            lambda: [tracker.update(f, hands_xy_px=p.wrists_xy_px) for f, p in zip(clip, found, strict=True)]
+        )
+        screen, sink = LiveScreen(Lift.SQUAT), PushSink(_Pusher())
+        state = ScreenState(status="set 1: 3 reps")
+
+        def view() -> None:
+            for f, p in zip(clip, found, strict=True):
+                screen.add_bar(f.t_s, np.array([640.0, 360.0]))
+                sink.show(screen.draw(f.image.copy(), state, joints_xy_px=p.joints_xy_px), f.t_s)
+
+        costs["view (every frame)"] = timed(view)
+
+        def record(name: str, jpeg: bool) -> None:
+            recorder = VideoRecorder(Path(tmp) / name)
+            for f, j in zip(clip, jpegs, strict=True):
+                frame = JpegFrame(image=f.image, t_s=f.t_s, index=f.index, jpeg=j) if jpeg else f
+                recorder.write(frame, block=True)
+            recorder.close()
+
+        costs["recording H.264"] = timed(lambda: record("h264.mp4", False))
+        costs["recording JPEGs kept"] = timed(lambda: record("jpeg.mp4", True))
+    return costs
+
+
+def _serve(path: str, urls: Any, stop: Any) -> None:
+    """The camera: ``serve_mjpeg`` in a process of its own (a phone's work, not live mode's)."""
+    from vbt.capture.mjpeg import serve_mjpeg
+
+    with serve_mjpeg(path) as url:
+        urls.put(url)
+        stop.wait(BUSY_MAX_S)
+
+
+@contextlib.contextmanager
+def camera(path: Path) -> Any:
+    """An MJPEG stream of ``path`` at real speed from another process; yields its URL."""
+    spawn = multiprocessing.get_context("spawn")  # no fork of a process with a model's threads
+    urls, stop = spawn.Queue(), spawn.Event()
+    server = spawn.Process(target=_serve, args=(str(path), urls, stop), daemon=True)
+    server.start()
+    try:
+        yield urls.get(timeout=60.0)
+    finally:
+        stop.set()
+        server.join(timeout=10.0)
+        if server.is_alive():
+            server.terminate()
 
 
 def _free_port() -> int:
@@ -148,9 +256,8 @@ def _percentiles(values: list[float]) -> str:
 def run_clip(
     lift: str, path: Path, truth: dict[str, Any], *, pose: bool, server: bool, work: Path
 ) -> dict[str, Any]:
-    from vbt.capture.mjpeg import serve_mjpeg
     from vbt.capture.pipeline import make_tracker
-    from vbt.capture.sources import StreamSource
+    from vbt.live.jpeg_stream import open_stream
     from vbt.live.online import RepEventKind
     from vbt.live.runner import LiveOptions, LiveRun
     from vbt.live.sinks import PushSink
@@ -177,9 +284,9 @@ def run_clip(
         pusher = FramePusher(base_url, session_id)
         frames.append(PushSink(pusher))
     try:
-        with serve_mjpeg(path) as url:
+        with camera(path) as url:
             run = LiveRun(
-                lambda: StreamSource(url),
+                lambda: open_stream(url),
                 LiveOptions(lift=Lift(lift), out_dir=out, load_kg=80.0, end_still_s=4.0, reconnect_s=0.5),
                 tracker=make_tracker("plate"),
                 pose=estimator,
@@ -240,6 +347,7 @@ def run_clip(
     return {
         "lift": lift,
         "shed": stats.shed,
+        "cpu": stats.cpu_ms_per_frame,
         "suspect": sum(1 for r in saved if r.status.value == "suspect"),
         "fps": stats.processed_fps,
         "dropped_pct": 100.0 * (1 - stats.frames_processed / max(frames_in_clip, 1)),
@@ -263,13 +371,29 @@ def main() -> None:
     parser.add_argument("--clips", nargs="+", default=["squat", "bench", "deadlift", "power_clean"])
     parser.add_argument("--no-pose", action="store_true")
     parser.add_argument("--no-server", action="store_true")
-    parser.add_argument("--busy", nargs="+", type=int, default=[0], help="busy loops per condition")
+    parser.add_argument(
+        "--clips-dir", type=Path, help="keep the rendered clips here (and reuse them next time)"
+    )
+    parser.add_argument(
+        "--costs",
+        type=int,
+        default=0,
+        metavar="FRAMES",
+        help="first measure each stage's CPU ms per frame alone on this many frames of each clip",
+    )
+    parser.add_argument(
+        "--busy", nargs="*", type=int, default=[0], help="busy loops per condition (none: no live runs)"
+    )
     args = parser.parse_args()
     os.environ.setdefault("VBT_MODEL_DIR", str(MODELS.resolve()))
     by_condition: dict[int, list[dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        clips = {lift: _render(lift, work) for lift in args.clips}
+        clips_dir = args.clips_dir or work
+        clips_dir.mkdir(parents=True, exist_ok=True)
+        clips = {lift: _render(lift, clips_dir) for lift in args.clips}
+        if args.costs:
+            _print_costs({lift: stage_costs(path, frames=args.costs) for lift, (path, _) in clips.items()})
         for n in args.busy:
             for lift, (path, truth) in clips.items():
                 with busy_loops(n):
@@ -287,17 +411,51 @@ def main() -> None:
     if len(by_condition) > 1:
         print("\nunder load, per condition: reps found (suspect), frames dropped, work shed")
         print(
-            f"{'busy loops':>10s} {'reps':>7s} {'suspect':>7s} {'drop%':>6s} {'no view':>8s} {'no pose':>8s} {'not rec.':>8s}"
+            f"{'busy loops':>10s} {'reps':>7s} {'suspect':>7s} {'drop%':>6s} {'no view':>8s} {'no pose':>8s} "
+            f"{'of them 3 in 4':>14s} {'not rec.':>8s}"
         )
         for n, rows in by_condition.items():
             found = sum(int(r["reps"].split("/")[0]) for r in rows)
             true = sum(int(r["reps"].split("/")[1]) for r in rows)
-            shed = {k: sum(r["shed"].get(k, 0) for r in rows) for k in ("view", "pose", "recording")}
+            kinds = ("view", "pose", "pose_sparse", "recording")
+            shed = {k: sum(r["shed"].get(k, 0) for r in rows) for k in kinds}
             print(
                 f"{n:10d} {found:3d}/{true:<3d} {sum(r['suspect'] for r in rows):7d} "
-                f"{np.mean([r['dropped_pct'] for r in rows]):6.1f} {shed['view']:8d} {shed['pose']:8d} {shed['recording']:8d}"
+                f"{np.mean([r['dropped_pct'] for r in rows]):6.1f} {shed['view']:8d} "
+                f"{shed['pose'] + shed['pose_sparse']:8d} {shed['pose_sparse']:14d} {shed['recording']:8d}"
             )
         print("goals: every rep found in each condition, <= 2 % dropped")
+    if by_condition:
+        _print_cpu(by_condition)
+
+
+def _print_costs(by_clip: dict[str, dict[str, float]]) -> None:
+    """Each stage's CPU ms per frame, run alone (``stage_costs``)."""
+    names = list(next(iter(by_clip.values())))
+    load = os.getloadavg()
+    print(f"\nCPU ms per frame of each stage run alone (load average {load[0]:.1f})")
+    print(f"{'clip':12s} " + " ".join(f"{n:>14s}" for n in names))
+    for lift, costs in by_clip.items():
+        print(f"{lift:12s} " + " ".join(f"{costs[n]:14.1f}" for n in names))
+
+
+def _print_cpu(by_condition: dict[int, list[dict[str, Any]]]) -> None:
+    """CPU milliseconds per processed frame, per stage (``vbt.live.cost``), the clips' mean per condition.
+
+    CPU time depends far less on the machine's load than wall time: the stages' sum against the
+    frame interval (33 ms at 30 fps) times the cores live mode gets says whether it can keep up.
+    ``process`` is every thread of the benchmark's process: also the MJPEG server (the camera's
+    JPEG encoding, done here), the service posts, the browser pusher and a model's worker threads.
+    """
+    from vbt.live.cost import STAGES
+
+    names = [*STAGES, "total", "process"]
+    print("\nCPU ms per processed frame, per stage (the clips' mean)")
+    print(f"{'busy loops':>10s} " + " ".join(f"{n:>9s}" for n in names))
+    for n, rows in by_condition.items():
+        cells = [np.mean([r["cpu"].get(name, 0.0) for r in rows]) for name in names]
+        print(f"{n:10d} " + " ".join(f"{c:9.1f}" for c in cells))
+    print("budget: 33.3 ms of CPU per frame at 30 fps for each core live mode gets")
 
 
 def _print(rows: list[dict[str, Any]], *, busy: int, pose: bool) -> None:

@@ -81,7 +81,8 @@ def run_live(args: argparse.Namespace) -> int:
     from vbt.calibration import from_known_length, load_camera_profile
     from vbt.capture.bar import BarMethod
     from vbt.capture.pipeline import make_tracker
-    from vbt.capture.sources import CameraSource, FrameSource, StreamSource, quiet_decoder_logs
+    from vbt.capture.sources import CameraSource, FrameSource, quiet_decoder_logs
+    from vbt.live.jpeg_stream import open_stream
     from vbt.live.paced import PacedFileSource
     from vbt.live.runner import LiveOptions, LiveRun
     from vbt.live.sinks import DeferredPushSink, PushSink, WindowSink, display_available
@@ -114,7 +115,7 @@ def run_live(args: argparse.Namespace) -> int:
         if args.file is not None:
             return PacedFileSource(args.file)
         if args.url is not None:
-            return StreamSource(args.url)
+            return open_stream(args.url)  # an MJPEG stream's pictures are recorded as they came
         return CameraSource(args.camera)
 
     quiet_decoder_logs()

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from vbt.errors import NotEnoughDataError, VbtError
+from vbt.live.cost import CpuMeter
 from vbt.live.online import OnlineSet, RepEvent
 from vbt.types import FloatArray, Lift
 
@@ -39,6 +40,7 @@ class Analyst:
         lift, load_kg: the set's lift and load.
         idle_keep_s: while no rep has been seen, samples older than this are forgotten (a long wait
             before the first rep must not slow every re-analysis down).
+        meter: counts the worker's CPU time as the ``"analysis"`` stage.
         **online: passed on to ``OnlineSet``.
 
     ``on_events`` is called on the worker thread with each batch of new events (the caller makes it
@@ -53,8 +55,10 @@ class Analyst:
         load_kg: float | None,
         idle_keep_s: float = 10.0,
         on_events: Callable[[list[RepEvent]], None] | None = None,
+        meter: CpuMeter | None = None,
         **online: Any,
     ) -> None:
+        self.meter = meter if meter is not None else CpuMeter()
         self.lift, self.load_kg, self.idle_keep_s = lift, load_kg, idle_keep_s
         self.on_events = on_events
         self._online_options = online
@@ -89,6 +93,10 @@ class Analyst:
         return self.events() + self._closing
 
     def _run(self) -> None:
+        with self.meter.stage("analysis"):
+            self._analyse_all()
+
+    def _analyse_all(self) -> None:
         finishing = False
         while not finishing:
             batch = [self._inbox.get()]

@@ -18,6 +18,7 @@ reader thread when the frame arrives, never when the consumer gets to it.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from typing import Self
@@ -25,6 +26,7 @@ from typing import Self
 from vbt.capture.sources import FrameSource
 from vbt.closing import Closing
 from vbt.errors import InputError, VideoError
+from vbt.live.cost import CpuMeter
 from vbt.types import Frame
 
 _POLL_S = 0.1  # how often a waiting consumer looks at the stop flag
@@ -36,6 +38,7 @@ class ThreadedCapture(Closing):
     Parameters:
         source: the frames; the capture owns it from now on and closes it (on the reader thread).
         max_queue: frames kept waiting for the consumer, at least 1 (1: always the newest frame only).
+        meter: counts the reader thread's CPU time (reading and decoding frames) as ``"capture"``.
 
     Attributes:
         dropped_frames: frames read from the source but never yielded, because newer ones replaced them.
@@ -52,11 +55,12 @@ class ThreadedCapture(Closing):
     frames read before it.
     """
 
-    def __init__(self, source: FrameSource, *, max_queue: int = 2) -> None:
+    def __init__(self, source: FrameSource, *, max_queue: int = 2, meter: CpuMeter | None = None) -> None:
         if max_queue < 1:
             raise InputError(f"max_queue must be at least 1, got {max_queue}")
         self.source = source
         self.max_queue = max_queue
+        self.meter = meter
         self.dropped_frames = 0
         self.frames_read = 0
         self.frames_yielded = 0
@@ -137,6 +141,7 @@ class ThreadedCapture(Closing):
         return self
 
     def _read_all(self) -> None:
+        start_s = time.thread_time()
         try:
             for frame in self.source:
                 with self._cond:
@@ -153,6 +158,8 @@ class ThreadedCapture(Closing):
             self._raised = exc
         finally:
             self.source.close()
+            if self.meter is not None:
+                self.meter.add("capture", time.thread_time() - start_s)
             with self._cond:
                 self._done = True
                 self._cond.notify_all()

@@ -230,16 +230,19 @@ class OnlineSet:
         moving = self._moved_recently(t)
         if self.provisional and moving and t - self._last_window_t_s >= self.provisional_every_s:
             self._last_window_t_s = t
-            events += self._provisional(t)
+            provisional = self._provisional(t)
+            self.events.extend(provisional)  # before the finals: they may retract one of them
+            events += provisional
         pending = any(not (k.final or k.retracted) for k in self._known)
         due = t - self._last_run_t_s >= self.rerun_every_s
         if finals and due and (moving or pending or self._unsettled):
             self._last_run_t_s = t
             analysis = self._analyze(self.trajectory())
             if analysis is not None:
-                events += self._finals(analysis, t, closing=False)
+                made_final = self._finals(analysis, t, closing=False)
+                self.events.extend(made_final)
+                events += made_final
                 self._unsettled = any(not self._is_emitted_final(r) for r in analysis.reps)
-        self.events.extend(events)
         return events
 
     def reps_emitted(self) -> list[RepMetrics]:

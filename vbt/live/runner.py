@@ -18,6 +18,7 @@ up to ``reconnect_s``; after that the set ends with what was recorded, and the r
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import secrets
 import threading
@@ -44,11 +45,12 @@ from vbt.kinematics.reps import default_segmentation
 from vbt.live.analyst import Analyst
 from vbt.live.capture import ThreadedCapture
 from vbt.live.clock import ArrivalClock
+from vbt.live.cost import CpuMeter, MeteredTracker, metered_pose
 from vbt.live.online import RepEvent, RepEventKind, shown_reps
 from vbt.live.outbox import Outbox
 from vbt.live.recorder import VideoRecorder
 from vbt.live.screen import LiveScreen, ScreenState
-from vbt.live.shedding import Shed, Shedder, SheddingSettings
+from vbt.live.shedding import BusyMeter, Shed, Shedder, SheddingSettings
 from vbt.progression.profile import velocity_kind_for
 from vbt.progression.rules import StopSetCue, stop_set_cue
 from vbt.quality.lost import lost_frames_in, lost_spans, mark_lost_frames
@@ -131,8 +133,10 @@ class LiveStats:
 
     Delays are wall-clock seconds from a rep's end (on the frames' arrival clock) to the moment its
     event was ready (``provisional_delays_s``, ``final_delays_s``). ``shed``: frames whose work of
-    each kind was shed (``vbt.live.shedding``: view, pose, recording); ``lost_t_s``: the times of
-    the frames dropped, on the run's clock.
+    each kind was shed (``vbt.live.shedding``: view, pose, recording, pose_sparse: the frames
+    without pose at the deepest step that the step before would have posed); ``lost_t_s``: the times of
+    the frames dropped, on the run's clock; ``cpu_ms_per_frame``: CPU milliseconds per frame
+    processed, per stage (``vbt.live.cost``), set when the run ends.
     """
 
     frames_read: int = 0
@@ -147,6 +151,7 @@ class LiveStats:
     last_frame_s: float = math.nan
     shed: dict[str, int] = field(default_factory=dict)
     lost_t_s: list[float] = field(default_factory=list)
+    cpu_ms_per_frame: dict[str, float] = field(default_factory=dict)
 
     @property
     def processed_fps(self) -> float:
@@ -216,6 +221,7 @@ class LiveRun:
         self.console = console
         self.on_event = on_event
         self.stats = LiveStats()
+        self.meter = CpuMeter()
         self.sets: list[SetResult] = []
         self.run_id = f"live-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
         self.screen = LiveScreen(options.lift)
@@ -234,8 +240,10 @@ class LiveRun:
         self._last_view_t_s = -math.inf
         self._last_shown_t_s = -math.inf
         self._pending: deque[Frame] = deque()
+        self._capture: ThreadedCapture | None = None  # the one the frames come from
         self._lost_waiting: deque[float] = deque()  # dropped frames' times, until the sighting after
         self.shedder = Shedder(options.shedding)
+        self.busy = BusyMeter()
         self._set = _Set(1, options, pose_ran=pose is not None)
 
     @property
@@ -263,7 +271,11 @@ class LiveRun:
         if self.calibration is not None:  # a scale given up front: measure from the first frame
             self._online_for(self._set)
         source: FrameSource | None = self.open_source()
-        observer = Observer(tracker=self.tracker, pose=self.pose, overlap=self.options.overlap)
+        observer = Observer(
+            tracker=MeteredTracker(self.tracker, self.meter),
+            pose=metered_pose(self.pose, self.meter) if self.pose is not None else None,
+            overlap=self.options.overlap,
+        )
         ended_because = "the source ended"
         try:
             while source is not None and not self._stop:
@@ -290,53 +302,20 @@ class LiveRun:
             observer.close()
             self.stats.wall_s = time.perf_counter() - self._t0_wall
             self._end_set(ended_because)
+            self.meter.stop()
+            self.stats.cpu_ms_per_frame = self.meter.per_frame_ms(
+                self.stats.frames_processed, frames_of={"capture": self.stats.frames_read}
+            )
         return self.sets
 
     def _consume(self, source: FrameSource, observer: Observer) -> VideoError | None:
         """Process one source until it ends; its error when it dropped, None when it ended normally."""
-        first = True
-        with ThreadedCapture(source, max_queue=self.options.max_queue) as capture:
+        with ThreadedCapture(source, max_queue=self.options.max_queue, meter=self.meter) as capture:
             for frame in capture:
-                if first:  # the source's clock starts at its first frame: put it on the run's clock
-                    self._offset_s = (time.perf_counter() - self._t0_wall) - frame.t_s
-                    self._clock.reset()
-                    first = False
-                self._lost_waiting.extend(t + self._offset_s for t in capture.take_dropped())
-                t_s = self._clock.correct(frame.index, frame.t_s + self._offset_s)
-                if t_s is None or t_s <= self._last_t_s:  # read in a burst, or a reconnect's first
-                    self.stats.frames_dropped += 1  # frame within a clock tick of the last: lost
-                    self._lost_waiting.append(frame.t_s + self._offset_s)
-                    continue
-                self._last_t_s = t_s
-                if math.isnan(self.stats.first_frame_s):
-                    self.stats.first_frame_s = t_s
-                self.stats.last_frame_s = t_s
-                frame = Frame(image=frame.image, t_s=t_s, index=self._index)
-                self._index += 1
-                self.stats.frames_processed += 1
-                self._pending.append(frame)
-                level = self.shedder.update(capture.waiting, t_s)
-                if self._set.recorder is None and self.options.record:
-                    self._set.recorder = VideoRecorder(self._set.video_path, preset="ultrafast")
-                if self._set.recorder is not None:
-                    if level >= Shed.RECORDING and frame.index % 2:
-                        self.shedder.count(Shed.RECORDING)
-                    else:
-                        self._set.recorder.write(frame)
-                if level >= Shed.POSE and self.pose is not None and frame.index % 2:
-                    held = observer.flush()
-                    if held is not None:
-                        self._on_sighting(held)
-                    self.shedder.count(Shed.POSE)
-                    sighting = observer.push(frame, pose=False)
-                else:
-                    sighting = observer.push(frame)
-                if sighting is not None:
-                    self._on_sighting(sighting)
-                if capture.waiting == 0:  # keeping up: this frame's sighting now, not at the next
-                    held = observer.flush()  # frame (overlap only pays when frames are waiting)
-                    if held is not None:
-                        self._on_sighting(held)
+                started_s = time.perf_counter()
+                with self.meter.stage("loop"):
+                    self._process(frame, capture, observer)
+                self.busy.done(started_s, time.perf_counter())
                 if self._stop or self._max_sets_done():
                     self._stop = True
                     break
@@ -344,6 +323,51 @@ class LiveRun:
             self.stats.frames_dropped += capture.dropped_frames
             self.stats.shed = self.shedder.summary()
             return capture.error
+
+    def _process(self, frame: Frame, capture: ThreadedCapture, observer: Observer) -> None:
+        """One frame from ``capture``: its time put on the run's clock, shedding decided, recorded,
+        observed."""
+        if capture is not self._capture:  # the source's clock starts at its first frame: put it
+            self._capture = capture  # on the run's clock
+            self._offset_s = (time.perf_counter() - self._t0_wall) - frame.t_s
+            self._clock.reset()
+        self._lost_waiting.extend(t + self._offset_s for t in capture.take_dropped())
+        t_s = self._clock.correct(frame.index, frame.t_s + self._offset_s)
+        if t_s is None or t_s <= self._last_t_s:  # read in a burst, or a reconnect's first
+            self.stats.frames_dropped += 1  # frame within a clock tick of the last: lost
+            self._lost_waiting.append(frame.t_s + self._offset_s)
+            return
+        self._last_t_s = t_s
+        if math.isnan(self.stats.first_frame_s):
+            self.stats.first_frame_s = t_s
+        self.stats.last_frame_s = t_s
+        frame = dataclasses.replace(frame, t_s=t_s, index=self._index)  # a JpegFrame keeps its JPEG
+        self._index += 1
+        self.stats.frames_processed += 1
+        self._pending.append(frame)
+        level = self.shedder.update(capture.waiting, t_s, busy=self.busy.share)
+        if self._set.recorder is None and self.options.record:
+            self._set.recorder = VideoRecorder(self._set.video_path, preset="ultrafast", meter=self.meter)
+        recorder = self._set.recorder
+        if recorder is not None:
+            if level >= Shed.RECORDING and frame.index % 2 and recorder.encodes(frame):
+                self.shedder.count(Shed.RECORDING)
+            else:
+                recorder.write(frame)
+        if self.pose is not None and frame.index % level.pose_every:
+            held = observer.flush()
+            if held is not None:
+                self._on_sighting(held)
+            self.shedder.count(Shed.POSE if frame.index % 2 else Shed.POSE_SPARSE)
+            sighting = observer.push(frame, pose=False)
+        else:
+            sighting = observer.push(frame)
+        if sighting is not None:
+            self._on_sighting(sighting)
+        if capture.waiting == 0:  # keeping up: this frame's sighting now, not at the next
+            held = observer.flush()  # frame (overlap only pays when frames are waiting)
+            if held is not None:
+                self._on_sighting(held)
 
     def _reconnect(self) -> FrameSource | None:
         deadline = time.monotonic() + self.options.reconnect_s
@@ -399,9 +423,10 @@ class LiveRun:
         """Draw the screen on ``frame`` and hand it to every frame sink."""
         observation = sighting.observation
         joints = observation.joints_xy_px if sighting.pose is not None else None
-        image = self.screen.draw(frame.image.copy(), self._screen_state(), joints_xy_px=joints)
-        for sink in self.frames:
-            sink.show(image, observation.t_s)
+        with self.meter.stage("view"):
+            image = self.screen.draw(frame.image.copy(), self._screen_state(), joints_xy_px=joints)
+            for sink in self.frames:
+                sink.show(image, observation.t_s)
 
     def _mark_lost(self, current: _Set, t_s: float) -> None:
         """The frames dropped before the sighting at ``t_s``: kept as lost samples (NaN bar) for the
@@ -450,6 +475,7 @@ class LiveRun:
             lift=self.options.lift,
             load_kg=self.options.load_kg,
             idle_keep_s=self.options.idle_keep_s,
+            meter=self.meter,
             rerun_every_s=self.options.final_every_s,
             settings=video_analysis_settings(self.options.plate),  # as the saved report's
         )

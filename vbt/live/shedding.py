@@ -7,13 +7,22 @@ can spare, cheapest loss first, before a frame is ever dropped.
    bar (the velocity) is measured on every frame; the skipped frames' joints are NaN in the track
    (marked: ``LiveStats.shed``) and interpolated by the analysis, as any short gap is.
 3. ``RECORDING``: the recording gets every other frame (its encoder runs on its own thread and
-   competes for the same cores). The track CSV and the report keep every frame.
+   competes for the same cores). The track CSV and the report keep every frame. A recording that
+   keeps the stream's JPEGs as they came (``vbt.live.recorder``) costs nothing to shed: it keeps
+   every frame at this level.
+4. ``POSE_SPARSE``: pose on one frame in four (``pose_every``). The bar is still measured on every
+   frame; the joints (the lifter's posture, the triple extension) are interpolated over 0.1 s at
+   30 fps, which the joint angles of a lift (changing over 0.3-1 s) survive.
 
 Frames are dropped only when all of that is not enough (``LiveOptions.max_queue`` frames waiting);
 then their times are kept and the reps they touch are marked (``vbt.quality.lost``).
 
 The level follows the frames waiting for the analysis (the capture's queue), rising at once and
-easing off one step at a time once the backlog has stayed lower for ``calm_s``.
+easing off one step at a time once the backlog has stayed lower for ``calm_s``. It also follows how
+busy the frame loop is (``BusyMeter``: the share of the wall time it spends on frames rather than
+waiting for the next): a loop busy nearly all the time will fall behind at the next slowdown, so it
+sheds one more step (every ``busy_step_s`` while it stays that busy) before frames pile up, and it
+eases off only once the loop has room again (below ``calm_busy``).
 """
 
 from __future__ import annotations
@@ -32,17 +41,31 @@ class Shed(IntEnum):
     VIEW = 1
     POSE = 2
     RECORDING = 3
+    POSE_SPARSE = 4
+
+    @property
+    def pose_every(self) -> int:
+        """Pose runs on one frame in this many at this level."""
+        return 4 if self >= Shed.POSE_SPARSE else 2 if self >= Shed.POSE else 1
 
 
 @dataclass(frozen=True)
 class SheddingSettings:
-    """When live mode sheds work, by the frames waiting for the analysis.
+    """When live mode sheds work, by the frames waiting for the analysis and how busy its loop is.
 
     Attributes:
-        view_at, pose_at, recording_at: frames waiting at which the view, every other pose and
-            every other recorded frame are shed. They lie below ``LiveOptions.max_queue`` (8), where
-            frames start to be dropped: lowering them sheds sooner (a calmer picture, fewer joints)
-            but keeps more headroom before a frame is lost.
+        view_at, pose_at, recording_at, sparse_pose_at: frames waiting at which the view, every
+            other pose, every other recorded frame and three poses in four are shed. They lie below
+            ``LiveOptions.max_queue`` (8), where frames start to be dropped: lowering them sheds
+            sooner (a calmer picture, fewer joints) but keeps more headroom before a frame is lost.
+        busy_at: the frame loop's busy share (0-1, ``BusyMeter``) at which one more step is shed
+            before any frame waits. 1 would wait for the backlog; lowering it sheds on a machine
+            that would have kept up (fewer joints for nothing).
+        calm_busy: a level eases off only while the loop is busy less than this (and the backlog
+            is calm): the step down adds back work (a pose costs about three times the tracker), so
+            the loop needs that much room; raising it towards ``busy_at`` switches levels more often.
+        busy_step_s: while the loop stays busier than ``busy_at``, one more step at most this often
+            (seconds on the frames' clock): the time a step takes to show in the busy share.
         calm_s: a level is kept until the backlog has stayed below it this long (seconds on the
             frames' clock), so that one quick frame does not switch the work back on and off.
         view_keepalive_s: while the view is shed, one picture is still drawn and pushed this often,
@@ -53,14 +76,23 @@ class SheddingSettings:
     view_at: int = 2
     pose_at: int = 3
     recording_at: int = 5
+    sparse_pose_at: int = 6
+    busy_at: float = 0.9
+    calm_busy: float = 0.6
+    busy_step_s: float = 0.5
     calm_s: float = 1.0
     view_keepalive_s: float = 1.0
 
     def __post_init__(self) -> None:
-        if not 1 <= self.view_at <= self.pose_at <= self.recording_at:
+        if not 1 <= self.view_at <= self.pose_at <= self.recording_at <= self.sparse_pose_at:
             raise InputError(
-                "shedding thresholds must satisfy 1 <= view_at <= pose_at <= recording_at, got "
-                f"{self.view_at}, {self.pose_at}, {self.recording_at}"
+                "shedding thresholds must satisfy 1 <= view_at <= pose_at <= recording_at <= "
+                f"sparse_pose_at, got {self.view_at}, {self.pose_at}, {self.recording_at}, "
+                f"{self.sparse_pose_at}"
+            )
+        if not 0 < self.calm_busy < self.busy_at:
+            raise InputError(
+                f"the busy shares must satisfy 0 < calm_busy < busy_at, got {self.calm_busy}, {self.busy_at}"
             )
 
 
@@ -80,10 +112,18 @@ class Shedder:
     frames: dict[Shed, int] = field(default_factory=lambda: {s: 0 for s in Shed if s})
     first_t_s: dict[Shed, float] = field(default_factory=lambda: {s: math.nan for s in Shed if s})
     _calm_since_s: float = math.nan
+    _busy_step_t_s: float = -math.inf
 
-    def update(self, waiting: int, t_s: float) -> Shed:
-        """The level for a frame at ``t_s`` with ``waiting`` frames queued behind it."""
+    def update(self, waiting: int, t_s: float, *, busy: float = math.nan) -> Shed:
+        """The level for a frame at ``t_s`` with ``waiting`` frames queued behind it, the frame loop
+        busy ``busy`` of the time lately (0-1; NaN: not known, the backlog alone decides)."""
+        s = self.settings
         wanted = self._wanted(waiting)
+        if busy >= s.busy_at and t_s - self._busy_step_t_s >= s.busy_step_s and self.level < max(Shed):
+            wanted = max(wanted, Shed(self.level + 1))
+            self._busy_step_t_s = t_s
+        elif busy >= s.calm_busy:
+            wanted = max(wanted, self.level)  # no room to take work back yet
         if wanted >= self.level:
             self.level = wanted
             self._calm_since_s = math.nan
@@ -103,6 +143,8 @@ class Shedder:
 
     def _wanted(self, waiting: int) -> Shed:
         s = self.settings
+        if waiting >= s.sparse_pose_at:
+            return Shed.POSE_SPARSE
         if waiting >= s.recording_at:
             return Shed.RECORDING
         if waiting >= s.pose_at:
@@ -114,3 +156,33 @@ class Shedder:
     def summary(self) -> dict[str, int]:
         """Frames shed per kind of work, by name (for the console, the report and the benchmark)."""
         return {level.name.lower(): count for level, count in self.frames.items()}
+
+
+class BusyMeter:
+    """How busy the frame loop is: the share of wall time it spends on frames, smoothed over about
+    ``window_s`` seconds (an exponential average, so that one slow frame does not decide).
+
+    Parameters:
+        window_s: the averaging time (seconds). Longer: steadier, slower to see a slowdown.
+
+    ``done(started_s, ended_s)`` is called for each frame with the wall times (any monotonic clock)
+    at which the loop took it and finished with it; ``share`` is NaN until two frames have been.
+    """
+
+    def __init__(self, *, window_s: float = 1.0) -> None:
+        if window_s <= 0:
+            raise InputError(f"window_s must be positive, got {window_s}")
+        self.window_s = window_s
+        self.share = math.nan
+        self._last_end_s = math.nan
+
+    def done(self, started_s: float, ended_s: float) -> float:
+        """One frame processed from ``started_s`` to ``ended_s``; the busy share now."""
+        span_s = ended_s - self._last_end_s  # since the loop finished the frame before
+        self._last_end_s = ended_s
+        if not span_s > 0:  # the first frame (NaN), or a clock that did not move
+            return self.share
+        busy = min(max((ended_s - started_s) / span_s, 0.0), 1.0)
+        weight = 1.0 - math.exp(-span_s / self.window_s)
+        self.share = busy if math.isnan(self.share) else self.share + weight * (busy - self.share)
+        return self.share
