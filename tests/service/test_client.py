@@ -25,7 +25,7 @@ from vbt.service.client import (
     ServiceUnavailableError,
     frames_url,
 )
-from vbt.service.frames import FrameHub
+from vbt.service.stream.frames import FrameHub
 
 from .helpers import ThreadServer, free_port, rep_body
 

@@ -31,7 +31,7 @@ def _worker(args: argparse.Namespace) -> int:
     from vbt.cli.database import database_name
     from vbt.service.db import parse_database_url
     from vbt.service.settings import settings_from_env
-    from vbt.service.worker import run_worker
+    from vbt.service.videos.worker import run_worker
 
     settings = settings_from_env(
         database_url=args.db,

@@ -21,26 +21,16 @@ import vbt
 from vbt.service.db import make_engine, make_sessionmakers, run_migrations
 from vbt.service.doors import Doors, RedactTokens, allowed_host_names, exposed_warning
 from vbt.service.errors import BodySizeLimit, install_error_handlers
-from vbt.service.frames import FrameHub
 from vbt.service.limits import BodyGuard
-from vbt.service.routes import (
-    athletes,
-    frames,
-    lifts,
-    pages,
-    reps,
-    sessions,
-    sets,
-    stream,
-    tokens,
-    videos,
-    workers,
-)
-from vbt.service.routes import progression as progression_routes
+from vbt.service.progression import routes as progression_routes
+from vbt.service.routes import athletes, lifts, pages, sessions, sets, tokens
 from vbt.service.schemas import Health
 from vbt.service.settings import Settings, settings_from_env
-from vbt.service.stream import FanoutSettings, StreamHub
-from vbt.service.stream_pg import notifier_for
+from vbt.service.stream.fanout import FanoutSettings, StreamHub
+from vbt.service.stream.frames import FrameHub
+from vbt.service.stream.postgres import notifier_for
+from vbt.service.stream.routes import frames, reps, stream
+from vbt.service.videos.routes import videos, workers
 
 _DESCRIPTION = """\
 Velocity-based training data over HTTP: athletes, training sessions, sets and the reps the vbt

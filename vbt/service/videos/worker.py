@@ -2,10 +2,10 @@
 
 ``vbt worker --db URL`` runs one in its own process (any number, on any machine that reaches the
 database and the video store); ``vbt serve`` runs one in its process unless ``--no-worker``. The
-queue itself is :mod:`vbt.service.queue`.
+queue itself is :mod:`vbt.service.videos.queue`.
 
 A worker never ends on a database error: each database step is retried with a doubling wait
-(:func:`~vbt.service.queue.retry_database`), and its loop survives whatever a step raises. Its
+(:func:`~vbt.service.videos.queue.retry_database`), and its loop survives whatever a step raises. Its
 heartbeat comes from a thread of its own, so a long analysis keeps it alive. The analysis stores
 each rep through the rep route's own function with ``client_rep_id = "video-<id>-rep-<index>"``, so
 a job run again stores nothing twice; only the worker that owns the running video may finish it.
@@ -32,9 +32,11 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from vbt.errors import InputError, ServiceError, VbtError
-from vbt.service import queue
 from vbt.service.errors import ConflictError
-from vbt.service.jobs import (
+from vbt.service.models import LiftSet, Video, utc_now
+from vbt.service.settings import Settings
+from vbt.service.videos import queue
+from vbt.service.videos.jobs import (
     Analyzer,
     JobCancelledError,
     ProgressFn,
@@ -42,10 +44,8 @@ from vbt.service.jobs import (
     annotated_name_for,
     first_line,
 )
-from vbt.service.models import LiftSet, Video, utc_now
-from vbt.service.queue import VideoStatus, WorkerSettings, retry_database
-from vbt.service.settings import Settings
-from vbt.service.storage import VideoStorage
+from vbt.service.videos.queue import VideoStatus, WorkerSettings, retry_database
+from vbt.service.videos.storage import VideoStorage
 from vbt.types import Lift
 
 log = logging.getLogger(__name__)
@@ -334,8 +334,8 @@ def run_worker(
     import signal
 
     from vbt.service.app import create_app, prepare_database
-    from vbt.service.jobs import analyze_with_pipeline, store_rep_as_posted, upload_settings_for
-    from vbt.service.storage import video_storage_for
+    from vbt.service.videos.jobs import analyze_with_pipeline, store_rep_as_posted, upload_settings_for
+    from vbt.service.videos.storage import video_storage_for
 
     wait_s = (worker_settings or WorkerSettings()).retry_initial_s
     while True:  # a database that is down when the worker starts is waited for, not fatal
