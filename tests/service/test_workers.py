@@ -304,10 +304,9 @@ def test_connections_terminated_mid_job_are_retried_and_the_video_ends_done_once
 def test_vbt_worker_and_serve_no_worker_reach_the_settings(tmp_path, monkeypatch):
     from vbt import cli
     from vbt.service import app as app_module
-    from vbt.service.videos import worker as worker_module
 
     seen: dict[str, Any] = {}
-    monkeypatch.setattr(worker_module, "run_worker", lambda settings: seen.update(worker=settings))
+    monkeypatch.setattr(app_module, "run_worker", lambda settings: seen.update(worker=settings))
     monkeypatch.setattr(app_module, "run", lambda *args, **kwargs: seen.update(serve=kwargs))
     db = tmp_path / "vbt.sqlite3"
     store = ["--video-store", "s3://bucket/gym", "--s3-endpoint-url", "http://127.0.0.1:9"]
