@@ -23,19 +23,16 @@ from vbt.service.db import ReadSessionDep, WriteSessionDep
 from vbt.service.deps import AthleteId, athlete_or_404
 from vbt.service.history import parse_time_bound
 from vbt.service.models import OneRepMax, VelocityThreshold, utc_now
-from vbt.service.progression.queries import (
+from vbt.service.progression.queries import StoredAthlete, athlete_plan, athlete_profile, store_plan
+from vbt.service.progression.schemas import (
     MaxCreate,
     MaxPublic,
     PlanIn,
     PlanPublic,
     ProfilePublic,
     RecommendationPublic,
-    StoredAthlete,
     ThresholdIn,
-    athlete_plan,
-    athlete_profile,
     recommendation_public,
-    store_plan,
 )
 from vbt.types import Lift
 
