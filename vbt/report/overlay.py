@@ -132,23 +132,15 @@ def scale_bar_length_m(metres_per_px: float, *, max_px: float) -> float | None:
 class SetAnnotator:
     """Draws a set's bar path, skeleton, velocity and reps onto frames of its video.
 
-    Parameters
-    ----------
-    track
-        The set's per-frame pixel positions (``PixelTrackLike``).
-    analysis
-        The set's analysis; velocities shown come from its smoothed series and rep metrics.
-    size_px
-        (width, height) of the frames to annotate; sizes of lines and text follow it.
-    calibration
-        When given, a scale bar shows what ``metres_per_px`` makes of the image.
-    settings
-        Durations and switches (`OverlaySettings`).
+    Parameters:
+        track: The set's per-frame pixel positions (``PixelTrackLike``).
+        analysis: The set's analysis; velocities shown come from its smoothed series and rep metrics.
+        size_px: (width, height) of the frames to annotate; sizes of lines and text follow it.
+        calibration: When given, a scale bar shows what ``metres_per_px`` makes of the image.
+        settings: Durations and switches (`OverlaySettings`).
 
-    Raises
-    ------
-    ValueError
-        The track's arrays do not have the shapes documented on ``PixelTrackLike``.
+    Raises:
+        ValueError: The track's arrays do not have the shapes documented on ``PixelTrackLike``.
     """
 
     def __init__(
