@@ -272,8 +272,8 @@ def run_clip(
     outbox = listener = process = pusher = None
     frames: list[Any] = []
     if server:
+        from vbt.live.client import FramePusher, ServiceClient
         from vbt.live.outbox import Outbox
-        from vbt.service.client import FramePusher, ServiceClient
 
         process, base_url = _start_service(work / f"service-{lift}")
         client = ServiceClient(base_url)

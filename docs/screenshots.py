@@ -33,8 +33,8 @@ sys.path.insert(0, str(REPO))
 from tests.e2e.browser import chromium_driver  # noqa: E402
 from tests.service.helpers import ThreadServer, rep_body  # noqa: E402
 from vbt.service.app import create_app  # noqa: E402
-from vbt.service.jobs import analyze_with_pipeline  # noqa: E402
 from vbt.service.settings import Settings  # noqa: E402
+from vbt.service.videos.jobs import analyze_with_pipeline  # noqa: E402
 
 SAMPLE = REPO / "sample_videos" / "power_clean_70kg_3reps.mp4"
 #: Colours kept in a screenshot: the dark theme, text and the zone colours fit in this many.

@@ -87,10 +87,8 @@ def analyze_trajectory(
 ) -> SetAnalysis:
     """Segment and measure every rep of one set.
 
-    Raises
-    ------
-    NotEnoughDataError
-        When the recording is too short or the bar is hardly ever seen.
+    Raises:
+        NotEnoughDataError: When the recording is too short or the bar is hardly ever seen.
     """
     lift = parse_lift(lift)
     settings = settings or AnalysisSettings()

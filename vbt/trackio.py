@@ -36,23 +36,16 @@ _SNIFF_BYTES = 4096
 def read_track_csv(path: str | Path, *, min_samples: int = MIN_SAMPLES) -> Trajectory:
     """Read a track CSV into a `Trajectory`.
 
-    Parameters
-    ----------
-    path
-        The CSV file.
-    min_samples
-        Fewer data rows than this raise `NotEnoughDataError`.
+    Parameters:
+        path: The CSV file.
+        min_samples: Fewer data rows than this raise `NotEnoughDataError`.
 
-    Returns
-    -------
-    Trajectory
-        ``bar_xy_m`` (N, 2) and ``joints_xy_m`` (N, 5, 2) in ``JOINT_NAMES`` order; empty cells and
-        absent joint columns are NaN.
+    Returns:
+        Trajectory: ``bar_xy_m`` (N, 2) and ``joints_xy_m`` (N, 5, 2) in ``JOINT_NAMES`` order; empty cells
+            and absent joint columns are NaN.
 
-    Raises
-    ------
-    TrackFormatError
-        With the file, the row (1-based line number, the header is row 1) and what to fix.
+    Raises:
+        TrackFormatError: With the file, the row (1-based line number, the header is row 1) and what to fix.
     """
     name = str(path)
     text = _read_text(Path(path))

@@ -44,7 +44,7 @@ def test_worker_names_its_database_and_a_bad_url_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ran: list[Any] = []
-    monkeypatch.setattr("vbt.service.worker.run_worker", ran.append)
+    monkeypatch.setattr("vbt.service.app.run_worker", ran.append)
     db = tmp_path / "vbt.sqlite3"
     assert main(["worker", "--db", str(db)]) == 0
     assert capsys.readouterr().err == f"vbt worker: database {db}\n" and len(ran) == 1

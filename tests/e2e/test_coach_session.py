@@ -20,8 +20,8 @@ from tests.e2e.test_pages_in_browser import _wait
 from tests.e2e.test_progression_pages import _script_errors
 from tests.service.helpers import ThreadServer
 from vbt.service.app import create_app
-from vbt.service.jobs import analyze_with_pipeline
 from vbt.service.settings import Settings
+from vbt.service.videos.jobs import analyze_with_pipeline
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_videos" / "power_clean_70kg_3reps.mp4"
 #: The sample clip's analysis (pose off) takes some seconds on a busy machine.

@@ -13,7 +13,7 @@ import pytest
 
 from tests.e2e.test_pages_in_browser import WAIT_S, _text, _wait
 from tests.service.helpers import rep_body
-from vbt.service.client import FramePusher
+from vbt.live.client import FramePusher
 
 cv2 = pytest.importorskip("cv2", reason="OpenCV (the capture extra) encodes the pushed frames")
 

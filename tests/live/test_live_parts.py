@@ -17,12 +17,12 @@ import pytest
 from vbt.analysis import analyze_trajectory
 from vbt.capture.sources import VideoFileSource
 from vbt.live.analyst import Analyst
+from vbt.live.client import ServiceRefusedError, ServiceUnavailableError
 from vbt.live.online import RepEventKind, shown_reps
 from vbt.live.outbox import Outbox
 from vbt.live.paced import PacedFileSource
 from vbt.live.recorder import VideoRecorder
 from vbt.live.screen import LiveScreen, ScreenState
-from vbt.service.client import ServiceRefusedError, ServiceUnavailableError
 from vbt.synth import generate_set
 from vbt.types import Frame, Lift
 

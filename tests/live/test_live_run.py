@@ -158,8 +158,8 @@ def test_vbt_live_on_a_stream_posts_reps_to_a_running_vbt_serve_that_match_analy
 def test_reps_wait_on_disk_while_the_service_is_down_and_arrive_once_when_it_is_back(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from vbt.live.client import ServiceClient
     from vbt.live.outbox import Outbox
-    from vbt.service.client import ServiceClient
 
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"

@@ -89,7 +89,6 @@ def fresh_database(backend: str, folder: Path) -> Iterator[str]:
 def _drop_database(admin: Engine, name: str, *, attempts: int = 20) -> None:
     """Drop a test database. WITH (FORCE) ends its sessions, but a non-superuser may not end an
     autovacuum worker's (a superuser process): then wait for the worker to finish and try again."""
-
     for attempt in range(attempts):
         try:
             with admin.connect() as connection:

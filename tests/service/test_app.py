@@ -27,7 +27,7 @@ CONTRACT = {
 
 def test_importing_the_service_creates_nothing(tmp_path):
     env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"), PYTHONPATH=str(REPO))
-    code = "import vbt.service.app, vbt.service.routes.stream, vbt.service.migrations"
+    code = "import vbt.service.app, vbt.service.stream.routes.stream, vbt.service.migrations"
     subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=tmp_path)
     assert list(tmp_path.iterdir()) == []
 

@@ -1,4 +1,4 @@
-"""The service client live mode uses (:mod:`vbt.service.client`), against a real server on loopback.
+"""The service client live mode uses (:mod:`vbt.live.client`), against a real server on loopback.
 
 Known answers: what each call stores; which error a refused, an unreachable and a busy service give;
 the frame pusher's frames arrive byte for byte, a refused pusher stops and says why, and ``push``
@@ -16,16 +16,16 @@ import httpx
 import pytest
 
 from vbt.errors import ServiceError
-from vbt.service.app import create_app
-from vbt.service.auth import create_token
-from vbt.service.client import (
+from vbt.live.client import (
     FramePusher,
     ServiceClient,
     ServiceRefusedError,
     ServiceUnavailableError,
     frames_url,
 )
-from vbt.service.frames import FrameHub
+from vbt.service.app import create_app
+from vbt.service.auth import create_token
+from vbt.service.stream.frames import FrameHub
 
 from .helpers import ThreadServer, free_port, rep_body
 

@@ -23,7 +23,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from vbt.service.app import create_app
 from vbt.service.auth import create_token
-from vbt.service.frames import (
+from vbt.service.stream.frames import (
     BOUNDARY,
     MJPEG_START,
     PART_HEAD,

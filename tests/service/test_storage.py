@@ -10,7 +10,7 @@ import pytest
 
 from vbt.errors import ServiceError
 from vbt.service.settings import Settings
-from vbt.service.storage import LocalVideoStorage, S3VideoStorage, video_storage_for
+from vbt.service.videos.storage import LocalVideoStorage, S3VideoStorage, video_storage_for
 
 from ..capture.video_fixtures import write_clip
 from .conftest import BUCKET

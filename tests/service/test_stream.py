@@ -20,7 +20,7 @@ from starlette.websockets import WebSocketDisconnect
 from vbt.service.app import create_app
 from vbt.service.auth import create_token
 from vbt.service.settings import Settings
-from vbt.service.stream import StreamHub
+from vbt.service.stream.fanout import StreamHub
 
 from .helpers import ThreadServer, new_set, rep_body, sse_events, sse_json
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from vbt.service.app import create_app
-from vbt.service.cue import threshold_for
+from vbt.service.stream.cue import threshold_for
 from vbt.types import Lift
 
 from .helpers import ThreadServer, rep_body, sse_events, sse_json

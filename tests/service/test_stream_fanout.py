@@ -22,8 +22,8 @@ from vbt.progression.rules import stop_set_cue
 from vbt.service.app import create_app
 from vbt.service.convert import rep_metrics
 from vbt.service.settings import Settings
-from vbt.service.stream import FanoutSettings, Message, SlowListenerError, StreamHub, follow
-from vbt.service.stream_events import SessionEvents
+from vbt.service.stream.events import SessionEvents
+from vbt.service.stream.fanout import FanoutSettings, Message, SlowListenerError, StreamHub, follow
 
 from .helpers import ThreadServer, new_set, rep_body, sse_events, sse_json
 from .test_stream import TIMEOUT_S, _receive_within, receive_json

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from vbt.errors import VideoError
-from vbt.service.public_text import NO_REPS, public_report, video_problem, without_paths
 from vbt.service.settings import Settings
+from vbt.service.videos.public_text import NO_REPS, public_report, video_problem, without_paths
 
 from ..capture.video_fixtures import write_clip
 from .test_videos import FakeAnalyzer, make_client, new_set, upload, wait_for

@@ -22,9 +22,9 @@ import pytest
 
 from vbt.errors import CalibrationError
 from vbt.service.app import create_app
-from vbt.service.jobs import upload_settings_for
 from vbt.service.settings import Settings, settings_from_env
-from vbt.service.video_upload import container_of
+from vbt.service.videos.jobs import upload_settings_for
+from vbt.service.videos.upload import container_of
 from vbt.types import Lift
 
 from ..capture.video_fixtures import write_clip

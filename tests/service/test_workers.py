@@ -26,8 +26,14 @@ from sqlalchemy.exc import OperationalError
 
 from vbt.service.app import create_app
 from vbt.service.models import Video, Worker, utc_now
-from vbt.service.queue import WORKER_STOPPED, WorkerSettings, heartbeat, register_worker, retry_database
 from vbt.service.settings import Settings
+from vbt.service.videos.queue import (
+    WORKER_STOPPED,
+    WorkerSettings,
+    heartbeat,
+    register_worker,
+    retry_database,
+)
 
 from ..capture.video_fixtures import write_clip
 from .conftest import BUCKET
@@ -298,10 +304,9 @@ def test_connections_terminated_mid_job_are_retried_and_the_video_ends_done_once
 def test_vbt_worker_and_serve_no_worker_reach_the_settings(tmp_path, monkeypatch):
     from vbt import cli
     from vbt.service import app as app_module
-    from vbt.service import worker as worker_module
 
     seen: dict[str, Any] = {}
-    monkeypatch.setattr(worker_module, "run_worker", lambda settings: seen.update(worker=settings))
+    monkeypatch.setattr(app_module, "run_worker", lambda settings: seen.update(worker=settings))
     monkeypatch.setattr(app_module, "run", lambda *args, **kwargs: seen.update(serve=kwargs))
     db = tmp_path / "vbt.sqlite3"
     store = ["--video-store", "s3://bucket/gym", "--s3-endpoint-url", "http://127.0.0.1:9"]

@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from vbt.service.queue import WorkerSettings
+from vbt.service.app import run_worker
 from vbt.service.settings import settings_from_env
-from vbt.service.worker import run_worker
+from vbt.service.videos.queue import WorkerSettings
 from vbt.types import Lift
 
 from .helpers import rep_body

@@ -195,7 +195,7 @@ def run_live(args: argparse.Namespace) -> int:
 
 def _pusher_once_session(args: argparse.Namespace, outbox: Any) -> Any:
     """The frame pusher once the outbox has created the session (the service answered); else None."""
-    from vbt.service.client import FramePusher
+    from vbt.live.client import FramePusher
 
     session_id = outbox.session_id
     return FramePusher(args.server, session_id, token=args.token) if session_id is not None else None
@@ -203,8 +203,8 @@ def _pusher_once_session(args: argparse.Namespace, outbox: Any) -> Any:
 
 def _connect(args: argparse.Namespace, out: Path) -> tuple[Any, Any]:
     """The outbox (reps) and, when the service answers now, the frame pusher (browser view)."""
+    from vbt.live.client import FramePusher, ServiceClient, ServiceUnavailableError
     from vbt.live.outbox import Outbox
-    from vbt.service.client import FramePusher, ServiceClient, ServiceUnavailableError
 
     client = ServiceClient(args.server, token=args.token)
     athlete = args.athlete or "athlete"

@@ -34,7 +34,8 @@ def _plan(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from vbt.service.errors import NotFoundError
-    from vbt.service.progression import PlanIn, athlete_plan, store_plan
+    from vbt.service.progression.queries import athlete_plan, store_plan
+    from vbt.service.progression.schemas import PlanIn
 
     body: PlanIn | None = None
     if args.set is not None:

@@ -29,7 +29,7 @@ def add_command(commands: Subparsers) -> None:
 
 def _profile(args: argparse.Namespace) -> int:
     from vbt.service.history import parse_time_bound
-    from vbt.service.progression import athlete_profile
+    from vbt.service.progression.queries import athlete_profile
 
     since = parse_time_bound("--since", args.since, end_of_day=False)
 

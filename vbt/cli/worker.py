@@ -29,9 +29,9 @@ def add_command(commands: Subparsers) -> None:
 
 def _worker(args: argparse.Namespace) -> int:
     from vbt.cli.database import database_name
+    from vbt.service.app import run_worker
     from vbt.service.db import parse_database_url
     from vbt.service.settings import settings_from_env
-    from vbt.service.worker import run_worker
 
     settings = settings_from_env(
         database_url=args.db,

@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from vbt.errors import InputError, ServiceError
-from vbt.service.client import ServiceRefusedError, ServiceUnavailableError
+from vbt.live.client import ServiceRefusedError, ServiceUnavailableError
 
 
 class Service(Protocol):
-    """The calls the outbox makes (``vbt.service.client.ServiceClient`` has them)."""
+    """The calls the outbox makes (``vbt.live.client.ServiceClient`` has them)."""
 
     def list_athletes(self) -> list[dict[str, Any]]: ...
 

@@ -17,14 +17,13 @@ import numpy as np
 from vbt.kinematics.summary import shown_velocity_m_s
 from vbt.progression.profile import VelocityKind, velocity_kind_for
 from vbt.report import style
-from vbt.report.draw import Image, Text, darken
-from vbt.types import JOINT_NAMES, FloatArray, Lift, RepMetrics, RepStatus
+from vbt.report.draw import Image, Text, darken, draw_paths, draw_skeleton
+from vbt.types import FloatArray, Lift, RepMetrics, RepStatus
 
 _WHITE = style.hex_to_bgr(style.WHITE)
 _SHADOW = style.hex_to_bgr(style.SHADOW)
-_MUTED = style.hex_to_bgr("#ced4da")
-_STOP = style.hex_to_bgr("#e8590c")
-_BONES = tuple((i, i + 1) for i in range(len(JOINT_NAMES) - 1))
+_MUTED = style.hex_to_bgr(style.PALE)
+_STOP = style.hex_to_bgr(style.STOP)
 
 
 @dataclass(frozen=True)
@@ -83,7 +82,7 @@ class LiveScreen:
         """Annotate ``image`` (BGR, in place) and return it."""
         height, width = image.shape[:2]
         unit = float(min(width, height))
-        line = max(2, round(unit / 180))
+        line = style.LIVE_STROKE.width_px(unit)
         self._draw_trail(image, line)
         if joints_xy_px is not None:
             self._draw_skeleton(image, joints_xy_px, line)
@@ -97,22 +96,22 @@ class LiveScreen:
     def _draw_trail(self, image: Image, line: int) -> None:
         points = [(x, y) for _, x, y in self._trail if math.isfinite(x) and math.isfinite(y)]
         if len(points) >= 2:
-            path = np.round(np.asarray(points)).astype(np.int32).reshape(-1, 1, 2)
-            cv2.polylines(image, [path], False, _SHADOW, line + 2, cv2.LINE_AA)
-            cv2.polylines(image, [path], False, _WHITE, line, cv2.LINE_AA)
+            path = np.round(np.asarray(points)).astype(np.int32)
+            draw_paths(image, [path], [_WHITE], width_px=line, shadow=_SHADOW)
         if points:
             x, y = (round(v) for v in points[-1])
             cv2.circle(image, (x, y), 3 * line, _WHITE, line, cv2.LINE_AA)
 
     def _draw_skeleton(self, image: Image, joints_xy_px: FloatArray, line: int) -> None:
-        for a, b in _BONES:
-            pa, pb = joints_xy_px[a], joints_xy_px[b]
-            if np.isfinite(pa).all() and np.isfinite(pb).all():
-                p, q = tuple(int(v) for v in np.round(pa)), tuple(int(v) for v in np.round(pb))
-                cv2.line(image, p, q, _MUTED, line, cv2.LINE_AA)
-        for point in joints_xy_px:
-            if np.isfinite(point).all():
-                cv2.circle(image, tuple(int(v) for v in np.round(point)), line + 1, _WHITE, -1, cv2.LINE_AA)
+        joints = [_WHITE] * len(joints_xy_px)
+        draw_skeleton(
+            image,
+            joints_xy_px,
+            bone=_MUTED,
+            bone_width_px=line,
+            joint_colours=joints,
+            joint_radius_px=line + 1,
+        )
 
     def _draw_status(self, image: Image, status: str, unit: float) -> None:
         size = 0.035 * unit

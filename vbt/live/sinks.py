@@ -69,7 +69,7 @@ class WindowSink:
 
 class PushSink:
     """Sends frames, scaled to ``width_px`` and JPEG-encoded, through a pusher with ``push(bytes)``
-    (``vbt.service.client.FramePusher``), which drops rather than queues when the network is slow."""
+    (``vbt.live.client.FramePusher``), which drops rather than queues when the network is slow."""
 
     def __init__(self, pusher: Any, *, width_px: int = 640, jpeg_quality: int = 70) -> None:
         self.pusher = pusher

@@ -34,16 +34,16 @@ from vbt.calibration import Calibration
 from vbt.kinematics.summary import rep_velocity_m_s, shown_velocity_m_s
 from vbt.lifts import VelocityKind, velocity_kind
 from vbt.report import style
-from vbt.report.draw import Image, Text, darken
+from vbt.report.draw import Image, Text, darken, draw_paths, draw_skeleton
 from vbt.types import JOINT_NAMES, BoolArray, FloatArray, Lift, RepMetrics, RepStatus
 
 _WHITE = style.hex_to_bgr(style.WHITE)
 _SHADOW = style.hex_to_bgr(style.SHADOW)
-_MUTED = style.hex_to_bgr("#ced4da")
+_MUTED = style.hex_to_bgr(style.PALE)
+#: Each joint's dot, in ``JOINT_NAMES`` order: the plot's joint colours, white for the others.
+_JOINT_FILLS = tuple(style.hex_to_bgr(style.JOINT_COLOURS.get(name, style.WHITE)) for name in JOINT_NAMES)
 #: Round lengths a scale bar may show, metres.
 _SCALE_LENGTHS_M = (0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0)
-#: Bones of the skeleton, as pairs of indices into ``JOINT_NAMES``.
-_BONES = tuple((i, i + 1) for i in range(len(JOINT_NAMES) - 1))
 
 
 def _rep_colour(rep: RepMetrics, lift: Lift) -> tuple[int, int, int]:
@@ -132,23 +132,15 @@ def scale_bar_length_m(metres_per_px: float, *, max_px: float) -> float | None:
 class SetAnnotator:
     """Draws a set's bar path, skeleton, velocity and reps onto frames of its video.
 
-    Parameters
-    ----------
-    track
-        The set's per-frame pixel positions (``PixelTrackLike``).
-    analysis
-        The set's analysis; velocities shown come from its smoothed series and rep metrics.
-    size_px
-        (width, height) of the frames to annotate; sizes of lines and text follow it.
-    calibration
-        When given, a scale bar shows what ``metres_per_px`` makes of the image.
-    settings
-        Durations and switches (`OverlaySettings`).
+    Parameters:
+        track: The set's per-frame pixel positions (``PixelTrackLike``).
+        analysis: The set's analysis; velocities shown come from its smoothed series and rep metrics.
+        size_px: (width, height) of the frames to annotate; sizes of lines and text follow it.
+        calibration: When given, a scale bar shows what ``metres_per_px`` makes of the image.
+        settings: Durations and switches (`OverlaySettings`).
 
-    Raises
-    ------
-    ValueError
-        The track's arrays do not have the shapes documented on ``PixelTrackLike``.
+    Raises:
+        ValueError: The track's arrays do not have the shapes documented on ``PixelTrackLike``.
     """
 
     def __init__(
@@ -168,7 +160,7 @@ class SetAnnotator:
         self._width, self._height = size_px
         unit = float(min(size_px))
         self._unit = unit
-        self._line_px = max(3, round(unit / 150))
+        self._line_px = style.VIDEO_STROKE.width_px(unit)
         self._text = Text()
         k = analysis.kinematics
         velocity = k.bar_velocity_m_s
@@ -229,27 +221,22 @@ class SetAnnotator:
         if segments.size == 0:
             return
         ends = np.round(np.where(ok[:, None], pts, 0.0)).astype(np.int32)  # NaN rows are not drawn
-        w = self._line_px
-        for s in segments:
-            cv2.line(image, tuple(ends[s]), tuple(ends[s + 1]), _SHADOW, w + 2, cv2.LINE_AA)
-        for s in segments:
-            colour = tuple(int(c) for c in self._colours[first + s + 1])
-            cv2.line(image, tuple(ends[s]), tuple(ends[s + 1]), colour, w, cv2.LINE_AA)
+        # each stretch in the colour of the bar's speed at its end
+        colours = [(int(c[0]), int(c[1]), int(c[2])) for c in self._colours[first + segments + 1]]
+        paths = [ends[s : s + 2] for s in segments]
+        draw_paths(image, paths, colours, width_px=self._line_px, shadow=_SHADOW)
 
     def _skeleton(self, image: Image, joints_px: FloatArray) -> None:
-        ok: BoolArray = np.all(np.isfinite(joints_px), axis=1)
-        pts = np.round(np.where(ok[:, None], joints_px, 0.0)).astype(np.int32)
         w = max(2, self._line_px - 1)
-        for a, b in _BONES:
-            if ok[a] and ok[b]:
-                cv2.line(image, tuple(pts[a]), tuple(pts[b]), _SHADOW, w + 2, cv2.LINE_AA)
-                cv2.line(image, tuple(pts[a]), tuple(pts[b]), _WHITE, w, cv2.LINE_AA)
-        radius = w + 3
-        for j, name in enumerate(JOINT_NAMES):
-            if ok[j]:
-                fill = style.hex_to_bgr(style.JOINT_COLOURS.get(name, style.WHITE))
-                cv2.circle(image, tuple(pts[j]), radius + 1, _SHADOW, -1, cv2.LINE_AA)
-                cv2.circle(image, tuple(pts[j]), radius, fill, -1, cv2.LINE_AA)
+        draw_skeleton(
+            image,
+            joints_px,
+            bone=_WHITE,
+            bone_width_px=w,
+            joint_colours=_JOINT_FILLS,
+            joint_radius_px=w + 3,
+            shadow=_SHADOW,
+        )
 
     def _bar_marker(self, image: Image, index: int) -> None:
         point = self._bar_px[index]

@@ -52,22 +52,15 @@ def plot_set(
 ) -> None:
     """Draw a set's velocity, bar height and joint angles to an image file (PNG, or SVG/PDF by suffix).
 
-    Parameters
-    ----------
-    analysis
-        The analysed set.
-    out_path
-        Where to write; the format follows the suffix (``.png`` is 1350 px wide).
-    title
-        The heading; default the lift and load ("Power clean · 80 kg").
-    truth
-        Synthetic truth (``SynthSet.truth``): each true rep's boundaries and peak velocity are drawn
-        thin and dashed beside the measured ones.
+    Parameters:
+        analysis: The analysed set.
+        out_path: Where to write; the format follows the suffix (``.png`` is 1350 px wide).
+        title: The heading; default the lift and load ("Power clean · 80 kg").
+        truth: Synthetic truth (``SynthSet.truth``): each true rep's boundaries and peak velocity are drawn
+            thin and dashed beside the measured ones.
 
-    Raises
-    ------
-    InputError
-        The file cannot be written (no such folder, no permission, unknown image format).
+    Raises:
+        InputError: The file cannot be written (no such folder, no permission, unknown image format).
     """
     from matplotlib.figure import Figure
 

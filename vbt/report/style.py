@@ -18,6 +18,7 @@ behind text (`text_on`) on the plot's white one; every picture also names the zo
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -55,11 +56,38 @@ BAR = "#1c7ed6"  # the bar's velocity and height curves
 TRUTH = "#495057"  # synthetic truth, drawn thin and dashed
 WHITE = "#ffffff"
 SHADOW = "#101113"  # outlines and panels behind text in the video
+PALE = "#ced4da"  # secondary text on video frames; the live screen's bones
+STOP = "#e8590c"  # the live screen's stop-the-set banner
 JOINT_COLOURS: dict[str, str] = {
     "hip": "#e8590c",
     "knee": "#1098ad",
     "ankle": "#ae3ec9",
 }
+
+
+@dataclass(frozen=True)
+class Stroke:
+    """The width of lines drawn on a video frame, from the frame's shorter side, so a picture looks
+    the same at any resolution.
+
+    Attributes:
+        side_per_px: the frame's shorter side over the line's width; raising it thins every line (less
+            of the picture hidden, harder to see on a small or far screen).
+        min_px: the thinnest line, pixels, so that lines stay visible on small frames.
+    """
+
+    side_per_px: float
+    min_px: int
+
+    def width_px(self, side_px: float) -> int:
+        """The line width for a frame whose shorter side is ``side_px`` pixels."""
+        return max(self.min_px, round(side_px / self.side_per_px))
+
+
+#: The annotated video's lines (the bar's trail; the skeleton's bones are 1 px thinner).
+VIDEO_STROKE = Stroke(side_per_px=150.0, min_px=3)
+#: The live screen's lines (thinner than the video's).
+LIVE_STROKE = Stroke(side_per_px=180.0, min_px=2)
 
 
 def zone_table(lift: Lift = DEFAULT_LIFT) -> ZoneTable | None:

@@ -55,37 +55,25 @@ def write_annotated_video(
 ) -> Path:
     """Write the annotated video of a set and return its path.
 
-    Parameters
-    ----------
-    source_path
-        The video the set was analysed from.
-    out_path
-        The MP4 to write (replaced if it exists; written under a temporary name first, so a failed
-        run never leaves half a video under this name).
-    track
-        The per-frame pixel positions (``t_s`` (N,), ``bar_xy_px`` (N, 2), ``joints_xy_px`` (N, 5, 2)) on
-        the source's clock, e.g. the capture pipeline's ``PixelTrack``; frames are matched to samples by
-        time.
-    analysis
-        The set's analysis (velocities and reps shown).
-    calibration
-        Draws a scale bar when given.
-    progress
-        Show a progress bar on stderr.
-    settings
-        What is drawn and for how long (`OverlaySettings`).
-    codec
-        "h264" (needs imageio-ffmpeg), "mp4v" (OpenCV), or "auto": H.264 when available.
+    Parameters:
+        source_path: The video the set was analysed from.
+        out_path: The MP4 to write (replaced if it exists; written under a temporary name first, so a failed
+            run never leaves half a video under this name).
+        track: The per-frame pixel positions (``t_s`` (N,), ``bar_xy_px`` (N, 2), ``joints_xy_px`` (N, 5, 2))
+            on the source's clock, e.g. the capture pipeline's ``PixelTrack``; frames are matched to samples
+            by time.
+        analysis: The set's analysis (velocities and reps shown).
+        calibration: Draws a scale bar when given.
+        progress: Show a progress bar on stderr.
+        settings: What is drawn and for how long (`OverlaySettings`).
+        codec: "h264" (needs imageio-ffmpeg), "mp4v" (OpenCV), or "auto": H.264 when available.
 
     If the source stops decoding part-way (a damaged file), the video written so far is kept: it ends
     where the source's frames end.
 
-    Raises
-    ------
-    VideoError
-        The source cannot be opened, or the output cannot be encoded.
-    InputError
-        The output's folder does not exist or cannot be written.
+    Raises:
+        VideoError: The source cannot be opened, or the output cannot be encoded.
+        InputError: The output's folder does not exist or cannot be written.
     """
     out = Path(out_path)
     if not out.parent.is_dir():

@@ -1,4 +1,5 @@
-"""The FastAPI application, made by :func:`create_app` from :class:`Settings`; :func:`run` serves it.
+"""The FastAPI application, made by :func:`create_app` from :class:`Settings`; :func:`run` serves it
+(``vbt serve``) and :func:`run_worker` runs an analysis worker with it (``vbt worker``).
 
 Nothing is created at import: each app has its own engine, session factories and stream hub, kept
 in ``app.state``. Migrations run on startup (``alembic upgrade head``), so a new version of vbt
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,29 +20,25 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
 import vbt
+from vbt.errors import ServiceError
 from vbt.service.db import make_engine, make_sessionmakers, run_migrations
 from vbt.service.doors import Doors, RedactTokens, allowed_host_names, exposed_warning
 from vbt.service.errors import BodySizeLimit, install_error_handlers
-from vbt.service.frames import FrameHub
 from vbt.service.limits import BodyGuard
-from vbt.service.routes import (
-    athletes,
-    frames,
-    lifts,
-    pages,
-    reps,
-    sessions,
-    sets,
-    stream,
-    tokens,
-    videos,
-    workers,
-)
-from vbt.service.routes import progression as progression_routes
+from vbt.service.progression import routes as progression_routes
+from vbt.service.routes import athletes, lifts, pages, sessions, sets, tokens
 from vbt.service.schemas import Health
 from vbt.service.settings import Settings, settings_from_env
-from vbt.service.stream import FanoutSettings, StreamHub
-from vbt.service.stream_pg import notifier_for
+from vbt.service.stream.fanout import FanoutSettings, StreamHub
+from vbt.service.stream.frames import FrameHub
+from vbt.service.stream.postgres import notifier_for
+from vbt.service.stream.routes import frames, reps, stream
+from vbt.service.videos import queue
+from vbt.service.videos import worker as video_worker
+from vbt.service.videos.jobs import Analyzer, analyze_with_pipeline, store_rep_as_posted, upload_settings_for
+from vbt.service.videos.queue import WorkerSettings
+from vbt.service.videos.routes import videos, workers
+from vbt.service.videos.storage import video_storage_for
 
 _DESCRIPTION = """\
 Velocity-based training data over HTTP: athletes, training sessions, sets and the reps the vbt
@@ -209,3 +207,49 @@ def run(
     )  # configures logging: the filter goes on after it
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())
     uvicorn.Server(config).run()
+
+
+def run_worker(
+    settings: Settings, worker_settings: WorkerSettings | None = None, analyzer: Analyzer | None = None
+) -> None:
+    """Run one worker in this process until SIGINT or SIGTERM (``vbt worker``): it upgrades the
+    database first, then analyses queued videos; a signal stops it cleanly (a running analysis is
+    queued again). ``analyzer`` defaults to the capture pipeline.
+
+    Raises:
+        InputError, ServiceError: the settings, the database or the video store cannot be used.
+    """
+    import signal
+
+    wait_s = (worker_settings or WorkerSettings()).retry_initial_s
+    while True:  # a database that is down when the worker starts is waited for, not fatal
+        try:
+            prepare_database(settings)
+            break
+        except ServiceError as exc:
+            if not queue.is_transient(exc.__cause__ or exc):
+                raise
+            print(f"vbt worker: {exc}; trying again in {wait_s:.2g} s", file=sys.stderr, flush=True)
+            time.sleep(wait_s)
+            wait_s = min(wait_s * 2, (worker_settings or WorkerSettings()).retry_max_s)
+    app = create_app(settings)  # never served: its sessions and stream hub carry the reps
+    worker = video_worker.VideoWorker(
+        app,
+        analyzer=analyzer or analyze_with_pipeline,
+        storage=video_storage_for(settings),
+        store_rep=store_rep_as_posted,
+        settings=worker_settings or WorkerSettings(),
+        progress_interval_s=upload_settings_for(settings).progress_interval_s,
+    )
+
+    def stop(signum: int, _frame: object) -> None:
+        video_worker.log.info("worker %s: stopping on signal %s", worker.id, signum)
+        worker.request_stop()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, stop)
+    print(f"vbt worker {worker.id}: analysing queued videos (Ctrl+C stops)", file=sys.stderr, flush=True)
+    try:
+        worker.run_forever()
+    finally:
+        app.state.engine.dispose()

@@ -178,7 +178,7 @@ class ApiToken(Base):
 
 
 class Video(Base):
-    """An uploaded video and its analysis job (``/api/videos``); see :mod:`vbt.service.jobs`."""
+    """An uploaded video and its analysis job (``/api/videos``); see :mod:`vbt.service.videos.jobs`."""
 
     __tablename__ = "videos"
 
@@ -199,7 +199,7 @@ class Video(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: How many times a worker took the job (a clean stop gives its turn back); see
-    #: :mod:`vbt.service.queue`.
+    #: :mod:`vbt.service.videos.queue`.
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: The worker running the job (a :class:`Worker` id) while ``status`` is ``running``.
     worker_id: Mapped[str | None] = mapped_column(String(100), index=True)

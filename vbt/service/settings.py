@@ -88,7 +88,7 @@ class Settings:
             ``POST /api/auth/cookie`` (seconds).
         video_store: where uploaded and annotated videos are kept: ``None`` (default) for the folder
             ``<resolved data dir>/videos``, a folder path, or ``s3://BUCKET/PREFIX`` for an
-            S3-compatible object store (see :mod:`vbt.service.storage`).
+            S3-compatible object store (see :mod:`vbt.service.videos.storage`).
         s3_endpoint_url: the S3 endpoint for an ``s3://`` store (e.g. a MinIO or Ceph server);
             ``None`` lets boto3 choose (AWS).
         in_process_worker: whether ``vbt serve`` runs an analysis worker in its own process

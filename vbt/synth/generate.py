@@ -121,55 +121,37 @@ def generate_set(
 ) -> SynthSet:
     """Generate one synthetic set with exact truth.
 
-    Parameters
-    ----------
-    lift
-        A `Lift` or its value ("squat", "bench", "deadlift", "power_clean", "clean", "snatch").
-    n_reps
-        Reps attempted, 1..30 (with ``failed_last`` the last of them fails).
-    seed
-        Everything is determined by the seed. The motion, the lifter and the sampling use separate
-        streams, so the same seed at another frame rate gives the same motion and truth.
-    sampling
-        Frame rate, noise and missing samples; default ``Sampling()`` (30 fps, 2 mm noise, none missing).
-    load_kg
-        Bar load; power (``load * (a + g) * v``) is in the truth only with a load.
-    fatigue
-        Mean velocity falls 2-6 % per rep (randomly); else reps vary by +-1.5 %.
-    walkout
-        Squat/bench: unrack and walk out before the set, walk in and re-rack after it. None = True for
-        squat and bench, False otherwise.
-    failed_last
-        The last rep fails (squat/bench: stalls at 20-60 % of the range and sinks back to the bottom or
-        below; deadlift: rises 10-30 cm and goes back down; Olympic lifts: the pull happens, no catch, the
-        bar falls). The set ends there.
-    bounces
-        Deadlift: touch-and-go bounce of 1-2.5 cm at each floor contact. Olympic lifts: the bar is
-        dropped from the hold onto bumpers and bounces 1-2 times (2-8 cm) instead of being lowered.
-        None = False for the deadlift, True for Olympic lifts; not available for squat and bench.
-    partials
-        Add 3-6 cm movements between reps (a squat/bench half-dip, a lift of the bar off the floor) that a
-        segmenter must not count.
-    paused
-        Squat/bench: pause 0.5-2 s at the bottom of every rep.
-    sticking
-        Squat/bench/deadlift: a sticking-region dip in the concentric; None = only on slow reps.
-    with_joints
-        Generate joint positions (hip/knee/ankle angles through forward kinematics from the toe).
-    incomplete_extension
-        Olympic lifts: True (the ankle does not plantarflex) or joint names ("hip", "knee", "ankle")
-        that stop short of full extension in every pull.
-    double_knee_bend
-        Olympic lifts: the knee re-bends 5-20 degrees between first and second pull.
-    first_mean_velocity_m_s
-        Squat/bench/deadlift: the first rep's mean concentric velocity (default drawn per lift).
-    rom_m
-        Squat/bench/deadlift: the range of motion (default drawn per lift).
+    Parameters:
+        lift: A `Lift` or its value ("squat", "bench", "deadlift", "power_clean", "clean", "snatch").
+        n_reps: Reps attempted, 1..30 (with ``failed_last`` the last of them fails).
+        seed: Everything is determined by the seed. The motion, the lifter and the sampling use separate
+            streams, so the same seed at another frame rate gives the same motion and truth.
+        sampling: Frame rate, noise and missing samples; default ``Sampling()`` (30 fps, 2 mm noise, none
+            missing).
+        load_kg: Bar load; power (``load * (a + g) * v``) is in the truth only with a load.
+        fatigue: Mean velocity falls 2-6 % per rep (randomly); else reps vary by +-1.5 %.
+        walkout: Squat/bench: unrack and walk out before the set, walk in and re-rack after it. None = True
+            for squat and bench, False otherwise.
+        failed_last: The last rep fails (squat/bench: stalls at 20-60 % of the range and sinks back to the
+            bottom or below; deadlift: rises 10-30 cm and goes back down; Olympic lifts: the pull happens, no
+            catch, the bar falls). The set ends there.
+        bounces: Deadlift: touch-and-go bounce of 1-2.5 cm at each floor contact. Olympic lifts: the bar is
+            dropped from the hold onto bumpers and bounces 1-2 times (2-8 cm) instead of being lowered.
+            None = False for the deadlift, True for Olympic lifts; not available for squat and bench.
+        partials: Add 3-6 cm movements between reps (a squat/bench half-dip, a lift of the bar off the floor)
+            that a segmenter must not count.
+        paused: Squat/bench: pause 0.5-2 s at the bottom of every rep.
+        sticking: Squat/bench/deadlift: a sticking-region dip in the concentric; None = only on slow reps.
+        with_joints: Generate joint positions (hip/knee/ankle angles through forward kinematics from the toe).
+        incomplete_extension: Olympic lifts: True (the ankle does not plantarflex) or joint names ("hip",
+            "knee", "ankle") that stop short of full extension in every pull.
+        double_knee_bend: Olympic lifts: the knee re-bends 5-20 degrees between first and second pull.
+        first_mean_velocity_m_s: Squat/bench/deadlift: the first rep's mean concentric velocity (default drawn
+            per lift).
+        rom_m: Squat/bench/deadlift: the range of motion (default drawn per lift).
 
-    Raises
-    ------
-    InputError
-        An unknown lift, an option that does not apply to the lift, or a value out of range.
+    Raises:
+        InputError: An unknown lift, an option that does not apply to the lift, or a value out of range.
     """
     options = _resolve_options(
         lift,

@@ -22,18 +22,13 @@ _FC_TOL = 1e-9
 def segment_coefficients(h: float, y0: float, y1: float, d0: float, d1: float) -> FloatArray:
     """Coefficients of the cubic on one segment, highest power first, in ``s = t - t_start``.
 
-    Parameters
-    ----------
-    h
-        Segment duration (> 0).
-    y0, y1
-        Values at the start and at the end.
-    d0, d1
-        Slopes at the start (right of the first knot) and at the end (left of the second knot).
+    Parameters:
+        h: Segment duration (> 0).
+        y0, y1: Values at the start and at the end.
+        d0, d1: Slopes at the start (right of the first knot) and at the end (left of the second knot).
 
-    Returns
-    -------
-    (4,) array ``[c3, c2, c1, c0]`` with ``y(s) = c3 s^3 + c2 s^2 + c1 s + c0``.
+    Returns:
+        (4,) array ``[c3, c2, c1, c0]`` with ``y(s) = c3 s^3 + c2 s^2 + c1 s + c0``.
     """
     secant = (y1 - y0) / h
     c3 = (d0 + d1 - 2.0 * secant) / (h * h)
@@ -80,22 +75,16 @@ def hermite_ppoly(
 ) -> PPoly:
     """Assemble a piecewise cubic Hermite curve.
 
-    Parameters
-    ----------
-    t_s
-        (K,) knot times, strictly increasing, K >= 2.
-    values
-        (K,) values at the knots.
-    slopes_left, slopes_right
-        (K,) slopes just left and just right of each knot (``slopes_left[0]`` and
-        ``slopes_right[-1]`` are unused).
-    check_monotone
-        Raise `RuntimeError` when a segment is not monotone (a bug in the caller's construction).
+    Parameters:
+        t_s: (K,) knot times, strictly increasing, K >= 2.
+        values: (K,) values at the knots.
+        slopes_left, slopes_right: (K,) slopes just left and just right of each knot (``slopes_left[0]`` and
+            ``slopes_right[-1]`` are unused).
+        check_monotone: Raise `RuntimeError` when a segment is not monotone (a bug in the caller's
+            construction).
 
-    Returns
-    -------
-    PPoly
-        Defined on ``[t_s[0], t_s[-1]]``; NaN outside (no extrapolation).
+    Returns:
+        PPoly: Defined on ``[t_s[0], t_s[-1]]``; NaN outside (no extrapolation).
     """
     t = np.asarray(t_s, dtype=np.float64)
     y = np.asarray(values, dtype=np.float64)
@@ -124,14 +113,11 @@ def monotone_slopes(t_s: Sequence[float] | FloatArray, values: Sequence[float] |
     Zero at the two ends and wherever the data has a local extremum, so every interior extremum of the
     data is an extremum of the curve exactly at its knot.
 
-    Parameters
-    ----------
-    t_s, values
-        (K,) knot times (strictly increasing) and values.
+    Parameters:
+        t_s, values: (K,) knot times (strictly increasing) and values.
 
-    Returns
-    -------
-    (K,) slopes, the same on both sides of each knot.
+    Returns:
+        (K,) slopes, the same on both sides of each knot.
     """
     t = np.asarray(t_s, dtype=np.float64)
     y = np.asarray(values, dtype=np.float64)

@@ -13,14 +13,11 @@ from vbt.trackio import write_track_csv
 def write_set(synth: SynthSet, directory: str | Path, name: str) -> tuple[Path, Path]:
     """Write ``directory/NAME.csv`` and ``directory/NAME.truth.json`` (the directory is created).
 
-    Returns
-    -------
-    The paths of the CSV and of the truth file.
+    Returns:
+        The paths of the CSV and of the truth file.
 
-    Raises
-    ------
-    InputError
-        When the directory cannot be created or a file cannot be written.
+    Raises:
+        InputError: When the directory cannot be created or a file cannot be written.
     """
     if not name or Path(name).name != name:
         raise InputError(f"set name {name!r} must be a plain file name (no directory part)")

@@ -85,18 +85,13 @@ def forward_kinematics(
 ) -> FloatArray:
     """Joint positions from joint angles, the toe on the floor (y = 0).
 
-    Parameters
-    ----------
-    hip_deg, knee_deg, ankle_deg
-        (N,) interior joint angles, degrees.
-    toe_x_m
-        (N,) toe x position, metres.
-    body
-        Segment lengths and heel-rise model.
+    Parameters:
+        hip_deg, knee_deg, ankle_deg: (N,) interior joint angles, degrees.
+        toe_x_m: (N,) toe x position, metres.
+        body: Segment lengths and heel-rise model.
 
-    Returns
-    -------
-    (N, 5, 2) positions in ``JOINT_NAMES`` order (shoulder, hip, knee, ankle, toe), metres.
+    Returns:
+        (N, 5, 2) positions in ``JOINT_NAMES`` order (shoulder, hip, knee, ankle, toe), metres.
     """
     toe = np.stack([np.asarray(toe_x_m, dtype=np.float64), np.zeros_like(toe_x_m)], axis=-1)
     beta = np.radians(foot_angle_deg(ankle_deg, body=body))

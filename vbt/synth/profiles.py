@@ -324,9 +324,8 @@ def bounce_on_floor(
     Each bounce rebounds linearly over ``contact_s`` to a speed w, rises and falls ballistically
     (``w contact_s / 2 + w^2 / (2 g)`` = the bounce height) and stops again on the floor.
 
-    Returns
-    -------
-    ``(rise_start_index, landing_index)`` per bounce.
+    Returns:
+        ``(rise_start_index, landing_index)`` per bounce.
     """
     g = G_M_S2
     bounces: list[tuple[int, int]] = []

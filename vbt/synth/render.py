@@ -318,49 +318,33 @@ def render_set(
 ) -> RenderInfo:
     """Render ``s`` to ``out_path`` (a video) and write ``NAME.truth.json`` beside it.
 
-    Parameters
-    ----------
-    s
-        The set; its exact motion is drawn (not its noisy trajectory).
-    out_path
-        The video file (``.mp4``); its directory is created.
-    size_px
-        (width, height), even for h264.
-    fps
-        Constant frame rate; None = the set's sampling rate (the nominal one for variable-rate sets).
-        Not with ``timing``.
-    seed
-        Scene, plate colour, lifter's clothes and sensor noise; the same seed gives the same frames.
-    blur
-        Motion blur over the exposure and a little lens blur; False gives sharp frames.
-    compression_quality
-        0..100 (100 best), for h264 (x264 crf 26 at 60); mp4v's quality is OpenCV's, fixed.
-    background
-        ``"gym"`` (racks, plates on the wall, platform, dumbbells) or ``"plain"``.
-    metres_per_px
-        Scale in the near plate's plane; None fits the floor and the bar's highest point in the frame.
-    exposure_s
-        Exposure time; None = half the frame interval (a 180 degree shutter).
-    noise_sigma
-        Sensor noise, grey levels (Gaussian).
-    codec
-        ``"h264"`` (libx264 via imageio-ffmpeg; small files) or ``"mp4v"`` (OpenCV; large files).
-    span_s
-        (start, stop) seconds: render only the frames in this span (times stay on the truth's clock).
-    timing
-        When the frames are taken (``vbt.synth.timing``): None = ``ConstantRate(fps)``;
-        ``PhoneTiming(seed=...)`` or ``GivenTimes(t_s)`` write a variable frame rate (h264 through
-        PyAV), each frame at its own time.
-    camera_motion
-        How the camera moves (``vbt.synth.handheld``: ``FollowPan``, ``HandShake``); None: still.
+    Parameters:
+        s: The set; its exact motion is drawn (not its noisy trajectory).
+        out_path: The video file (``.mp4``); its directory is created.
+        size_px: (width, height), even for h264.
+        fps: Constant frame rate; None = the set's sampling rate (the nominal one for variable-rate sets).
+            Not with ``timing``.
+        seed: Scene, plate colour, lifter's clothes and sensor noise; the same seed gives the same frames.
+        blur: Motion blur over the exposure and a little lens blur; False gives sharp frames.
+        compression_quality: 0..100 (100 best), for h264 (x264 crf 26 at 60); mp4v's quality is OpenCV's,
+            fixed.
+        background: ``"gym"`` (racks, plates on the wall, platform, dumbbells) or ``"plain"``.
+        metres_per_px: Scale in the near plate's plane; None fits the floor and the bar's highest point in the
+            frame.
+        exposure_s: Exposure time; None = half the frame interval (a 180 degree shutter).
+        noise_sigma: Sensor noise, grey levels (Gaussian).
+        codec: ``"h264"`` (libx264 via imageio-ffmpeg; small files) or ``"mp4v"`` (OpenCV; large files).
+        span_s: (start, stop) seconds: render only the frames in this span (times stay on the truth's clock).
+        timing: When the frames are taken (``vbt.synth.timing``): None = ``ConstantRate(fps)``;
+            ``PhoneTiming(seed=...)`` or ``GivenTimes(t_s)`` write a variable frame rate (h264 through
+            PyAV), each frame at its own time.
+        camera_motion: How the camera moves (``vbt.synth.handheld``: ``FollowPan``, ``HandShake``); None:
+            still.
 
-    Raises
-    ------
-    InputError
-        A setting out of range, frame times that do not increase, or a scale at which the plate
-        leaves the frame.
-    VideoError
-        The encoder cannot be started or fails; PyAV missing for a variable rate.
+    Raises:
+        InputError: A setting out of range, frame times that do not increase, or a scale at which the plate
+            leaves the frame.
+        VideoError: The encoder cannot be started or fails; PyAV missing for a variable rate.
     """
     if codec not in CODECS:
         raise InputError(f"unknown codec {codec!r}; choose one of: {', '.join(CODECS)}")

@@ -126,14 +126,11 @@ def add_noise(
 ) -> FloatArray:
     """Gaussian noise on every coordinate and missing points (both coordinates NaN).
 
-    Parameters
-    ----------
-    positions
-        (N, 2) one point's track, or (N, J, 2) several points (each gets its own missing samples).
+    Parameters:
+        positions: (N, 2) one point's track, or (N, J, 2) several points (each gets its own missing samples).
 
-    Returns
-    -------
-    A new array of the same shape.
+    Returns:
+        A new array of the same shape.
     """
     noisy = positions + rng.normal(0.0, sigma_m, size=positions.shape) if sigma_m > 0 else positions.copy()
     if missing_fraction > 0.0:

@@ -1,9 +1,9 @@
 """The live video: ``WS /api/sessions/{id}/frames`` takes live mode's annotated JPEG frames,
 ``GET /api/sessions/{id}/live.mjpg`` streams the newest one to every viewer and
-``GET /api/sessions/{id}/live.jpg`` gives it one at a time (see :mod:`vbt.service.frames`).
+``GET /api/sessions/{id}/live.jpg`` gives it one at a time (see :mod:`vbt.service.stream.frames`).
 
 Pushing frames is a write: beyond loopback it needs a token with the write scope (``Authorization``
-header, ``vbt_token`` cookie or first message, see :mod:`vbt.service.websockets`). Each binary message is one JPEG; a text message, a non-JPEG or a frame over
+header, ``vbt_token`` cookie or first message, see :mod:`vbt.service.stream.websockets`). Each binary message is one JPEG; a text message, a non-JPEG or a frame over
 ``Settings.max_frame_bytes`` closes the connection with a reason (1003 unsupported data, 1009 too
 big). Nothing is sent back.
 """
@@ -20,16 +20,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from vbt.service.auth import ReadAccess
 from vbt.service.deps import SessionId, session_or_404
-from vbt.service.frames import (
+from vbt.service.schemas import MAX_ID
+from vbt.service.settings import Settings
+from vbt.service.stream.frames import (
     MJPEG_MEDIA_TYPE,
     PLACEHOLDER_PATH,
     FrameHub,
     looks_like_jpeg,
     mjpeg_stream,
 )
-from vbt.service.schemas import MAX_ID
-from vbt.service.settings import Settings
-from vbt.service.websockets import accept_session_websocket
+from vbt.service.stream.websockets import accept_session_websocket
 
 router = APIRouter(tags=["live video"])
 

@@ -19,8 +19,8 @@ from starlette.requests import ClientDisconnect, Request
 
 from vbt.errors import InputError, ServiceError
 from vbt.service.errors import DISK_FULL, DiskFullError, is_disk_full
-from vbt.service.jobs import UploadSettings
 from vbt.service.private import make_private_dir
+from vbt.service.videos.jobs import UploadSettings
 
 FILE_FIELD = "file"
 FORM_FIELDS = frozenset({"set_id", "session_id", "athlete_id", "exercise", "load_kg"})

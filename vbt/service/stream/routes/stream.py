@@ -9,10 +9,10 @@ the rep with the same ``client_rep_id``). Over SSE the event name is the type (`
 ``event: rep_deleted``) with ``id: <seq>``, so a reconnecting EventSource resumes by itself
 (``Last-Event-ID``). Each message carries its set's stop-set cue (``cue``); ``?threshold_pct=`` sets
 the velocity loss at which it says stop, unless the athlete's plan sets one (see
-:mod:`vbt.service.cue`).
+:mod:`vbt.service.stream.cue`).
 
 A listener that falls too far behind is dropped so that it cannot hold up the others (see
-:mod:`vbt.service.stream`): the WebSocket closes with code 1013 and the reason, the SSE stream sends a
+:mod:`vbt.service.stream.fanout`): the WebSocket closes with code 1013 and the reason, the SSE stream sends a
 ``dropped`` event (``{"detail": ...}``) and ends. Reconnect from the last ``seq`` received.
 """
 
@@ -34,8 +34,8 @@ from vbt.service.auth import ReadAccess
 from vbt.service.deps import SessionId, session_or_404
 from vbt.service.schemas import MAX_ID
 from vbt.service.settings import Settings
-from vbt.service.stream import RepDeletedEvent, RepEvent, StreamHub, follow
-from vbt.service.websockets import accept_session_websocket
+from vbt.service.stream.fanout import RepDeletedEvent, RepEvent, StreamHub, follow
+from vbt.service.stream.websockets import accept_session_websocket
 
 router = APIRouter(tags=["stream"])
 

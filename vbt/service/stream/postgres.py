@@ -37,7 +37,7 @@ class ListenSettings:
 
 
 class PostgresNotifier:
-    """:class:`vbt.service.stream.Notifier` on PostgreSQL's ``LISTEN/NOTIFY``."""
+    """:class:`vbt.service.stream.fanout.Notifier` on PostgreSQL's ``LISTEN/NOTIFY``."""
 
     def __init__(self, engine: Engine, *, settings: ListenSettings | None = None) -> None:
         self.engine = engine

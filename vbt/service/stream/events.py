@@ -12,7 +12,7 @@ rep of its sets up to the page's end and each event re-parsed and re-sorted its 
 cue: a 2,000-rep set cost about two million rep reads.) A set first met in a read is loaded once,
 four columns of each of its earlier reps.
 
-Each message carries the set's stop-set cue after it (:mod:`vbt.service.cue`), computed from the set's
+Each message carries the set's stop-set cue after it (:mod:`vbt.service.stream.cue`), computed from the set's
 reps at that point (provisional ones included: the cue is live feedback). A replayed message says what
 the live one said unless a provisional rep was replaced or deleted since.
 """
@@ -31,9 +31,9 @@ from sqlalchemy.orm import Session
 from vbt.progression.profile import VelocityKind, velocity_kind_for
 from vbt.progression.rules import SetSoFar
 from vbt.service.convert import rep_public
-from vbt.service.cue import StopCuePublic, session_has_plan, stop_cue, threshold_for
 from vbt.service.models import LiftSet, Rep, RepDeletion, TrainingSession
 from vbt.service.schemas import RepPublic
+from vbt.service.stream.cue import StopCuePublic, session_has_plan, stop_cue, threshold_for
 from vbt.types import Lift, RepStatus
 
 #: Events read from the database per page, at most (of each kind: stored reps, deletions).

@@ -31,7 +31,7 @@ from vbt.service.deps import SetId, set_or_404
 from vbt.service.errors import ConflictError, NotFoundError
 from vbt.service.models import Rep, RepDeletion, TrainingSession
 from vbt.service.schemas import ClientRepId, RepCreate, RepPublic
-from vbt.service.stream import StreamHub
+from vbt.service.stream.fanout import StreamHub
 
 router = APIRouter(tags=["reps"])
 

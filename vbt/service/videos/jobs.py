@@ -3,8 +3,8 @@
 its report is stored (:func:`store_rep_as_posted`: through the same function as
 ``POST /api/sets/{id}/reps``, so live-stream listeners see it).
 
-The queue is in the database (:mod:`vbt.service.queue`); the workers that run it are
-:mod:`vbt.service.worker`.
+The queue is in the database (:mod:`vbt.service.videos.queue`); the workers that run it are
+:mod:`vbt.service.videos.worker`.
 """
 
 from __future__ import annotations
@@ -184,8 +184,8 @@ def store_rep_as_posted(app: FastAPI, db: Session, set_id: int, body: dict[str, 
         ValidationError: the rep is outside the schema's bounds.
         ConflictError: the set holds a different rep with that id or index.
     """
-    from vbt.service.routes.reps import create_rep
     from vbt.service.schemas import RepCreate
+    from vbt.service.stream.routes.reps import create_rep
 
     known = {key: value for key, value in body.items() if key in RepCreate.model_fields}
     request = Request({"type": "http", "app": app, "method": "POST", "headers": []})

@@ -27,7 +27,7 @@ from pathlib import Path
 BOUNDARY = "vbt-frame-5f0c2a7e"
 MJPEG_MEDIA_TYPE = f"multipart/x-mixed-replace; boundary={BOUNDARY}"
 #: Shown when a session has no recent frame (640 x 360, in the package).
-PLACEHOLDER_PATH = Path(__file__).resolve().parent / "static" / "img" / "no-video.jpg"
+PLACEHOLDER_PATH = Path(__file__).resolve().parents[1] / "static" / "img" / "no-video.jpg"
 #: A frame that nobody replaced for this long is dropped from memory (seconds).
 FORGET_AFTER_S = 60.0
 

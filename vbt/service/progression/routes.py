@@ -1,7 +1,7 @@
 """Progression over HTTP: an athlete's load-velocity profile, the next load, tested 1RMs, own
 velocity thresholds, and the runner's power-clean plan (``/api/athletes/{id}/...``).
 
-The service reads what is stored (:mod:`vbt.service.progression`) and :mod:`vbt.progression`
+The service reads what is stored (:mod:`vbt.service.progression.queries`) and :mod:`vbt.progression`
 computes and decides (the next load: :func:`vbt.progression.recommend.recommend`); what cannot be computed is a 422 whose ``detail`` says what is missing.
 """
 
@@ -23,19 +23,16 @@ from vbt.service.db import ReadSessionDep, WriteSessionDep
 from vbt.service.deps import AthleteId, athlete_or_404
 from vbt.service.history import parse_time_bound
 from vbt.service.models import OneRepMax, VelocityThreshold, utc_now
-from vbt.service.progression import (
+from vbt.service.progression.queries import StoredAthlete, athlete_plan, athlete_profile, store_plan
+from vbt.service.progression.schemas import (
     MaxCreate,
     MaxPublic,
     PlanIn,
     PlanPublic,
     ProfilePublic,
     RecommendationPublic,
-    StoredAthlete,
     ThresholdIn,
-    athlete_plan,
-    athlete_profile,
     recommendation_public,
-    store_plan,
 )
 from vbt.types import Lift
 

@@ -1,5 +1,5 @@
-"""Progression's view of the stored data: the schemas of the progression endpoints and the
-functions that read sets, tested 1RMs, thresholds and plans and hand them to :mod:`vbt.progression`.
+"""Progression's view of the stored data: the functions that read sets, tested 1RMs, thresholds and
+plans and hand them to :mod:`vbt.progression` (the bodies they answer with: :mod:`.schemas`).
 
 ``athlete_profile`` and ``athlete_plan`` take a database session, so ``vbt profile`` and ``vbt plan``
 answer exactly as ``/api/athletes/{id}/profile`` and ``/plan`` do. What cannot be computed (too few
@@ -11,18 +11,14 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import fields
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated, Literal
+from datetime import UTC, datetime, time, timedelta
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from vbt.errors import InputError
 from vbt.progression.one_rm import (
     MinimalVelocityThreshold,
-    OneRmEstimate,
     default_mvt,
     estimate_one_rm,
     mvt_from_tested_one_rm,
@@ -36,200 +32,25 @@ from vbt.progression.profile import (
     velocity_kind_for,
 )
 from vbt.progression.program import PlanSettings, Prerequisites, SessionResult, build_plan, session_result
-from vbt.progression.recommend import PlanState, Recommendation, StoredSet
-from vbt.progression.rules import (
-    Goal,
-    round_to_plates,
-)
+from vbt.progression.recommend import PlanState, StoredSet
+from vbt.progression.rules import round_to_plates
 from vbt.progression.schedule import KeyRun
-from vbt.progression.units import EMPTY_BAR, LoadUnit, from_kg, to_kg
-from vbt.progression.zones import Zone, default_zones
+from vbt.progression.units import EMPTY_BAR, LoadUnit, from_kg
+from vbt.progression.zones import default_zones
 from vbt.service.convert import final_reps, rep_body, rep_metrics
 from vbt.service.deps import athlete_or_404
 from vbt.service.errors import NotFoundError
 from vbt.service.history import set_history
 from vbt.service.models import LiftSet, OneRepMax, TrainingPlan, TrainingSession, VelocityThreshold, utc_now
-from vbt.service.schemas import LoadKg, Timestamp
+from vbt.service.progression.schemas import (
+    OneRmPublic,
+    PlanIn,
+    PlanPublic,
+    ProfilePublic,
+    finite_or_none,
+    one_rm_public,
+)
 from vbt.types import Lift
-
-_INPUT = ConfigDict(extra="forbid", allow_inf_nan=False, str_strip_whitespace=True)
-VelocityIn = Annotated[float, Field(gt=0, lt=5, description="m/s, 0 < v < 5.")]
-
-
-def _local_date_time(text: str) -> str:
-    datetime.fromisoformat(text)  # raises ValueError for 2026-02-30T09:00
-    return text
-
-
-#: Plan times are the athlete's local wall-clock time, without a zone (a key run at 07:00 stays at
-#: 07:00 across a daylight-saving change).
-LocalTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, local time.")]
-LocalDateTime = Annotated[
-    str,
-    Field(
-        pattern=r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$", description="YYYY-MM-DDTHH:MM, local time."
-    ),
-    AfterValidator(_local_date_time),
-]
-
-
-def _finite(value: float) -> float | None:
-    return value if math.isfinite(value) else None
-
-
-# ---------------------------------------------------------------- schemas
-
-
-class OneRmPublic(BaseModel):
-    value_kg: float
-    low_kg: float | None
-    high_kg: float | None
-    source: str
-    confidence: str
-    display: str
-    mvt_m_s: float | None
-    mvt_source: str | None
-    reach_pct: float | None
-    notes: list[str]
-
-
-class ProfilePublic(BaseModel):
-    """A load-velocity profile (loads in kg) and what it estimates."""
-
-    athlete_id: int
-    exercise: Lift
-    velocity_kind: str
-    method: str
-    n_sets: int
-    n_loads: int
-    slope_m_s_per_kg: float
-    intercept_m_s: float
-    r_squared: float | None
-    residual_se_m_s: float | None
-    load_range_kg: tuple[float, float]
-    velocity_range_m_s: tuple[float, float]
-    points: list[dict[str, float | int | None]]
-    sets_left_out: int = Field(description="Sets without a measured successful rep or a load.")
-    one_rm: OneRmPublic | None = Field(
-        description="What to train from: a tested 1RM if any, else the estimate."
-    )
-    estimated_one_rm: OneRmPublic | None
-    one_rm_problem: str | None
-    zones: list[dict[str, float | str]]
-
-
-class MaxCreate(BaseModel):
-    model_config = _INPUT
-    exercise: Lift
-    load_kg: LoadKg
-    velocity_m_s: VelocityIn | None = Field(default=None, description="Velocity of the 1RM rep, if recorded.")
-    tested_at: Timestamp | None = None
-
-
-class MaxPublic(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    athlete_id: int
-    exercise: Lift
-    load_kg: float
-    velocity_m_s: float | None
-    tested_at: datetime
-
-
-class ThresholdIn(BaseModel):
-    model_config = _INPUT
-    velocity_m_s: VelocityIn
-
-
-class KeyRunIn(BaseModel):
-    model_config = _INPUT
-    weekday: Annotated[int, Field(ge=0, le=6, description="0 = Monday ... 6 = Sunday.")]
-    start_time: LocalTime = "07:00"
-
-
-class PrerequisitesIn(BaseModel):
-    model_config = _INPUT
-    deadlift_competent: bool = False
-    front_squat_competent: bool = False
-    shoulder_mobility: bool = False
-
-
-class PlanIn(BaseModel):
-    """The runner's plan. Times are the athlete's local time, ``utc_offset_minutes`` from UTC."""
-
-    model_config = _INPUT
-    start_date: date
-    weeks: Annotated[int, Field(ge=1, le=52)] = 12
-    weekdays: Annotated[list[Annotated[int, Field(ge=0, le=6)]], Field(min_length=1, max_length=2)] = [0, 3]
-    session_time: LocalTime = "18:00"
-    utc_offset_minutes: Annotated[int, Field(ge=-14 * 60, le=14 * 60)] = 0
-    key_runs: Annotated[list[KeyRunIn], Field(max_length=14)] = []
-    key_run_dates: Annotated[list[LocalDateTime], Field(max_length=100)] = []
-    prerequisites: PrerequisitesIn = PrerequisitesIn()
-    unit: LoadUnit = LoadUnit.KG
-    bar: Annotated[float, Field(gt=0, lt=100)] | None = None
-    smallest_plate: Annotated[float, Field(gt=0, le=25)] | None = None
-    one_rm_kg: Annotated[float, Field(gt=0, lt=500)] | None = Field(
-        default=None, description="Used when no tested power-clean 1RM is stored (see /maxes)."
-    )
-    one_rm_tested: bool = False
-    ceiling_pct: Annotated[float, Field(ge=70, le=80)] = 80.0
-    target_peak_velocity_m_s: Annotated[float, Field(gt=0.5, lt=4)] = 1.55
-
-
-class PlanPublic(BaseModel):
-    athlete_id: int
-    settings: PlanIn
-    blocked_by: list[str]
-    notes: list[str]
-    one_rm: float | None
-    one_rm_source: str
-    unit: LoadUnit
-    current_load: float
-    weeks: list[dict[str, object]]
-    steps: list[dict[str, object]]
-
-
-class RecommendationPublic(BaseModel):
-    """The next set's load, why, and the numbers behind it."""
-
-    athlete_id: int
-    exercise: Lift
-    source: Literal["profile", "plan"]
-    load: float
-    unit: LoadUnit
-    load_kg: float
-    plates_per_side: list[float]
-    reason: str
-    target_velocity_m_s: float | None
-    zone: Zone | None
-    predicted_velocity_m_s: float | None
-    goal: Goal
-    stop_at_velocity_loss_pct: float
-    readiness: dict[str, float | str] | None
-    profile_sets: int | None
-
-
-# ---------------------------------------------------------------- reading what is stored
-
-
-def _one_rm_public(estimate: OneRmEstimate, unit: LoadUnit) -> OneRmPublic:
-    def kg(x: float) -> float | None:
-        return _finite(to_kg(x, unit))
-
-    value = to_kg(estimate.value, unit)
-    return OneRmPublic(
-        value_kg=value,
-        low_kg=kg(estimate.low),
-        high_kg=kg(estimate.high),
-        source=estimate.source,
-        confidence=estimate.confidence,
-        display=estimate.display,
-        mvt_m_s=estimate.mvt.velocity_m_s if estimate.mvt else None,
-        mvt_source=estimate.mvt.source if estimate.mvt else None,
-        reach_pct=_finite(estimate.reach_pct),
-        notes=list(estimate.notes),
-    )
 
 
 def latest_max(db: Session, athlete_id: int, lift: Lift) -> OneRepMax | None:
@@ -300,12 +121,12 @@ def athlete_profile(
     problem: str | None = None
     try:
         mvt = athlete_threshold(db, athlete_id, profile, tested)
-        estimate = _one_rm_public(estimate_one_rm(profile, mvt=mvt), profile.unit)
+        estimate = one_rm_public(estimate_one_rm(profile, mvt=mvt), profile.unit)
     except InputError as exc:
         problem = str(exc)
     chosen = estimate
     if tested is not None:
-        chosen = _one_rm_public(estimate_one_rm(profile, tested_one_rm=tested.load_kg), profile.unit)
+        chosen = one_rm_public(estimate_one_rm(profile, tested_one_rm=tested.load_kg), profile.unit)
     try:
         table = default_zones(lift)
         zones: list[dict[str, float | str]] = [
@@ -323,8 +144,8 @@ def athlete_profile(
         n_loads=profile.n_loads,
         slope_m_s_per_kg=profile.slope_m_s_per_unit,
         intercept_m_s=profile.intercept_m_s,
-        r_squared=_finite(profile.r_squared),
-        residual_se_m_s=_finite(profile.residual_se_m_s),
+        r_squared=finite_or_none(profile.r_squared),
+        residual_se_m_s=finite_or_none(profile.residual_se_m_s),
         load_range_kg=profile.load_range,
         velocity_range_m_s=profile.velocity_range_m_s,
         points=[
@@ -531,17 +352,3 @@ class StoredAthlete:
             )
             for item in set_history(self.db, self.athlete_id, exercise=lift, until=moment)
         ]
-
-
-def recommendation_public(athlete_id: int, rec: Recommendation, *, lift: Lift) -> RecommendationPublic:
-    """The HTTP answer for a :class:`~vbt.progression.recommend.Recommendation`."""
-    readiness: dict[str, float | str] | None = None
-    if rec.readiness is not None:
-        readiness = {
-            "adjustment_pct": rec.readiness.adjustment_pct,
-            "baseline_m_s": rec.readiness.baseline_m_s,
-            "reason": rec.readiness.reason,
-        }
-    values = {f.name: getattr(rec, f.name) for f in fields(rec)}
-    values.update(plates_per_side=list(rec.plates_per_side), readiness=readiness)
-    return RecommendationPublic(athlete_id=athlete_id, exercise=lift, **values)

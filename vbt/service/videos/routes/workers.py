@@ -1,7 +1,7 @@
 """``GET /api/workers``: the analysis workers, each with its last heartbeat, and the queue's depth.
 
 A worker is ``alive`` while its heartbeat is younger than ``WorkerSettings.stale_after_s``; a
-running video whose worker is not alive goes back to the queue (see :mod:`vbt.service.queue`).
+running video whose worker is not alive goes back to the queue (see :mod:`vbt.service.videos.queue`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from vbt.service.auth import ReadAccess
-from vbt.service.queue import QueueState, WorkerState, queue_state
 from vbt.service.schemas import Health
+from vbt.service.videos.queue import QueueState, WorkerState, queue_state
 
 router = APIRouter(prefix="/workers", tags=["service"])
 

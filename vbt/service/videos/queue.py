@@ -1,6 +1,6 @@
 """The queue of video analyses, kept in the database: the ``videos`` rows are the jobs.
 
-A video moves ``queued → running → done | failed``. A worker (:mod:`vbt.service.worker`) registers
+A video moves ``queued → running → done | failed``. A worker (:mod:`vbt.service.videos.worker`) registers
 a row in ``workers`` and refreshes its ``heartbeat_at``; it takes the oldest queued video with
 ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL (so any number of workers on any machines each
 take a different one; on SQLite the write transaction's ``BEGIN IMMEDIATE`` serialises them), and

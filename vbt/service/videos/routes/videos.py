@@ -1,11 +1,11 @@
 """``/api/videos``: upload a video of a set, follow its analysis, read its report.
 
-The upload is streamed to disk and checked as it arrives (:mod:`vbt.service.video_upload`: 413 over
+The upload is streamed to disk and checked as it arrives (:mod:`vbt.service.videos.upload`: 413 over
 ``Settings.max_upload_bytes``, 415 for what is not a video container, 422 when OpenCV cannot decode
-it), then stored as a queued video of its set (:mod:`vbt.service.video_store`). An accepted video
-gets 202 and waits in the queue (:mod:`vbt.service.queue`) for a worker (:mod:`vbt.service.worker`:
+it), then stored as a queued video of its set (:mod:`vbt.service.videos.records`). An accepted video
+gets 202 and waits in the queue (:mod:`vbt.service.videos.queue`) for a worker (:mod:`vbt.service.videos.worker`:
 the one in this process, unless ``--no-worker``, or ``vbt worker`` processes); the files live in
-the video store (:mod:`vbt.service.storage`).
+the video store (:mod:`vbt.service.videos.storage`).
 
 Once analysed, the annotated video is served by ``GET /api/videos/{id}/annotated`` (with range
 requests, so a browser can seek), and ``GET /api/sets/{id}/videos`` lists a set's uploads with the
@@ -35,12 +35,16 @@ from vbt.service.auth import ReadAccess, WriteAccess
 from vbt.service.db import ReadSessionDep
 from vbt.service.deps import SetId, set_or_404
 from vbt.service.errors import ConflictError, NotFoundError
-from vbt.service.jobs import UploadSettings, analyze_with_pipeline, store_rep_as_posted, upload_settings_for
 from vbt.service.models import LiftSet, Video
-from vbt.service.queue import VideoStatus, WorkerSettings
 from vbt.service.schemas import MAX_ID
-from vbt.service.storage import VideoStorage, video_storage_for
-from vbt.service.video_store import (
+from vbt.service.videos.jobs import (
+    UploadSettings,
+    analyze_with_pipeline,
+    store_rep_as_posted,
+    upload_settings_for,
+)
+from vbt.service.videos.queue import VideoStatus, WorkerSettings
+from vbt.service.videos.records import (
     VideoPublic,
     VideoTarget,
     public_error,
@@ -48,8 +52,9 @@ from vbt.service.video_store import (
     store_video,
     video_public,
 )
-from vbt.service.video_upload import FILE_FIELD, NOT_A_VIDEO, check_decodable, container_of, receive_upload
-from vbt.service.worker import VideoWorker
+from vbt.service.videos.storage import VideoStorage, video_storage_for
+from vbt.service.videos.upload import FILE_FIELD, NOT_A_VIDEO, check_decodable, container_of, receive_upload
+from vbt.service.videos.worker import VideoWorker
 from vbt.types import Lift
 
 VideoId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="A video's id.")]

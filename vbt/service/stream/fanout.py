@@ -1,8 +1,8 @@
 """Live reps: one reader per session fans each committed event out to every listener (WebSocket, SSE).
 
-The database is the source of truth (:mod:`vbt.service.stream_events`). Per process, each session
+The database is the source of truth (:mod:`vbt.service.stream.events`). Per process, each session
 with listeners has one reader: woken when a rep of the session is committed (by this process, or on
-PostgreSQL by any process through ``LISTEN/NOTIFY``, :mod:`vbt.service.stream_pg`), and every
+PostgreSQL by any process through ``LISTEN/NOTIFY``, :mod:`vbt.service.stream.postgres`), and every
 ``poll_s`` anyway, it reads the new events once, renders each once per cue threshold in use, and
 appends them to each listener's bounded queue. It never waits for a listener: one whose queue is full
 is dropped with a reason (:class:`SlowListenerError`; it reconnects from the last ``seq`` it got),
@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from vbt.errors import ServiceError
-from vbt.service.stream_events import (
+from vbt.service.stream.events import (
     Message,
     RepDeletedEvent,
     RepEvent,

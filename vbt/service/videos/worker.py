@@ -1,11 +1,11 @@
 """An analysis worker: takes queued videos from the database one at a time and analyses them.
 
-``vbt worker --db URL`` runs one in its own process (any number, on any machine that reaches the
-database and the video store); ``vbt serve`` runs one in its process unless ``--no-worker``. The
-queue itself is :mod:`vbt.service.queue`.
+``vbt worker --db URL`` runs one in its own process (:func:`vbt.service.app.run_worker`: any number, on
+any machine that reaches the database and the video store); ``vbt serve`` runs one in its process unless ``--no-worker``. The
+queue itself is :mod:`vbt.service.videos.queue`.
 
 A worker never ends on a database error: each database step is retried with a doubling wait
-(:func:`~vbt.service.queue.retry_database`), and its loop survives whatever a step raises. Its
+(:func:`~vbt.service.videos.queue.retry_database`), and its loop survives whatever a step raises. Its
 heartbeat comes from a thread of its own, so a long analysis keeps it alive. The analysis stores
 each rep through the rep route's own function with ``client_rep_id = "video-<id>-rep-<index>"``, so
 a job run again stores nothing twice; only the worker that owns the running video may finish it.
@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import sys
 import tempfile
 import threading
 import time
@@ -31,10 +30,11 @@ from fastapi import FastAPI
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from vbt.errors import InputError, ServiceError, VbtError
-from vbt.service import queue
+from vbt.errors import InputError, VbtError
 from vbt.service.errors import ConflictError
-from vbt.service.jobs import (
+from vbt.service.models import LiftSet, Video, utc_now
+from vbt.service.videos import queue
+from vbt.service.videos.jobs import (
     Analyzer,
     JobCancelledError,
     ProgressFn,
@@ -42,10 +42,8 @@ from vbt.service.jobs import (
     annotated_name_for,
     first_line,
 )
-from vbt.service.models import LiftSet, Video, utc_now
-from vbt.service.queue import VideoStatus, WorkerSettings, retry_database
-from vbt.service.settings import Settings
-from vbt.service.storage import VideoStorage
+from vbt.service.videos.queue import VideoStatus, WorkerSettings, retry_database
+from vbt.service.videos.storage import VideoStorage
 from vbt.types import Lift
 
 log = logging.getLogger(__name__)
@@ -319,53 +317,3 @@ def _remove_tree(folder: Path) -> None:
     import shutil
 
     shutil.rmtree(folder, ignore_errors=True)
-
-
-def run_worker(
-    settings: Settings, worker_settings: WorkerSettings | None = None, analyzer: Analyzer | None = None
-) -> None:
-    """Run one worker in this process until SIGINT or SIGTERM (``vbt worker``): it upgrades the
-    database first, then analyses queued videos; a signal stops it cleanly (a running analysis is
-    queued again). ``analyzer`` defaults to the capture pipeline.
-
-    Raises:
-        InputError, ServiceError: the settings, the database or the video store cannot be used.
-    """
-    import signal
-
-    from vbt.service.app import create_app, prepare_database
-    from vbt.service.jobs import analyze_with_pipeline, store_rep_as_posted, upload_settings_for
-    from vbt.service.storage import video_storage_for
-
-    wait_s = (worker_settings or WorkerSettings()).retry_initial_s
-    while True:  # a database that is down when the worker starts is waited for, not fatal
-        try:
-            prepare_database(settings)
-            break
-        except ServiceError as exc:
-            if not queue.is_transient(exc.__cause__ or exc):
-                raise
-            print(f"vbt worker: {exc}; trying again in {wait_s:.2g} s", file=sys.stderr, flush=True)
-            time.sleep(wait_s)
-            wait_s = min(wait_s * 2, (worker_settings or WorkerSettings()).retry_max_s)
-    app = create_app(settings)  # never served: its sessions and stream hub carry the reps
-    worker = VideoWorker(
-        app,
-        analyzer=analyzer or analyze_with_pipeline,
-        storage=video_storage_for(settings),
-        store_rep=store_rep_as_posted,
-        settings=worker_settings or WorkerSettings(),
-        progress_interval_s=upload_settings_for(settings).progress_interval_s,
-    )
-
-    def stop(signum: int, _frame: object) -> None:
-        log.info("worker %s: stopping on signal %s", worker.id, signum)
-        worker.request_stop()
-
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, stop)
-    print(f"vbt worker {worker.id}: analysing queued videos (Ctrl+C stops)", file=sys.stderr, flush=True)
-    try:
-        worker.run_forever()
-    finally:
-        app.state.engine.dispose()
