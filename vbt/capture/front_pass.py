@@ -90,6 +90,60 @@ def needs_front_look(tracked: TrackedVideo) -> bool:
     return is_front_view(view_angle_deg(track.body_xy_px, track.body_visibility, BODY_POINTS))
 
 
+#: Where the plates were not found (motion blur at the pull's fastest, a plate behind the lifter's
+#: arm), the bar is carried by the hands over gaps up to this long: the wrists ride with the bar
+#: and their offset from it (the wrists' flexion, a few centimetres) is interpolated from the frames
+#: on either side, which holds over a fraction of a second, not over a whole turnover.
+HANDS_FILL_S = 0.3
+#: ... with this confidence (below ``MIN_SCALE_CONFIDENCE``: the hands never set the scale).
+HANDS_CONFIDENCE = 0.3
+
+
+def fill_with_hands(track: PixelTrack, *, max_gap_s: float = HANDS_FILL_S) -> tuple[PixelTrack, int]:
+    """``track`` with its gaps up to ``max_gap_s`` long filled from the wrists' midpoint plus the
+    bar's offset from it, interpolated in time from the seen frames on both sides; the number of
+    frames filled. A frame is filled only when both wrists were seen in it."""
+    seen = track.bar_seen
+    wrists = track.wrists_xy_px.mean(axis=1)  # (N, 2), NaN unless both wrists were seen
+    both = seen & np.isfinite(wrists).all(axis=1)
+    if both.sum() < 2 or seen.all():
+        return track, 0
+    t = track.t_s
+    offset = track.bar_xy_px[both] - wrists[both]
+    fill = ~seen & np.isfinite(wrists).all(axis=1) & (t > t[both][0]) & (t < t[both][-1])
+    # Only inside gaps no longer than max_gap_s (between the seen frames around them).
+    after = np.searchsorted(t[both], t, side="right")
+    before_t = t[both][np.clip(after - 1, 0, both.sum() - 1)]
+    after_t = t[both][np.clip(after, 0, both.sum() - 1)]
+    fill &= (after_t - before_t) <= max_gap_s
+    if not fill.any():
+        return track, 0
+    guess = np.stack([np.interp(t, t[both], offset[:, k]) for k in range(2)], axis=1) + wrists
+    return (
+        replace(
+            track,
+            bar_xy_px=np.where(fill[:, None], guess, track.bar_xy_px),
+            bar_confidence=np.where(fill, HANDS_CONFIDENCE, track.bar_confidence),
+        ),
+        int(fill.sum()),
+    )
+
+
+def hands_note(filled: int, frames: int) -> list[Finding]:
+    """A note saying in how many frames the hands carried the bar (``fill_with_hands``)."""
+    if filled == 0:
+        return []
+    return [
+        Finding(
+            "bar_from_hands",
+            f"in {filled} of {frames} frames ({100 * filled / max(frames, 1):.0f} %) the plates were blurred or "
+            "hidden and the bar was carried by the lifter's hands (their offset from the bar taken from the "
+            "frames on either side): a few centimetres less certain there",
+            Severity.NOTE,
+        )
+    ]
+
+
 def gap_finding(ratio: float, *, body_agrees: bool) -> list[Finding]:
     """What an inner faces' gap that disagrees with the plates' height (``gap_ruler``) says: with
     the lifter's body agreeing with the plates, the bar is turned from the image plane (its length
@@ -147,9 +201,9 @@ def track_front(
     path = Path(str(tracked.video.get("name", "")))
     body = body_scale_of(tracked.track)
     diameter_m = plate_diameter_m(plate)
-    tracker = EdgeOnPlateTracker(
-        radius_range_px=None if body is None else body.radius_range_px(diameter_m), settings=settings
-    )
+    # The plates are searched at every size the grip allows, not only the sizes the body allows:
+    # the two rulers stay independent, and a body that refutes the plates says so in the verdict.
+    tracker = EdgeOnPlateTracker(settings=settings)
     measured = bool(np.any(np.asarray(tracked.track.camera_status) != CameraStatus.ASSUMED))
     with VideoFileSource(path) as source:
         again = track_video(
@@ -159,8 +213,10 @@ def track_front(
             pose=TrackPose(tracked.track),
             camera=BackgroundMotion() if measured else None,
         )
-    again = replace(again, track=one_radius(again.track))
-    seen = again.track.bar_detected_fraction
+    plates_track = one_radius(again.track)
+    seen = plates_track.bar_detected_fraction
+    filled_track, filled = fill_with_hands(plates_track)
+    again = replace(again, track=filled_track)
     if seen < MIN_SEEN_FRACTION:
         return seen
     second = analyze_tracked(again, lift=lift, load_kg=load_kg, plate=plate, camera_profile=camera_profile)
@@ -168,7 +224,7 @@ def track_front(
     ratio = gap_ruler(tracker.inner_gaps_px, 0.5 * diameter_m / plate_mpp, plate_m=diameter_m)
     second.report_extra["calibration"]["edge_on_gap_ratio"] = None if math.isnan(ratio) else round(ratio, 3)
     agrees = body is not None and body.agrees_with(plate_mpp)
-    findings = gap_finding(ratio, body_agrees=agrees)
+    findings = gap_finding(ratio, body_agrees=agrees) + hands_note(filled, len(filled_track))
     return again, replace(second, analysis=with_findings(second.analysis, findings))
 
 

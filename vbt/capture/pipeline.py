@@ -346,7 +346,11 @@ def analyze_tracked(
     front: list[RepMetrics] = []
     if is_front_view(view_deg) and lift.is_olympic:  # the pull's joint angles are not in view
         front = [r for r in analysis.reps if r.triple_extension is not None]
-        analysis = replace(analysis, reps=[replace(r, triple_extension=None) for r in analysis.reps])
+        analysis = replace(
+            analysis,
+            reps=[replace(r, triple_extension=None) for r in analysis.reps],
+            findings=tuple(f for f in analysis.findings if f.code != "extension_unseen"),
+        )
     size = tuple(tracked.video["size_px"]) if tracked.video["size_px"] else None
     camera = camera_summary(track.t_s, track.camera_to_scene_px, track.camera_status, size_px=size)
     facts = CaptureFacts(

@@ -190,7 +190,7 @@ def _best_stack(
         runs = (csum[:, run:] - csum[:, :-run]) / run  # (Ny, Nx - run + 1)
         iy, ix = np.unravel_index(int(np.argmax(runs)), runs.shape)
         scores[k] = runs[iy, ix]
-        centres[k] = ys[iy] + 0.5 * (fall - rise)
+        centres[k] = ys[iy] + 0.5 * (fall - rise) + _vertex(runs[:, ix], int(iy))
         # The stack's extent: the columns about the best run whose edges hold half its score.
         row = both[iy]
         strong = row >= 0.5 * scores[k]
@@ -204,16 +204,22 @@ def _best_stack(
     return scores, centres, faces
 
 
+def _vertex(values: FloatArray, i: int) -> float:
+    """Where a parabola through ``values`` at ``i - 1, i, i + 1`` peaks, relative to ``i`` (within
+    half a step; 0 at an end or where the three do not make a peak)."""
+    if 0 < i < values.size - 1:
+        a, b, c = values[i - 1], values[i], values[i + 1]
+        denom = a - 2 * b + c
+        if denom < 0:
+            return float(min(0.5, max(-0.5, 0.5 * (a - c) / denom)))
+    return 0.0
+
+
 def _refined(scores: FloatArray, k: int, radii_px: FloatArray) -> float:
     """The radius at the score's peak, refined by a parabola through its neighbours (even steps),
     by at most half a step (``k`` is the two stacks' joint peak, not always this side's own)."""
-    if 0 < k < radii_px.size - 1:
-        a, b, c = scores[k - 1], scores[k], scores[k + 1]
-        denom = a - 2 * b + c
-        if denom < 0:
-            offset = min(0.5, max(-0.5, 0.5 * (a - c) / denom))
-            return float(radii_px[k] + offset * (radii_px[k + 1] - radii_px[k]))
-    return float(radii_px[k])
+    step = radii_px[1] - radii_px[0] if radii_px.size > 1 else 0.0
+    return float(radii_px[k] + _vertex(scores, k) * step)
 
 
 def find_edge_on_plates(
