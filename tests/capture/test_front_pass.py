@@ -123,5 +123,5 @@ def test_a_front_view_whose_plates_are_not_both_seen_is_never_measured(folder: P
     # One stack hidden: the front pass has no ruler, and the first pass found no round plate.
     view = FrontView(sub_frames=2, hide="left")
     render = rendered(folder, view)
-    with pytest.raises(VbtError, match="no plate found"):
+    with pytest.raises(VbtError, match="no plate"):
         measured(render, view)

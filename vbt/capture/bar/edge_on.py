@@ -163,12 +163,23 @@ def _best_stack(
     scores = np.zeros(radii_px.size)
     centres = np.full(radii_px.size, np.nan)
     faces: list[tuple[float, float, float]] = []
-    for k, r in enumerate(radii_px):
+
+    def span(r: float) -> tuple[int, int]:
         px_per_m = r / (PLATE_DIAMETER_M / 2)
         near = hands_x_px + direction * settings.inner_face_m[0] * px_per_m
         far = hands_x_px + direction * (settings.inner_face_m[1] + settings.stack_width_m) * px_per_m
         x0, x1 = sorted((round(near), round(far)))
-        x0, x1 = max(x0, 0), min(x1, width - 1)
+        return max(x0, 0), min(x1, width - 1)
+
+    # A plate's edges end at its faces; a line across the whole search (a banner's edge, the
+    # floor's) is not a plate's: each row's median over the widest search is taken off its edges.
+    x_lo, x_hi = span(float(radii_px.max()))
+    row_median = (
+        np.median(edges[:, x_lo : x_hi + 1], axis=1)[:, None] if x_hi > x_lo else np.zeros((height, 1))
+    )
+    for k, r in enumerate(radii_px):
+        px_per_m = r / (PLATE_DIAMETER_M / 2)
+        x0, x1 = span(float(r))
         band = settings.centre_band_radii * r
         rise = int(2 * r) // 2  # top edge above the centre row; the plate is 2 r (whole) tall
         fall = int(2 * r) - rise
@@ -179,12 +190,8 @@ def _best_stack(
             faces.append((math.nan, math.nan, 0.0))
             continue
         ys = np.arange(y0, y1 + 1)
-        # A plate's edges end at its faces; a line across the whole search (a banner's edge, the
-        # floor's) is not a plate's: each row's median over the search is taken off its edges.
-        top = edges[ys - rise, x0 : x1 + 1]
-        bottom = edges[ys + fall, x0 : x1 + 1]
-        top = top - np.median(top, axis=1, keepdims=True)
-        bottom = bottom - np.median(bottom, axis=1, keepdims=True)
+        top = edges[ys - rise, x0 : x1 + 1] - row_median[ys - rise]
+        bottom = edges[ys + fall, x0 : x1 + 1] - row_median[ys + fall]
         both = np.maximum(np.minimum(top, bottom), 0.0)  # (Ny, Nx)
         csum = np.concatenate([np.zeros((ys.size, 1)), np.cumsum(both, axis=1)], axis=1)
         runs = (csum[:, run:] - csum[:, :-run]) / run  # (Ny, Nx - run + 1)
