@@ -61,9 +61,13 @@ ONE_RADIUS_FRAC = 0.10
 
 
 def one_radius(track: PixelTrack, *, max_change_frac: float = ONE_RADIUS_FRAC) -> PixelTrack:
-    """``track`` without the frames whose plate radius is further than ``max_change_frac`` from the
-    median over the confident frames (bar unseen there: NaN, confidence 0)."""
-    radius = track.bar_size_px
+    """``track`` without the frames whose plate radius, in the scene's pixels (a camera that zooms,
+    as broadcast cameras do to follow the lift, changes the frame's), is further than
+    ``max_change_frac`` from the median over the confident frames (bar unseen there: NaN,
+    confidence 0)."""
+    linear = track.camera_to_scene_px[:, :, :2]
+    zoom = np.sqrt(np.abs(np.linalg.det(linear)))
+    radius = track.bar_size_px * np.where(np.isfinite(zoom) & (zoom > 0), zoom, 1.0)
     good = track.bar_seen & np.isfinite(radius) & (track.bar_confidence >= MIN_SCALE_CONFIDENCE)
     if not good.any():
         return track
@@ -76,7 +80,7 @@ def one_radius(track: PixelTrack, *, max_change_frac: float = ONE_RADIUS_FRAC) -
         track,
         bar_xy_px=np.where(off[:, None], np.nan, track.bar_xy_px),
         bar_confidence=np.where(off, 0.0, track.bar_confidence),
-        bar_size_px=np.where(off, np.nan, radius),
+        bar_size_px=np.where(off, np.nan, track.bar_size_px),
     )
 
 
