@@ -44,6 +44,7 @@ from vbt.capture.bar import (
     BarMethod,
     BarTracker,
     ColorMarkerTracker,
+    EdgeOnPlateTracker,
     PlateTracker,
     RevisingBarTracker,
     WristMidpointTracker,
@@ -59,7 +60,7 @@ from vbt.capture.sources import FrameSource, VideoFileSource, open_source
 from vbt.capture.track import PixelTrack, calibrate_track, to_trajectory
 from vbt.errors import InputError, NotEnoughDataError, VbtError
 from vbt.lifts import parse_lift
-from vbt.types import Lift, Trajectory
+from vbt.types import Lift, RepMetrics, Trajectory
 
 if TYPE_CHECKING:  # imported where used: the frame loop does not wait for SciPy (see track_source)
     from vbt.analysis import AnalysisSettings, SetAnalysis
@@ -71,6 +72,7 @@ __all__ = [
     "Sighting",
     "TrackedVideo",
     "VideoAnalysis",
+    "analyze_file_tracked",
     "analyze_tracked",
     "analyze_video",
     "make_tracker",
@@ -84,7 +86,8 @@ def make_tracker(
     bar_method: BarMethod | str, *, marker_side_m: float | None = None, dot_colour: str = "green"
 ) -> BarTracker:
     """The bar tracker for a method name: ``plate`` (default), ``aruco``, ``color`` (a dot of
-    ``dot_colour``, one of ``DOT_COLOURS``) or ``wrists``."""
+    ``dot_colour``, one of ``DOT_COLOURS``), ``edge_on`` (a front or back view: the plates seen
+    edge-on) or ``wrists``."""
     try:
         method = BarMethod(bar_method)
     except ValueError:
@@ -96,6 +99,8 @@ def make_tracker(
         return ArucoTracker(marker_side_m=marker_side_m)
     if method is BarMethod.COLOR:
         return ColorMarkerTracker.of_colour(dot_colour)
+    if method is BarMethod.EDGE_ON:
+        return EdgeOnPlateTracker()
     return WristMidpointTracker()
 
 
@@ -283,12 +288,14 @@ def analyze_tracked(
     from vbt.calibration.body import view_angle_deg
     from vbt.capture.camera.scene import camera_summary, camera_warnings
     from vbt.kinematics.series import SmoothingSettings
-    from vbt.quality.capture import CaptureFacts, check_capture
+    from vbt.quality.capture import CaptureFacts, check_capture, is_front_view, no_extension_from_front
 
     lift = parse_lift(lift)
     track, name = tracked.track, tracked.video["name"]
     if len(track) == 0 or not track.bar_seen.any():
-        what = "plate" if tracked.bar_method is BarMethod.PLATE else f"bar ({tracked.bar_method.value})"
+        what = {BarMethod.PLATE: "plate", BarMethod.EDGE_ON: "pair of plates seen edge-on"}.get(
+            tracked.bar_method, f"bar ({tracked.bar_method.value})"
+        )
         raise _with_source_error(
             InputError(
                 f"{name}: no {what} found in {len(track)} frames. Film side-on with the whole plate "
@@ -333,6 +340,17 @@ def analyze_tracked(
         analysis = analyze_trajectory(trajectory, lift=lift, load_kg=load_kg, settings=settings)
     except NotEnoughDataError as exc:
         raise _with_source_error(NotEnoughDataError(f"{name}: {exc}"), tracked.error) from None
+    view_deg = (
+        view_angle_deg(track.body_xy_px, track.body_visibility, BODY_POINTS) if track.pose_ran else math.nan
+    )
+    front: list[RepMetrics] = []
+    if is_front_view(view_deg) and lift.is_olympic:  # the pull's joint angles are not in view
+        front = [r for r in analysis.reps if r.triple_extension is not None]
+        analysis = replace(
+            analysis,
+            reps=[replace(r, triple_extension=None) for r in analysis.reps],
+            findings=tuple(f for f in analysis.findings if f.code != "extension_unseen"),
+        )
     size = tuple(tracked.video["size_px"]) if tracked.video["size_px"] else None
     camera = camera_summary(track.t_s, track.camera_to_scene_px, track.camera_status, size_px=size)
     facts = CaptureFacts(
@@ -342,14 +360,16 @@ def analyze_tracked(
         measured_mpp=measured.metres_per_px,
         body=body,
         switched_to_body=switched,
-        view_deg=view_angle_deg(track.body_xy_px, track.body_visibility, BODY_POINTS)
-        if track.pose_ran
-        else math.nan,
+        edge_on=tracked.bar_method is BarMethod.EDGE_ON,
+        view_deg=view_deg,
         axis_ratio=_median_axis_ratio(track),
         source_error=None if tracked.error is None else str(tracked.error),
         camera=camera,
     )
-    analysis = with_findings(analysis, check_capture(track, analysis.reps, facts, lift=lift))
+    findings = check_capture(track, analysis.reps, facts, lift=lift) + no_extension_from_front(
+        view_deg, front
+    )
+    analysis = with_findings(analysis, findings)
     warnings = list(calibration.warnings)
     error = tracked.error
     if tracked.bar_method.low_accuracy:
@@ -460,8 +480,8 @@ def track_source(
     """
     tracker = make_tracker(bar_method, marker_side_m=marker_side_m, dot_colour=dot_colour)
     method = BarMethod(bar_method)
-    if method is BarMethod.WRISTS and not with_pose:
-        raise InputError("the wrists bar method needs pose; do not turn pose off with it")
+    if method in (BarMethod.WRISTS, BarMethod.EDGE_ON) and not with_pose:
+        raise InputError(f"the {method.value} bar method needs pose; do not turn pose off with it")
     pose: PendingPose | None = None
     opened: FrameSource | None = None
     try:
@@ -559,7 +579,7 @@ def analyze_video(
         with_pose=with_pose,
         camera=camera,
     )
-    result = analyze_tracked(
+    return analyze_file_tracked(
         tracked,
         lift=lift,
         load_kg=load_kg,
@@ -568,6 +588,46 @@ def analyze_video(
         known_length=known_length,
         camera_profile=camera_profile,
     )
+
+
+def analyze_file_tracked(
+    tracked: TrackedVideo,
+    *,
+    lift: Lift | str,
+    load_kg: float | None = None,
+    plate: str | float = "bumper",
+    marker_side_m: float | None = None,
+    known_length: tuple[float, float] | None = None,
+    camera_profile: CameraProfile | None = None,
+) -> VideoAnalysis:
+    """``analyze_tracked``, then the second look a file allows when the whole clip says the plate
+    found was not the plate (``vbt.capture.second_pass``), or a front view's look between its plates
+    seen edge-on (``vbt.capture.front_pass``; also when the first pass found no plate at all). A
+    ``known_length`` is the scale as given: no second look.
+
+    Raises:
+        VbtError: as ``analyze_tracked``, when no look finds more.
+    """
+    try:
+        result = analyze_tracked(
+            tracked,
+            lift=lift,
+            load_kg=load_kg,
+            plate=plate,
+            marker_side_m=marker_side_m,
+            known_length=known_length,
+            camera_profile=camera_profile,
+        )
+    except VbtError:
+        # A front view's first pass may find no round plate at all: its plates are edge-on.
+        from vbt.capture.front_pass import needs_front_look, track_front  # they build on this module
+
+        if known_length is not None or not needs_front_look(tracked):
+            raise
+        front = track_front(tracked, lift=lift, load_kg=load_kg, plate=plate, camera_profile=camera_profile)
+        if isinstance(front, float):
+            raise
+        return front[1]
     if known_length is not None:
         return result
     from vbt.capture.second_pass import second_look  # it builds on this module

@@ -11,6 +11,9 @@ plate between the shins is then never the plate. The first pass's poses are repl
 The second pass is kept only when its plate is near the size the body makes likely, is seen through
 the clip, rises with the hands and leaves no more reps suspect than the first; otherwise the first
 stands (and its verdict says what is wrong: often, plates smaller than 45 cm, on the body's scale). Live sources cannot be read twice: only files get a second look.
+
+A clip the lifter's body shows filmed from the front has no plate seen face-on to find again: its
+second look is ``vbt.capture.front_pass`` (the plates seen edge-on).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from vbt.calibration import CameraProfile, plate_diameter_m
 from vbt.capture.bar import BarMethod, PlateSettings, PlateTracker
 from vbt.capture.camera import BackgroundMotion
 from vbt.capture.camera.types import CameraStatus
+from vbt.capture.front_pass import front_look, needs_front_look
 from vbt.capture.pipeline import TrackedVideo, VideoAnalysis, analyze_tracked, body_scale_of, track_video
 from vbt.capture.replay import TrackPose
 from vbt.capture.sources import VideoFileSource
@@ -93,7 +97,12 @@ def second_look(
 ) -> tuple[TrackedVideo, VideoAnalysis]:
     """``tracked`` and its ``result``, or the file tracked again with the plate's size the lifter's
     body allows, when ``needs_second_look`` says so and the new plate agrees with the body.
-    ``settings``: the plate tracker's, to which the size is added (default ``PlateSettings()``)."""
+    ``settings``: the plate tracker's, to which the size is added (default ``PlateSettings()``).
+    A front view is looked at again between its plates seen edge-on instead (``front_look``)."""
+    if needs_front_look(tracked):
+        return front_look(
+            tracked, result, lift=lift, load_kg=load_kg, plate=plate, camera_profile=camera_profile
+        )
     why = needs_second_look(tracked, result)
     path = Path(str(tracked.video.get("name", "")))
     body = body_scale_of(tracked.track)

@@ -379,7 +379,7 @@ def calibrate_track(
     calibration: Calibration
     if known_length is not None:
         calibration = from_known_length(*known_length, facing=facing, camera=camera)
-    elif bar_method is BarMethod.PLATE:
+    elif bar_method in (BarMethod.PLATE, BarMethod.EDGE_ON):
         good = seen & (track.bar_confidence >= MIN_SCALE_CONFIDENCE) & np.isfinite(track.bar_size_px)
         if not good.any():
             raise CalibrationError(

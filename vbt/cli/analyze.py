@@ -14,6 +14,7 @@ from vbt.errors import InputError, VbtError
 from vbt.types import Lift
 
 if TYPE_CHECKING:
+    from vbt.calibration import CameraProfile
     from vbt.capture.pipeline import TrackedVideo, VideoAnalysis
     from vbt.types import Trajectory
 
@@ -207,9 +208,12 @@ def _analyze_video(args: argparse.Namespace) -> int:
             joints=joints,
         )
     except VbtError:
-        if args.track_csv is not None and len(tracked.track):
-            _write_track(args.track_csv, tracked, None)  # the pixels, for another try
-        raise
+        front = _front_instead(tracked, args, camera) if args.known_length is None else None
+        if front is None:
+            if args.track_csv is not None and len(tracked.track):
+                _write_track(args.track_csv, tracked, None)  # the pixels, for another try
+            raise
+        tracked, result = front
     if args.known_length is None:
         from vbt.capture.second_pass import second_look
 
@@ -220,6 +224,24 @@ def _analyze_video(args: argparse.Namespace) -> int:
     if result.error is not None:
         raise result.error  # after everything was written: one line, exit 2
     return 0
+
+
+def _front_instead(
+    tracked: TrackedVideo, args: argparse.Namespace, camera: CameraProfile | None
+) -> tuple[TrackedVideo, VideoAnalysis] | None:
+    """A front view whose first pass found no round plate, measured between its plates seen edge-on
+    (``vbt.capture.front_pass``); None when it is not a front view or they were not found."""
+    from vbt.capture.front_pass import needs_front_look, track_front
+
+    if not needs_front_look(tracked):
+        return None
+    try:
+        front = track_front(
+            tracked, lift=args.lift, load_kg=args.load_kg, plate=args.plate, camera_profile=camera
+        )
+    except VbtError:
+        return None
+    return None if isinstance(front, float) else front
 
 
 def _given_joints(args: argparse.Namespace) -> Trajectory | None:

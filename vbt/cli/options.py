@@ -115,10 +115,11 @@ def add_capture_options(video: argparse._ArgumentGroup) -> None:
     """The options of the bar, the scale and pose, shared by ``vbt analyze`` and ``vbt live``."""
     video.add_argument(
         "--bar",
-        choices=["plate", "aruco", "color", "wrists"],
+        choices=["plate", "aruco", "color", "edge_on", "wrists"],
         default="plate",
-        help="how to find the bar: the plate (markerless, default), an ArUco marker or a coloured dot on "
-        "the sleeve end (--dot-colour), or the wrists (last resort, low accuracy)",
+        help="how to find the bar: the plate (markerless, default; a front view found by pose is measured "
+        "by the plates seen edge-on), an ArUco marker or a coloured dot on the sleeve end (--dot-colour), "
+        "the plates edge-on (filmed from the front or the back), or the wrists (last resort, low accuracy)",
     )
     video.add_argument(
         "--dot-colour",

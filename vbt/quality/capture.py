@@ -223,11 +223,25 @@ def camera_view(
     *,
     plate_scale: bool,
     settings: CaptureCheckSettings,
+    edge_on: bool = False,
 ) -> list[Finding]:
     """Whether the camera looks at the lifter's side: from the body (shoulders and hips of both sides)
-    and from the plate's outline (its minor over major axis)."""
+    and from the plate's outline (its minor over major axis). ``edge_on``: the bar was measured
+    between the plates seen edge-on (``vbt.capture.bar.edge_on``), the front view's own ruler."""
     everyone = tuple(r.index for r in reps)
     if math.isfinite(view_deg) and view_deg > settings.front_view_deg:
+        if edge_on:
+            return [
+                Finding(
+                    "camera_front_view",
+                    f"filmed from the front or the back (about {view_deg:.0f} degrees off the side): the bar "
+                    "was measured between the two plate stacks seen edge-on, their 0.45 m height giving the "
+                    "scale. Vertical velocity holds if the camera is level; the bar's path towards and away "
+                    "from the camera and the joint angles of the pull are not seen from here (film from the "
+                    "side for those)",
+                    Severity.NOTE,
+                )
+            ]
         if plate_scale:
             return [
                 Finding(
@@ -272,6 +286,29 @@ def camera_view(
             )
         ]
     return []
+
+
+def is_front_view(view_deg: float, settings: CaptureCheckSettings | None = None) -> bool:
+    """True when the camera looks at the lifter from the front or the back (``front_view_deg``)."""
+    limit = (settings or CaptureCheckSettings()).front_view_deg
+    return math.isfinite(view_deg) and view_deg > limit
+
+
+def no_extension_from_front(view_deg: float, reps: list[RepMetrics]) -> list[Finding]:
+    """A note for a front (or back) view of an Olympic lift (``reps`` whose triple extension was
+    left out): hip, knee and ankle bend in the sagittal plane, which the camera sees edge-on, so no
+    joint angle of the pull is measured."""
+    if not reps:
+        return []
+    return [
+        Finding(
+            "extension_not_seen",
+            f"filmed from the front or the back (about {view_deg:.0f} degrees off the side): the hip, knee "
+            "and ankle bend in a plane seen edge-on from here, so triple extension is not measured. "
+            "Film from the side, or up to 30 degrees in front of it, for joint angles",
+            Severity.NOTE,
+        )
+    ]
 
 
 def scale_against_body(
@@ -369,6 +406,7 @@ class CaptureFacts:
         measured_mpp: the scale the plate, marker or given length gave (before any switch).
         body: the lifter's body's scale, None when pose did not see enough of the body.
         switched_to_body: the body's scale replaced the plate's.
+        edge_on: the bar was measured between the plates seen edge-on (a front or back view).
         view_deg: the camera's angle off the lifter's side (NaN when unknown).
         axis_ratio: the plate outline's median minor over major axis (NaN when unknown).
         source_error: why the video ended early, None when it did not.
@@ -381,6 +419,7 @@ class CaptureFacts:
     measured_mpp: float
     body: BodyScale | None = None
     switched_to_body: bool = False
+    edge_on: bool = False
     view_deg: float = math.nan
     axis_ratio: float = math.nan
     source_error: str | None = None
@@ -411,7 +450,12 @@ def check_capture(
     findings = [
         *source_broke(facts.source_error),
         *camera_view(
-            facts.view_deg, facts.axis_ratio, live, plate_scale=facts.plate_scale, settings=settings
+            facts.view_deg,
+            facts.axis_ratio,
+            live,
+            plate_scale=facts.plate_scale,
+            settings=settings,
+            edge_on=facts.edge_on,
         ),
         *scale_against_body(
             facts.measured_mpp,

@@ -13,6 +13,8 @@ Choose a tracker and feed it frames in time order; each ``update`` returns a ``B
   (``rule_names``, ``without``): ``PlateTracker(without(PlateSettings(), "choice.use_hands"))``.
 - ``ArucoTracker``: an ArUco marker taped to the sleeve end; also gives metres per pixel.
 - ``ColorMarkerTracker``: a coloured dot on the sleeve end (HSV range).
+- ``EdgeOnPlateTracker``: a front (or back) view: the bar between the two plate stacks seen
+  edge-on, their height (a 45 cm plate's) the scale (``EdgeOnSettings``).
 - ``WristMidpointTracker``: the wrists' midpoint from pose; a last resort, low accuracy.
 
 Everything outside this package imports from here only. Inside: ``types`` (BarDetection,
@@ -20,9 +22,17 @@ BarTracker), ``image`` (crops of the frame, reduced), ``rim`` (rim fitting), ``v
 centres by gradient voting, optionally among moving edges), ``search`` (the whole-frame plate
 search), ``fit`` (a rim fitted near a guess), ``choice`` (which plate is the bar's), ``backfill``
 (earlier frames measured again), ``motion`` (Kalman filter, scene watch), ``plate``
-(``PlateTracker``), ``markers`` (the marker and wrist trackers), ``settings`` (``PlateSettings``).
+(``PlateTracker``), ``markers`` (the marker and wrist trackers), ``settings`` (``PlateSettings``),
+``edge_on`` (the front view's plates).
 """
 
+from vbt.capture.bar.edge_on import (
+    EdgeOnPlates,
+    EdgeOnPlateTracker,
+    EdgeOnSettings,
+    find_edge_on_plates,
+    gap_ruler,
+)
 from vbt.capture.bar.markers import (
     ArucoTracker,
     ColorMarkerTracker,
@@ -63,6 +73,9 @@ __all__ = [
     "ChoiceSettings",
     "ColorMarkerTracker",
     "ConfidenceSettings",
+    "EdgeOnPlateTracker",
+    "EdgeOnPlates",
+    "EdgeOnSettings",
     "FitSettings",
     "PlateSettings",
     "PlateTracker",
@@ -75,6 +88,8 @@ __all__ = [
     "WatchSettings",
     "WristMidpointTracker",
     "aruco_dictionary",
+    "find_edge_on_plates",
+    "gap_ruler",
     "hands_midpoint",
     "rule_names",
     "stack_detections",

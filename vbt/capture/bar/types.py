@@ -14,11 +14,13 @@ from vbt.types import FloatArray, Frame
 
 
 class BarMethod(StrEnum):
-    """How a bar position was obtained, from the most to the least accurate."""
+    """How a bar position was obtained, from the most to the least accurate (``EDGE_ON``: the plates
+    seen edge-on from the front or the back, ``vbt.capture.bar.edge_on``)."""
 
     ARUCO = "aruco"
     COLOR = "color"
     PLATE = "plate"
+    EDGE_ON = "edge_on"
     WRISTS = "wrists"
 
     @property

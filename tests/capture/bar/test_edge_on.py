@@ -1,0 +1,96 @@
+"""The front view's plates seen edge-on, on frames drawn by hand (known answers by construction)."""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import pytest
+
+from vbt.capture.bar import BarMethod, EdgeOnPlateTracker, find_edge_on_plates, gap_ruler
+from vbt.errors import InputError
+from vbt.types import Frame
+
+MPP = 0.005  # metres per pixel in the bar's plane
+RADIUS_PX = 0.225 / MPP  # 45 px
+CENTRE = (400.0, 300.0)
+INNER_M = 0.685  # half the inner collars' 1.31 m plus a 0.03 m flange
+
+
+def drawn(
+    *,
+    centre: tuple[float, float] = CENTRE,
+    hide: str | None = None,
+    banner_y_px: float | None = None,
+    right_radius_px: float | None = None,
+    blur_px: int = 0,
+) -> np.ndarray:
+    """A 800x600 frame: a gray wall, a bar and two red plate stacks edge-on, 0.10 m wide; the bar
+    blurred vertically over ``blur_px`` (moving), a still dark banner above it."""
+    image = np.full((600, 800, 3), (150, 150, 145), dtype=np.uint8)
+    cx, cy = centre
+    cv2.rectangle(
+        image, (round(cx - 220), round(cy - 3)), (round(cx + 220), round(cy + 3)), (200, 200, 200), -1
+    )
+    for side, sign in (("left", -1.0), ("right", 1.0)):
+        if hide == side:
+            continue
+        radius = right_radius_px if side == "right" and right_radius_px else RADIUS_PX
+        x0, x1 = sorted((cx + sign * INNER_M / MPP, cx + sign * (INNER_M + 0.10) / MPP))
+        cv2.rectangle(
+            image, (round(x0), round(cy - radius)), (round(x1), round(cy + radius)), (40, 40, 200), -1
+        )
+    if blur_px:
+        image = cv2.blur(image, (1, blur_px))
+    if banner_y_px is not None:  # a dark band across the picture: two long, sharp horizontal edges
+        image[round(banner_y_px) : round(banner_y_px + 60)] = (60, 50, 45)
+    return image
+
+
+def hands(centre: tuple[float, float] = CENTRE, grip_half_m: float = 0.4) -> np.ndarray:
+    cx, cy = centre
+    return np.array([[cx - grip_half_m / MPP, cy - 6.0], [cx + grip_half_m / MPP, cy - 6.0]])
+
+
+def test_both_stacks_give_the_bar_s_centre_the_plate_s_radius_and_the_inner_gap():
+    plates = find_edge_on_plates(drawn(), hands())
+    assert plates is not None
+    assert plates.radius_px == pytest.approx(RADIUS_PX, rel=0.03)
+    assert plates.centre_xy_px == pytest.approx(np.array(CENTRE), abs=1.5)
+    assert plates.inner_gap_px == pytest.approx(2 * INNER_M / MPP, rel=0.03)
+    assert gap_ruler([plates.inner_gap_px], plates.radius_px, plate_m=0.45) == pytest.approx(1.0, abs=0.04)
+
+
+def test_a_banner_s_long_edges_are_not_a_plate():
+    # The banner's sharp lower edge lies 0.4 radii above the moving plate's blurred top: paired with
+    # the plate's bottom edge it would give a radius 1.2 times the plate's.
+    image = drawn(banner_y_px=CENTRE[1] - 1.4 * RADIUS_PX - 60, blur_px=9)
+    plates = find_edge_on_plates(image, hands())
+    assert plates is not None
+    assert plates.radius_px == pytest.approx(RADIUS_PX, rel=0.03)
+    assert plates.centre_xy_px[1] == pytest.approx(CENTRE[1], abs=1.5)
+
+
+def test_one_stack_hidden_or_two_unlike_stacks_are_not_measured():
+    assert find_edge_on_plates(drawn(hide="left"), hands()) is None
+    assert find_edge_on_plates(drawn(right_radius_px=0.6 * RADIUS_PX), hands()) is None
+    assert find_edge_on_plates(drawn(), hands()[:1]) is None  # one wrist: no grip to search from
+
+
+def test_the_tracker_reports_the_plates_as_a_plate_s_radius_and_nan_without_hands():
+    tracker = EdgeOnPlateTracker()
+    seen = tracker.update(Frame(drawn(), 0.0, 0), hands_xy_px=hands())
+    assert seen.detected and seen.method is BarMethod.PLATE
+    assert seen.radius_px == pytest.approx(RADIUS_PX, rel=0.03) and seen.confidence >= 0.6
+    missing = tracker.update(Frame(drawn(), 1 / 30, 1), hands_xy_px=None)
+    assert not missing.detected and math.isnan(missing.radius_px)
+    with pytest.raises(InputError):
+        tracker.update(Frame(drawn(), 0.0, 2), hands_xy_px=hands())  # time must go forward
+
+
+def test_the_gap_ruler_says_how_far_the_inner_faces_are_from_what_the_plates_say():
+    expected_px = 1.37 * 2 * RADIUS_PX / 0.45
+    assert gap_ruler([expected_px, np.nan], RADIUS_PX, plate_m=0.45) == pytest.approx(1.0)
+    assert gap_ruler([0.5 * expected_px], RADIUS_PX, plate_m=0.45) == pytest.approx(0.5)
+    assert math.isnan(gap_ruler([], RADIUS_PX, plate_m=0.45))

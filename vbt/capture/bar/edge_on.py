@@ -1,0 +1,366 @@
+"""The bar seen from the front (or the back): the two plate stacks edge-on at the bar's ends.
+
+Filmed from the front, the plates are tall narrow shapes at both ends of the bar, parallel to the
+image plane and at the bar's depth. Each stack's outline has a horizontal top and bottom edge one
+plate diameter apart (450 mm for every bumper plate and every 15-25 kg competition disc: IWF
+Technical and Competition Rules and Regulations, 2.1.2 discs; 450 mm is also the standard for 20 kg /
+45 lb discs: IPF Technical Rules, plates), centred on the bar. The search, per frame:
+
+- from the wrists (pose): the bar is near their height, and each stack lies outside one hand, where
+  the bar's inner collars put it (1310 mm apart: IWF TCRR 2.1.1, men's and women's bars; IPF
+  Technical Rules: 1.31-1.32 m);
+- for every candidate radius ``r`` and centre height ``y``, each column beside the hand scores the
+  weaker of its two horizontal edges at ``y - r`` and ``y + r`` (a plate has both; the floor, a
+  banner or the bar itself has one, or the wrong spacing), each less its row's median over the
+  search (a line across the whole picture, a banner's edge or the floor's, is not a plate's: a
+  plate's edges end at its faces); a stack is a run of such columns at least a disc thick, and its score the
+  best run's mean;
+- the two stacks must agree: the same radius, centres at nearly the same height (the bar is
+  horizontal). Their mean centre is the bar; half the plate's height is the plate's radius, the
+  scale (``radius_px`` of the detection, as a side view's circle); the gap between the stacks'
+  inner faces is a second ruler (``inner_gap_px``).
+
+One stack hidden (the lifter's body, the frame's edge) or the two disagreeing: the frame is not
+measured (NaN), never a guess from one side. ``EdgeOnPlateTracker`` wraps this as a ``BarTracker``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from vbt.capture.bar.types import BarDetection, BarMethod, check_frame
+from vbt.types import FloatArray, Frame
+
+#: The plate's outer diameter, metres (IWF TCRR 2.1.2; IPF Technical Rules: 450 mm +/- 1 mm).
+PLATE_DIAMETER_M = 0.45
+#: Between the bar's inner collars, metres (IWF TCRR 2.1.1: 1310 mm, men's and women's bars; IPF:
+#: 1.31-1.32 m). The plates' inner faces sit on the collars' flanges, about 30 mm thick each (IWF
+#: bars: the inner collar's flange), so the discs' inner faces are this plus twice the flange apart.
+INNER_COLLARS_M = 1.31
+COLLAR_FLANGE_M = 0.03
+
+
+@dataclass(frozen=True)
+class EdgeOnSettings:
+    """Settings of the edge-on plate search (``find_edge_on_plates``).
+
+    Attributes:
+        work_radius_px: the frame is reduced so that the middle candidate radius is about this many
+            pixels (never enlarged); every whole plate height in the reduced frame is a candidate,
+            the best refined between them. Raising it measures the radius more finely but costs
+            time (quadratically).
+        centre_band_radii: the bar's centre is searched within this many candidate radii above and
+            below the wrists' mean height (the wrist landmarks sit 0.05-0.10 m from the bar: a
+            quarter to half a radius; overhead, the bar is above them). Raising it finds a bar far
+            from the wrists but lets more horizontal edges (a banner, the floor) in.
+        inner_face_m: where a stack's inner face may lie, metres (at the plates' scale) from the
+            hands' midpoint along the bar (low, high): half the inner collars' distance plus the
+            flange (0.685 m) with a grip off-centre by up to 0.15 m either way, and as little as
+            0.3 m when the bar is turned up to 45 degrees from the image plane (its length then
+            foreshortened by cos 45, the plates' height not). Widening it finds stacks on a turned
+            or off-centre bar but searches more of the background.
+        stack_width_m: how far outward from its inner face a stack is searched, metres (a sleeve's
+            loadable length is 0.415 m on IWF bars: TCRR 2.1.1). Raising it is harmless but costs time.
+        min_thickness_m: the thinnest stack, metres: a 10 kg competition disc is about 0.04 m thick
+            (one disc must be on the bar for it to be edge-on and measured). Raising it rejects thin
+            horizontal marks (lettering) but loses bars with one thin disc.
+        blur_px: the image is smoothed by a Gaussian of this sigma before its vertical gradient is
+            taken (compression noise). Raising it steadies edges but merges near ones.
+        min_edge_levels_px: a stack's score (the weaker of its two edges, gray levels per pixel, the
+            strongest colour channel) must be at least this. Raising it rejects faint shapes but
+            loses dark plates in a dark gym.
+        max_radius_ratio: the two stacks' radii may differ by this factor at most (the bar is
+            parallel to the image plane: both plates are at the same depth). Raising it measures
+            more frames, with a less certain scale.
+        max_tilt_radii: the two stacks' centres may differ in height by this many radii at most
+            (a bar tilted by 10 degrees across the 1.37 m between stacks: 0.24 m, about one radius).
+            Raising it accepts tilted bars and also two unrelated shapes.
+        confident_edge_levels_px: a detection's confidence is its weaker stack's score over this
+            (at most 1); the scale is taken from detections of confidence 0.6 and more
+            (``vbt.capture.track.MIN_SCALE_CONFIDENCE``). Raising it takes the scale from the
+            clearest frames only (fewer, sharper), lowering it from more.
+    """
+
+    work_radius_px: float = 32.0
+    centre_band_radii: float = 0.6
+    inner_face_m: tuple[float, float] = (0.30, 0.85)
+    stack_width_m: float = 0.42
+    min_thickness_m: float = 0.04
+    blur_px: float = 1.0
+    min_edge_levels_px: float = 6.0
+    max_radius_ratio: float = 1.12
+    max_tilt_radii: float = 1.0
+    confident_edge_levels_px: float = 20.0
+
+
+@dataclass(frozen=True)
+class Stack:
+    """One stack of plates seen edge-on.
+
+    Attributes:
+        centre_y_px: the plate's centre height (the bar's), frame pixels.
+        radius_px: half the plate's height, frame pixels.
+        inner_x_px, outer_x_px: the stack's inner and outer faces (towards and away from the lifter).
+        score: the weaker of the top and bottom edges, mean over the stack's columns (levels per px).
+    """
+
+    centre_y_px: float
+    radius_px: float
+    inner_x_px: float
+    outer_x_px: float
+    score: float
+
+
+@dataclass(frozen=True)
+class EdgeOnPlates:
+    """Both stacks of a frame, and what they measure."""
+
+    left: Stack
+    right: Stack
+
+    @property
+    def centre_xy_px(self) -> FloatArray:
+        """(2,) the bar's centre: midway between the stacks' inner faces, at their mean height."""
+        x = 0.5 * (self.left.inner_x_px + self.right.inner_x_px)
+        y = 0.5 * (self.left.centre_y_px + self.right.centre_y_px)
+        return np.array([x, y])
+
+    @property
+    def radius_px(self) -> float:
+        """The plate's radius, pixels: the mean of the two stacks'."""
+        return 0.5 * (self.left.radius_px + self.right.radius_px)
+
+    @property
+    def inner_gap_px(self) -> float:
+        """Between the two stacks' inner faces, pixels."""
+        return self.right.inner_x_px - self.left.inner_x_px
+
+
+def _edge_image(image_bgr: np.ndarray, blur_px: float) -> FloatArray:
+    """(H, W) the strongest colour channel's vertical gradient magnitude, levels per pixel."""
+    smooth = cv2.GaussianBlur(image_bgr, (0, 0), blur_px) if blur_px > 0 else image_bgr
+    gy = cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3) / 8.0  # Sobel's weights sum to 8 per unit step
+    edges: FloatArray = np.abs(gy).max(axis=2).astype(np.float64)
+    return edges
+
+
+def _best_stack(
+    edges: FloatArray,
+    *,
+    hands_x_px: float,
+    hands_y_px: float,
+    direction: int,
+    radii_px: FloatArray,
+    settings: EdgeOnSettings,
+) -> tuple[FloatArray, FloatArray, list[tuple[float, float, float]]]:
+    """Per candidate radius: the best stack's score and centre height, and its faces (inner, outer)
+    with the score, on one side (``direction`` +1 right, -1 left) of the hands' midpoint."""
+    height, width = edges.shape
+    scores = np.zeros(radii_px.size)
+    centres = np.full(radii_px.size, np.nan)
+    faces: list[tuple[float, float, float]] = []
+
+    def span(r: float) -> tuple[int, int]:
+        px_per_m = r / (PLATE_DIAMETER_M / 2)
+        near = hands_x_px + direction * settings.inner_face_m[0] * px_per_m
+        far = hands_x_px + direction * (settings.inner_face_m[1] + settings.stack_width_m) * px_per_m
+        x0, x1 = sorted((round(near), round(far)))
+        return max(x0, 0), min(x1, width - 1)
+
+    # A plate's edges end at its faces; a line across the whole search (a banner's edge, the
+    # floor's) is not a plate's: each row's median over the widest search is taken off its edges.
+    x_lo, x_hi = span(float(radii_px.max()))
+    row_median = (
+        np.median(edges[:, x_lo : x_hi + 1], axis=1)[:, None] if x_hi > x_lo else np.zeros((height, 1))
+    )
+    for k, r in enumerate(radii_px):
+        px_per_m = r / (PLATE_DIAMETER_M / 2)
+        x0, x1 = span(float(r))
+        band = settings.centre_band_radii * r
+        rise = int(2 * r) // 2  # top edge above the centre row; the plate is 2 r (whole) tall
+        fall = int(2 * r) - rise
+        y0 = max(math.floor(hands_y_px - band), rise)
+        y1 = min(math.ceil(hands_y_px + band), height - 1 - fall)
+        run = max(2, round(settings.min_thickness_m * px_per_m))
+        if x1 - x0 < run or y1 < y0:
+            faces.append((math.nan, math.nan, 0.0))
+            continue
+        ys = np.arange(y0, y1 + 1)
+        top = edges[ys - rise, x0 : x1 + 1] - row_median[ys - rise]
+        bottom = edges[ys + fall, x0 : x1 + 1] - row_median[ys + fall]
+        both = np.maximum(np.minimum(top, bottom), 0.0)  # (Ny, Nx)
+        csum = np.concatenate([np.zeros((ys.size, 1)), np.cumsum(both, axis=1)], axis=1)
+        runs = (csum[:, run:] - csum[:, :-run]) / run  # (Ny, Nx - run + 1)
+        iy, ix = np.unravel_index(int(np.argmax(runs)), runs.shape)
+        scores[k] = runs[iy, ix]
+        centres[k] = ys[iy] + 0.5 * (fall - rise) + _vertex(runs[:, ix], int(iy))
+        # The stack's extent: the columns about the best run whose edges hold half its score.
+        row = both[iy]
+        strong = row >= 0.5 * scores[k]
+        lo = hi = ix + run // 2
+        while lo > 0 and strong[lo - 1]:
+            lo -= 1
+        while hi < row.size - 1 and strong[hi + 1]:
+            hi += 1
+        inner, outer = (x0 + lo, x0 + hi) if direction > 0 else (x0 + hi, x0 + lo)
+        faces.append((float(inner), float(outer), float(scores[k])))
+    return scores, centres, faces
+
+
+def _vertex(values: FloatArray, i: int) -> float:
+    """Where a parabola through ``values`` at ``i - 1, i, i + 1`` peaks, relative to ``i`` (within
+    half a step; 0 at an end or where the three do not make a peak)."""
+    if 0 < i < values.size - 1:
+        a, b, c = values[i - 1], values[i], values[i + 1]
+        denom = a - 2 * b + c
+        if denom < 0:
+            return float(min(0.5, max(-0.5, 0.5 * (a - c) / denom)))
+    return 0.0
+
+
+def _refined(scores: FloatArray, k: int, radii_px: FloatArray) -> float:
+    """The radius at the score's peak, refined by a parabola through its neighbours (even steps),
+    by at most half a step (``k`` is the two stacks' joint peak, not always this side's own)."""
+    step = radii_px[1] - radii_px[0] if radii_px.size > 1 else 0.0
+    return float(radii_px[k] + _vertex(scores, k) * step)
+
+
+def find_edge_on_plates(
+    image_bgr: np.ndarray,
+    hands_xy_px: FloatArray,
+    *,
+    radius_range_px: tuple[float, float] | None = None,
+    settings: EdgeOnSettings | None = None,
+) -> EdgeOnPlates | None:
+    """The two plate stacks seen edge-on in one frame, or None when they are not both found alike.
+
+    Parameters:
+        image_bgr: (H, W, 3) uint8 frame.
+        hands_xy_px: (2, 2) the wrists (rows may be NaN; both are needed).
+        radius_range_px: the plate radii to consider, pixels (low, high); None derives them from the
+            hands: the wrists are 0.3-1.2 m apart on a bar (a shoulder width at least, inside the
+            inner collars), so a 0.225 m radius is 0.19-0.75 of their distance.
+        settings: ``EdgeOnSettings()`` by default.
+    """
+    settings = settings or EdgeOnSettings()
+    hands = np.asarray(hands_xy_px, dtype=np.float64).reshape(-1, 2)
+    hands = hands[np.all(np.isfinite(hands), axis=1)]
+    if hands.shape[0] < 2:
+        return None
+    spread_px = float(hands[:, 0].max() - hands[:, 0].min())
+    if radius_range_px is None:
+        radius_range_px = (0.19 * spread_px, 0.75 * spread_px)
+    low, high = max(radius_range_px[0], 3.0), radius_range_px[1]
+    if not high > low:
+        return None
+    # Only the band of rows the plates can be in, reduced to the working size.
+    reduce = min(1.0, settings.work_radius_px / math.sqrt(low * high))
+    mid_x, mid_y = float(hands[:, 0].mean()), float(hands[:, 1].mean())
+    reach = (settings.centre_band_radii + 1.0) * high + 2 * settings.blur_px / reduce + 2
+    top = max(int(mid_y - reach), 0)
+    bottom = min(int(mid_y + reach) + 1, image_bgr.shape[0])
+    if bottom - top < 3:
+        return None
+    crop = image_bgr[top:bottom]
+    if reduce < 1.0:
+        size = (max(1, round(crop.shape[1] * reduce)), max(1, round(crop.shape[0] * reduce)))
+        crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
+    edges = _edge_image(crop, settings.blur_px)
+    sx, sy = crop.shape[1] / image_bgr.shape[1], crop.shape[0] / (bottom - top)
+    heights = np.arange(math.floor(2 * low * sy), math.ceil(2 * high * sy) + 1)
+    radii = 0.5 * heights[heights >= 2].astype(np.float64)
+    if radii.size == 0:
+        return None
+    mid_x, mid_y = mid_x * sx, (mid_y - top) * sy
+    found = {}
+    for direction in (-1, 1):
+        found[direction] = _best_stack(
+            edges, hands_x_px=mid_x, hands_y_px=mid_y, direction=direction, radii_px=radii, settings=settings
+        )
+    # Both stacks at one radius (the bar's two plates are alike and at the same depth).
+    joint = np.minimum(found[-1][0], found[1][0])
+    tilt_ok = np.abs(found[-1][1] - found[1][1]) <= settings.max_tilt_radii * radii
+    joint = np.where(tilt_ok, joint, 0.0)
+    k = int(np.argmax(joint))
+    if joint[k] < settings.min_edge_levels_px:
+        return None
+    stacks = []
+    for direction in (-1, 1):
+        scores, centres, faces = found[direction]
+        radius = _refined(scores, k, radii)
+        inner, outer, score = faces[k]
+        stacks.append(Stack(float(centres[k]) / sy + top, radius / sy, inner / sx, outer / sx, score))
+    left, right = stacks
+    if (
+        max(left.radius_px, right.radius_px) / min(left.radius_px, right.radius_px)
+        > settings.max_radius_ratio
+    ):
+        return None
+    return EdgeOnPlates(left=left, right=right)
+
+
+def gap_ruler(inner_gaps_px: list[float], radius_px: float, *, plate_m: float) -> float:
+    """The inner faces' gap over what the plates' radius says it is (1 when they agree); NaN when
+    no gap was measured.
+
+    Parameters:
+        inner_gaps_px: per frame, the gap between the two stacks' inner faces, pixels.
+        radius_px: the plates' radius the scale came from, pixels.
+        plate_m: the plates' diameter, metres.
+    """
+    gaps = np.asarray(inner_gaps_px, dtype=np.float64)
+    gaps = gaps[np.isfinite(gaps)]
+    if gaps.size == 0 or not radius_px > 0:
+        return math.nan
+    expected_px = (INNER_COLLARS_M + 2 * COLLAR_FLANGE_M) * 2 * radius_px / plate_m
+    return float(np.median(gaps)) / expected_px
+
+
+class EdgeOnPlateTracker:
+    """The bar seen from the front or the back: the centre between the two edge-on plate stacks
+    (``find_edge_on_plates``), their radius as a plate's; NaN where both are not found.
+
+    ``radius_range_px``: the plate radii to search (the lifter's body's, see
+    ``vbt.calibration.body.BodyScale.radius_range_px``); None derives them from the hands each frame.
+    The detection's method is ``PLATE`` (its radius is a 45 cm plate's, as a side view's circle).
+    """
+
+    method = BarMethod.PLATE
+
+    def __init__(
+        self, *, radius_range_px: tuple[float, float] | None = None, settings: EdgeOnSettings | None = None
+    ) -> None:
+        self.radius_range_px = radius_range_px
+        self.settings = settings or EdgeOnSettings()
+        self.inner_gaps_px: list[float] = []
+        self.reset()
+
+    def reset(self) -> None:
+        self._last_t_s = -math.inf
+        self.inner_gaps_px = []
+
+    def update(self, frame: Frame, *, hands_xy_px: FloatArray | None = None) -> BarDetection:
+        """Both stacks in ``frame`` near the hands; NaN without hands or without both stacks."""
+        check_frame(frame, self._last_t_s)
+        self._last_t_s = frame.t_s
+        if hands_xy_px is None:
+            return BarDetection.missing(frame.t_s, self.method)
+        plates = find_edge_on_plates(
+            frame.image, hands_xy_px, radius_range_px=self.radius_range_px, settings=self.settings
+        )
+        if plates is None:
+            return BarDetection.missing(frame.t_s, self.method)
+        self.inner_gaps_px.append(plates.inner_gap_px)
+        weaker = min(plates.left.score, plates.right.score)
+        confidence = min(1.0, weaker / self.settings.confident_edge_levels_px)
+        return BarDetection(
+            t_s=frame.t_s,
+            xy_px=plates.centre_xy_px,
+            confidence=confidence,
+            method=self.method,
+            radius_px=plates.radius_px,
+        )
