@@ -293,3 +293,30 @@ def test_a_track_that_jumps_down_to_the_bar_is_not_a_drop_before_the_pull():
     jumped = type(trajectory)(t_s=trajectory.t_s, bar_xy_m=bar)
     reps = analyze_trajectory(jumped, lift=Lift.POWER_CLEAN).reps
     assert [r.start_s for r in reps] == [pytest.approx(bounds[1], abs=0.06)]
+
+
+def paused_bench(press_m: float) -> list[tuple[float, float]]:
+    """Held at lockout, lowered 0.39 m to the chest, paused 1.8 s, pressed ``press_m`` in 1.6 s,
+    held 0.9 s (a spotter's hands, or a lockout), lowered onto the safeties."""
+    return [
+        (2.0, 0.0),
+        (1.0, -0.39),
+        (1.8, 0.0),
+        (1.6, press_m),
+        (0.9, 0.0),
+        (0.8, -press_m - 0.02),
+        (0.6, 0.0),
+    ]
+
+
+@pytest.mark.parametrize("fps", [30.0, 60.0])
+def test_a_lone_paused_bench_press_stopped_short_of_its_lockout_is_failed(fps):
+    # the set's only rep starts from rest on the chest: with no other rep to measure it against, the
+    # lockout it must reach is the height it was lowered from (0.39 m above the chest); 0.22 m of it
+    # is a failed rep, the whole 0.39 m a made one
+    for press_m, status in ((0.22, FAILED), (0.39, OK)):
+        trajectory, bounds = eased_path(paused_bench(press_m), y0_m=1.05, fps=fps, noise_m=0.002)
+        (rep,) = analyze_trajectory(trajectory, lift=Lift.BENCH).reps
+        assert rep.status is status
+        assert rep.start_s == pytest.approx(bounds[3], abs=0.05)
+        assert rep.range_of_motion_m == pytest.approx(press_m, abs=0.01)

@@ -389,8 +389,10 @@ def _top_down_reps(
 
     A recording that starts at the bottom, its first rise lowered again straight away, starts with a
     rep (`_an_opening_rep`). A first rep that starts from rest at the bottom is complete when it rises
-    as far as the set's fullest rep: the height before it is the set-up's (standing before the hinge
-    to a row's hang, the bar on the hooks above a bench), not its lockout.
+    as far as the set's fullest other rep: the height before it is the set-up's (standing before the
+    hinge to a row's hang, the bar on the hooks above a bench), not its lockout. A rep is no yardstick
+    for itself: a lone rep from rest (a paused bench press, the set's only rep) is judged by the height
+    before it, as every other rep is, so one stopped short of it is failed.
     """
     t_s = kinematics.t_s
     found: _Found = []
@@ -398,6 +400,7 @@ def _top_down_reps(
     top_known = False  # whether that point is a real top (not the recording's first sample)
     last_end_s = -np.inf
     set_up: int | None = None  # the first rep, when it starts from rest at the bottom
+    set_up_locked = False  # whether that rep came back to the height before it (a lone rep's verdict)
     for k, stroke in enumerate(strokes):
         if not stroke.rising:
             top_y = max(top_y, stroke.start_y_m)
@@ -422,6 +425,7 @@ def _top_down_reps(
         if attempt:
             if from_rest:
                 set_up = len(found)  # judged below, by the set's fullest rise
+                set_up_locked = _reached_lockout(stroke, top_y, depth, settings)
             elif ok and top_known and not stroke.partial_start:
                 locked.add(id(stroke))
             found.append((stroke, RepStatus.OK if ok else RepStatus.FAILED, np.nan))
@@ -433,9 +437,10 @@ def _top_down_reps(
         top_known = top_known or not stroke.partial_start
     if set_up is not None:
         first = found[set_up][0]
-        fullest = max(s.rise_m for s, _, _ in found)
+        fullest = max((s.rise_m for j, (s, _, _) in enumerate(found) if j != set_up), default=np.nan)
         tolerance = max(settings.lockout_tolerance_m, settings.lockout_tolerance_fraction * fullest)
-        ok = first.rise_m >= fullest - tolerance
+        # a lone rep has no other rep to be measured against: the height before it is its lockout
+        ok = first.rise_m >= fullest - tolerance if np.isfinite(fullest) else set_up_locked
         found[set_up] = (first, RepStatus.OK if ok else RepStatus.FAILED, np.nan)
     return found
 
