@@ -37,23 +37,17 @@ def join_given_joints(
 ) -> Trajectory:
     """``trajectory`` with the joints of ``given``, interpolated onto its times and moved into its frame.
 
-    Parameters
-    ----------
-    trajectory
-        The video's trajectory (its joints, if any, are replaced).
-    given
-        A track with joints on the same clock; its ``bar_xy_m`` places it.
+    Args:
+        trajectory: The video's trajectory (its joints, if any, are replaced).
+        given: A track with joints on the same clock; its ``bar_xy_m`` places it.
+        settings: How much of the video ``given`` must cover and how closely its bar must follow.
 
-    Returns
-    -------
-    Trajectory
-        ``trajectory`` with ``joints_xy_m`` (N, J, 2) from ``given``: linear between given samples, NaN
-        where a neighbouring sample is NaN or outside ``given``'s time span; visibility unknown (NaN).
+    Returns:
+        Trajectory: ``trajectory`` with ``joints_xy_m`` (N, J, 2) from ``given``: linear between given samples, NaN
+            where a neighbouring sample is NaN or outside ``given``'s time span; visibility unknown (NaN).
 
-    Raises
-    ------
-    InputError
-        ``given`` has no joints, covers too little of the video, or its bar does not follow the video's.
+    Raises:
+        InputError: ``given`` has no joints, covers too little of the video, or its bar does not follow the video's.
     """
     settings = settings or GivenJointsSettings()
     if not given.joint_names or not np.isfinite(given.joints_xy_m).any():

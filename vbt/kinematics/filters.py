@@ -32,16 +32,11 @@ def valid_runs(
     """Index ranges ``[first, last]`` (inclusive) of valid samples not separated by more than ``max_gap_s``
     nor by a break.
 
-    Parameters
-    ----------
-    t_s
-        (N,) strictly increasing times.
-    valid
-        (N,) bool, True where the sample is present.
-    max_gap_s
-        Two consecutive valid samples further apart than this start a new run.
-    breaks_t_s
-        (K,) times: a valid sample at or after a break, following one before it, starts a new run.
+    Args:
+        t_s: (N,) strictly increasing times.
+        valid: (N,) bool, True where the sample is present.
+        max_gap_s: Two consecutive valid samples further apart than this start a new run.
+        breaks_t_s: (K,) times: a valid sample at or after a break, following one before it, starts a new run.
     """
     index = np.flatnonzero(valid)
     if index.size == 0:
@@ -75,12 +70,9 @@ def resample_uniform(
     break is NaN, so that later filtering and differentiation never join the two sides. Runs of fewer
     than two samples are dropped.
 
-    Returns
-    -------
-    grid_t_s
-        (M,) even times from ``t0_s`` (default ``t_s[0]``) to ``t_s[-1]`` at ``rate_hz``.
-    grid_values
-        (M, ...) resampled values.
+    Returns:
+        grid_t_s: (M,) even times from ``t0_s`` (default ``t_s[0]``) to ``t_s[-1]`` at ``rate_hz``.
+        grid_values: (M, ...) resampled values.
     """
     if values.shape[0] != t_s.shape[0]:
         raise ValueError(f"values must have {t_s.shape[0]} rows like t_s, got shape {values.shape}")

@@ -60,26 +60,18 @@ def refine_rest_boundary(
 ) -> float:
     """Locate the instant a bar at rest starts moving (``rest_before``) or stops moving.
 
-    Parameters
-    ----------
-    t_s, y_m
-        (N,) raw sample times and heights (NaN samples are ignored).
-    guess_s
-        The zero crossing found on the filtered velocity.
-    moving_limit_s
-        How far into the movement the hinge model holds: a time on the moving side where the bar has
-        reached about a third of its peak speed. Samples up to it are fitted.
-    rest_before
-        True when the bar rests before the boundary (a start), False when it rests after (an end).
-    rest_window_s
-        Samples this far into the resting side of the search range are fitted.
-    search_s
-        The boundary is searched from this far outside the guess up to ``moving_limit_s``.
+    Args:
+        t_s: (N,) raw sample times.
+        y_m: (N,) raw heights (NaN samples are ignored).
+        guess_s: The zero crossing found on the filtered velocity.
+        moving_limit_s: How far into the movement the hinge model holds: a time on the moving side where the bar has
+            reached about a third of its peak speed. Samples up to it are fitted.
+        rest_before: True when the bar rests before the boundary (a start), False when it rests after (an end).
+        rest_window_s: Samples this far into the resting side of the search range are fitted.
+        search_s: The boundary is searched from this far outside the guess up to ``moving_limit_s``.
 
-    Returns
-    -------
-    float
-        The refined time; the guess itself when there are too few samples to fit.
+    Returns:
+        float: The refined time; the guess itself when there are too few samples to fit.
     """
     if rest_before:
         lo, hi = guess_s - search_s, moving_limit_s

@@ -17,10 +17,8 @@ def refined_extremum(
     The sample extremum is refined by a parabola through it and its two neighbours (when both are inside
     the window and finite), which recovers the peak of a smooth curve between samples. NaNs are ignored.
 
-    Returns
-    -------
-    (t_s, value)
-        NaN, NaN when the window holds no finite value.
+    Returns:
+        (t_s, value): NaN, NaN when the window holds no finite value.
     """
     index = np.flatnonzero(window & np.isfinite(values))
     if index.size == 0:
@@ -52,10 +50,8 @@ def polished_extremum(
     towards its gentler side; this fit, on raw samples, does not. ``t0`` is found by a search over the
     middle half of the window, then polished.
 
-    Returns
-    -------
-    (t_s, value)
-        NaN, NaN when fewer than six finite samples fall in the window.
+    Returns:
+        (t_s, value): NaN, NaN when fewer than six finite samples fall in the window.
     """
     near = (np.abs(t_s - around_s) <= half_window_s) & np.isfinite(values)
     if near.sum() < 6:

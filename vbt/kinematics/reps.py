@@ -148,19 +148,13 @@ def segment_reps(
 ) -> list[Rep]:
     """Find the reps of one set in the bar's vertical path.
 
-    Parameters
-    ----------
-    kinematics
-        The smoothed trajectory; NaN gaps split it, and a rep cut by a gap is not reported.
-    lift
-        Which segmentation rules apply.
-    settings
-        Thresholds; `default_segmentation` of the lift when None.
+    Args:
+        kinematics: The smoothed trajectory; NaN gaps split it, and a rep cut by a gap is not reported.
+        lift: Which segmentation rules apply.
+        settings: Thresholds; `default_segmentation` of the lift when None.
 
-    Returns
-    -------
-    list of Rep
-        In time order, indexed from 1, ``status`` ok or failed.
+    Returns:
+        list of Rep: In time order, indexed from 1, ``status`` ok or failed.
     """
     settings = settings or default_segmentation(lift)
     t_s = kinematics.t_s

@@ -106,10 +106,8 @@ def default_cutoff_hz(lift: Lift, *, source_rate_hz: float) -> float:
 def smooth(trajectory: Trajectory, *, lift: Lift, settings: SmoothingSettings | None = None) -> Kinematics:
     """Resample a trajectory onto an even grid, low-pass filter it and differentiate the bar path.
 
-    Raises
-    ------
-    NotEnoughDataError
-        When fewer than two bar samples are present.
+    Raises:
+        NotEnoughDataError: When fewer than two bar samples are present.
     """
     settings = settings or SmoothingSettings()
     t_s = trajectory.t_s
