@@ -26,7 +26,6 @@ the rendered clips by their settings and the synth code.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import multiprocessing
 import os
@@ -34,91 +33,24 @@ import pickle
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import footage
+import pose_cache
 import video_accuracy
 
 if TYPE_CHECKING:
     from vbt.capture.bar import PlateSettings
-    from vbt.capture.pose import PoseResult
     from vbt.synth.render import RenderInfo
-    from vbt.types import FloatArray, Frame
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = "(all rules on)"
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-# --- pose, once per clip --------------------------------------------------------------------------
-
-
-def _digest(paths: Iterable[Path], *extra: str) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.read_bytes())
-    for text in extra:
-        digest.update(text.encode())
-    return digest.hexdigest()[:20]
-
-
-def pose_cache_file(cache: Path, clip: Path, model: Path) -> Path:
-    """Where the clip's poses are kept: keyed by the clip, the model, and the pose and decoding code."""
-    capture = ROOT / "vbt" / "capture"
-    code = [*sorted((capture / "pose").glob("*.py")), capture / "sources.py", ROOT / "vbt" / "videoio.py"]
-    stat = clip.stat()
-    key = _digest(
-        code, f"{model.name}:{model.stat().st_size}", f"{clip.name}:{stat.st_size}:{stat.st_mtime_ns}"
-    )
-    return cache / "pose" / f"{clip.stem}-{key}.pickle"
-
-
-def cache_poses(job: tuple[Path, Path, Path]) -> str:
-    """Run MediaPipe over one clip (as ``vbt analyze`` does) and keep each frame's pose by its index."""
-    clip, model, cache = job
-    from vbt.capture.pose import MediaPipePose
-    from vbt.capture.sources import VideoFileSource, quiet_decoder_logs
-    from vbt.errors import VbtError
-
-    quiet_decoder_logs()
-    target = pose_cache_file(cache, clip, model)
-    if target.is_file():
-        return f"{clip.name}: cached"
-    started = time.perf_counter()
-    poses: dict[int, PoseResult] = {}
-    try:
-        with MediaPipePose(model) as pose, VideoFileSource(clip) as source:
-            for frame in source:
-                poses[frame.index] = pose.detect(frame)
-    except VbtError as exc:  # the footage run meets the same error and reports it
-        return f"{clip.name}: no poses ({exc})"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(pickle.dumps(poses))
-    return f"{clip.name}: {len(poses)} poses in {time.perf_counter() - started:.0f} s"
-
-
-class ReplayPose:
-    """A ``PoseEstimator`` that gives each frame the pose found in it before (by frame index)."""
-
-    def __init__(self, poses: dict[int, PoseResult]) -> None:
-        self.poses = poses
-
-    def detect(self, frame: Frame) -> PoseResult:
-        from vbt.errors import InputError
-
-        found = self.poses.get(frame.index)
-        if found is None or abs(found.t_s - frame.t_s) > 1e-6:
-            raise InputError(f"no cached pose for frame {frame.index} at {frame.t_s:.4f} s; clear the cache")
-        return found
-
-    def estimate(self, frame: Frame) -> tuple[FloatArray, FloatArray]:
-        found = self.detect(frame)
-        return found.joints_xy_px, found.joints_visibility
 
 
 # --- one rule on one clip -------------------------------------------------------------------------
@@ -127,25 +59,14 @@ class ReplayPose:
 def footage_outcome(job: tuple[PlateSettings, footage.Clip, Path, Path, Path]) -> footage.Outcome:
     """One footage clip analysed as ``vbt analyze`` does, with ``settings`` and the cached poses."""
     settings, clip, footage_dir, model, cache = job
-    from vbt.capture.bar import BarMethod, PlateTracker
-    from vbt.capture.pipeline import track_video
-    from vbt.capture.sources import VideoFileSource, quiet_decoder_logs
+    from vbt.capture.sources import quiet_decoder_logs
     from vbt.errors import VbtError
 
     quiet_decoder_logs()
     assert clip.lift is not None
     path = footage_dir / clip.file
-    poses_file = pose_cache_file(cache, path, model)
-    poses = pickle.loads(poses_file.read_bytes()) if poses_file.is_file() else {}
     try:
-        with VideoFileSource(path) as source:
-            tracked = track_video(
-                source,
-                tracker=PlateTracker(settings),
-                bar_method=BarMethod.PLATE,
-                pose=ReplayPose(poses),
-                overlap=False,  # nothing to overlap: the poses are known
-            )
+        tracked = pose_cache.track_replayed(path, pose_cache.pose_cache_file(cache, path, model), settings)
     except VbtError as exc:
         return footage.judge(clip, None, str(exc))
     report, error = footage.report_of(tracked, path, clip.lift, settings)
@@ -181,7 +102,7 @@ def render_all(
     from vbt.synth.render import render_set
 
     code = [*sorted((ROOT / "vbt" / "synth").rglob("*.py")), ROOT / "vbt" / "videoio.py"]
-    key = _digest(code, f"{size_px}:{background}")
+    key = pose_cache.digest(code, f"{size_px}:{background}")
     folder = cache / "rendered" / key
     folder.mkdir(parents=True, exist_ok=True)
     infos = []
@@ -335,9 +256,9 @@ def main(argv: list[str] | None = None) -> int:
             pose_jobs = [(args.footage / c.file, args.model, args.cache) for c in clips]
             if args.jobs > 1:  # a fresh process per clip: MediaPipe's native threads
                 with ProcessPoolExecutor(args.jobs, mp_context=spawn, max_tasks_per_child=1) as pose_pool:
-                    messages = list(pose_pool.map(cache_poses, pose_jobs))
+                    messages = list(pose_pool.map(pose_cache.cache_poses, pose_jobs))
             else:
-                messages = [cache_poses(job) for job in pose_jobs]
+                messages = [pose_cache.cache_poses(job) for job in pose_jobs]
             computed = [m for m in messages if not m.endswith(": cached")]
             print("poses: " + ("; ".join(computed) if computed else "all cached"), flush=True)
         if not args.no_rendered:

@@ -20,12 +20,14 @@ Prints a table per clip (truth, found, verdict and reasons, bar seen, metres per
 plate and from the body) and a summary over all clips, the side-on clips and the known lifts.
 
     .venv/bin/python benchmarks/footage.py [--footage ../shared/footage] [--model PATH]
-        [--clips NAME ...] [--jobs 1] [--cache DIR] [--json OUT] [--reasons]
+        [--clips NAME ...] [--jobs 1] [--cache DIR] [--poses DIR] [--json OUT] [--reasons]
 
 ``--cache DIR`` keeps each clip's pixel track (decode, pose and bar tracking: the slow part), keyed
 by a digest of the capture code, the model and the clip, so that a change after capture re-runs in
 seconds; any change under ``vbt/capture`` makes new tracks (``--any-capture-code`` reuses tracks made
-by any capture code: for work on what follows capture only).
+by any capture code: for work on what follows capture only). ``--poses DIR`` computes MediaPipe's
+poses once per clip into DIR and replays them (``pose_cache``): the bar finder and all after it run
+anew, at a fraction of the time.
 """
 
 from __future__ import annotations
@@ -198,9 +200,10 @@ def _clip_key(clip: Path, code: str) -> str:
 
 
 def analyse(
-    path: Path, lift: str, model: Path, cache: Path | None, code: str = ""
+    path: Path, lift: str, model: Path, cache: Path | None, code: str = "", poses: Path | None = None
 ) -> tuple[dict[str, Any] | None, str]:
-    """The clip's JSON report as ``vbt analyze --json`` writes it, or None and the error line."""
+    """The clip's JSON report as ``vbt analyze --json`` writes it, or None and the error line
+    (``poses``: MediaPipe's poses are computed once into this folder and replayed, ``pose_cache``)."""
     from vbt.capture.pipeline import track_source
     from vbt.capture.sources import quiet_decoder_logs
     from vbt.errors import VbtError
@@ -212,7 +215,13 @@ def analyse(
         tracked = pickle.loads(cached.read_bytes())
     try:
         if tracked is None:
-            tracked = track_source(path, model_path=model)
+            if poses is None:
+                tracked = track_source(path, model_path=model)
+            else:
+                import pose_cache
+
+                pose_cache.cache_poses((path, model, poses))
+                tracked = pose_cache.track_replayed(path, pose_cache.pose_cache_file(poses, path, model))
             if cached is not None:
                 cached.parent.mkdir(parents=True, exist_ok=True)
                 cached.write_bytes(pickle.dumps(tracked))
@@ -240,12 +249,12 @@ def report_of(
     return json.loads(json.dumps(to_jsonable(report))), "" if result.error is None else str(result.error)
 
 
-def _run(job: tuple[Clip, Path, Path, Path | None, str]) -> Outcome:
-    clip, footage, model, cache, code = job
+def _run(job: tuple[Clip, Path, Path, Path | None, str, Path | None]) -> Outcome:
+    clip, footage, model, cache, code, poses = job
     started = time.perf_counter()
     if clip.lift is None:
         return Outcome(clip, "unknown lift", found="-", verdict="-")
-    report, error = analyse(footage / clip.file, clip.lift, model, cache, code)
+    report, error = analyse(footage / clip.file, clip.lift, model, cache, code, poses)
     outcome = judge(clip, report, error)
     outcome.seconds = time.perf_counter() - started
     return outcome
@@ -403,6 +412,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="reuse cached tracks made by any capture code (while changing what follows capture only)",
     )
+    parser.add_argument(
+        "--poses",
+        type=Path,
+        default=None,
+        help="compute MediaPipe's poses once into this folder and replay them (the bar finder and all after "
+        "it run anew; the same folder as ablation.py's --cache)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the outcomes as JSON")
     parser.add_argument("--reasons", action="store_true", help="print the reasons of exact clips too")
     args = parser.parse_args(argv)
@@ -417,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
         clips = [c for c in clips if any(s in c.file for s in args.clips)]
     started = time.perf_counter()
     code = "any" if args.any_capture_code else capture_digest(args.model)  # read before vbt.capture loads
-    jobs = [(c, args.footage, args.model, args.cache, code) for c in clips]
+    jobs = [(c, args.footage, args.model, args.cache, code, args.poses) for c in clips]
     os.environ.setdefault("GLOG_minloglevel", "2")
     if args.jobs > 1:
         with ProcessPoolExecutor(max_workers=args.jobs, max_tasks_per_child=1) as pool:
