@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from vbt.capture.bar.image import Image, crop_resized, to_gray
-from vbt.capture.bar.rim import RimFit, fit_outline, fit_rim, gradients
+from vbt.capture.bar.rim import Rect, RimFit, fit_outline, fit_rim, gradients
 from vbt.capture.bar.settings import ConfidenceSettings, PlateSettings
 from vbt.capture.bar.types import BarDetection, BarMethod
 from vbt.capture.bar.vote import voted_centre
@@ -53,6 +53,7 @@ def fit_near(
     hough: bool = False,
     radius_known: bool = False,
     profile: FloatArray | None = None,
+    picture_px: Rect | None = None,
 ) -> Found | None:
     """Fit the rim of a plate believed to be at ``centre_px`` with ``radius_px`` (frame pixels).
 
@@ -76,6 +77,10 @@ def fit_near(
     clear edge nearest there, and a free fit that moved from its start by more than
     ``rim_memory_max_shift_radii`` (over to another rim) is dropped: it keeps to the rim of one
     plate of a stack seen off-axis.
+
+    ``picture_px`` (x0, y0, x1, y1 frame pixels): the part of the frame that is picture (black bars
+    filled with its edge lie outside); rays leaving it are unknown beyond (``RimSettings``'s
+    ``use_unseen_rays``), as are rays leaving the frame. None: the whole frame.
     """
     fs, rim = settings.fit, settings.rim
     min_edge = rim.min_edge_levels_px
@@ -87,6 +92,7 @@ def fit_near(
     if cropped is None:
         return None
     crop, window = cropped
+    picture = window.rect_to_window(picture_px)
     gx, gy = gradients(crop)
     r_small = radius_px * window.scale
     spread = min(fs.max_spread_frac, uncertainty_px / radius_px)
@@ -125,6 +131,7 @@ def fit_near(
             prefer_near=True,
             prefer_near_first=voted is not None or spread <= fs.near_first_max_spread_frac,  # a few px
             profile=profile,
+            picture=picture,
         )
     starts = [(guess, band) if held is None else (held.centre_xy, fs.band_radii)]
     if hough:
@@ -155,6 +162,7 @@ def fit_near(
             prefer_near=radius_known,
             prefer_near_first=profile is not None and start is not guess,
             profile=profile,
+            picture=picture,
         )
         for start, band in starts
     ]
@@ -192,6 +200,7 @@ def outermost_near(
     found: Found,
     *,
     settings: PlateSettings,
+    picture_px: Rect | None = None,
 ) -> Found:
     """The plate whose outline is about ``found``'s centre: ``found`` itself, or a larger one.
 
@@ -218,6 +227,7 @@ def outermost_near(
             fs.outermost_window_radii * radius,
             settings=settings,
             radius_known=True,
+            picture_px=picture_px,
         )
         if (
             other is not None
@@ -230,8 +240,12 @@ def outermost_near(
 
 
 def confidence(fit: RimFit, *, settings: ConfidenceSettings) -> float:
-    """0..1 from the share of the rim found and how well it fits a circle (or ellipse)."""
-    rim = min(1.0, max(0.0, (fit.inlier_fraction - settings.min_rim_frac) / settings.rim_span_frac))
+    """0..1 from the share of the rim found and how well it fits a circle (or ellipse).
+
+    The share is of all the rays: a plate partly off the picture, whose centre rests on part of its
+    rim, has less say than one seen whole."""
+    found = fit.inlier_fraction * fit.judged_fraction
+    rim = min(1.0, max(0.0, (found - settings.min_rim_frac) / settings.rim_span_frac))
     sharp_px = max(settings.sharp_min_px, settings.sharp_radii * fit.radius)
     sharp = math.exp(-0.5 * (fit.residual_rms / sharp_px) ** 2)
     w_sharp = settings.sharp_weight_frac

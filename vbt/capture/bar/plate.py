@@ -52,13 +52,28 @@ class PlateTracker:
 
     Parameters:
         settings: every threshold and rule (``PlateSettings``); None for the defaults.
+
+    Attributes:
+        picture_rect_px: ``(x, y, width, height)`` of the picture in the frame when black bars
+            around it were filled with its edge (``vbt.capture.borders``), set by whoever cut
+            them; None: the whole frame is picture. Rays leaving the picture are unknown beyond
+            it, as rays leaving the frame are (``RimSettings.use_unseen_rays``).
     """
 
     method = BarMethod.PLATE
 
     def __init__(self, settings: PlateSettings | None = None) -> None:
         self.settings = PlateSettings() if settings is None else settings
+        self.picture_rect_px: tuple[int, int, int, int] | None = None
         self.reset()
+
+    @property
+    def _picture(self) -> tuple[float, float, float, float] | None:
+        """``picture_rect_px`` as (x0, y0, x1, y1), None when not set."""
+        if self.picture_rect_px is None:
+            return None
+        x, y, w, h = self.picture_rect_px
+        return float(x), float(y), float(x + w), float(y + h)
 
     def reset(self) -> None:
         """Forget every plate and track, as before the first frame."""
@@ -159,6 +174,8 @@ class PlateTracker:
             other = self._fit_near(image, predicted, radius, wide, hough=True, radius_known=True)
             if other is not None and (found is None or other.score > found.score):
                 found = other
+        if found is not None and tr.use_outline and not self._plate_like(found):
+            found = None
         if found is None or found.fit.inlier_fraction < tr.min_rim_frac:
             if not tr.use_refind:
                 return None
@@ -180,6 +197,10 @@ class PlateTracker:
             found = near
         return found
 
+    def _plate_like(self, found: Found) -> bool:
+        """True when a fit's outline is a plate's (``RimSettings.min_outline_frac``, scatter included)."""
+        return fit_outline(found.fit, settings=self.settings.rim) >= self.settings.rim.min_outline_frac
+
     def _search(
         self, image: Image, *, vote: bool = False, keep_reference: bool = False, moving_only: bool = False
     ) -> list[Candidate]:
@@ -191,6 +212,7 @@ class PlateTracker:
             previous_gray=self._previous_gray,
             vote=vote,
             moving_only=moving_only,
+            picture_px=self._picture,
         )
         if not keep_reference or self._previous_gray is None:
             self._previous_gray = gray
@@ -298,7 +320,8 @@ class PlateTracker:
         found = self._fit_near(image, c.centre_px, c.radius_px, s.fit.confirm_window_radii * c.radius_px)
         if found is None or found.fit.inlier_fraction < s.search.min_rim_frac:
             return None
-        found = outermost_near(image, found, settings=s) if s.fit.use_outermost else found
+        if s.fit.use_outermost:
+            found = outermost_near(image, found, settings=s, picture_px=self._picture)
         return found if found is not None and fits_known_size(found.radius_px, s.search) else None
 
     def _fit_near(
@@ -320,6 +343,7 @@ class PlateTracker:
             hough=hough,
             radius_known=radius_known,
             profile=self._profile if radius_known else None,
+            picture_px=self._picture,
         )
 
     def _accept(self, found: Found, t_s: float) -> None:

@@ -119,6 +119,18 @@ class RimSettings(_Checked):
     min_outline_frac: float = 0.3
     """Least outline of a plate: a plate half seen on a dark floor gives 0.4 or more, texture 0.2-0.3. Raising
     it rejects more texture but loses half-hidden plates."""
+    use_unseen_rays: bool = True
+    """A ray is searched up to where it leaves the picture (the frame's edge, black bars), and a ray whose rim
+    would lie off the picture is unknown, not a miss: a plate cut by the frame's edge (filmed close, the bar
+    leaving the top of the picture at lockout) keeps the share of rim it shows where it can be seen. Only an
+    outline that is a plate's where it is seen (``min_outline_frac``, scatter included) is excused: texture at
+    the frame's edge keeps its misses. Off: a ray reaching off the image is a miss, so a plate half outside
+    has at most half its rim."""
+    min_judged_frac: float = 0.5
+    """Least share of the rays an outline is judged on: with fewer rays in the picture, the rest count as
+    misses. An arc shorter than half the circle cannot show that it is a circle (nor its radius: see
+    ``arc_coverage_deg``), so a half circle is the least that is judged as a whole. Lowering it trusts plates
+    mostly outside the picture, but also arcs through clutter at the frame's edge."""
 
 
 @dataclass(frozen=True)
@@ -563,6 +575,11 @@ class TrackingSettings(_Checked):
     use_refind: bool = True
     """A plate lost near the prediction is looked for near where it was last seen, in a window growing with
     the time since (a dropped bar stops dead while the prediction runs on). Off: it coasts."""
+    use_outline: bool = True
+    """A followed plate's fit must have a plate's outline (``RimSettings.min_outline_frac``, scatter
+    included), as a search's candidate must: where the plate was lost (a drop, a fast move the prediction
+    missed) rim points strewn about the prediction are texture (brick joints, clutter), not the plate. Off:
+    the share of rim found (``min_rim_frac``) decides alone."""
     refind_start_radii: float = 0.5
     """Size of that window at once (it grows by ``refind_growth_radii_s``). Raising it finds a plate that
     bounced but may find another one."""
