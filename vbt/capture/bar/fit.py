@@ -118,6 +118,7 @@ def fit_near(
                 reach=max(fs.voted_reach_min_px, spread * r_small),
                 min_edge=min_edge,
                 settings=settings.vote,
+                off_image=rim.use_unseen_rays,
             )
         held = fit_rim(
             gx,

@@ -124,13 +124,15 @@ class RimSettings(_Checked):
     would lie off the picture is unknown, not a miss: a plate cut by the frame's edge (filmed close, the bar
     leaving the top of the picture at lockout) keeps the share of rim it shows where it can be seen. Only an
     outline that is a plate's where it is seen (``min_outline_frac``, scatter included) is excused: texture at
-    the frame's edge keeps its misses. Off: a ray reaching off the image is a miss, so a plate half outside
-    has at most half its rim."""
+    the frame's edge keeps its misses. The centre voted for at a known radius (``fit.use_voted_centre``) may
+    then lie off the image. Off: a ray reaching off the image is a miss, so a plate half outside has at most
+    half its rim, and its centre is looked for inside the image."""
     min_judged_frac: float = 0.5
-    """Least share of the rays an outline is judged on: with fewer rays in the picture, the rest count as
-    misses. An arc shorter than half the circle cannot show that it is a circle (nor its radius: see
-    ``arc_coverage_deg``), so a half circle is the least that is judged as a whole. Lowering it trusts plates
-    mostly outside the picture, but also arcs through clutter at the frame's edge."""
+    """Least share of the rays in the picture for rays off it to be unknown; with fewer, they count as misses
+    (as with ``use_unseen_rays`` off). An arc shorter than half the circle cannot show that it is a circle,
+    nor its radius (``arc_coverage_deg``), and places the centre of a plate mostly outside the picture
+    poorly. Lowering it follows plates farther out of the picture, but also arcs through clutter at the
+    frame's edge and centres a few pixels off."""
 
 
 @dataclass(frozen=True)
