@@ -14,6 +14,7 @@ import numpy as np
 
 from vbt.capture.bar.image import Image, crop_resized, to_gray
 from vbt.capture.bar.rim import Rect, RimFit, fit_outline, fit_rim, gradients
+from vbt.capture.bar.search import outermost_rim
 from vbt.capture.bar.settings import ConfidenceSettings, PlateSettings
 from vbt.capture.bar.types import BarDetection, BarMethod
 from vbt.capture.bar.vote import voted_centre
@@ -238,6 +239,73 @@ def outermost_near(
         ):
             best = other
     return best
+
+
+def outer_rim(
+    image: Image,
+    found: Found,
+    *,
+    settings: PlateSettings,
+    picture_px: Rect | None = None,
+) -> Found | None:
+    """A plate outline clearly larger than ``found`` about its centre, at tracking precision; None
+    when there is none (``FitSettings.use_outer_rim``).
+
+    The whole-frame search grows each proposal to the outermost rim about it
+    (``search.outermost_rim``: up to ``SearchSettings.outermost_guess_radii`` times
+    ``outermost_band_radii``), but a track can start on a hub or an inner ring while the plate's own
+    rim was not clear (motion blur, the clip starting mid-rep) and ``outermost_near`` looks only
+    ``FitSettings.outermost_last_radii`` out. Here the same growth is tried about a tracked plate,
+    in a window reduced as ``fit_near``'s: its rim refitted, grown, and the larger rim refitted
+    near there; kept when it is a plate's outline (``RimSettings.min_outline_frac``) found on at
+    least ``SearchSettings.min_rim_frac`` of the rays.
+    """
+    fs, search, rim = settings.fit, settings.search, settings.rim
+    radius = found.radius_px
+    half = (
+        search.outermost_band_radii[1] * search.outermost_guess_radii * radius * (1.0 + rim.tolerance_radii)
+    )
+    x0, y0 = int(found.centre_px[0] - half), int(found.centre_px[1] - half)
+    x1, y1 = math.ceil(found.centre_px[0] + half) + 1, math.ceil(found.centre_px[1] + half) + 1
+    cropped = crop_resized(image, x0, y0, x1, y1, min(1.0, fs.work_radius_px / radius))
+    if cropped is None:
+        return None
+    crop, window = cropped
+    picture = window.rect_to_window(picture_px)
+    gx, gy = gradients(crop)
+    start = fit_rim(
+        gx,
+        gy,
+        window.to_window(found.centre_px),
+        radius * window.scale,
+        settings=rim,
+        band=fs.band_radii,
+        fixed_radius=radius * window.scale,
+        hold_radius=True,
+        picture=picture,
+    )
+    if start is None:
+        return None
+    grown = outermost_rim(gx, gy, start, settings=settings, picture=picture)
+    if grown is start:
+        return None
+    r_grown = grown.radius / window.scale
+    other = fit_near(
+        image,
+        window.to_frame(grown.centre_xy),
+        r_grown,
+        fs.confirm_window_radii * r_grown,
+        settings=settings,
+        picture_px=picture_px,
+    )
+    if (
+        other is None
+        or other.radius_px < search.outermost_min_growth_radii * radius
+        or other.fit.inlier_fraction < search.min_rim_frac
+        or fit_outline(other.fit, settings=rim) < rim.min_outline_frac
+    ):
+        return None
+    return other
 
 
 def confidence(fit: RimFit, *, settings: ConfidenceSettings) -> float:

@@ -37,7 +37,7 @@ import numpy as np
 
 from vbt.capture.bar.backfill import Backfill
 from vbt.capture.bar.choice import BarTrack, hands_far_from, plate_score, plate_to_switch_to
-from vbt.capture.bar.fit import Found, fit_near, outermost_near
+from vbt.capture.bar.fit import Found, fit_near, outer_rim, outermost_near
 from vbt.capture.bar.image import Image
 from vbt.capture.bar.motion import ConstantVelocityKalman, SceneWatch
 from vbt.capture.bar.rim import fit_outline, rim_profile
@@ -124,7 +124,11 @@ class PlateTracker:
             else:
                 better = None
                 recheck_due = s.switch.use_periodic_recheck and t_s >= self._next_recheck_t_s
-                if recheck_due or self._hands_check_due(hands, t_s):
+                if recheck_due and found is not None:
+                    better = self._outer(image, found)  # a hub or inner ring tracked: its plate
+                if better is not None:
+                    self._next_recheck_t_s = t_s + s.switch.recheck_interval_s
+                elif recheck_due or self._hands_check_due(hands, t_s):
                     self._next_recheck_t_s = t_s + s.switch.recheck_interval_s
                     better = self._recheck(image, t_s, hands, keep_reference=self._watch.moving)
                 elif s.switch.use_stirred_recheck and self._stirred(image, hands, t_s):
@@ -322,7 +326,16 @@ class PlateTracker:
             return None
         if s.fit.use_outermost:
             found = outermost_near(image, found, settings=s, picture_px=self._picture)
+        found = self._outer(image, found) or found
         return found if found is not None and fits_known_size(found.radius_px, s.search) else None
+
+    def _outer(self, image: Image, found: Found) -> Found | None:
+        """A clearly larger plate about ``found``'s centre (``FitSettings.use_outer_rim``), None if none."""
+        s = self.settings
+        if not s.fit.use_outer_rim:
+            return None
+        grown = outer_rim(image, found, settings=s, picture_px=self._picture)
+        return grown if grown is not None and fits_known_size(grown.radius_px, s.search) else None
 
     def _fit_near(
         self,

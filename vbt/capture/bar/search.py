@@ -144,7 +144,7 @@ def search_plates(
         if fit is None or fit.inlier_fraction < search.min_rim_frac:
             continue
         if search.use_outermost:
-            fit = _outermost(gx, gy, fit, settings=settings, picture=picture)
+            fit = outermost_rim(gx, gy, fit, settings=settings, picture=picture)
         centre = window.to_frame(fit.centre_xy)
         if any(np.hypot(*(c.centre_px - centre)) < search.duplicate_radii * c.radius_px for c in out):
             continue  # the same plate found twice
@@ -204,7 +204,7 @@ def _voted_smaller(
     return [((x + 0.5) * sx - 0.5, (y + 0.5) * sy - 0.5, r * 0.5 * (sx + sy)) for x, y, r in circles]
 
 
-def _outermost(
+def outermost_rim(
     gx: npt.NDArray[np.float32],
     gy: npt.NDArray[np.float32],
     fit: RimFit,
@@ -212,7 +212,9 @@ def _outermost(
     settings: PlateSettings,
     picture: Rect | None = None,
 ) -> RimFit:
-    """The outermost concentric rim about a proposal's fit (``SearchSettings.use_outermost``)."""
+    """The outermost concentric rim about a proposal's fit (``SearchSettings.use_outermost``): grown
+    up to ``outermost_steps`` times to a rim about ``outermost_guess_radii`` of it, found on enough of
+    the rays and about the same centre; ``fit`` itself when there is none."""
     search = settings.search
     for _ in range(search.outermost_steps):
         bigger = fit_rim(

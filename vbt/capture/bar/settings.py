@@ -362,6 +362,12 @@ class FitSettings(_Checked):
     outermost_min_growth_radii: float = 1.05
     """A larger rim is at least this many radii of the chosen one. Lowering it grows into rims just outside
     but also into the same rim, a little larger."""
+    use_outer_rim: bool = True
+    """A plate chosen to start a track, and the tracked plate at every periodic recheck
+    (``switch.recheck_interval_s``), grows to a clearly larger concentric outline as a search's proposal
+    does (``search.outermost_*``, up to 3.5 radii; ``fit.outer_rim``): a track started on a hub or the dark
+    inner disc of a plate whose rim was not clear (blur, a clip starting mid-rep) moves out to the plate's
+    rim. Off: only ``use_outermost``'s steps up to ``outermost_last_radii`` at the start."""
     outermost_extra_rim_frac: float = 0.1
     """A larger rim must be found on this much more of the rays (clearly more rim, not a circle through the
     same arc). Raising it makes growing rarer."""
