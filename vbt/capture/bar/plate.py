@@ -178,8 +178,6 @@ class PlateTracker:
             other = self._fit_near(image, predicted, radius, wide, hough=True, radius_known=True)
             if other is not None and (found is None or other.score > found.score):
                 found = other
-        if found is not None and tr.use_outline and not self._plate_like(found):
-            found = None
         if found is None or found.fit.inlier_fraction < tr.min_rim_frac:
             if not tr.use_refind:
                 return None
@@ -200,10 +198,6 @@ class PlateTracker:
                 return None
             found = near
         return found
-
-    def _plate_like(self, found: Found) -> bool:
-        """True when a fit's outline is a plate's (``RimSettings.min_outline_frac``, scatter included)."""
-        return fit_outline(found.fit, settings=self.settings.rim) >= self.settings.rim.min_outline_frac
 
     def _search(
         self, image: Image, *, vote: bool = False, keep_reference: bool = False, moving_only: bool = False

@@ -583,11 +583,6 @@ class TrackingSettings(_Checked):
     use_refind: bool = True
     """A plate lost near the prediction is looked for near where it was last seen, in a window growing with
     the time since (a dropped bar stops dead while the prediction runs on). Off: it coasts."""
-    use_outline: bool = True
-    """A followed plate's fit must have a plate's outline (``RimSettings.min_outline_frac``, scatter
-    included), as a search's candidate must: where the plate was lost (a drop, a fast move the prediction
-    missed) rim points strewn about the prediction are texture (brick joints, clutter), not the plate. Off:
-    the share of rim found (``min_rim_frac``) decides alone."""
     refind_start_radii: float = 0.5
     """Size of that window at once (it grows by ``refind_growth_radii_s``). Raising it finds a plate that
     bounced but may find another one."""
