@@ -2,23 +2,26 @@
 
 Filmed close, the bar leaves the top of the picture when the lifter stands, and in a pillarboxed
 clip the plate runs into the black bar beside the picture. The rays of a rim fit that leave the
-picture cannot see the rim: they are unknown, not misses (``RimSettings.use_unseen_rays``), so
+picture cannot see the rim: they are unknown, not misses (``RimSettings.unseen_rays_unknown``), so
 the plate keeps the share of rim it shows where it can be seen.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import cv2
 import numpy as np
 
 from tests.capture.bar.scenes import background, draw_plate
-from vbt.capture.bar import PlateSettings, PlateTracker, without
+from vbt.capture.bar import PlateSettings, PlateTracker
 from vbt.capture.bar.search import search_plates
 from vbt.types import Frame
 
 R = 60.0  # the plate's radius, px
+OFF = PlateSettings()  # the rule is off by default (see RimSettings.unseen_rays_unknown)
+ON = replace(OFF, rim=replace(OFF.rim, unseen_rays_unknown=True))
 BAR_X = 60  # a pillarbox: this many columns at the left are a black bar, filled with the picture's edge
 
 
@@ -46,9 +49,9 @@ def test_search_finds_a_plate_half_above_the_frame() -> None:
     rim is found on under half the rays and the plate is not proposed."""
     for seed in (0, 1):
         image = _frame(320.0, 0.0, seed=seed, bar=True)
-        errors = _search(PlateSettings(), image, 320.0, 0.0)
+        errors = _search(ON, image, 320.0, 0.0)
         assert errors and min(errors) < 0.5, (seed, errors)
-        assert not _search(without(PlateSettings(), "rim.use_unseen_rays"), image, 320.0, 0.0), seed
+        assert not _search(OFF, image, 320.0, 0.0), seed
 
 
 def _rise_and_return(settings: PlateSettings, x: float, top_y: float) -> list[float | None]:
@@ -72,10 +75,10 @@ def test_tracker_follows_a_plate_out_of_the_top_of_the_frame_and_back() -> None:
     """The centre rises to 10 px above the frame (a little over half the rim stays in the
     picture): every frame is measured, to a pixel. With the rule off the plate is lost for most of
     the time it stays up there."""
-    errors = _rise_and_return(PlateSettings(), 130.0, -10.0)
+    errors = _rise_and_return(ON, 130.0, -10.0)
     assert None not in errors, errors
     assert max(e for e in errors if e is not None) <= 1.0, errors
-    off = _rise_and_return(without(PlateSettings(), "rim.use_unseen_rays"), 130.0, -10.0)
+    off = _rise_and_return(OFF, 130.0, -10.0)
     assert sum(e is None for e in off) >= 10, off
 
 
@@ -83,7 +86,7 @@ def test_a_plate_mostly_above_the_frame_is_missing_not_misplaced() -> None:
     """The centre 30 px above the frame: a third of the rim is in the picture, too little to show
     a circle (``RimSettings.min_judged_frac``). Those frames are missing; no frame is reported off
     by more than a pixel, and the plate is followed again as it comes back."""
-    errors = _rise_and_return(PlateSettings(), 130.0, -30.0)
+    errors = _rise_and_return(ON, 130.0, -30.0)
     seen = [e for e in errors if e is not None]
     assert max(seen) <= 1.0, errors
     assert all(e is not None for e in errors[:28] + errors[52:]), errors

@@ -81,7 +81,7 @@ def fit_near(
 
     ``picture_px`` (x0, y0, x1, y1 frame pixels): the part of the frame that is picture (black bars
     filled with its edge lie outside); rays leaving it are unknown beyond (``RimSettings``'s
-    ``use_unseen_rays``), as are rays leaving the frame. None: the whole frame.
+    ``unseen_rays_unknown``), as are rays leaving the frame. None: the whole frame.
     """
     fs, rim = settings.fit, settings.rim
     min_edge = rim.min_edge_levels_px
@@ -119,7 +119,7 @@ def fit_near(
                 reach=max(fs.voted_reach_min_px, spread * r_small),
                 min_edge=min_edge,
                 settings=settings.vote,
-                off_image=rim.use_unseen_rays,
+                off_image=rim.unseen_rays_unknown,
             )
         held = fit_rim(
             gx,

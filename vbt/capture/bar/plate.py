@@ -57,7 +57,7 @@ class PlateTracker:
         picture_rect_px: ``(x, y, width, height)`` of the picture in the frame when black bars
             around it were filled with its edge (``vbt.capture.borders``), set by whoever cut
             them; None: the whole frame is picture. Rays leaving the picture are unknown beyond
-            it, as rays leaving the frame are (``RimSettings.use_unseen_rays``).
+            it, as rays leaving the frame are (``RimSettings.unseen_rays_unknown``).
     """
 
     method = BarMethod.PLATE

@@ -33,7 +33,7 @@ class RimFit:
         radius: mean radius in pixels (for an ellipse, the mean of its semi-axes).
         inlier_fraction: share of the rays judged whose rim point agrees with the fit (0..1).
             A ray whose rim would lie off the picture (the frame's edge, black bars) is unknown,
-            not a miss, and is not judged (``RimSettings.use_unseen_rays``); an outline is
+            not a miss, and is not judged (``RimSettings.unseen_rays_unknown``); an outline is
             judged on at least ``RimSettings.min_judged_frac`` of the rays.
         judged_fraction: share of the rays whose rim lies in the picture (1 when the whole
             outline does).
@@ -107,7 +107,7 @@ def cast_rays(
         points (n_rays, 2) sub-pixel edge positions, strength (n_rays,) gradient at them,
         valid (n_rays,) True where the edge is strong enough and inside the picture, and
         reach (n_rays,) how far from ``centre_xy`` each ray stays in the picture (inf when to
-        ``r_max``). With ``settings.use_unseen_rays`` a ray is searched up to where it leaves
+        ``r_max``). With ``settings.unseen_rays_unknown`` a ray is searched up to where it leaves
         the picture; off, a ray leaving the image is not valid at all and reach is inf.
     """
     n_rays, step_px, min_edge = settings.n_rays, settings.ray_step_px, settings.min_edge_levels_px
@@ -124,7 +124,7 @@ def cast_rays(
     score = np.where(np.abs(radial) >= settings.radial_frac * magnitude, np.abs(radial), 0.0)
     height, width = gx.shape
     rows = np.arange(n_rays)
-    if settings.use_unseen_rays:
+    if settings.unseen_rays_unknown:
         x0, y0, x1, y1 = (0.0, 0.0, float(width), float(height)) if picture is None else picture
         in_picture = (map_x >= x0) & (map_x <= x1 - 1) & (map_y >= y0) & (map_y <= y1 - 1)
         # A ray is searched up to where it first leaves the picture.
