@@ -56,6 +56,14 @@ class Picture(SourceWrapper):
     def offset_xy_px(self) -> tuple[int, int]:
         return self.crop.offset_xy_px if self.crop is not None else (0, 0)
 
+    @property
+    def filled_rect_px(self) -> tuple[int, int, int, int] | None:
+        """``(x, y, width, height)`` of the picture in the frames yielded when black bars were filled
+        with its edge (the frames keep their size); None when bars are cut off or not looked for, and
+        before the first frame."""
+        crop = self.crop
+        return None if crop is None or crop.settings.cut else crop.content_rect_px
+
     def restore(self, track: PixelTrack) -> PixelTrack:
         """``track`` (measured on this picture's frames) in the source's terms: positions in the full
         frame's pixels; on a regular content clock, repeats the filter kept in still stretches left

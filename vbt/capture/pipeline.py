@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,7 +61,7 @@ from vbt.capture.sources import FrameSource, VideoFileSource, open_source
 from vbt.capture.track import PixelTrack, calibrate_track, to_trajectory
 from vbt.errors import InputError, NotEnoughDataError, VbtError
 from vbt.lifts import parse_lift
-from vbt.types import Lift, RepMetrics, Trajectory
+from vbt.types import Frame, Lift, RepMetrics, Trajectory
 
 if TYPE_CHECKING:  # imported where used: the frame loop does not wait for SciPy (see track_source)
     from vbt.analysis import AnalysisSettings, SetAnalysis
@@ -80,6 +81,17 @@ __all__ = [
     "track_source",
     "track_video",
 ]
+
+
+def _picture_told(frames: Iterable[Frame], seen: Picture, tracker: BarTracker) -> Iterator[Frame]:
+    """``frames``, telling a ``PlateTracker`` where the picture lies inside filled black bars once
+    they are found (with the first frame): its rays are unknown beyond the picture's edge."""
+    plate = tracker if isinstance(tracker, PlateTracker) else None
+    for frame in frames:
+        if plate is not None:
+            plate.picture_rect_px = seen.filled_rect_px
+            plate = None
+        yield frame
 
 
 def make_tracker(
@@ -185,7 +197,8 @@ def track_video(
     seen = Picture(source, picture)
     frames = ReadAhead(seen, depth=read_ahead) if ahead else seen
     with opencv_single_threaded():  # the loop's own threads use the cores (see observer)
-        sightings = observe(frames, tracker=tracker, pose=pose, overlap=overlap, camera=camera)
+        told = _picture_told(frames, seen, tracker)
+        sightings = observe(told, tracker=tracker, pose=pose, overlap=overlap, camera=camera)
         try:
             for sighting in sightings:
                 recording.add(sighting)

@@ -77,6 +77,7 @@ def test_rim_profile_puts_each_rim_point_on_its_ray() -> None:
         centre_xy=centre,
         radius=5.0,
         inlier_fraction=4 / 72,
+        judged_fraction=1.0,
         coverage_deg=270.0,
         residual_rms=0.3,
         axes=np.full(2, np.nan),

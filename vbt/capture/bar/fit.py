@@ -13,7 +13,8 @@ import cv2
 import numpy as np
 
 from vbt.capture.bar.image import Image, crop_resized, to_gray
-from vbt.capture.bar.rim import RimFit, fit_outline, fit_rim, gradients
+from vbt.capture.bar.rim import Rect, RimFit, fit_outline, fit_rim, gradients
+from vbt.capture.bar.search import outermost_rim
 from vbt.capture.bar.settings import ConfidenceSettings, PlateSettings
 from vbt.capture.bar.types import BarDetection, BarMethod
 from vbt.capture.bar.vote import voted_centre
@@ -53,6 +54,7 @@ def fit_near(
     hough: bool = False,
     radius_known: bool = False,
     profile: FloatArray | None = None,
+    picture_px: Rect | None = None,
 ) -> Found | None:
     """Fit the rim of a plate believed to be at ``centre_px`` with ``radius_px`` (frame pixels).
 
@@ -76,6 +78,10 @@ def fit_near(
     clear edge nearest there, and a free fit that moved from its start by more than
     ``rim_memory_max_shift_radii`` (over to another rim) is dropped: it keeps to the rim of one
     plate of a stack seen off-axis.
+
+    ``picture_px`` (x0, y0, x1, y1 frame pixels): the part of the frame that is picture (black bars
+    filled with its edge lie outside); rays leaving it are unknown beyond (``RimSettings``'s
+    ``unseen_rays_unknown``), as are rays leaving the frame. None: the whole frame.
     """
     fs, rim = settings.fit, settings.rim
     min_edge = rim.min_edge_levels_px
@@ -87,6 +93,7 @@ def fit_near(
     if cropped is None:
         return None
     crop, window = cropped
+    picture = window.rect_to_window(picture_px)
     gx, gy = gradients(crop)
     r_small = radius_px * window.scale
     spread = min(fs.max_spread_frac, uncertainty_px / radius_px)
@@ -112,6 +119,7 @@ def fit_near(
                 reach=max(fs.voted_reach_min_px, spread * r_small),
                 min_edge=min_edge,
                 settings=settings.vote,
+                off_image=rim.unseen_rays_unknown,
             )
         held = fit_rim(
             gx,
@@ -125,6 +133,7 @@ def fit_near(
             prefer_near=True,
             prefer_near_first=voted is not None or spread <= fs.near_first_max_spread_frac,  # a few px
             profile=profile,
+            picture=picture,
         )
     starts = [(guess, band) if held is None else (held.centre_xy, fs.band_radii)]
     if hough:
@@ -155,6 +164,7 @@ def fit_near(
             prefer_near=radius_known,
             prefer_near_first=profile is not None and start is not guess,
             profile=profile,
+            picture=picture,
         )
         for start, band in starts
     ]
@@ -192,6 +202,7 @@ def outermost_near(
     found: Found,
     *,
     settings: PlateSettings,
+    picture_px: Rect | None = None,
 ) -> Found:
     """The plate whose outline is about ``found``'s centre: ``found`` itself, or a larger one.
 
@@ -218,6 +229,7 @@ def outermost_near(
             fs.outermost_window_radii * radius,
             settings=settings,
             radius_known=True,
+            picture_px=picture_px,
         )
         if (
             other is not None
@@ -229,9 +241,80 @@ def outermost_near(
     return best
 
 
+def outer_rim(
+    image: Image,
+    found: Found,
+    *,
+    settings: PlateSettings,
+    picture_px: Rect | None = None,
+) -> Found | None:
+    """A plate outline clearly larger than ``found`` about its centre, at tracking precision; None
+    when there is none (``FitSettings.use_outer_rim``).
+
+    The whole-frame search grows each proposal to the outermost rim about it
+    (``search.outermost_rim``: up to ``SearchSettings.outermost_guess_radii`` times
+    ``outermost_band_radii``), but a track can start on a hub or an inner ring while the plate's own
+    rim was not clear (motion blur, the clip starting mid-rep) and ``outermost_near`` looks only
+    ``FitSettings.outermost_last_radii`` out. Here the same growth is tried about a tracked plate,
+    in a window reduced as ``fit_near``'s: its rim refitted, grown, and the larger rim refitted
+    near there; kept when it is a plate's outline (``RimSettings.min_outline_frac``) found on at
+    least ``SearchSettings.min_rim_frac`` of the rays.
+    """
+    fs, search, rim = settings.fit, settings.search, settings.rim
+    radius = found.radius_px
+    half = (
+        search.outermost_band_radii[1] * search.outermost_guess_radii * radius * (1.0 + rim.tolerance_radii)
+    )
+    x0, y0 = int(found.centre_px[0] - half), int(found.centre_px[1] - half)
+    x1, y1 = math.ceil(found.centre_px[0] + half) + 1, math.ceil(found.centre_px[1] + half) + 1
+    cropped = crop_resized(image, x0, y0, x1, y1, min(1.0, fs.work_radius_px / radius))
+    if cropped is None:
+        return None
+    crop, window = cropped
+    picture = window.rect_to_window(picture_px)
+    gx, gy = gradients(crop)
+    start = fit_rim(
+        gx,
+        gy,
+        window.to_window(found.centre_px),
+        radius * window.scale,
+        settings=rim,
+        band=fs.band_radii,
+        fixed_radius=radius * window.scale,
+        hold_radius=True,
+        picture=picture,
+    )
+    if start is None:
+        return None
+    grown = outermost_rim(gx, gy, start, settings=settings, picture=picture)
+    if grown is start:
+        return None
+    r_grown = grown.radius / window.scale
+    other = fit_near(
+        image,
+        window.to_frame(grown.centre_xy),
+        r_grown,
+        fs.confirm_window_radii * r_grown,
+        settings=settings,
+        picture_px=picture_px,
+    )
+    if (
+        other is None
+        or other.radius_px < search.outermost_min_growth_radii * radius
+        or other.fit.inlier_fraction < search.min_rim_frac
+        or fit_outline(other.fit, settings=rim) < rim.min_outline_frac
+    ):
+        return None
+    return other
+
+
 def confidence(fit: RimFit, *, settings: ConfidenceSettings) -> float:
-    """0..1 from the share of the rim found and how well it fits a circle (or ellipse)."""
-    rim = min(1.0, max(0.0, (fit.inlier_fraction - settings.min_rim_frac) / settings.rim_span_frac))
+    """0..1 from the share of the rim found and how well it fits a circle (or ellipse).
+
+    The share is of all the rays: a plate partly off the picture, whose centre rests on part of its
+    rim, has less say than one seen whole."""
+    found = fit.inlier_fraction * fit.judged_fraction
+    rim = min(1.0, max(0.0, (found - settings.min_rim_frac) / settings.rim_span_frac))
     sharp_px = max(settings.sharp_min_px, settings.sharp_radii * fit.radius)
     sharp = math.exp(-0.5 * (fit.residual_rms / sharp_px) ** 2)
     w_sharp = settings.sharp_weight_frac

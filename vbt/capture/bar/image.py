@@ -37,6 +37,17 @@ class Window:
     def scale(self) -> float:
         return 0.5 * (self.sx + self.sy)
 
+    def rect_to_window(
+        self, rect_px: tuple[float, float, float, float] | None
+    ) -> tuple[float, float, float, float] | None:
+        """A frame rectangle (x0, y0, x1, y1; x1, y1 excluded) in window pixels, or None for None."""
+        if rect_px is None:
+            return None
+        x0, y0, x1, y1 = rect_px
+        lo = self.to_window(np.array([x0, y0], dtype=np.float64))
+        hi = self.to_window(np.array([x1 - 1.0, y1 - 1.0], dtype=np.float64)) + 1.0
+        return float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
+
 
 def crop_resized(
     image: Image, x0: int, y0: int, x1: int, y1: int, scale: float

@@ -37,7 +37,7 @@ import numpy as np
 
 from vbt.capture.bar.backfill import Backfill
 from vbt.capture.bar.choice import BarTrack, hands_far_from, plate_score, plate_to_switch_to
-from vbt.capture.bar.fit import Found, fit_near, outermost_near
+from vbt.capture.bar.fit import Found, fit_near, outer_rim, outermost_near
 from vbt.capture.bar.image import Image
 from vbt.capture.bar.motion import ConstantVelocityKalman, SceneWatch
 from vbt.capture.bar.rim import fit_outline, rim_profile
@@ -52,13 +52,28 @@ class PlateTracker:
 
     Parameters:
         settings: every threshold and rule (``PlateSettings``); None for the defaults.
+
+    Attributes:
+        picture_rect_px: ``(x, y, width, height)`` of the picture in the frame when black bars
+            around it were filled with its edge (``vbt.capture.borders``), set by whoever cut
+            them; None: the whole frame is picture. Rays leaving the picture are unknown beyond
+            it, as rays leaving the frame are (``RimSettings.unseen_rays_unknown``).
     """
 
     method = BarMethod.PLATE
 
     def __init__(self, settings: PlateSettings | None = None) -> None:
         self.settings = PlateSettings() if settings is None else settings
+        self.picture_rect_px: tuple[int, int, int, int] | None = None
         self.reset()
+
+    @property
+    def _picture(self) -> tuple[float, float, float, float] | None:
+        """``picture_rect_px`` as (x0, y0, x1, y1), None when not set."""
+        if self.picture_rect_px is None:
+            return None
+        x, y, w, h = self.picture_rect_px
+        return float(x), float(y), float(x + w), float(y + h)
 
     def reset(self) -> None:
         """Forget every plate and track, as before the first frame."""
@@ -109,7 +124,11 @@ class PlateTracker:
             else:
                 better = None
                 recheck_due = s.switch.use_periodic_recheck and t_s >= self._next_recheck_t_s
-                if recheck_due or self._hands_check_due(hands, t_s):
+                if recheck_due and found is not None:
+                    better = self._outer(image, found)  # a hub or inner ring tracked: its plate
+                if better is not None:
+                    self._next_recheck_t_s = t_s + s.switch.recheck_interval_s
+                elif recheck_due or self._hands_check_due(hands, t_s):
                     self._next_recheck_t_s = t_s + s.switch.recheck_interval_s
                     better = self._recheck(image, t_s, hands, keep_reference=self._watch.moving)
                 elif s.switch.use_stirred_recheck and self._stirred(image, hands, t_s):
@@ -191,6 +210,7 @@ class PlateTracker:
             previous_gray=self._previous_gray,
             vote=vote,
             moving_only=moving_only,
+            picture_px=self._picture,
         )
         if not keep_reference or self._previous_gray is None:
             self._previous_gray = gray
@@ -298,8 +318,18 @@ class PlateTracker:
         found = self._fit_near(image, c.centre_px, c.radius_px, s.fit.confirm_window_radii * c.radius_px)
         if found is None or found.fit.inlier_fraction < s.search.min_rim_frac:
             return None
-        found = outermost_near(image, found, settings=s) if s.fit.use_outermost else found
+        if s.fit.use_outermost:
+            found = outermost_near(image, found, settings=s, picture_px=self._picture)
+        found = self._outer(image, found) or found
         return found if found is not None and fits_known_size(found.radius_px, s.search) else None
+
+    def _outer(self, image: Image, found: Found) -> Found | None:
+        """A clearly larger plate about ``found``'s centre (``FitSettings.use_outer_rim``), None if none."""
+        s = self.settings
+        if not s.fit.use_outer_rim:
+            return None
+        grown = outer_rim(image, found, settings=s, picture_px=self._picture)
+        return grown if grown is not None and fits_known_size(grown.radius_px, s.search) else None
 
     def _fit_near(
         self,
@@ -320,6 +350,7 @@ class PlateTracker:
             hough=hough,
             radius_known=radius_known,
             profile=self._profile if radius_known else None,
+            picture_px=self._picture,
         )
 
     def _accept(self, found: Found, t_s: float) -> None:

@@ -20,6 +20,9 @@ import numpy.typing as npt
 from vbt.capture.bar.settings import RimSettings
 from vbt.types import FloatArray
 
+#: (x0, y0, x1, y1): a rectangle of an image, in its pixels (x1, y1 excluded).
+Rect = tuple[float, float, float, float]
+
 
 @dataclass(frozen=True, eq=False)
 class RimFit:
@@ -28,7 +31,12 @@ class RimFit:
     Attributes:
         centre_xy: (2,) centre in the image's pixels.
         radius: mean radius in pixels (for an ellipse, the mean of its semi-axes).
-        inlier_fraction: share of the rays whose rim point agrees with the fit (0..1).
+        inlier_fraction: share of the rays judged whose rim point agrees with the fit (0..1).
+            A ray whose rim would lie off the picture (the frame's edge, black bars) is unknown,
+            not a miss, and is not judged (``RimSettings.unseen_rays_unknown``); an outline is
+            judged on at least ``RimSettings.min_judged_frac`` of the rays.
+        judged_fraction: share of the rays whose rim lies in the picture (1 when the whole
+            outline does).
         coverage_deg: angle around the centre covered by agreeing rays (360 minus the largest gap).
         residual_rms: RMS distance of the agreeing points from the outline, pixels.
         axes: (2,) semi-axes (major, minor) of the ellipse fitted to the agreeing points, NaN
@@ -40,6 +48,7 @@ class RimFit:
     centre_xy: FloatArray
     radius: float
     inlier_fraction: float
+    judged_fraction: float
     coverage_deg: float
     residual_rms: float
     axes: FloatArray
@@ -75,7 +84,8 @@ def cast_rays(
     r_max: float,
     settings: RimSettings,
     near_radius: float | FloatArray | None = None,
-) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+    picture: Rect | None = None,
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_], FloatArray]:
     """The strongest radial edge on each of ``settings.n_rays`` rays between ``r_min`` and ``r_max``.
 
     Parameters:
@@ -90,10 +100,15 @@ def cast_rays(
             plate just behind it, the strongest edge is that plate's outline against the
             background, a few pixels outside, and the plate's own edge is the weaker one.
             A (n_rays,) array gives each ray its own radius (where its rim was last seen).
+        picture: (x0, y0, x1, y1) the part of the image that is picture, in its pixels (black
+            bars filled with the picture's edge lie outside it); None: the whole image.
 
     Returns:
-        points (n_rays, 2) sub-pixel edge positions, strength (n_rays,) gradient at them, and
-        valid (n_rays,) True where the edge is strong enough and inside the image.
+        points (n_rays, 2) sub-pixel edge positions, strength (n_rays,) gradient at them,
+        valid (n_rays,) True where the edge is strong enough and inside the picture, and
+        reach (n_rays,) how far from ``centre_xy`` each ray stays in the picture (inf when to
+        ``r_max``). With ``settings.unseen_rays_unknown`` a ray is searched up to where it leaves
+        the picture; off, a ray leaving the image is not valid at all and reach is inf.
     """
     n_rays, step_px, min_edge = settings.n_rays, settings.ray_step_px, settings.min_edge_levels_px
     angles = np.arange(n_rays) * (2.0 * math.pi / n_rays)
@@ -107,8 +122,21 @@ def cast_rays(
     radial = sx * cos[:, None] + sy * sin[:, None]
     magnitude = np.hypot(sx, sy)
     score = np.where(np.abs(radial) >= settings.radial_frac * magnitude, np.abs(radial), 0.0)
-    best = np.argmax(score, axis=1)
+    height, width = gx.shape
     rows = np.arange(n_rays)
+    if settings.unseen_rays_unknown:
+        x0, y0, x1, y1 = (0.0, 0.0, float(width), float(height)) if picture is None else picture
+        in_picture = (map_x >= x0) & (map_x <= x1 - 1) & (map_y >= y0) & (map_y <= y1 - 1)
+        # A ray is searched up to where it first leaves the picture.
+        end = np.where(in_picture.all(axis=1), n_samples, np.argmin(in_picture, axis=1))
+        score = np.where(np.arange(n_samples)[None, :] < end[:, None], score, 0.0)
+        reach = np.where(end >= n_samples, np.inf, radii[np.maximum(end - 1, 0)])
+        reach = np.where(end > 0, reach, 0.0)
+    else:
+        inside = (map_x[:, -1] >= 0) & (map_x[:, -1] < width) & (map_y[:, -1] >= 0) & (map_y[:, -1] < height)
+        end = np.where(inside, n_samples, 0)
+        reach = np.full(n_rays, np.inf)
+    best = np.argmax(score, axis=1)
     if near_radius is not None:
         peak = np.zeros_like(score, dtype=bool)
         peak[:, 1:-1] = (score[:, 1:-1] >= score[:, :-2]) & (score[:, 1:-1] >= score[:, 2:])
@@ -132,11 +160,9 @@ def cast_rays(
     shift = np.clip(shift, -0.5, 0.5)
     radius = radii[best] + shift * (radii[1] - radii[0])
     points = np.column_stack([centre_xy[0] + cos * radius, centre_xy[1] + sin * radius])
-    height, width = gx.shape
-    inside = (map_x[:, -1] >= 0) & (map_x[:, -1] < width) & (map_y[:, -1] >= 0) & (map_y[:, -1] < height)
-    interior = (best > 0) & (best < n_samples - 1)
-    valid = (strength >= min_edge) & inside & interior
-    return points, strength, valid
+    interior = (best > 0) & (best < np.minimum(end, n_samples) - 1)  # a peak, not the band's end
+    valid = (strength >= min_edge) & interior
+    return points, strength, valid, reach.astype(np.float64)
 
 
 def fit_circle(points: FloatArray) -> tuple[FloatArray, float]:
@@ -238,6 +264,7 @@ def fit_rim(
     prefer_near: bool = False,
     prefer_near_first: bool = False,
     profile: FloatArray | None = None,
+    picture: Rect | None = None,
 ) -> RimFit | None:
     """Fit the outline of a plate near a guessed circle.
 
@@ -262,6 +289,7 @@ def fit_rim(
             Seen off-axis, a stack of plates shows the rims of several plates of the same size,
             each offset along the bar, and a circle through part of each fits as well as one
             plate's own; each ray keeping to the edge it found before keeps to one plate.
+        picture: the part of the image that is picture (see ``cast_rays``); None: all of it.
 
     Returns:
         The fit, or None when fewer than ``settings.min_rays`` rays found a rim that agrees.
@@ -271,12 +299,13 @@ def fit_rim(
     fit_r = radius
     inliers = np.zeros(n_rays, dtype=bool)
     points = np.empty((0, 2))
+    reach = np.full(n_rays, np.inf)
     narrow = (
         1.0 - settings.narrow_band_tolerances * tolerance,
         1.0 + settings.narrow_band_tolerances * tolerance,
     )
     for (lo, hi), near in ((band, prefer_near_first), (narrow, prefer_near)):
-        points, _, valid = cast_rays(
+        points, _, valid, reach = cast_rays(
             gx,
             gy,
             centre,
@@ -284,6 +313,7 @@ def fit_rim(
             r_max=hi * fit_r,
             settings=settings,
             near_radius=(fit_r if profile is None else fit_r * profile) if near else None,
+            picture=picture,
         )
         if valid.sum() < min_rays:
             return None
@@ -323,12 +353,24 @@ def fit_rim(
                     inliers, centre, fit_r = keep, e_centre, float(e_axes.mean())
                     rim, res = points[keep], e_res[keep]
                     cover = coverage_deg(rim, centre)
+    # Rays whose rim (with its tolerance) would lie off the picture are unknown, not misses; but
+    # only while enough of the outline is in the picture to show a circle, and only for an outline
+    # that is a plate's where it is seen (texture at the frame's edge is not).
+    rms = float(np.sqrt(np.mean(res * res)))
+    judged = reach >= (1.0 + tolerance) * fit_r
+    share = float((inliers & judged).sum() / max(1, judged.sum()))
+    if not judged.all() and (
+        judged.sum() < settings.min_judged_frac * n_rays
+        or outline(share, rms / fit_r, settings=settings) < settings.min_outline_frac
+    ):
+        judged, share = np.ones(n_rays, dtype=bool), float(inliers.sum() / n_rays)
     return RimFit(
         centre_xy=centre,
         radius=float(fit_r),
-        inlier_fraction=float(inliers.sum() / n_rays),
+        inlier_fraction=share,
+        judged_fraction=float(judged.sum() / n_rays),
         coverage_deg=cover,
-        residual_rms=float(np.sqrt(np.mean(res * res))),
+        residual_rms=rms,
         axes=axes,
         angle_deg=angle,
         points=rim,

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vbt.capture.bar.image import Image, crop_resized, to_gray
-from vbt.capture.bar.rim import RimFit, fit_rim, gradients, outline
+from vbt.capture.bar.rim import Rect, RimFit, fit_rim, gradients, outline
 from vbt.capture.bar.settings import PlateSettings, SearchSettings
 from vbt.capture.bar.vote import voted_circles
 from vbt.errors import VideoError
@@ -56,6 +56,7 @@ def search_plates(
     previous_gray: Image | None = None,
     vote: bool = False,
     moving_only: bool = False,
+    picture_px: Rect | None = None,
 ) -> tuple[list[Candidate], Image]:
     """Plate-like circles anywhere in ``image`` (H, W, 3) BGR.
 
@@ -68,7 +69,8 @@ def search_plates(
     (a hub or an inner ring is not the plate; ``SearchSettings.use_outermost``), and dropped when
     its ``outline`` is below ``RimSettings.min_outline_frac`` (rim points strewn about a circle are
     texture, not a plate). With ``moving_only``, only the circles outlined by edges that moved are
-    proposed (a quick look for the plate that started to move).
+    proposed (a quick look for the plate that started to move). ``picture_px`` (x0, y0, x1, y1
+    frame pixels): the part of the frame that is picture, as in ``fit.fit_near``.
 
     Returns:
         The candidates (frame pixels), and the reduced gray image to pass as ``previous_gray``
@@ -81,6 +83,7 @@ def search_plates(
     if cropped is None:
         return [], np.zeros((1, 1), dtype=np.uint8)
     small, window = cropped
+    picture = window.rect_to_window(picture_px)
     gray = to_gray(small)
     r_lo = max(search.min_radius_px, search.min_radius_frac * max(h, w) * window.scale)
     r_hi = max(r_lo + 1.0, search.max_radius_frac * max(h, w) * window.scale)
@@ -130,12 +133,18 @@ def search_plates(
     out: list[Candidate] = []
     for cx, cy, r in proposals:
         fit = fit_rim(
-            gx, gy, np.array([cx, cy], dtype=np.float64), float(r), settings=rim, band=search.band_radii
+            gx,
+            gy,
+            np.array([cx, cy], dtype=np.float64),
+            float(r),
+            settings=rim,
+            band=search.band_radii,
+            picture=picture,
         )
         if fit is None or fit.inlier_fraction < search.min_rim_frac:
             continue
         if search.use_outermost:
-            fit = _outermost(gx, gy, fit, settings=settings)
+            fit = outermost_rim(gx, gy, fit, settings=settings, picture=picture)
         centre = window.to_frame(fit.centre_xy)
         if any(np.hypot(*(c.centre_px - centre)) < search.duplicate_radii * c.radius_px for c in out):
             continue  # the same plate found twice
@@ -195,14 +204,17 @@ def _voted_smaller(
     return [((x + 0.5) * sx - 0.5, (y + 0.5) * sy - 0.5, r * 0.5 * (sx + sy)) for x, y, r in circles]
 
 
-def _outermost(
+def outermost_rim(
     gx: npt.NDArray[np.float32],
     gy: npt.NDArray[np.float32],
     fit: RimFit,
     *,
     settings: PlateSettings,
+    picture: Rect | None = None,
 ) -> RimFit:
-    """The outermost concentric rim about a proposal's fit (``SearchSettings.use_outermost``)."""
+    """The outermost concentric rim about a proposal's fit (``SearchSettings.use_outermost``): grown
+    up to ``outermost_steps`` times to a rim about ``outermost_guess_radii`` of it, found on enough of
+    the rays and about the same centre; ``fit`` itself when there is none."""
     search = settings.search
     for _ in range(search.outermost_steps):
         bigger = fit_rim(
@@ -212,6 +224,7 @@ def _outermost(
             search.outermost_guess_radii * fit.radius,
             settings=settings.rim,
             band=search.outermost_band_radii,
+            picture=picture,
         )
         if (
             bigger is None

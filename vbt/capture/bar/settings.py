@@ -119,6 +119,23 @@ class RimSettings(_Checked):
     min_outline_frac: float = 0.3
     """Least outline of a plate: a plate half seen on a dark floor gives 0.4 or more, texture 0.2-0.3. Raising
     it rejects more texture but loses half-hidden plates."""
+    unseen_rays_unknown: bool = False
+    """A ray is searched up to where it leaves the picture (the frame's edge, black bars), and a ray whose rim
+    would lie off the picture is unknown, not a miss: a plate cut by the frame's edge (filmed close, the bar
+    leaving the top of the picture at lockout) keeps the share of rim it shows where it can be seen. Only an
+    outline that is a plate's where it is seen (``min_outline_frac``, scatter included) is excused: texture at
+    the frame's edge keeps its misses. The centre voted for at a known radius (``fit.use_voted_centre``) may
+    then lie off the image. Off (the default): a ray reaching off the image is a miss, so a plate half outside
+    has at most half its rim, and its centre is looked for inside the image. Off by default because on the
+    footage it cost more than it bought: rays now searched up to the frame's edge let tracks hold to clutter
+    near it (a clean with an empty bar became confidently wrong, a snatch doubtful); it needs the whole-clip
+    choice of the plate before it can be on (so it is an option, not a ``use_`` rule: those are on by default)."""
+    min_judged_frac: float = 0.5
+    """Least share of the rays in the picture for rays off it to be unknown; with fewer, they count as misses
+    (as with ``unseen_rays_unknown`` off). An arc shorter than half the circle cannot show that it is a circle,
+    nor its radius (``arc_coverage_deg``), and places the centre of a plate mostly outside the picture
+    poorly. Lowering it follows plates farther out of the picture, but also arcs through clutter at the
+    frame's edge and centres a few pixels off."""
 
 
 @dataclass(frozen=True)
@@ -348,6 +365,12 @@ class FitSettings(_Checked):
     outermost_min_growth_radii: float = 1.05
     """A larger rim is at least this many radii of the chosen one. Lowering it grows into rims just outside
     but also into the same rim, a little larger."""
+    use_outer_rim: bool = True
+    """A plate chosen to start a track, and the tracked plate at every periodic recheck
+    (``switch.recheck_interval_s``), grows to a clearly larger concentric outline as a search's proposal
+    does (``search.outermost_*``, up to 3.5 radii; ``fit.outer_rim``): a track started on a hub or the dark
+    inner disc of a plate whose rim was not clear (blur, a clip starting mid-rep) moves out to the plate's
+    rim. Off: only ``use_outermost``'s steps up to ``outermost_last_radii`` at the start."""
     outermost_extra_rim_frac: float = 0.1
     """A larger rim must be found on this much more of the rays (clearly more rim, not a circle through the
     same arc). Raising it makes growing rarer."""

@@ -129,6 +129,7 @@ def voted_centre(
     reach: float,
     min_edge: float,
     settings: VoteSettings,
+    off_image: bool = False,
 ) -> FloatArray | None:
     """The centre, within ``reach`` of ``guess_xy``, that most edges agree on at a known ``radius``.
 
@@ -145,6 +146,8 @@ def voted_centre(
         radius: the outline's radius, pixels (at least 2).
         reach: largest distance of the centre from ``guess_xy``, pixels.
         min_edge: the weakest edge, gray levels per pixel (``RimSettings.min_edge_levels_px``).
+        off_image: the centre may lie outside the image (a plate cut by the frame's edge, its
+            centre above the top of the picture); False: it is looked for inside only.
 
     Returns:
         (2,) the centre (pixel precision), or None when no edge votes within ``reach``.
@@ -162,8 +165,10 @@ def voted_centre(
         return None
     m = magnitude[ys, xs]
     dx, dy = gx[ys, xs] / m, gy[ys, xs] / m
-    x0, y0 = max(0, math.floor(guess_xy[0] - reach) - 1), max(0, math.floor(guess_xy[1] - reach) - 1)
-    x1, y1 = min(w, math.ceil(guess_xy[0] + reach) + 2), min(h, math.ceil(guess_xy[1] + reach) + 2)
+    x0, y0 = math.floor(guess_xy[0] - reach) - 1, math.floor(guess_xy[1] - reach) - 1
+    x1, y1 = math.ceil(guess_xy[0] + reach) + 2, math.ceil(guess_xy[1] + reach) + 2
+    if not off_image:
+        x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
     if x1 <= x0 or y1 <= y0:
         return None
     bw, bh = x1 - x0, y1 - y0  # votes are counted in the box about the guess only
