@@ -17,7 +17,6 @@ import pytest
 from tests.capture.test_capture_sources import _closed_port
 from tests.capture.test_pipeline import render_plate_clip, squat_set, truncated_clip
 from tests.capture.video_fixtures import SHARED_MODELS
-from tests.groups import REALTIME
 from tests.test_calibration import render_checkerboard
 from vbt.calibration import load_camera_profile
 from vbt.capture.mjpeg import serve_mjpeg
@@ -113,7 +112,6 @@ def test_live_sources_that_do_not_open(source: str, words: str) -> None:
 
 
 @pytest.mark.slow  # the server plays 5 s of the clip in real time
-@REALTIME
 def test_a_stream_that_drops_reports_what_came_before(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

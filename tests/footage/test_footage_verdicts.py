@@ -12,11 +12,10 @@ from __future__ import annotations
 import pytest
 
 from tests.footage.clips import analysed, manifest_reps
-from tests.groups import FOOTAGE_ANALYSES
 from vbt.quality import Verdict
 from vbt.types import RepStatus
 
-pytestmark = [pytest.mark.footage, pytest.mark.slow, FOOTAGE_ANALYSES]
+pytestmark = [pytest.mark.footage, pytest.mark.slow]
 
 #: Per lift, what a coach would believe of any counted rep: mean velocity (m/s) and range (m).
 BELIEVABLE = {

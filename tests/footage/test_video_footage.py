@@ -14,10 +14,9 @@ import numpy as np
 import pytest
 
 from tests.footage.clips import FOOTAGE, analysed, clip, manifest_reps, model
-from tests.groups import FOOTAGE_ANALYSES
 from vbt.capture.pipeline import VideoAnalysis, analyze_video
 
-pytestmark = [pytest.mark.footage, pytest.mark.slow, FOOTAGE_ANALYSES]
+pytestmark = [pytest.mark.footage, pytest.mark.slow]
 
 
 # lift, (low, high) of every rep's mean velocity (m/s), of the best peak velocity (m/s), of every

@@ -13,14 +13,11 @@ import numpy as np
 import pytest
 
 from tests.capture.video_fixtures import numbered_image, read_index
-from tests.groups import REALTIME
 from vbt.capture.mjpeg import serve_mjpeg
 from vbt.capture.sources import FrameSource, StreamSource
 from vbt.errors import InputError, VideoError
 from vbt.live.capture import ThreadedCapture
 from vbt.types import Frame
-
-pytestmark = REALTIME
 
 _TINY = np.zeros((2, 2, 3), np.uint8)
 

@@ -16,7 +16,6 @@ import pytest
 
 from tests.capture.test_pipeline import _Pose
 from tests.capture.test_pipeline import _Tracker as _HandsTracker
-from tests.groups import REALTIME
 from vbt.analysis import analyze_trajectory
 from vbt.capture.bar import BarDetection, BarMethod
 from vbt.capture.observer import Observer
@@ -29,8 +28,6 @@ from vbt.live.shedding import Shed, Shedder, SheddingSettings
 from vbt.quality.lost import LOST_MESSAGE, lost_frames_in, lost_spans, mark_lost_frames
 from vbt.synth import generate_set
 from vbt.types import Frame, Lift, RepStatus, Trajectory
-
-pytestmark = REALTIME
 
 MPP = 0.001  # metres per pixel of the stand-in tracker
 

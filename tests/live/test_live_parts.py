@@ -14,7 +14,6 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.groups import REALTIME
 from vbt.analysis import analyze_trajectory
 from vbt.capture.sources import VideoFileSource
 from vbt.live.analyst import Analyst
@@ -26,8 +25,6 @@ from vbt.live.screen import LiveScreen, ScreenState
 from vbt.service.client import ServiceRefusedError, ServiceUnavailableError
 from vbt.synth import generate_set
 from vbt.types import Frame, Lift
-
-pytestmark = REALTIME
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -21,7 +21,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.groups import REALTIME
 from vbt.capture.mjpeg import serve_mjpeg
 from vbt.capture.pipeline import analyze_video, make_tracker
 from vbt.capture.sources import StreamSource
@@ -29,8 +28,6 @@ from vbt.cli import main
 from vbt.live.online import RepEventKind
 from vbt.live.runner import LiveOptions, LiveRun
 from vbt.types import Lift
-
-pytestmark = REALTIME
 
 REPO = Path(__file__).resolve().parents[2]
 CLIP = REPO / "sample_videos" / "squat_100kg_3reps.mp4"

@@ -21,10 +21,6 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.groups import REALTIME
-
-pytestmark = REALTIME
-
 REPO = Path(__file__).resolve().parents[2]
 CLIP = REPO / "sample_videos" / "squat_100kg_3reps.mp4"
 TOOLS = ("Xvfb", "xdotool", "xwd", "xwininfo")
