@@ -6,8 +6,8 @@ Every test module is its own group, so its module-scoped fixtures (a rendered cl
 server) are made once. The tests named in ``SHARED_GROUPS`` join a group that spans modules instead:
 
 - ``realtime``: tests that play a clip or a stream at its own speed and measure what live mode keeps up
-  with. Never two at once, so that they do not starve each other of the CPU (the failure of issue 13:
-  frames dropped when the analysis falls behind, a rep lost).
+  with. They run last, alone (the other workers stop first), so that no other test starves them of
+  the CPU (the failure of issue 13: frames dropped when the analysis falls behind, a rep lost).
 - ``footage-analyses``: modules that assert different things of the same ``vbt analyze`` of a real clip
   (``tests/footage/clips.py`` analyses each clip once per process): on one worker, each clip's
   MediaPipe run is made once.
