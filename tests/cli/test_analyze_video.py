@@ -102,10 +102,11 @@ def test_a_clip_without_a_plate_keeps_the_track(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("source", "words"),
-    [("97", "camera 97 does not open"), (f"http://127.0.0.1:{_closed_port()}/video", "does not open")],
+    [("97", "camera 97 does not open"), ("http://127.0.0.1:{closed_port}/video", "does not open")],
+    ids=["camera", "stream"],  # the port is found when the test runs: the same test names in every worker
 )
 def test_live_sources_that_do_not_open(source: str, words: str) -> None:
-    result = run_vbt("analyze", source, "--lift", "squat", "--no-pose")
+    result = run_vbt("analyze", source.format(closed_port=_closed_port()), "--lift", "squat", "--no-pose")
     assert result.returncode == 2
     assert words in one_error_line(result.stderr)
 
