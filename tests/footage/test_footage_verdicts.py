@@ -96,12 +96,24 @@ def test_a_front_view_is_measured_between_its_plates_edge_on_or_says_why_not() -
 
 
 def test_a_plate_scale_the_lifter_s_body_refutes_gives_way_to_the_body_s() -> None:
-    # small red plates (not 0.45 m) on the bar: taken as 0.45 m, the squat measured 2.7 m of range at
-    # 2.1-2.3 m/s; the legs say the scale is about a third of that
-    result = analysed("squat_side_3reps_red_plates.mp4", "squat")
+    # one small black plate per side (not 0.45 m): taken as a 45 cm plate, the scale is 1.8 times what
+    # the legs allow; the body's scale is used and the report says why it is doubtful
+    result = analysed("deadlift_side_2reps_60fps.mp4", "deadlift")
     assert result.calibration.method == "body"
     assert any("lifter's body" in r for r in result.analysis.quality.reasons)
     assert result.analysis.quality.verdict is not Verdict.GOOD
+
+
+def test_plates_smaller_than_45_cm_are_never_presented_as_measured() -> None:
+    # small red plates: the track grows from the plate's inner disc to its rim (the body then no longer
+    # refutes it), but taken as 0.45 m the squats range 1.0 m, beyond any squat: each rep says so
+    result = analysed("squat_side_3reps_red_plates.mp4", "squat")
+    assert result.analysis.quality.verdict is not Verdict.GOOD
+    reps = result.analysis.reps
+    assert reps
+    for rep in reps:
+        assert rep.status is RepStatus.SUSPECT or rep.range_of_motion_m <= 0.9
+    assert any("range" in r for r in result.analysis.quality.reasons)
 
 
 def test_a_plate_found_again_at_the_body_s_size_measures_quarter_squats() -> None:
