@@ -11,8 +11,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 
+from vbt.errors import InputError
+from vbt.lifts import parse_lift
 from vbt.types import Lift, RepStatus
 
 _INPUT = ConfigDict(extra="forbid", allow_inf_nan=False, str_strip_whitespace=True)
@@ -54,6 +64,21 @@ Notes = Annotated[str, Field(max_length=5000), AfterValidator(_no_control_charac
 Timestamp = Annotated[datetime, AfterValidator(_as_utc)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 LoadKg = Annotated[float, Field(ge=0, lt=1000, description="Load on the bar, kg (0 ≤ load < 1000).")]
+
+
+def _lift_from_name(value: object) -> object:
+    """A lift named as the CLI takes it (any case, the catalogue's labels and aliases: "Back Squat",
+    "bench_press", "RDL") read as its key; anything else is left for the enum's own check."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return parse_lift(value)
+    except InputError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+#: A lift in a request body: its key, or any name ``vbt.lifts.parse_lift`` reads; answers give the key.
+LiftName = Annotated[Lift, BeforeValidator(_lift_from_name)]
 BodyMassKg = Annotated[float, Field(gt=0, lt=500, description="Body mass, kg.")]
 
 # Physical bounds of the measured quantities (input only).
@@ -135,7 +160,7 @@ class SessionPublic(BaseModel):
 
 class SetCreate(BaseModel):
     model_config = _INPUT
-    exercise: Lift
+    exercise: LiftName
     load_kg: LoadKg
     performed_at: Timestamp | None = Field(default=None, description="Default: now (UTC).")
 

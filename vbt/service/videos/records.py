@@ -18,11 +18,10 @@ from sqlalchemy.orm import Session
 from vbt.service.deps import athlete_or_404, session_or_404, set_or_404
 from vbt.service.errors import ConflictError
 from vbt.service.models import LiftSet, Rep, TrainingSession, Video, utc_now
-from vbt.service.schemas import Id, LoadKg
+from vbt.service.schemas import Id, LiftName, LoadKg
 from vbt.service.videos.public_text import public_report, video_problem, without_paths
 from vbt.service.videos.queue import VideoStatus
 from vbt.service.videos.storage import VideoStorage
-from vbt.types import Lift
 
 
 class VideoTarget(BaseModel):
@@ -33,7 +32,7 @@ class VideoTarget(BaseModel):
     set_id: Id | None = None
     session_id: Id | None = None
     athlete_id: Id | None = None
-    exercise: Lift | None = None
+    exercise: LiftName | None = None
     load_kg: LoadKg | None = None
 
     @model_validator(mode="after")
