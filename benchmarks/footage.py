@@ -221,7 +221,14 @@ def analyse(
                 import pose_cache
 
                 pose_cache.cache_poses((path, model, poses))
-                tracked = pose_cache.track_replayed(path, pose_cache.pose_cache_file(poses, path, model))
+                poses_file = pose_cache.pose_cache_file(poses, path, model)
+                tracked = (
+                    pose_cache.track_replayed(path, poses_file)
+                    if poses_file.is_file()
+                    else track_source(
+                        path, model_path=model
+                    )  # no poses: the clip's own error, as analyze meets it
+                )
             if cached is not None:
                 cached.parent.mkdir(parents=True, exist_ok=True)
                 cached.write_bytes(pickle.dumps(tracked))
