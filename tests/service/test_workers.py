@@ -194,6 +194,9 @@ def test_a_video_whose_worker_died_is_queued_again_then_set_aside(
 
 def test_a_heartbeat_and_a_registration_are_one_idempotent_upsert(settings, tmp_path):
     with app_client(settings, tmp_path / "data", in_process_worker=False) as client:
+        # Alive is asserted, not timing: FAST's 1.5 s staleness can pass on a loaded machine
+        # between the heartbeat and the read, so this client takes a worker for dead only after 10 min.
+        client.app.state.worker_settings = replace(FAST, stale_after_s=600.0)
         write = client.app.state.write_sessions
         heartbeat(write, "w:1:a")  # before its registration: it registers
         register_worker(write, "w:1:a")  # then registering again is only a heartbeat
