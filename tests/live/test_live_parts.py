@@ -142,6 +142,17 @@ def test_the_recording_keeps_each_frames_own_time(tmp_path: Path) -> None:
     assert read - read[0] == pytest.approx(times - times[0], abs=1e-3)
 
 
+def test_the_trail_is_not_drawn_across_frames_where_the_bar_was_not_seen() -> None:
+    screen = LiveScreen(Lift.SQUAT)
+    for i, x in enumerate(range(100, 560, 20)):  # a level trail at y = 300, x 100..540
+        seen = not 260 <= x <= 400  # the bar unseen from x 260 to 400
+        screen.add_bar(i / 30, np.array([x, 300.0]) if seen else np.array([np.nan, np.nan]))
+    image = screen.draw(np.zeros((360, 640, 3), np.uint8), ScreenState(status=""))
+    row = image[290:311].any(axis=(0, 2))
+    assert row[110:230].all() and row[430:530].all()  # drawn where it was seen
+    assert not row[270:390].any()  # nothing joins the last point before the gap to the first after
+
+
 def test_the_screen_shows_the_last_rep_in_its_zone_colour_and_the_stop_banner() -> None:
     synth = generate_set(Lift.SQUAT, n_reps=2, seed=0)
     analysis = analyze_trajectory(synth.trajectory, lift=Lift.SQUAT)

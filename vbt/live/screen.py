@@ -94,12 +94,18 @@ class LiveScreen:
         return image
 
     def _draw_trail(self, image: Image, line: int) -> None:
-        points = [(x, y) for _, x, y in self._trail if math.isfinite(x) and math.isfinite(y)]
-        if len(points) >= 2:
-            path = np.round(np.asarray(points)).astype(np.int32)
-            draw_paths(image, [path], [_WHITE], width_px=line, shadow=_SHADOW)
-        if points:
-            x, y = (round(v) for v in points[-1])
+        if not self._trail:
+            return
+        xy = np.asarray(self._trail, dtype=float)[:, 1:]
+        seen = np.isfinite(xy).all(axis=1)
+        # a frame where the bar was not seen breaks the trail: no line drawn across what was not seen
+        runs = np.split(xy, np.flatnonzero(~seen))
+        paths = [np.round(run[np.isfinite(run).all(axis=1)]).astype(np.int32) for run in runs]
+        paths = [path for path in paths if len(path) >= 2]
+        if paths:
+            draw_paths(image, paths, [_WHITE] * len(paths), width_px=line, shadow=_SHADOW)
+        if seen.any():
+            x, y = (round(v) for v in xy[np.flatnonzero(seen)[-1]])
             cv2.circle(image, (x, y), 3 * line, _WHITE, line, cv2.LINE_AA)
 
     def _draw_skeleton(self, image: Image, joints_xy_px: FloatArray, line: int) -> None:

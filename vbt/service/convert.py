@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from vbt.kinematics.summary import summarize_set
 from vbt.service.models import LiftSet, Rep
-from vbt.service.schemas import RepPublic, RepVelocity, SetSummaryPublic
+from vbt.service.schemas import RepPublic, RepVelocity, SetSummaryPublic, finite_or_none
 from vbt.types import RepMetrics, RepStatus, SetSummary, TripleExtension
 
 _NAN = float("nan")
@@ -94,15 +93,9 @@ def rep_metrics(body: Mapping[str, Any]) -> RepMetrics:
     return RepMetrics(**values)
 
 
-def _finite_or_none(value: float | int | None) -> float | int | None:
-    if value is None or isinstance(value, int):
-        return value
-    return value if math.isfinite(value) else None
-
-
 def summary_public(summary: SetSummary) -> SetSummaryPublic:
     return SetSummaryPublic.model_validate(
-        {f.name: _finite_or_none(getattr(summary, f.name)) for f in dataclasses.fields(summary)}
+        {f.name: finite_or_none(getattr(summary, f.name)) for f in dataclasses.fields(summary)}
     )
 
 

@@ -8,6 +8,7 @@ move at 10 m/s); output schemas carry no bounds so that stored history always re
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -30,6 +31,11 @@ _OUTPUT = ConfigDict(from_attributes=True)
 
 #: The largest id the databases can hold; larger ids in paths get 422, not a database error.
 MAX_ID = 2**63 - 1
+
+
+def finite_or_none(value: float | None) -> float | None:
+    """``value``, or None when it is missing, NaN or infinite (JSON has no NaN); an int stays an int."""
+    return value if value is not None and math.isfinite(value) else None
 
 
 def _no_control_characters(text: str) -> str:

@@ -47,9 +47,9 @@ from vbt.service.progression.schemas import (
     PlanIn,
     PlanPublic,
     ProfilePublic,
-    finite_or_none,
     one_rm_public,
 )
+from vbt.service.schemas import finite_or_none
 from vbt.types import Lift
 
 

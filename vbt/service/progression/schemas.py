@@ -6,7 +6,6 @@ Input bounds are physical or calendar ones; plan times are the athlete's local w
 
 from __future__ import annotations
 
-import math
 from dataclasses import fields
 from datetime import date, datetime
 from typing import Annotated, Literal
@@ -18,7 +17,7 @@ from vbt.progression.recommend import Recommendation
 from vbt.progression.rules import Goal
 from vbt.progression.units import LoadUnit, to_kg
 from vbt.progression.zones import Zone
-from vbt.service.schemas import LoadKg, Timestamp
+from vbt.service.schemas import LoadKg, Timestamp, finite_or_none
 from vbt.types import Lift
 
 _INPUT = ConfigDict(extra="forbid", allow_inf_nan=False, str_strip_whitespace=True)
@@ -40,11 +39,6 @@ LocalDateTime = Annotated[
     ),
     AfterValidator(_local_date_time),
 ]
-
-
-def finite_or_none(value: float) -> float | None:
-    """``value``, or None when it is NaN or infinite (JSON has no NaN)."""
-    return value if math.isfinite(value) else None
 
 
 class OneRmPublic(BaseModel):

@@ -11,7 +11,6 @@ strength goal's 20 %. The service does not compute velocity loss itself; it hand
 
 from __future__ import annotations
 
-import math
 from typing import Literal
 
 from pydantic import BaseModel
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 from vbt.progression.profile import VelocityKind
 from vbt.progression.rules import VELOCITY_LOSS_THRESHOLD_PCT, Goal, SetSoFar
 from vbt.service.models import TrainingPlan, TrainingSession
+from vbt.service.schemas import finite_or_none
 from vbt.types import Lift
 
 ThresholdSource = Literal["plan", "query", "default"]
@@ -49,10 +49,6 @@ class StopCuePublic(BaseModel):
     reason: str
 
 
-def _finite(value: float) -> float | None:
-    return value if math.isfinite(value) else None
-
-
 def session_has_plan(db: Session, session_id: int) -> bool:
     """Whether the athlete of a training session has a power-clean plan."""
     athlete_id = select(TrainingSession.athlete_id).where(TrainingSession.id == session_id).scalar_subquery()
@@ -77,12 +73,12 @@ def stop_cue(so_far: SetSoFar, *, threshold_pct: float, source: ThresholdSource)
     cue = so_far.cue(threshold_pct)
     return StopCuePublic(
         stop=cue.stop,
-        velocity_loss_pct=_finite(cue.velocity_loss_pct),
+        velocity_loss_pct=finite_or_none(cue.velocity_loss_pct),
         threshold_pct=cue.threshold_pct,
         threshold_source=source,
         velocity_kind=so_far.kind,
-        best_velocity_m_s=_finite(cue.best_velocity_m_s),
-        last_velocity_m_s=_finite(cue.last_velocity_m_s),
+        best_velocity_m_s=finite_or_none(cue.best_velocity_m_s),
+        last_velocity_m_s=finite_or_none(cue.last_velocity_m_s),
         rep_count=cue.rep_count,
         reason=cue.reason,
     )
