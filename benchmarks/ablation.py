@@ -19,7 +19,7 @@ time it took, and the footage clips whose class changed against the baseline.
         [--no-footage] [--no-rendered] [--jobs 1] [--json OUT]
 
 ``--rules`` takes rule names (``choice.use_hands``) or substrings of them (``choice``); the
-baseline always runs. The pose cache is keyed by the clip, the model and the pose and decoding code;
+baseline always runs, alone when ``--rules`` is given no name; without ``--rules`` every rule runs. The pose cache is keyed by the clip, the model and the pose and decoding code;
 the rendered clips by their settings and the synth code.
 """
 
@@ -150,8 +150,10 @@ def choose_rules(names: list[str] | None) -> list[str]:
     from vbt.capture.bar import rule_names
 
     rules = rule_names()
-    if not names:
+    if names is None:  # --rules not given: every rule
         return rules
+    if not names:  # --rules with no name: the baseline alone
+        return []
     chosen = [r for r in rules if any(n == r or n in r for n in names)]
     if not chosen:
         raise SystemExit(f"no rule matches {names}; the rules are: {', '.join(rules)}")
