@@ -39,10 +39,8 @@ def pose_cache_file(cache: Path, clip: Path, model: Path) -> Path:
     """Where the clip's poses are kept: keyed by the clip, the model, and the pose and decoding code."""
     capture = ROOT / "vbt" / "capture"
     code = [*sorted((capture / "pose").glob("*.py")), capture / "sources.py", ROOT / "vbt" / "videoio.py"]
-    stat = clip.stat()
-    key = digest(
-        code, f"{model.name}:{model.stat().st_size}", f"{clip.name}:{stat.st_size}:{stat.st_mtime_ns}"
-    )
+    # the clip by its content, not its modification time (a copy or a touch of the footage keeps its poses)
+    key = digest([*code, clip], f"{model.name}:{model.stat().st_size}", clip.name)
     return cache / "pose" / f"{clip.stem}-{key}.pickle"
 
 
