@@ -533,7 +533,9 @@ def _print_parts(rows: list[tuple[Path, dict[str, float]]]) -> None:
         )
     print(
         "\npicture: black bars + repeated frames; plate: the plate tracker's update; camera: the camera "
-        "motion's update (both on the loop's thread CPU clock); loop: the rest of the plain loop; "
+        "motion's update (both on the loop's thread CPU clock); loop: the rest of the plain loop, by "
+        "difference of two passes, so it carries their noise (on a busy machine a few ms per frame, "
+        "either sign; the timed parts do not); "
         "analysis: calibration, kinematics, verdicts and any second look, per frame. X/dp: X over "
         "decode + pose; CPU ratio: (decode + pose + all the parts after it) / (decode + pose), the "
         "frame loop's and analysis's share of a whole analyze's CPU ratio (the process adds the "
