@@ -9,7 +9,8 @@ whole analysis does. ``plain`` is the whole analysis with the plain loop (decode
 after the other on one thread: ``read_ahead=0, overlap=False``), the loop before the overlap was
 added, so that before and after are measured in the same run (``--no-plain`` skips it).
 ``--parts`` also prints where the CPU time goes per frame (decode, BGR to RGB + MediaPipe image,
-pose, plate tracker + camera motion, calibration + kinematics), each part timed alone on one thread.
+pose, the picture's black bars and repeated frames, plate tracker, camera motion, the loop's rest,
+the analysis), on one thread, each also as a share of decode + pose (``parts_ms``).
 ``--process`` (on by default; ``--no-process`` skips it) also times whole processes, from spawn to
 exit: ``python -m vbt.cli analyze CLIP --lift LIFT --json OUT`` (Python's start-up, the imports,
 the model's load, the analysis and the report included) next to a process that only decodes (read
@@ -117,17 +118,44 @@ def whole_plain(path: Path, lift: str, variant: str) -> int:
     return int(result.track.t_s.shape[0])
 
 
+def _thread_timed(obj: Any, method: str, spent: list[float]) -> None:
+    """Time every call of ``obj.method`` on the calling thread's CPU clock, adding to ``spent[0]``
+    (the instance keeps its class: the loop's ``isinstance`` checks see what they saw)."""
+    inner = getattr(obj, method)
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.thread_time()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            spent[0] += time.thread_time() - started
+
+    setattr(obj, method, timed)
+
+
+#: The parts of ``parts_ms``, in the order printed.
+PARTS = ("decode", "convert", "pose", "picture", "plate", "camera", "loop", "analysis")
+
+
 def parts_ms(path: Path, lift: str, variant: str) -> dict[str, float]:
-    """CPU milliseconds per frame of each part of the analysis, from passes over the clip that add
-    one part at a time, on one thread (CPU time of the whole process: FFmpeg, OpenCV and MediaPipe
-    work on threads of their own): decode; BGR to RGB + ``mp.Image``; pose (the whole call, which
-    includes that conversion); the plate tracker with the camera motion; calibration + kinematics."""
+    """CPU milliseconds per frame of each part of the analysis (see ``PARTS``), on one thread.
+
+    Passes over the clip adding one part at a time give, from the CPU time of the whole process
+    (FFmpeg, OpenCV and MediaPipe work on threads of their own): decode; BGR to RGB +
+    ``mp.Image``; pose (the whole call, which includes that conversion); the picture (black bars
+    and repeated frames, ``vbt.capture.picture``: decode + picture over decode). In the plain loop
+    (everything on one thread, OpenCV single-threaded, as in ``track_video``) the plate tracker's
+    and the camera motion's ``update`` calls are timed on that thread's CPU clock; ``loop`` is the
+    rest of the plain loop beyond decode + pose + picture + plate + camera (the frame loop's
+    bookkeeping; near zero); ``analysis`` is calibration + kinematics + verdicts of the whole track,
+    and the second look or front pass when the clip gets one (``analyze_file_tracked``)."""
     import cv2
     import mediapipe as mp
 
     from vbt.capture.bar import BarMethod
     from vbt.capture.camera import BackgroundMotion
-    from vbt.capture.pipeline import analyze_tracked, make_tracker, track_video
+    from vbt.capture.picture import Picture
+    from vbt.capture.pipeline import analyze_file_tracked, make_tracker, track_video
     from vbt.capture.pose import MediaPipePose
     from vbt.capture.sources import VideoFileSource
 
@@ -142,19 +170,30 @@ def parts_ms(path: Path, lift: str, variant: str) -> dict[str, float]:
                 n += 1
         return n
 
+    def picture_all() -> int:
+        n = 0
+        with VideoFileSource(path) as source:
+            for _ in Picture(source):
+                n += 1
+        return n
+
     tracked: list[Any] = []
+    plate_s, camera_s = [0.0], [0.0]
 
     def plain_loop() -> int:
+        tracker, camera = make_tracker("plate"), BackgroundMotion()
+        _thread_timed(tracker, "update", plate_s)
+        _thread_timed(camera, "update", camera_s)
         with VideoFileSource(path) as source, MediaPipePose(variant=variant) as pose:
             tracked.append(
                 track_video(
                     source,
-                    tracker=make_tracker("plate"),
+                    tracker=tracker,
                     bar_method=BarMethod.PLATE,
                     pose=pose,
                     read_ahead=0,
                     overlap=False,
-                    camera=BackgroundMotion(),
+                    camera=camera,
                 )
             )
         return len(tracked[-1].track)
@@ -162,16 +201,22 @@ def parts_ms(path: Path, lift: str, variant: str) -> dict[str, float]:
     decode = _timed(lambda: decode_only(path))
     convert = _timed(convert_all)
     pose = _timed(lambda: decode_and_pose(path, variant, read_ahead=False))
+    picture = _timed(picture_all)
     loop = _timed(plain_loop)
     t0 = time.process_time()
-    analyze_tracked(tracked[-1], lift=lift)
+    analyze_file_tracked(tracked[-1], lift=lift)
     analysis_s = time.process_time() - t0
     n = max(1, decode.frames)
+    picture_s = picture.cpu_s - decode.cpu_s
+    rest_s = loop.cpu_s - pose.cpu_s - picture_s - plate_s[0] - camera_s[0]
     return {
         "decode": 1000.0 * decode.cpu_s / n,
         "convert": 1000.0 * (convert.cpu_s - decode.cpu_s) / n,
         "pose": 1000.0 * (pose.cpu_s - decode.cpu_s) / n,
-        "tracker": 1000.0 * (loop.cpu_s - pose.cpu_s) / n,
+        "picture": 1000.0 * picture_s / n,
+        "plate": 1000.0 * plate_s[0] / n,
+        "camera": 1000.0 * camera_s[0] / n,
+        "loop": 1000.0 * rest_s / n,
         "analysis": 1000.0 * analysis_s / n,
     }
 
@@ -461,15 +506,41 @@ def _print_camera(rows: list[tuple[Path, str, dict[str, float]]]) -> None:
 
 
 def _print_parts(rows: list[tuple[Path, dict[str, float]]]) -> None:
-    print("\nCPU ms per frame of each part (passes adding one part at a time; pose includes convert)\n")
-    names = ("decode", "convert", "pose", "tracker", "analysis")
-    header = f"{'clip':<34} " + " ".join(f"{name:>9}" for name in names) + f" {'tracker/(dec+pose)':>19}"
+    load = " / ".join(f"{v:.2f}" for v in os.getloadavg())
+    print(
+        "\nCPU ms per frame of each part (passes adding one part at a time; pose includes convert), "
+        f"and each part beyond decode + pose as a share of decode + pose; load average: {load}\n"
+    )
+    extra = PARTS[3:]
+    header = (
+        f"{'clip':<34} "
+        + " ".join(f"{name:>8}" for name in PARTS)
+        + " | "
+        + " ".join(f"{name + '/dp':>10}" for name in extra)
+        + f" {'CPU ratio':>9}"
+    )
     print(header)
     print("-" * len(header))
     for path, ms in rows:
-        share = ms["tracker"] / (ms["decode"] + ms["pose"])
-        print(f"{path.name[:34]:<34} " + " ".join(f"{ms[name]:>9.2f}" for name in names) + f" {share:>19.3f}")
-    print("\nanalysis: calibration + kinematics of the whole track, per frame.")
+        base = ms["decode"] + ms["pose"]
+        ratio = (base + sum(ms[name] for name in extra)) / base
+        print(
+            f"{path.name[:34]:<34} "
+            + " ".join(f"{ms[name]:>8.2f}" for name in PARTS)
+            + " | "
+            + " ".join(f"{ms[name] / base:>10.3f}" for name in extra)
+            + f" {ratio:>9.3f}"
+        )
+    print(
+        "\npicture: black bars + repeated frames; plate: the plate tracker's update; camera: the camera "
+        "motion's update (both on the loop's thread CPU clock); loop: the rest of the plain loop, by "
+        "difference of two passes, so it carries their noise (on a busy machine a few ms per frame, "
+        "either sign; the timed parts do not); "
+        "analysis: calibration, kinematics, verdicts and any second look, per frame. X/dp: X over "
+        "decode + pose; CPU ratio: (decode + pose + all the parts after it) / (decode + pose), the "
+        "frame loop's and analysis's share of a whole analyze's CPU ratio (the process adds the "
+        "imports and the report)."
+    )
 
 
 if __name__ == "__main__":

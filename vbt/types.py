@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -54,6 +55,18 @@ class Frame:
     image: npt.NDArray[np.uint8]
     t_s: float
     index: int
+
+    @cached_property
+    def grey(self) -> npt.NDArray[np.uint8]:
+        """(H, W) uint8: the image in grey (``cv2.COLOR_BGR2GRAY``; the image itself when it is grey
+        already), converted once and kept: the repeated-frame filter and the camera's motion both
+        start from it (a 720p frame's conversion is 0.2-0.3 ms of CPU, each time it is done).
+        The image must not be drawn on after this is read (draw on a copy, as every caller does)."""
+        if self.image.ndim == 2:
+            return self.image
+        import cv2  # here, not at import: the types are imported everywhere
+
+        return np.asarray(cv2.cvtColor(self.image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
 
 
 @dataclass(frozen=True, eq=False)

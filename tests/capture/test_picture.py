@@ -114,6 +114,9 @@ def test_black_bars_are_found_and_left_out(bars: tuple[int, int, int, int], cut:
         np.testing.assert_array_equal(out[5].image[top : top + H, left : left + W], picture)
         np.testing.assert_array_equal(out[5].image[top + 10, :left], np.repeat(picture[10, :1], left, axis=0))
         assert out[5].image.max(axis=2).min() > 32
+        edge = np.pad(picture, ((top, bottom), (left, right), (0, 0)), mode="edge")  # every bar pixel
+        np.testing.assert_array_equal(out[5].image, edge)
+        assert not np.shares_memory(out[5].image, frames[5].image)  # a frame of its own
 
 
 def test_a_dark_band_on_one_side_or_a_black_frame_is_not_a_bar() -> None:
@@ -125,3 +128,35 @@ def test_a_dark_band_on_one_side_or_a_black_frame_is_not_a_bar() -> None:
     black = np.zeros((H, W, 3), np.uint8)  # a fade from black
     crop = BorderCrop(_Frames([Frame(image=black, t_s=0.0, index=0)]), BorderSettings(probe_s=0.0))
     assert next(iter(crop)).image.shape == (H, W, 3) and crop.content_rect_px == (0, 0, W, H)
+
+
+def test_a_frames_grey_is_converted_once_for_the_repeats_filter_and_the_camera(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import cv2
+
+    from vbt.capture.bar import BarDetection, BarMethod
+    from vbt.capture.camera import BackgroundMotion
+
+    frames = _converted(24, 30, 1.0)
+    first = frames[0]
+    np.testing.assert_array_equal(first.grey, cv2.cvtColor(first.image, cv2.COLOR_BGR2GRAY))
+    assert first.grey is first.grey  # kept
+    grey = Frame(image=first.grey, t_s=0.0, index=0)
+    assert grey.grey is grey.image  # a grey image is its own grey
+    conversions = []
+    convert = cv2.cvtColor
+
+    def counted(image: np.ndarray, code: int, *args: object, **kwargs: object) -> np.ndarray:
+        conversions.append(code)
+        return convert(image, code, *args, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(cv2, "cvtColor", counted)
+    fresh = [Frame(image=f.image, t_s=f.t_s, index=f.index) for f in frames]
+    camera = BackgroundMotion()
+    kept = 0
+    for frame in RepeatedFrameFilter(_Frames(fresh)):
+        camera.update(frame, pose=None, bar=BarDetection.missing(frame.t_s, BarMethod.PLATE))
+        kept += 1
+    assert 0 < kept < len(fresh)  # the conversion's repeats were left out, the rest measured
+    assert conversions.count(cv2.COLOR_BGR2GRAY) == len(fresh)  # one per frame read, not two

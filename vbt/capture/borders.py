@@ -196,8 +196,10 @@ class BorderCrop(SourceWrapper):
         x, y, w, h = rect
         if x + w > width or y + h > height:  # a frame of another size: left whole
             return frame
-        image = np.ascontiguousarray(frame.image[y : y + h, x : x + w])
-        if not self.settings.cut:
+        picture = frame.image[y : y + h, x : x + w]
+        if self.settings.cut:
+            image = np.ascontiguousarray(picture)
+        else:  # one copy: the border is made from the view of the picture, not from a copy of it
             bars = (y, height - y - h, x, width - x - w)
-            image = np.asarray(cv2.copyMakeBorder(image, *bars, cv2.BORDER_REPLICATE), dtype=np.uint8)
+            image = np.asarray(cv2.copyMakeBorder(picture, *bars, cv2.BORDER_REPLICATE), dtype=np.uint8)
         return Frame(image=image, t_s=frame.t_s, index=frame.index)

@@ -171,7 +171,7 @@ class RepeatedFrameFilter(SourceWrapper):
         run: _Run | None = None
         still = False  # inside a still stretch: its frames go through as they come
         for frame in self.source:
-            grey = small_grey(frame.image, s.analysis_width_px)
+            grey = small_grey(frame.grey, s.analysis_width_px)  # the frame's grey: the camera's too
             change = math.inf
             if previous is not None and previous.shape == grey.shape:
                 change = picture_change(grey, previous, percentile=s.change_percentile)

@@ -94,7 +94,7 @@ class BackgroundMotion:
         self._shape = None
 
     def update(self, frame: Frame, *, pose: PoseResult | None, bar: BarDetection) -> CameraEstimate:
-        gray = self._work_image(frame.image)
+        gray = self._work_image(frame.grey)  # converted once per frame (``Frame.grey``)
         s = self.settings
         mask = background_mask(
             gray.shape[:2],
