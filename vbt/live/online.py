@@ -51,7 +51,7 @@ analysed when it cannot change what was emitted:
   with the set.
 
 On the benchmark's synthetic 5-rep sets (27-36 s at 30 fps, on a loaded machine) that took the
-online set from 11-23 CPU-ms per sample to 2.5-9 (the rest is mostly the Olympic pulls' hold
+online set from 11-23 CPU-ms per sample to 2.5-12 (the rest is mostly the Olympic pulls' hold
 re-analyses with their triple extension).
 """
 
