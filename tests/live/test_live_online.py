@@ -225,3 +225,33 @@ def test_a_bar_at_rest_is_not_reanalysed() -> None:
         online.add(i / 30.0, np.array([0.0, 1.0]) + rng.normal(0.0, 0.002, 2))
     assert calls == []
     assert online.events == []
+
+
+def test_the_provisional_look_runs_only_around_each_reps_rise_and_finals_come_when_first_possible() -> None:
+    # A squat's rep is final at its end plus the stop check (0.35 s) plus settle_s (0.15 s): the
+    # whole set is re-analysed right then (within one 30 fps sample), not on a fixed period. The
+    # provisional look runs only while a rep may have just ended: from the rise's first
+    # min_attempt_m / 2 to provisional_recent_s after the bar stops rising, never while it is
+    # lowered or at rest.
+    synth = generate_set(Lift.SQUAT, n_reps=3, seed=2, load_kg=100.0)
+    trajectory = synth.trajectory
+    online = OnlineSet(lift=Lift.SQUAT, load_kg=100.0, rerun_every_s=0.25, discover_every_s=1.0)
+    looks: list[float] = []
+    look = online._provisional
+    online._provisional = lambda t: looks.append(t) or look(t)  # type: ignore[method-assign]
+    _feed(online, trajectory)
+    offline = analyze_trajectory(trajectory, lift=Lift.SQUAT, load_kg=100.0)
+    finals = [e for e in online.events if e.kind is RepEventKind.FINAL]
+    assert len(finals) == len(offline.reps) == 3
+    step_s = float(np.median(np.diff(trajectory.t_s)))
+    for event in finals:
+        assert 0.5 <= event.t_s - event.rep.end_s <= 0.5 + step_s + 1e-9
+    t_s, height_m = trajectory.t_s, trajectory.bar_xy_m[:, 1]
+    rises = []  # each rep from its bottom to provisional_recent_s (1 s) past its end
+    for rep in offline.reps:
+        inside = (t_s >= rep.start_s) & (t_s <= rep.end_s)
+        rises.append((float(t_s[inside][np.argmin(height_m[inside])]), rep.end_s + 1.0))
+    assert looks
+    assert all(any(bottom_s < t <= until_s for bottom_s, until_s in rises) for t in looks)
+    # the bar lowered or at rest (most of a set) is never looked at
+    assert len(looks) < 0.4 * len(trajectory)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import threading
 import time
 from pathlib import Path
@@ -112,6 +113,33 @@ def test_the_outbox_resumes_from_its_journal_after_a_restart_and_never_resends(t
     again = FakeService()
     assert Outbox(tmp_path, again, athlete_id=1).close(timeout_s=1.0) == 0
     assert again.calls == []
+
+
+def test_the_outbox_puts_the_journal_on_disk_before_sending_never_on_the_callers_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[tuple[str, int]] = []  # (thread, journal lines on disk)
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        real_fsync(fd)
+        lines = len((tmp_path / "outbox.jsonl").read_text().splitlines())
+        synced.append((threading.current_thread().name, lines))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+
+    class Checking(FakeService):
+        def post_rep(self, set_id: int, body: dict[str, Any]) -> dict[str, Any]:
+            assert synced and synced[-1][1] >= 2  # the set's line and this rep's, on disk
+            return super().post_rep(set_id, body)
+
+    service = Checking()
+    outbox = Outbox(tmp_path, service, session_id=3)
+    outbox.create_set("s1", exercise="squat", load_kg=100.0)
+    outbox.post_rep("s1", _rep("r1", 0.5, provisional=True))
+    assert outbox.close(timeout_s=5.0) == 0
+    assert service.reps == {(1, "r1"): _rep("r1", 0.5, provisional=True)}
+    assert synced and {name for name, _ in synced} == {"vbt-live-outbox"}
 
 
 def test_a_refused_rep_is_reported_and_skipped_not_retried_forever(tmp_path: Path) -> None:

@@ -38,9 +38,21 @@ Cost
 ----
 Each re-run analyses the whole buffer, which is what keeps the result identical to the offline one.
 On this 2-core machine, idle, one analysis of a 5-rep power clean with joints (about 1,000 samples)
-takes about 38 ms, mostly the per-rep boundary fits and triple-extension peaks; at live mode's one
-re-run every 0.25 s (``LiveOptions.final_every_s``) that is a sixth of a core late in a long set. The provisional look at the last
-``window_s`` (8 s) takes about 1.6 ms per sample.
+takes about 38 ms, mostly the per-rep boundary fits and triple-extension peaks. So nothing is
+analysed when it cannot change what was emitted:
+
+- the whole set is re-analysed when a rep may become final (a provisional rep's end plus the stop
+  check and ``settle_s``; a rep the last analysis found, at its ``settled_s`` plus ``settle_s``;
+  one not settled yet, every ``rerun_every_s``), when a provisional rep may have to be retracted,
+  and, while the bar moves, every ``discover_every_s`` for reps the provisional look missed;
+- the provisional look runs only while a rep may have just ended (the bar rising, or risen within
+  the last second: ``provisional_recent_s``), over the data from just before the latest rep's end
+  (``window_lead_s``; ``window_s`` at most), without the joints: its cost per look does not grow
+  with the set.
+
+On the benchmark's synthetic 5-rep sets (27-36 s at 30 fps, on a loaded machine) that took the
+online set from 11-23 CPU-ms per sample to 2.5-12 (the rest is mostly the Olympic pulls' hold
+re-analyses with their triple extension).
 """
 
 from __future__ import annotations
@@ -112,6 +124,28 @@ class OnlineSet:
             provisionally (the filter's start-up transient there); the whole-set analysis decides.
         active_s: nothing is analysed while the bar's height has spanned less than the lift's
             smallest attempt over this long and no rep waits to become final (a bar at rest).
+        provisional_rise_frac, provisional_recent_s, provisional_rising_s: the provisional look
+            runs only while a rep may have just ended: in the last ``provisional_recent_s`` the bar
+            was rising (at the segmenter's ``rest_speed_m_s`` or faster over
+            ``provisional_rising_s``: 3 cm over 0.2 s, well above a tracker's few millimetres of
+            noise) at least ``provisional_rise_frac`` of the lift's smallest attempt above its
+            lowest since the latest rep's end. A rep's filtered rise is at least ``min_attempt_m``
+            and the raw one about as large, so half of it leaves room for noise; 1 s is over three
+            times the longest the look has taken to find a rep after its end (0.28 s). Raising the
+            fraction or lowering the time saves CPU between reps; too far, and a rep is first
+            shown when final.
+        provisional_joints: the provisional look measures the joints too (an Olympic pull's triple
+            extension: about as costly as the rest of the look); off, a provisional rep has no
+            triple extension (the screen does not show one) and its final event brings it.
+        discover_every_s: while the bar moves and no rep waits to become final, the whole set is
+            re-analysed this often (seconds on the samples' clock; None: ``rerun_every_s``), to find
+            reps the provisional look did not see. A rep the provisional look saw is re-analysed
+            when it can first be final (see "Cost"). Raising it saves CPU when every rep is seen
+            provisionally; it delays the final metrics of a rep that was not.
+        window_lead_s: the provisional look starts ``window_edge_s`` plus this before the latest
+            rep's end (not ``window_s`` back) once a rep is known: the next rep begins after that
+            end, so the look covers it and its approach, and costs the same for every rep of a long
+            set. Lowering it saves CPU; it must cover how far a re-analysis may move a rep's end.
 
     Attributes:
         emitted: every rep that became final in `add`, in order.
@@ -134,6 +168,12 @@ class OnlineSet:
         retract_after_s: float = 1.0,
         active_s: float = 3.0,
         window_edge_s: float = 1.0,
+        window_lead_s: float = 0.25,
+        provisional_rise_frac: float = 0.5,
+        provisional_recent_s: float = 1.0,
+        provisional_rising_s: float = 0.2,
+        provisional_joints: bool = False,
+        discover_every_s: float | None = None,
         provisional_stop_check_s: tuple[float, float] = (0.02, 0.05),
     ) -> None:
         if not (math.isfinite(rerun_every_s) and rerun_every_s >= 0):
@@ -157,7 +197,13 @@ class OnlineSet:
         self._last_window_t_s = -math.inf
         self.active_s = active_s
         self.window_edge_s = window_edge_s
-        self._unsettled = False
+        self.window_lead_s = window_lead_s
+        self.provisional_rise_frac = provisional_rise_frac
+        self.provisional_recent_s = provisional_recent_s
+        self.provisional_rising_s = provisional_rising_s
+        self.provisional_joints = provisional_joints
+        self.discover_every_s = rerun_every_s if discover_every_s is None else discover_every_s
+        self._next_final_s = math.inf  # when a rep may next become final (or be retracted)
         self._segmentation: SegmentationSettings = self.settings.segmentation or default_segmentation(
             self.lift
         )
@@ -228,22 +274,43 @@ class OnlineSet:
         if not analyze:
             return events
         moving = self._moved_recently(t)
-        if self.provisional and moving and t - self._last_window_t_s >= self.provisional_every_s:
+        look = self.provisional and moving and t - self._last_window_t_s >= self.provisional_every_s
+        if look and self._rose_lately(t):
             self._last_window_t_s = t
             provisional = self._provisional(t)
             self.events.extend(provisional)  # before the finals: they may retract one of them
             events += provisional
-        pending = any(not (k.final or k.retracted) for k in self._known)
-        due = t - self._last_run_t_s >= self.rerun_every_s
-        if finals and due and (moving or pending or self._unsettled):
+        if finals and self._finals_due(t, moving=moving):
             self._last_run_t_s = t
             analysis = self._analyze(self.trajectory())
             if analysis is not None:
                 made_final = self._finals(analysis, t, closing=False)
                 self.events.extend(made_final)
                 events += made_final
-                self._unsettled = any(not self._is_emitted_final(r) for r in analysis.reps)
+                self._next_final_s = self._next_final(analysis, t)
         return events
+
+    def _finals_due(self, t: float, *, moving: bool) -> bool:
+        """Whether the whole set is re-analysed at ``t``: a rep may become final (or be retracted)
+        now, or the bar moves and reps not seen provisionally are looked for (``discover_every_s``)."""
+        since_s = t - self._last_run_t_s
+        return t >= self._next_final_s or (
+            moving and since_s >= max(self.discover_every_s, self.rerun_every_s)
+        )
+
+    def _next_final(self, analysis: SetAnalysis, t: float) -> float:
+        """When, after the whole-set analysis at ``t``, a rep may next become final or be retracted:
+        a rep the segmenter says is settled at ``settled_s`` is final ``settle_s`` later (earlier
+        runs could not make it final); one not settled yet (or due already) is looked at again
+        ``rerun_every_s`` later; a provisional rep the analysis lacks is retracted
+        ``retract_after_s`` after its end."""
+        due = []
+        for rep in analysis.reps:
+            if not self._is_emitted_final(rep):
+                settled_s = self._settled_s(rep, analysis)
+                due.append(settled_s + self.settle_s if math.isfinite(settled_s) else t)
+        due += [k.end_s + self.retract_after_s for k in self._known if not (k.final or k.retracted)]
+        return min((d if d > t else t + self.rerun_every_s for d in due), default=math.inf)
 
     def reps_emitted(self) -> list[RepMetrics]:
         """The reps as the newest events say (final or provisional, not retracted), in time order."""
@@ -275,13 +342,14 @@ class OnlineSet:
         """The first sample's time (NaN before any)."""
         return self._t[0] if self._t else math.nan
 
-    def trajectory(self, *, first: int = 0) -> Trajectory:
-        """The samples added so far (from the ``first``), as the offline path would read them."""
+    def trajectory(self, *, first: int = 0, joints: bool = True) -> Trajectory:
+        """The samples added so far (from the ``first``), as the offline path would read them
+        (``joints=False``: without the joints)."""
         t_s = np.asarray(self._t[first:], dtype=np.float64)
         bar = np.asarray(self._bar[first:], dtype=np.float64).reshape(-1, 2)
-        if self._any_joints:
-            joints = np.asarray(self._joints[first:], dtype=np.float64).reshape(-1, len(JOINT_NAMES), 2)
-            return Trajectory(t_s=t_s, bar_xy_m=bar, joints_xy_m=joints, joint_names=JOINT_NAMES)
+        if self._any_joints and joints:
+            joints_xy_m = np.asarray(self._joints[first:], dtype=np.float64).reshape(-1, len(JOINT_NAMES), 2)
+            return Trajectory(t_s=t_s, bar_xy_m=bar, joints_xy_m=joints_xy_m, joint_names=JOINT_NAMES)
         return Trajectory(t_s=t_s, bar_xy_m=bar)
 
     def _analyze(
@@ -340,10 +408,41 @@ class OnlineSet:
         index = 1 + sum(1 for k in self._known if not k.retracted and k.start_s < known.start_s)
         return dataclasses.replace(rep, index=index)
 
+    def _rose_lately(self, t: float) -> bool:
+        """Whether a rep may have just ended: in the last ``provisional_recent_s`` the bar was still
+        rising (by at least the segmenter's ``rest_speed_m_s`` over ``provisional_rising_s``) at a
+        height at least ``provisional_rise_frac`` of the lift's smallest attempt above the lowest
+        since the latest kept rep's end (or ``window_s`` back). Every rep ends where such a rise
+        stops (``segment_reps``: rises smaller than ``min_attempt_m`` are never reps), so while the
+        bar is lowered, held or at rest the provisional look would find nothing new."""
+        ends = [k.end_s for k in self._known if not k.retracted]
+        origin_s = max(t - self.window_s, max(ends) if ends else -math.inf)
+        first = int(np.searchsorted(self._t_array(), origin_s))
+        samples = np.array([(u, b[1]) for u, b in zip(self._t[first:], self._bar[first:], strict=True)])
+        seen = samples[np.isfinite(samples).all(axis=1)] if samples.size else samples
+        if len(seen) < 2:
+            return False
+        t_s, height_m = seen[:, 0], seen[:, 1]
+        rise_m = height_m - np.minimum.accumulate(height_m)
+        dt_s = self.provisional_rising_s
+        rising = height_m - np.interp(t_s - dt_s, t_s, height_m) >= self._segmentation.rest_speed_m_s * dt_s
+        needed_m = self.provisional_rise_frac * self._segmentation.min_attempt_m
+        return bool(np.any((t_s >= t - self.provisional_recent_s) & rising & (rise_m >= needed_m)))
+
+    def _window_start_s(self, t: float) -> float:
+        """The provisional look's first time: ``window_s`` back, or from ``window_edge_s`` plus
+        ``window_lead_s`` before the latest kept rep's end, whichever is later."""
+        ends = [k.end_s for k in self._known if not k.retracted]
+        if not ends:
+            return t - self.window_s
+        return max(t - self.window_s, max(ends) - self.window_edge_s - self.window_lead_s)
+
     def _provisional(self, t: float) -> list[RepEvent]:
-        start = np.searchsorted(self._t_array(), t - self.window_s)
+        start = np.searchsorted(self._t_array(), self._window_start_s(t))
         analysis = self._analyze(
-            self.trajectory(first=int(start)), settings=self._provisional_settings, first=int(start)
+            self.trajectory(first=int(start), joints=self.provisional_joints),
+            settings=self._provisional_settings,
+            first=int(start),
         )
         if analysis is None:
             return []
@@ -357,6 +456,10 @@ class OnlineSet:
             known = _Known(key=len(self._known) + 1, start_s=rep.start_s, end_s=rep.end_s)
             self._known.append(known)
             events.append(RepEvent(RepEventKind.PROVISIONAL, known.key, self._numbered(rep, known), t))
+            # the earliest it can be final: an Olympic lift's hold comes after its end, another
+            # lift's stop at lockout is looked for up to the stop check's end
+            lag_s = self.settle_s + (0.0 if self.lift.is_olympic else self._stop_check_end_s)
+            self._next_final_s = min(self._next_final_s, rep.end_s + lag_s)
         return events
 
     def _finals(self, analysis: SetAnalysis, t: float, *, closing: bool) -> list[RepEvent]:
@@ -389,14 +492,22 @@ class OnlineSet:
 
     def _is_final(self, rep: RepMetrics, analysis: SetAnalysis) -> bool:
         """The segmenter says the rep is settled (``Rep.settled_s``), and the filter's edge has
-        moved far enough past it (``settle_s``). A rep the segmenter did not make (one that lost
-        frames cut: ``vbt.quality.lost``) is settled as a squat's would be, past its end."""
+        moved far enough past it (``settle_s``)."""
+        return self._t[-1] >= self._settled_s(rep, analysis) + self.settle_s
+
+    def _settled_s(self, rep: RepMetrics, analysis: SetAnalysis) -> float:
+        """From when later samples cannot change what the segmenter says of ``rep``. A rep the
+        segmenter did not make (one that lost frames cut: ``vbt.quality.lost``) is settled as a
+        squat's would be, past its end."""
         segment = next((s for s in analysis.segments if _same_rep(rep, s.start_s, s.end_s)), None)
         if segment is not None:
-            settled_s = segment.settled_s
-        else:
-            settled_s = rep.end_s + (self._segmentation.stop_check_s or self._segmentation.rest_check_s)[1]
-        return self._t[-1] >= settled_s + self.settle_s
+            return segment.settled_s
+        return rep.end_s + self._stop_check_end_s
+
+    @property
+    def _stop_check_end_s(self) -> float:
+        """How far past a rep's end the segmenter looks for the stop at lockout."""
+        return (self._segmentation.stop_check_s or self._segmentation.rest_check_s)[1]
 
 
 def shown_reps(events: list[RepEvent]) -> list[tuple[RepEvent, bool]]:

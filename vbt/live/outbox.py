@@ -1,7 +1,10 @@
 """Reps on their way to the service, kept on disk until the service has them.
 
-Live mode hands every rep event to an ``Outbox``: a journal file in the output folder, appended and
-flushed to disk before anything is sent, and a thread that delivers the journal in order. While the
+Live mode hands every rep event to an ``Outbox``: a journal file in the output folder, appended
+(flushed to the operating system at once, so a crash of ``vbt live`` loses nothing) and put on disk
+(``fsync``, by the delivery thread: the analysis thread that appends never waits for the disk,
+which took 4 ms at the median and 22 ms at p95 on the loaded 2-core machine) before it is sent,
+and a thread that delivers the journal in order. While the
 service is unreachable the journal just grows; when it answers again, delivery resumes where it
 stopped (also after a crash or a restart of ``vbt live`` with the same folder). The service keys reps
 on ``client_rep_id``, so a rep delivered twice (sent, then the answer lost) is stored once.
@@ -101,6 +104,7 @@ class Outbox:
             lines = self._journal_path.read_text(encoding="utf-8").splitlines()
             self._ops = [json.loads(line) for line in lines if line.strip()]
         self._journal = self._journal_path.open("a", encoding="utf-8")
+        self._synced = self._ops[-1]["n"] if self._ops else 0  # the last op known to be on disk
         self._cond = threading.Condition()
         self._closing = False
         self._thread = threading.Thread(target=self._run, name="vbt-live-outbox", daemon=True)
@@ -147,10 +151,20 @@ class Outbox:
         with self._cond:
             op = {"n": (self._ops[-1]["n"] if self._ops else 0) + 1, **op}
             self._journal.write(json.dumps(op, allow_nan=False) + "\n")
-            self._journal.flush()
-            os.fsync(self._journal.fileno())
+            self._journal.flush()  # in the OS's hands: survives this process; on disk before sent
             self._ops.append(op)
             self._cond.notify_all()
+
+    def _sync(self) -> None:
+        """Put the journal on disk (``fsync``) up to its last op, once per batch: on the delivery
+        thread, so that the caller (live mode's analysis thread) never waits for the disk."""
+        with self._cond:
+            last = self._ops[-1]["n"] if self._ops else 0
+            if last <= self._synced:
+                return
+            self._journal.flush()
+            os.fsync(self._journal.fileno())
+            self._synced = last
 
     def _next(self) -> dict[str, Any] | None:
         """The first op not delivered and not superseded by a later op for the same rep."""
@@ -174,6 +188,7 @@ class Outbox:
                 if op is None:
                     return
             try:
+                self._sync()
                 answer = self._deliver(op)
             except ServiceUnavailableError as exc:
                 self.unreachable_since = self.unreachable_since or time.monotonic()

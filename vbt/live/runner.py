@@ -89,8 +89,13 @@ class LiveOptions:
         idle_keep_s: before a set's first rep, samples older than this are forgotten.
         max_queue: frames waiting for processing at most (more: the oldest is dropped); 8 frames
             (0.27 s at 30 fps) ride out a stall of the computer without a gap in the track.
-        final_every_s: how often the whole set is re-analysed for final reps (provisional ones are
-            looked for at every frame).
+        final_every_s: how often, at most, the whole set is re-analysed for final reps (see
+            ``vbt.live.online``: when a rep may become final; provisional ones are looked for at
+            every frame while a rep may have just ended).
+        discover_every_s: while the bar moves and no rep waits to become final, the whole set is
+            re-analysed this often for reps the provisional look did not see (a rep it saw is
+            re-analysed when it can first be final). Lowering it costs CPU; raising it delays
+            such a rep's first appearance on the screen.
         shedding: when work is shed as the analysis falls behind (``vbt.live.shedding``), before
             any frame is dropped.
     """
@@ -113,6 +118,7 @@ class LiveOptions:
     idle_keep_s: float = 10.0
     max_queue: int = 8
     final_every_s: float = 0.25
+    discover_every_s: float = 1.0
     shedding: SheddingSettings = field(default_factory=SheddingSettings)
 
 
@@ -477,6 +483,7 @@ class LiveRun:
             idle_keep_s=self.options.idle_keep_s,
             meter=self.meter,
             rerun_every_s=self.options.final_every_s,
+            discover_every_s=self.options.discover_every_s,
             settings=video_analysis_settings(self.options.plate),  # as the saved report's
         )
         if self.outbox is not None:
