@@ -11,7 +11,7 @@ import pytest
 
 from vbt.analysis import analyze_trajectory
 from vbt.errors import InputError
-from vbt.live.online import OnlineSet, RepEvent, RepEventKind
+from vbt.live.online import OnlineSet, RepEvent, RepEventKind, doubted_by_report
 from vbt.synth import SYNTH_LIFTS, Sampling, generate_set
 from vbt.types import JOINT_NAMES, Lift, RepMetrics, RepStatus, Trajectory
 
@@ -255,3 +255,23 @@ def test_the_provisional_look_runs_only_around_each_reps_rise_and_finals_come_wh
     assert all(any(bottom_s < t <= until_s for bottom_s, until_s in rises) for t in looks)
     # the bar lowered or at rest (most of a set) is never looked at
     assert len(looks) < 0.4 * len(trajectory)
+
+
+def test_the_reports_doubts_mark_the_counted_finals_suspect_with_their_posted_values() -> None:
+    reps = analyze_trajectory(generate_set(Lift.SQUAT, n_reps=3, seed=1).trajectory, lift=Lift.SQUAT).reps
+    assert [r.status for r in reps] == [RepStatus.OK] * 3
+    events = [
+        RepEvent(RepEventKind.FINAL, 1, reps[0], 2.0),
+        RepEvent(RepEventKind.FINAL, 2, reps[1], 4.0),
+        RepEvent(RepEventKind.PROVISIONAL, 3, reps[2], 6.0),  # still provisional: its final will say
+    ]
+    why = ("filmed from the front: film from the side",)
+    report = [
+        reps[0],
+        *(dataclasses.replace(r, status=RepStatus.SUSPECT, suspect_reasons=why) for r in reps[1:]),
+    ]
+    (marked,) = doubted_by_report(events, report)
+    assert (marked.kind, marked.key, marked.t_s) == (RepEventKind.FINAL, 2, 4.0)
+    assert marked.rep == dataclasses.replace(reps[1], status=RepStatus.SUSPECT, suspect_reasons=why)
+    assert doubted_by_report([*events, marked], report) == []  # marked once
+    assert doubted_by_report(events, reps) == []  # a report that doubts nothing marks nothing

@@ -148,6 +148,10 @@ def test_vbt_live_on_a_stream_posts_reps_to_a_running_vbt_serve_that_match_analy
         assert [a["name"] for a in athletes] == ["Ada"]
         stored = api.get("/api/sets/1/reps").json()
     assert [r["provisional"] for r in stored] == [False] * len(stored)
+    # the service holds the report's verdict on each rep, not only its numbers
+    assert [(r["status"], r["suspect_reasons"]) for r in stored] == [
+        (r["status"], r.get("suspect_reasons", [])) for r in report["reps"]
+    ]
     offline = analyze_video(CLIP, lift=Lift.SQUAT, load_kg=100.0, with_pose=False).analysis.reps
     assert len(stored) == len(report["reps"]) == len(offline) == 3
     for got, want in zip(stored, offline, strict=True):

@@ -118,6 +118,36 @@ def test_a_final_rep_keeps_todays_rules(client, make_set):
     assert client.get(f"/api/sets/{set_id}/reps").json() == [final]
 
 
+def test_a_final_rep_may_only_be_marked_suspect_with_the_same_values_and_never_back(client, make_set):
+    set_id = make_set()["id"]
+    _post(client, set_id, rep_body(0, mean_velocity_m_s=0.9))
+    _post(client, set_id, rep_body(1, mean_velocity_m_s=0.7))
+    assert client.get(f"/api/sets/{set_id}/velocity").json()["best_mean_velocity_m_s"] == 0.9
+    doubt = ["filmed from the front: film from the side"]
+    # the same values, only status and reasons: the stored final rep is marked, under a new seq
+    status, marked = _post(
+        client, set_id, {**rep_body(0, mean_velocity_m_s=0.9, status="suspect"), "suspect_reasons": doubt}
+    )
+    assert status == 200
+    assert (marked["status"], marked["suspect_reasons"], marked["seq"], marked["provisional"]) == (
+        "suspect",
+        doubt,
+        3,
+        False,
+    )
+    assert client.get(f"/api/sets/{set_id}/velocity").json()["best_mean_velocity_m_s"] == 0.7  # not counted
+    # the mark again is a replay; a mark that changes a value, has no reason, or unmarks is a conflict
+    assert _post(
+        client, set_id, {**rep_body(0, mean_velocity_m_s=0.9, status="suspect"), "suspect_reasons": doubt}
+    ) == (200, marked)
+    changed = {**rep_body(1, mean_velocity_m_s=0.71, status="suspect"), "suspect_reasons": doubt}
+    assert _post(client, set_id, changed)[0] == 409
+    assert _post(client, set_id, rep_body(1, mean_velocity_m_s=0.7, status="suspect"))[0] == 409
+    assert _post(client, set_id, rep_body(0, mean_velocity_m_s=0.9))[0] == 409
+    reps = client.get(f"/api/sets/{set_id}/reps").json()
+    assert [(r["index"], r["status"]) for r in reps] == [(0, "suspect"), (1, "ok")]
+
+
 def test_deleting_a_provisional_rep(client, make_set):
     set_id = make_set()["id"]
     _post(client, set_id, rep_body(0))

@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -68,7 +69,7 @@ from vbt.analysis import AnalysisSettings, SetAnalysis, analyze_trajectory
 from vbt.errors import InputError, NotEnoughDataError
 from vbt.kinematics.reps import SegmentationSettings, default_segmentation
 from vbt.quality.lost import LostSpan, lost_spans, mark_lost_frames
-from vbt.types import JOINT_NAMES, FloatArray, Lift, RepMetrics, Trajectory
+from vbt.types import JOINT_NAMES, FloatArray, Lift, RepMetrics, RepStatus, Trajectory
 
 #: Two analyses' reps whose spans overlap by this fraction of the shorter one are the same rep.
 SAME_REP_OVERLAP = 0.5
@@ -520,3 +521,22 @@ def shown_reps(events: list[RepEvent]) -> list[tuple[RepEvent, bool]]:
             latest[event.key] = event
     ordered = sorted(latest.values(), key=lambda event: event.rep.start_s)
     return [(event, event.kind is RepEventKind.PROVISIONAL) for event in ordered]
+
+
+def doubted_by_report(events: list[RepEvent], report_reps: Sequence[RepMetrics]) -> list[RepEvent]:
+    """The final reps shown as counted that the set's report (same reps, by index) holds suspect,
+    each as a new final event with the posted values, status ``suspect`` and the report's reasons:
+    the report's whole-set checks (the camera's view, the scale against the body) see the set only
+    once it is over."""
+    report = {rep.index: rep for rep in report_reps}
+    marked = []
+    for event, provisional in shown_reps(events):
+        doubted = report.get(event.rep.index)
+        if provisional or doubted is None or event.rep.status is RepStatus.SUSPECT:
+            continue
+        if doubted.status is RepStatus.SUSPECT:
+            rep = dataclasses.replace(
+                event.rep, status=RepStatus.SUSPECT, suspect_reasons=doubted.suspect_reasons
+            )
+            marked.append(dataclasses.replace(event, rep=rep))
+    return marked

@@ -46,7 +46,7 @@ from vbt.live.analyst import Analyst
 from vbt.live.capture import ThreadedCapture
 from vbt.live.clock import ArrivalClock
 from vbt.live.cost import CpuMeter, MeteredTracker, metered_pose
-from vbt.live.online import RepEvent, RepEventKind, shown_reps
+from vbt.live.online import RepEvent, RepEventKind, doubted_by_report, shown_reps
 from vbt.live.outbox import Outbox
 from vbt.live.recorder import VideoRecorder
 from vbt.live.screen import LiveScreen, ScreenState
@@ -550,7 +550,7 @@ class LiveRun:
         current.events.append(event)
         if self.on_event is not None:
             self.on_event(event, now)
-        rep_id = f"{self._set_key(current)}-rep{event.key}"
+        rep_id = self._rep_id(current, event.key)
         if self.outbox is not None:
             if event.kind is RepEventKind.RETRACTED:
                 self.outbox.delete_rep(self._set_key(current), rep_id)
@@ -662,6 +662,7 @@ class LiveRun:
         if result is not None:
             analysis = self._with_lost(result.analysis, track)
             reps = list(analysis.reps)
+            self._mark_doubted(current, reps)
             files["report"] = base.with_suffix(".json")
             live = {
                 "ended_because": because,
@@ -679,6 +680,21 @@ class LiveRun:
             f"set {current.number} saved ({len(reps)} reps): {', '.join(str(p) for p in files.values())}"
         )
         self._status = f"set {current.number + 1}: ready"
+
+    def _rep_id(self, current: _Set, key: int) -> str:
+        return f"{self._set_key(current)}-rep{key}"
+
+    def _mark_doubted(self, current: _Set, reps: list[RepMetrics]) -> None:
+        """Post again, marked suspect, the final reps the set's report doubts (`doubted_by_report`):
+        the service and the screen then hold the report's verdict too."""
+        with self._publish_lock:
+            for event in doubted_by_report(current.events, reps):
+                current.events.append(event)
+                if self.outbox is not None:
+                    body = {**to_jsonable(event.rep), "client_rep_id": self._rep_id(current, event.key)}
+                    self.outbox.post_rep(self._set_key(current), {**body, "provisional": False})
+                reason = next(iter(event.rep.suspect_reasons), "doubted by the set's checks")
+                self._say(f"rep {event.key} of set {current.number} is SUSPECT, not counted: {reason}")
 
     def _with_lost(self, analysis: SetAnalysis, track: PixelTrack) -> SetAnalysis:
         """The set's analysis with the frames dropped during it marked, as the online set marks them."""

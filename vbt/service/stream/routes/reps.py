@@ -10,7 +10,9 @@ metrics with the same ``client_rep_id``: a stored provisional rep is replaced by
 ``client_rep_id`` (its index may change to a free one), answered with 200 and the new rep, which gets
 a new session ``seq`` so that stream listeners receive it again. ``DELETE`` removes a provisional rep
 the final analysis did not keep, and the stream says so (a ``rep_deleted`` event). A final rep is
-never replaced nor deleted.
+never deleted, and replaced only to be marked suspect (the same values, status ``suspect`` with its
+reasons: the set's whole-clip checks doubted a rep live mode had posted as made); a suspect rep never
+turns back into a counted one.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from vbt.service.errors import ConflictError, NotFoundError
 from vbt.service.models import Rep, RepDeletion, TrainingSession
 from vbt.service.schemas import ClientRepId, RepCreate, RepPublic
 from vbt.service.stream.fanout import StreamHub
+from vbt.types import RepStatus
 
 router = APIRouter(tags=["reps"])
 
@@ -57,6 +60,20 @@ def _as_posted_today(stored: dict[str, object], client_rep_id: str) -> dict[str,
 def _is_replay(existing: Rep, body: RepCreate) -> bool:
     stored = _as_posted_today(rep_body(existing), existing.client_rep_id)
     return existing.provisional == body.provisional and _same_rep(stored, body.body())
+
+
+def _marks_suspect(existing: Rep, body: RepCreate) -> bool:
+    """The final rep posted again as final with only its status turned to suspect and its reasons
+    given: what live mode sends when the set's whole-clip checks doubt a rep it had posted as made.
+    Nothing else may change, and a suspect rep never turns back to a counted one."""
+    if existing.provisional or body.provisional or body.status is not RepStatus.SUSPECT:
+        return False
+    stored = _as_posted_today(rep_body(existing), existing.client_rep_id)
+    new = body.body()
+    if stored.get("status") == RepStatus.SUSPECT.value or not body.suspect_reasons:
+        return False
+    changed = {"status", "suspect_reasons"}
+    return all(stored.get(key) == new.get(key) for key in (stored.keys() | new.keys()) - changed)
 
 
 def _replay_or_conflict(existing: Rep, body: RepCreate, set_id: int) -> RepPublic:
@@ -106,7 +123,8 @@ def _fill(rep: Rep, body: RepCreate, *, seq: int) -> None:
     responses={
         200: {
             "description": "The rep was stored before (same client_rep_id, same values), or it "
-            "replaced the stored provisional rep with that client_rep_id."
+            "replaced the stored provisional rep with that client_rep_id, or it marked the stored "
+            "final rep suspect (the same values, status suspect and its reasons)."
         },
         409: {
             "description": "The client_rep_id is taken by a final rep with different values (or "
@@ -123,7 +141,12 @@ def create_rep(
     session_id = lift_set.session_id
     seq = _next_seq(db, session_id)
     existing = _stored_rep(db, set_id, body.client_rep_id)
-    if existing is not None and (not existing.provisional or _is_replay(existing, body)):
+    marks_suspect = existing is not None and _marks_suspect(existing, body)
+    if (
+        existing is not None
+        and not marks_suspect
+        and (not existing.provisional or _is_replay(existing, body))
+    ):
         try:
             public = _replay_or_conflict(existing, body, set_id)
         finally:
@@ -139,7 +162,7 @@ def create_rep(
             "each rep of a set needs its own index (delete a provisional rep first to reuse its index)."
         )
     if existing is not None:
-        rep = existing  # a provisional rep, replaced in place under a new seq
+        rep = existing  # a provisional rep, or a final one marked suspect, replaced in place under a new seq
         response.status_code = 200
     else:
         rep = Rep(set_id=set_id, session_id=session_id, client_rep_id=body.client_rep_id)
