@@ -81,6 +81,27 @@ def test_the_view_angle_from_the_shoulders(view_deg, low, high):
     assert low <= view_angle_deg(points, seen, BODY_POINTS) <= high
 
 
+def test_shoulders_behind_the_plate_say_nothing_about_the_view():
+    side, seen = standing_figure(stature_m=1.75, px_per_m=400.0, view_deg=0.0)
+    frames = side.shape[0]
+    # the pose's guess behind a back squat's plate: the shoulders a shoulder width apart
+    guessed = side.copy()
+    guessed[:, BODY_POINTS.index("left_shoulder"), 0] += 0.09 * 1.75 * 400.0
+    guessed[:, BODY_POINTS.index("right_shoulder"), 0] -= 0.09 * 1.75 * 400.0
+    assert view_angle_deg(guessed, seen, BODY_POINTS) > 75.0  # read as a front view
+    shoulders = 0.5 * (
+        side[:, BODY_POINTS.index("left_shoulder")] + side[:, BODY_POINTS.index("right_shoulder")]
+    )
+    radius = np.full(frames, 0.225 * 400.0)  # a 45 cm plate on the shoulders, in every frame
+    hidden = view_angle_deg(guessed, seen, BODY_POINTS, bar_xy_px=shoulders, plate_radius_px=radius)
+    assert math.isnan(hidden)  # never seen: unknown, not a front view
+    # seen in the other half of the frames (the plate elsewhere, NaN where unseen): the side view
+    half = frames // 2
+    guessed[half:] = side[half:]
+    shoulders[half:] = np.nan
+    assert view_angle_deg(guessed, seen, BODY_POINTS, bar_xy_px=shoulders, plate_radius_px=radius) < 15.0
+
+
 def test_the_body_says_how_large_a_45_cm_plate_can_look():
     points, seen = standing_figure(stature_m=1.75, px_per_m=400.0)
     body = body_scale(points, seen, BODY_POINTS)

@@ -22,7 +22,9 @@ The camera's view comes from the shoulders of both sides: seen side-on they over
 front they are a shoulder width apart. Between MediaPipe's shoulder landmarks (the joints' centres:
 the biacromial breadth, 0.259 H, less the deltoids) lie about 0.18 H, and its torso (shoulder to hip
 landmarks) is about 0.30 H, so the separation over the torso's length is about 0.6 sin(a) at a view
-a degrees off the side.
+a degrees off the side. A shoulder or hip inside the near plate's disc is behind the plate, where
+the pose only guesses it (a back squat's plate covers both shoulders in a side view, and the guess puts
+them a shoulder width apart): those frames say nothing about the view.
 """
 
 from __future__ import annotations
@@ -236,9 +238,15 @@ def view_angle_deg(
     point_names: tuple[str, ...],
     *,
     min_visibility: float = 0.0,
+    bar_xy_px: FloatArray | None = None,
+    plate_radius_px: FloatArray | None = None,
 ) -> float:
     """How far the camera looks from the lifter's side, degrees (0 side-on, 90 from the front or
     back); NaN when the shoulders and hips were never seen together.
+
+    ``bar_xy_px`` (N, 2) and ``plate_radius_px`` (N,): the plate seen face-on, per frame (NaN where
+    unseen); frames where a shoulder or hip lies inside its disc are not used (the pose guesses
+    what the plate hides).
 
     The shoulders' horizontal separation over the torso's length, over frames where the torso is
     upright in the image (shoulders above hips by more than their separation), is about
@@ -253,6 +261,8 @@ def view_angle_deg(
     seen: npt.NDArray[np.bool_] = np.ones(ls.shape[0], dtype=bool)
     for v in (vls, vrs, vlh, vrh):
         seen &= np.nan_to_num(v) >= min_visibility
+    for point in (ls, rs, lh, rh):
+        seen &= ~hidden_by_plate(point, bar_xy_px, plate_radius_px)
     shoulders = 0.5 * (ls + rs)
     hips = 0.5 * (lh + rh)
     torso = np.hypot(*(shoulders - hips).T)

@@ -30,12 +30,17 @@ import numpy as np
 
 from vbt.analysis import with_findings
 from vbt.calibration import CameraProfile, plate_diameter_m
-from vbt.calibration.body import view_angle_deg
 from vbt.capture.bar import BarMethod, EdgeOnPlateTracker, EdgeOnSettings, gap_ruler
 from vbt.capture.camera import BackgroundMotion
 from vbt.capture.camera.types import CameraStatus
-from vbt.capture.pipeline import TrackedVideo, VideoAnalysis, analyze_tracked, body_scale_of, track_video
-from vbt.capture.pose import BODY_POINTS
+from vbt.capture.pipeline import (
+    TrackedVideo,
+    VideoAnalysis,
+    analyze_tracked,
+    body_scale_of,
+    track_video,
+    view_of,
+)
 from vbt.capture.replay import TrackPose
 from vbt.capture.sources import VideoFileSource
 from vbt.capture.track import MIN_SCALE_CONFIDENCE, PixelTrack
@@ -91,7 +96,7 @@ def needs_front_look(tracked: TrackedVideo) -> bool:
         return False
     if not Path(str(tracked.video.get("name", ""))).is_file():
         return False  # a live source cannot be read again
-    return is_front_view(view_angle_deg(track.body_xy_px, track.body_visibility, BODY_POINTS))
+    return is_front_view(view_of(track, tracked.bar_method))
 
 
 #: Where the plates were not found (motion blur at the pull's fastest, a plate behind the lifter's

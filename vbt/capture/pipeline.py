@@ -298,7 +298,6 @@ def analyze_tracked(
             to analyse (``NotEnoughDataError``; when the source broke early, that error instead).
     """
     from vbt.analysis import analyze_trajectory, with_findings
-    from vbt.calibration.body import view_angle_deg
     from vbt.capture.camera.scene import camera_summary, camera_warnings
     from vbt.kinematics.series import SmoothingSettings
     from vbt.quality.capture import CaptureFacts, check_capture, is_front_view, no_extension_from_front
@@ -353,9 +352,7 @@ def analyze_tracked(
         analysis = analyze_trajectory(trajectory, lift=lift, load_kg=load_kg, settings=settings)
     except NotEnoughDataError as exc:
         raise _with_source_error(NotEnoughDataError(f"{name}: {exc}"), tracked.error) from None
-    view_deg = (
-        view_angle_deg(track.body_xy_px, track.body_visibility, BODY_POINTS) if track.pose_ran else math.nan
-    )
+    view_deg = view_of(track, tracked.bar_method)
     front: list[RepMetrics] = []
     if is_front_view(view_deg) and lift.is_olympic:  # the pull's joint angles are not in view
         front = [r for r in analysis.reps if r.triple_extension is not None]
@@ -436,6 +433,24 @@ def video_analysis_settings(plate: str | float) -> AnalysisSettings:
     from vbt.kinematics.extension import ExtensionSettings
 
     return AnalysisSettings(extension=ExtensionSettings(plate_radius_m=plate_diameter_m(plate) / 2))
+
+
+def view_of(track: PixelTrack, bar_method: BarMethod) -> float:
+    """The camera's angle off the lifter's side from the body (`view_angle_deg`), degrees, NaN when
+    unknown; with the plate tracker's track, frames where its plate hides the shoulders or hips are
+    left out."""
+    from vbt.calibration.body import view_angle_deg
+
+    if not track.pose_ran:
+        return math.nan
+    face_on = bar_method is BarMethod.PLATE
+    return view_angle_deg(
+        track.body_xy_px,
+        track.body_visibility,
+        BODY_POINTS,
+        bar_xy_px=track.bar_xy_px if face_on else None,
+        plate_radius_px=track.bar_size_px if face_on else None,
+    )
 
 
 def body_scale_of(track: PixelTrack) -> BodyScale | None:
