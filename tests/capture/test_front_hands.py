@@ -12,8 +12,10 @@ from vbt.capture.bar import EdgeOnCandidates
 from vbt.capture.camera.types import CameraStatus
 from vbt.capture.front_hands import (
     HANDS_MAX_FILL_S,
+    HANDS_MIN_CORRELATION,
     bridgeable_gap_s,
     fill_with_hands,
+    hands_correlation,
     hands_disagree,
     without_frames,
 )
@@ -122,3 +124,12 @@ def test_the_hands_never_bridge_a_cut():
     cut = type(cut)(**{**cut.__dict__, "camera_status": status})
     assert fill_with_hands(cut, max_gap_s=0.3)[1] == 0
     assert not without_frames(seen, np.arange(bar.size) < 5).bar_seen[:5].any()
+
+
+def test_plates_that_do_not_move_with_the_hands_are_not_the_bar_s():
+    bar, offset = turnover()
+    assert hands_correlation(track(bar, np.full(bar.size, RADIUS_PX), bar - offset)) > HANDS_MIN_CORRELATION
+    # The lifter squats 150 px while the shapes found stay, then jump 60 px: something behind them.
+    wrists = 300.0 + 75.0 * (1 - np.cos(np.linspace(0.0, 2 * np.pi, bar.size)))
+    still = np.where(np.arange(bar.size) < 35, 320.0, 260.0)
+    assert hands_correlation(track(still, np.full(bar.size, RADIUS_PX), wrists)) < HANDS_MIN_CORRELATION

@@ -56,6 +56,13 @@ HANDS_GAP_SHARE = 0.9
 #: Frames whose wrists rise or fall faster than this are the moving ones the gap is tested on, m/s
 #: (the rep segmenter's speed of a bar at rest: ``SegmentationSettings.rest_speed_m_s``).
 MOVING_M_S = 0.15
+#: The plates found move with the hands when the bar's height and the wrists' correlate at least
+#: this well over the frames both are seen in: the bar's height is the wrists' plus an offset that
+#: changes by at most a hand's length (0.19 m: 0.108 of stature, Drillis & Contini 1966) while the bar
+#: travels 0.4-1.5 m, so the wrists explain nine tenths of its variance or more (on the footage's
+#: front clips measured between their plates: 0.978-0.999; pairs of other things: 0.87).
+#: Lowering it keeps tracks that follow something else part of the time.
+HANDS_MIN_CORRELATION = 0.95
 #: The bar carried by the hands gets this confidence (below ``MIN_SCALE_CONFIDENCE``: the hands
 #: never set the scale).
 HANDS_CONFIDENCE = 0.3
@@ -168,6 +175,27 @@ def bridgeable_gap_s(
             break
         best = float(gap)
     return best
+
+
+def hands_correlation(track: PixelTrack) -> float:
+    """The correlation of the bar's height with the wrists' over the frames both are seen in (NaN
+    with fewer than three, or where either stands still)."""
+    bar_y, wrists_y = track.bar_xy_px[:, 1], _wrists_xy_px(track)[:, 1]
+    both = np.isfinite(bar_y) & np.isfinite(wrists_y)
+    if both.sum() < 3 or np.ptp(bar_y[both]) == 0 or np.ptp(wrists_y[both]) == 0:
+        return math.nan
+    return float(np.corrcoef(bar_y[both], wrists_y[both])[0, 1])
+
+
+def not_with_the_hands(correlation: float) -> Finding:
+    """Why a front view's plates were not kept: what was found does not move with the hands."""
+    return Finding(
+        "edge_on_not_with_hands",
+        f"the shapes found as the plates seen edge-on do not move with the lifter's hands (their heights "
+        f"correlate at {correlation:.2f}): they are not the bar's plates, so the front view is not measured; "
+        "keep both ends of the bar in the picture, square to the camera, or film from the side",
+        Severity.NOTE,
+    )
 
 
 def fill_with_hands(track: PixelTrack, *, max_gap_s: float = HANDS_FILL_S) -> tuple[PixelTrack, int]:

@@ -51,11 +51,14 @@ from vbt.capture.bar import (
 from vbt.capture.camera import BackgroundMotion
 from vbt.capture.camera.types import CameraStatus
 from vbt.capture.front_hands import (
+    HANDS_MIN_CORRELATION,
     bridgeable_gap_s,
     fill_with_hands,
+    hands_correlation,
     hands_disagree,
     hands_note,
     hands_residual_px,
+    not_with_the_hands,
     running_median,
     without_frames,
 )
@@ -268,10 +271,11 @@ def track_front(
     plate: str | float = "bumper",
     camera_profile: CameraProfile | None = None,
     settings: EdgeOnSettings | None = None,
-) -> tuple[TrackedVideo, VideoAnalysis] | float:
+) -> tuple[TrackedVideo, VideoAnalysis] | Finding:
     """The file of ``tracked`` (a front view: ``needs_front_look``) tracked again between the plates
-    seen edge-on, with the first pass's poses, and analysed on their scale; or, when both stacks were
-    seen in fewer than ``MIN_SEEN_FRACTION`` of the frames, that fraction.
+    seen edge-on, with the first pass's poses, and analysed on their scale; or the finding that says
+    why not: both stacks seen in fewer than ``MIN_SEEN_FRACTION`` of the frames that show them, or
+    what was found not moving with the lifter's hands (``HANDS_MIN_CORRELATION``).
 
     Raises:
         VbtError: as ``analyze_tracked`` (too little to analyse).
@@ -300,7 +304,10 @@ def track_front(
     filled_track, filled = fill_with_hands(plates_track, max_gap_s=gap_s)
     again = replace(again, track=filled_track)
     if seen < MIN_SEEN_FRACTION:
-        return seen
+        return _not_measured(seen)
+    correlation = hands_correlation(plates_track)
+    if not correlation >= HANDS_MIN_CORRELATION:
+        return not_with_the_hands(correlation)
     second = analyze_tracked(again, lift=lift, load_kg=load_kg, plate=plate, camera_profile=camera_profile)
     plate_mpp = second.report_extra["calibration"]["measured_metres_per_px"]
     ratio = gap_ruler(gaps, 0.5 * diameter_m / plate_mpp, plate_m=diameter_m)
@@ -346,6 +353,6 @@ def front_look(
         )
     except VbtError:
         return tracked, result  # the first pass stands, with its verdict
-    if isinstance(front, float):
-        return tracked, replace(result, analysis=with_findings(result.analysis, [_not_measured(front)]))
+    if isinstance(front, Finding):
+        return tracked, replace(result, analysis=with_findings(result.analysis, [front]))
     return front
