@@ -89,8 +89,12 @@ ONE_RADIUS_FRAC = 0.10
 
 def _scene_zoom(track: PixelTrack) -> FloatArray:
     """(N,) each frame's scale into its scene's pixels (1 where the camera's motion is unknown)."""
-    zoom = np.sqrt(np.abs(np.linalg.det(track.camera_to_scene_px[:, :, :2])))
-    return np.where(np.isfinite(zoom) & (zoom > 0), zoom, 1.0)
+    linear = track.camera_to_scene_px[:, :, :2]
+    known = np.isfinite(linear).all(axis=(1, 2))
+    zoom = np.ones(len(track))
+    if known.any():
+        zoom[known] = np.sqrt(np.abs(np.linalg.det(linear[known])))
+    return np.where(zoom > 0, zoom, 1.0)
 
 
 def clip_radius_px(
