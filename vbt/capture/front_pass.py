@@ -16,23 +16,51 @@ Three rulers must agree, or the verdict says which to doubt:
   image plane from the front); a refuted scale is replaced by the body's and the verdict says so
   (``analyze_tracked``).
 
-The front pass is kept when it saw both stacks in at least ``MIN_SEEN_FRACTION`` of the frames; else
-the first pass stands, unusable, with a finding saying why the front view could not be measured.
+The whole clip then chooses (``one_radius_choice``): the plates are one size through it, so each
+frame's pair is the best of the clip's size (``clip_radius_px``), a frame whose radius jumps from
+its neighbours' is left out (``radius_jumps``), and so is one whose bar departs from the lifter's
+hands (``vbt.capture.front_hands``), which carry the bar over the gaps they are measured to bridge
+on the clip itself.
+
+The front pass is kept when it saw both stacks in at least ``MIN_SEEN_FRACTION`` of the frames of
+the scenes that show them; else the first pass stands, unusable, with a finding saying why the
+front view could not be measured.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from vbt.analysis import with_findings
 from vbt.calibration import CameraProfile, plate_diameter_m
-from vbt.capture.bar import BarMethod, EdgeOnPlateTracker, EdgeOnSettings, gap_ruler
+from vbt.capture.bar import (
+    BarMethod,
+    EdgeOnCandidates,
+    EdgeOnPlateTracker,
+    EdgeOnSettings,
+    detection_of,
+    gap_ruler,
+)
 from vbt.capture.camera import BackgroundMotion
 from vbt.capture.camera.types import CameraStatus
+from vbt.capture.front_hands import (
+    HANDS_MIN_CORRELATION,
+    bridgeable_gap_s,
+    fill_with_hands,
+    hands_correlation,
+    hands_disagree,
+    hands_note,
+    hands_residual_px,
+    not_with_the_hands,
+    running_median,
+    without_frames,
+)
 from vbt.capture.pipeline import (
     TrackedVideo,
     VideoAnalysis,
@@ -43,15 +71,15 @@ from vbt.capture.pipeline import (
 )
 from vbt.capture.replay import TrackPose
 from vbt.capture.sources import VideoFileSource
-from vbt.capture.track import MIN_SCALE_CONFIDENCE, PixelTrack
+from vbt.capture.track import PixelTrack
 from vbt.errors import VbtError
 from vbt.quality.capture import is_front_view
 from vbt.quality.verdict import Finding, Severity
-from vbt.types import Lift
+from vbt.types import FloatArray, Lift
 
-#: The front pass is kept when both stacks were found in at least this share of the frames (the
-#: bar is followed through a lift only if it is seen in most frames; the smoothing bridges short
-#: gaps, ``SmoothingSettings.max_gap_s``).
+#: The front pass is kept when both stacks were found in at least this share of the frames of the
+#: scenes that show them (``plates_seen_fraction``: the bar is followed through a lift only if it
+#: is seen in most frames; the smoothing bridges short gaps, ``SmoothingSettings.max_gap_s``).
 MIN_SEEN_FRACTION = 0.5
 #: The gap between the stacks' inner faces over the plates' height may differ from the bar's by this
 #: fraction: a hand (0.09 m broad) beside an inner face, or a collar's flange (0.03 m), can hide up to
@@ -59,34 +87,128 @@ MIN_SEEN_FRACTION = 0.5
 GAP_TOLERANCE_FRAC = 0.25
 #: The plates' radius is one through the clip, give or take the bar's travel along the camera's axis
 #: (a front view sees a snatch bar move 0.1-0.2 m towards or away from it; from 3 m or more, up to
-#: 7 %) and a pixel of measurement (2-3 % of a 40 px radius): a frame whose radius is further than
-#: this from the clip's median saw something else (a banner's edge paired with a plate's) and is
-#: left out.
+#: 7 %) and a pixel of measurement (2-3 % of a 40 px radius): each frame's pair is chosen within this
+#: of the clip's radius (``one_radius_choice``), and a frame with none there is left out.
 ONE_RADIUS_FRAC = 0.10
 
 
-def one_radius(track: PixelTrack, *, max_change_frac: float = ONE_RADIUS_FRAC) -> PixelTrack:
-    """``track`` without the frames whose plate radius, in the scene's pixels (a camera that zooms,
-    as broadcast cameras do to follow the lift, changes the frame's), is further than
-    ``max_change_frac`` from the median over the confident frames (bar unseen there: NaN,
-    confidence 0)."""
+def _scene_zoom(track: PixelTrack) -> FloatArray:
+    """(N,) each frame's scale into its scene's pixels (1 where the camera's motion is unknown)."""
     linear = track.camera_to_scene_px[:, :, :2]
-    zoom = np.sqrt(np.abs(np.linalg.det(linear)))
-    radius = track.bar_size_px * np.where(np.isfinite(zoom) & (zoom > 0), zoom, 1.0)
-    good = track.bar_seen & np.isfinite(radius) & (track.bar_confidence >= MIN_SCALE_CONFIDENCE)
-    if not good.any():
-        return track
-    median = float(np.median(radius[good]))
-    with np.errstate(invalid="ignore"):
-        off = track.bar_seen & ~(np.abs(radius / median - 1.0) <= max_change_frac)
-    if not off.any():
-        return track
-    return replace(
-        track,
-        bar_xy_px=np.where(off[:, None], np.nan, track.bar_xy_px),
-        bar_confidence=np.where(off, 0.0, track.bar_confidence),
-        bar_size_px=np.where(off, np.nan, track.bar_size_px),
+    known = np.isfinite(linear).all(axis=(1, 2))
+    zoom = np.ones(len(track))
+    if known.any():
+        zoom[known] = np.sqrt(np.abs(np.linalg.det(linear[known])))
+    return np.where(zoom > 0, zoom, 1.0)
+
+
+def clip_radius_px(
+    track: PixelTrack,
+    candidates: Mapping[float, EdgeOnCandidates | None],
+    *,
+    settings: EdgeOnSettings | None = None,
+    max_change_frac: float = ONE_RADIUS_FRAC,
+) -> float:
+    """The plates' one radius through the clip, the scene's pixels: the radius ``R`` whose window
+    (``R`` give or take ``max_change_frac``) best explains the frames, each frame adding its best
+    pair's score within the window over ``confident_edge_levels_px`` (at most 1), then the median of
+    the frames' best radii within it. A pair of another size (a plate's edge paired with a banner's)
+    wins a frame here and there; the plates are there in most of them. NaN without candidates.
+    """
+    settings = settings or EdgeOnSettings()
+    zoom = _scene_zoom(track)
+    frames = []
+    for i, t in enumerate(track.t_s):
+        found = candidates.get(float(t))
+        if found is not None and found.radii_px.size:
+            score = np.minimum(found.joint_score / settings.confident_edge_levels_px, 1.0)
+            frames.append(
+                (
+                    found.radii_px * zoom[i],
+                    np.where(found.joint_score >= settings.min_edge_levels_px, score, 0.0),
+                )
+            )
+    if not frames:
+        return math.nan
+    radii = np.concatenate([r for r, _ in frames])
+    # Windows a fifth of their width apart cover every radius a window's width could pick.
+    step = 1 + 0.2 * max_change_frac
+    grid = float(radii.min()) * step ** np.arange(
+        math.ceil(math.log(radii.max() / radii.min()) / math.log(step)) + 1
     )
+    totals = np.zeros(grid.size)
+    for r, score in frames:
+        inside = np.abs(r[None, :] / grid[:, None] - 1.0) <= max_change_frac
+        totals += np.where(inside, score[None, :], 0.0).max(axis=1)
+    # The windows that explain as much form a plateau: its radius is the median of each frame's best
+    # within the best window.
+    window = float(grid[int(np.argmax(totals))])
+    best = []
+    for r, score in frames:
+        inside = (np.abs(r / window - 1.0) <= max_change_frac) & (score > 0)
+        if inside.any():
+            best.append(float(r[inside][np.argmax(score[inside])]))
+    return float(np.median(best)) if best else math.nan
+
+
+def one_radius_choice(
+    track: PixelTrack,
+    candidates: Mapping[float, EdgeOnCandidates | None],
+    *,
+    settings: EdgeOnSettings | None = None,
+    max_change_frac: float = ONE_RADIUS_FRAC,
+) -> tuple[PixelTrack, list[float]]:
+    """``track`` with each frame's stacks chosen again among its candidates (``EdgeOnPlateTracker.
+    candidates``, by frame time) at the clip's one radius (``clip_radius_px``), within
+    ``max_change_frac``; and the gaps between the inner faces of the pairs chosen. A frame whose
+    best pair had another size (a plate's edge paired with a banner's, the floor's or the bar's)
+    gets the best pair of the clip's size, or none.
+    """
+    settings = settings or EdgeOnSettings()
+    radius = clip_radius_px(track, candidates, settings=settings, max_change_frac=max_change_frac)
+    if not math.isfinite(radius):
+        return track, []
+    zoom = _scene_zoom(track)
+    xy, confidence, size = track.bar_xy_px.copy(), track.bar_confidence.copy(), track.bar_size_px.copy()
+    gaps: list[float] = []
+    for i, t in enumerate(track.t_s):
+        found = candidates.get(float(t))
+        if found is None:
+            continue
+        expected = radius / zoom[i]
+        plates = found.best(
+            settings=settings,
+            radius_range_px=(expected * (1 - max_change_frac), expected * (1 + max_change_frac)),
+        )
+        if plates is None:
+            xy[i], confidence[i], size[i] = np.nan, 0.0, np.nan
+            continue
+        bar = detection_of(plates, float(t), settings=settings)
+        xy[i], confidence[i], size[i] = bar.xy_px, bar.confidence, bar.radius_px
+        gaps.append(plates.inner_gap_px)
+    return replace(track, bar_xy_px=xy, bar_confidence=confidence, bar_size_px=size), gaps
+
+
+#: A frame's plate radius departs from its neighbours' (``RADIUS_WINDOW_S`` either side) by at most
+#: this fraction: the bar cannot move along the camera's axis by more than a few percent of the
+#: camera's distance in a few tenths of a second, and the search measures a radius to a step of
+#: its reduced frame (``EdgeOnSettings.work_radius_px``: about 3 %), refined to about half that. A
+#: frame further off paired a plate's edge with something else. Raising it keeps more of those.
+RADIUS_JITTER_FRAC = 0.05
+#: ... its neighbours: the seen frames within this many seconds (a running median over 0.4 s, long
+#: enough that two wrong frames in a row do not carry it).
+RADIUS_WINDOW_S = 0.2
+
+
+def radius_jumps(
+    track: PixelTrack, *, max_frac: float = RADIUS_JITTER_FRAC, window_s: float = RADIUS_WINDOW_S
+) -> npt.NDArray[np.bool_]:
+    """(N,) the frames whose plate radius (the scene's pixels) departs from the running median of
+    its neighbours' by more than ``max_frac``."""
+    radius = track.bar_size_px * _scene_zoom(track)
+    median = running_median(track.t_s, radius, window_s)
+    with np.errstate(invalid="ignore"):
+        return np.asarray(np.abs(radius / median - 1.0) > max_frac, dtype=bool)
 
 
 def needs_front_look(tracked: TrackedVideo) -> bool:
@@ -97,60 +219,6 @@ def needs_front_look(tracked: TrackedVideo) -> bool:
     if not Path(str(tracked.video.get("name", ""))).is_file():
         return False  # a live source cannot be read again
     return is_front_view(view_of(track, tracked.bar_method))
-
-
-#: Where the plates were not found (motion blur at the pull's fastest, a plate behind the lifter's
-#: arm), the bar is carried by the hands over gaps up to this long: the wrists ride with the bar
-#: and their offset from it (the wrists' flexion, a few centimetres) is interpolated from the frames
-#: on either side, which holds over a fraction of a second, not over a whole turnover.
-HANDS_FILL_S = 0.3
-#: ... with this confidence (below ``MIN_SCALE_CONFIDENCE``: the hands never set the scale).
-HANDS_CONFIDENCE = 0.3
-
-
-def fill_with_hands(track: PixelTrack, *, max_gap_s: float = HANDS_FILL_S) -> tuple[PixelTrack, int]:
-    """``track`` with its gaps up to ``max_gap_s`` long filled from the wrists' midpoint plus the
-    bar's offset from it, interpolated in time from the seen frames on both sides; the number of
-    frames filled. A frame is filled only when both wrists were seen in it."""
-    seen = track.bar_seen
-    wrists = track.wrists_xy_px.mean(axis=1)  # (N, 2), NaN unless both wrists were seen
-    both = seen & np.isfinite(wrists).all(axis=1)
-    if both.sum() < 2 or seen.all():
-        return track, 0
-    t = track.t_s
-    offset = track.bar_xy_px[both] - wrists[both]
-    fill = ~seen & np.isfinite(wrists).all(axis=1) & (t > t[both][0]) & (t < t[both][-1])
-    # Only inside gaps no longer than max_gap_s (between the seen frames around them).
-    after = np.searchsorted(t[both], t, side="right")
-    before_t = t[both][np.clip(after - 1, 0, both.sum() - 1)]
-    after_t = t[both][np.clip(after, 0, both.sum() - 1)]
-    fill &= (after_t - before_t) <= max_gap_s
-    if not fill.any():
-        return track, 0
-    guess = np.stack([np.interp(t, t[both], offset[:, k]) for k in range(2)], axis=1) + wrists
-    return (
-        replace(
-            track,
-            bar_xy_px=np.where(fill[:, None], guess, track.bar_xy_px),
-            bar_confidence=np.where(fill, HANDS_CONFIDENCE, track.bar_confidence),
-        ),
-        int(fill.sum()),
-    )
-
-
-def hands_note(filled: int, frames: int) -> list[Finding]:
-    """A note saying in how many frames the hands carried the bar (``fill_with_hands``)."""
-    if filled == 0:
-        return []
-    return [
-        Finding(
-            "bar_from_hands",
-            f"in {filled} of {frames} frames ({100 * filled / max(frames, 1):.0f} %) the plates were blurred or "
-            "hidden and the bar was carried by the lifter's hands (their offset from the bar taken from the "
-            "frames on either side): a few centimetres less certain there",
-            Severity.NOTE,
-        )
-    ]
 
 
 def gap_finding(ratio: float, *, body_agrees: bool) -> list[Finding]:
@@ -182,11 +250,24 @@ def gap_finding(ratio: float, *, body_agrees: bool) -> list[Finding]:
     ]
 
 
+def plates_seen_fraction(track: PixelTrack) -> float:
+    """The share of frames in which the plates were seen, over the scenes in which they were seen at
+    all: a broadcast's close-up or replay after a cut (a new scene, ``CameraStatus.REFERENCE``) does
+    not show them, and is no failure to see them. Within a scene that shows them, every frame counts."""
+    if len(track) == 0:
+        return 0.0
+    scene = np.cumsum(np.asarray(track.camera_status) == CameraStatus.REFERENCE)
+    seen = track.bar_seen
+    shown = np.isin(scene, np.unique(scene[seen]))
+    return float(seen[shown].mean()) if shown.any() else 0.0
+
+
 def _not_measured(seen: float) -> Finding:
     return Finding(
         "edge_on_not_found",
-        f"the two plate stacks seen edge-on were found in only {100 * seen:.0f} % of the frames, too few "
-        "to follow the bar from the front: keep both ends of the bar in the picture, or film from the side",
+        f"the two plate stacks seen edge-on were found in only {100 * seen:.0f} % of the frames that show "
+        "them, too few to follow the bar from the front: keep both ends of the bar in the picture, or film "
+        "from the side",
         Severity.NOTE,
     )
 
@@ -199,10 +280,11 @@ def track_front(
     plate: str | float = "bumper",
     camera_profile: CameraProfile | None = None,
     settings: EdgeOnSettings | None = None,
-) -> tuple[TrackedVideo, VideoAnalysis] | float:
+) -> tuple[TrackedVideo, VideoAnalysis] | Finding:
     """The file of ``tracked`` (a front view: ``needs_front_look``) tracked again between the plates
-    seen edge-on, with the first pass's poses, and analysed on their scale; or, when both stacks were
-    seen in fewer than ``MIN_SEEN_FRACTION`` of the frames, that fraction.
+    seen edge-on, with the first pass's poses, and analysed on their scale; or the finding that says
+    why not: both stacks seen in fewer than ``MIN_SEEN_FRACTION`` of the frames that show them, or
+    what was found not moving with the lifter's hands (``HANDS_MIN_CORRELATION``).
 
     Raises:
         VbtError: as ``analyze_tracked`` (too little to analyse).
@@ -222,18 +304,35 @@ def track_front(
             pose=TrackPose(tracked.track),
             camera=BackgroundMotion() if measured else None,
         )
-    plates_track = one_radius(again.track)
-    seen = plates_track.bar_detected_fraction
-    filled_track, filled = fill_with_hands(plates_track)
+    chosen, gaps = one_radius_choice(again.track, tracker.candidates, settings=settings)
+    plates_track = without_frames(chosen, radius_jumps(chosen))
+    disagree = hands_disagree(plates_track, plate_m=diameter_m)
+    plates_track = without_frames(plates_track, disagree)
+    seen = plates_seen_fraction(plates_track)
+    gap_s = bridgeable_gap_s(plates_track, plate_m=diameter_m)
+    filled_track, filled = fill_with_hands(plates_track, max_gap_s=gap_s)
     again = replace(again, track=filled_track)
     if seen < MIN_SEEN_FRACTION:
-        return seen
+        return _not_measured(seen)
+    correlation = hands_correlation(plates_track)
+    if not correlation >= HANDS_MIN_CORRELATION:
+        return not_with_the_hands(correlation)
     second = analyze_tracked(again, lift=lift, load_kg=load_kg, plate=plate, camera_profile=camera_profile)
     plate_mpp = second.report_extra["calibration"]["measured_metres_per_px"]
-    ratio = gap_ruler(tracker.inner_gaps_px, 0.5 * diameter_m / plate_mpp, plate_m=diameter_m)
+    ratio = gap_ruler(gaps, 0.5 * diameter_m / plate_mpp, plate_m=diameter_m)
     second.report_extra["calibration"]["edge_on_gap_ratio"] = None if math.isnan(ratio) else round(ratio, 3)
+    residual_px = hands_residual_px(plates_track)
+    residual_px = residual_px[np.isfinite(residual_px)]
+    second.report_extra["tracking"]["edge_on_hands"] = {
+        "residual_mm": round(1000 * plate_mpp * float(np.sqrt(np.mean(residual_px**2))), 1)
+        if residual_px.size
+        else None,
+        "left_out_frames": int(disagree.sum()),
+        "bridgeable_gap_s": round(gap_s, 3),
+        "filled_frames": filled,
+    }
     agrees = body is not None and body.agrees_with(plate_mpp)
-    findings = gap_finding(ratio, body_agrees=agrees) + hands_note(filled, len(filled_track))
+    findings = gap_finding(ratio, body_agrees=agrees) + hands_note(filled, len(filled_track), gap_s=gap_s)
     return again, replace(second, analysis=with_findings(second.analysis, findings))
 
 
@@ -263,6 +362,6 @@ def front_look(
         )
     except VbtError:
         return tracked, result  # the first pass stands, with its verdict
-    if isinstance(front, float):
-        return tracked, replace(result, analysis=with_findings(result.analysis, [_not_measured(front)]))
+    if isinstance(front, Finding):
+        return tracked, replace(result, analysis=with_findings(result.analysis, [front]))
     return front

@@ -653,7 +653,7 @@ def analyze_file_tracked(
         if known_length is not None or not needs_front_look(tracked):
             raise
         front = track_front(tracked, lift=lift, load_kg=load_kg, plate=plate, camera_profile=camera_profile)
-        if isinstance(front, float):
+        if not isinstance(front, tuple):
             raise
         return front[1]
     if known_length is not None:

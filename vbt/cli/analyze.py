@@ -241,7 +241,7 @@ def _front_instead(
         )
     except VbtError:
         return None
-    return None if isinstance(front, float) else front
+    return None if not isinstance(front, tuple) else front
 
 
 def _given_joints(args: argparse.Namespace) -> Trajectory | None:

@@ -7,12 +7,13 @@
 40.9...
 
 What is drawn, back to front: a wall with a dark banner (a horizontal band: edges that are not a
-plate's), the platform (seen a little from above: its back edge above where the lifter stands), the lifter (legs, torso, arms to the hands: a flat silhouette), the bar (a
+plate's), a rack's uprights with their holes when asked (``FrontView.uprights``), the platform (seen a little from above: its back edge above where the lifter stands), the lifter (legs, torso, arms to the hands: a flat silhouette), the bar (a
 horizontal line 2.2 m long) and at each end a stack of plates seen edge-on: a rectangle 0.45 m tall
 (a bumper plate's diameter) and ``stack_width_m`` wide, its inner face on the inner collar (0.655 m
 plus the 0.03 m flange from the bar's middle: IWF bar). The bar is parallel to the image plane, so
 one scale (``metres_per_px``) holds for all of it. Each frame averages sub-frames over its exposure
-(motion blur), then gets sensor noise and lossy compression.
+(motion blur), then gets sensor noise and lossy compression; over ``FrontView.smear_s`` the plates
+alone are smeared far beyond that (lost, as in a pull's fastest frames).
 
 The lifter's body is given to a test's pose stand-in by ``body_points_px`` (the points
 ``vbt.capture.pose.BODY_POINTS`` names), drawn to a 1.75 m lifter at ``body_factor`` times the bar's
@@ -62,6 +63,12 @@ class FrontView:
         exposure_frac: the exposure as a share of the frame interval (motion blur).
         sub_frames: sub-frames averaged over the exposure.
         noise_levels: sensor noise's standard deviation, gray levels.
+        smear_s: (start, end) on the truth's clock: the plates are drawn smeared up and down over
+            ``smear_m`` in the frames between (blurred beyond finding, as in a pull's fastest
+            frames); the lifter and the bar are drawn sharp. None: never.
+        smear_m: how far the smeared plates are spread, metres.
+        uprights: a rack's two dark uprights behind the plates, 1.0 m either side of the bar's
+            middle, 0.08 m wide, from the floor up (a backdrop with long vertical edges).
     """
 
     size_px: tuple[int, int] = (640, 480)
@@ -76,6 +83,9 @@ class FrontView:
     exposure_frac: float = 0.5
     sub_frames: int = 4
     noise_levels: float = 2.0
+    smear_s: tuple[float, float] | None = None
+    smear_m: float = 0.6
+    uprights: bool = False
 
     @property
     def radius_px(self) -> float:
@@ -160,6 +170,8 @@ def _draw(synth: SynthSet, t_s: float, view: FrontView, names: tuple[str, ...]) 
     image[floor:] = (70, 95, 120)
     banner = round(view.floor_y_px - 1.2 / view.metres_per_px)
     image[banner : banner + round(0.3 / view.metres_per_px)] = (60, 50, 45)
+    if view.uprights:
+        _draw_uprights(image, view)
     points = {
         n: p for n, p in zip(names, body_points_px(synth, np.array([t_s]), view, names)[0], strict=True)
     }
@@ -187,15 +199,36 @@ def _draw(synth: SynthSet, t_s: float, view: FrontView, names: tuple[str, ...]) 
         -1,
     )
     radius = view.radius_px
+    smeared = view.smear_s is not None and view.smear_s[0] <= t_s <= view.smear_s[1]
+    shifts = np.linspace(-0.5, 0.5, 9) * view.smear_m / mpp if smeared else np.zeros(1)
+    behind = image.copy()
+    layers = []
+    for shift in shifts:
+        layer = behind.copy()
+        for sign in (-1.0, 1.0):
+            inner = cx + sign * INNER_FACE_M / mpp
+            outer = cx + sign * (INNER_FACE_M + view.stack_width_m) / mpp
+            top, bottom = cy + shift - radius, cy + shift + radius
+            _fill_box(layer, (inner, outer), (top, bottom), (40, 40, 200))
+        layers.append(layer.astype(np.float64))
+    image[:] = np.round(np.mean(layers, axis=0)).astype(np.uint8)
     for side, sign in (("right", -1.0), ("left", 1.0)):
         inner = cx + sign * INNER_FACE_M / mpp
         outer = cx + sign * (INNER_FACE_M + view.stack_width_m) / mpp
-        _fill_box(image, (inner, outer), (cy - radius, cy + radius), (40, 40, 200))
         if view.hide == side:
             pad = 0.1 / mpp
             x0, x1 = sorted((inner, outer))
             _fill_box(image, (x0 - pad, x1 + pad), (-0.5, height - 0.5), (150, 150, 145))  # a panel
     return image
+
+
+def _draw_uprights(image: np.ndarray, view: FrontView) -> None:
+    """A rack's two dark uprights 1.0 m either side of the bar's middle, 0.08 m wide, from the floor
+    to the top of the picture: long vertical edges beyond the plates."""
+    mpp = view.metres_per_px
+    for sign in (-1.0, 1.0):
+        x0 = view.centre_x_px + sign * 1.0 / mpp - 0.04 / mpp
+        _fill_box(image, (x0, x0 + 0.08 / mpp), (-0.5, view.floor_y_px), (35, 35, 40))
 
 
 def render_front(

@@ -8,7 +8,13 @@ import cv2
 import numpy as np
 import pytest
 
-from vbt.capture.bar import BarMethod, EdgeOnPlateTracker, find_edge_on_plates, gap_ruler
+from vbt.capture.bar import (
+    BarMethod,
+    EdgeOnPlateTracker,
+    EdgeOnSettings,
+    find_edge_on_plates,
+    gap_ruler,
+)
 from vbt.errors import InputError
 from vbt.types import Frame
 
@@ -25,6 +31,7 @@ def drawn(
     banner_y_px: float | None = None,
     right_radius_px: float | None = None,
     blur_px: int = 0,
+    legs: bool = False,
 ) -> np.ndarray:
     """A 800x600 frame: a gray wall, a bar and two red plate stacks edge-on, 0.10 m wide; the bar
     blurred vertically over ``blur_px`` (moving), a still dark banner above it."""
@@ -41,6 +48,16 @@ def drawn(
         cv2.rectangle(
             image, (round(x0), round(cy - radius)), (round(x1), round(cy + radius)), (40, 40, 200), -1
         )
+    if legs:  # the lifter's legs between the hands: black, sharper than the plates, a little shorter
+        for sign in (-1.0, 1.0):
+            x0, x1 = sorted((cx + sign * 0.22 / MPP, cx + sign * 0.34 / MPP))
+            cv2.rectangle(
+                image,
+                (round(x0), round(cy - 0.9 * RADIUS_PX)),
+                (round(x1), round(cy + 0.9 * RADIUS_PX)),
+                (15, 15, 15),
+                -1,
+            )
     if blur_px:
         image = cv2.blur(image, (1, blur_px))
     if banner_y_px is not None:  # a dark band across the picture: two long, sharp horizontal edges
@@ -70,6 +87,19 @@ def test_a_banner_s_long_edges_are_not_a_plate():
     assert plates is not None
     assert plates.radius_px == pytest.approx(RADIUS_PX, rel=0.03)
     assert plates.centre_xy_px[1] == pytest.approx(CENTRE[1], abs=1.5)
+
+
+def test_the_stacks_are_outside_the_hands_not_the_legs_between_them():
+    # Black legs between the hands, their top and bottom edges stronger than the plates' and 0.9 of
+    # the plates' height apart: both on the bar, the plates are beyond the hands whatever the view.
+    image = drawn(legs=True)
+    plates = find_edge_on_plates(image, hands())
+    assert plates is not None
+    assert plates.radius_px == pytest.approx(RADIUS_PX, rel=0.03)
+    assert plates.inner_gap_px == pytest.approx(2 * INNER_M / MPP, rel=0.03)
+    # Searched from 0.3 m of the bar's middle as before (inside the hands), the legs win.
+    inside = find_edge_on_plates(image, hands(), settings=EdgeOnSettings(hand_margin_m=0.3))
+    assert inside is not None and inside.radius_px == pytest.approx(0.9 * RADIUS_PX, rel=0.05)
 
 
 def test_one_stack_hidden_or_two_unlike_stacks_are_not_measured():

@@ -27,9 +27,12 @@ search), ``fit`` (a rim fitted near a guess), ``choice`` (which plate is the bar
 """
 
 from vbt.capture.bar.edge_on import (
+    EdgeOnCandidates,
     EdgeOnPlates,
     EdgeOnPlateTracker,
     EdgeOnSettings,
+    detection_of,
+    edge_on_candidates,
     find_edge_on_plates,
     gap_ruler,
 )
@@ -73,6 +76,7 @@ __all__ = [
     "ChoiceSettings",
     "ColorMarkerTracker",
     "ConfidenceSettings",
+    "EdgeOnCandidates",
     "EdgeOnPlateTracker",
     "EdgeOnPlates",
     "EdgeOnSettings",
@@ -88,6 +92,8 @@ __all__ = [
     "WatchSettings",
     "WristMidpointTracker",
     "aruco_dictionary",
+    "detection_of",
+    "edge_on_candidates",
     "find_edge_on_plates",
     "gap_ruler",
     "hands_midpoint",

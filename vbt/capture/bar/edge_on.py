@@ -63,6 +63,12 @@ class EdgeOnSettings:
             0.3 m when the bar is turned up to 45 degrees from the image plane (its length then
             foreshortened by cos 45, the plates' height not). Widening it finds stacks on a turned
             or off-centre bar but searches more of the background.
+        hand_margin_m: a stack's inner face lies outside the wrist on its side, less this, metres:
+            the plates and the hands are both on the bar, the hands inside the inner collars, so
+            in the picture the plates are beyond the hands however the bar is turned; the margin is
+            the wrist landmark's error across the hand (about half a hand's breadth: 0.08-0.09 m,
+            ANSUR II). Lowering it keeps the lifter's legs and arms (edges between the hands) out
+            of the search more surely, but loses plates when the wrist is placed outside the grip.
         stack_width_m: how far outward from its inner face a stack is searched, metres (a sleeve's
             loadable length is 0.415 m on IWF bars: TCRR 2.1.1). Raising it is harmless but costs time.
         min_thickness_m: the thinnest stack, metres: a 10 kg competition disc is about 0.04 m thick
@@ -86,6 +92,7 @@ class EdgeOnSettings:
     """
 
     work_radius_px: float = 32.0
+    hand_margin_m: float = 0.05
     centre_band_radii: float = 0.6
     inner_face_m: tuple[float, float] = (0.30, 0.85)
     stack_width_m: float = 0.42
@@ -152,6 +159,7 @@ def _best_stack(
     edges: FloatArray,
     *,
     hands_x_px: float,
+    wrist_x_px: float,
     hands_y_px: float,
     direction: int,
     radii_px: FloatArray,
@@ -167,6 +175,11 @@ def _best_stack(
     def span(r: float) -> tuple[int, int]:
         px_per_m = r / (PLATE_DIAMETER_M / 2)
         near = hands_x_px + direction * settings.inner_face_m[0] * px_per_m
+        # The plates are on the bar outside the hands, whichever way the bar is turned (both are on it).
+        near = hands_x_px + direction * max(
+            direction * (near - hands_x_px),
+            direction * (wrist_x_px - hands_x_px) - settings.hand_margin_m * px_per_m,
+        )
         far = hands_x_px + direction * (settings.inner_face_m[1] + settings.stack_width_m) * px_per_m
         x0, x1 = sorted((round(near), round(far)))
         return max(x0, 0), min(x1, width - 1)
@@ -229,23 +242,71 @@ def _refined(scores: FloatArray, k: int, radii_px: FloatArray) -> float:
     return float(radii_px[k] + _vertex(scores, k) * step)
 
 
-def find_edge_on_plates(
+@dataclass(frozen=True, eq=False)
+class EdgeOnCandidates:
+    """Every candidate plate size of one frame's search (``edge_on_candidates``), frame pixels.
+
+    Attributes:
+        radii_px: (K,) the candidate radii, frame pixels (every whole plate height in the reduced
+            frame: an even grid).
+        joint_score: (K,) the weaker stack's score at each radius, 0 where the two stacks' centres are
+            further apart in height than ``EdgeOnSettings.max_tilt_radii`` allows.
+        scores: (2, K) each side's (left, right) score at each radius.
+        centres_y_px: (2, K) each side's best centre height at each radius, frame pixels.
+        faces_px: (2, K, 2) each side's inner and outer face at each radius, frame pixels.
+    """
+
+    radii_px: FloatArray
+    joint_score: FloatArray
+    scores: FloatArray
+    centres_y_px: FloatArray
+    faces_px: FloatArray
+
+    def plates(self, k: int, *, settings: EdgeOnSettings) -> EdgeOnPlates | None:
+        """Both stacks at candidate ``k``; None when that candidate's score is below
+        ``min_edge_levels_px`` or its two stacks' radii (refined apart) are unlike."""
+        if not self.joint_score[k] >= settings.min_edge_levels_px:
+            return None
+        left, right = (
+            Stack(
+                float(self.centres_y_px[side, k]),
+                _refined(self.scores[side], k, self.radii_px),
+                float(self.faces_px[side, k, 0]),
+                float(self.faces_px[side, k, 1]),
+                float(self.scores[side, k]),
+            )
+            for side in (0, 1)
+        )
+        if (
+            max(left.radius_px, right.radius_px) / min(left.radius_px, right.radius_px)
+            > settings.max_radius_ratio
+        ):
+            return None
+        return EdgeOnPlates(left=left, right=right)
+
+    def best(
+        self, *, settings: EdgeOnSettings, radius_range_px: tuple[float, float] | None = None
+    ) -> EdgeOnPlates | None:
+        """The best-scoring candidate (only among radii within ``radius_range_px``, frame pixels,
+        when given), or None."""
+        joint = self.joint_score
+        if radius_range_px is not None:
+            inside = (self.radii_px >= radius_range_px[0]) & (self.radii_px <= radius_range_px[1])
+            if not inside.any():
+                return None
+            joint = np.where(inside, joint, -np.inf)
+        return self.plates(int(np.argmax(joint)), settings=settings)
+
+
+def edge_on_candidates(
     image_bgr: np.ndarray,
     hands_xy_px: FloatArray,
     *,
     radius_range_px: tuple[float, float] | None = None,
     settings: EdgeOnSettings | None = None,
-) -> EdgeOnPlates | None:
-    """The two plate stacks seen edge-on in one frame, or None when they are not both found alike.
-
-    Parameters:
-        image_bgr: (H, W, 3) uint8 frame.
-        hands_xy_px: (2, 2) the wrists (rows may be NaN; both are needed).
-        radius_range_px: the plate radii to consider, pixels (low, high); None derives them from the
-            hands: the wrists are 0.3-1.2 m apart on a bar (a shoulder width at least, inside the
-            inner collars), so a 0.225 m radius is 0.19-0.75 of their distance.
-        settings: ``EdgeOnSettings()`` by default.
-    """
+) -> EdgeOnCandidates | None:
+    """The two stacks' search in one frame at every candidate radius, or None without two wrists
+    (parameters as ``find_edge_on_plates``)."""
     settings = settings or EdgeOnSettings()
     hands = np.asarray(hands_xy_px, dtype=np.float64).reshape(-1, 2)
     hands = hands[np.all(np.isfinite(hands), axis=1)]
@@ -276,31 +337,54 @@ def find_edge_on_plates(
     if radii.size == 0:
         return None
     mid_x, mid_y = mid_x * sx, (mid_y - top) * sy
-    found = {}
-    for direction in (-1, 1):
-        found[direction] = _best_stack(
-            edges, hands_x_px=mid_x, hands_y_px=mid_y, direction=direction, radii_px=radii, settings=settings
+    wrists_x = (float(hands[:, 0].min()) * sx, float(hands[:, 0].max()) * sx)
+    sides = [
+        _best_stack(
+            edges,
+            hands_x_px=mid_x,
+            wrist_x_px=wrist_x,
+            hands_y_px=mid_y,
+            direction=d,
+            radii_px=radii,
+            settings=settings,
         )
+        for d, wrist_x in zip((-1, 1), wrists_x, strict=True)
+    ]
+    scores = np.stack([side[0] for side in sides])
+    centres = np.stack([side[1] for side in sides])
+    faces = np.array([[face[:2] for face in side[2]] for side in sides], dtype=np.float64)
     # Both stacks at one radius (the bar's two plates are alike and at the same depth).
-    joint = np.minimum(found[-1][0], found[1][0])
-    tilt_ok = np.abs(found[-1][1] - found[1][1]) <= settings.max_tilt_radii * radii
-    joint = np.where(tilt_ok, joint, 0.0)
-    k = int(np.argmax(joint))
-    if joint[k] < settings.min_edge_levels_px:
-        return None
-    stacks = []
-    for direction in (-1, 1):
-        scores, centres, faces = found[direction]
-        radius = _refined(scores, k, radii)
-        inner, outer, score = faces[k]
-        stacks.append(Stack(float(centres[k]) / sy + top, radius / sy, inner / sx, outer / sx, score))
-    left, right = stacks
-    if (
-        max(left.radius_px, right.radius_px) / min(left.radius_px, right.radius_px)
-        > settings.max_radius_ratio
-    ):
-        return None
-    return EdgeOnPlates(left=left, right=right)
+    joint = np.minimum(scores[0], scores[1])
+    tilt_ok = np.abs(centres[0] - centres[1]) <= settings.max_tilt_radii * radii
+    return EdgeOnCandidates(
+        radii_px=radii / sy,
+        joint_score=np.where(tilt_ok, joint, 0.0),
+        scores=scores,
+        centres_y_px=centres / sy + top,
+        faces_px=faces / sx,
+    )
+
+
+def find_edge_on_plates(
+    image_bgr: np.ndarray,
+    hands_xy_px: FloatArray,
+    *,
+    radius_range_px: tuple[float, float] | None = None,
+    settings: EdgeOnSettings | None = None,
+) -> EdgeOnPlates | None:
+    """The two plate stacks seen edge-on in one frame, or None when they are not both found alike.
+
+    Parameters:
+        image_bgr: (H, W, 3) uint8 frame.
+        hands_xy_px: (2, 2) the wrists (rows may be NaN; both are needed).
+        radius_range_px: the plate radii to consider, pixels (low, high); None derives them from the
+            hands: the wrists are 0.3-1.2 m apart on a bar (a shoulder width at least, inside the
+            inner collars), so a 0.225 m radius is 0.19-0.75 of their distance.
+        settings: ``EdgeOnSettings()`` by default.
+    """
+    settings = settings or EdgeOnSettings()
+    found = edge_on_candidates(image_bgr, hands_xy_px, radius_range_px=radius_range_px, settings=settings)
+    return None if found is None else found.best(settings=settings)
 
 
 def gap_ruler(inner_gaps_px: list[float], radius_px: float, *, plate_m: float) -> float:
@@ -327,6 +411,9 @@ class EdgeOnPlateTracker:
     ``radius_range_px``: the plate radii to search (the lifter's body's, see
     ``vbt.calibration.body.BodyScale.radius_range_px``); None derives them from the hands each frame.
     The detection's method is ``PLATE`` (its radius is a 45 cm plate's, as a side view's circle).
+    Every frame's candidates (``EdgeOnCandidates``, by the frame's time, None without both wrists)
+    are kept in ``candidates``, so that the whole clip can choose among them afterwards
+    (``vbt.capture.front_pass.one_radius_choice``).
     """
 
     method = BarMethod.PLATE
@@ -337,30 +424,40 @@ class EdgeOnPlateTracker:
         self.radius_range_px = radius_range_px
         self.settings = settings or EdgeOnSettings()
         self.inner_gaps_px: list[float] = []
+        self.candidates: dict[float, EdgeOnCandidates | None] = {}
         self.reset()
 
     def reset(self) -> None:
         self._last_t_s = -math.inf
         self.inner_gaps_px = []
+        self.candidates = {}
 
     def update(self, frame: Frame, *, hands_xy_px: FloatArray | None = None) -> BarDetection:
         """Both stacks in ``frame`` near the hands; NaN without hands or without both stacks."""
         check_frame(frame, self._last_t_s)
         self._last_t_s = frame.t_s
         if hands_xy_px is None:
+            self.candidates[frame.t_s] = None
             return BarDetection.missing(frame.t_s, self.method)
-        plates = find_edge_on_plates(
+        found = edge_on_candidates(
             frame.image, hands_xy_px, radius_range_px=self.radius_range_px, settings=self.settings
         )
+        self.candidates[frame.t_s] = found
+        plates = None if found is None else found.best(settings=self.settings)
         if plates is None:
             return BarDetection.missing(frame.t_s, self.method)
         self.inner_gaps_px.append(plates.inner_gap_px)
-        weaker = min(plates.left.score, plates.right.score)
-        confidence = min(1.0, weaker / self.settings.confident_edge_levels_px)
-        return BarDetection(
-            t_s=frame.t_s,
-            xy_px=plates.centre_xy_px,
-            confidence=confidence,
-            method=self.method,
-            radius_px=plates.radius_px,
-        )
+        return detection_of(plates, frame.t_s, settings=self.settings)
+
+
+def detection_of(plates: EdgeOnPlates, t_s: float, *, settings: EdgeOnSettings) -> BarDetection:
+    """The bar's detection from both stacks: their centre, their radius as a plate's, and a confidence
+    of the weaker stack's score over ``confident_edge_levels_px`` (at most 1)."""
+    weaker = min(plates.left.score, plates.right.score)
+    return BarDetection(
+        t_s=t_s,
+        xy_px=plates.centre_xy_px,
+        confidence=min(1.0, weaker / settings.confident_edge_levels_px),
+        method=BarMethod.PLATE,
+        radius_px=plates.radius_px,
+    )
