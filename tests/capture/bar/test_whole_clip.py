@@ -9,7 +9,14 @@ import math
 import numpy as np
 
 from tests.capture.bar import scenes
-from vbt.capture.bar import BarDetection, PlateTracker, WholeClipTracker, without
+from vbt.capture.bar import (
+    BarDetection,
+    ContribEllipses,
+    PlateTracker,
+    VotedCircles,
+    WholeClipTracker,
+    without,
+)
 from vbt.capture.bar.settings import PlateSettings
 from vbt.types import FloatArray, Frame
 
@@ -79,3 +86,14 @@ def test_a_right_causal_track_is_left_as_it_is_and_the_switch_turns_the_whole_cl
     )
     held = _run(off, frames)
     assert np.all(np.hypot(*(held[:30] - DECOY).T) < 1e-9)  # the causal answer stands
+
+
+def test_both_candidate_sources_find_a_rendered_plate_at_its_centre_and_size() -> None:
+    image = scenes.background(seed=5)
+    scenes.draw_plate(image, 300.0, 220.0, 60.0)
+    for source in (VotedCircles(), ContribEllipses()):
+        found = source.find(image, settings=PlateSettings(), picture_px=None)
+        apart = np.hypot(*(found.centre_px - [300.0, 220.0]).T)
+        plate = np.flatnonzero((apart < 3.0) & (np.abs(found.radius_px / 60.0 - 1.0) < 0.08))
+        assert plate.size >= 1, type(source).__name__
+        assert np.all((found.evidence >= 0.0) & (found.evidence <= 1.0))

@@ -707,7 +707,8 @@ class WholeClipSettings(_Checked):
     """A candidate and the tracker's plate within this many radii, and within ``same_radius_frac`` in
     size, are the same plate. Raising it merges neighbouring circles."""
     same_radius_frac: float = 0.25
-    """See ``same_plate_radii``."""
+    """How far two radii may differ to be one plate's (``same_plate_radii``; also the most a tracked radius
+    may change between frames on the path). Raising it merges a plate with its inner ring."""
     jpeg_quality: int = 95
     """Quality (0-100) of the gray copies kept of every frame for measuring frames again. Lowering it
     saves memory (about 50 kB per 720p frame at 95) but blurs the rims."""
