@@ -641,9 +641,9 @@ class WholeClipSettings(_Checked):
     """A file's plate is chosen by the whole clip (``WholeClipTracker``). Off: the causal tracker's
     answer, frame by frame, stands (as in live mode)."""
     search_interval_s: float = 0.5
-    """A whole-frame search runs when the tracker has run none for this long (its own searches' candidates
-    count too): the keyframes of the path. Lowering it sees a wrong plate sooner but costs a search
-    (0.1-0.4 s at 720p) per interval."""
+    """A whole-frame search for candidates runs this often: the keyframes of the path. Lowering it sees a
+    wrong plate sooner but costs a search per interval (OpenCV's ellipse detector: 10-100 ms at the
+    search's 480 px; the circle search with motion voting: 10-30 times that)."""
     max_speed_m_s: float = 3.0
     """The fastest a bar in the lifter's hands moves (2 m/s peaks in the pull, with margin). Raising it lets
     the path jump between circles farther apart; lowering it may break a fast pull's path in two."""
