@@ -711,7 +711,7 @@ class WholeClipSettings(_Checked):
     may change between frames on the path). Raising it merges a plate with its inner ring."""
     jpeg_quality: int = 95
     """Quality (0-100) of the gray copies kept of every frame for measuring frames again. Lowering it
-    saves memory (about 50 kB per 720p frame at 95) but blurs the rims."""
+    saves memory (about 170 kB per 720p frame at 95: 100 MB for 20 s at 30 fps) but blurs the rims."""
 
 
 @dataclass(frozen=True)
