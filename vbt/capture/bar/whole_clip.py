@@ -310,7 +310,3 @@ class WholeClipTracker:
         ):
             return None
         return found.detection(t_s, settings=s.confidence)
-
-
-def _single(d: BarDetection) -> Keyframe:
-    return Keyframe(d.t_s, d.xy_px[None, :], np.array([d.radius_px]), np.ones(1), np.full(2, np.nan))
