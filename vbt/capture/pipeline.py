@@ -48,6 +48,7 @@ from vbt.capture.bar import (
     EdgeOnPlateTracker,
     PlateTracker,
     RevisingBarTracker,
+    WholeClipTracker,
     WristMidpointTracker,
 )
 from vbt.capture.camera import BackgroundMotion, CameraMotionEstimator
@@ -86,7 +87,8 @@ __all__ = [
 def _picture_told(frames: Iterable[Frame], seen: Picture, tracker: BarTracker) -> Iterator[Frame]:
     """``frames``, telling a ``PlateTracker`` where the picture lies inside filled black bars once
     they are found (with the first frame): its rays are unknown beyond the picture's edge."""
-    plate = tracker if isinstance(tracker, PlateTracker) else None
+    inner = tracker.plate if isinstance(tracker, WholeClipTracker) else tracker
+    plate = inner if isinstance(inner, PlateTracker) else None
     for frame in frames:
         if plate is not None:
             plate.picture_rect_px = seen.filled_rect_px
@@ -181,6 +183,12 @@ def track_video(
     a file, ``error`` says it was interrupted. Errors of pose or tracker on one frame propagate (they
     are bugs or a broken model, not the video's fault).
     """
+    if (
+        isinstance(tracker, PlateTracker)
+        and tracker.settings.whole_clip.use_whole_clip
+        and _reads_a_file(source)
+    ):
+        tracker = WholeClipTracker(tracker)  # a file: its plate is chosen by the whole clip
     reviser = tracker if isinstance(tracker, RevisingBarTracker) else None
     recording = SetRecording(
         bar_method=bar_method, pose_ran=pose is not None, frame_size_px=source.size_px, reviser=reviser
@@ -216,6 +224,10 @@ def track_video(
                 frames.stop()  # the reading thread ends before the caller closes the source
             if bar is not None:
                 bar.close()
+    if isinstance(tracker, WholeClipTracker) and error is None:
+        with opencv_single_threaded():
+            tracker.finish()
+        recording.revise(tracker.take_revisions())
     return recording.tracked(
         name=source.name,
         track=seen.restore(recording.track()),

@@ -62,6 +62,11 @@ class SetRecording:
             for revision in self.reviser.take_revisions():
                 self._builder.revise(revision)
 
+    def revise(self, revisions: list[BarDetection]) -> None:
+        """Earlier frames measured again, any of the recording (a whole clip's choice, at its end)."""
+        for revision in revisions:
+            self._builder.revise(revision, look_back=len(self._builder))
+
     def lose(self, t_s: float) -> None:
         """A frame the capture dropped at ``t_s`` (in time order with the sightings)."""
         unseen = BarDetection(t_s=t_s, xy_px=np.full(2, np.nan), confidence=0.0, method=self.bar_method)

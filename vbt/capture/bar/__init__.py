@@ -23,7 +23,8 @@ centres by gradient voting, optionally among moving edges), ``search`` (the whol
 search), ``fit`` (a rim fitted near a guess), ``choice`` (which plate is the bar's), ``backfill``
 (earlier frames measured again), ``motion`` (Kalman filter, scene watch), ``plate``
 (``PlateTracker``), ``markers`` (the marker and wrist trackers), ``settings`` (``PlateSettings``),
-``edge_on`` (the front view's plates).
+``edge_on`` (the front view's plates), ``lattice`` (the one path through a clip's candidates) and
+``whole_clip`` (``WholeClipTracker``: a file's plate chosen by the whole clip, ``WholeClipSettings``).
 """
 
 from vbt.capture.bar.edge_on import (
@@ -55,6 +56,7 @@ from vbt.capture.bar.settings import (
     TrackingSettings,
     VoteSettings,
     WatchSettings,
+    WholeClipSettings,
     rule_names,
     without,
 )
@@ -66,6 +68,7 @@ from vbt.capture.bar.types import (
     hands_midpoint,
     stack_detections,
 )
+from vbt.capture.bar.whole_clip import ContribEllipses, VotedCircles, WholeClipTracker
 
 __all__ = [
     "ArucoTracker",
@@ -76,6 +79,7 @@ __all__ = [
     "ChoiceSettings",
     "ColorMarkerTracker",
     "ConfidenceSettings",
+    "ContribEllipses",
     "EdgeOnCandidates",
     "EdgeOnPlateTracker",
     "EdgeOnPlates",
@@ -89,7 +93,10 @@ __all__ = [
     "SwitchSettings",
     "TrackingSettings",
     "VoteSettings",
+    "VotedCircles",
     "WatchSettings",
+    "WholeClipSettings",
+    "WholeClipTracker",
     "WristMidpointTracker",
     "aruco_dictionary",
     "detection_of",

@@ -625,6 +625,98 @@ class BackfillSettings(_Checked):
 
 
 @dataclass(frozen=True)
+class WholeClipSettings(_Checked):
+    """The plate chosen by the whole clip (``whole_clip``, ``lattice``): a file's every frame is known
+    before the answer is given, so the one path through the clip's plate candidates that is consistent
+    over the set is chosen, and the frames where the causal tracker followed something else are
+    measured again on it (or left unseen). Live mode has no whole clip: it keeps the causal tracker.
+
+    The path's costs are in nats (a cost of 2 is a likelihood e^2 = 7.4 times smaller); the bounds
+    come from what a barbell can do: peak bar speeds of about 2 m/s in the snatch's and clean's pull
+    (Garhammer 1985, Int J Sport Biomech 1:122; 1.6-2.0 m/s in elite snatches, Gourgoulis et al. 2000,
+    J Sports Sci 18:643), below 1.7 m/s in the other lifts (Sanchez-Medina et al. 2017, Int J Sports
+    Med 38:217)."""
+
+    use_whole_clip: bool = False
+    """A file's plate is chosen by the whole clip (``WholeClipTracker``). Off (the default until its
+    memory is flat in the clip's length: it keeps a JPEG copy of every frame, about 170 kB a 720p
+    frame, and until the whole footage corpus is judged with it): the causal tracker's answer, frame
+    by frame, stands (as in live mode)."""
+    search_interval_s: float = 0.5
+    """A whole-frame search for candidates runs this often: the keyframes of the path. Lowering it sees a
+    wrong plate sooner but costs a search per interval (OpenCV's ellipse detector: 10-100 ms at the
+    search's 480 px; the circle search with motion voting: 10-30 times that)."""
+    max_speed_m_s: float = 3.0
+    """The fastest a bar in the lifter's hands moves (2 m/s peaks in the pull, with margin). Raising it lets
+    the path jump between circles farther apart; lowering it may break a fast pull's path in two."""
+    smallest_plate_radius_m: float = 0.15
+    """The smallest plate's radius the speed bound converts pixels with (a 30 cm iron plate; a 45 cm plate
+    moves fewer of its radii per second). Raising it bounds the motion tighter, but a small plate's real
+    motion may exceed the bound."""
+    position_noise_radii: float = 0.25
+    """How far beyond the speed bound a centre may lie at the cost of 0.5 nat (the fit's scatter, the
+    motion between a search and the frame). Raising it tolerates jumps; lowering it breaks a path on
+    a poor fit."""
+    max_depth_speed_m_s: float = 1.0
+    """How fast the plate may move towards or away from the camera (a walk-out, a bar turning): its radius
+    changes only as far as its depth does. Raising it allows a path between plates of different size."""
+    min_camera_distance_m: float = 1.5
+    """The nearest a camera filming a whole lifter stands from the plate, for the radius bound. Lowering it
+    allows larger changes of radius."""
+    radius_noise_frac: float = 0.1
+    """How far beyond the perspective bound a radius may change at the cost of 0.5 nat (a fit on a
+    blurred or small plate). Raising it tolerates size swings (low-resolution clips); lowering it keeps
+    the path on one plate more strictly."""
+    radius_tolerance_frac: float = 0.15
+    """How far the plate's radius may stray from the clip's without cost (the bar's depth changes by a
+    walk-out's 0.3-0.5 m at 3 m or more from the camera, 10-15 %). Raising it lets the path take circles
+    of another size; lowering it makes a plate nearing the camera cost."""
+    max_step_cost: float = 8.0
+    """A transition dearer than this is impossible (the path goes unseen instead). Lowering it breaks
+    the path sooner."""
+    miss_cost: float = 2.0
+    """The cost of a keyframe where the path sees no plate. Raising it keeps the path on weaker candidates;
+    lowering it leaves doubtful keyframes unseen."""
+    max_gap_s: float = 1.5
+    """The longest stretch a path may go unseen and continue with the same plate (a plate hidden by the
+    lifter, blurred in the pull). Raising it links farther keyframes."""
+    evidence_floor_frac: float = 0.05
+    """The least rim evidence (outline share) a candidate counts with (its cost is -ln of its evidence).
+    Raising it weighs poor outlines less against good ones."""
+    size_weight: float = 0.5
+    """Weight of ln(largest / radius) among a keyframe's candidates (the bar's plates are the largest discs
+    in a side view; 0.5: the causal choice's square root of the size ratio). Raising it favours large
+    circles (a thigh, a wheel)."""
+    hands_reach_radii: float = 1.5
+    """The hands hold the bar: a candidate this many of the clip's plate radii from the hands costs 0.5
+    nat (seen obliquely, the grip lies along the bar, up to about a radius off the plate's centre).
+    Raising it trusts the hands less."""
+    hands_max_cost: float = 4.0
+    """The most the hands' distance can cost (pose may be wrong, the bar may rest on the floor or the
+    back). Raising it lets the hands overrule strong rim evidence."""
+    hands_offset_noise_radii: float = 0.5
+    """How much a plate's offset from the hands may change between keyframes at the cost of 0.5 nat (the
+    wrists turn about the bar in a catch; pose jitters). The plate moves with the hands; a thigh, a knee,
+    a plate on the floor do not. Raising it trusts the hands' motion less."""
+    inner_ring_cost: float = 2.0
+    """The cost of a candidate with a clearly larger one about the same centre in the same keyframe (a
+    hub, an inner ring: the plate is the outermost rim). Raising it rules inner rings out."""
+    inner_ring_larger_frac: float = 0.25
+    """How much larger the outer circle must be (radius) to make the inner one a ring of it."""
+    inner_ring_centre_radii: float = 0.3
+    """How close (in the outer circle's radii) the centres must be to count as concentric."""
+    same_plate_radii: float = 0.5
+    """A candidate and the tracker's plate within this many radii, and within ``same_radius_frac`` in
+    size, are the same plate. Raising it merges neighbouring circles."""
+    same_radius_frac: float = 0.25
+    """How far two radii may differ to be one plate's (``same_plate_radii``; also the most a tracked radius
+    may change between frames on the path). Raising it merges a plate with its inner ring."""
+    jpeg_quality: int = 95
+    """Quality (0-100) of the gray copies kept of every frame for measuring frames again. Lowering it
+    saves memory (about 170 kB per 720p frame at 95: 100 MB for 20 s at 30 fps) but blurs the rims."""
+
+
+@dataclass(frozen=True)
 class PlateSettings:
     """Everything ``PlateTracker`` can be tuned by, grouped by stage (see each group)."""
 
@@ -648,6 +740,8 @@ class PlateSettings:
     """Following a plate: prediction, windows, coasting, finding it again, rim memory."""
     backfill: BackfillSettings = field(default_factory=BackfillSettings)
     """Frames before a late switch measured again on the new plate."""
+    whole_clip: WholeClipSettings = field(default_factory=WholeClipSettings)
+    """A file's plate chosen by the whole clip (not used live)."""
 
 
 def rule_names(settings: PlateSettings | None = None) -> list[str]:

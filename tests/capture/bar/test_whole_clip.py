@@ -1,0 +1,101 @@
+"""The plate chosen by the whole clip (``WholeClipTracker``) on rendered clips with known answers: a
+causal tracker held on a second plate near the true one for part of the set is overruled, its
+frames measured again on the plate the hands lift; where the causal track is right, nothing changes."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from tests.capture.bar import scenes
+from vbt.capture.bar import (
+    BarDetection,
+    ContribEllipses,
+    PlateTracker,
+    VotedCircles,
+    WholeClipTracker,
+    without,
+)
+from vbt.capture.bar.settings import PlateSettings, WholeClipSettings
+from vbt.types import FloatArray, Frame
+
+R = 40.0
+DECOY = np.array([470.0, 330.0])  # a plate of the same size resting on the floor beside the lifter
+
+
+def _path(t: float) -> tuple[float, float]:
+    """A squat's plate: 100 px (2.5 radii) down and up every 2 s."""
+    return 280.0, 180.0 + 50.0 * (1.0 - math.cos(math.pi * t))
+
+
+def _frames(n: int) -> list[Frame]:
+    frames = scenes.render_clip(np.zeros((n, 2)), R, path_fn=_path, seed=3)
+    for f in frames:
+        scenes.draw_plate(f.image, *DECOY, R)
+    return frames
+
+
+#: The whole-clip choice switched on (it is off by default).
+ON = PlateSettings(whole_clip=WholeClipSettings(use_whole_clip=True))
+
+
+class HeldOnTheDecoy(PlateTracker):
+    """A causal tracker that reports the plate on the floor until ``until_s``, then its own answer."""
+
+    def __init__(self, until_s: float, settings: PlateSettings | None = None) -> None:
+        super().__init__(settings)
+        self.until_s = until_s
+
+    def update(self, frame: Frame, *, hands_xy_px: FloatArray | None = None) -> BarDetection:
+        own = super().update(frame, hands_xy_px=hands_xy_px)
+        if frame.t_s >= self.until_s:
+            return own
+        return BarDetection(frame.t_s, DECOY.copy(), 0.9, own.method, radius_px=R)
+
+
+def _run(tracker: WholeClipTracker, frames: list[Frame]) -> FloatArray:
+    """The track as the frame loop records it: each frame's answer, then the revisions."""
+    xy = {}
+    for f in frames:
+        hands = np.array([_path(f.t_s)]) + np.array([6.0, 12.0])  # the wrists, just off the bar's axis
+        xy[f.t_s] = tracker.update(f, hands_xy_px=hands).xy_px
+        for r in tracker.take_revisions():
+            xy[r.t_s] = r.xy_px
+    tracker.finish()
+    for r in tracker.take_revisions():
+        xy[r.t_s] = r.xy_px
+    return np.array([xy[f.t_s] for f in frames])
+
+
+def test_a_causal_track_held_on_a_second_plate_for_part_of_the_set_is_moved_to_the_lifted_plate() -> None:
+    frames = _frames(75)  # 2.5 s at 30 fps: the first 1.2 s held on the plate on the floor
+    xy = _run(WholeClipTracker(HeldOnTheDecoy(until_s=1.2, settings=ON)), frames)
+    truth = np.array([_path(f.t_s) for f in frames])
+    error = np.hypot(*(xy - truth).T)
+    on_decoy = np.hypot(*(xy - DECOY).T) < R
+    assert not on_decoy.any()  # never the plate on the floor
+    seen = np.isfinite(error)
+    assert seen.mean() > 0.9  # measured again, not left unseen
+    assert np.median(error[seen]) < 1.0 and error[seen].max() < 3.0  # px, on the lifted plate
+
+
+def test_a_right_causal_track_is_left_as_it_is_and_the_switch_turns_the_whole_clip_off() -> None:
+    frames = _frames(45)
+    truth = np.array([_path(f.t_s) for f in frames])
+    xy = _run(WholeClipTracker(PlateTracker(ON)), frames)
+    assert np.median(np.hypot(*(xy - truth).T)) < 1.0
+    off = WholeClipTracker(HeldOnTheDecoy(until_s=1.0, settings=without(ON, "whole_clip.use_whole_clip")))
+    held = _run(off, frames)
+    assert np.all(np.hypot(*(held[:30] - DECOY).T) < 1e-9)  # the causal answer stands
+
+
+def test_both_candidate_sources_find_a_rendered_plate_at_its_centre_and_size() -> None:
+    image = scenes.background(seed=5)
+    scenes.draw_plate(image, 300.0, 220.0, 60.0)
+    for source in (VotedCircles(), ContribEllipses()):
+        found = source.find(image, settings=PlateSettings(), picture_px=None)
+        apart = np.hypot(*(found.centre_px - [300.0, 220.0]).T)
+        plate = np.flatnonzero((apart < 3.0) & (np.abs(found.radius_px / 60.0 - 1.0) < 0.08))
+        assert plate.size >= 1, type(source).__name__
+        assert np.all((found.evidence >= 0.0) & (found.evidence <= 1.0))

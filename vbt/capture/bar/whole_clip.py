@@ -1,0 +1,312 @@
+"""The plate chosen by the whole clip: a file's causal track checked against every frame's evidence.
+
+``WholeClipTracker`` wraps a ``PlateTracker``: frame by frame it reports what the causal tracker
+reports (live-like), and keeps what the whole-clip choice needs: the tracker's plate in every frame,
+a gray copy of every frame (JPEG, ``WholeClipSettings.jpeg_quality``), the hands, and every
+``search_interval_s`` a keyframe of plate candidates from a ``CandidateSource`` (OpenCV contrib's
+ellipse detector, ``ContribEllipses``, by default; or the causal tracker's circle search,
+``VotedCircles``). At the end
+(``finish``) the one path through the keyframes consistent over the set is chosen
+(``lattice.choose_path``: one radius up to perspective, motion a barbell can make, with the hands,
+the outermost rim), and every frame is checked against it:
+
+- from each keyframe the path sees, the path's plate is walked frame by frame, forwards and
+  backwards: the tracker's plate stands where it lies within a frame's reach of the last one on the
+  path (what a barbell moves, a plate's radius changes); elsewhere (the tracker followed another
+  circle, or lost the plate) the path's plate is fitted there; a frame where it is not found, or
+  that no walk reaches, is unseen (NaN), never a guess.
+
+The changed frames are given as revisions (``RevisingBarTracker``), after ``finish``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Protocol
+
+import cv2
+import numpy as np
+
+from vbt.capture.bar.fit import fit_near
+from vbt.capture.bar.image import Image, crop_resized, to_gray
+from vbt.capture.bar.lattice import IntArray, Keyframe, choose_path
+from vbt.capture.bar.plate import PlateTracker
+from vbt.capture.bar.rim import Rect, fit_outline
+from vbt.capture.bar.search import search_plates
+from vbt.capture.bar.settings import PlateSettings
+from vbt.capture.bar.types import BarDetection, BarMethod, hands_midpoint
+from vbt.types import FloatArray, Frame
+
+
+@dataclass(frozen=True, eq=False)
+class Candidates:
+    """Plate candidates of one frame: centre_px (K, 2), radius_px (K,), evidence (K,) 0..1."""
+
+    centre_px: FloatArray
+    radius_px: FloatArray
+    evidence: FloatArray
+
+
+class CandidateSource(Protocol):
+    """Where a keyframe's plate candidates come from."""
+
+    def find(self, image: Image, *, settings: PlateSettings, picture_px: Rect | None) -> Candidates:
+        """Plate-like circles (or ellipses) in ``image`` (H, W, 3) BGR, in its pixels."""
+        ...
+
+
+def _candidates(rows: list[tuple[float, float, float, float]]) -> Candidates:
+    array = np.asarray(rows, dtype=np.float64).reshape(-1, 4)
+    return Candidates(array[:, :2].copy(), array[:, 2].copy(), array[:, 3].copy())
+
+
+class VotedCircles:
+    """The tracker's own whole-frame search (``search.search_plates``: Hough circles on a reduced
+    copy, outermost rims), its ``outline`` the evidence; motion voting against the keyframe before."""
+
+    def __init__(self) -> None:
+        self._previous: Image | None = None
+
+    def find(self, image: Image, *, settings: PlateSettings, picture_px: Rect | None) -> Candidates:
+        found, self._previous = search_plates(
+            image, settings=settings, previous_gray=self._previous, picture_px=picture_px
+        )
+        return _candidates([(*c.centre_px, c.radius_px, c.outline) for c in found])
+
+
+class ContribEllipses:
+    """OpenCV contrib's ellipse detector (``cv2.ximgproc.findEllipses``, Jia et al. 2017, IEEE TIP
+    26:3665) on the search's reduced gray copy; its score is the evidence, the mean semi-axis the radius.
+
+    Parameters:
+        score_min, reliability_min: the detector's ``scoreThreshold`` and ``reliabilityThreshold``
+            (0..1; its defaults 0.7 and 0.5 find no plate on most phone clips).
+    """
+
+    def __init__(self, *, score_min: float = 0.3, reliability_min: float = 0.3) -> None:
+        self.score_min = score_min
+        self.reliability_min = reliability_min
+
+    def find(self, image: Image, *, settings: PlateSettings, picture_px: Rect | None) -> Candidates:
+        h, w = image.shape[:2]
+        cropped = crop_resized(image, 0, 0, w, h, min(1.0, settings.search.max_dim_px / max(h, w)))
+        if cropped is None:
+            return _candidates([])
+        small, window = cropped
+        found = cv2.ximgproc.findEllipses(
+            to_gray(small), scoreThreshold=self.score_min, reliabilityThreshold=self.reliability_min
+        )
+        rows = np.zeros((0, 6)) if found is None else np.asarray(found, dtype=np.float64).reshape(-1, 6)
+        lo, hi = settings.search.radius_range_px or (0.0, math.inf)
+        out = [
+            (*window.to_frame(np.array([x, y])), 0.5 * (a / window.sx + b / window.sy), score)
+            for x, y, a, b, score, _angle in rows
+            if a > 0 and b > 0 and lo <= 0.5 * (a / window.sx + b / window.sy) <= hi
+        ]
+        return _candidates(out)
+
+
+class WholeClipTracker:
+    """A ``PlateTracker`` whose plate is chosen again by the whole clip at ``finish`` (see the module
+    docstring); a ``RevisingBarTracker``. For files only: live mode cannot wait for the clip's end.
+
+    Parameters:
+        plate: the causal tracker (its settings' ``whole_clip`` group is used).
+        source: the keyframes' candidate source; None for ``ContribEllipses`` (on the footage it
+            made two clips exact that ``VotedCircles`` left honest, at a thirtieth of the time).
+    """
+
+    method = BarMethod.PLATE
+
+    def __init__(self, plate: PlateTracker, *, source: CandidateSource | None = None) -> None:
+        self.plate = plate
+        self.settings = plate.settings
+        self._source_type = source
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the clip, as before the first frame."""
+        self.plate.reset()
+        self.source: CandidateSource = ContribEllipses() if self._source_type is None else self._source_type
+        self._t_s: list[float] = []
+        self._detections: list[BarDetection] = []
+        self._hands: list[FloatArray] = []
+        self._jpegs: list[bytes] = []
+        self._keys: list[tuple[int, Candidates]] = []  # (frame row, candidates)
+        self._row_of: dict[float, int] = {}
+        self._revisions: list[BarDetection] = []
+
+    def update(self, frame: Frame, *, hands_xy_px: FloatArray | None = None) -> BarDetection:
+        """The causal tracker's answer; the frame, its plate and hands kept for ``finish``."""
+        detection = self.plate.update(frame, hands_xy_px=hands_xy_px)
+        s = self.settings.whole_clip
+        row = len(self._t_s)
+        gray = to_gray(frame.image)
+        ok, jpeg = cv2.imencode(".jpg", gray, [cv2.IMWRITE_JPEG_QUALITY, s.jpeg_quality])
+        self._jpegs.append(jpeg.tobytes() if ok else b"")
+        self._t_s.append(frame.t_s)
+        self._row_of[frame.t_s] = row
+        self._detections.append(detection)
+        self._hands.append(hands_midpoint(hands_xy_px))
+        if not self._keys or frame.t_s - self._t_s[self._keys[-1][0]] >= s.search_interval_s:
+            found = self.source.find(frame.image, settings=self.settings, picture_px=self.plate._picture)
+            self._keys.append((row, found))
+        return detection
+
+    def take_revisions(self) -> list[BarDetection]:
+        """The causal tracker's revisions (kept here too), then, after ``finish``, the whole clip's."""
+        revised = self.plate.take_revisions()
+        for r in revised:
+            row = self._row_of.get(r.t_s)
+            if row is not None:
+                self._detections[row] = r
+        out, self._revisions = revised + self._revisions, []
+        return out
+
+    # --- the whole clip -----------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Choose the clip's path and measure again the frames off it (``take_revisions`` gives them)."""
+        s = self.settings
+        if not s.whole_clip.use_whole_clip or not self._keys:
+            return
+        self.take_revisions()  # the causal tracker's last ones first
+        keys, tracker_at = self._keyframes()
+        path = choose_path(keys, settings=s.whole_clip)
+        anchors = self._anchors(keys, tracker_at, path)
+        if not anchors:
+            return  # nothing on a path: the tracker's answer (whatever it is) stands
+        final = self._along(anchors)
+        for old, new in zip(self._detections, final, strict=True):
+            if new is not old:
+                self._revisions.append(new)
+
+    def _gray(self, row: int) -> Image:
+        return np.asarray(cv2.imdecode(np.frombuffer(self._jpegs[row], np.uint8), cv2.IMREAD_GRAYSCALE))
+
+    def _keyframes(self) -> tuple[list[Keyframe], list[int]]:
+        """The keyframes with the tracker's plate among their candidates (merged with a search
+        candidate of the same plate), and its index in each (-1: the tracker saw nothing)."""
+        w = self.settings.whole_clip
+        keys: list[Keyframe] = []
+        tracker_at: list[int] = []
+        for row, c in self._keys:
+            centre, radius, evidence = c.centre_px, c.radius_px, c.evidence
+            d = self._detections[row]
+            at = -1
+            if d.detected and math.isfinite(d.radius_px):
+                same = (np.hypot(*(centre - d.xy_px).T) < w.same_plate_radii * d.radius_px) & (
+                    np.abs(radius / d.radius_px - 1.0) < w.same_radius_frac
+                )
+                held = max([d.confidence, *evidence[same].tolist()])
+                keep = ~same
+                centre = np.vstack([d.xy_px[None, :], centre[keep]])
+                radius = np.concatenate([[d.radius_px], radius[keep]])
+                evidence = np.concatenate([[held], evidence[keep]])
+                at = 0
+            keys.append(Keyframe(self._t_s[row], centre, radius, evidence, self._hands[row]))
+            tracker_at.append(at)
+        return keys, tracker_at
+
+    def _anchors(
+        self, keys: list[Keyframe], tracker_at: list[int], path: IntArray
+    ) -> dict[int, BarDetection]:
+        """The path's plate at each keyframe it sees: the tracker's detection, or the chosen
+        candidate's rim fitted in that frame (none where it does not hold up)."""
+        s = self.settings
+        out: dict[int, BarDetection] = {}
+        for (row, _), key, at, b in zip(self._keys, keys, tracker_at, path, strict=True):
+            if b < 0:
+                continue
+            if b == at:
+                out[row] = self._detections[row]
+                continue
+            radius = float(key.radius_px[b])
+            found = fit_near(
+                self._gray(row),
+                key.centre_px[b],
+                radius,
+                s.fit.confirm_window_radii * radius,
+                settings=s,
+                picture_px=self.plate._picture,
+            )
+            if found is not None and found.fit.inlier_fraction >= s.search.min_rim_frac:
+                out[row] = found.detection(self._t_s[row], settings=s.confidence)
+        return out
+
+    def _along(self, anchors: dict[int, BarDetection]) -> list[BarDetection]:
+        """Every frame's plate on the path: walked frame by frame from each anchor, forwards to the
+        next and backwards to the one before (within ``max_gap_s``), each frame taking the tracker's
+        plate where it is within a frame's reach of the last one on the path (``_near``), else the
+        path's plate fitted about the last one (``_measure``); unseen where neither is. Frames no
+        walk reaches (no path there) are unseen."""
+        w = self.settings.whole_clip
+        final: list[BarDetection | None] = [None] * len(self._t_s)
+        rows = sorted(anchors)
+        for row in rows:
+            final[row] = anchors[row]
+        for k, row in enumerate(rows):
+            end = rows[k + 1] if k + 1 < len(rows) else len(self._t_s)
+            start = rows[k - 1] if k > 0 else -1
+            self._walk(anchors[row], range(row + 1, end), final, w.max_gap_s)
+            self._walk(anchors[row], range(row - 1, start, -1), final, w.max_gap_s)
+        return [
+            d if d is not None else BarDetection.missing(t, self.method)
+            for d, t in zip(final, self._t_s, strict=True)
+        ]
+
+    def _walk(
+        self, seed: BarDetection, rows: range, final: list[BarDetection | None], max_gap_s: float
+    ) -> None:
+        """The path's plate from ``seed`` through ``rows`` (in order) into ``final`` where unset."""
+        last = seed
+        for row in rows:
+            t_s = self._t_s[row]
+            if abs(t_s - last.t_s) > max_gap_s:
+                return
+            done = final[row]
+            if done is not None:  # an anchor, or measured by the walk from the other side
+                last = done
+                continue
+            d = self._detections[row]
+            found = d if self._near(d, last) else self._measure(row, last)
+            if found is not None:
+                final[row] = last = found
+
+    def _near(self, d: BarDetection, last: BarDetection) -> bool:
+        """``d`` is within what the plate moves (``max_speed_m_s``) and its radius changes from ``last``."""
+        w = self.settings.whole_clip
+        if not d.detected or not math.isfinite(d.radius_px):
+            return False
+        reach = w.max_speed_m_s * abs(d.t_s - last.t_s) / w.smallest_plate_radius_m + w.position_noise_radii
+        apart = float(np.hypot(*(d.xy_px - last.xy_px)))
+        return (
+            apart <= reach * last.radius_px and abs(d.radius_px / last.radius_px - 1.0) < w.same_radius_frac
+        )
+
+    def _measure(self, row: int, last: BarDetection) -> BarDetection | None:
+        """The rim of ``last``'s plate fitted in frame ``row`` within a frame's reach of it, or None
+        where it is not found as a track is followed (``TrackingSettings.min_rim_frac``) with a plate's
+        outline (``RimSettings.min_outline_frac``)."""
+        s = self.settings
+        w = s.whole_clip
+        t_s = self._t_s[row]
+        reach = w.max_speed_m_s * abs(t_s - last.t_s) / w.smallest_plate_radius_m + w.position_noise_radii
+        found = fit_near(
+            self._gray(row),
+            last.xy_px,
+            last.radius_px,
+            reach * last.radius_px,
+            settings=s,
+            radius_known=True,
+            picture_px=self.plate._picture,
+        )
+        if (
+            found is None
+            or found.fit.inlier_fraction < s.tracking.min_rim_frac
+            or fit_outline(found.fit, settings=s.rim) < s.rim.min_outline_frac
+            or not math.isfinite(found.radius_px)
+        ):
+            return None
+        return found.detection(t_s, settings=s.confidence)
