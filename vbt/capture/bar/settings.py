@@ -138,6 +138,14 @@ class RimSettings(_Checked):
     nor its radius (``arc_coverage_deg``), and places the centre of a plate mostly outside the picture
     poorly. Lowering it follows plates farther out of the picture, but also arcs through clutter at the
     frame's edge and centres a few pixels off."""
+    min_seen_rim_frac: float = 0.5
+    """Least share of the rays in the picture that must find the rim for rays off it to be unknown; with less,
+    they count as misses. Excused rays leave the fit resting on what is seen, so that must be as clearly a
+    rim as a search asks of a whole plate (``search.min_rim_frac``, 0.5): together with ``min_judged_frac``
+    at least a quarter of the outline (a 90 degree arc) agrees, where a tracked plate's rim alone may be
+    found on ``tracking.min_rim_frac`` of the rays (0.35) when whole. A large circle of clutter held at the
+    frame's edge finds its "rim" on fewer. Lowering it follows a plate cut by the edge and partly hidden too,
+    but holds tracks to clutter at the edge; raising it loses cut plates in blur."""
 
 
 @dataclass(frozen=True)
