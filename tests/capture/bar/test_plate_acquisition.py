@@ -124,11 +124,8 @@ def test_tracker_finds_a_dropped_plate_where_it_stopped_at_once() -> None:
 
 def test_without_refinding_a_dropped_plate_is_lost_for_the_coasting_time() -> None:
     """The rule switched off: the plate is looked for only about the prediction, which runs on
-    below the floor, so it is missing from the stop for at least ``max_coast_s`` (15 frames).
-    (At rest the plate is cut by the frame's bottom edge, 16 px of it below; with a tracked plate's
-    rays off the picture unknown, ``tracking.use_unseen_rays_unknown``, the wide search about the
-    prediction, which then crosses the edge, finds it there too: that rule is off here.)"""
-    settings = without(PlateSettings(), "tracking.use_refind", "tracking.use_unseen_rays_unknown")
+    below the floor, so it is missing from the stop for at least ``max_coast_s`` (15 frames)."""
+    settings = without(PlateSettings(), "tracking.use_refind")
     coast_frames = round(settings.tracking.max_coast_s * 30.0)
     missing = [k for k, detection, _ in _dropped_plate(settings) if not detection.detected]
     assert set(range(DROP_STOP, DROP_STOP + coast_frames)) <= set(missing)

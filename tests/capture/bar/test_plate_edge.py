@@ -3,9 +3,7 @@
 Filmed close, the bar leaves the top of the picture when the lifter stands, and in a pillarboxed
 clip the plate runs into the black bar beside the picture. The rays of a rim fit that leave the
 picture cannot see the rim: they are unknown, not misses (``RimSettings.unseen_rays_unknown``), so
-the plate keeps the share of rim it shows where it can be seen. By default only a tracked plate
-whose outline crosses the picture's edge is fitted so (``TrackingSettings.use_unseen_rays_unknown``):
-a search never starts a track on an arc at the frame's edge.
+the plate keeps the share of rim it shows where it can be seen.
 """
 
 from __future__ import annotations
@@ -17,24 +15,18 @@ import cv2
 import numpy as np
 
 from tests.capture.bar.scenes import background, draw_plate
-from vbt.capture.bar import PlateSettings, PlateTracker, without
+from vbt.capture.bar import PlateSettings, PlateTracker
 from vbt.capture.bar.search import search_plates
 from vbt.types import Frame
 
 R = 60.0  # the plate's radius, px
-DEFAULT = PlateSettings()  # rays off the picture unknown for a tracked plate cut by the edge only
-OFF = without(DEFAULT, "tracking.use_unseen_rays_unknown")  # misses everywhere
-ON = replace(DEFAULT, rim=replace(DEFAULT.rim, unseen_rays_unknown=True))  # unknown everywhere, searches too
+OFF = PlateSettings()  # the rule is off by default (see RimSettings.unseen_rays_unknown)
+ON = replace(OFF, rim=replace(OFF.rim, unseen_rays_unknown=True))
 BAR_X = 60  # a pillarbox: this many columns at the left are a black bar, filled with the picture's edge
 
 
-LAMP_XY = (470.0, 0.0)  # clutter at the frame's edge: a round lamp of the plate's size, half above the frame
-
-
-def _frame(x: float, y: float, *, seed: int = 0, bar: bool = False, lamp: bool = False) -> np.ndarray:
+def _frame(x: float, y: float, *, seed: int = 0, bar: bool = False) -> np.ndarray:
     image = background(seed=seed)
-    if lamp:
-        draw_plate(image, *LAMP_XY, R)
     draw_plate(image, x, y, R, angle_deg=30.0)
     noisy = np.clip(image + np.random.default_rng(seed).normal(0.0, 3.0, image.shape), 0, 255)
     image = noisy.astype(np.uint8)
@@ -52,36 +44,27 @@ def _search(settings: PlateSettings, image: np.ndarray, x: float, y: float) -> l
 
 def test_search_finds_a_plate_half_above_the_frame() -> None:
     """The plate's centre on the top edge of a pillarboxed frame: half its rim is above the frame.
-    With rays off the picture unknown in searches too, the search finds it, at its size, to a
-    fraction of a pixel; by default (and with the rule off) the rays off the frame are misses to a
-    search, the rim is found on under half the rays and the plate is not proposed: no track starts
-    on an arc at the frame's edge."""
+    The search finds it, at
+    its size, to a fraction of a pixel; with the rule off the rays off the frame are misses, the
+    rim is found on under half the rays and the plate is not proposed."""
     for seed in (0, 1):
         image = _frame(320.0, 0.0, seed=seed, bar=True)
         errors = _search(ON, image, 320.0, 0.0)
         assert errors and min(errors) < 0.5, (seed, errors)
-        assert not _search(DEFAULT, image, 320.0, 0.0), seed
         assert not _search(OFF, image, 320.0, 0.0), seed
 
 
-def _rise_and_return(
-    settings: PlateSettings, x: float, top_y: float, *, lamp: bool = False, start_up: bool = False
-) -> list[float | None]:
+def _rise_and_return(settings: PlateSettings, x: float, top_y: float) -> list[float | None]:
     """A squat filmed close, in a pillarboxed frame: the plate rises until its centre is at
     ``top_y`` (above the frame's top when negative), stays there (the lifter standing) and comes
-    back down (``start_up``: the clip starts with the lifter standing, the plate up there, and it
-    comes down and rises again). Each frame's distance of the reported centre from the truth, None
-    when missing."""
+    back down. Each frame's distance of the reported centre from the truth, None when missing."""
     fps = 30.0
-    up = np.concatenate([np.linspace(200.0, top_y, 31), np.full(15, top_y)])
-    down = np.linspace(top_y, 200.0, 31)
-    ys = np.concatenate([np.full(15, top_y), down, up]) if start_up else np.concatenate([up, down])
+    ys = np.concatenate([np.linspace(200.0, top_y, 31), np.full(15, top_y), np.linspace(top_y, 200.0, 31)])
     tracker = PlateTracker(settings)
     tracker.picture_rect_px = (BAR_X, 0, 640 - BAR_X, 480)
     out: list[float | None] = []
     for k, y in enumerate(ys):
-        image = _frame(x, float(y), seed=k, bar=True, lamp=lamp)
-        detection = tracker.update(Frame(image=image, t_s=k / fps, index=k))
+        detection = tracker.update(Frame(image=_frame(x, float(y), seed=k, bar=True), t_s=k / fps, index=k))
         out.append(math.hypot(*(detection.xy_px - (x, y))) if detection.detected else None)
         if detection.detected:
             assert abs(detection.radius_px / R - 1.0) < 0.03, (k, detection.radius_px)
@@ -92,30 +75,11 @@ def test_tracker_follows_a_plate_out_of_the_top_of_the_frame_and_back() -> None:
     """The centre rises to 10 px above the frame (a little over half the rim stays in the
     picture): every frame is measured, to a pixel. With the rule off the plate is lost for most of
     the time it stays up there."""
-    for settings in (DEFAULT, ON):
-        errors = _rise_and_return(settings, 130.0, -10.0)
-        assert None not in errors, errors
-        assert max(e for e in errors if e is not None) <= 1.0, errors
+    errors = _rise_and_return(ON, 130.0, -10.0)
+    assert None not in errors, errors
+    assert max(e for e in errors if e is not None) <= 1.0, errors
     off = _rise_and_return(OFF, 130.0, -10.0)
     assert sum(e is None for e in off) >= 10, off
-
-
-def test_a_lamp_at_the_frame_edge_starts_no_track_and_the_plate_is_followed_out() -> None:
-    """The clip starts at lockout: the plate's centre 10 px above the frame, and a round lamp of
-    the plate's size half above the frame beside it (clutter at the edge, as plate-like as the cut
-    plate). By default neither half circle starts a track: nothing is reported until the plate
-    comes down into view, and from then on every frame is measured on the plate, to a pixel,
-    through the descent, the rise and out of the top again. With rays off the picture unknown in
-    searches too, a track starts on one of the half circles at once."""
-    errors = _rise_and_return(DEFAULT, 130.0, -10.0, lamp=True, start_up=True)
-    assert all(e is None for e in errors[:15]), errors  # both half out: nothing to start on
-    seen = [e for e in errors if e is not None]
-    assert seen and max(seen) <= 1.0, errors  # never the lamp
-    first = next(k for k, e in enumerate(errors) if e is not None)
-    assert first <= 15 + 12, errors  # found on the way down (the rim whole from frame 15 + 7)
-    assert None not in errors[first:], errors  # and followed to the end, out of the top again
-    on = _rise_and_return(ON, 130.0, -10.0, lamp=True, start_up=True)
-    assert any(e is not None for e in on[:15]), on
 
 
 def test_a_plate_mostly_above_the_frame_is_missing_not_misplaced() -> None:

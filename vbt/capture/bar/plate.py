@@ -165,8 +165,7 @@ class PlateTracker:
         radius = self._radius_px
         sigma = self._kalman.position_sigma_px
         uncertainty = max(tr.window_radii * radius, tr.window_sigmas * sigma)
-        cut = tr.use_unseen_rays_unknown and self._cut_by_edge(image, predicted, radius)
-        found = self._fit_near(image, predicted, radius, uncertainty, radius_known=True, unseen_unknown=cut)
+        found = self._fit_near(image, predicted, radius, uncertainty, radius_known=True)
         if tr.use_wide_search and (
             found is None
             or found.fit.inlier_fraction < max(tr.clear_rim_frac, tr.min_rim_frac)
@@ -176,9 +175,7 @@ class PlateTracker:
             # after a sudden stop the prediction overshot): look wider, with Hough circles of
             # the plate's size as starts.
             wide = min(tr.wide_max_radii * radius, max(tr.wide_min_radii * radius, tr.wide_sigmas * sigma))
-            other = self._fit_near(
-                image, predicted, radius, wide, hough=True, radius_known=True, unseen_unknown=cut
-            )
+            other = self._fit_near(image, predicted, radius, wide, hough=True, radius_known=True)
             if other is not None and (found is None or other.score > found.score):
                 found = other
         if found is None or found.fit.inlier_fraction < tr.min_rim_frac:
@@ -343,10 +340,7 @@ class PlateTracker:
         *,
         hough: bool = False,
         radius_known: bool = False,
-        unseen_unknown: bool = False,
     ) -> Found | None:
-        """``fit_near`` with the tracker's rim memory and picture (``unseen_unknown``: rays off the
-        picture are unknown, see ``_cut_by_edge``)."""
         return fit_near(
             image,
             centre_px,
@@ -357,19 +351,7 @@ class PlateTracker:
             radius_known=radius_known,
             profile=self._profile if radius_known else None,
             picture_px=self._picture,
-            unseen_unknown=unseen_unknown,
         )
-
-    def _cut_by_edge(self, image: Image, predicted_px: FloatArray, radius_px: float) -> bool:
-        """True when the tracked plate's outline, where the track predicts it, crosses the edge of the
-        picture (``TrackingSettings.use_unseen_rays_unknown``): only then are its rays off the picture
-        unknown. A plate wholly in the picture is fitted as a search fits it, whatever lies beyond
-        the picture's edge."""
-        height, width = image.shape[:2]
-        x0, y0, x1, y1 = self._picture or (0.0, 0.0, float(width), float(height))
-        x, y = float(predicted_px[0]), float(predicted_px[1])
-        inset = min(x - x0, x1 - 1 - x, y - y0, y1 - 1 - y)
-        return inset < (1.0 + self.settings.rim.tolerance_radii) * radius_px
 
     def _accept(self, found: Found, t_s: float) -> None:
         s = self.settings

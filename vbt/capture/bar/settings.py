@@ -129,23 +129,13 @@ class RimSettings(_Checked):
     has at most half its rim, and its centre is looked for inside the image. Off by default because on the
     footage it cost more than it bought: rays now searched up to the frame's edge let tracks hold to clutter
     near it (a clean with an empty bar became confidently wrong, a snatch doubtful); it needs the whole-clip
-    choice of the plate before it can be on (so it is an option, not a ``use_`` rule: those are on by default).
-    A tracked plate whose outline crosses the picture's edge has its rays off the picture unknown
-    whatever this says (``TrackingSettings.use_unseen_rays_unknown``): that part of the rule is safe."""
+    choice of the plate before it can be on (so it is an option, not a ``use_`` rule: those are on by default)."""
     min_judged_frac: float = 0.5
     """Least share of the rays in the picture for rays off it to be unknown; with fewer, they count as misses
     (as with ``unseen_rays_unknown`` off). An arc shorter than half the circle cannot show that it is a circle,
     nor its radius (``arc_coverage_deg``), and places the centre of a plate mostly outside the picture
     poorly. Lowering it follows plates farther out of the picture, but also arcs through clutter at the
     frame's edge and centres a few pixels off."""
-    min_seen_rim_frac: float = 0.5
-    """Least share of the rays in the picture that must find the rim for rays off it to be unknown; with less,
-    they count as misses. Excused rays leave the fit resting on what is seen, so that must be as clearly a
-    rim as a search asks of a whole plate (``search.min_rim_frac``, 0.5): together with ``min_judged_frac``
-    at least a quarter of the outline (a 90 degree arc) agrees, where a tracked plate's rim alone may be
-    found on ``tracking.min_rim_frac`` of the rays (0.35) when whole. A large circle of clutter held at the
-    frame's edge finds its "rim" on fewer. Lowering it follows a plate cut by the edge and partly hidden too,
-    but holds tracks to clutter at the edge; raising it loses cut plates in blur."""
 
 
 @dataclass(frozen=True)
@@ -617,21 +607,6 @@ class TrackingSettings(_Checked):
     rim_memory_smoothing_frac: float = 0.5
     """Weight of a new frame's rim in each ray's memory. Raising it follows a rim's change sooner but lets one
     bad frame move the memory."""
-    use_unseen_rays_unknown: bool = True
-    """A tracked plate's rays that leave the picture are unknown, not misses (``RimSettings.unseen_rays_unknown``
-    for the fits that follow a track only, never for a search that starts one): a plate followed up and out of
-    the top of the picture at lockout, or into a black bar, keeps the share of rim it shows where it can be
-    seen. Safe there, not in a search, by geometry: the tracked radius is known (an arc under
-    ``rim.arc_coverage_deg`` is fitted at it), and with the radius known the rays of a half circle fix the
-    centre as well per ray as a whole circle's do (their directions' second moment is isotropic at a half
-    angle of 90 degrees), while a free radius from the same arc leaves the centre along the arc's axis about
-    2.3 times as uncertain (the arc's mean direction takes most of it); a search fits the radius free, and
-    clutter cut by the frame's edge shows an arc as easily as a plate does. Only while the plate's outline,
-    where the track predicts it, crosses the picture's edge (within ``rim.tolerance_radii``): a plate wholly
-    in the picture is fitted as before, whatever lies beyond the edge. The centre must still be where the
-    track's motion predicts (the tracking window), at least ``rim.min_judged_frac`` of the rim in the picture
-    and the seen part a plate's outline (``rim.min_outline_frac``). Off: rays off the picture are misses for
-    tracks too (as a search counts them), so a plate more than half out of the picture is lost."""
 
 
 @dataclass(frozen=True)
