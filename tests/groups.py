@@ -56,10 +56,40 @@ FOOTAGE_SAME_GROUP = {
     "squat_front_2reps_dark.mp4": "snatch_front_snatch_-96kg_friedich_raphael_i1_ok_000001.mp4",
 }
 
-#: Groups that take long, the longest first, in seconds of one worker on a quiet 2-core machine
-#: (measured; only the order matters). They are handed out before all others, so that the workers
-#: end their shares together rather than one waiting on another's long group at the end.
-LONG_GROUPS_S: dict[str, float] = {"footage:squat_side_1rep_60fps.mp4": 60.0}
+#: Groups that take long, the longest first: CPU seconds of a worker, measured on this suite (2026-12,
+#: 2-core machine; only the order matters). They are handed out before all others, so that the workers
+#: end their shares together rather than one waiting on another's long group at the end; the groups
+#: not named here follow in pytest-xdist's order (most tests first).
+LONG_GROUPS_S: dict[str, float] = {
+    "footage:snatch_front_snatch_-96kg_friedich_raphael_i1_ok_000001.mp4": 74,
+    "tests/capture/test_front_pass.py": 68,
+    "tests/service/test_fuzz.py": 59,
+    "tests/live/test_live_online.py": 57,
+    "tests/capture/test_camera_compensation.py": 45,
+    "footage:squat_side_1rep_60fps.mp4": 45,
+    "tests/synth/test_derived.py": 44,
+    "tests/cli/test_analyze_video.py": 42,
+    "tests/service/test_videos.py": 39,
+    "tests/footage/test_pose_lifter.py": 32,
+    "tests/service/test_reliability.py": 25,
+    "footage:deadlift_side_4reps.mp4": 23,
+    "footage:snatch_front_snatch_-96kg_moeini_sedeh_alireza_i1_ok_000012.mp4": 23,
+    "footage:rdl_rear_oblique_3reps.mp4": 21,
+    "footage:deadlift_side_2reps_60fps.mp4": 19,
+    "footage:row_side_2reps_pickup.mp4": 19,
+    "footage:squat_oblique_3reps.mp4": 18,
+    "footage:snatch_front_snatch_-96kg_nasar_karlos_i2_fail_000015.mp4": 18,
+    "tests/capture/test_pipeline.py": 18,
+    "tests/service/test_sets.py": 15,
+    "tests/service/test_reps.py": 14,
+    "footage:squat_side_4reps_quarter.mp4": 14,
+    "footage:deadlift_side_1rep_hold.mp4": 14,
+    "footage:row_side_2reps.mp4": 13,
+    "tests/capture/bar/test_plate_footage.py": 12,
+    "tests/e2e/test_coach_session.py": 12,
+    "tests/capture/bar/test_plate_edge.py": 12,
+    "footage:bench_oblique_3reps_subtitles.mp4": 11,
+}
 
 
 def _footage_clip(nodeid: str) -> str | None:
