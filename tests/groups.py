@@ -1,16 +1,16 @@
 """Which tests run together when the suite runs in parallel (``pytest -n auto --dist loadgroup``, the
-README's test command): pytest-xdist hands each group to one worker as a whole, and the worker runs its
-tests one after another.
+README's test command), and in which order the groups are handed out: pytest-xdist hands each group to
+one worker as a whole, and the worker runs its tests one after another.
 
 Every test module is its own group, so its module-scoped fixtures (a rendered clip, a browser, a
-server) are made once. The tests named in ``SHARED_GROUPS`` join a group that spans modules instead:
+server) are made once. Some tests join a group that spans modules instead:
 
 - ``realtime``: tests that play a clip or a stream at its own speed and measure what live mode keeps up
   with. They run last, alone (the other workers stop first), so that no other test starves them of
   the CPU (the failure of issue 13: frames dropped when the analysis falls behind, a rep lost).
-- ``footage-analyses``: modules that assert different things of the same ``vbt analyze`` of a real clip
-  (``tests/footage/clips.py`` analyses each clip once per process): on one worker, each clip's
-  MediaPipe run is made once.
+- ``footage:<clip>``: the tests of ``FOOTAGE_MODULES`` that assert different things of the same
+  ``vbt analyze`` of a real clip (``tests/footage/clips.py`` analyses each clip once per process):
+  on one worker, each clip's MediaPipe run is made once, and the clips spread over the workers.
 
 The groups are read from the test's node id (``tests/conftest.py``'s scheduler): pytest-xdist's own
 ``xdist_group`` mark renames node ids, which pytest 9 no longer lets a plugin do.
@@ -18,25 +18,105 @@ The groups are read from the test's node id (``tests/conftest.py``'s scheduler):
 
 from __future__ import annotations
 
+import re
+
 REALTIME = "realtime"
-FOOTAGE_ANALYSES = "footage-analyses"
+FOOTAGE = "footage:"
 
 #: A test file, or one test's node id, and the group it joins.
 SHARED_GROUPS = {
     "tests/live/test_live_run.py": REALTIME,
-    "tests/live/test_live_capture.py": REALTIME,
-    "tests/live/test_live_degrade.py": REALTIME,
-    "tests/live/test_live_parts.py": REALTIME,
+    "tests/live/test_live_capture.py::test_real_speed_mjpeg_stream_with_a_slow_consumer_drops_the_oldest_frames": REALTIME,
+    "tests/live/test_live_capture.py::test_real_speed_mjpeg_stream_with_a_fast_consumer_drops_nothing": REALTIME,
+    "tests/live/test_live_capture.py::test_close_mid_stream_stops_the_reader_and_closes_the_stream": REALTIME,
+    "tests/live/test_live_degrade.py::test_a_starved_analysis_sheds_view_then_pose_then_recording_then_more_pose_before_dropping": REALTIME,
+    "tests/live/test_live_parts.py::test_a_paced_file_comes_at_its_own_speed_with_its_own_times": REALTIME,
+    "tests/live/test_live_parts.py::test_a_live_loop_that_keeps_up_finishes_each_frame_before_the_next_arrives": REALTIME,
     "tests/live/test_live_window.py": REALTIME,
     "tests/cli/test_analyze_video.py::test_a_stream_that_drops_reports_what_came_before": REALTIME,
-    "tests/footage/test_footage_verdicts.py": FOOTAGE_ANALYSES,
-    "tests/footage/test_video_footage.py": FOOTAGE_ANALYSES,
+}
+
+#: The modules whose tests share each clip's default analysis (``tests/footage/clips.py``).
+FOOTAGE_MODULES = ("tests/footage/test_footage_verdicts.py", "tests/footage/test_video_footage.py")
+
+#: Tests of ``FOOTAGE_MODULES`` whose node id does not name the clip they analyse: that clip.
+FOOTAGE_CLIP_OF = {
+    "tests/footage/test_footage_verdicts.py::test_a_front_view_is_measured_between_its_plates_edge_on_or_says_why_not": "snatch_front_snatch_-96kg_friedich_raphael_i1_ok_000001.mp4",
+    "tests/footage/test_footage_verdicts.py::test_a_plate_scale_the_lifter_s_body_refutes_gives_way_to_the_body_s": "deadlift_side_2reps_60fps.mp4",
+    "tests/footage/test_footage_verdicts.py::test_plates_smaller_than_45_cm_are_never_presented_as_measured": "squat_side_3reps_red_plates.mp4",
+    "tests/footage/test_footage_verdicts.py::test_a_plate_found_again_at_the_body_s_size_measures_quarter_squats": "squat_side_4reps_quarter.mp4",
+    "tests/footage/test_footage_verdicts.py::test_a_clip_that_ends_at_the_last_lockout_has_its_reps_whole": "bench_oblique_3reps_subtitles.mp4",
+    "tests/footage/test_footage_verdicts.py::test_rows_after_a_pick_up_are_never_presented_as_measured_when_the_track_misses_them": "row_side_2reps_pickup.mp4",
+    "tests/footage/test_video_footage.py::test_oblique_squat_with_stacked_plates_gives_the_manifest_rep_count": "squat_oblique_3reps.mp4",
+    "tests/footage/test_video_footage.py::test_squat_bar_path_follows_the_hand_clicked_bar_end": "squat_side_1rep_60fps.mp4",
+}
+
+#: Clips analysed in one test together with another clip: their tests join that clip's group.
+FOOTAGE_SAME_GROUP = {
+    "squat_front_2reps_dark.mp4": "snatch_front_snatch_-96kg_friedich_raphael_i1_ok_000001.mp4",
+}
+
+#: Groups that take long, the longest first: CPU seconds of a worker, measured on this suite (2026-12,
+#: 2-core machine; only the order matters). They are handed out before all others, so that the workers
+#: end their shares together rather than one waiting on another's long group at the end; the groups
+#: not named here follow in pytest-xdist's order (most tests first).
+LONG_GROUPS_S: dict[str, float] = {
+    "footage:snatch_front_snatch_-96kg_friedich_raphael_i1_ok_000001.mp4": 74,
+    "tests/capture/test_front_pass.py": 68,
+    "tests/service/test_fuzz.py": 59,
+    "tests/live/test_live_online.py": 57,
+    "tests/capture/test_camera_compensation.py": 45,
+    "footage:squat_side_1rep_60fps.mp4": 45,
+    "tests/synth/test_derived.py": 44,
+    "tests/cli/test_analyze_video.py": 42,
+    "tests/service/test_videos.py": 39,
+    "tests/footage/test_pose_lifter.py": 32,
+    "tests/service/test_reliability.py": 25,
+    "footage:deadlift_side_4reps.mp4": 23,
+    "footage:snatch_front_snatch_-96kg_moeini_sedeh_alireza_i1_ok_000012.mp4": 23,
+    "footage:rdl_rear_oblique_3reps.mp4": 21,
+    "footage:deadlift_side_2reps_60fps.mp4": 19,
+    "footage:row_side_2reps_pickup.mp4": 19,
+    "footage:squat_oblique_3reps.mp4": 18,
+    "footage:snatch_front_snatch_-96kg_nasar_karlos_i2_fail_000015.mp4": 18,
+    "tests/capture/test_pipeline.py": 18,
+    "tests/service/test_sets.py": 15,
+    "tests/service/test_reps.py": 14,
+    "footage:squat_side_4reps_quarter.mp4": 14,
+    "footage:deadlift_side_1rep_hold.mp4": 14,
+    "footage:row_side_2reps.mp4": 13,
+    "tests/capture/bar/test_plate_footage.py": 12,
+    "tests/e2e/test_coach_session.py": 12,
+    "tests/capture/bar/test_plate_edge.py": 12,
+    "footage:bench_oblique_3reps_subtitles.mp4": 11,
 }
 
 
+def _footage_clip(nodeid: str) -> str | None:
+    if nodeid.split("::", 1)[0] not in FOOTAGE_MODULES:
+        return None
+    name = FOOTAGE_CLIP_OF.get(nodeid.split("[", 1)[0])
+    if name is None:
+        found = re.search(r"\[([^\]]+\.mp4)\]$", nodeid)
+        name = found.group(1) if found else "other"
+    return FOOTAGE_SAME_GROUP.get(name, name)
+
+
 def group_of(nodeid: str) -> str:
-    """The group of a test: its entry in ``SHARED_GROUPS``, else its module's path."""
+    """The group of a test: its entry in ``SHARED_GROUPS``, its clip's for the footage analyses, else
+    its module's path."""
     for prefix, group in SHARED_GROUPS.items():
         if nodeid == prefix or nodeid.startswith(f"{prefix}::") or nodeid.startswith(f"{prefix}["):
             return group
+    clip = _footage_clip(nodeid)
+    if clip is not None:
+        return FOOTAGE + clip
     return nodeid.split("::", 1)[0]
+
+
+def handing_out_order(groups: list[str]) -> list[str]:
+    """``groups`` in the order to hand them out: ``LONG_GROUPS_S``'s, longest first, then the others
+    as given, the real-time group last."""
+    long = sorted((g for g in groups if g in LONG_GROUPS_S), key=lambda g: -LONG_GROUPS_S[g])
+    rest = [g for g in groups if g not in LONG_GROUPS_S and g != REALTIME]
+    return long + rest + ([REALTIME] if REALTIME in groups else [])

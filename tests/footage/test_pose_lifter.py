@@ -15,10 +15,14 @@ the plate and MediaPipe guesses them at the shoulders: the test leaves the catch
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pytest
 
 from tests.footage.clips import clip, model
+from vbt.capture.bar import BarMethod
+from vbt.capture.pipeline import TrackedVideo, make_tracker, track_video
 from vbt.capture.pose import LifterSettings, MediaPipePose
 from vbt.capture.pose.people import stature_px
 from vbt.capture.pose.result import BODY_INDEX, BODY_POINTS
@@ -55,6 +59,20 @@ def followed(
     return np.array(times), np.stack(bodies), size, switches
 
 
+@cache
+def snatch_tracked(*, follow: bool) -> tuple[TrackedVideo, int]:
+    """snatch_side_1rep.mp4 tracked as ``vbt analyze`` tracks a file (plate tracker), the pose
+    following the lifter or not, and the switches made. Both snatch tests read one such MediaPipe
+    run per setting: the track keeps each frame's body points as the pose gave them (``followed``
+    gives the same, frame by frame, on this clip: no borders, no repeated frames)."""
+    with (
+        VideoFileSource(clip("snatch_side_1rep.mp4")) as source,
+        MediaPipePose(model(), lifter=LifterSettings(enabled=follow)) as pose,
+    ):
+        tracked = track_video(source, tracker=make_tracker("plate"), bar_method=BarMethod.PLATE, pose=pose)
+        return tracked, pose.lifter_chooser.switches
+
+
 def statures_px(bodies: np.ndarray) -> np.ndarray:
     """(N,) stature of each frame's person from its body points (NaN without one)."""
     landmarks = np.full((bodies.shape[0], 33, 2), np.nan)
@@ -76,7 +94,8 @@ def is_lifter(bodies: np.ndarray, width: int, height: int) -> tuple[np.ndarray, 
 def test_snatch_follows_the_lifter_not_the_seated_spectator() -> None:
     share = {}
     for follow in (False, True):
-        t_s, bodies, (width, height), switches = followed("snatch_side_1rep.mp4", follow=follow)
+        tracked, switches = snatch_tracked(follow=follow)
+        t_s, bodies, (width, height) = tracked.track.t_s, tracked.track.body_xy_px, tracked.video["size_px"]
         lift = (t_s >= SNATCH_LIFT_S[0]) & (t_s <= SNATCH_LIFT_S[1])
         lifter, found = is_lifter(bodies[lift], width, height)
         share[follow] = float(np.mean(lifter))
@@ -90,17 +109,9 @@ def test_snatch_follows_the_lifter_not_the_seated_spectator() -> None:
 
 
 def test_snatch_lifters_wrists_hold_the_tracked_plate() -> None:
-    from vbt.capture.bar import BarMethod
-    from vbt.capture.pipeline import make_tracker, track_video
-
     held = {}
     for follow in (False, True):
-        with (
-            VideoFileSource(clip("snatch_side_1rep.mp4")) as source,
-            MediaPipePose(model(), lifter=LifterSettings(enabled=follow)) as pose,
-        ):
-            tracker = make_tracker("plate")
-            track = track_video(source, tracker=tracker, bar_method=BarMethod.PLATE, pose=pose).track
+        track = snatch_tracked(follow=follow)[0].track
         # The pull and the overhead hold: in the catch the hands are behind the plate, where
         # MediaPipe guesses them (at the shoulders).
         shown = (track.t_s <= SNATCH_PULL_S[1]) | (
