@@ -228,8 +228,8 @@ def test_a_bar_at_rest_is_not_reanalysed() -> None:
 
 
 def test_the_provisional_look_runs_only_around_each_reps_rise_and_finals_come_when_first_possible() -> None:
-    # A squat's rep is final at its end plus the stop check (0.35 s) plus settle_s (0.15 s): the
-    # whole set is re-analysed right then (within one 30 fps sample), not on a fixed period. The
+    # A squat's rep is final at its end plus the stop check (0.35 s) plus settle_s (0.25 s): the
+    # whole set is re-analysed right then (within two 30 fps samples), not on a fixed period. The
     # provisional look runs only while a rep may have just ended: from the rise's first
     # min_attempt_m / 2 to provisional_recent_s after the bar stops rising, never while it is
     # lowered or at rest.
@@ -245,7 +245,9 @@ def test_the_provisional_look_runs_only_around_each_reps_rise_and_finals_come_wh
     assert len(finals) == len(offline.reps) == 3
     step_s = float(np.median(np.diff(trajectory.t_s)))
     for event in finals:
-        assert 0.5 <= event.t_s - event.rep.end_s <= 0.5 + step_s + 1e-9
+        # within two samples: the due time falls between samples, and the provisional look's end
+        # (from a window) may lie a sample before the whole set's
+        assert 0.6 <= event.t_s - event.rep.end_s <= 0.6 + 2 * step_s + 1e-9
     t_s, height_m = trajectory.t_s, trajectory.bar_xy_m[:, 1]
     rises = []  # each rep from its bottom to provisional_recent_s (1 s) past its end
     for rep in offline.reps:

@@ -20,6 +20,9 @@ from vbt.capture.bar.settings import (
 )
 from vbt.errors import InputError
 
+#: Rules built but not yet on (the whole-clip choice: its memory grows with the clip's length).
+OFF_BY_DEFAULT = ("whole_clip.use_whole_clip",)
+
 
 def test_every_rule_is_a_use_switch_on_by_default() -> None:
     rules = rule_names()
@@ -28,7 +31,7 @@ def test_every_rule_is_a_use_switch_on_by_default() -> None:
     for rule in rules:
         group, name = rule.split(".")
         assert name.startswith("use_")
-        assert getattr(getattr(defaults, group), name) is True, rule
+        assert getattr(getattr(defaults, group), name) is (rule not in OFF_BY_DEFAULT), rule
 
 
 def test_without_switches_off_exactly_the_rules_named() -> None:
@@ -37,7 +40,8 @@ def test_without_switches_off_exactly_the_rules_named() -> None:
     assert off.backfill.use_follow_back is False
     assert off.choice == replace(ChoiceSettings(), use_hands=False)
     assert off.search == SearchSettings()  # the other groups are untouched
-    still_on = [r for r in rule_names(off) if r not in ("choice.use_hands", "backfill.use_follow_back")]
+    named = ("choice.use_hands", "backfill.use_follow_back", *OFF_BY_DEFAULT)
+    still_on = [r for r in rule_names(off) if r not in named]
     assert all(getattr(getattr(off, r.split(".")[0]), r.split(".")[1]) for r in still_on)
     with pytest.raises(InputError, match=r"unknown plate-finder rule 'choice\.use_knees'"):
         without(PlateSettings(), "choice.use_knees")
