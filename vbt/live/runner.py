@@ -550,17 +550,11 @@ class LiveRun:
         current.events.append(event)
         if self.on_event is not None:
             self.on_event(event, now)
-        rep_id = self._rep_id(current, event.key)
         if self.outbox is not None:
             if event.kind is RepEventKind.RETRACTED:
-                self.outbox.delete_rep(self._set_key(current), rep_id)
+                self.outbox.delete_rep(self._set_key(current), self._rep_id(current, event.key))
             else:
-                body = {
-                    **to_jsonable(event.rep),
-                    "client_rep_id": rep_id,
-                    "provisional": event.kind is RepEventKind.PROVISIONAL,
-                }
-                self.outbox.post_rep(self._set_key(current), body)
+                self._post_rep(current, event)
         self._console_event(current, event)
         self._cue(current)
 
@@ -684,6 +678,17 @@ class LiveRun:
     def _rep_id(self, current: _Set, key: int) -> str:
         return f"{self._set_key(current)}-rep{key}"
 
+    def _post_rep(self, current: _Set, event: RepEvent) -> None:
+        """Queue a provisional or final rep event's rep for the service."""
+        assert self.outbox is not None
+        provisional = event.kind is RepEventKind.PROVISIONAL
+        body = {
+            **to_jsonable(event.rep),
+            "client_rep_id": self._rep_id(current, event.key),
+            "provisional": provisional,
+        }
+        self.outbox.post_rep(self._set_key(current), body)
+
     def _mark_doubted(self, current: _Set, reps: list[RepMetrics]) -> None:
         """Post again, marked suspect, the final reps the set's report doubts (`doubted_by_report`):
         the service and the screen then hold the report's verdict too."""
@@ -691,8 +696,7 @@ class LiveRun:
             for event in doubted_by_report(current.events, reps):
                 current.events.append(event)
                 if self.outbox is not None:
-                    body = {**to_jsonable(event.rep), "client_rep_id": self._rep_id(current, event.key)}
-                    self.outbox.post_rep(self._set_key(current), {**body, "provisional": False})
+                    self._post_rep(current, event)
                 reason = next(iter(event.rep.suspect_reasons), "doubted by the set's checks")
                 self._say(f"rep {event.key} of set {current.number} is SUSPECT, not counted: {reason}")
 

@@ -43,9 +43,12 @@ def _stored_rep(db: Session, set_id: int, client_rep_id: str) -> Rep | None:
     return db.scalar(select(Rep).where(Rep.set_id == set_id, Rep.client_rep_id == client_rep_id))
 
 
-def _same_rep(stored: dict[str, object], new: dict[str, object]) -> bool:
-    """Equal values under every key; a key one side lacks counts as null (fields added later)."""
-    return all(stored.get(key) == new.get(key) for key in stored.keys() | new.keys())
+def _same_rep(
+    stored: dict[str, object], new: dict[str, object], *, ignoring: frozenset[str] = frozenset()
+) -> bool:
+    """Equal values under every key but ``ignoring``; a key one side lacks counts as null (fields
+    added later)."""
+    return all(stored.get(key) == new.get(key) for key in (stored.keys() | new.keys()) - ignoring)
 
 
 def _as_posted_today(stored: dict[str, object], client_rep_id: str) -> dict[str, object]:
@@ -69,11 +72,9 @@ def _marks_suspect(existing: Rep, body: RepCreate) -> bool:
     if existing.provisional or body.provisional or body.status is not RepStatus.SUSPECT:
         return False
     stored = _as_posted_today(rep_body(existing), existing.client_rep_id)
-    new = body.body()
     if stored.get("status") == RepStatus.SUSPECT.value or not body.suspect_reasons:
         return False
-    changed = {"status", "suspect_reasons"}
-    return all(stored.get(key) == new.get(key) for key in (stored.keys() | new.keys()) - changed)
+    return _same_rep(stored, body.body(), ignoring=frozenset({"status", "suspect_reasons"}))
 
 
 def _replay_or_conflict(existing: Rep, body: RepCreate, set_id: int) -> RepPublic:
