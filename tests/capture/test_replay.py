@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from vbt.capture.bar import BarDetection, BarMethod
-from vbt.capture.pipeline import track_video
+from vbt.capture.pipeline import track_source, track_video
 from vbt.capture.pose import BODY_POINTS, PoseResult
 from vbt.capture.replay import TrackPose
 from vbt.errors import InputError
@@ -82,3 +82,15 @@ def test_a_frame_the_first_pass_never_saw_is_an_error_not_a_guess():
     replay = TrackPose(first.track)
     with pytest.raises(InputError, match="not in the first pass"):
         replay.detect(Frame(image=np.zeros((8, 16, 3), np.uint8), t_s=9.0, index=9))
+
+
+def test_an_analysis_given_a_pose_estimator_uses_it_and_never_looks_for_a_model(tmp_path):
+    first = track_video(_Frames(12), tracker=_HandsTracker(), bar_method=BarMethod.WRISTS, pose=_MovingPose())
+    missing = tmp_path / "no_such_model.task"  # looked for, it would be a ModelError
+    again = track_source(_Frames(12), bar_method="wrists", model_path=missing, pose=TrackPose(first.track))
+    a, b = first.track, again.track
+    assert b.pose_ran
+    for name in ("joints_xy_px", "wrists_xy_px", "body_xy_px", "heel_xy_px", "bar_xy_px"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    with pytest.raises(InputError, match="pose turned off"):
+        track_source(_Frames(3), bar_method="plate", with_pose=False, pose=TrackPose(first.track))

@@ -13,8 +13,9 @@ from functools import cache
 import numpy as np
 import pytest
 
-from tests.footage.clips import FOOTAGE, analysed, clip, manifest_reps, model
+from tests.footage.clips import FOOTAGE, analysed, clip, manifest_reps
 from vbt.capture.pipeline import VideoAnalysis, analyze_video
+from vbt.capture.replay import TrackPose
 from vbt.quality import Verdict
 from vbt.types import RepStatus
 
@@ -100,8 +101,11 @@ FRONT_CLIPS = [
 
 
 def _front(name: str) -> VideoAnalysis:
+    """The clip measured by its wrists, on the poses MediaPipe found in its default analysis (the pose
+    does not depend on the bar method: the same model on the same frames)."""
+    poses = TrackPose(analysed(name, "snatch").track)
     return analyze_video(
-        clip(name), lift="snatch", model_path=model(), bar_method="wrists", known_length=(124.0, 0.45)
+        clip(name), lift="snatch", pose=poses, bar_method="wrists", known_length=(124.0, 0.45)
     )
 
 

@@ -503,11 +503,13 @@ def track_source(
     with_pose: bool = True,
     camera: CameraMotionEstimator | None = None,
     dot_colour: str = "green",
+    pose: PoseEstimator | None = None,
 ) -> TrackedVideo:
-    """Open a source (unless given open), make the pose estimator and bar tracker, run the loop.
+    """Open a source (unless given open), make the pose estimator (unless given) and bar tracker,
+    run the loop.
 
     See ``analyze_video`` for the parameters. The pose estimator and a source opened here are
-    closed before returning.
+    closed before returning; a ``pose`` given is left to its caller.
 
     Start-up overlaps: the source opens first (a bad video is reported before the model is looked
     for), then the model's bundle is found and checked (a missing one is reported at once) and
@@ -522,7 +524,9 @@ def track_source(
     method = BarMethod(bar_method)
     if method in (BarMethod.WRISTS, BarMethod.EDGE_ON) and not with_pose:
         raise InputError(f"the {method.value} bar method needs pose; do not turn pose off with it")
-    pose: PendingPose | None = None
+    if pose is not None and not with_pose:
+        raise InputError("a pose estimator was given with pose turned off: give one or the other")
+    pending: PendingPose | None = None
     opened: FrameSource | None = None
     try:
         if isinstance(source, Path):  # the source first: a bad video is reported before the model
@@ -532,26 +536,26 @@ def track_source(
             frames = opened = open_source(source)
         else:
             frames = source
-        if with_pose:
-            pose = _start_pose(model_path, variant)
-        if pose is not None and not _reads_a_file(frames):
-            pose.wait()  # a live source's frames are timed as they arrive: none may wait for the model
+        if with_pose and pose is None:
+            pending = _start_pose(model_path, variant)
+        if pending is not None and not _reads_a_file(frames):
+            pending.wait()  # a live source's frames are timed as they arrive: none may wait for the model
         tracked = track_video(
             frames,
             tracker=tracker,
             bar_method=method,
-            pose=pose,
+            pose=pose if pose is not None else pending,
             progress=progress,
             camera=camera if camera is not None else BackgroundMotion(),
         )
-        if pose is not None:
-            pose.wait()  # a model that failed to load says so, as before, when no frame asked for it
+        if pending is not None:
+            pending.wait()  # a model that failed to load says so, as before, when no frame asked for it
         return tracked
     finally:
         if opened is not None:
             opened.close()
-        if pose is not None:
-            pose.close()
+        if pending is not None:
+            pending.close()
 
 
 def _start_pose(model_path: str | os.PathLike[str] | None, variant: str) -> PendingPose:
@@ -579,6 +583,7 @@ def analyze_video(
     progress: bool = False,
     with_pose: bool = True,
     camera: CameraMotionEstimator | None = None,
+    pose: PoseEstimator | None = None,
 ) -> VideoAnalysis:
     """Analyse the set in a video, camera or stream (a file gets a second look when the whole clip
     says the plate found was not the plate: ``vbt.capture.second_pass``).
@@ -600,6 +605,10 @@ def analyze_video(
             without a person.
         camera: the camera motion estimator; None measures the motion from the background
             (``BackgroundMotion``), ``StillCamera()`` takes the camera as still (a tripod).
+        pose: the pose estimator, instead of the one ``model_path`` and ``variant`` make: another
+            model, or the poses an earlier analysis of the same file found, replayed
+            (``vbt.capture.replay.TrackPose``: the bar found another way without pose's cost).
+            Left open.
 
     Raises:
         VbtError: the source does not open; the model is missing; no bar, no scale or too little
@@ -618,6 +627,7 @@ def analyze_video(
         progress=progress,
         with_pose=with_pose,
         camera=camera,
+        pose=pose,
     )
     return analyze_file_tracked(
         tracked,
