@@ -3,31 +3,20 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: the tests' rep bodies
+from tests.service.helpers import rep_body
 
 
 def rep_values(index: int, velocity_m_s: float) -> dict[str, Any]:
-    """A rep with every report key (as ``vbt analyze --json`` writes it)."""
-    start_s = 2.0 * index + 1.0
-    return {
-        "index": index,
-        "start_s": start_s,
-        "end_s": start_s + 0.75,
-        "status": "ok",
-        "mean_velocity_m_s": velocity_m_s,
-        "mean_propulsive_velocity_m_s": round(velocity_m_s + 0.05, 3),
-        "peak_velocity_m_s": round(velocity_m_s + 0.6, 3),
-        "time_to_peak_velocity_s": 0.4,
-        "range_of_motion_m": 0.6,
-        "duration_s": 0.75,
-        "propulsive_duration_s": 0.6,
-        "horizontal_excursion_m": 0.04,
-        "mean_power_w": None,
-        "peak_power_w": None,
-        "peak_height_m": None,
-        "catch_height_m": None,
-        "triple_extension": None,
-    }
+    """A rep with every report key (as ``vbt analyze --json`` writes it): the service tests' rep body
+    without its client_rep_id, its peak 0.6 m/s above its mean."""
+    body = rep_body(index, mean_velocity_m_s=velocity_m_s, peak_velocity_m_s=round(velocity_m_s + 0.6, 3))
+    del body["client_rep_id"]
+    return body
 
 
 def rep_row(
