@@ -198,20 +198,13 @@ def _draw(synth: SynthSet, t_s: float, view: FrontView, names: tuple[str, ...]) 
         (200, 200, 200),
         -1,
     )
-    radius = view.radius_px
     smeared = view.smear_s is not None and view.smear_s[0] <= t_s <= view.smear_s[1]
-    shifts = np.linspace(-0.5, 0.5, 9) * view.smear_m / mpp if smeared else np.zeros(1)
-    behind = image.copy()
-    layers = []
-    for shift in shifts:
-        layer = behind.copy()
-        for sign in (-1.0, 1.0):
-            inner = cx + sign * INNER_FACE_M / mpp
-            outer = cx + sign * (INNER_FACE_M + view.stack_width_m) / mpp
-            top, bottom = cy + shift - radius, cy + shift + radius
-            _fill_box(layer, (inner, outer), (top, bottom), (40, 40, 200))
-        layers.append(layer.astype(np.float64))
-    image[:] = np.round(np.mean(layers, axis=0)).astype(np.uint8)
+    if smeared:
+        shifts = np.linspace(-0.5, 0.5, 9) * view.smear_m / mpp
+        layers = [_plates(image.copy(), cx, cy + shift, view) for shift in shifts]
+        image[:] = np.round(_average(layers))
+    else:
+        _plates(image, cx, cy, view)  # one layer: drawn in place (its average is itself)
     for side, sign in (("right", -1.0), ("left", 1.0)):
         inner = cx + sign * INNER_FACE_M / mpp
         outer = cx + sign * (INNER_FACE_M + view.stack_width_m) / mpp
@@ -220,6 +213,26 @@ def _draw(synth: SynthSet, t_s: float, view: FrontView, names: tuple[str, ...]) 
             x0, x1 = sorted((inner, outer))
             _fill_box(image, (x0 - pad, x1 + pad), (-0.5, height - 0.5), (150, 150, 145))  # a panel
     return image
+
+
+def _plates(image: np.ndarray, cx: float, cy: float, view: FrontView) -> np.ndarray:
+    """Draw the two stacks of plates, seen edge-on, about the bar's centre ``(cx, cy)`` (pixels)
+    into ``image``, and return it."""
+    mpp = view.metres_per_px
+    for sign in (-1.0, 1.0):
+        inner = cx + sign * INNER_FACE_M / mpp
+        outer = cx + sign * (INNER_FACE_M + view.stack_width_m) / mpp
+        _fill_box(image, (inner, outer), (cy - view.radius_px, cy + view.radius_px), (40, 40, 200))
+    return image
+
+
+def _average(layers: list[np.ndarray]) -> np.ndarray:
+    """The mean of 8-bit ``layers`` (each (H, W, 3)), as float64: summed as integers (exact), then
+    divided, as ``np.mean`` does, at less cost."""
+    total = layers[0].astype(np.uint32)
+    for layer in layers[1:]:
+        total += layer
+    return total / len(layers)
 
 
 def _draw_uprights(image: np.ndarray, view: FrontView) -> None:
@@ -261,7 +274,7 @@ def render_front(
         for t in t_s:
             offsets = (np.arange(view.sub_frames) + 0.5) / view.sub_frames - 0.5
             layers = [_draw(synth, float(t + o * exposure_s), view, point_names) for o in offsets]
-            frame = np.mean(layers, axis=0) + rng.normal(0.0, view.noise_levels, layers[0].shape)
+            frame = _average(layers) + rng.normal(0.0, view.noise_levels, layers[0].shape)
             writer.write(np.clip(frame, 0, 255).astype(np.uint8), float(t - first))
     finally:
         writer.close()
