@@ -92,6 +92,7 @@ def plate_to_switch_to(
     static: bool,
     hands_away: bool,
     settings: PlateSettings,
+    held_rim_px: FloatArray | None = None,
 ) -> Candidate | None:
     """The candidate a track should switch to, clearly apart from the tracked plate; None to stay.
 
@@ -107,6 +108,9 @@ def plate_to_switch_to(
         hands_away: the hands are far from the tracked plate: a plate of its size at the hands
             takes over.
         settings: the switch's thresholds (``SwitchSettings``) and the score's (``ChoiceSettings``).
+        held_rim_px: (K, 2) the tracked plate's rim points found in this frame (``Found.rim_px``),
+            None when it was not found: a static switch never goes to a circle that would hide
+            that rim if it were a plate in front (``SwitchSettings.use_seen_rim_behind``).
     """
     sw, choice = settings.switch, settings.choice
     apart_px = sw.apart_radii * radius_px
@@ -126,6 +130,7 @@ def plate_to_switch_to(
         for c in others
         if (
             static
+            and not _behind_seen_rim(c, held_rim_px, settings=settings)
             and c.motion >= sw.moving_levels
             and c.radius_px > sw.min_size_radii * radius_px
             and (
@@ -142,6 +147,18 @@ def plate_to_switch_to(
     if not better:
         return None
     return max(better, key=lambda c: plate_score(c, largest, hands_xy, settings=choice))
+
+
+def _behind_seen_rim(c: Candidate, held_rim_px: FloatArray | None, *, settings: PlateSettings) -> bool:
+    """True when ``c``'s disc holds at least ``SwitchSettings.seen_rim_inside_frac`` of the tracked
+    plate's rays as rim seen in this frame (``held_rim_px``, (K, 2)): ``c`` is not a plate in front of it
+    (it would hide that rim), so not the loaded plate passing before a still one."""
+    sw = settings.switch
+    if not sw.use_seen_rim_behind or held_rim_px is None or len(held_rim_px) == 0:
+        return False
+    inside_px = c.radius_px * (1.0 - settings.rim.tolerance_radii)
+    inside = np.hypot(*(held_rim_px - c.centre_px).T) < inside_px
+    return bool(np.count_nonzero(inside) >= sw.seen_rim_inside_frac * settings.rim.n_rays)
 
 
 def hands_far_from(

@@ -31,6 +31,11 @@ class Found:
     scale: float
     score: float
 
+    @property
+    def rim_px(self) -> FloatArray:
+        """(K, 2) the rim points that agree with the fit, in frame pixels."""
+        return self.centre_px + (self.fit.points - self.fit.centre_xy) / self.scale
+
     def detection(self, t_s: float, *, settings: ConfidenceSettings) -> BarDetection:
         """What the plate tracker reports for this rim, measured in the frame at ``t_s``."""
         return BarDetection(

@@ -18,11 +18,13 @@
   after ``TrackingSettings.max_coast_s`` without a measurement the tracker searches again. Every
   ``SwitchSettings.recheck_interval_s`` a whole-frame search checks that no clearly better plate exists
   (``choice.plate_to_switch_to``: a track can start on a plate leaning on the wall
-  before the bar moves); without hands, a coarse frame difference (``_stirred``) runs that check
+  before the bar moves; never for a circle whose disc holds rim of the tracked plate seen in that
+  frame, which a plate in front would hide); without hands, a coarse frame difference (``_stirred``) runs that check
   every few frames as soon as the scene moves, so that the lift-off is not missed. When the
   hands are far from the tracked plate, a search every ``hands_check_interval_s`` looks for a
   plate of the same size at the hands; only until a tracked plate has moved by more than its
-  radius (the bar found, the wrists are then the ones to doubt).
+  radius with the hands (when known) near it (the bar found, the wrists are then the ones to
+  doubt): a circle moving while the hands are elsewhere is not the bar.
 
 Every threshold is a field of ``PlateSettings`` and every rule above can be switched off there
 (``settings.rule_names``). Reported positions are always measurements in this frame; the
@@ -130,11 +132,11 @@ class PlateTracker:
                     self._next_recheck_t_s = t_s + s.switch.recheck_interval_s
                 elif recheck_due or self._hands_check_due(hands, t_s):
                     self._next_recheck_t_s = t_s + s.switch.recheck_interval_s
-                    better = self._recheck(image, t_s, hands, keep_reference=self._watch.moving)
+                    better = self._recheck(image, t_s, hands, found, keep_reference=self._watch.moving)
                 elif s.switch.use_stirred_recheck and self._stirred(image, hands, t_s):
                     # Motion against the image of the last periodic search (kept), while the bar
                     # starts to move: a few pixels more at every check.
-                    better = self._recheck(image, t_s, hands, keep_reference=True, moving_only=True)
+                    better = self._recheck(image, t_s, hands, found, keep_reference=True, moving_only=True)
                 if better is not None:
                     self._kalman, found, switched = None, better, True
         if self._kalman is None and found is None and t_s >= self._next_search_t_s:
@@ -143,7 +145,7 @@ class PlateTracker:
             if self._failed_searches >= s.search.tries_before_waiting:  # Hough is fickle: a few
                 self._next_search_t_s = t_s + s.search.retry_interval_s  # tries before slowing down
         if found is not None:
-            self._accept(found, t_s)
+            self._accept(found, t_s, hands)
             if switched:
                 self._backfill.follow_back(found)
         # Once the bar was found there is no switch to look back from.
@@ -270,11 +272,12 @@ class PlateTracker:
         image: Image,
         t_s: float,
         hands_xy: FloatArray,
+        held: Found | None,
         *,
         keep_reference: bool = False,
         moving_only: bool = False,
     ) -> Found | None:
-        """A plate to switch to; None to stay.
+        """A plate to switch to; None to stay (``held``: the tracked plate as found in this frame).
 
         Either a moving plate when the tracked one has not moved for ``still_min_s`` (clearly
         larger, or more like the bar's plate; see the module docstring), or a plate of the tracked
@@ -301,6 +304,7 @@ class PlateTracker:
             static=static,
             hands_away=hands_away,
             settings=self.settings,
+            held_rim_px=None if held is None else held.rim_px,
         )
         return None if best is None else self._confirm(image, best)
 
@@ -353,7 +357,7 @@ class PlateTracker:
             picture_px=self._picture,
         )
 
-    def _accept(self, found: Found, t_s: float) -> None:
+    def _accept(self, found: Found, t_s: float, hands_xy: FloatArray) -> None:
         s = self.settings
         tr, choice = s.tracking, s.choice
         if self._kalman is None:
@@ -383,7 +387,14 @@ class PlateTracker:
                 self._profile[ok] += tr.rim_memory_smoothing_frac * (seen[ok] - self._profile[ok])
             moved = float(np.hypot(*(found.centre_px - self._track_start_xy)))
             self._track_extent_px = max(self._track_extent_px, moved)
-            bar_moved = moved > choice.bar_moved_radii * self._radius_px
+            # A track that moves while the lifter's hands are known and elsewhere is not the bar (a
+            # shoe passed by the rising plate, a knee in a squat): it earns no trust.
+            bar_moved = moved > choice.bar_moved_radii * self._radius_px and not (
+                choice.use_moved_with_hands
+                and hands_far_from(
+                    hands_xy, found.centre_px, self._radius_px, far_radii=s.switch.hands_far_radii
+                )
+            )
             self._bar_found = self._bar_found or bar_moved
             self._trusted = self._trusted or (
                 bar_moved and t_s - self._track_start_t_s >= choice.bar_track_min_s

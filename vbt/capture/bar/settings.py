@@ -447,6 +447,11 @@ class ChoiceSettings(_Checked):
     bar_place_growth_radii_s: float = 4.0
     """Growth of that distance per second since the bar was last seen (it may have moved since). Raising it
     trusts the last place for less long."""
+    use_moved_with_hands: bool = True
+    """A track's move counts for ``bar_moved_radii`` (the bar found, the lift's trust; the last bar track)
+    only in frames where the lifter's hands are unknown or near it (within ``switch.hands_far_radii``): the
+    bar moves in the hands, and a circle that moves while they are elsewhere is something else (a shoe the
+    rising plate passes, a knee in a squat). Off: any move of a radius counts."""
     bar_moved_radii: float = 1.0
     """A track that moved by more than this is the bar (the hands are then the ones to doubt). Raising it
     needs a longer move to trust a track; lowering it trusts a knee's wobble."""
@@ -483,6 +488,20 @@ class SwitchSettings(_Checked):
     use_larger_moving: bool = True
     """Within the static switch, a moving plate clearly larger than a still tracked plate with no motion on or
     about it takes over even if it scores less. Off: only a better score switches."""
+    use_seen_rim_behind: bool = True
+    """Within the static switch, a moving circle whose disc holds a good share of the tracked plate's rim,
+    seen in this very frame, is not taken (``seen_rim_inside_frac``): a plate is opaque, so a loaded plate
+    moving in front of the tracked one hides the rim it covers (then the switch may go ahead), and a circle
+    drawn about the tracked plate without hiding it is a phantom through the lifter bending over the bar, or
+    something behind. Concentric circles are not switches (a larger rim of the same plate:
+    ``fit.use_outer_rim``). Off: the candidate's disc is not compared with the tracked rim."""
+    seen_rim_inside_frac: float = 0.25
+    """Share of the tracked plate's rays whose rim, found in this frame, lies inside a candidate's disc (by more
+    than ``rim.tolerance_radii`` of its radius) for the candidate to be behind the tracked plate, not in
+    front. A quarter of the rays is a 90 degree arc (18 rays at the default 72, three times ``rim.min_rays``):
+    no fit's stray points make it, and it is below ``tracking.min_rim_frac``, so a tracked plate inside the
+    disc always counts. Raising it lets circles that cover more of the seen rim through (phantoms); lowering
+    it blocks a loaded plate passing in front whose edge the tracked fit still straddles."""
     still_min_s: float = 0.5
     """A track this old that has not moved by ``still_max_extent_radii`` is on a still plate. Lowering it
     doubts a new track sooner but may leave the bar at rest."""
