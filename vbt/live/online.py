@@ -309,12 +309,13 @@ class OnlineSet:
             return events
         moving = self._moved_recently(t)
         look = self.provisional and moving and t - self._last_window_t_s >= self.provisional_every_s
-        if look and self._rose_lately(t):
+        rising = look and self._rose_lately(t)
+        if rising:
             self._last_window_t_s = t
             provisional = self._provisional(t)
             self.events.extend(provisional)  # before the finals: they may retract one of them
             events += provisional
-        if finals and self._whole_set_due(t, moving=moving):
+        if finals and self._whole_set_due(t, moving=moving, rising=rising):
             self._last_run_t_s = t
             analysis = self._whole_set()
             if analysis is not None:
@@ -324,15 +325,21 @@ class OnlineSet:
                 self._next_final_s = self._next_final(analysis, t)
         return events
 
-    def _whole_set_due(self, t: float, *, moving: bool) -> bool:
+    def _whole_set_due(self, t: float, *, moving: bool, rising: bool) -> bool:
         """Whether the whole set is re-analysed at ``t``: a rep may become final (or be retracted)
         now, or a look at what is not final yet (`_look`: while the bar moves, every
-        ``discover_every_s``; while a rep waits for the segmenter to settle it, every
-        ``rerun_every_s``) says a rep is due."""
+        ``discover_every_s``, but not while the provisional look runs (``rising``: the rep about
+        to end is what it looks for, and a look's work then would delay it); while a rep waits
+        for the segmenter to settle it, every ``rerun_every_s``) says a rep is due."""
         if t >= self._next_final_s:
             return True
-        every_s = self.rerun_every_s if self._unsettled else max(self.discover_every_s, self.rerun_every_s)
-        if not (moving or self._unsettled) or t - self._last_look_t_s < every_s:
+        if self._unsettled:
+            every_s = self.rerun_every_s
+        elif moving and not rising:
+            every_s = max(self.discover_every_s, self.rerun_every_s)
+        else:
+            return False
+        if t - self._last_look_t_s < every_s:
             return False
         self._last_look_t_s = t
         return self._look(t)
