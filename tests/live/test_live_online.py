@@ -349,3 +349,22 @@ def test_reps_left_rough_or_without_extension_leave_the_others_exactly_as_they_a
     assert part.reps[0].triple_extension is None  # not asked for
     assert full.reps[0].start_s != part.reps[0].start_s  # the filtered crossing, not the fitted hinge
     assert all(_same(a, b) for a, b in zip(part.reps[1:], full.reps[1:], strict=True))
+
+
+def test_an_olympic_lifts_stand_up_from_the_catch_is_not_looked_through() -> None:
+    # A power clean's rep rises from the floor; standing up from the catch (a rise of its own, more
+    # than the floor tolerance above the floor) is no rep, so the provisional look runs from the
+    # pull's lift-off to the rep being seen, not through the stand-up and the hold after it (which
+    # cost as many looks as the pull).
+    synth = generate_set(Lift.POWER_CLEAN, n_reps=3, seed=2, load_kg=100.0)
+    online = OnlineSet(lift=Lift.POWER_CLEAN, load_kg=100.0)
+    looks: list[float] = []
+    look = online._provisional
+    online._provisional = lambda t: looks.append(t) or look(t)  # type: ignore[method-assign]
+    _feed(online, synth.trajectory)
+    offline = analyze_trajectory(synth.trajectory, lift=Lift.POWER_CLEAN, load_kg=100.0)
+    assert len([e for e in online.events if e.kind is RepEventKind.PROVISIONAL]) == len(offline.reps) == 3
+    assert looks
+    assert all(
+        any(rep.start_s <= t <= rep.end_s + PROVISIONAL_MAX_DELAY_S for rep in offline.reps) for t in looks
+    )
