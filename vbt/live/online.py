@@ -394,6 +394,7 @@ class OnlineSet:
         one not settled yet is watched by `_look` every ``rerun_every_s``; a provisional rep the
         analysis lacks is retracted ``retract_after_s`` after its end (one it has is not looked at
         for that again: `_look` watches it)."""
+        self._unsettled = False
         due = []
         for rep in analysis.reps:
             if not self._is_emitted_final(rep):
