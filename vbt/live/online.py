@@ -246,6 +246,9 @@ class OnlineSet:
         self._t: list[float] = []
         self._lost: list[bool] = []
         self._bar: list[FloatArray] = []
+        # the samples' times and bar heights as arrays too, grown by doubling: the per-sample checks
+        # search them, and converting the lists on every sample would grow with the set
+        self._ty = np.empty((2, 1024), dtype=np.float64)
         self._joints: list[FloatArray] = []
         self._any_joints = False
         self._last_run_t_s = -math.inf
@@ -300,6 +303,10 @@ class OnlineSet:
             if joints.shape != (len(JOINT_NAMES), 2):
                 raise InputError(f"joints_xy_m must have shape ({len(JOINT_NAMES)}, 2), got {joints.shape}")
             self._any_joints = True
+        n = len(self._t)
+        if n == self._ty.shape[1]:
+            self._ty = np.concatenate([self._ty, np.empty_like(self._ty)], axis=1)
+        self._ty[:, n] = t, bar[1]
         self._t.append(t)
         self._lost.append(bool(lost))
         self._bar.append(bar)
@@ -559,11 +566,12 @@ class OnlineSet:
         """The bar's height spanned at least the lift's smallest attempt over the last ``active_s``:
         only then can a rep have ended (between reps and sets nothing is re-analysed)."""
         start = int(np.searchsorted(self._t_array(), t - self.active_s))
-        heights = [b[1] for b in self._bar[start:] if math.isfinite(b[1])]
-        return bool(heights) and max(heights) - min(heights) >= self._segmentation.min_attempt_m
+        heights = self._ty[1, start : len(self._t)]
+        heights = heights[np.isfinite(heights)]
+        return bool(heights.size) and float(np.ptp(heights)) >= self._segmentation.min_attempt_m
 
     def _t_array(self) -> FloatArray:
-        return np.asarray(self._t, dtype=np.float64)
+        return self._ty[0, : len(self._t)]
 
     def _numbered(self, rep: RepMetrics, known: _Known) -> RepMetrics:
         """A provisional rep numbered among the reps kept so far (the final analysis numbers its own)."""
@@ -582,11 +590,11 @@ class OnlineSet:
         ends = [k.end_s for k in self._known if not k.retracted]
         origin_s = max(t - self.window_s, max(ends) if ends else -math.inf)
         first = int(np.searchsorted(self._t_array(), origin_s))
-        samples = np.array([(u, b[1]) for u, b in zip(self._t[first:], self._bar[first:], strict=True)])
-        seen = samples[np.isfinite(samples).all(axis=1)] if samples.size else samples
-        if len(seen) < 2:
+        t_s, height_m = self._ty[:, first : len(self._t)]
+        seen = np.isfinite(height_m)
+        if seen.sum() < 2:
             return False
-        t_s, height_m = seen[:, 0], seen[:, 1]
+        t_s, height_m = t_s[seen], height_m[seen]
         rise_m = height_m - np.minimum.accumulate(height_m)
         dt_s = self.provisional_rising_s
         rising = height_m - np.interp(t_s - dt_s, t_s, height_m) >= self._segmentation.rest_speed_m_s * dt_s
@@ -596,7 +604,7 @@ class OnlineSet:
         if lately.any() and self.lift.family in _FROM_THE_FLOOR:
             # a rep of these lifts rises from the floor (``segment_reps``: a stand-up from a catch
             # starts more than the floor tolerance above it), as high as the set's floor says
-            floor_m = floor_level(np.asarray([b[1] for b in self._bar], dtype=np.float64))
+            floor_m = floor_level(self._ty[1, : len(self._t)])
             low_m = np.minimum.accumulate(height_m)
             tolerance_m = np.maximum(seg.floor_tolerance_m, seg.floor_tolerance_fraction * rise_m)
             lately &= low_m <= floor_m + tolerance_m
