@@ -6,7 +6,8 @@ This is the part shared by every input (a track CSV, a video, a live camera): ev
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -84,8 +85,22 @@ def analyze_trajectory(
     lift: Lift | str,
     load_kg: float | None = None,
     settings: AnalysisSettings | None = None,
+    refine_from_s: float = -math.inf,
+    refine_unfinished: bool = True,
+    extend: Callable[[Rep], bool] | None = None,
 ) -> SetAnalysis:
     """Segment and measure every rep of one set.
+
+    Two keywords let a caller that already has some reps' numbers skip their costly parts (live
+    mode, which re-analyses a growing set; the reps it needs are exactly what this returns without
+    them):
+
+    - ``refine_from_s``: reps that end before this time (seconds) keep the filtered zero crossings
+      as their boundaries (``segment_reps``), so their metrics are rough; with
+      ``refine_unfinished`` False, so does a rep the data's end cuts; which reps are found, and the
+      others' numbers, do not change;
+    - ``extend``: an Olympic lift's reps for which it returns False get no triple extension
+      (None: every rep gets one).
 
     Raises:
         NotEnoughDataError: When the recording is too short or the bar is hardly ever seen.
@@ -98,11 +113,19 @@ def analyze_trajectory(
             f"the recording lasts {duration:.2f} s; a rep needs at least {MIN_DURATION_S} s of data"
         )
     kinematics = smooth(trajectory, lift=lift, settings=settings.smoothing)
-    reps = segment_reps(kinematics, lift=lift, settings=settings.segmentation)
+    reps = segment_reps(
+        kinematics,
+        lift=lift,
+        settings=settings.segmentation,
+        refine_from_s=refine_from_s,
+        refine_unfinished=refine_unfinished,
+    )
     measured = []
     for rep in reps:
         extension = (
-            triple_extension(kinematics, rep, settings=settings.extension) if lift.is_olympic else None
+            triple_extension(kinematics, rep, settings=settings.extension)
+            if lift.is_olympic and (extend is None or extend(rep))
+            else None
         )
         measured.append(rep_metrics(kinematics, rep, lift=lift, load_kg=load_kg, triple_extension=extension))
     warnings = _warnings(trajectory, kinematics, lift=lift, reps=measured)

@@ -277,3 +277,94 @@ def test_the_reports_doubts_mark_the_counted_finals_suspect_with_their_posted_va
     assert marked.rep == dataclasses.replace(reps[1], status=RepStatus.SUSPECT, suspect_reasons=why)
     assert doubted_by_report([*events, marked], report) == []  # marked once
     assert doubted_by_report(events, reps) == []  # a report that doubts nothing marks nothing
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Count the costly per-rep work of every analysis: triple extensions and boundaries located on
+    the raw samples (the fits)."""
+    import vbt.analysis
+    import vbt.kinematics.reps
+
+    counts = {"extensions": 0, "fits": 0}
+    extension, fit = vbt.analysis.triple_extension, vbt.kinematics.reps._refined
+
+    def counted_extension(*args: object, **kwargs: object) -> object:
+        counts["extensions"] += 1
+        return extension(*args, **kwargs)  # type: ignore[arg-type]
+
+    def counted_fit(*args: object, **kwargs: object) -> object:
+        counts["fits"] += 1
+        return fit(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(vbt.analysis, "triple_extension", counted_extension)
+    monkeypatch.setattr(vbt.kinematics.reps, "_refined", counted_fit)
+    return counts
+
+
+@pytest.mark.parametrize("lift", [Lift.SQUAT, Lift.POWER_CLEAN])
+def test_the_online_sets_work_per_rep_does_not_grow_with_the_set(
+    lift: Lift, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each rep's triple extension is measured once, when the rep becomes final (before: on every
+    # whole-set re-analysis, about 120 times a rep in a 12-rep set, and 100 in a 3-rep one); the
+    # boundary fits and the whole-set analyses per rep do not grow with the set's length.
+    counts = _counting(monkeypatch)
+    per_rep: dict[int, tuple[float, float]] = {}
+    for n_reps in (3, 9):
+        trajectory = generate_set(lift, n_reps=n_reps, seed=3, load_kg=100.0).trajectory
+        online = OnlineSet(lift=lift, load_kg=100.0, rerun_every_s=0.25, discover_every_s=1.0)
+        wholes = [0]
+        original = online._whole_set
+
+        def whole(wholes: list[int] = wholes, original: object = original) -> object:
+            wholes[0] += 1
+            return original()  # type: ignore[operator]
+
+        online._whole_set = whole  # type: ignore[method-assign,assignment]
+        counts.update(extensions=0, fits=0)
+        _feed(online, trajectory)
+        assert len(online.emitted) == n_reps
+        assert counts["extensions"] == (n_reps if lift.is_olympic else 0)
+        per_rep[n_reps] = (counts["fits"] / n_reps, wholes[0] / n_reps)
+    (fits_3, wholes_3), (fits_9, wholes_9) = per_rep[3], per_rep[9]
+    assert fits_9 <= 1.25 * fits_3
+    # the whole set about once a rep, when the rep can be final (before: every second while the bar
+    # moved, and every 0.25 s through an Olympic lift's hold: 8-13 times a rep)
+    assert wholes_3 <= 2 and wholes_9 <= 2
+
+
+def test_reps_left_rough_or_without_extension_leave_the_others_exactly_as_they_are() -> None:
+    trajectory = generate_set(Lift.POWER_CLEAN, n_reps=3, seed=3, load_kg=100.0).trajectory
+    full = analyze_trajectory(trajectory, lift=Lift.POWER_CLEAN, load_kg=100.0)
+    cut_s = 0.5 * (full.reps[0].end_s + full.reps[1].start_s)  # between the first two reps
+    later = full.reps[1].start_s
+    part = analyze_trajectory(
+        trajectory,
+        lift=Lift.POWER_CLEAN,
+        load_kg=100.0,
+        refine_from_s=cut_s,
+        extend=lambda rep: rep.start_s >= later - 0.1,
+    )
+    assert [(r.index, r.status) for r in part.reps] == [(r.index, r.status) for r in full.reps]
+    assert part.reps[0].triple_extension is None  # not asked for
+    assert full.reps[0].start_s != part.reps[0].start_s  # the filtered crossing, not the fitted hinge
+    assert all(_same(a, b) for a, b in zip(part.reps[1:], full.reps[1:], strict=True))
+
+
+def test_an_olympic_lifts_stand_up_from_the_catch_is_not_looked_through() -> None:
+    # A power clean's rep rises from the floor; standing up from the catch (a rise of its own, more
+    # than the floor tolerance above the floor) is no rep, so the provisional look runs from the
+    # pull's lift-off to the rep being seen, not through the stand-up and the hold after it (which
+    # cost as many looks as the pull).
+    synth = generate_set(Lift.POWER_CLEAN, n_reps=3, seed=2, load_kg=100.0)
+    online = OnlineSet(lift=Lift.POWER_CLEAN, load_kg=100.0)
+    looks: list[float] = []
+    look = online._provisional
+    online._provisional = lambda t: looks.append(t) or look(t)  # type: ignore[method-assign]
+    _feed(online, synth.trajectory)
+    offline = analyze_trajectory(synth.trajectory, lift=Lift.POWER_CLEAN, load_kg=100.0)
+    assert len([e for e in online.events if e.kind is RepEventKind.PROVISIONAL]) == len(offline.reps) == 3
+    assert looks
+    assert all(
+        any(rep.start_s <= t <= rep.end_s + PROVISIONAL_MAX_DELAY_S for rep in offline.reps) for t in looks
+    )

@@ -144,7 +144,12 @@ def default_segmentation(lift: Lift) -> SegmentationSettings:
 
 
 def segment_reps(
-    kinematics: Kinematics, *, lift: Lift, settings: SegmentationSettings | None = None
+    kinematics: Kinematics,
+    *,
+    lift: Lift,
+    settings: SegmentationSettings | None = None,
+    refine_from_s: float = -math.inf,
+    refine_unfinished: bool = True,
 ) -> list[Rep]:
     """Find the reps of one set in the bar's vertical path.
 
@@ -152,6 +157,13 @@ def segment_reps(
         kinematics: The smoothed trajectory; NaN gaps split it, and a rep cut by a gap is not reported.
         lift: Which segmentation rules apply.
         settings: Thresholds; `default_segmentation` of the lift when None.
+        refine_from_s: The boundaries of reps whose stroke ends before this time (seconds) stay at
+            the filtered zero crossings instead of being located on the raw samples (the costly
+            part: live mode's reps already final, whose times it has). Which reps are found, and
+            every later rep, do not depend on it.
+        refine_unfinished: False: a rep the data's end cuts (``partial_end``: the bar still moving
+            there) keeps its start's filtered crossing too (live mode's looks, which do not report
+            such a rep yet).
 
     Returns:
         list of Rep: In time order, indexed from 1, ``status`` ok or failed.
@@ -180,14 +192,23 @@ def segment_reps(
     found = _whole_at_edges(found, settings, locked=locked)
     reps = []
     for i, (s, status, catch_s) in enumerate(found, start=1):
-        end_s = s.end_s if s.partial_end else _refined(kinematics, s, start=False, settings=settings)
+        refine = s.end_s >= refine_from_s and (refine_unfinished or not s.partial_end)
+        end_s = (
+            s.end_s
+            if s.partial_end or not refine
+            else _refined(kinematics, s, start=False, settings=settings)
+        )
         if s.partial_end:  # the rep goes on past the data: only the recording's end settles it
             settled_s = math.inf
         elif family is LiftFamily.OLYMPIC_PULL:
             settled_s = settled.get(id(s), math.inf)
         else:  # the stop at lockout is looked for up to this far past the end
             settled_s = end_s + (settings.stop_check_s or settings.rest_check_s)[1]
-        start_s = s.start_s if s.partial_start else _refined(kinematics, s, start=True, settings=settings)
+        start_s = (
+            s.start_s
+            if s.partial_start or not refine
+            else _refined(kinematics, s, start=True, settings=settings)
+        )
         reps.append(
             Rep(
                 index=i,
@@ -220,6 +241,9 @@ class _Edged(Stroke):
 def _with_edges(stroke: Stroke, kinematics: Kinematics, settings: SegmentationSettings) -> _Edged:
     """The stroke with its ends classified: an end at the recording's edge is a rest when the bar is
     slower than ``rest_speed_m_s`` for ``edge_rest_s`` there, else partial; an end at a gap is partial."""
+    fields = {f: getattr(stroke, f) for f in Stroke.__dataclass_fields__}
+    if not (stroke.start_at_edge or stroke.end_at_edge):  # most strokes: nothing to look at
+        return _Edged(**fields)
     t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
     seen = np.flatnonzero(np.isfinite(kinematics.bar_xy_m[:, 1]))
     first_s, last_s = (float(t[seen[0]]), float(t[seen[-1]])) if seen.size else (np.nan, np.nan)
@@ -238,7 +262,6 @@ def _with_edges(stroke: Stroke, kinematics: Kinematics, settings: SegmentationSe
     slow = np.zeros(0, dtype=bool) if not seen.size else np.abs(vy[seen[[0, -1]]]) < settings.rest_speed_m_s
     slow_start = bool(partial_start and stroke.start_s <= first_s and slow[0])
     slow_end = bool(partial_end and stroke.end_s >= last_s and slow[-1])
-    fields = {f: getattr(stroke, f) for f in Stroke.__dataclass_fields__}
     return _Edged(
         **fields,
         partial_start=partial_start,
@@ -520,7 +543,7 @@ def _slow_descent(
     return float(np.max(slow_y_m[before]) - at_start)
 
 
-def _floor_level(y_m: FloatArray) -> float:
+def floor_level(y_m: FloatArray) -> float:
     """Where the bar rests on the floor: a low percentile of its height (robust to noise)."""
     return float(np.nanpercentile(y_m, 2.0))
 
@@ -530,7 +553,7 @@ def _floor_reps(
 ) -> _Found:
     """Pull from the floor: each rep rises from the floor; it is complete when it rises as far as the set's
     fullest rep (within the lockout tolerance)."""
-    floor = _floor_level(y_m)
+    floor = floor_level(y_m)
     attempts = [s for s in strokes if _floor_attempt(s, floor, kinematics, settings)]
     if not attempts:
         return []
@@ -620,7 +643,7 @@ def _olympic_reps(
     bar's return to the floor (none: only the recording's end settles it).
     """
     t_s, y_m, vy = kinematics.t_s, kinematics.bar_xy_m[:, 1], kinematics.bar_velocity_m_s[:, 1]
-    floor = _floor_level(y_m)
+    floor = floor_level(y_m)
     found: _Found = []
     for s in strokes:
         if not _floor_attempt(s, floor, kinematics, settings):

@@ -31,36 +31,47 @@ every ``provisional_every_s``) the last ``window_s`` seconds are analysed too, w
 and a rep found there that ended at least ``provisional_lag_s`` before the newest sample is emitted at
 once as ``provisional``. Its metrics are what the data so far say (the filter's edge and the unseen
 rest after it move them slightly: see ``tests/live`` and ``benchmarks/live.py`` for how much); the
-``final`` event for the same rep (same ``key``; the same rep: spans overlapping by half) follows when the rep is final as above. A provisional
+``final`` event for the same rep (same ``key``; the same rep: spans overlapping by half) follows
+when the rep is final as above. A provisional
 rep that the whole-set analysis still does not contain ``retract_after_s`` after its end (a walk-out
 step, a re-rack taken for a rep) is ``retracted``.
 
 Cost
 ----
-Each re-run analyses the whole buffer, which is what keeps the result identical to the offline one.
-On this 2-core machine, idle, one analysis of a 5-rep power clean with joints (about 1,000 samples)
-takes about 38 ms, mostly the per-rep boundary fits and triple-extension peaks. So nothing is
-analysed when it cannot change what was emitted:
+The final reps come from analyses of the whole buffer, which is what keeps them identical to the
+offline ones. One analysis of a 5-rep power clean with joints (about 1,000 samples) costs about
+40-100 ms, mostly the reps' boundary fits on the raw samples and their triple-extension peaks, and
+that grows with the set. So nothing is analysed that cannot change what is emitted, and the costly
+per-rep work is done once per rep:
 
-- the whole set is re-analysed when a rep may become final (a provisional rep's end plus the stop
-  check and ``settle_s``; a rep the last analysis found, at its ``settled_s`` plus ``settle_s``;
-  one not settled yet, every ``rerun_every_s``), when a provisional rep may have to be retracted,
-  and, while the bar moves, every ``discover_every_s`` for reps the provisional look missed;
+- the whole set is analysed only when a rep may become final (a provisional rep's end plus the stop
+  check and ``settle_s``; a rep a look or the last analysis found, at its ``settled_s`` plus
+  ``settle_s``) or a provisional rep may have to be retracted. Its pass leaves out what is final
+  already: the boundaries of the reps emitted final are not fitted again (``refine_from_s``), the
+  joints are left out, and a second pass with them measures the triple extension of the reps
+  becoming final only (each rep's once);
+- a look (`_look`) analyses the samples from just before what is not final yet (the latest final
+  rep's end), exactly as the whole set is analysed: while the bar moves, every ``discover_every_s``,
+  for reps the provisional look missed; while a rep waits for the segmenter to settle it (an
+  Olympic lift's hold after the catch), every ``rerun_every_s``;
 - the provisional look runs only while a rep may have just ended (the bar rising, or risen within
-  the last second: ``provisional_recent_s``), over the data from just before the latest rep's end
-  (``window_lead_s``; ``window_s`` at most), without the joints: its cost per look does not grow
-  with the set.
+  the last second: ``provisional_recent_s``; for lifts from the floor, a rise from the floor), over
+  the data from just before the latest rep's end (``window_lead_s``; ``window_s`` at most), without
+  the joints, fitting the boundaries of the new rep only.
 
-On the benchmark's synthetic 5-rep sets (27-36 s at 30 fps, on a loaded machine) that took the
-online set from 11-23 CPU-ms per sample to 2.5-12 (the rest is mostly the Olympic pulls' hold
-re-analyses with their triple extension).
+The looks' cost does not grow with the set; the whole set is analysed about once per rep.
+``analyses`` and ``samples_analysed`` count the work. On the benchmark's synthetic 5-rep sets at
+30 fps (``benchmarks/live.py``'s clips, fed as samples; CPU time on a machine at load 13-19):
+squat 1.4-1.6 -> 0.8, bench 1.3-1.6 -> 0.7, deadlift 2.4-2.6 -> 0.8-1.2, power clean 4.6-5.0 ->
+1.3-1.5 CPU-ms per sample; a 12-rep power clean 11.6-13.8 -> 2.1-2.4 (the triple extension computed
+2,070 times before, 12 now; the boundary fits 2,006 times, 284 now).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -68,15 +79,23 @@ import numpy as np
 
 from vbt.analysis import AnalysisSettings, SetAnalysis, analyze_trajectory
 from vbt.errors import InputError, NotEnoughDataError
-from vbt.kinematics.reps import SegmentationSettings, default_segmentation
-from vbt.quality.lost import LostSpan, lost_spans, mark_lost_frames
-from vbt.types import JOINT_NAMES, FloatArray, Lift, RepMetrics, RepStatus, Trajectory
+from vbt.kinematics.reps import SegmentationSettings, default_segmentation, floor_level
+from vbt.lifts import LiftFamily
+from vbt.quality.lost import LostFramesSettings, LostSpan, lost_spans, mark_lost_frames
+from vbt.types import JOINT_NAMES, FloatArray, Lift, Rep, RepMetrics, RepStatus, Trajectory
+
+#: Lifts whose reps rise from the floor (``vbt.kinematics.reps``: pulls from the floor, Olympic pulls).
+_FROM_THE_FLOOR = frozenset({LiftFamily.FLOOR_PULL, LiftFamily.OLYMPIC_PULL})
 
 #: Two analyses' reps whose spans overlap by this fraction of the shorter one are the same rep.
 SAME_REP_OVERLAP = 0.5
 
 
-def _same_rep(rep: RepMetrics, start_s: float, end_s: float) -> bool:
+def _never(rep: Rep) -> bool:
+    return False
+
+
+def _same_rep(rep: Rep | RepMetrics, start_s: float, end_s: float) -> bool:
     overlap = min(rep.end_s, end_s) - max(rep.start_s, start_s)
     return overlap > SAME_REP_OVERLAP * min(rep.end_s - rep.start_s, end_s - start_s)
 
@@ -116,7 +135,8 @@ class OnlineSet:
         lift: the lift performed.
         load_kg: the bar's load, for power.
         settings: the analysis settings, the same object the offline analysis would get.
-        rerun_every_s: re-analyse after at least this much new data (seconds on the samples' clock).
+        rerun_every_s: look again after at least this much new data (seconds on the samples' clock)
+            while a rep waits for the segmenter to settle it, or is due but not final yet.
         settle_s: data needed after the last look of the segmenter before a rep is final (see above).
         provisional: emit provisional reps (see above); False: final ones only.
         provisional_every_s, provisional_lag_s, window_s, retract_after_s: see "Provisional reps".
@@ -139,17 +159,23 @@ class OnlineSet:
         provisional_joints: the provisional look measures the joints too (an Olympic pull's triple
             extension: about as costly as the rest of the look); off, a provisional rep has no
             triple extension (the screen does not show one) and its final event brings it.
-        discover_every_s: while the bar moves and no rep waits to become final, the whole set is
-            re-analysed this often (seconds on the samples' clock; None: ``rerun_every_s``), to find
-            reps the provisional look did not see. A rep the provisional look saw is re-analysed
-            when it can first be final (see "Cost"). Raising it saves CPU when every rep is seen
+        discover_every_s: while the bar moves, what is not final yet is looked at this often
+            (seconds on the samples' clock; None: ``rerun_every_s``; see "Cost"), to find reps the
+            provisional look did not see. A rep the provisional look saw is re-analysed when it
+            can first be final (see "Cost"). Raising it saves CPU when every rep is seen
             provisionally; it delays the final metrics of a rep that was not.
         window_lead_s: the provisional look starts ``window_edge_s`` plus this before the latest
             rep's end (not ``window_s`` back) once a rep is known: the next rep begins after that
             end, so the look covers it and its approach, and costs the same for every rep of a long
             set. Lowering it saves CPU; it must cover how far a re-analysis may move a rep's end.
+        refine_margin_s: the whole set's rep boundaries are located on the raw samples (the costly
+            part of segmenting) from this long after the latest final rep's end: its filtered end
+            lies up to 0.08 s after the located one. Lowering it below that refines that rep again
+            on every re-analysis (CPU only); raising it past the next rep's start is capped there.
 
     Attributes:
+        analyses, samples_analysed: how many analyses ran, over how many samples in all (each
+            whole-set pass and provisional look counts).
         emitted: every rep that became final in `add`, in order.
         emitted_at_s: for each of them, ``t_end`` (the newest sample's time) when it became final.
         events: every event so far (of `add` and `finish`), in order.
@@ -177,6 +203,7 @@ class OnlineSet:
         provisional_joints: bool = False,
         discover_every_s: float | None = None,
         provisional_stop_check_s: tuple[float, float] = (0.02, 0.05),
+        refine_margin_s: float = 0.25,
     ) -> None:
         if not (math.isfinite(rerun_every_s) and rerun_every_s >= 0):
             raise InputError(f"rerun_every_s must be 0 or more seconds, got {rerun_every_s}")
@@ -219,11 +246,19 @@ class OnlineSet:
         self._t: list[float] = []
         self._lost: list[bool] = []
         self._bar: list[FloatArray] = []
+        # the samples' times and bar heights as arrays too, grown by doubling: the per-sample checks
+        # search them, and converting the lists on every sample would grow with the set
+        self._ty = np.empty((2, 1024), dtype=np.float64)
         self._joints: list[FloatArray] = []
         self._any_joints = False
         self._last_run_t_s = -math.inf
+        self._last_look_t_s = -math.inf
+        self._unsettled = False  # a rep waits for the segmenter to settle it (`_look` watches it)
         self._finished = False
         self.final_events: list[RepEvent] = []
+        self.refine_margin_s = refine_margin_s
+        self.analyses = 0
+        self.samples_analysed = 0
 
     def add(
         self,
@@ -268,6 +303,10 @@ class OnlineSet:
             if joints.shape != (len(JOINT_NAMES), 2):
                 raise InputError(f"joints_xy_m must have shape ({len(JOINT_NAMES)}, 2), got {joints.shape}")
             self._any_joints = True
+        n = len(self._t)
+        if n == self._ty.shape[1]:
+            self._ty = np.concatenate([self._ty, np.empty_like(self._ty)], axis=1)
+        self._ty[:, n] = t, bar[1]
         self._t.append(t)
         self._lost.append(bool(lost))
         self._bar.append(bar)
@@ -277,14 +316,15 @@ class OnlineSet:
             return events
         moving = self._moved_recently(t)
         look = self.provisional and moving and t - self._last_window_t_s >= self.provisional_every_s
-        if look and self._rose_lately(t):
+        rising = look and self._rose_lately(t)
+        if rising:
             self._last_window_t_s = t
             provisional = self._provisional(t)
             self.events.extend(provisional)  # before the finals: they may retract one of them
             events += provisional
-        if finals and self._finals_due(t, moving=moving):
+        if finals and self._whole_set_due(t, moving=moving, rising=rising):
             self._last_run_t_s = t
-            analysis = self._analyze(self.trajectory())
+            analysis = self._whole_set()
             if analysis is not None:
                 made_final = self._finals(analysis, t, closing=False)
                 self.events.extend(made_final)
@@ -292,27 +332,95 @@ class OnlineSet:
                 self._next_final_s = self._next_final(analysis, t)
         return events
 
-    def _finals_due(self, t: float, *, moving: bool) -> bool:
+    def _whole_set_due(self, t: float, *, moving: bool, rising: bool) -> bool:
         """Whether the whole set is re-analysed at ``t``: a rep may become final (or be retracted)
-        now, or the bar moves and reps not seen provisionally are looked for (``discover_every_s``)."""
-        since_s = t - self._last_run_t_s
-        return t >= self._next_final_s or (
-            moving and since_s >= max(self.discover_every_s, self.rerun_every_s)
+        now, or a look at what is not final yet (`_look`: while the bar moves, every
+        ``discover_every_s``, but not while the provisional look runs (``rising``: the rep about
+        to end is what it looks for, and a look's work then would delay it); while a rep waits
+        for the segmenter to settle it, every ``rerun_every_s``) says a rep is due."""
+        if t >= self._next_final_s:
+            return True
+        if self._unsettled:
+            every_s = self.rerun_every_s
+        elif moving and not rising:
+            every_s = max(self.discover_every_s, self.rerun_every_s)
+        else:
+            return False
+        if t - self._last_look_t_s < every_s:
+            return False
+        self._last_look_t_s = t
+        return self._look(t)
+
+    def _look(self, t: float) -> bool:
+        """Analyse the samples from just before what is not final yet (`_pending_start_s`: the
+        latest final rep's end, or an earlier rep not final yet) as the whole set is analysed, for
+        reps not known yet and for when the reps there are settled; True when one is due now. The
+        whole set is then analysed only when a rep may become final (its cost grows with the set,
+        the look's does not); the emitted reps are still the whole set's."""
+        start = int(np.searchsorted(self._t_array(), self._pending_start_s()))
+        ends = [k.end_s for k in self._known if k.final]
+        analysis = self._analyze(
+            self.trajectory(first=start, joints=False),
+            first=start,
+            refine_from_s=max(ends) + self.refine_margin_s if ends else -math.inf,
+            refine_unfinished=False,
         )
+        self._unsettled = False
+        if analysis is None:
+            return False
+        window_start_s = self._t[start]
+        for rep in analysis.reps:
+            if self._is_emitted_final(rep) or (
+                start > 0 and rep.start_s < window_start_s + self.window_edge_s
+            ):
+                continue
+            due_s = self._settled_s(rep, analysis) + self.settle_s
+            if due_s <= t:
+                return True
+            if math.isfinite(due_s):
+                self._next_final_s = min(self._next_final_s, due_s)
+            else:
+                self._unsettled = True
+        for known in self._missing(analysis):  # the whole set decides whether it is retracted
+            self._next_final_s = min(self._next_final_s, known.end_s + self.retract_after_s)
+        return False
+
+    def _pending_start_s(self) -> float:
+        """Where `_look` starts: ``window_edge_s`` plus ``window_lead_s`` before the latest final
+        rep's end or an earlier known rep not final yet (the first sample when there is neither)."""
+        finals = [k.end_s for k in self._known if k.final]
+        pending = [k.start_s for k in self._known if not (k.final or k.retracted)]
+        if not finals:
+            return min(pending, default=-math.inf) - self.window_edge_s - self.window_lead_s
+        return min([max(finals), *pending]) - self.window_edge_s - self.window_lead_s
 
     def _next_final(self, analysis: SetAnalysis, t: float) -> float:
         """When, after the whole-set analysis at ``t``, a rep may next become final or be retracted:
         a rep the segmenter says is settled at ``settled_s`` is final ``settle_s`` later (earlier
-        runs could not make it final); one not settled yet (or due already) is looked at again
-        ``rerun_every_s`` later; a provisional rep the analysis lacks is retracted
-        ``retract_after_s`` after its end."""
+        runs could not make it final; one due already is looked at again ``rerun_every_s`` later);
+        one not settled yet is watched by `_look` every ``rerun_every_s``; a provisional rep the
+        analysis lacks is retracted ``retract_after_s`` after its end (one it has is not looked at
+        for that again: `_look` watches it)."""
+        self._unsettled = False
         due = []
         for rep in analysis.reps:
             if not self._is_emitted_final(rep):
                 settled_s = self._settled_s(rep, analysis)
-                due.append(settled_s + self.settle_s if math.isfinite(settled_s) else t)
-        due += [k.end_s + self.retract_after_s for k in self._known if not (k.final or k.retracted)]
+                if math.isfinite(settled_s):
+                    due.append(settled_s + self.settle_s)
+                else:
+                    self._unsettled = True
+        due += [k.end_s + self.retract_after_s for k in self._missing(analysis)]
         return min((d if d > t else t + self.rerun_every_s for d in due), default=math.inf)
+
+    def _missing(self, analysis: SetAnalysis) -> list[_Known]:
+        """The known reps, not final nor retracted, that ``analysis`` does not contain."""
+        return [
+            k
+            for k in self._known
+            if not (k.final or k.retracted)
+            and not any(_same_rep(r, k.start_s, k.end_s) for r in analysis.reps)
+        ]
 
     def reps_emitted(self) -> list[RepMetrics]:
         """The reps as the newest events say (final or provisional, not retracted), in time order."""
@@ -354,14 +462,73 @@ class OnlineSet:
             return Trajectory(t_s=t_s, bar_xy_m=bar, joints_xy_m=joints_xy_m, joint_names=JOINT_NAMES)
         return Trajectory(t_s=t_s, bar_xy_m=bar)
 
+    def _whole_set(self) -> SetAnalysis | None:
+        """The whole set analysed as the offline path analyses it, without the costly parts that
+        cannot change what is emitted (see "Cost"): the boundaries of the reps already final are not
+        located on the raw samples again (``refine_from_s``), and a rep's triple extension is
+        measured only when it becomes final, on a second pass with the joints. The reps not yet
+        final come out exactly as the offline analysis of these samples has them."""
+        refine_from_s = self._refine_from_s()
+        analysis = self._analyze(self.trajectory(joints=False), refine_from_s=refine_from_s)
+        if analysis is None:
+            return None
+        if any(r.end_s < refine_from_s and not self._is_emitted_final(r) for r in analysis.reps):
+            refine_from_s = -math.inf  # a rep not emitted yet among those not refined: all refined
+            analysis = self._analyze(self.trajectory(joints=False))
+            if analysis is None:
+                return None
+        if self.lift.is_olympic and self._any_joints and any(self._due(r) for r in analysis.segments):
+            analysis = self._analyze(self.trajectory(), refine_from_s=refine_from_s, extend=self._due)
+        return analysis
+
+    def _due(self, rep: Rep) -> bool:
+        """The segmenter's rep is final now and was not emitted final yet (`_is_final`)."""
+        if self._t[-1] < rep.settled_s + self.settle_s:
+            return False
+        return not any(k.final and _same_rep(rep, k.start_s, k.end_s) for k in self._known)
+
+    def _refine_from_s(self) -> float:
+        """From when the whole set's rep boundaries must be located on the raw samples: after the
+        latest rep emitted final (plus ``refine_margin_s``), not after a known rep that is not final
+        yet, and before any final rep that lost frames lie close to (``vbt.quality.lost`` marks and
+        renumbers reps by their boundaries' distance to the gap)."""
+        finals = [k for k in self._known if k.final]
+        if not finals:
+            return -math.inf
+        from_s = max(k.end_s for k in finals) + self.refine_margin_s
+        pending = [k.start_s for k in self._known if not (k.final or k.retracted)]
+        from_s = min([from_s, *pending])
+        if any(self._lost):
+            guard_s = LostFramesSettings().motion_window_s + self.refine_margin_s
+            for span in self.lost_spans:
+                for k in finals:
+                    if span.before_t_s <= k.end_s + guard_s and span.after_t_s >= k.start_s - guard_s:
+                        from_s = min(from_s, k.start_s - guard_s)
+        return from_s
+
     def _analyze(
-        self, trajectory: Trajectory, *, settings: AnalysisSettings | None = None, first: int = 0
+        self,
+        trajectory: Trajectory,
+        *,
+        settings: AnalysisSettings | None = None,
+        first: int = 0,
+        refine_from_s: float = -math.inf,
+        refine_unfinished: bool = True,
+        extend: Callable[[Rep], bool] | None = None,
     ) -> SetAnalysis | None:
         if len(trajectory) < 2 or np.isfinite(trajectory.bar_xy_m).all(axis=1).sum() < 2:
             return None
+        self.analyses += 1
+        self.samples_analysed += len(trajectory)
         try:
             analysis = analyze_trajectory(
-                trajectory, lift=self.lift, load_kg=self.load_kg, settings=settings or self.settings
+                trajectory,
+                lift=self.lift,
+                load_kg=self.load_kg,
+                settings=settings or self.settings,
+                refine_from_s=refine_from_s,
+                refine_unfinished=refine_unfinished,
+                extend=extend if trajectory.has_joints else _never,
             )
         except NotEnoughDataError:  # too short yet: wait for more samples
             return None
@@ -399,11 +566,12 @@ class OnlineSet:
         """The bar's height spanned at least the lift's smallest attempt over the last ``active_s``:
         only then can a rep have ended (between reps and sets nothing is re-analysed)."""
         start = int(np.searchsorted(self._t_array(), t - self.active_s))
-        heights = [b[1] for b in self._bar[start:] if math.isfinite(b[1])]
-        return bool(heights) and max(heights) - min(heights) >= self._segmentation.min_attempt_m
+        heights = self._ty[1, start : len(self._t)]
+        heights = heights[np.isfinite(heights)]
+        return bool(heights.size) and float(np.ptp(heights)) >= self._segmentation.min_attempt_m
 
     def _t_array(self) -> FloatArray:
-        return np.asarray(self._t, dtype=np.float64)
+        return self._ty[0, : len(self._t)]
 
     def _numbered(self, rep: RepMetrics, known: _Known) -> RepMetrics:
         """A provisional rep numbered among the reps kept so far (the final analysis numbers its own)."""
@@ -416,20 +584,31 @@ class OnlineSet:
         height at least ``provisional_rise_frac`` of the lift's smallest attempt above the lowest
         since the latest kept rep's end (or ``window_s`` back). Every rep ends where such a rise
         stops (``segment_reps``: rises smaller than ``min_attempt_m`` are never reps), so while the
-        bar is lowered, held or at rest the provisional look would find nothing new."""
+        bar is lowered, held or at rest the provisional look would find nothing new. Lifts from the
+        floor (a deadlift, an Olympic pull) count a rise only from near the floor: an Olympic
+        lift's stand-up from the catch is no rep, and looking through it cost as much as the pull."""
         ends = [k.end_s for k in self._known if not k.retracted]
         origin_s = max(t - self.window_s, max(ends) if ends else -math.inf)
         first = int(np.searchsorted(self._t_array(), origin_s))
-        samples = np.array([(u, b[1]) for u, b in zip(self._t[first:], self._bar[first:], strict=True)])
-        seen = samples[np.isfinite(samples).all(axis=1)] if samples.size else samples
-        if len(seen) < 2:
+        t_s, height_m = self._ty[:, first : len(self._t)]
+        seen = np.isfinite(height_m)
+        if seen.sum() < 2:
             return False
-        t_s, height_m = seen[:, 0], seen[:, 1]
+        t_s, height_m = t_s[seen], height_m[seen]
         rise_m = height_m - np.minimum.accumulate(height_m)
         dt_s = self.provisional_rising_s
         rising = height_m - np.interp(t_s - dt_s, t_s, height_m) >= self._segmentation.rest_speed_m_s * dt_s
-        needed_m = self.provisional_rise_frac * self._segmentation.min_attempt_m
-        return bool(np.any((t_s >= t - self.provisional_recent_s) & rising & (rise_m >= needed_m)))
+        seg = self._segmentation
+        needed_m = self.provisional_rise_frac * seg.min_attempt_m
+        lately = (t_s >= t - self.provisional_recent_s) & rising & (rise_m >= needed_m)
+        if lately.any() and self.lift.family in _FROM_THE_FLOOR:
+            # a rep of these lifts rises from the floor (``segment_reps``: a stand-up from a catch
+            # starts more than the floor tolerance above it), as high as the set's floor says
+            floor_m = floor_level(self._ty[1, : len(self._t)])
+            low_m = np.minimum.accumulate(height_m)
+            tolerance_m = np.maximum(seg.floor_tolerance_m, seg.floor_tolerance_fraction * rise_m)
+            lately &= low_m <= floor_m + tolerance_m
+        return bool(lately.any())
 
     def _window_start_s(self, t: float) -> float:
         """The provisional look's first time: ``window_s`` back, or from ``window_edge_s`` plus
@@ -441,10 +620,14 @@ class OnlineSet:
 
     def _provisional(self, t: float) -> list[RepEvent]:
         start = np.searchsorted(self._t_array(), self._window_start_s(t))
+        ends = [k.end_s for k in self._known if not k.retracted]
         analysis = self._analyze(
             self.trajectory(first=int(start), joints=self.provisional_joints),
             settings=self._provisional_settings,
             first=int(start),
+            # the reps known already are passed over below: their boundaries need not be located
+            refine_from_s=max(ends) + self.refine_margin_s if ends else -math.inf,
+            refine_unfinished=False,  # a rep still rising at the newest sample is not reported yet
         )
         if analysis is None:
             return []

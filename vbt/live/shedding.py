@@ -21,7 +21,8 @@ The level follows the frames waiting for the analysis (the capture's queue), ris
 easing off one step at a time once the backlog has stayed lower for ``calm_s``. It also follows how
 busy the frame loop is (``BusyMeter``: the share of the wall time it spends on frames rather than
 waiting for the next): a loop busy nearly all the time will fall behind at the next slowdown, so it
-sheds one more step (every ``busy_step_s`` while it stays that busy) before frames pile up, and it
+sheds one more step (every ``busy_step_s`` while it stays that busy; the first straight to every
+other pose, ``SheddingSettings.busy_first``) before frames pile up, and it
 eases off only once the loop has room again (below ``calm_busy``).
 """
 
@@ -61,6 +62,11 @@ class SheddingSettings:
         busy_at: the frame loop's busy share (0-1, ``BusyMeter``) at which one more step is shed
             before any frame waits. 1 would wait for the backlog; lowering it sheds on a machine
             that would have kept up (fewer joints for nothing).
+        busy_first: the level a busy loop sheds to first, from below it. The view alone saves
+            0.1-0.3 CPU-ms of a frame's 14-28 (``benchmarks/live.py``'s stages at 12 view frames a
+            second), too little to relieve a loop busy nearly all the time; every other pose saves
+            about half of pose's 19-29. ``Shed.VIEW`` steps through the view first, leaving the loop
+            at its limit ``busy_step_s`` longer.
         calm_busy: a level eases off only while the loop is busy less than this (and the backlog
             is calm): the step down adds back work (a pose costs about three times the tracker), so
             the loop needs that much room; raising it towards ``busy_at`` switches levels more often.
@@ -78,6 +84,7 @@ class SheddingSettings:
     recording_at: int = 5
     sparse_pose_at: int = 6
     busy_at: float = 0.9
+    busy_first: Shed = Shed.POSE
     calm_busy: float = 0.6
     busy_step_s: float = 0.5
     calm_s: float = 1.0
@@ -120,7 +127,7 @@ class Shedder:
         s = self.settings
         wanted = self._wanted(waiting)
         if busy >= s.busy_at and t_s - self._busy_step_t_s >= s.busy_step_s and self.level < max(Shed):
-            wanted = max(wanted, Shed(self.level + 1))
+            wanted = max(wanted, Shed(self.level + 1), s.busy_first)
             self._busy_step_t_s = t_s
         elif busy >= s.calm_busy:
             wanted = max(wanted, self.level)  # no room to take work back yet
