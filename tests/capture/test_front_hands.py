@@ -64,7 +64,7 @@ def test_the_clip_chooses_its_one_radius_and_each_frame_the_pair_of_that_size():
         y - 20,
     )
     assert clip_radius_px(first, found) == pytest.approx(RADIUS_PX, rel=0.03)
-    chosen, gaps = one_radius_choice(first, found)
+    chosen, gaps, _ = one_radius_choice(first, found)
     assert chosen.bar_xy_px[:, 1] == pytest.approx(y, abs=0.01)
     assert chosen.bar_size_px == pytest.approx(np.full(n, RADIUS_PX), rel=0.02)
     assert gaps == pytest.approx([457.0 - 183.0] * n)
@@ -73,7 +73,7 @@ def test_the_clip_chooses_its_one_radius_and_each_frame_the_pair_of_that_size():
     found[3 / FPS] = EdgeOnCandidates(
         **{**found[3 / FPS].__dict__, "joint_score": np.where(found[3 / FPS].radii_px > 50, 25.0, 0.0)}
     )
-    chosen, _ = one_radius_choice(first, found)
+    chosen, _, _ = one_radius_choice(first, found)
     assert np.flatnonzero(~chosen.bar_seen).tolist() == [3] and chosen.bar_confidence[3] == 0.0
 
 

@@ -33,6 +33,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -124,7 +125,7 @@ def clip_radius_px(
             score = np.minimum(found.joint_score / settings.confident_edge_levels_px, 1.0)
             frames.append(
                 (
-                    found.radii_px * zoom[i],
+                    found.plate_radii_px() * zoom[i],
                     np.where(found.joint_score >= settings.min_edge_levels_px, score, 0.0),
                 )
             )
@@ -151,23 +152,40 @@ def clip_radius_px(
     return float(np.median(best)) if best else math.nan
 
 
+class OneRadius(NamedTuple):
+    """The pairs the whole clip chose (``one_radius_choice``).
+
+    Attributes:
+        track: the track with each frame's chosen pair: the bar between them, their radius as
+            measured between their edges (``EdgeOnCandidates.side_radius_px``).
+        inner_gaps_px: the gaps between the inner faces of the pairs chosen, frame pixels.
+        search_radius_px: (N,) each chosen pair's search radius (``EdgeOnCandidates.
+            search_radius_px``), frame pixels, NaN where none was chosen: what ``radius_jumps``
+            tests, as a pair that is not the plates' moves it while its edges' span may not.
+    """
+
+    track: PixelTrack
+    inner_gaps_px: list[float]
+    search_radius_px: FloatArray
+
+
 def one_radius_choice(
     track: PixelTrack,
     candidates: Mapping[float, EdgeOnCandidates | None],
     *,
     settings: EdgeOnSettings | None = None,
     max_change_frac: float = ONE_RADIUS_FRAC,
-) -> tuple[PixelTrack, list[float]]:
+) -> OneRadius:
     """``track`` with each frame's stacks chosen again among its candidates (``EdgeOnPlateTracker.
     candidates``, by frame time) at the clip's one radius (``clip_radius_px``), within
-    ``max_change_frac``; and the gaps between the inner faces of the pairs chosen. A frame whose
-    best pair had another size (a plate's edge paired with a banner's, the floor's or the bar's)
-    gets the best pair of the clip's size, or none.
+    ``max_change_frac`` (``OneRadius``). A frame whose best pair had another size (a plate's edge
+    paired with a banner's, the floor's or the bar's) gets the best pair of the clip's size, or none.
     """
     settings = settings or EdgeOnSettings()
     radius = clip_radius_px(track, candidates, settings=settings, max_change_frac=max_change_frac)
+    search = np.where(np.isfinite(track.bar_size_px), track.bar_size_px, np.nan)
     if not math.isfinite(radius):
-        return track, []
+        return OneRadius(track, [], search)
     zoom = _scene_zoom(track)
     xy, confidence, size = track.bar_xy_px.copy(), track.bar_confidence.copy(), track.bar_size_px.copy()
     gaps: list[float] = []
@@ -176,17 +194,20 @@ def one_radius_choice(
         if found is None:
             continue
         expected = radius / zoom[i]
-        plates = found.best(
+        k = found.best_index(
             settings=settings,
             radius_range_px=(expected * (1 - max_change_frac), expected * (1 + max_change_frac)),
         )
-        if plates is None:
-            xy[i], confidence[i], size[i] = np.nan, 0.0, np.nan
+        plates = None if k is None else found.plates(k, settings=settings)
+        if k is None or plates is None:
+            xy[i], confidence[i], size[i], search[i] = np.nan, 0.0, np.nan, np.nan
             continue
         bar = detection_of(plates, float(t), settings=settings)
         xy[i], confidence[i], size[i] = bar.xy_px, bar.confidence, bar.radius_px
+        search[i] = found.search_radius_px(k)
         gaps.append(plates.inner_gap_px)
-    return replace(track, bar_xy_px=xy, bar_confidence=confidence, bar_size_px=size), gaps
+    chosen = replace(track, bar_xy_px=xy, bar_confidence=confidence, bar_size_px=size)
+    return OneRadius(chosen, gaps, search)
 
 
 #: A frame's plate radius departs from its neighbours' (``RADIUS_WINDOW_S`` either side) by at most
@@ -201,11 +222,16 @@ RADIUS_WINDOW_S = 0.2
 
 
 def radius_jumps(
-    track: PixelTrack, *, max_frac: float = RADIUS_JITTER_FRAC, window_s: float = RADIUS_WINDOW_S
+    track: PixelTrack,
+    *,
+    max_frac: float = RADIUS_JITTER_FRAC,
+    window_s: float = RADIUS_WINDOW_S,
+    radius_px: FloatArray | None = None,
 ) -> npt.NDArray[np.bool_]:
-    """(N,) the frames whose plate radius (the scene's pixels) departs from the running median of
-    its neighbours' by more than ``max_frac``."""
-    radius = track.bar_size_px * _scene_zoom(track)
+    """(N,) the frames whose plate radius (the scene's pixels; ``radius_px``, frame pixels, when
+    given, else the track's) departs from the running median of its neighbours' by more than
+    ``max_frac``."""
+    radius = (track.bar_size_px if radius_px is None else radius_px) * _scene_zoom(track)
     median = running_median(track.t_s, radius, window_s)
     with np.errstate(invalid="ignore"):
         return np.asarray(np.abs(radius / median - 1.0) > max_frac, dtype=bool)
@@ -304,8 +330,8 @@ def track_front(
             pose=TrackPose(tracked.track),
             camera=BackgroundMotion() if measured else None,
         )
-    chosen, gaps = one_radius_choice(again.track, tracker.candidates, settings=settings)
-    plates_track = without_frames(chosen, radius_jumps(chosen))
+    chosen, gaps, search_px = one_radius_choice(again.track, tracker.candidates, settings=settings)
+    plates_track = without_frames(chosen, radius_jumps(chosen, radius_px=search_px))
     disagree = hands_disagree(plates_track, plate_m=diameter_m)
     plates_track = without_frames(plates_track, disagree)
     seen = plates_seen_fraction(plates_track)
