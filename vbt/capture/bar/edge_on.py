@@ -65,10 +65,14 @@ class EdgeOnSettings:
             or off-centre bar but searches more of the background.
         hand_margin_m: a stack's inner face lies outside the wrist on its side, less this, metres:
             the plates and the hands are both on the bar, the hands inside the inner collars, so
-            in the picture the plates are beyond the hands however the bar is turned; the margin is
-            the wrist landmark's error across the hand (about half a hand's breadth: 0.08-0.09 m,
-            ANSUR II). Lowering it keeps the lifter's legs and arms (edges between the hands) out
-            of the search more surely, but loses plates when the wrist is placed outside the grip.
+            in the picture the plates are beyond the hands however the bar is turned. The hand
+            lies between the wrist's axis and the inner face, so the face is at least half a hand's
+            breadth beyond the wrist; the wrist landmark errs along the bar by up to a hand's
+            breadth (it is placed within the hand's outline); the margin is the difference, half a
+            hand's breadth (0.09 m: ANSUR II, men's mean hand breadth 8.9 cm, women's 7.8 cm;
+            Gordon et al. 2014). Lowering it keeps the lifter's legs and arms (edges between the
+            hands) out of the search more surely, but loses plates when the wrist is placed
+            outside the grip.
         stack_width_m: how far outward from its inner face a stack is searched, metres (a sleeve's
             loadable length is 0.415 m on IWF bars: TCRR 2.1.1). Raising it is harmless but costs time.
         min_thickness_m: the thinnest stack, metres: a 10 kg competition disc is about 0.04 m thick
@@ -92,7 +96,7 @@ class EdgeOnSettings:
     """
 
     work_radius_px: float = 32.0
-    hand_margin_m: float = 0.05
+    hand_margin_m: float = 0.5 * 0.09
     centre_band_radii: float = 0.6
     inner_face_m: tuple[float, float] = (0.30, 0.85)
     stack_width_m: float = 0.42
@@ -250,9 +254,9 @@ def _best_stack(
         inner, outer = (x0 + lo, x0 + hi) if direction > 0 else (x0 + hi, x0 + lo)
         faces.append((float(inner), float(outer), float(scores[k])))
         # The two edges measured where they are: the score is the weaker edge's at two rows a whole
-        # height apart, so it holds over every height the stronger edge's band spans (a soft edge,
-        # a smear), and its first best is that band's near end. Each edge's centroid over the
-        # stack's columns is the edge itself, smeared or not.
+        # height apart, so it holds over every height the edges' bands span (a soft edge, a smear),
+        # and its best falls anywhere among them (at their near end where the levels tie). Each
+        # edge's centroid over the stack's columns is the edge itself, smeared or not.
         columns = slice(x0 + lo, x0 + hi + 1)
         profile = np.maximum(edges[:, columns] - row_median, 0.0).mean(axis=1)
         top_y = _edge_centroid(profile, int(ys[iy] - rise))
@@ -342,9 +346,9 @@ class EdgeOnCandidates:
 
     def search_radius_px(self, k: int) -> float:
         """The search's own radius at candidate ``k`` (the grid's, refined by each side's score
-        peak; the two sides' mean): where both edges first hold their best score, short of the
-        plates' radius by half a soft or smeared edge's band, and moved by a pair that is not the
-        plates' (a stronger edge of something else)."""
+        peak; the two sides' mean): where both edges hold their best score, anywhere within a soft
+        or smeared edge's band (its near end where the levels tie), and moved by a pair that is not
+        the plates' (a stronger edge of something else)."""
         return 0.5 * sum(_refined(self.scores[side], k, self.radii_px) for side in (0, 1))
 
     def best_index(
