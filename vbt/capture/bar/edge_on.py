@@ -69,10 +69,10 @@ class EdgeOnSettings:
             lies between the wrist's axis and the inner face, so the face is at least half a hand's
             breadth beyond the wrist; the wrist landmark errs along the bar by up to a hand's
             breadth (it is placed within the hand's outline); the margin is the difference, half a
-            hand's breadth (0.09 m: ANSUR II, men's mean hand breadth 8.9 cm, women's 7.8 cm;
-            Gordon et al. 2014). Lowering it keeps the lifter's legs and arms (edges between the
-            hands) out of the search more surely, but loses plates when the wrist is placed
-            outside the grip.
+            hand's breadth, for large hands too: 0.10 m (ANSUR II, Gordon et al. 2014: men's mean
+            hand breadth 8.9 cm, women's 7.8 cm; about 10 cm at the men's 99th percentile).
+            Lowering it keeps the lifter's legs and arms (edges between the hands) out of the
+            search more surely, but loses plates when the wrist is placed outside the grip.
         stack_width_m: how far outward from its inner face a stack is searched, metres (a sleeve's
             loadable length is 0.415 m on IWF bars: TCRR 2.1.1). Raising it is harmless but costs time.
         min_thickness_m: the thinnest stack, metres: a 10 kg competition disc is about 0.04 m thick
@@ -96,7 +96,7 @@ class EdgeOnSettings:
     """
 
     work_radius_px: float = 32.0
-    hand_margin_m: float = 0.5 * 0.09
+    hand_margin_m: float = 0.5 * 0.10
     centre_band_radii: float = 0.6
     inner_face_m: tuple[float, float] = (0.30, 0.85)
     stack_width_m: float = 0.42
