@@ -4,6 +4,8 @@ the plates and carrying the bar over the gaps they measure, never across a cut."
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -12,14 +14,24 @@ from vbt.capture.bar import EdgeOnCandidates
 from vbt.capture.camera.types import CameraStatus
 from vbt.capture.front_hands import (
     HANDS_MAX_FILL_S,
-    HANDS_MIN_CORRELATION,
+    HELD_SWING_M,
+    TURNOVER_SWING_M,
     bridgeable_gap_s,
     fill_with_hands,
     hands_correlation,
     hands_disagree,
+    min_hands_correlation,
+    offset_swing_m,
     without_frames,
 )
-from vbt.capture.front_pass import clip_radius_px, one_radius_choice, radius_jumps
+from vbt.capture.front_pass import (
+    RADIUS_JITTER_FRAC,
+    clip_radius_px,
+    one_radius_choice,
+    radius_jump_frac,
+    radius_jumps,
+)
+from vbt.types import Lift
 
 RADIUS_PX = 45.0  # 200 px per metre: the hands' 0.05 m tolerance is 10 px
 PLATE_M = 0.45
@@ -64,7 +76,7 @@ def test_the_clip_chooses_its_one_radius_and_each_frame_the_pair_of_that_size():
         y - 20,
     )
     assert clip_radius_px(first, found) == pytest.approx(RADIUS_PX, rel=0.03)
-    chosen, gaps = one_radius_choice(first, found)
+    chosen, gaps, _ = one_radius_choice(first, found)
     assert chosen.bar_xy_px[:, 1] == pytest.approx(y, abs=0.01)
     assert chosen.bar_size_px == pytest.approx(np.full(n, RADIUS_PX), rel=0.02)
     assert gaps == pytest.approx([457.0 - 183.0] * n)
@@ -73,7 +85,7 @@ def test_the_clip_chooses_its_one_radius_and_each_frame_the_pair_of_that_size():
     found[3 / FPS] = EdgeOnCandidates(
         **{**found[3 / FPS].__dict__, "joint_score": np.where(found[3 / FPS].radii_px > 50, 25.0, 0.0)}
     )
-    chosen, _ = one_radius_choice(first, found)
+    chosen, _, _ = one_radius_choice(first, found)
     assert np.flatnonzero(~chosen.bar_seen).tolist() == [3] and chosen.bar_confidence[3] == 0.0
 
 
@@ -128,8 +140,40 @@ def test_the_hands_never_bridge_a_cut():
 
 def test_plates_that_do_not_move_with_the_hands_are_not_the_bar_s():
     bar, offset = turnover()
-    assert hands_correlation(track(bar, np.full(bar.size, RADIUS_PX), bar - offset)) > HANDS_MIN_CORRELATION
+    turning = track(bar, np.full(bar.size, RADIUS_PX), bar - offset)
+    needed = min_hands_correlation(turning, plate_m=PLATE_M, swing_m=TURNOVER_SWING_M)
+    assert hands_correlation(turning) > needed
     # The lifter squats 150 px while the shapes found stay, then jump 60 px: something behind them.
     wrists = 300.0 + 75.0 * (1 - np.cos(np.linspace(0.0, 2 * np.pi, bar.size)))
-    still = np.where(np.arange(bar.size) < 35, 320.0, 260.0)
-    assert hands_correlation(track(still, np.full(bar.size, RADIUS_PX), wrists)) < HANDS_MIN_CORRELATION
+    still = track(np.where(np.arange(bar.size) < 35, 320.0, 260.0), np.full(bar.size, RADIUS_PX), wrists)
+    assert hands_correlation(still) < min_hands_correlation(still, plate_m=PLATE_M, swing_m=HELD_SWING_M)
+
+
+def test_the_correlation_plates_moving_with_the_hands_reach_is_derived_from_the_clip():
+    # Wrists rising and falling by 200 px (standard deviation 100 px exactly: a square wave), 200 px
+    # per metre: a 0.3 m swing of the offset spreads it by 30 px at most, so plates moving with the
+    # hands correlate at sqrt(1 - 0.3^2) = 0.954 or more. An offset swinging its whole 60 px
+    # independently of the wrists (half of each of their levels at either end) gives 1 / sqrt(1 +
+    # 0.3^2) = 0.958, just above.
+    n = 160
+    wrists = np.where(np.arange(n) // 40 % 2 == 0, 400.0, 200.0)
+    offset = np.where(np.arange(n) // 20 % 2 == 0, 30.0, -30.0)
+    swinging = track(wrists + offset, np.full(n, RADIUS_PX), wrists)
+    needed = min_hands_correlation(swinging, plate_m=PLATE_M, swing_m=0.3)
+    assert needed == pytest.approx(math.sqrt(1 - 0.3**2), abs=1e-6)
+    assert hands_correlation(swinging) == pytest.approx(1 / math.sqrt(1 + 0.3**2), abs=1e-6)
+    # A held grip swings by 0.1 m: the same clip needs 0.995, which that offset fails.
+    assert min_hands_correlation(swinging, plate_m=PLATE_M, swing_m=HELD_SWING_M) > 0.99
+    assert offset_swing_m(Lift.SNATCH.family) == TURNOVER_SWING_M
+    assert offset_swing_m(Lift.SQUAT.family) == HELD_SWING_M
+    # Wrists that barely move cannot confirm the plates: no correlation is enough.
+    still = track(np.full(n, 300.0), np.full(n, RADIUS_PX), 300.0 + np.arange(n) % 2)
+    assert math.isnan(min_hands_correlation(still, plate_m=PLATE_M, swing_m=HELD_SWING_M))
+
+
+def test_a_radius_jump_is_what_the_bar_s_depth_and_the_search_s_step_allow():
+    # A 1280 px picture at 64 px per plate radius is 4.5 m wide at the plates: a camera with a 70
+    # degree field of view is at least 3.21 m away, where the bar's 0.1 m in 0.2 s is 3.1 %; a step
+    # of 1.6 px is 2.5 %.
+    assert radius_jump_frac(1280.0, 64.0, 1.6, plate_m=PLATE_M) == pytest.approx(0.0561, abs=5e-4)
+    assert radius_jump_frac(math.nan, 64.0, 1.6, plate_m=PLATE_M) == RADIUS_JITTER_FRAC

@@ -1,6 +1,7 @@
 """The capture checks on pixel tracks drawn by hand (known answers by construction)."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
@@ -170,6 +171,27 @@ def test_a_plate_that_grows_within_a_rep_moved_towards_the_camera():
         track(bar, hands_y_px=None, radius_px=60.0), [rep(1, 0.0, 2.0)], settings=SETTINGS
     )
     assert steady == []
+
+
+def test_a_camera_that_zooms_out_is_no_change_of_the_plate_s_size():
+    # A broadcast's camera zooms out by 1.3 through the rep (measured from the background): the
+    # plate shrinks in the frame's pixels by as much, and not at all in the scene's.
+    bar = rising()
+    zoom = np.linspace(1.0, 1.3, bar.size)
+    zooming = track(bar, hands_y_px=None, radius_px=60.0 / zoom)
+    to_scene = np.zeros((bar.size, 2, 3))
+    to_scene[:, 0, 0] = to_scene[:, 1, 1] = zoom
+    zooming = replace(
+        zooming,
+        camera_to_scene_px=to_scene,
+        camera_status=np.full(bar.size, CameraStatus.ESTIMATED, dtype=np.int8),
+    )
+    assert plate_size_changes(zooming, [rep(1, 0.0, 2.0)], settings=SETTINGS) == []
+    # The same shrinking plate before a still camera: the bar moved away from it.
+    (finding,) = plate_size_changes(
+        track(bar, hands_y_px=None, radius_px=60.0 / zoom), [rep(1, 0.0, 2.0)], settings=SETTINGS
+    )
+    assert finding.suspect
 
 
 def test_a_front_view_with_the_plate_tracker_is_unusable_an_oblique_one_is_a_note():

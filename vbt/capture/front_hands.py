@@ -31,6 +31,7 @@ import numpy.typing as npt
 
 from vbt.capture.camera.types import CameraStatus
 from vbt.capture.track import PixelTrack
+from vbt.lifts import LiftFamily
 from vbt.quality.verdict import Finding, Severity
 from vbt.types import FloatArray
 
@@ -56,13 +57,15 @@ HANDS_GAP_SHARE = 0.9
 #: Frames whose wrists rise or fall faster than this are the moving ones the gap is tested on, m/s
 #: (the rep segmenter's speed of a bar at rest: ``SegmentationSettings.rest_speed_m_s``).
 MOVING_M_S = 0.15
-#: The plates found move with the hands when the bar's height and the wrists' correlate at least
-#: this well over the frames both are seen in: the bar's height is the wrists' plus an offset that
-#: changes by at most a hand's length (0.19 m: 0.108 of stature, Drillis & Contini 1966) while the bar
-#: travels 0.4-1.5 m, so the wrists explain nine tenths of its variance or more (on the footage's
-#: front clips measured between their plates: 0.978-0.999; pairs of other things: 0.87).
-#: Lowering it keeps tracks that follow something else part of the time.
-HANDS_MIN_CORRELATION = 0.95
+#: How far the bar's offset from the wrists swings through a lift whose hands turn over the bar (a
+#: snatch's or a clean's turnover, a jerk from the front rack to overhead), metres: from hanging
+#: below the wrists to resting above them, at most a hand's length (0.108 of stature: Drillis &
+#: Contini 1966; 0.20 m for a 1.85 m lifter). Raising it lets the hands confirm plates that follow
+#: them less closely (``min_hands_correlation``).
+TURNOVER_SWING_M = 0.20
+#: ... and through a lift held at one grip (squats, presses, pulls from the floor), metres: the wrist
+#: flexes and the bar rolls in the hand by ``HANDS_TOLERANCE_M`` either way, no more.
+HELD_SWING_M = 2 * HANDS_TOLERANCE_M
 #: The bar carried by the hands gets this confidence (below ``MIN_SCALE_CONFIDENCE``: the hands
 #: never set the scale).
 HANDS_CONFIDENCE = 0.3
@@ -187,13 +190,61 @@ def hands_correlation(track: PixelTrack) -> float:
     return float(np.corrcoef(bar_y[both], wrists_y[both])[0, 1])
 
 
-def not_with_the_hands(correlation: float) -> Finding:
-    """Why a front view's plates were not kept: what was found does not move with the hands."""
+def offset_swing_m(family: LiftFamily) -> float:
+    """How far the bar's offset from the wrists may swing through a lift of ``family``, metres:
+    ``TURNOVER_SWING_M`` where the hands turn over the bar (Olympic pulls, jerks), else
+    ``HELD_SWING_M``."""
+    turns = family in (LiftFamily.OLYMPIC_PULL, LiftFamily.JERK_DRIVE)
+    return TURNOVER_SWING_M if turns else HELD_SWING_M
+
+
+def min_hands_correlation(track: PixelTrack, *, plate_m: float, swing_m: float) -> float:
+    """The least correlation of the bar's height with the wrists' (``hands_correlation``) that plates
+    moving with the hands reach on this clip; NaN where the wrists moved too little for it to tell.
+
+    The bar's height is the wrists' plus an offset. Over the frames both are seen in, the offset's
+    spread about its mean is at most ``s_e``: half its swing (``swing_m``, at the plates' scale: half
+    its frames at either end) and the clip's own residual about the hands (``hands_residual_px``,
+    the wrist landmark's and the search's noise), in quadrature. Two series whose difference spreads
+    by ``s_e`` about its mean, one of them spreading by ``s_w`` (the wrists' height), make an angle
+    of at most ``arcsin(s_e / s_w)`` as vectors about their means, whatever the offset does: they
+    correlate at least ``sqrt(1 - (s_e / s_w)^2)``. Where ``s_e >= s_w`` nothing is excluded and
+    the hands cannot confirm the plates (NaN).
+
+    Parameters:
+        track: the plates' track (``bar_xy_px``, ``bar_size_px``) with the wrists.
+        plate_m: the plates' diameter, metres.
+        swing_m: how far the offset may swing through the lift (``offset_swing_m``), metres.
+    """
+    bar_y, wrists_y = track.bar_xy_px[:, 1], _wrists_xy_px(track)[:, 1]
+    both = np.isfinite(bar_y) & np.isfinite(wrists_y)
+    if both.sum() < 3:
+        return math.nan
+    residual = hands_residual_px(track)[both]
+    residual = residual[np.isfinite(residual)]
+    noise_px = float(np.sqrt(np.mean(residual**2))) if residual.size else 0.0
+    px_per_m = float(np.median(_px_per_m(track, plate_m)[both]))
+    spread_px = math.hypot(0.5 * swing_m * px_per_m, noise_px)
+    wrists_px = float(np.std(wrists_y[both]))
+    if not wrists_px > spread_px:
+        return math.nan
+    return math.sqrt(1.0 - (spread_px / wrists_px) ** 2)
+
+
+def not_with_the_hands(correlation: float, needed: float) -> Finding:
+    """Why a front view's plates were not kept: what was found does not move with the hands (their
+    heights correlate at ``correlation``, below the ``needed`` of ``min_hands_correlation``; NaN:
+    the wrists moved too little to tell)."""
+    need = (
+        f"plates moving with the hands would correlate at {needed:.2f} or more"
+        if math.isfinite(needed)
+        else "the hands moved too little to tell"
+    )
     return Finding(
         "edge_on_not_with_hands",
         f"the shapes found as the plates seen edge-on do not move with the lifter's hands (their heights "
-        f"correlate at {correlation:.2f}): they are not the bar's plates, so the front view is not measured; "
-        "keep both ends of the bar in the picture, square to the camera, or film from the side",
+        f"correlate at {correlation:.2f}; {need}): they may not be the bar's plates, so the front view is "
+        "not measured; keep both ends of the bar in the picture, square to the camera, or film from the side",
         Severity.NOTE,
     )
 

@@ -33,6 +33,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -50,14 +51,15 @@ from vbt.capture.bar import (
 from vbt.capture.camera import BackgroundMotion
 from vbt.capture.camera.types import CameraStatus
 from vbt.capture.front_hands import (
-    HANDS_MIN_CORRELATION,
     bridgeable_gap_s,
     fill_with_hands,
     hands_correlation,
     hands_disagree,
     hands_note,
     hands_residual_px,
+    min_hands_correlation,
     not_with_the_hands,
+    offset_swing_m,
     running_median,
     without_frames,
 )
@@ -73,6 +75,7 @@ from vbt.capture.replay import TrackPose
 from vbt.capture.sources import VideoFileSource
 from vbt.capture.track import PixelTrack
 from vbt.errors import VbtError
+from vbt.lifts import parse_lift
 from vbt.quality.capture import is_front_view
 from vbt.quality.verdict import Finding, Severity
 from vbt.types import FloatArray, Lift
@@ -124,7 +127,7 @@ def clip_radius_px(
             score = np.minimum(found.joint_score / settings.confident_edge_levels_px, 1.0)
             frames.append(
                 (
-                    found.radii_px * zoom[i],
+                    found.plate_radii_px() * zoom[i],
                     np.where(found.joint_score >= settings.min_edge_levels_px, score, 0.0),
                 )
             )
@@ -151,23 +154,40 @@ def clip_radius_px(
     return float(np.median(best)) if best else math.nan
 
 
+class OneRadius(NamedTuple):
+    """The pairs the whole clip chose (``one_radius_choice``).
+
+    Attributes:
+        track: the track with each frame's chosen pair: the bar between them, their radius as
+            measured between their edges (``EdgeOnCandidates.side_radius_px``).
+        inner_gaps_px: the gaps between the inner faces of the pairs chosen, frame pixels.
+        search_radius_px: (N,) each chosen pair's search radius (``EdgeOnCandidates.
+            search_radius_px``), frame pixels, NaN where none was chosen: what ``radius_jumps``
+            tests, as a pair that is not the plates' moves it while its edges' span may not.
+    """
+
+    track: PixelTrack
+    inner_gaps_px: list[float]
+    search_radius_px: FloatArray
+
+
 def one_radius_choice(
     track: PixelTrack,
     candidates: Mapping[float, EdgeOnCandidates | None],
     *,
     settings: EdgeOnSettings | None = None,
     max_change_frac: float = ONE_RADIUS_FRAC,
-) -> tuple[PixelTrack, list[float]]:
+) -> OneRadius:
     """``track`` with each frame's stacks chosen again among its candidates (``EdgeOnPlateTracker.
     candidates``, by frame time) at the clip's one radius (``clip_radius_px``), within
-    ``max_change_frac``; and the gaps between the inner faces of the pairs chosen. A frame whose
-    best pair had another size (a plate's edge paired with a banner's, the floor's or the bar's)
-    gets the best pair of the clip's size, or none.
+    ``max_change_frac`` (``OneRadius``). A frame whose best pair had another size (a plate's edge
+    paired with a banner's, the floor's or the bar's) gets the best pair of the clip's size, or none.
     """
     settings = settings or EdgeOnSettings()
     radius = clip_radius_px(track, candidates, settings=settings, max_change_frac=max_change_frac)
+    search = np.where(np.isfinite(track.bar_size_px), track.bar_size_px, np.nan)
     if not math.isfinite(radius):
-        return track, []
+        return OneRadius(track, [], search)
     zoom = _scene_zoom(track)
     xy, confidence, size = track.bar_xy_px.copy(), track.bar_confidence.copy(), track.bar_size_px.copy()
     gaps: list[float] = []
@@ -176,36 +196,99 @@ def one_radius_choice(
         if found is None:
             continue
         expected = radius / zoom[i]
-        plates = found.best(
+        k = found.best_index(
             settings=settings,
             radius_range_px=(expected * (1 - max_change_frac), expected * (1 + max_change_frac)),
         )
-        if plates is None:
-            xy[i], confidence[i], size[i] = np.nan, 0.0, np.nan
+        plates = None if k is None else found.plates(k, settings=settings)
+        if k is None or plates is None:
+            xy[i], confidence[i], size[i], search[i] = np.nan, 0.0, np.nan, np.nan
             continue
         bar = detection_of(plates, float(t), settings=settings)
         xy[i], confidence[i], size[i] = bar.xy_px, bar.confidence, bar.radius_px
+        search[i] = found.search_radius_px(k)
         gaps.append(plates.inner_gap_px)
-    return replace(track, bar_xy_px=xy, bar_confidence=confidence, bar_size_px=size), gaps
+    chosen = replace(track, bar_xy_px=xy, bar_confidence=confidence, bar_size_px=size)
+    return OneRadius(chosen, gaps, search)
 
 
 #: A frame's plate radius departs from its neighbours' (``RADIUS_WINDOW_S`` either side) by at most
-#: this fraction: the bar cannot move along the camera's axis by more than a few percent of the
-#: camera's distance in a few tenths of a second, and the search measures a radius to a step of
-#: its reduced frame (``EdgeOnSettings.work_radius_px``: about 3 %), refined to about half that. A
+#: this fraction when nothing about the clip is known (``radius_jump_frac`` derives it per clip). A
 #: frame further off paired a plate's edge with something else. Raising it keeps more of those.
 RADIUS_JITTER_FRAC = 0.05
 #: ... its neighbours: the seen frames within this many seconds (a running median over 0.4 s, long
 #: enough that two wrong frames in a row do not carry it).
 RADIUS_WINDOW_S = 0.2
+#: The bar's speed along a front camera's axis, at most, m/s: its horizontal excursion through a
+#: snatch or a clean pull (towards the lifter, then away: 0.1-0.2 m) takes 0.4-0.8 s, and a squat's or
+#: a press's is smaller. Raising it tolerates larger radius jumps (``radius_jump_frac``).
+BAR_AXIAL_SPEED_M_S = 0.5
+#: The widest horizontal field of view a front view is filmed with, degrees: a phone's main camera
+#: (26 mm equivalent on 36 mm: 69 degrees); a camera framing the picture's width at the plates'
+#: depth with it is at least as far as that width over 2 tan(35 degrees). Raising it admits closer
+#: cameras (wider lenses), so larger radius jumps.
+MAX_FIELD_OF_VIEW_DEG = 70.0
+
+
+def radius_jump_frac(
+    picture_width_px: float,
+    radius_px: float,
+    step_px: float,
+    *,
+    plate_m: float,
+    window_s: float = RADIUS_WINDOW_S,
+) -> float:
+    """The most a frame's search radius departs from its neighbours' running median on this clip,
+    a fraction: the bar's travel along the camera's axis within ``window_s`` (``BAR_AXIAL_SPEED_M_S``)
+    over the nearest camera that frames the picture (its width at the plates' scale over the widest
+    field of view, ``MAX_FIELD_OF_VIEW_DEG``), plus one step of the search's grid over the radius (a
+    sharp edge blurred by ``EdgeOnSettings.blur_px`` holds the score a step either side of it).
+    ``RADIUS_JITTER_FRAC`` when the picture's width, the radius or the step is unknown.
+
+    Parameters:
+        picture_width_px: the picture's width (within black bars), pixels.
+        radius_px: the plates' radius, the same pixels.
+        step_px: the search's radius step (``EdgeOnCandidates.radii_px``), the same pixels.
+        plate_m: the plates' diameter, metres.
+    """
+    if not (picture_width_px > 0 and radius_px > 0 and step_px >= 0):
+        return RADIUS_JITTER_FRAC
+    width_m = picture_width_px * 0.5 * plate_m / radius_px
+    distance_m = width_m / (2.0 * math.tan(math.radians(0.5 * MAX_FIELD_OF_VIEW_DEG)))
+    return BAR_AXIAL_SPEED_M_S * window_s / distance_m + step_px / radius_px
+
+
+def _picture_width_px(video: Mapping[str, object]) -> float:
+    """The picture's width within its black bars (``content_rect_px``), else the frame's, pixels."""
+    rect, size = video.get("content_rect_px"), video.get("size_px")
+    if isinstance(rect, list | tuple) and len(rect) == 4:
+        return float(rect[2])
+    if isinstance(size, list | tuple) and len(size) == 2:
+        return float(size[0])
+    return math.nan
+
+
+def _search_step_px(candidates: Mapping[float, EdgeOnCandidates | None]) -> float:
+    """The search's median radius step over the frames, frame pixels (NaN without candidates)."""
+    steps = [
+        float(np.median(np.diff(c.radii_px)))
+        for c in candidates.values()
+        if c is not None and c.radii_px.size > 1
+    ]
+    return float(np.median(steps)) if steps else math.nan
 
 
 def radius_jumps(
-    track: PixelTrack, *, max_frac: float = RADIUS_JITTER_FRAC, window_s: float = RADIUS_WINDOW_S
+    track: PixelTrack,
+    *,
+    max_frac: float = RADIUS_JITTER_FRAC,
+    window_s: float = RADIUS_WINDOW_S,
+    radius_px: FloatArray | None = None,
 ) -> npt.NDArray[np.bool_]:
-    """(N,) the frames whose plate radius (the scene's pixels) departs from the running median of
-    its neighbours' by more than ``max_frac``."""
-    radius = track.bar_size_px * _scene_zoom(track)
+    """(N,) the frames whose plate radius (the scene's pixels; ``radius_px``, frame pixels, when
+    given, else the track's) departs from the running median of its neighbours' by more than
+    ``max_frac``."""
+    radius = (track.bar_size_px if radius_px is None else radius_px) * _scene_zoom(track)
     median = running_median(track.t_s, radius, window_s)
     with np.errstate(invalid="ignore"):
         return np.asarray(np.abs(radius / median - 1.0) > max_frac, dtype=bool)
@@ -284,7 +367,7 @@ def track_front(
     """The file of ``tracked`` (a front view: ``needs_front_look``) tracked again between the plates
     seen edge-on, with the first pass's poses, and analysed on their scale; or the finding that says
     why not: both stacks seen in fewer than ``MIN_SEEN_FRACTION`` of the frames that show them, or
-    what was found not moving with the lifter's hands (``HANDS_MIN_CORRELATION``).
+    what was found not moving with the lifter's hands (``min_hands_correlation``).
 
     Raises:
         VbtError: as ``analyze_tracked`` (too little to analyse).
@@ -304,8 +387,14 @@ def track_front(
             pose=TrackPose(tracked.track),
             camera=BackgroundMotion() if measured else None,
         )
-    chosen, gaps = one_radius_choice(again.track, tracker.candidates, settings=settings)
-    plates_track = without_frames(chosen, radius_jumps(chosen))
+    chosen, gaps, search_px = one_radius_choice(again.track, tracker.candidates, settings=settings)
+    radius_px = (
+        float(np.median(search_px[np.isfinite(search_px)])) if np.isfinite(search_px).any() else math.nan
+    )
+    jump = radius_jump_frac(
+        _picture_width_px(again.video), radius_px, _search_step_px(tracker.candidates), plate_m=diameter_m
+    )
+    plates_track = without_frames(chosen, radius_jumps(chosen, radius_px=search_px, max_frac=jump))
     disagree = hands_disagree(plates_track, plate_m=diameter_m)
     plates_track = without_frames(plates_track, disagree)
     seen = plates_seen_fraction(plates_track)
@@ -315,8 +404,10 @@ def track_front(
     if seen < MIN_SEEN_FRACTION:
         return _not_measured(seen)
     correlation = hands_correlation(plates_track)
-    if not correlation >= HANDS_MIN_CORRELATION:
-        return not_with_the_hands(correlation)
+    swing_m = offset_swing_m(parse_lift(lift).family)
+    needed = min_hands_correlation(plates_track, plate_m=diameter_m, swing_m=swing_m)
+    if not correlation >= needed:
+        return not_with_the_hands(correlation, needed)
     second = analyze_tracked(again, lift=lift, load_kg=load_kg, plate=plate, camera_profile=camera_profile)
     plate_mpp = second.report_extra["calibration"]["measured_metres_per_px"]
     ratio = gap_ruler(gaps, 0.5 * diameter_m / plate_mpp, plate_m=diameter_m)

@@ -15,7 +15,7 @@ import numpy as np
 from vbt.calibration.body import BodyScale, hidden_by_plate
 from vbt.capture.camera.types import CameraStatus
 from vbt.capture.pose import BODY_POINTS
-from vbt.capture.track import PixelTrack
+from vbt.capture.track import PixelTrack, in_scene
 from vbt.lifts import Holder
 from vbt.quality.verdict import Finding, Severity
 from vbt.types import BoolArray, FloatArray, Lift, RepMetrics, RepStatus
@@ -191,10 +191,13 @@ def plate_size_changes(
     track: PixelTrack, reps: list[RepMetrics], *, settings: CaptureCheckSettings
 ) -> list[Finding]:
     """Reps during which the plate looked clearly larger or smaller: the bar moved along the camera's
-    axis (or the camera moved), so the scale changed under the rep."""
+    axis (or the camera moved), so the scale changed under the rep. The sizes are compared in the
+    scene's pixels (``in_scene``): a camera that zooms or walks in, measured from the background, is
+    taken out of the bar's path and its scale alike, and changes no number."""
     findings = []
+    sizes = in_scene(track).bar_size_px
     for rep in reps:
-        radii = track.bar_size_px[_rep_frames(track, rep)]
+        radii = sizes[_rep_frames(track, rep)]
         radii = radii[np.isfinite(radii)]
         if radii.size < 5:
             continue

@@ -12,6 +12,7 @@ from vbt.capture.bar import (
     BarMethod,
     EdgeOnPlateTracker,
     EdgeOnSettings,
+    edge_on_candidates,
     find_edge_on_plates,
     gap_ruler,
 )
@@ -100,6 +101,29 @@ def test_the_stacks_are_outside_the_hands_not_the_legs_between_them():
     # Searched from 0.3 m of the bar's middle as before (inside the hands), the legs win.
     inside = find_edge_on_plates(image, hands(), settings=EdgeOnSettings(hand_margin_m=0.3))
     assert inside is not None and inside.radius_px == pytest.approx(0.9 * RADIUS_PX, rel=0.05)
+
+
+def test_plates_smeared_by_a_fast_pull_keep_their_height_and_the_bar_its_centre():
+    # The bar rises 0.1 m during the exposure (2.5 m/s over 1/25 s): each stack is smeared over
+    # 20 px up and down, its outline 110 px tall instead of 90. Its top and bottom edges become bands
+    # 20 px long whose centres are the edges at mid-exposure, still 90 px apart; the bar is at the
+    # smear's centre.
+    smear_px = 0.1 / MPP
+    shifts = np.linspace(-0.5, 0.5, 21) * smear_px
+    image = np.mean([drawn(centre=(CENTRE[0], CENTRE[1] + dy)) for dy in shifts], axis=0)
+    image = np.round(image).astype(np.uint8)
+    found = edge_on_candidates(image, hands())
+    assert found is not None
+    k = found.best_index(settings=EdgeOnSettings())
+    assert k is not None
+    plates = found.plates(k, settings=EdgeOnSettings())
+    assert plates is not None
+    assert plates.radius_px == pytest.approx(RADIUS_PX, rel=0.02)
+    assert plates.centre_xy_px[1] == pytest.approx(CENTRE[1], abs=1.0)
+    # The search's score holds over the heights the bands span (its best anywhere among them: the
+    # grid's radius alone is uncertain by half the smear), while the edges' centroids are not.
+    band = np.abs(found.radii_px - RADIUS_PX) <= 0.3 * smear_px
+    assert found.joint_score[band].min() >= 0.7 * found.joint_score[k]
 
 
 def test_one_stack_hidden_or_two_unlike_stacks_are_not_measured():

@@ -65,10 +65,14 @@ class EdgeOnSettings:
             or off-centre bar but searches more of the background.
         hand_margin_m: a stack's inner face lies outside the wrist on its side, less this, metres:
             the plates and the hands are both on the bar, the hands inside the inner collars, so
-            in the picture the plates are beyond the hands however the bar is turned; the margin is
-            the wrist landmark's error across the hand (about half a hand's breadth: 0.08-0.09 m,
-            ANSUR II). Lowering it keeps the lifter's legs and arms (edges between the hands) out
-            of the search more surely, but loses plates when the wrist is placed outside the grip.
+            in the picture the plates are beyond the hands however the bar is turned. The hand
+            lies between the wrist's axis and the inner face, so the face is at least half a hand's
+            breadth beyond the wrist; the wrist landmark errs along the bar by up to a hand's
+            breadth (it is placed within the hand's outline); the margin is the difference, half a
+            hand's breadth, for large hands too: 0.10 m (ANSUR II, Gordon et al. 2014: men's mean
+            hand breadth 8.9 cm, women's 7.8 cm; about 10 cm at the men's 99th percentile).
+            Lowering it keeps the lifter's legs and arms (edges between the hands) out of the
+            search more surely, but loses plates when the wrist is placed outside the grip.
         stack_width_m: how far outward from its inner face a stack is searched, metres (a sleeve's
             loadable length is 0.415 m on IWF bars: TCRR 2.1.1). Raising it is harmless but costs time.
         min_thickness_m: the thinnest stack, metres: a 10 kg competition disc is about 0.04 m thick
@@ -92,7 +96,7 @@ class EdgeOnSettings:
     """
 
     work_radius_px: float = 32.0
-    hand_margin_m: float = 0.05
+    hand_margin_m: float = 0.5 * 0.10
     centre_band_radii: float = 0.6
     inner_face_m: tuple[float, float] = (0.30, 0.85)
     stack_width_m: float = 0.42
@@ -155,6 +159,32 @@ def _edge_image(image_bgr: np.ndarray, blur_px: float) -> FloatArray:
     return edges
 
 
+def _edge_centroid(profile: FloatArray, row: int) -> float:
+    """Where an edge lies, rows: the centroid of ``profile`` (an edge strength per row, at least 0)
+    over the run of rows about its peak near ``row`` that hold at least half the peak. A sharp edge
+    gives its own row (to a fraction); an edge smeared by motion over ``d`` rows gives a band ``d``
+    long of even strength, whose centroid is the edge at mid-exposure. NaN without an edge there."""
+    n = profile.size
+    if not 0 <= row < n or not profile[row] > 0:
+        return math.nan
+    lo = hi = row
+    floor = 0.5 * profile[row]
+    while lo > 0 and profile[lo - 1] >= floor:
+        lo -= 1
+    while hi < n - 1 and profile[hi + 1] >= floor:
+        hi += 1
+    # The run's own peak sets the half-maximum (the row found may sit on the band's shoulder).
+    peak = lo + int(np.argmax(profile[lo : hi + 1]))
+    floor = 0.5 * profile[peak]
+    lo = hi = peak
+    while lo > 0 and profile[lo - 1] >= floor:
+        lo -= 1
+    while hi < n - 1 and profile[hi + 1] >= floor:
+        hi += 1
+    weights = profile[lo : hi + 1]
+    return float(np.sum(weights * np.arange(lo, hi + 1)) / np.sum(weights))
+
+
 def _best_stack(
     edges: FloatArray,
     *,
@@ -164,12 +194,14 @@ def _best_stack(
     direction: int,
     radii_px: FloatArray,
     settings: EdgeOnSettings,
-) -> tuple[FloatArray, FloatArray, list[tuple[float, float, float]]]:
-    """Per candidate radius: the best stack's score and centre height, and its faces (inner, outer)
-    with the score, on one side (``direction`` +1 right, -1 left) of the hands' midpoint."""
+) -> tuple[FloatArray, FloatArray, list[tuple[float, float, float]], FloatArray]:
+    """Per candidate radius: the best stack's score and centre height, its faces (inner, outer)
+    with the score, and its radius measured between its edges' centroids (``_edge_centroid``), on
+    one side (``direction`` +1 right, -1 left) of the hands' midpoint."""
     height, width = edges.shape
     scores = np.zeros(radii_px.size)
     centres = np.full(radii_px.size, np.nan)
+    measured = np.full(radii_px.size, np.nan)
     faces: list[tuple[float, float, float]] = []
 
     def span(r: float) -> tuple[int, int]:
@@ -221,7 +253,18 @@ def _best_stack(
             hi += 1
         inner, outer = (x0 + lo, x0 + hi) if direction > 0 else (x0 + hi, x0 + lo)
         faces.append((float(inner), float(outer), float(scores[k])))
-    return scores, centres, faces
+        # The two edges measured where they are: the score is the weaker edge's at two rows a whole
+        # height apart, so it holds over every height the edges' bands span (a soft edge, a smear),
+        # and its best falls anywhere among them (at their near end where the levels tie). Each
+        # edge's centroid over the stack's columns is the edge itself, smeared or not.
+        columns = slice(x0 + lo, x0 + hi + 1)
+        profile = np.maximum(edges[:, columns] - row_median, 0.0).mean(axis=1)
+        top_y = _edge_centroid(profile, int(ys[iy] - rise))
+        bottom_y = _edge_centroid(profile, int(ys[iy] + fall))
+        if abs(0.5 * (bottom_y - top_y) / r - 1.0) <= 0.5:  # both edges, about a plate's height apart
+            centres[k] = 0.5 * (top_y + bottom_y)
+            measured[k] = 0.5 * (bottom_y - top_y)
+    return scores, centres, faces, measured
 
 
 def _vertex(values: FloatArray, i: int) -> float:
@@ -254,6 +297,9 @@ class EdgeOnCandidates:
         scores: (2, K) each side's (left, right) score at each radius.
         centres_y_px: (2, K) each side's best centre height at each radius, frame pixels.
         faces_px: (2, K, 2) each side's inner and outer face at each radius, frame pixels.
+        measured_radii_px: (2, K) each side's radius measured between its top and bottom edges'
+            centroids at each radius (``_edge_centroid``: right for a soft or smeared edge), frame
+            pixels, NaN where not measured; None: the grid's radius refined by the score's peak.
     """
 
     radii_px: FloatArray
@@ -261,6 +307,20 @@ class EdgeOnCandidates:
     scores: FloatArray
     centres_y_px: FloatArray
     faces_px: FloatArray
+    measured_radii_px: FloatArray | None = None
+
+    def side_radius_px(self, side: int, k: int) -> float:
+        """Side ``side``'s (0 left, 1 right) radius at candidate ``k``: as measured between its
+        edges where it was, else the grid's refined by the score's peak."""
+        if self.measured_radii_px is not None and math.isfinite(self.measured_radii_px[side, k]):
+            return float(self.measured_radii_px[side, k])
+        return _refined(self.scores[side], k, self.radii_px)
+
+    def plate_radii_px(self) -> FloatArray:
+        """(K,) the plates' radius at each candidate: the two sides' mean (``side_radius_px``)."""
+        return np.array(
+            [0.5 * (self.side_radius_px(0, k) + self.side_radius_px(1, k)) for k in range(self.radii_px.size)]
+        )
 
     def plates(self, k: int, *, settings: EdgeOnSettings) -> EdgeOnPlates | None:
         """Both stacks at candidate ``k``; None when that candidate's score is below
@@ -270,7 +330,7 @@ class EdgeOnCandidates:
         left, right = (
             Stack(
                 float(self.centres_y_px[side, k]),
-                _refined(self.scores[side], k, self.radii_px),
+                self.side_radius_px(side, k),
                 float(self.faces_px[side, k, 0]),
                 float(self.faces_px[side, k, 1]),
                 float(self.scores[side, k]),
@@ -284,18 +344,35 @@ class EdgeOnCandidates:
             return None
         return EdgeOnPlates(left=left, right=right)
 
-    def best(
+    def search_radius_px(self, k: int) -> float:
+        """The search's own radius at candidate ``k`` (the grid's, refined by each side's score
+        peak; the two sides' mean): where both edges hold their best score, anywhere within a soft
+        or smeared edge's band (its near end where the levels tie), and moved by a pair that is not
+        the plates' (a stronger edge of something else)."""
+        return 0.5 * sum(_refined(self.scores[side], k, self.radii_px) for side in (0, 1))
+
+    def best_index(
         self, *, settings: EdgeOnSettings, radius_range_px: tuple[float, float] | None = None
-    ) -> EdgeOnPlates | None:
-        """The best-scoring candidate (only among radii within ``radius_range_px``, frame pixels,
-        when given), or None."""
+    ) -> int | None:
+        """The best-scoring candidate's index (only among those whose plates' radius,
+        ``plate_radii_px``, is within ``radius_range_px``, frame pixels, when given), or None when
+        it makes no plates (``plates``)."""
         joint = self.joint_score
         if radius_range_px is not None:
-            inside = (self.radii_px >= radius_range_px[0]) & (self.radii_px <= radius_range_px[1])
+            radii = self.plate_radii_px()
+            inside = (radii >= radius_range_px[0]) & (radii <= radius_range_px[1])
             if not inside.any():
                 return None
             joint = np.where(inside, joint, -np.inf)
-        return self.plates(int(np.argmax(joint)), settings=settings)
+        k = int(np.argmax(joint))
+        return None if self.plates(k, settings=settings) is None else k
+
+    def best(
+        self, *, settings: EdgeOnSettings, radius_range_px: tuple[float, float] | None = None
+    ) -> EdgeOnPlates | None:
+        """The best-scoring candidate's plates (``best_index``), or None."""
+        k = self.best_index(settings=settings, radius_range_px=radius_range_px)
+        return None if k is None else self.plates(k, settings=settings)
 
 
 def edge_on_candidates(
@@ -353,6 +430,7 @@ def edge_on_candidates(
     scores = np.stack([side[0] for side in sides])
     centres = np.stack([side[1] for side in sides])
     faces = np.array([[face[:2] for face in side[2]] for side in sides], dtype=np.float64)
+    measured = np.stack([side[3] for side in sides])
     # Both stacks at one radius (the bar's two plates are alike and at the same depth).
     joint = np.minimum(scores[0], scores[1])
     tilt_ok = np.abs(centres[0] - centres[1]) <= settings.max_tilt_radii * radii
@@ -362,6 +440,7 @@ def edge_on_candidates(
         scores=scores,
         centres_y_px=centres / sy + top,
         faces_px=faces / sx,
+        measured_radii_px=measured / sy,
     )
 
 
