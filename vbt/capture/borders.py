@@ -189,17 +189,23 @@ class BorderCrop(SourceWrapper):
         return held
 
     def _cut(self, frame: Frame) -> Frame:
-        rect = self.content_rect_px
-        height, width = frame.image.shape[:2]
-        if rect is None or rect == (0, 0, width, height):
-            return frame
-        x, y, w, h = rect
-        if x + w > width or y + h > height:  # a frame of another size: left whole
-            return frame
-        picture = frame.image[y : y + h, x : x + w]
-        if self.settings.cut:
-            image = np.ascontiguousarray(picture)
-        else:  # one copy: the border is made from the view of the picture, not from a copy of it
-            bars = (y, height - y - h, x, width - x - w)
-            image = np.asarray(cv2.copyMakeBorder(picture, *bars, cv2.BORDER_REPLICATE), dtype=np.uint8)
-        return Frame(image=image, t_s=frame.t_s, index=frame.index)
+        return without_bars(frame, self.content_rect_px, cut=self.settings.cut)
+
+
+def without_bars(frame: Frame, rect: tuple[int, int, int, int] | None, *, cut: bool) -> Frame:
+    """``frame`` with the black bars around ``rect`` (``BorderCrop.content_rect_px``; None: none
+    known) left out: cut off (``cut``) or filled with the picture's edge; the frame itself when
+    ``rect`` is the whole frame or does not fit in it."""
+    height, width = frame.image.shape[:2]
+    if rect is None or rect == (0, 0, width, height):
+        return frame
+    x, y, w, h = rect
+    if x + w > width or y + h > height:  # a frame of another size: left whole
+        return frame
+    picture = frame.image[y : y + h, x : x + w]
+    if cut:
+        image = np.ascontiguousarray(picture)
+    else:  # one copy: the border is made from the view of the picture, not from a copy of it
+        bars = (y, height - y - h, x, width - x - w)
+        image = np.asarray(cv2.copyMakeBorder(picture, *bars, cv2.BORDER_REPLICATE), dtype=np.uint8)
+    return Frame(image=image, t_s=frame.t_s, index=frame.index)

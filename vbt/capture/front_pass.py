@@ -4,8 +4,8 @@ The plate tracker looks for a plate seen face-on; filmed from the front, the pla
 what it finds is not a plate. When the lifter's body says the camera looks from the front
 (``vbt.calibration.body.view_angle_deg`` beyond ``CaptureCheckSettings.front_view_deg``), the file is
 read again with ``EdgeOnPlateTracker``: the bar midway between the two plate stacks, the plates'
-height (0.45 m) the scale. The first pass's poses are replayed (``vbt.capture.replay``), so this
-costs decoding and the edge-on search, not pose.
+height (0.45 m) the scale. The first pass's poses are replayed (``vbt.capture.reread.track_again``), so
+this costs decoding and the edge-on search, not pose.
 
 Three rulers must agree, or the verdict says which to doubt:
 
@@ -48,7 +48,6 @@ from vbt.capture.bar import (
     detection_of,
     gap_ruler,
 )
-from vbt.capture.camera import BackgroundMotion
 from vbt.capture.camera.types import CameraStatus
 from vbt.capture.front_hands import (
     bridgeable_gap_s,
@@ -68,11 +67,9 @@ from vbt.capture.pipeline import (
     VideoAnalysis,
     analyze_tracked,
     body_scale_of,
-    track_video,
     view_of,
 )
-from vbt.capture.replay import TrackPose
-from vbt.capture.sources import VideoFileSource
+from vbt.capture.reread import track_again
 from vbt.capture.track import PixelTrack
 from vbt.errors import VbtError
 from vbt.lifts import parse_lift
@@ -372,21 +369,12 @@ def track_front(
     Raises:
         VbtError: as ``analyze_tracked`` (too little to analyse).
     """
-    path = Path(str(tracked.video.get("name", "")))
     body = body_scale_of(tracked.track)
     diameter_m = plate_diameter_m(plate)
     # The plates are searched at every size the grip allows, not only the sizes the body allows:
     # the two rulers stay independent, and a body that refutes the plates says so in the verdict.
     tracker = EdgeOnPlateTracker(settings=settings)
-    measured = bool(np.any(np.asarray(tracked.track.camera_status) != CameraStatus.ASSUMED))
-    with VideoFileSource(path) as source:
-        again = track_video(
-            source,
-            tracker=tracker,
-            bar_method=BarMethod.EDGE_ON,
-            pose=TrackPose(tracked.track),
-            camera=BackgroundMotion() if measured else None,
-        )
+    again = track_again(tracked, tracker=tracker, bar_method=BarMethod.EDGE_ON)
     chosen, gaps, search_px = one_radius_choice(again.track, tracker.candidates, settings=settings)
     radius_px = (
         float(np.median(search_px[np.isfinite(search_px)])) if np.isfinite(search_px).any() else math.nan

@@ -58,6 +58,7 @@ from vbt.capture.pose import BODY_POINTS, PoseEstimator
 from vbt.capture.pose.pending import PendingPose
 from vbt.capture.readahead import ReadAhead
 from vbt.capture.recording import SetRecording
+from vbt.capture.reread import FileFrames
 from vbt.capture.sources import FrameSource, VideoFileSource, open_source
 from vbt.capture.track import PixelTrack, calibrate_track, to_trajectory
 from vbt.errors import InputError, NotEnoughDataError, VbtError
@@ -224,10 +225,20 @@ def track_video(
                 frames.stop()  # the reading thread ends before the caller closes the source
             if bar is not None:
                 bar.close()
-    if isinstance(tracker, WholeClipTracker) and error is None:
-        with opencv_single_threaded():
-            tracker.finish()
-        recording.revise(tracker.take_revisions())
+    reread = _file_of(source)
+    if isinstance(tracker, WholeClipTracker) and reread is not None and error is None:
+        crop = seen.crop
+        again = FileFrames(
+            reread,
+            picture_rect_px=None if crop is None else crop.content_rect_px,
+            cut=crop is not None and crop.settings.cut,
+        )
+        try:
+            with again, opencv_single_threaded():
+                tracker.finish(again)
+            recording.revise(tracker.take_revisions())
+        except VbtError as exc:  # the file read once but not again: the causal track stands
+            error = exc
     return recording.tracked(
         name=source.name,
         track=seen.restore(recording.track()),
@@ -242,12 +253,17 @@ def track_video(
 
 def _reads_a_file(source: FrameSource) -> bool:
     """True for a ``VideoFileSource``, also behind wrappers that expose what they wrap as ``source``."""
+    return _file_of(source) is not None
+
+
+def _file_of(source: FrameSource) -> VideoFileSource | None:
+    """The ``VideoFileSource`` ``source`` is or wraps (as its ``source``), or None (a live source)."""
     inner: object = source
     for _ in range(8):  # wrappers seldom nest deeper; a stand-in with every attribute stops here
         if isinstance(inner, VideoFileSource) or not hasattr(inner, "source"):
             break
         inner = inner.source
-    return isinstance(inner, VideoFileSource)
+    return inner if isinstance(inner, VideoFileSource) else None
 
 
 @dataclass(frozen=True, eq=False)

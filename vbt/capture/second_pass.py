@@ -5,8 +5,8 @@ say how large a 45 cm plate looks (``vbt.calibration.body``), and the hands say 
 circle moved with the bar. When the plate's size is refuted by the body, or the tracked plate rose
 without the hands in most reps, the file is read again and the plate tracked afresh, searching only
 circles of the size the body allows (``SearchSettings.radius_range_px``): a hub, a hand or a far
-plate between the shins is then never the plate. The first pass's poses are replayed
-(``vbt.capture.replay``), so the second pass costs decoding and bar tracking, not pose.
+plate between the shins is then never the plate. The file is read again with the first pass's poses
+replayed (``vbt.capture.reread.track_again``), so the second pass costs decoding and bar tracking, not pose.
 
 The second pass is kept only when its plate is near the size the body makes likely, is seen through
 the clip, rises with the hands and leaves no more reps suspect than the first; otherwise the first
@@ -21,17 +21,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
 from vbt.analysis import with_findings
 from vbt.calibration import CameraProfile, plate_diameter_m
 from vbt.capture.bar import BarMethod, PlateSettings, PlateTracker
-from vbt.capture.camera import BackgroundMotion
-from vbt.capture.camera.types import CameraStatus
 from vbt.capture.front_pass import front_look, needs_front_look
-from vbt.capture.pipeline import TrackedVideo, VideoAnalysis, analyze_tracked, body_scale_of, track_video
-from vbt.capture.replay import TrackPose
-from vbt.capture.sources import VideoFileSource
+from vbt.capture.pipeline import TrackedVideo, VideoAnalysis, analyze_tracked, body_scale_of
+from vbt.capture.reread import track_again
 from vbt.errors import VbtError
 from vbt.quality.verdict import Finding, Severity
 from vbt.types import Lift, RepStatus
@@ -76,11 +71,6 @@ def _holds_up(result: VideoAnalysis, likely_px: float, radius_m: float) -> bool:
     return near and not not_in_hands
 
 
-def _camera_measured(tracked: TrackedVideo) -> bool:
-    """Whether the first pass measured the camera's motion (the second does as the first did)."""
-    return bool(np.any(np.asarray(tracked.track.camera_status) != CameraStatus.ASSUMED))
-
-
 def _suspects(result: VideoAnalysis) -> int:
     return sum(1 for r in result.analysis.reps if r.status is RepStatus.SUSPECT)
 
@@ -112,14 +102,7 @@ def second_look(
     base = settings or PlateSettings()
     sized = replace(base, search=replace(base.search, radius_range_px=(low, high)))
     try:
-        with VideoFileSource(path) as source:
-            again = track_video(
-                source,
-                tracker=PlateTracker(sized),
-                bar_method=BarMethod.PLATE,
-                pose=TrackPose(tracked.track),
-                camera=BackgroundMotion() if _camera_measured(tracked) else None,
-            )
+        again = track_again(tracked, tracker=PlateTracker(sized), bar_method=BarMethod.PLATE)
         second = analyze_tracked(
             again, lift=lift, load_kg=load_kg, plate=plate, camera_profile=camera_profile
         )

@@ -32,7 +32,7 @@ import numpy.typing as npt
 
 from vbt.capture.container import declared_duration_s
 from vbt.closing import Closing
-from vbt.errors import VideoError
+from vbt.errors import InputError, VideoError
 from vbt.types import Frame
 
 #: URL schemes that ``open_source`` treats as a live stream rather than a file name.
@@ -250,6 +250,7 @@ class VideoFileSource(_CaptureSource):
         except cv2.error as exc:
             raise VideoError(f"{file}: OpenCV could not open it: {exc}") from exc
         super().__init__(capture, str(file))
+        self._options = (auto_rotate, drop_repeated, min_interval_s)
         self._drop_repeated = drop_repeated
         self._min_interval_ms = min_interval_s * 1000.0
         self._decoded = 0
@@ -291,6 +292,41 @@ class VideoFileSource(_CaptureSource):
                 self._finish()
                 return
             yield frame
+
+    def reopen(self) -> VideoFileSource:
+        """The same file opened again the same way: its frames come again with the same indices and
+        times (``vbt.capture.reread``)."""
+        auto_rotate, drop_repeated, min_interval_s = self._options
+        return VideoFileSource(
+            self._name, auto_rotate=auto_rotate, drop_repeated=drop_repeated, min_interval_s=min_interval_s
+        )
+
+    def frame_at(self, index: int) -> Frame | None:
+        """The frame at position ``index`` in the file, decoding the frames before it without converting
+        them to images (cheaper than reading them); None past the end. For a source that is not
+        iterated: ``index`` may not go back (``InputError``), and the frame is the one iteration would
+        give that index (its time the file's own), whether or not iteration would drop it."""
+        first = self._first
+        if first is not None and first.index == index:
+            return first
+        if index < self._decoded:
+            raise InputError(
+                f"{self._name}: frame {index} was asked after frame {self._decoded - 1}: a file is read "
+                "forwards; open it again (reopen) to go back"
+            )
+        self._first = None
+        try:
+            while self._decoded <= index:
+                if self._closed or not self._capture.grab():
+                    return None
+                self._decoded += 1
+            ok, image = self._capture.retrieve()
+        except cv2.error as exc:
+            raise VideoError(f"{self._name}: the decoder failed: {exc}".strip()) from exc
+        if not ok or image is None:
+            return None
+        t_s = float(self._capture.get(cv2.CAP_PROP_POS_MSEC)) / 1000.0
+        return Frame(image=np.ascontiguousarray(image, dtype=np.uint8), t_s=t_s, index=index)
 
     def _next_frame(self) -> Frame | None:
         """The next frame with an increasing timestamp, or ``None`` at the end of the file."""

@@ -5,8 +5,10 @@ frames measured again on the plate the hands lift; where the causal track is rig
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from tests.capture.bar import scenes
 from vbt.capture.bar import (
@@ -17,7 +19,11 @@ from vbt.capture.bar import (
     WholeClipTracker,
     without,
 )
+from vbt.capture.bar.image import Image
+from vbt.capture.bar.rim import Rect
 from vbt.capture.bar.settings import PlateSettings, WholeClipSettings
+from vbt.capture.bar.whole_clip import Candidates
+from vbt.capture.reread import MemoryFrames
 from vbt.types import FloatArray, Frame
 
 R = 40.0
@@ -62,7 +68,7 @@ def _run(tracker: WholeClipTracker, frames: list[Frame]) -> FloatArray:
         xy[f.t_s] = tracker.update(f, hands_xy_px=hands).xy_px
         for r in tracker.take_revisions():
             xy[r.t_s] = r.xy_px
-    tracker.finish()
+    tracker.finish(MemoryFrames(frames))
     for r in tracker.take_revisions():
         xy[r.t_s] = r.xy_px
     return np.array([xy[f.t_s] for f in frames])
@@ -99,3 +105,76 @@ def test_both_candidate_sources_find_a_rendered_plate_at_its_centre_and_size() -
         plate = np.flatnonzero((apart < 3.0) & (np.abs(found.radius_px / 60.0 - 1.0) < 0.08))
         assert plate.size >= 1, type(source).__name__
         assert np.all((found.evidence >= 0.0) & (found.evidence <= 1.0))
+
+
+class _Counted(MemoryFrames):
+    """Frames held in memory that count the reads a file would need (one more each time the index
+    asked for goes back) and the frames asked for."""
+
+    def __init__(self, frames: list[Frame]) -> None:
+        super().__init__(frames)
+        self.asked: list[int] = []
+        self.reads = 0
+
+    def frame(self, index: int) -> Frame:
+        if not self.asked or index < self.asked[-1]:
+            self.reads += 1
+        self.asked.append(index)
+        return super().frame(index)
+
+
+class _BlindAtFirst:
+    """The ellipse detector, blind in its first ``blind`` keyframes (a plate not yet found)."""
+
+    def __init__(self, blind: int) -> None:
+        self.blind = blind
+        self.inner = ContribEllipses()
+
+    def find(self, image: Image, *, settings: PlateSettings, picture_px: Rect | None) -> Candidates:
+        self.blind -= 1
+        if self.blind >= 0:
+            return Candidates(np.zeros((0, 2)), np.zeros(0), np.zeros(0))
+        return self.inner.find(image, settings=settings, picture_px=picture_px)
+
+
+def _revised(tracker: WholeClipTracker, frames: list[Frame], reader: MemoryFrames) -> FloatArray:
+    xy = {}
+    for f in frames:
+        hands = np.array([_path(f.t_s)]) + np.array([6.0, 12.0])
+        xy[f.t_s] = tracker.update(f, hands_xy_px=hands).xy_px
+    tracker.finish(reader)
+    for r in tracker.take_revisions():
+        xy[r.t_s] = r.xy_px
+    return np.array([xy[f.t_s] for f in frames])
+
+
+def test_frames_are_read_again_only_where_the_path_leaves_the_tracker() -> None:
+    frames = _frames(45)
+    right = _Counted(frames)
+    xy = _revised(WholeClipTracker(PlateTracker(ON)), frames, right)
+    truth = np.array([_path(f.t_s) for f in frames])
+    assert np.median(np.hypot(*(xy - truth).T)) < 1.0
+    # The path agrees with the tracker: at most a keyframe's candidate is tried (a concentric ring
+    # drawn about the plate, not held up by its rim), never a frame walked.
+    assert right.reads <= 1 and set(right.asked) <= {0, 15, 30}
+    held = _Counted(frames)
+    _revised(WholeClipTracker(HeldOnTheDecoy(until_s=0.6, settings=ON)), frames, held)
+    assert held.reads == 1 and held.asked == sorted(set(held.asked))  # forwards, once
+    assert set(held.asked) <= {f.index for f in frames if f.t_s < 0.6} | {30}  # where it was held
+
+
+@pytest.mark.parametrize("span_s", [0.1, 10.0])
+def test_a_walk_backwards_holds_at_most_its_span_of_frames_and_reads_again_for_more(span_s: float) -> None:
+    # The path's first plate is found at 1 s (the detector blind before): the frames before, held on
+    # the plate on the floor by the tracker, are measured again walking backwards from it.
+    frames = _frames(60)
+    settings = replace(ON, whole_clip=replace(ON.whole_clip, reread_span_s=span_s))
+    reader = _Counted(frames)
+    tracker = WholeClipTracker(HeldOnTheDecoy(until_s=1.2, settings=settings), source=_BlindAtFirst(2))
+    xy = _revised(tracker, frames, reader)
+    truth = np.array([_path(f.t_s) for f in frames])
+    error = np.hypot(*(xy - truth).T)
+    assert np.all(error[:30] < 3.0)  # px: every frame before the first plate found, on the lifted plate
+    assert np.median(error) < 1.0
+    # Forwards once; backwards once when the span holds the walk (30 frames), else once per span held.
+    assert reader.reads == (2 if span_s > 1.0 else 1 + math.ceil(30 / 3))

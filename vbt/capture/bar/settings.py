@@ -657,10 +657,10 @@ class WholeClipSettings(_Checked):
     Med 38:217)."""
 
     use_whole_clip: bool = False
-    """A file's plate is chosen by the whole clip (``WholeClipTracker``). Off (the default until its
-    memory is flat in the clip's length: it keeps a JPEG copy of every frame, about 170 kB a 720p
-    frame, and until the whole footage corpus is judged with it): the causal tracker's answer, frame
-    by frame, stands (as in live mode)."""
+    """A file's plate is chosen by the whole clip (``WholeClipTracker``; the frames it measures again
+    are read from the file again). Off (the default: on the 39 footage clips it made one exact and two
+    worse, where its path saw few keyframes; README): the causal tracker's answer, frame by frame,
+    stands (as in live mode)."""
     search_interval_s: float = 0.5
     """A whole-frame search for candidates runs this often: the keyframes of the path. Lowering it sees a
     wrong plate sooner but costs a search per interval (OpenCV's ellipse detector: 10-100 ms at the
@@ -730,9 +730,10 @@ class WholeClipSettings(_Checked):
     same_radius_frac: float = 0.25
     """How far two radii may differ to be one plate's (``same_plate_radii``; also the most a tracked radius
     may change between frames on the path). Raising it merges a plate with its inner ring."""
-    jpeg_quality: int = 95
-    """Quality (0-100) of the gray copies kept of every frame for measuring frames again. Lowering it
-    saves memory (about 170 kB per 720p frame at 95: 100 MB for 20 s at 30 fps) but blurs the rims."""
+    reread_span_s: float = 1.0
+    """A walk backwards holds the gray frames it may measure again over at most this span (a 720p gray
+    frame is 0.9 MB: 28 MB a second at 30 fps); a walk that goes on beyond them reads the file again
+    for the span before. Raising it costs memory; lowering it, reads of the file on long walks."""
 
 
 @dataclass(frozen=True)

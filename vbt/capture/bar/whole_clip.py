@@ -2,8 +2,7 @@
 
 ``WholeClipTracker`` wraps a ``PlateTracker``: frame by frame it reports what the causal tracker
 reports (live-like), and keeps what the whole-clip choice needs: the tracker's plate in every frame,
-a gray copy of every frame (JPEG, ``WholeClipSettings.jpeg_quality``), the hands, and every
-``search_interval_s`` a keyframe of plate candidates from a ``CandidateSource`` (OpenCV contrib's
+each frame's index and time, the hands, and every ``search_interval_s`` a keyframe of plate candidates from a ``CandidateSource`` (OpenCV contrib's
 ellipse detector, ``ContribEllipses``, by default; or the causal tracker's circle search,
 ``VotedCircles``). At the end
 (``finish``) the one path through the keyframes consistent over the set is chosen
@@ -16,6 +15,12 @@ the outermost rim), and every frame is checked against it:
   circle, or lost the plate) the path's plate is fitted there; a frame where it is not found, or
   that no walk reaches, is unseen (NaN), never a guess.
 
+No frame is kept: the frames measured again are read again (a ``vbt.capture.reread.FrameReader``;
+for a file, decoded again). The walks forwards go with the file, in one read from the first
+keyframe on the path; the walks backwards (where the walk forwards lost the plate) hold the gray
+frames they may measure, ``reread_span_s`` at most at once, in another read (a longer walk
+backwards, seldom, reads again). A clip whose path agrees with the tracker reads nothing.
+
 The changed frames are given as revisions (``RevisingBarTracker``), after ``finish``.
 """
 
@@ -23,20 +28,24 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import cv2
 import numpy as np
 
 from vbt.capture.bar.fit import fit_near
 from vbt.capture.bar.image import Image, crop_resized, to_gray
-from vbt.capture.bar.lattice import IntArray, Keyframe, choose_path
+from vbt.capture.bar.lattice import Keyframe, choose_path
 from vbt.capture.bar.plate import PlateTracker
 from vbt.capture.bar.rim import Rect, fit_outline
 from vbt.capture.bar.search import search_plates
 from vbt.capture.bar.settings import PlateSettings
 from vbt.capture.bar.types import BarDetection, BarMethod, hands_midpoint
+from vbt.errors import InputError
 from vbt.types import FloatArray, Frame
+
+if TYPE_CHECKING:
+    from vbt.capture.reread import FrameReader
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,7 +141,7 @@ class WholeClipTracker:
         self._t_s: list[float] = []
         self._detections: list[BarDetection] = []
         self._hands: list[FloatArray] = []
-        self._jpegs: list[bytes] = []
+        self._index: list[int] = []
         self._keys: list[tuple[int, Candidates]] = []  # (frame row, candidates)
         self._row_of: dict[float, int] = {}
         self._revisions: list[BarDetection] = []
@@ -142,9 +151,7 @@ class WholeClipTracker:
         detection = self.plate.update(frame, hands_xy_px=hands_xy_px)
         s = self.settings.whole_clip
         row = len(self._t_s)
-        gray = to_gray(frame.image)
-        ok, jpeg = cv2.imencode(".jpg", gray, [cv2.IMWRITE_JPEG_QUALITY, s.jpeg_quality])
-        self._jpegs.append(jpeg.tobytes() if ok else b"")
+        self._index.append(frame.index)
         self._t_s.append(frame.t_s)
         self._row_of[frame.t_s] = row
         self._detections.append(detection)
@@ -166,24 +173,41 @@ class WholeClipTracker:
 
     # --- the whole clip -----------------------------------------------------------------------
 
-    def finish(self) -> None:
-        """Choose the clip's path and measure again the frames off it (``take_revisions`` gives them)."""
+    def finish(self, frames: FrameReader) -> None:
+        """Choose the clip's path and measure again the frames off it, read again from ``frames``
+        (the frames ``update`` was given; ``take_revisions`` gives the revised detections)."""
         s = self.settings
         if not s.whole_clip.use_whole_clip or not self._keys:
             return
         self.take_revisions()  # the causal tracker's last ones first
         keys, tracker_at = self._keyframes()
         path = choose_path(keys, settings=s.whole_clip)
-        anchors = self._anchors(keys, tracker_at, path)
-        if not anchors:
+        planned = {
+            row: (key, int(b), at)
+            for (row, _), key, at, b in zip(self._keys, keys, tracker_at, path, strict=True)
+            if b >= 0
+        }
+        if not planned:
             return  # nothing on a path: the tracker's answer (whatever it is) stands
-        final = self._along(anchors)
-        for old, new in zip(self._detections, final, strict=True):
+        final: list[BarDetection | None] = [None] * len(self._t_s)
+        anchors = self._forwards(planned, final, frames)
+        if not anchors:
+            return
+        self._backwards(anchors, final, frames)
+        for old, new, t_s in zip(self._detections, final, self._t_s, strict=True):
+            if new is None:
+                new = BarDetection.missing(t_s, self.method)
             if new is not old:
                 self._revisions.append(new)
 
-    def _gray(self, row: int) -> Image:
-        return np.asarray(cv2.imdecode(np.frombuffer(self._jpegs[row], np.uint8), cv2.IMREAD_GRAYSCALE))
+    def _gray(self, frames: FrameReader, row: int) -> Image:
+        found = frames.frame(self._index[row])
+        if abs(found.t_s - self._t_s[row]) > 1e-6:
+            raise InputError(
+                f"frame {found.index} was read again at {found.t_s:.4f} s, not at {self._t_s[row]:.4f} s as "
+                "at first: the whole clip must read the same file the same way"
+            )
+        return to_gray(found.image)
 
     def _keyframes(self) -> tuple[list[Keyframe], list[int]]:
         """The keyframes with the tracker's plate among their candidates (merged with a search
@@ -209,70 +233,119 @@ class WholeClipTracker:
             tracker_at.append(at)
         return keys, tracker_at
 
-    def _anchors(
-        self, keys: list[Keyframe], tracker_at: list[int], path: IntArray
-    ) -> dict[int, BarDetection]:
-        """The path's plate at each keyframe it sees: the tracker's detection, or the chosen
-        candidate's rim fitted in that frame (none where it does not hold up)."""
+    def _anchor(self, row: int, key: Keyframe, b: int, at: int, frames: FrameReader) -> BarDetection | None:
+        """The path's plate at a keyframe it sees: the tracker's detection, or the chosen candidate's
+        rim fitted in that frame (None where it does not hold up)."""
+        if b == at:
+            return self._detections[row]
         s = self.settings
-        out: dict[int, BarDetection] = {}
-        for (row, _), key, at, b in zip(self._keys, keys, tracker_at, path, strict=True):
-            if b < 0:
-                continue
-            if b == at:
-                out[row] = self._detections[row]
-                continue
-            radius = float(key.radius_px[b])
-            found = fit_near(
-                self._gray(row),
-                key.centre_px[b],
-                radius,
-                s.fit.confirm_window_radii * radius,
-                settings=s,
-                picture_px=self.plate._picture,
-            )
-            if found is not None and found.fit.inlier_fraction >= s.search.min_rim_frac:
-                out[row] = found.detection(self._t_s[row], settings=s.confidence)
-        return out
+        radius = float(key.radius_px[b])
+        found = fit_near(
+            self._gray(frames, row),
+            key.centre_px[b],
+            radius,
+            s.fit.confirm_window_radii * radius,
+            settings=s,
+            picture_px=self.plate._picture,
+        )
+        if found is not None and found.fit.inlier_fraction >= s.search.min_rim_frac:
+            return found.detection(self._t_s[row], settings=s.confidence)
+        return None
 
-    def _along(self, anchors: dict[int, BarDetection]) -> list[BarDetection]:
-        """Every frame's plate on the path: walked frame by frame from each anchor, forwards to the
-        next and backwards to the one before (within ``max_gap_s``), each frame taking the tracker's
-        plate where it is within a frame's reach of the last one on the path (``_near``), else the
-        path's plate fitted about the last one (``_measure``); unseen where neither is. Frames no
-        walk reaches (no path there) are unseen."""
+    def _forwards(
+        self,
+        planned: dict[int, tuple[Keyframe, int, int]],
+        final: list[BarDetection | None],
+        frames: FrameReader,
+    ) -> list[int]:
+        """The anchors (the path's plate at each keyframe it sees, where it holds up) and the walk
+        forwards from each to the next, in one read of the file from the first keyframe on the path:
+        each frame takes the tracker's plate where it is within a frame's reach of the last one on
+        the path (``_near``), else the path's plate fitted about the last one (``_measure``); a walk
+        ends ``max_gap_s`` after the last plate it found. Returns the anchors' rows."""
         w = self.settings.whole_clip
-        final: list[BarDetection | None] = [None] * len(self._t_s)
-        rows = sorted(anchors)
-        for row in rows:
-            final[row] = anchors[row]
-        for k, row in enumerate(rows):
-            end = rows[k + 1] if k + 1 < len(rows) else len(self._t_s)
-            start = rows[k - 1] if k > 0 else -1
-            self._walk(anchors[row], range(row + 1, end), final, w.max_gap_s)
-            self._walk(anchors[row], range(row - 1, start, -1), final, w.max_gap_s)
-        return [
-            d if d is not None else BarDetection.missing(t, self.method)
-            for d, t in zip(final, self._t_s, strict=True)
-        ]
+        anchors: list[int] = []
+        last: BarDetection | None = None
+        for row in range(min(planned), len(self._t_s)):
+            plan = planned.get(row)
+            anchor = None if plan is None else self._anchor(row, *plan, frames)
+            if anchor is not None:
+                final[row] = last = anchor
+                anchors.append(row)
+            elif last is not None and self._t_s[row] - last.t_s <= w.max_gap_s:
+                found = self._step(row, last, frames, None)
+                if found is not None:
+                    final[row] = last = found
+            else:
+                last = None
+        return anchors
 
-    def _walk(
-        self, seed: BarDetection, rows: range, final: list[BarDetection | None], max_gap_s: float
-    ) -> None:
-        """The path's plate from ``seed`` through ``rows`` (in order) into ``final`` where unset."""
-        last = seed
-        for row in rows:
-            t_s = self._t_s[row]
-            if abs(t_s - last.t_s) > max_gap_s:
-                return
+    def _backwards(self, anchors: list[int], final: list[BarDetection | None], frames: FrameReader) -> None:
+        """The walk backwards from each anchor to the one before (the first: to the clip's start)
+        through the frames the walks forwards left unseen, as ``_forwards`` walks. A walk holds the
+        gray frames it may measure, at most ``reread_span_s`` of them at once (all walks together,
+        one read of the file); a walk that goes on beyond them goes on in another read."""
+        w = self.settings.whole_clip
+        walks: list[tuple[int, int, BarDetection]] = []  # (the row walked from, the row it stops at, last)
+        for k, row in enumerate(anchors):
+            anchor = final[row]
+            assert anchor is not None
+            walks.append((row, anchors[k - 1] if k else -1, anchor))
+        while walks:
+            later: list[tuple[int, int, BarDetection]] = []
+            for start, stop, last in walks:  # in time order: their frames come in one read
+                near_s = self._t_s[start - 1] if start - 1 > stop else -math.inf
+                rows = [
+                    r
+                    for r in range(stop + 1, start)
+                    if final[r] is None and near_s - self._t_s[r] <= w.reread_span_s
+                ]
+                grays = {r: self._gray(frames, r) for r in rows}
+                more = self._walk_back(start, stop, last, final, grays)
+                del grays  # before the next walk's are read
+                if more is not None:
+                    later.append(more)
+            walks = later
+
+    def _walk_back(
+        self,
+        start: int,
+        stop: int,
+        last: BarDetection,
+        final: list[BarDetection | None],
+        grays: dict[int, Image],
+    ) -> tuple[int, int, BarDetection] | None:
+        """The walk backwards from ``start`` (exclusive) to ``stop`` (exclusive) with ``last`` the
+        plate last on the path, measuring frames in ``grays``; where it reaches a frame it must
+        measure and does not hold, the walk to go on with (else None: it ended)."""
+        max_gap_s = self.settings.whole_clip.max_gap_s
+        for row in range(start - 1, stop, -1):
+            if last.t_s - self._t_s[row] > max_gap_s:
+                return None
             done = final[row]
-            if done is not None:  # an anchor, or measured by the walk from the other side
+            if done is None:
+                gray = grays.get(row)
+                if gray is None and not self._near(self._detections[row], last):
+                    return row + 1, stop, last
+                done = self._step(row, last, None, gray)
+                if done is not None:
+                    final[row] = done
+            if done is not None:
                 last = done
-                continue
-            d = self._detections[row]
-            found = d if self._near(d, last) else self._measure(row, last)
-            if found is not None:
-                final[row] = last = found
+        return None
+
+    def _step(
+        self, row: int, last: BarDetection, frames: FrameReader | None, gray: Image | None
+    ) -> BarDetection | None:
+        """Frame ``row``'s plate on the path after ``last``: the tracker's where ``_near``, else
+        measured (``_measure``) in ``gray`` (or the frame read from ``frames``)."""
+        d = self._detections[row]
+        if self._near(d, last):
+            return d
+        if gray is None:
+            assert frames is not None
+            gray = self._gray(frames, row)
+        return self._measure(gray, row, last)
 
     def _near(self, d: BarDetection, last: BarDetection) -> bool:
         """``d`` is within what the plate moves (``max_speed_m_s``) and its radius changes from ``last``."""
@@ -285,16 +358,16 @@ class WholeClipTracker:
             apart <= reach * last.radius_px and abs(d.radius_px / last.radius_px - 1.0) < w.same_radius_frac
         )
 
-    def _measure(self, row: int, last: BarDetection) -> BarDetection | None:
-        """The rim of ``last``'s plate fitted in frame ``row`` within a frame's reach of it, or None
-        where it is not found as a track is followed (``TrackingSettings.min_rim_frac``) with a plate's
-        outline (``RimSettings.min_outline_frac``)."""
+    def _measure(self, gray: Image, row: int, last: BarDetection) -> BarDetection | None:
+        """The rim of ``last``'s plate fitted in frame ``row`` (``gray``) within a frame's reach of
+        it, or None where it is not found as a track is followed (``TrackingSettings.min_rim_frac``)
+        with a plate's outline (``RimSettings.min_outline_frac``)."""
         s = self.settings
         w = s.whole_clip
         t_s = self._t_s[row]
         reach = w.max_speed_m_s * abs(t_s - last.t_s) / w.smallest_plate_radius_m + w.position_noise_radii
         found = fit_near(
-            self._gray(row),
+            gray,
             last.xy_px,
             last.radius_px,
             reach * last.radius_px,
