@@ -243,12 +243,12 @@ class OnlineSet:
             self.settings,
             segmentation=dataclasses.replace(self._segmentation, stop_check_s=provisional_stop_check_s),
         )
-        self._t: list[float] = []
         self._lost: list[bool] = []
-        self._bar: list[FloatArray] = []
-        # the samples' times and bar heights as arrays too, grown by doubling: the per-sample checks
-        # search them, and converting the lists on every sample would grow with the set
-        self._ty = np.empty((2, 1024), dtype=np.float64)
+        # the samples' times and bar positions (rows t, x, y; the first ``_n`` columns), grown by
+        # doubling: the per-sample checks search them, and building arrays from lists on every
+        # sample would grow with the set
+        self._samples = np.empty((3, 1024), dtype=np.float64)
+        self._n = 0
         self._joints: list[FloatArray] = []
         self._any_joints = False
         self._last_run_t_s = -math.inf
@@ -290,8 +290,8 @@ class OnlineSet:
         if self._finished:
             raise InputError("this set is finished; start a new OnlineSet for the next set")
         t = float(t_s)
-        if not math.isfinite(t) or (self._t and t <= self._t[-1]):
-            last = f" (the previous sample is at {self._t[-1]:.6f} s)" if self._t else ""
+        if not math.isfinite(t) or (self._n and t <= self._last_t_s()):
+            last = f" (the previous sample is at {self._last_t_s():.6f} s)" if self._n else ""
             raise InputError(f"sample times must be finite and increasing, got {t_s}{last}")
         bar = np.asarray(bar_xy_m, dtype=np.float64)
         if bar.shape != (2,):
@@ -303,13 +303,11 @@ class OnlineSet:
             if joints.shape != (len(JOINT_NAMES), 2):
                 raise InputError(f"joints_xy_m must have shape ({len(JOINT_NAMES)}, 2), got {joints.shape}")
             self._any_joints = True
-        n = len(self._t)
-        if n == self._ty.shape[1]:
-            self._ty = np.concatenate([self._ty, np.empty_like(self._ty)], axis=1)
-        self._ty[:, n] = t, bar[1]
-        self._t.append(t)
+        if self._n == self._samples.shape[1]:
+            self._samples = np.concatenate([self._samples, np.empty_like(self._samples)], axis=1)
+        self._samples[:, self._n] = t, bar[0], bar[1]
+        self._n += 1
         self._lost.append(bool(lost))
-        self._bar.append(bar)
         self._joints.append(joints)
         events: list[RepEvent] = []
         if not analyze:
@@ -368,7 +366,7 @@ class OnlineSet:
         self._unsettled = False
         if analysis is None:
             return False
-        window_start_s = self._t[start]
+        window_start_s = float(self._t_array()[start])
         for rep in analysis.reps:
             if self._is_emitted_final(rep) or (
                 start > 0 and rep.start_s < window_start_s + self.window_edge_s
@@ -442,7 +440,7 @@ class OnlineSet:
                 self.trajectory(), lift=self.lift, load_kg=self.load_kg, settings=self.settings
             )
         )
-        t = self._t[-1] if self._t else math.nan
+        t = self._last_t_s() if self._n else math.nan
         self.final_events = self._finals(analysis, t, closing=True)
         self.events.extend(self.final_events)
         return analysis
@@ -450,13 +448,13 @@ class OnlineSet:
     @property
     def first_t_s(self) -> float:
         """The first sample's time (NaN before any)."""
-        return self._t[0] if self._t else math.nan
+        return float(self._samples[0, 0]) if self._n else math.nan
 
     def trajectory(self, *, first: int = 0, joints: bool = True) -> Trajectory:
         """The samples added so far (from the ``first``), as the offline path would read them
         (``joints=False``: without the joints)."""
-        t_s = np.asarray(self._t[first:], dtype=np.float64)
-        bar = np.asarray(self._bar[first:], dtype=np.float64).reshape(-1, 2)
+        t_s = self._t_array()[first:].copy()
+        bar = self._samples[1:, first : self._n].T.copy()
         if self._any_joints and joints:
             joints_xy_m = np.asarray(self._joints[first:], dtype=np.float64).reshape(-1, len(JOINT_NAMES), 2)
             return Trajectory(t_s=t_s, bar_xy_m=bar, joints_xy_m=joints_xy_m, joint_names=JOINT_NAMES)
@@ -483,7 +481,7 @@ class OnlineSet:
 
     def _due(self, rep: Rep) -> bool:
         """The segmenter's rep is final now and was not emitted final yet (`_is_final`)."""
-        if self._t[-1] < rep.settled_s + self.settle_s:
+        if self._last_t_s() < rep.settled_s + self.settle_s:
             return False
         return not any(k.final and _same_rep(rep, k.start_s, k.end_s) for k in self._known)
 
@@ -566,12 +564,15 @@ class OnlineSet:
         """The bar's height spanned at least the lift's smallest attempt over the last ``active_s``:
         only then can a rep have ended (between reps and sets nothing is re-analysed)."""
         start = int(np.searchsorted(self._t_array(), t - self.active_s))
-        heights = self._ty[1, start : len(self._t)]
+        heights = self._samples[2, start : self._n]
         heights = heights[np.isfinite(heights)]
         return bool(heights.size) and float(np.ptp(heights)) >= self._segmentation.min_attempt_m
 
     def _t_array(self) -> FloatArray:
-        return self._ty[0, : len(self._t)]
+        return self._samples[0, : self._n]
+
+    def _last_t_s(self) -> float:
+        return float(self._samples[0, self._n - 1])
 
     def _numbered(self, rep: RepMetrics, known: _Known) -> RepMetrics:
         """A provisional rep numbered among the reps kept so far (the final analysis numbers its own)."""
@@ -590,7 +591,7 @@ class OnlineSet:
         ends = [k.end_s for k in self._known if not k.retracted]
         origin_s = max(t - self.window_s, max(ends) if ends else -math.inf)
         first = int(np.searchsorted(self._t_array(), origin_s))
-        t_s, height_m = self._ty[:, first : len(self._t)]
+        t_s, height_m = self._samples[::2, first : self._n]
         seen = np.isfinite(height_m)
         if seen.sum() < 2:
             return False
@@ -604,7 +605,7 @@ class OnlineSet:
         if lately.any() and self.lift.family in _FROM_THE_FLOOR:
             # a rep of these lifts rises from the floor (``segment_reps``: a stand-up from a catch
             # starts more than the floor tolerance above it), as high as the set's floor says
-            floor_m = floor_level(self._ty[1, : len(self._t)])
+            floor_m = floor_level(self._samples[2, : self._n])
             low_m = np.minimum.accumulate(height_m)
             tolerance_m = np.maximum(seg.floor_tolerance_m, seg.floor_tolerance_fraction * rise_m)
             lately &= low_m <= floor_m + tolerance_m
@@ -632,7 +633,7 @@ class OnlineSet:
         if analysis is None:
             return []
         events = []
-        window_start_s = self._t[int(start)]
+        window_start_s = float(self._t_array()[int(start)])
         for rep in analysis.reps:
             if rep.end_s > t - self.provisional_lag_s or self._find(rep, retracted=True) is not None:
                 continue
@@ -678,7 +679,7 @@ class OnlineSet:
     def _is_final(self, rep: RepMetrics, analysis: SetAnalysis) -> bool:
         """The segmenter says the rep is settled (``Rep.settled_s``), and the filter's edge has
         moved far enough past it (``settle_s``)."""
-        return self._t[-1] >= self._settled_s(rep, analysis) + self.settle_s
+        return self._last_t_s() >= self._settled_s(rep, analysis) + self.settle_s
 
     def _settled_s(self, rep: RepMetrics, analysis: SetAnalysis) -> float:
         """From when later samples cannot change what the segmenter says of ``rep``. A rep the
