@@ -31,7 +31,15 @@ def sdr_and_hlg(tmp_path_factory: pytest.TempPathFactory) -> tuple[RenderInfo, P
     """A rendered squat (SDR, BT.601 as rendered) and the same frames in a 10-bit HLG/BT.2020 file."""
     folder = tmp_path_factory.mktemp("hdr")
     synth = generate_set("squat", n_reps=1, seed=5, load_kg=100.0)
-    info = render_set(synth, folder / "sdr.mp4", size_px=(480, 272), fps=30.0, seed=5, compression_quality=90)
+    info = render_set(  # the rep (its rise at 7.4-8.0 s) and the seconds around it
+        synth,
+        folder / "sdr.mp4",
+        size_px=(480, 272),
+        fps=30.0,
+        seed=5,
+        compression_quality=90,
+        span_s=(5.5, 9.5),
+    )
     hlg = folder / "hlg.mp4"
     with av.open(str(info.path)) as source, av.open(str(hlg), "w") as target:
         stream = target.add_stream("libx264", rate=30)
