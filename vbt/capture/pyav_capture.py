@@ -117,7 +117,9 @@ class PyavCapture:
         self._pending: Any = self._decode()  # the first frame: its display matrix is the rotation
         self._opened = True
         self._auto_rotate = True
-        self._rotation_deg = 0 if self._pending is None else round(-float(self._pending.rotation)) % 360
+        # the display matrix's turn, counter-clockwise (PyAV before 13 gives none: nothing applied)
+        turn_deg = 0.0 if self._pending is None else float(getattr(self._pending, "rotation", 0))
+        self._rotation_deg = round(-turn_deg) % 360
         self._t_ms = 0.0
 
     def isOpened(self) -> bool:  # noqa: N802  (cv2.VideoCapture's name)
