@@ -127,6 +127,27 @@ def test_pyavs_decoder_gives_opencvs_frames_times_rotation_and_counts(tmp_path: 
     assert len(av_frames) < 12  # the cut's pre-roll is skipped, and not taken for truncation
 
 
+def test_pyavs_decoder_reports_a_truncated_file_as_opencvs_does(tmp_path: Path) -> None:
+    whole = tmp_path / "whole.mp4"  # the index first, so that a cut file still opens
+    ffmpeg(
+        "-i",
+        str(write_clip(tmp_path / "plain.mp4", 40, 30.0)),
+        "-c",
+        "copy",
+        "-movflags",
+        "+faststart",
+        str(whole),
+    )
+    cut = tmp_path / "cut.mp4"
+    data = whole.read_bytes()
+    cut.write_bytes(data[: len(data) * 6 // 10])
+    with VideoFileSource(cut) as cv_source, VideoFileSource(cut, decoder="pyav") as av_source:
+        cv_count, av_count = len(list(cv_source)), len(list(av_source))
+        assert cv_source.error is not None and av_source.error is not None
+        assert str(av_source.error) == str(cv_source.error)  # "stops after N of the 40 frames ..."
+    assert 0 < av_count == cv_count < 40
+
+
 @pytest.mark.parametrize(
     ("primaries", "transfer", "pyav"),
     [
