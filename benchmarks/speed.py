@@ -24,12 +24,16 @@ Goals on a 2-core machine: the whole analysis within 15 % of decode + pose; at l
 720p30 with the lite model. Nothing is asserted: machines are noisy (the CPU seconds are printed
 too, less sensitive to other load than wall time).
 
+``--decoders`` prints, per clip, the decoder ``VideoFileSource`` chooses and the decoding's CPU
+milliseconds per frame through OpenCV and through PyAV (HDR phone files: ``vbt.capture.pyav_capture``).
+
 Clips: a 720p30 rendered power clean (made in a temporary directory) and, when ../shared/footage is
-there, deadlift_side_1rep_hold.mp4 and squat_oblique_3reps.mp4 (720p). The pose model comes from
+there, deadlift_side_1rep_hold.mp4 and squat_oblique_3reps.mp4 (720p) and squat_side_1rep_60fps.mp4
+(1080x1920 at 60 fps, HLG in BT.2020 as iPhones record by default); a clip not there is skipped, saying so. The pose model comes from
 VBT_MODEL_DIR (default ../shared/models relative to the repository).
 
     .venv/bin/python benchmarks/speed.py [--variant lite] [--repeat 1] [--clips PATH:LIFT ...] [--no-memory]
-        [--no-plain] [--no-process] [--parts] [--camera]
+        [--no-plain] [--no-process] [--parts] [--camera] [--decoders]
 """
 
 from __future__ import annotations
@@ -44,11 +48,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from vbt.capture.sources import Decoder
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO / ".." / "shared"
-FOOTAGE = [("deadlift_side_1rep_hold.mp4", "deadlift"), ("squat_oblique_3reps.mp4", "squat")]
+FOOTAGE = [
+    ("deadlift_side_1rep_hold.mp4", "deadlift"),
+    ("squat_oblique_3reps.mp4", "squat"),
+    ("squat_side_1rep_60fps.mp4", "squat"),  # HDR: HLG, BT.2020
+]
 
 
 @dataclass
@@ -64,11 +75,11 @@ def _timed(work: Callable[[], int]) -> Timing:
     return Timing(wall_s=time.perf_counter() - wall, cpu_s=time.process_time() - cpu, frames=frames)
 
 
-def decode_only(path: Path) -> int:
+def decode_only(path: Path, decoder: Decoder = "auto") -> int:
     from vbt.capture.sources import VideoFileSource
 
     n = 0
-    with VideoFileSource(path) as source:
+    with VideoFileSource(path, decoder=decoder) as source:
         for _ in source:
             n += 1
     return n
@@ -370,6 +381,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parts", action="store_true", help="also the CPU time of each part per frame")
     parser.add_argument("--camera", action="store_true", help="also the camera motion estimator's cost")
     parser.add_argument(
+        "--decoders", action="store_true", help="also decoding's CPU time through OpenCV and through PyAV"
+    )
+    parser.add_argument(
         "--no-process", action="store_true", help="skip the whole-process timing (vbt analyze as a child)"
     )
     args = parser.parse_args(argv)
@@ -420,6 +434,8 @@ def main(argv: list[str] | None = None) -> int:
             _print_processes(processes)
         if args.parts:
             _print_parts([(path, parts_ms(path, lift, args.variant)) for path, lift in clips])
+        if args.decoders:
+            _print_decoders([(path, clip_info(path)[0]) for path, _ in clips])
         if args.camera:
             _print_camera([(path, clip_info(path)[0], camera_ms(path)) for path, _ in clips])
         if not args.no_memory and clips:
@@ -490,6 +506,23 @@ def _print_processes(rows: list[tuple[Path, float, dict[str, Timing]]]) -> None:
         "their imports and the model's load. CPU: user + system seconds of the fastest run (on a machine "
         "whose cores are all busy, the wall ratio tends to the CPU ratio: no core is free to overlap on)."
     )
+
+
+def _print_decoders(rows: list[tuple[Path, str]]) -> None:
+    from vbt.capture.sources import VideoFileSource
+
+    print("\ndecoding alone through each decoder, CPU milliseconds per frame (all threads)\n")
+    header = f"{'clip':<34} {'size':>9} {'chosen':>7} {'OpenCV':>7} {'PyAV':>7}"
+    print(header)
+    print("-" * len(header))
+    for path, size in rows:
+        with VideoFileSource(path) as source:
+            chosen = source.decoder
+        ms = {}
+        for decoder in ("opencv", "pyav"):
+            timing = _timed(partial(decode_only, path, decoder))
+            ms[decoder] = 1000.0 * timing.cpu_s / max(1, timing.frames)
+        print(f"{path.name[:34]:<34} {size:>9} {chosen:>7} {ms['opencv']:>7.1f} {ms['pyav']:>7.1f}")
 
 
 def _print_camera(rows: list[tuple[Path, str, dict[str, float]]]) -> None:

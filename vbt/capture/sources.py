@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol, Self, runtime_checkable
+from typing import Any, Literal, Protocol, Self, runtime_checkable
 from urllib.parse import urlsplit, urlunsplit
 
 import cv2
@@ -31,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vbt.capture.container import declared_duration_s
+from vbt.capture.pyav_capture import PyavCapture, choose_pyav
 from vbt.closing import Closing
 from vbt.errors import InputError, VideoError
 from vbt.types import Frame
@@ -44,6 +45,9 @@ STREAM_SCHEMES: frozenset[str] = frozenset({"rtsp", "rtsps", "rtmp", "http", "ht
 _SHORTFALL_TOLERANCE = 0.02
 
 Image = npt.NDArray[np.uint8]
+#: Which library decodes a file: ``"auto"`` (PyAV for HLG and wide-gamut files, see
+#: ``vbt.capture.pyav_capture``; OpenCV for the others), or the one named.
+Decoder = Literal["auto", "opencv", "pyav"]
 
 
 @runtime_checkable
@@ -196,6 +200,9 @@ class _CaptureSource(Closing):
         except cv2.error as exc:
             self._error = VideoError(f"{self._name}: the decoder failed: {exc}".strip())
             return None
+        except VideoError as exc:  # PyAV's decoder failing (``PyavCapture``), already said
+            self._error = exc
+            return None
         if not ok or image is None:
             return None
         return np.ascontiguousarray(image, dtype=np.uint8)
@@ -217,6 +224,10 @@ class VideoFileSource(_CaptureSource):
             Files converted from variable to constant frame rate carry such near-duplicates (two
             frames rounded to the same tick, then nudged apart by one tick of the container's clock);
             the default, 0.5 ms, is far below the interval of any camera (1 ms at 1000 fps).
+        decoder: ``"auto"`` decodes HLG and wide-gamut files (iPhones' default) through PyAV, where
+            OpenCV's colour-managed conversion costs ~160 ms a frame, and every other file through
+            OpenCV (``vbt.capture.pyav_capture`` says why and what picture each gives); ``"opencv"``
+            or ``"pyav"`` forces one (comparisons, tests). The choice made is ``decoder``.
 
     Timestamps are the presentation times of the decoded frames (``CAP_PROP_POS_MSEC`` after each
     read), in seconds from the start of the stream. A frame whose timestamp does not increase on the
@@ -225,6 +236,7 @@ class VideoFileSource(_CaptureSource):
     may skip.
 
     Attributes:
+        decoder: the library decoding the file, ``"opencv"`` or ``"pyav"``.
         dropped_frame_count: frames dropped because their timestamp did not increase.
         repeated_frame_count: frames bit-identical to the previous one (dropped if ``drop_repeated``).
 
@@ -239,18 +251,22 @@ class VideoFileSource(_CaptureSource):
         auto_rotate: bool = True,
         drop_repeated: bool = False,
         min_interval_s: float = 0.0005,
+        decoder: Decoder = "auto",
     ) -> None:
         file = Path(path)
         if not file.exists():
             raise VideoError(f"{file}: no such file. Check the path to the video.")
         if not file.is_file():
             raise VideoError(f"{file}: not a file (a directory?). Give the path to a video file.")
+        use_pyav = decoder == "pyav" or (decoder == "auto" and choose_pyav(file))
+        self.decoder: Literal["opencv", "pyav"] = "pyav" if use_pyav else "opencv"
+        capture: Any
         try:
-            capture = cv2.VideoCapture(str(file), cv2.CAP_FFMPEG)
+            capture = PyavCapture(file) if use_pyav else cv2.VideoCapture(str(file), cv2.CAP_FFMPEG)
         except cv2.error as exc:
             raise VideoError(f"{file}: OpenCV could not open it: {exc}") from exc
         super().__init__(capture, str(file))
-        self._options = (auto_rotate, drop_repeated, min_interval_s)
+        self._options = (auto_rotate, drop_repeated, min_interval_s, self.decoder)
         self._drop_repeated = drop_repeated
         self._min_interval_ms = min_interval_s * 1000.0
         self._decoded = 0
@@ -296,9 +312,13 @@ class VideoFileSource(_CaptureSource):
     def reopen(self) -> VideoFileSource:
         """The same file opened again the same way: its frames come again with the same indices and
         times (``vbt.capture.reread``)."""
-        auto_rotate, drop_repeated, min_interval_s = self._options
+        auto_rotate, drop_repeated, min_interval_s, decoder = self._options
         return VideoFileSource(
-            self._name, auto_rotate=auto_rotate, drop_repeated=drop_repeated, min_interval_s=min_interval_s
+            self._name,
+            auto_rotate=auto_rotate,
+            drop_repeated=drop_repeated,
+            min_interval_s=min_interval_s,
+            decoder=decoder,
         )
 
     def frame_at(self, index: int) -> Frame | None:
