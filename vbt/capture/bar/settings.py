@@ -730,6 +730,14 @@ class WholeClipSettings(_Checked):
     same_radius_frac: float = 0.25
     """How far two radii may differ to be one plate's (``same_plate_radii``; also the most a tracked radius
     may change between frames on the path). Raising it merges a plate with its inner ring."""
+    min_seen_frac: float = 0.5
+    """The share of the keyframes in which the path must see the plate (as many as it leaves unseen)
+    before its walks may change the tracker's answer wherever they reach; a path that sees fewer
+    changes only the frames between two successive keyframes it sees (a walk there joins two
+    sightings; beyond them it extrapolates from one), and the causal tracker's answer stands
+    elsewhere. Raising it keeps more of the tracker's track on a clip where the path is sparse
+    (oblique views, plates far from the hands); lowering it lets a few keyframes decide every
+    frame."""
     reread_span_s: float = 1.0
     """A walk backwards holds the gray frames it may measure again over at most this span (a 720p gray
     frame is 0.9 MB: 28 MB a second at 30 fps); a walk that goes on beyond them reads the file again
