@@ -42,7 +42,7 @@ def _frames(n: int) -> list[Frame]:
     return frames
 
 
-#: The whole-clip choice switched on (it is off by default).
+#: The whole-clip choice switched on (the default; explicit here).
 ON = PlateSettings(whole_clip=WholeClipSettings(use_whole_clip=True))
 
 
