@@ -16,11 +16,12 @@ time it took, and the footage clips whose class changed against the baseline.
 
     .venv/bin/python benchmarks/ablation.py [--rules RULE ...] [--clips NAME ...] [--cache DIR]
         [--footage DIR] [--model PATH] [--sets 1] [--rates 30] [--vfr-sets 0] [--lifts ...]
-        [--no-footage] [--no-rendered] [--jobs 1] [--json OUT]
+        [--no-footage] [--no-rendered] [--jobs 1] [--json OUT] [--on RULE ...]
 
 ``--rules`` takes rule names (``choice.use_hands``) or substrings of them (``choice``); the
 baseline always runs, alone when ``--rules`` is given no name; without ``--rules`` every rule runs. The pose cache is keyed by the clip, the model and the pose and decoding code;
-the rendered clips by their settings and the synth code.
+the rendered clips by their settings and the synth code. ``--on`` switches on rules that are off by
+default (``whole_clip.use_whole_clip``) in the baseline and in every row.
 """
 
 from __future__ import annotations
@@ -232,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-rendered", action="store_true", help="skip the rendered clips")
     parser.add_argument("--jobs", type=int, default=1, help="clips analysed at once (default 1)")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON")
+    parser.add_argument("--on", nargs="+", default=[], help="rules off by default to switch on everywhere")
     args = parser.parse_args(argv)
     from vbt.capture.bar import PlateSettings, without
     from vbt.synth import SYNTH_LIFTS
@@ -272,7 +274,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"(preparation {time.perf_counter() - started:.0f} s)\n", flush=True)
         rows: list[Row] = []
         for rule in [BASELINE, *rules]:
-            settings = PlateSettings() if rule == BASELINE else without(PlateSettings(), rule)
+            base = footage.with_rules_on(tuple(args.on)) or PlateSettings()
+            settings = base if rule == BASELINE else without(base, rule)
             row = Row(rule)
             t0 = time.perf_counter()
             row.outcomes = _map(

@@ -21,13 +21,15 @@ plate and from the body) and a summary over all clips, the side-on clips and the
 
     .venv/bin/python benchmarks/footage.py [--footage ../shared/footage] [--model PATH]
         [--clips NAME ...] [--jobs 1] [--cache DIR] [--poses DIR] [--json OUT] [--reasons]
+        [--on RULE ...]
 
 ``--cache DIR`` keeps each clip's pixel track (decode, pose and bar tracking: the slow part), keyed
 by a digest of the capture code, the model and the clip, so that a change after capture re-runs in
 seconds; any change under ``vbt/capture`` makes new tracks (``--any-capture-code`` reuses tracks made
 by any capture code: for work on what follows capture only). ``--poses DIR`` computes MediaPipe's
 poses once per clip into DIR and replays them (``pose_cache``): the bar finder and all after it run
-anew, at a fraction of the time.
+anew, at a fraction of the time. ``--on RULE`` switches on plate-finder rules that are off by default
+(``whole_clip.use_whole_clip``), to judge them on the corpus before they are.
 """
 
 from __future__ import annotations
@@ -200,10 +202,17 @@ def _clip_key(clip: Path, code: str) -> str:
 
 
 def analyse(
-    path: Path, lift: str, model: Path, cache: Path | None, code: str = "", poses: Path | None = None
+    path: Path,
+    lift: str,
+    model: Path,
+    cache: Path | None,
+    code: str = "",
+    poses: Path | None = None,
+    settings: PlateSettings | None = None,
 ) -> tuple[dict[str, Any] | None, str]:
     """The clip's JSON report as ``vbt analyze --json`` writes it, or None and the error line
-    (``poses``: MediaPipe's poses are computed once into this folder and replayed, ``pose_cache``)."""
+    (``poses``: MediaPipe's poses are computed once into this folder and replayed, ``pose_cache``;
+    ``settings``: the plate tracker's, None for the defaults, with poses replayed only)."""
     from vbt.capture.pipeline import track_source
     from vbt.capture.sources import quiet_decoder_logs
     from vbt.errors import VbtError
@@ -223,7 +232,7 @@ def analyse(
                 pose_cache.cache_poses((path, model, poses))
                 poses_file = pose_cache.pose_cache_file(poses, path, model)
                 tracked = (
-                    pose_cache.track_replayed(path, poses_file)
+                    pose_cache.track_replayed(path, poses_file, settings)
                     if poses_file.is_file()
                     else track_source(
                         path, model_path=model
@@ -234,7 +243,7 @@ def analyse(
                 cached.write_bytes(pickle.dumps(tracked))
     except VbtError as exc:
         return None, str(exc)
-    return report_of(tracked, path, lift)
+    return report_of(tracked, path, lift, settings)
 
 
 def report_of(
@@ -256,12 +265,31 @@ def report_of(
     return json.loads(json.dumps(to_jsonable(report))), "" if result.error is None else str(result.error)
 
 
-def _run(job: tuple[Clip, Path, Path, Path | None, str, Path | None]) -> Outcome:
-    clip, footage, model, cache, code, poses = job
+def with_rules_on(rules: tuple[str, ...]) -> PlateSettings | None:
+    """The plate tracker's default settings with ``rules`` (``group.use_x``) switched on; None (the
+    defaults) when none is named."""
+    from dataclasses import replace
+
+    from vbt.capture.bar import PlateSettings, rule_names
+
+    if not rules:
+        return None
+    settings = PlateSettings()
+    for rule in rules:
+        if rule not in rule_names(settings):
+            raise SystemExit(f"unknown plate-finder rule {rule!r}; the rules are {', '.join(rule_names())}")
+        group, name = rule.split(".")
+        settings = replace(settings, **{group: replace(getattr(settings, group), **{name: True})})
+    return settings
+
+
+def _run(job: tuple[Clip, Path, Path, Path | None, str, Path | None, tuple[str, ...]]) -> Outcome:
+    clip, footage, model, cache, code, poses, rules_on = job
     started = time.perf_counter()
     if clip.lift is None:
         return Outcome(clip, "unknown lift", found="-", verdict="-")
-    report, error = analyse(footage / clip.file, clip.lift, model, cache, code, poses)
+    settings = with_rules_on(rules_on)
+    report, error = analyse(footage / clip.file, clip.lift, model, cache, code, poses, settings)
     outcome = judge(clip, report, error)
     outcome.seconds = time.perf_counter() - started
     return outcome
@@ -428,6 +456,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path, default=None, help="also write the outcomes as JSON")
     parser.add_argument("--reasons", action="store_true", help="print the reasons of exact clips too")
+    parser.add_argument(
+        "--on", nargs="+", default=[], help="plate-finder rules to switch on (e.g. whole_clip.use_whole_clip)"
+    )
     args = parser.parse_args(argv)
     if not (args.footage / "MANIFEST.csv").is_file():
         print(f"no footage at {args.footage} (MANIFEST.csv missing)", file=sys.stderr)
@@ -435,12 +466,17 @@ def main(argv: list[str] | None = None) -> int:
     if not args.model.is_file():
         print(f"no pose model at {args.model}", file=sys.stderr)
         return 2
+    if args.on and args.poses is None:
+        print("--on needs --poses (the rules reach the tracker through the replayed poses)", file=sys.stderr)
+        return 2
     clips = read_clips(args.footage)
     if args.clips:
         clips = [c for c in clips if any(s in c.file for s in args.clips)]
     started = time.perf_counter()
     code = "any" if args.any_capture_code else capture_digest(args.model)  # read before vbt.capture loads
-    jobs = [(c, args.footage, args.model, args.cache, code, args.poses) for c in clips]
+    rules_on = tuple(sorted(args.on))
+    code += "".join(f"+{rule}" for rule in rules_on)  # the cache's tracks are the settings' too
+    jobs = [(c, args.footage, args.model, args.cache, code, args.poses, rules_on) for c in clips]
     os.environ.setdefault("GLOG_minloglevel", "2")
     if args.jobs > 1:
         with ProcessPoolExecutor(max_workers=args.jobs, max_tasks_per_child=1) as pool:

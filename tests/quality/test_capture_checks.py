@@ -15,6 +15,7 @@ from vbt.quality.capture import (
     camera_view,
     check_capture,
     hands_follow_the_bar,
+    hands_rose_alone,
     plate_partly_outside,
     plate_size_changes,
     scale_against_body,
@@ -214,6 +215,50 @@ def test_a_scale_the_body_refutes_is_a_doubt_that_says_which_scale_is_used():
     (switched,) = scale_against_body(0.0075, body, method="plate", switched=True)
     assert "Velocities use the body's scale" in switched.message and "2.50 times" in switched.message
     assert scale_against_body(0.0075, None, method="plate", switched=False) == []
+
+
+def _hands_lift_twice(*, bar_follows_first: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Bar and hands heights of 3 s at 30 fps: the hands lift 150 px (0.45 m at 3 mm/px) at 0.5-1.0 s
+    and again at 1.5-2.0 s (lowered in between); the tracked bar rises with them the second time,
+    and the first time too when ``bar_follows_first``, else it stays put."""
+    t = np.arange(90) / FPS
+    lifted = np.clip((t - 0.5) / 0.5, 0, 1) - np.clip((t - 1.1) / 0.3, 0, 1) + np.clip((t - 1.5) / 0.5, 0, 1)
+    hands = 400.0 - 150.0 * lifted
+    bar = hands.copy() if bar_follows_first else 400.0 - 150.0 * np.clip((t - 1.5) / 0.5, 0, 1)
+    return bar, hands
+
+
+#: A rep found before the hands' first lift, and one at their second.
+SET = [rep(1, 0.0, 0.4), rep(2, 1.5, 2.0)]
+
+
+def test_hands_that_rise_a_rep_s_range_between_reps_while_the_bar_stays_put_doubt_the_count():
+    # The tracker sat on something still while the lifter lifted the bar at 0.5-1.0 s, between two
+    # reps it saw.
+    bar, hands = _hands_lift_twice(bar_follows_first=False)
+    found = track(bar, hands_y_px=hands, hands_dx_px=ASIDE_PX)
+    (finding,) = hands_rose_alone(found, SET, lift=Lift.DEADLIFT, metres_per_px=0.003, settings=SETTINGS)
+    assert finding.code == "rep_unseen" and finding.severity is Severity.DOUBT
+    assert "hands rose 45 cm at 0.50-1.00 s" in finding.message and "plate rose 0 cm" in finding.message
+    # the bar rose with the hands (a rise the segmenter did not count is its business): no doubt
+    bar, hands = _hands_lift_twice(bar_follows_first=True)
+    followed = track(bar, hands_y_px=hands, hands_dx_px=ASIDE_PX)
+    assert hands_rose_alone(followed, SET, lift=Lift.DEADLIFT, metres_per_px=0.003, settings=SETTINGS) == []
+
+
+def test_hands_that_rise_alone_outside_the_set_or_less_than_a_rep_s_range_are_no_doubt():
+    bar, hands = _hands_lift_twice(bar_follows_first=False)
+    t = track(bar, hands_y_px=hands, hands_dx_px=ASIDE_PX)
+    # before the first rep (reaching for the bar) or after the last (letting go of it)
+    for reps in ([rep(1, 1.5, 2.0)], [rep(1, 0.0, 0.4)]):
+        assert hands_rose_alone(t, reps, lift=Lift.DEADLIFT, metres_per_px=0.003, settings=SETTINGS) == []
+    # 150 px at 1.5 mm/px is 0.23 m, less than a deadlift's least range (0.3 m)
+    assert hands_rose_alone(t, SET, lift=Lift.DEADLIFT, metres_per_px=0.0015, settings=SETTINGS) == []
+    # the bar unseen at the rise's ends: not judged here (the gap checks do)
+    unseen = bar.copy()
+    unseen[10:35] = np.nan
+    t = track(unseen, hands_y_px=hands, hands_dx_px=ASIDE_PX)
+    assert hands_rose_alone(t, SET, lift=Lift.DEADLIFT, metres_per_px=0.003, settings=SETTINGS) == []
 
 
 def test_check_capture_gathers_every_check_and_the_source_s_error():

@@ -159,6 +159,89 @@ def hands_follow_the_bar(
     return findings
 
 
+def _rises(height_px: FloatArray, *, min_rise_px: float) -> list[tuple[int, int]]:
+    """(low, high) sample indices of each rise of ``height_px`` (up positive; NaN skipped) by at
+    least ``min_rise_px``: from the lowest point since the last high (its last sample) to the highest
+    before it falls ``min_rise_px`` again (a zig-zag with that hysteresis)."""
+    out: list[tuple[int, int]] = []
+    seen = np.flatnonzero(np.isfinite(height_px))
+    if seen.size == 0:
+        return out
+    low, high = int(seen[0]), -1
+    for i in seen[1:].tolist():
+        if high < 0:
+            if height_px[i] <= height_px[low]:  # the rise starts where the low ends
+                low = i
+            elif height_px[i] - height_px[low] >= min_rise_px:
+                high = i
+        elif height_px[i] > height_px[high]:
+            high = i
+        elif height_px[high] - height_px[i] >= min_rise_px:
+            out.append((low, high))
+            low, high = i, -1
+    if high >= 0:
+        out.append((low, high))
+    return out
+
+
+def hands_rose_alone(
+    track: PixelTrack,
+    reps: list[RepMetrics],
+    *,
+    lift: Lift,
+    metres_per_px: float,
+    settings: CaptureCheckSettings | None = None,
+) -> list[Finding]:
+    """What holds the bar (``hands_follow_the_bar``) rose by at least a complete rep's range (the
+    lift's ``min_range_m``) between the reps found (after the first one began, before the last one
+    ended), while the tracked bar rose less than ``1 / hands_rise_range[1]`` as far: the lifter held
+    the bar through the set, so the bar rose and the tracker followed something else: a rep there went
+    unseen and the count is in doubt. Before the first rep (reaching for the bar, lying down under
+    it) and after the last (letting go) the hands may move without it, so rises there are not judged;
+    nor where the bar or the holder was unseen within ``ends_s`` of the rise's ends."""
+    if not track.pose_ran or not reps or not math.isfinite(metres_per_px) or metres_per_px <= 0:
+        return []
+    settings = settings or CaptureCheckSettings()
+    holder_y = _holds(track, lift)
+    t, bar_y = track.t_s, track.bar_xy_px[:, 1]
+    min_rise_px = lift.spec.min_range_m / metres_per_px
+    first_start_s, last_end_s = min(r.start_s for r in reps), max(r.end_s for r in reps)
+    t_bar, t_held = t[np.isfinite(bar_y)], t[np.isfinite(holder_y)]
+
+    def seen_near(times: FloatArray, when: float) -> bool:
+        return bool(times.size and np.min(np.abs(times - when)) <= settings.ends_s)
+
+    worst: tuple[float, float, float, float] | None = None  # (held, bar, start, end)
+    for low, high in _rises(-holder_y, min_rise_px=min_rise_px):
+        a, b = float(t[low]), float(t[high])
+        if a < first_start_s or b > last_end_s or b - a > lift.spec.limits.max_duration_s:
+            continue
+        if any(r.start_s <= b and r.end_s >= a for r in reps):
+            continue
+        if not all(seen_near(times, when) for times in (t_bar, t_held) for when in (a, b)):
+            continue
+        held = _rise_px(t, holder_y, a, b)
+        bar = _rise_px(t, bar_y, a, b)
+        if not held >= min_rise_px or bar * settings.hands_rise_range[1] >= held:
+            continue
+        if worst is None or held - bar > worst[0] - worst[1]:
+            worst = (held, bar, a, b)
+    if worst is None:
+        return []
+    held, bar, a, b = worst
+    what = lift.spec.held_by.value
+    return [
+        Finding(
+            "rep_unseen",
+            f"the lifter's {what} rose {100 * held * metres_per_px:.0f} cm at {a:.2f}-{b:.2f} s, between the "
+            f"reps, while the tracked plate rose {100 * bar * metres_per_px:.0f} cm: the bar rose there "
+            "and the tracker followed something else, so a rep may be missing from the count. Check the "
+            "track in the annotated video (--video); film side-on with the loaded plate in full view",
+            Severity.DOUBT,
+        )
+    ]
+
+
 def plate_partly_outside(
     track: PixelTrack, reps: list[RepMetrics], *, settings: CaptureCheckSettings
 ) -> list[Finding]:
@@ -467,6 +550,7 @@ def check_capture(
             switched=facts.switched_to_body,
         ),
         *hands_follow_the_bar(track, live, lift=lift, metres_per_px=facts.metres_per_px, settings=settings),
+        *hands_rose_alone(track, reps, lift=lift, metres_per_px=facts.metres_per_px, settings=settings),
     ]
     findings += camera_moved(track, live, facts.camera, settings=settings)
     if facts.plate_scale:

@@ -20,9 +20,9 @@ from vbt.capture.bar.settings import (
 )
 from vbt.errors import InputError
 
-#: Rules built but not yet on (the whole-clip choice: on the 39 footage clips it made one clip exact and
-#: two worse, one wrong, where its path saw few keyframes; README).
-OFF_BY_DEFAULT = ("whole_clip.use_whole_clip",)
+#: Rules built but not yet on (none: the whole-clip choice is on since it only changes frames where its
+#: path has the evidence; README).
+OFF_BY_DEFAULT: tuple[str, ...] = ()
 
 
 def test_every_rule_is_a_use_switch_on_by_default() -> None:

@@ -42,7 +42,7 @@ def _frames(n: int) -> list[Frame]:
     return frames
 
 
-#: The whole-clip choice switched on (it is off by default).
+#: The whole-clip choice switched on (the default; explicit here).
 ON = PlateSettings(whole_clip=WholeClipSettings(use_whole_clip=True))
 
 
@@ -178,3 +178,36 @@ def test_a_walk_backwards_holds_at_most_its_span_of_frames_and_reads_again_for_m
     assert np.median(error) < 1.0
     # Forwards once; backwards once when the span holds the walk (30 frames), else once per span held.
     assert reader.reads == (2 if span_s > 1.0 else 1 + math.ceil(30 / 3))
+
+
+class _Scripted(PlateTracker):
+    """A causal tracker on the lifted plate whose rim evidence is poor after ``sure_until_s`` (an
+    oblique plate, a blurred rim), and which sees nothing in the frames of ``hidden``."""
+
+    def __init__(self, sure_until_s: float, hidden: range, settings: PlateSettings) -> None:
+        super().__init__(settings)
+        self.sure_until_s = sure_until_s
+        self.hidden = hidden
+
+    def update(self, frame: Frame, *, hands_xy_px: FloatArray | None = None) -> BarDetection:
+        if frame.index in self.hidden:
+            return BarDetection.missing(frame.t_s, self.method)
+        confidence = 0.9 if frame.t_s < self.sure_until_s else 0.01
+        return BarDetection(frame.t_s, np.array(_path(frame.t_s)), confidence, self.method, radius_px=R)
+
+
+def test_a_path_that_sees_few_keyframes_leaves_the_tracker_s_plate_standing_elsewhere() -> None:
+    # 4 s (8 keyframes); the plate hidden for 1.6 s from 1.2 s (longer than a walk goes on unseen);
+    # the path sees the plate in the first two keyframes only (the tracker's later evidence poor, the
+    # detector blind), so its walk from them ends in the hidden stretch and reaches no later frame.
+    n, hidden = 120, range(36, 84)
+    frames = scenes.render_clip(
+        np.zeros((n, 2)), R, path_fn=_path, seed=3, occluders={i: (220, 110, 340, 350) for i in hidden}
+    )
+    tracker = _Scripted(0.6, hidden, ON)
+    xy = _revised(WholeClipTracker(tracker, source=_BlindAtFirst(n)), frames, MemoryFrames(frames))
+    truth = np.array([_path(f.t_s) for f in frames])
+    truth[hidden.start : hidden.stop] = np.nan
+    # The tracker's answer stands everywhere: its plate after the hidden stretch (not unseen), and
+    # its gap (not filled by a walk the path did not earn).
+    np.testing.assert_array_equal(xy, truth)

@@ -12,8 +12,14 @@ the outermost rim), and every frame is checked against it:
 - from each keyframe the path sees, the path's plate is walked frame by frame, forwards and
   backwards: the tracker's plate stands where it lies within a frame's reach of the last one on the
   path (what a barbell moves, a plate's radius changes); elsewhere (the tracker followed another
-  circle, or lost the plate) the path's plate is fitted there; a frame where it is not found, or
-  that no walk reaches, is unseen (NaN), never a guess.
+  circle, or lost the plate) the path's plate is fitted there; a frame where it is not found is
+  unseen (NaN), never a guess;
+- the path must earn what it changes: where its walk and the tracker disagree (another plate, a
+  plate the tracker lost, a plate the walk did not find), the walk's answer stands only if the path
+  sees the plate in at least ``min_seen_frac`` of the keyframes, or between two successive
+  keyframes it sees (there the walk joins two sightings; beyond them it would extrapolate from
+  one): a path that sees few keyframes has evidence only there. Elsewhere, and in every frame no
+  walk reaches, the causal tracker's answer stands (its plate, confidence and gaps alike).
 
 No frame is kept: the frames measured again are read again (a ``vbt.capture.reread.FrameReader``;
 for a file, decoded again). The walks forwards go with the file, in one read from the first
@@ -28,6 +34,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING, Protocol
 
 import cv2
@@ -145,6 +152,8 @@ class WholeClipTracker:
         self._keys: list[tuple[int, Candidates]] = []  # (frame row, candidates)
         self._row_of: dict[float, int] = {}
         self._revisions: list[BarDetection] = []
+        self._walked: list[bool] = []  # per frame, during ``finish``: a walk from the path reached it
+        self._earned: list[bool] = []  # per frame, during ``finish``: the path may change it there
 
     def update(self, frame: Frame, *, hands_xy_px: FloatArray | None = None) -> BarDetection:
         """The causal tracker's answer; the frame, its plate and hands kept for ``finish``."""
@@ -190,15 +199,34 @@ class WholeClipTracker:
         if not planned:
             return  # nothing on a path: the tracker's answer (whatever it is) stands
         final: list[BarDetection | None] = [None] * len(self._t_s)
+        self._walked = [False] * len(self._t_s)
+        self._earned = self._earned_frames(list(planned))
         anchors = self._forwards(planned, final, frames)
         if not anchors:
             return
         self._backwards(anchors, final, frames)
-        for old, new, t_s in zip(self._detections, final, self._t_s, strict=True):
+        for row, (old, new) in enumerate(zip(self._detections, final, strict=True)):
+            if not self._walked[row]:
+                continue  # no walk reached it (or the path did not earn it): the tracker's answer stands
             if new is None:
-                new = BarDetection.missing(t_s, self.method)
+                new = BarDetection.missing(self._t_s[row], self.method)
             if new is not old:
                 self._revisions.append(new)
+
+    def _earned_frames(self, seen: list[int]) -> list[bool]:
+        """Per frame: may the path's walks change the tracker's answer there? Everywhere when the
+        path sees the plate (in the keyframes of rows ``seen``) in at least ``min_seen_frac`` of the
+        keyframes; else only from one keyframe it sees to the next keyframe, when it sees that one
+        too (both ends included)."""
+        if len(seen) >= self.settings.whole_clip.min_seen_frac * len(self._keys):
+            return [True] * len(self._t_s)
+        earned = [False] * len(self._t_s)
+        on_path = set(seen)
+        key_rows = [row for row, _ in self._keys]
+        for a, b in pairwise(key_rows):
+            if a in on_path and b in on_path:
+                earned[a : b + 1] = [True] * (b + 1 - a)
+        return earned
 
     def _gray(self, frames: FrameReader, row: int) -> Image:
         found = frames.frame(self._index[row])
@@ -268,11 +296,12 @@ class WholeClipTracker:
         last: BarDetection | None = None
         for row in range(min(planned), len(self._t_s)):
             plan = planned.get(row)
-            anchor = None if plan is None else self._anchor(row, *plan, frames)
+            anchor = None if plan is None or not self._earned[row] else self._anchor(row, *plan, frames)
             if anchor is not None:
                 final[row] = last = anchor
+                self._walked[row] = True
                 anchors.append(row)
-            elif last is not None and self._t_s[row] - last.t_s <= w.max_gap_s:
+            elif last is not None and self._t_s[row] - last.t_s <= w.max_gap_s and self._earned[row]:
                 found = self._step(row, last, frames, None)
                 if found is not None:
                     final[row] = last = found
@@ -298,7 +327,7 @@ class WholeClipTracker:
                 rows = [
                     r
                     for r in range(stop + 1, start)
-                    if final[r] is None and near_s - self._t_s[r] <= w.reread_span_s
+                    if final[r] is None and self._earned[r] and near_s - self._t_s[r] <= w.reread_span_s
                 ]
                 grays = {r: self._gray(frames, r) for r in rows}
                 more = self._walk_back(start, stop, last, final, grays)
@@ -320,7 +349,7 @@ class WholeClipTracker:
         measure and does not hold, the walk to go on with (else None: it ended)."""
         max_gap_s = self.settings.whole_clip.max_gap_s
         for row in range(start - 1, stop, -1):
-            if last.t_s - self._t_s[row] > max_gap_s:
+            if last.t_s - self._t_s[row] > max_gap_s or not self._earned[row]:
                 return None
             done = final[row]
             if done is None:
@@ -338,7 +367,9 @@ class WholeClipTracker:
         self, row: int, last: BarDetection, frames: FrameReader | None, gray: Image | None
     ) -> BarDetection | None:
         """Frame ``row``'s plate on the path after ``last``: the tracker's where ``_near``, else
-        measured (``_measure``) in ``gray`` (or the frame read from ``frames``)."""
+        measured (``_measure``) in ``gray`` (or the frame read from ``frames``); the frame is
+        marked as reached by a walk."""
+        self._walked[row] = True
         d = self._detections[row]
         if self._near(d, last):
             return d
