@@ -83,9 +83,10 @@ def breach(
     Speed (``use_speed_bound``): the centre's step from ``last`` beyond the fastest bar on the smallest
     plate (``max_speed_m_s / smallest_plate_radius_m`` radii of ``track_radius_px`` a second) over the
     elapsed time, plus ``noise_sigmas`` of the two centres' standard errors combined. Size
-    (``use_size_bound``): the radius's change beyond what the plate's change of distance allows
-    (``max_depth_speed_m_s`` at ``min_camera_distance_m``: the radius changes by the factor
-    ``exp(rate t)`` at most), plus ``noise_sigmas`` of the two radii's standard errors."""
+    (``use_size_bound``): the radius's difference from the track's (``track_radius_px``, its fits
+    smoothed) beyond what the plate's change of distance allows since ``last`` (``max_depth_speed_m_s``
+    at ``min_camera_distance_m``: by the factor ``exp(rate t)`` at most), plus ``noise_sigmas`` of the
+    new radius's standard error and the track's (taken at the floor) combined."""
     if last is None:
         return None
     now = sighting_of(found, t_s, settings=settings)
@@ -98,9 +99,11 @@ def breach(
         if step_px > speed_radii_s * track_radius_px * elapsed_s + k * noise_px:
             return Breach.SPEED
     if settings.use_size_bound:
+        # Against the track's radius (smoothed over its fits), not the last fit's: one fit a few
+        # per cent off (an edge of the stack, blur) must not make the next, right one a breach.
         rate_s = settings.max_depth_speed_m_s / settings.min_camera_distance_m
-        allowed_px = last.radius_px * math.expm1(rate_s * elapsed_s)
-        noise_px = math.hypot(last.radius_sigma_px, now.radius_sigma_px)
-        if abs(now.radius_px - last.radius_px) > allowed_px + k * noise_px:
+        allowed_px = track_radius_px * math.expm1(rate_s * elapsed_s)
+        noise_px = math.hypot(settings.min_sigma_px, now.radius_sigma_px)
+        if abs(now.radius_px - track_radius_px) > allowed_px + k * noise_px:
             return Breach.SIZE
     return None

@@ -644,10 +644,10 @@ class GateSettings(_Checked):
     for again near where it was last seen, else the frame is unseen (NaN; never interpolated). Off:
     any fit the tracking windows accept stands."""
     use_size_bound: bool = True
-    """A tracked fit whose radius differs from the last trusted one's by more than a change of the
-    plate's distance allows (``max_depth_speed_m_s`` at ``min_camera_distance_m``, plus the fits'
-    noise) is not the plate, as for ``use_speed_bound``. Off: only ``fit.max_radius_change_frac``
-    bounds it."""
+    """A tracked fit whose radius differs from the track's (its fits smoothed) by more than a change of
+    the plate's distance allows since the last trusted fit (``max_depth_speed_m_s`` at
+    ``min_camera_distance_m``, plus the fit's noise) is not the plate, as for ``use_speed_bound``.
+    Off: only ``fit.max_radius_change_frac`` bounds it."""
     use_repeats_end_track: bool = True
     """``max_breaches`` breached frames within ``breach_window_s`` end the track (no barbell moves so;
     the track is on a torso, a shoe the plate passes): its lift trust is withdrawn and the plate is
