@@ -2,7 +2,7 @@
 
 - The bounds by hand: at 25 fps a track of radius 50 px may step 20 radii/s x 50 px x 0.04 s = 40 px
   (3 m/s on a 15 cm plate), plus three standard errors of the two fits' centres (1 px each at the
-  floor: 4.2 px); a fit's radius may differ from the track's by 50 px x (exp(0.67 x 0.04) - 1) =
+  floor: 4.2 px), and downwards 47.6 px more (a bar dropped from overhead); a fit's radius may differ from the track's by 50 px x (exp(0.67 x 0.04) - 1) =
   1.35 px, plus 4.2 px.
 - A still plate hidden for one frame at 60 fps while a round shape of its size shows 0.65 radii away
   (a 39 radii/s step, 5.9 m/s on the smallest plate): without the gate the track takes the shape
@@ -61,7 +61,17 @@ def test_the_bounds_by_hand_at_25_fps() -> None:
     assert verdict(100.0, 50.0 + grow - 0.05) is None
     assert verdict(100.0, 50.0 + grow + 0.05) is Breach.SIZE
     assert verdict(100.0, 50.0 - grow - 0.05) is Breach.SIZE
-    assert reach_px(last, 50.0, dt, settings=GATE) == pytest.approx(40.0 + noise)
+    # Downwards a dropped bar falls faster: sqrt(2 g 2.2 m) = 6.57 m/s, 3.57 m/s more than a lift's
+    # 3 m/s: 3.57 x 333 px/m x 0.04 s = 47.6 px further; upwards and sideways nothing more.
+    fall = (math.sqrt(2 * 9.80665 * 2.2) - 3.0) * 50.0 / 0.15 * dt
+    assert fall == pytest.approx(47.6, abs=0.05)
+    down = breach(
+        last, _found(100.0, 100.0 + 40.0 + fall + noise - 0.1, 50.0), dt, track_radius_px=50.0, settings=GATE
+    )
+    assert down is None
+    up = breach(last, _found(100.0, 100.0 - 40.0 - fall, 50.0), dt, track_radius_px=50.0, settings=GATE)
+    assert up is Breach.SPEED
+    assert reach_px(last, 50.0, dt, settings=GATE) == pytest.approx(40.0 + fall + noise)
     # The size against the track's radius: a last fit 5 % small (an outlier the track smoothed
     # over) does not make the next fit, at the track's radius, a breach.
     small = sighting_of(_found(100.0, 100.0, 47.5), 0.0, settings=GATE)

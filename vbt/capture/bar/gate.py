@@ -3,8 +3,10 @@ than the bar can in the elapsed source time is not the plate in that frame (``Ga
 
 The bounds are physical, converted to pixels with the track's own radius: a plate of radius ``R`` m
 seen ``r`` px large moving at ``v`` m/s moves ``v r / R`` px/s, so the fastest bar on the smallest
-plate bounds the centre's step in the track's radii per second, whatever the clip's resolution; its
-radius changes only as fast as its distance from the camera does. Each fit's own measured noise (its
+plate bounds the centre's step in the track's radii per second, whatever the clip's resolution. A bar
+dropped from overhead falls faster than any lift moves it: downwards (the image's y, frames upright)
+the step may be longer by as much as free fall from overhead adds. Its radius changes only as fast as
+its distance from the camera does. Each fit's own measured noise (its
 rim's scatter about the outline, as the centre's and the radius's standard errors) is added, so that
 high frame rates and small plates (240p) do not trip the bound on noise alone. Pure functions; the
 tracker (``plate.PlateTracker``) keeps the last trusted sighting and acts on the verdicts.
@@ -19,6 +21,9 @@ from enum import Enum
 from vbt.capture.bar.fit import Found
 from vbt.capture.bar.settings import GateSettings
 from vbt.types import FloatArray
+
+#: Standard gravity, m/s² (a dropped bar's fall).
+GRAVITY_M_S2 = 9.80665
 
 
 class Breach(Enum):
@@ -64,14 +69,24 @@ def sighting_of(found: Found, t_s: float, *, settings: GateSettings) -> Sighting
     )
 
 
+def _reach(track_radius_px: float, elapsed_s: float, *, settings: GateSettings) -> tuple[float, float]:
+    """(any way, further down) in frame pixels over ``elapsed_s``: the fastest lift on the smallest
+    plate, and what a drop from overhead adds downwards (``drop_height_m``'s free-fall speed)."""
+    px_per_m = track_radius_px / settings.smallest_plate_radius_m
+    drop_m_s = math.sqrt(2.0 * GRAVITY_M_S2 * settings.drop_height_m)
+    return (
+        settings.max_speed_m_s * px_per_m * elapsed_s,
+        max(0.0, drop_m_s - settings.max_speed_m_s) * px_per_m * elapsed_s,
+    )
+
+
 def reach_px(last: Sighting, track_radius_px: float, t_s: float, *, settings: GateSettings) -> float:
     """Farthest (frame pixels) the plate's centre can lie at ``t_s`` from where it was ``last`` seen,
-    for a track of ``track_radius_px``: the fastest bar on the smallest plate over the elapsed time,
-    plus ``noise_sigmas`` of the two fits' noise (the new one's taken at its floor)."""
-    elapsed_s = max(0.0, t_s - last.t_s)
-    speed_radii_s = settings.max_speed_m_s / settings.smallest_plate_radius_m
+    for a track of ``track_radius_px`` (downwards, a drop: ``breach``), plus ``noise_sigmas`` of the
+    two fits' noise (the new one's taken at its floor)."""
+    any_way_px, down_px = _reach(track_radius_px, max(0.0, t_s - last.t_s), settings=settings)
     noise_px = math.hypot(last.centre_sigma_px, settings.min_sigma_px)
-    return speed_radii_s * track_radius_px * elapsed_s + settings.noise_sigmas * noise_px
+    return any_way_px + down_px + settings.noise_sigmas * noise_px
 
 
 def breach(
@@ -82,7 +97,9 @@ def breach(
 
     Speed (``use_speed_bound``): the centre's step from ``last`` beyond the fastest bar on the smallest
     plate (``max_speed_m_s / smallest_plate_radius_m`` radii of ``track_radius_px`` a second) over the
-    elapsed time, plus ``noise_sigmas`` of the two centres' standard errors combined. Size
+    elapsed time, plus ``noise_sigmas`` of the two centres' standard errors combined; downwards, the
+    reach is a disc about every point of a fall (to ``drop_height_m``'s free-fall speed) instead of
+    about ``last`` alone: the step's distance from that vertical segment is what is bounded. Size
     (``use_size_bound``): the radius's difference from the track's (``track_radius_px``, its fits
     smoothed) beyond what the plate's change of distance allows since ``last`` (``max_depth_speed_m_s``
     at ``min_camera_distance_m``: by the factor ``exp(rate t)`` at most), plus ``noise_sigmas`` of the
@@ -93,10 +110,11 @@ def breach(
     elapsed_s = max(0.0, t_s - last.t_s)
     k = settings.noise_sigmas
     if settings.use_speed_bound:
-        speed_radii_s = settings.max_speed_m_s / settings.smallest_plate_radius_m
-        step_px = math.hypot(*(now.centre_px - last.centre_px))
+        any_way_px, down_px = _reach(track_radius_px, elapsed_s, settings=settings)
+        dx, dy = now.centre_px - last.centre_px
+        beyond_fall_px = math.hypot(dx, dy - min(max(dy, 0.0), down_px))  # y grows downwards
         noise_px = math.hypot(last.centre_sigma_px, now.centre_sigma_px)
-        if step_px > speed_radii_s * track_radius_px * elapsed_s + k * noise_px:
+        if beyond_fall_px > any_way_px + k * noise_px:
             return Breach.SPEED
     if settings.use_size_bound:
         # Against the track's radius (smoothed over its fits), not the last fit's: one fit a few

@@ -660,6 +660,12 @@ class GateSettings(_Checked):
     20 of its radii a second; a 45 cm plate moves fewer of its radii). Raising it bounds the steps
     tighter, but a small plate's real motion may then exceed the bound; lowering it lets larger
     jumps through."""
+    drop_height_m: float = 2.2
+    """The farthest a bar falls when dropped (after a snatch or a jerk): from a 2.0 m lifter's hands
+    overhead (about 1.2 of stature: shoulder 0.818, upper arm 0.186 and forearm 0.146 of it, Drillis &
+    Contini 1966, and the hand) to the plate resting on the floor (its centre 0.225 m up). It lands at
+    sqrt(2 g h) = 6.6 m/s, faster than any lift moves the bar: downward steps may be longer by that
+    much. Raising it lets longer downward jumps through; lowering it may cut a dropped bar's frames."""
     max_depth_speed_m_s: float = 1.0
     """How fast the plate may move towards or away from the camera (a walk-out, a bar turning). Raising
     it lets a track take fits of a changing size (another circle); lowering it may cut a walk-out."""
