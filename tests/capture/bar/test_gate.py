@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -24,7 +25,9 @@ from vbt.capture.bar.gate import Breach, Sighting, breach, reach_px, sighting_of
 from vbt.capture.bar.rim import RimFit
 from vbt.types import Frame
 
-GATE = GateSettings()
+GATE = GateSettings(use_speed_bound=True, use_size_bound=True, use_repeats_end_track=True)
+GATED = replace(PlateSettings(), gate=GATE)  # the gate is off by default in this release (README)
+UNGATED = PlateSettings()
 
 
 def _found(x: float, y: float, r: float, *, residual_px: float = 0.0, n: int = 72) -> Found:
@@ -93,9 +96,9 @@ def test_a_fit_s_measured_noise_widens_the_bounds_and_a_rule_off_lifts_its_bound
         is None
     )
     far = _found(200.0, 100.0, 80.0)
-    off = GateSettings(use_speed_bound=False)
+    off = replace(GATE, use_speed_bound=False)
     assert breach(noisy, far, 0.04, track_radius_px=50.0, settings=off) is Breach.SIZE
-    both_off = GateSettings(use_speed_bound=False, use_size_bound=False)
+    both_off = replace(GATE, use_speed_bound=False, use_size_bound=False)
     assert breach(noisy, far, 0.04, track_radius_px=50.0, settings=both_off) is None
     assert isinstance(noisy, Sighting)
 
@@ -130,7 +133,7 @@ def _flash_track(settings: PlateSettings) -> np.ndarray:
 
 
 def test_a_shape_one_frame_away_at_an_impossible_speed_is_not_taken_for_the_plate() -> None:
-    xy = _flash_track(PlateSettings())
+    xy = _flash_track(GATED)
     assert np.isnan(xy[FLASH]).all()
     seen = np.isfinite(xy).all(axis=1)
     assert seen.sum() == len(xy) - 1
@@ -138,7 +141,7 @@ def test_a_shape_one_frame_away_at_an_impossible_speed_is_not_taken_for_the_plat
 
 
 def test_without_the_gate_the_track_takes_the_shape_for_that_frame() -> None:
-    xy = _flash_track(without(PlateSettings(), "gate.use_speed_bound", "gate.use_size_bound"))
+    xy = _flash_track(without(GATED, "gate.use_speed_bound", "gate.use_size_bound"))
     assert np.hypot(*(xy[FLASH] - SHAPE_XY)) < 1.0
 
 
@@ -165,10 +168,10 @@ def _pull_track(settings: PlateSettings) -> tuple[np.ndarray, np.ndarray]:
 def test_a_fast_pull_at_2_5_m_s_on_the_smallest_plate_is_not_gated() -> None:
     """Every frame seen, within 1.5 px of the path (peak step 20 px a frame, 0.67 radii), and the
     same track as with the gate off."""
-    xy, truth = _pull_track(PlateSettings())
+    xy, truth = _pull_track(GATED)
     assert np.isfinite(xy).all()
     assert np.hypot(*(xy - truth).T).max() < 1.5
     steps = np.hypot(*np.diff(truth, axis=0).T)
     assert steps.max() > 0.95 * PULL_SPEED_PX_S / PULL_FPS  # the path does reach 2.5 m/s
-    ungated, _ = _pull_track(without(PlateSettings(), "gate.use_speed_bound", "gate.use_size_bound"))
+    ungated, _ = _pull_track(UNGATED)
     np.testing.assert_allclose(xy, ungated)
