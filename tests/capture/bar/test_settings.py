@@ -20,9 +20,13 @@ from vbt.capture.bar.settings import (
 )
 from vbt.errors import InputError
 
-#: Rules built but not yet on (none: the whole-clip choice is on since it only changes frames where its
-#: path has the evidence; README).
-OFF_BY_DEFAULT: tuple[str, ...] = ()
+#: Rules built but not yet on (the tracker's speed and size gate: on the 39 footage clips it made a
+#: rear-oblique RDL wrong and no clip exact; README).
+OFF_BY_DEFAULT = (
+    "gate.use_speed_bound",
+    "gate.use_size_bound",
+    "gate.use_repeats_end_track",
+)
 
 
 def test_every_rule_is_a_use_switch_on_by_default() -> None:

@@ -20,7 +20,7 @@ Choose a tracker and feed it frames in time order; each ``update`` returns a ``B
 Everything outside this package imports from here only. Inside: ``types`` (BarDetection,
 BarTracker), ``image`` (crops of the frame, reduced), ``rim`` (rim fitting), ``vote`` (circles and
 centres by gradient voting, optionally among moving edges), ``search`` (the whole-frame plate
-search), ``fit`` (a rim fitted near a guess), ``choice`` (which plate is the bar's), ``backfill``
+search), ``fit`` (a rim fitted near a guess), ``choice`` (which plate is the bar's), ``gate`` (what a barbell can do between frames), ``backfill``
 (earlier frames measured again), ``motion`` (Kalman filter, scene watch), ``plate``
 (``PlateTracker``), ``markers`` (the marker and wrist trackers), ``settings`` (``PlateSettings``),
 ``edge_on`` (the front view's plates), ``lattice`` (the one path through a clip's candidates) and
@@ -49,6 +49,7 @@ from vbt.capture.bar.settings import (
     ChoiceSettings,
     ConfidenceSettings,
     FitSettings,
+    GateSettings,
     PlateSettings,
     RimSettings,
     SearchSettings,
@@ -85,6 +86,7 @@ __all__ = [
     "EdgeOnPlates",
     "EdgeOnSettings",
     "FitSettings",
+    "GateSettings",
     "PlateSettings",
     "PlateTracker",
     "RevisingBarTracker",

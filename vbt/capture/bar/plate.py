@@ -40,6 +40,7 @@ import numpy as np
 from vbt.capture.bar.backfill import Backfill
 from vbt.capture.bar.choice import BarTrack, hands_far_from, plate_score, plate_to_switch_to
 from vbt.capture.bar.fit import Found, fit_near, outer_rim, outermost_near
+from vbt.capture.bar.gate import Sighting, breach, reach_px, sighting_of
 from vbt.capture.bar.image import Image
 from vbt.capture.bar.motion import ConstantVelocityKalman, SceneWatch
 from vbt.capture.bar.rim import fit_outline, rim_profile
@@ -85,6 +86,9 @@ class PlateTracker:
         self._last_t_s = -math.inf
         self._last_seen_t_s = -math.inf
         self._last_seen_xy = np.full(2, np.nan)
+        self._sighting: Sighting | None = None  # the last fit taken for the plate (gate)
+        self._breaches: list[float] = []  # times of this track's frames whose fits broke a bound
+        self._bar_found_before = False  # whether a track before this one was the bar
         self._track_start_t_s = math.nan
         self._track_start_xy = np.full(2, np.nan)
         self._track_extent_px = 0.0
@@ -121,7 +125,9 @@ class PlateTracker:
         switched = False
         if self._kalman is not None:
             found = self._follow(image, t_s)
-            if found is None and t_s - self._last_seen_t_s > s.tracking.max_coast_s:
+            if self._breached():  # no barbell moves so: the track is on something else
+                self._kalman, found = None, None
+            elif found is None and t_s - self._last_seen_t_s > s.tracking.max_coast_s:
                 self._kalman = None
             else:
                 better = None
@@ -180,26 +186,55 @@ class PlateTracker:
             other = self._fit_near(image, predicted, radius, wide, hough=True, radius_known=True)
             if other is not None and (found is None or other.score > found.score):
                 found = other
+        if found is not None and self._impossible(found, t_s):
+            found = None  # no barbell moves so: not the plate in this frame; look where it was
         if found is None or found.fit.inlier_fraction < tr.min_rim_frac:
             if not tr.use_refind:
                 return None
             # Lost: after a drop the prediction runs on below the floor at the falling speed,
             # while the plate stopped (or bounced) near where it was last seen. Look there, in a
-            # window growing with the time since.
+            # window growing with the time since (no farther than a barbell can have moved).
             since_s = t_s - self._last_seen_t_s
             reach = min(
                 tr.refind_max_radii * radius,
                 radius * (tr.refind_start_radii + tr.refind_growth_radii_s * since_s),
             )
+            if self._sighting is not None and self.settings.gate.use_speed_bound:
+                reach = min(reach, reach_px(self._sighting, radius, t_s, settings=self.settings.gate))
             near = self._fit_near(image, self._last_seen_xy, radius, reach, hough=True, radius_known=True)
             if (
                 near is None
                 or near.fit.inlier_fraction < self.settings.search.min_rim_frac
                 or fit_outline(near.fit, settings=self.settings.rim) < tr.refind_min_outline_frac
+                or self._impossible(near, t_s)
             ):
                 return None
             found = near
         return found
+
+    def _impossible(self, found: Found, t_s: float) -> bool:
+        """True when ``found`` breaks a barbell's bounds against the last fit taken for the plate
+        (``gate.breach``); the frame is then counted among the track's breaches (once)."""
+        g = self.settings.gate
+        if breach(self._sighting, found, t_s, track_radius_px=self._radius_px, settings=g) is None:
+            return False
+        if not self._breaches or self._breaches[-1] != t_s:
+            self._breaches.append(t_s)
+        return True
+
+    def _breached(self) -> bool:
+        """True when the track broke the bounds in ``gate.max_breaches`` frames within
+        ``breach_window_s``: it is on something else (``use_repeats_end_track``). Its lift trust is
+        then withdrawn, so that the search that follows is not drawn back to it."""
+        g = self.settings.gate
+        if not g.use_repeats_end_track or not self._breaches:
+            return False
+        recent = [b for b in self._breaches if b > self._breaches[-1] - g.breach_window_s]
+        if len(recent) < g.max_breaches:
+            return False
+        self._trusted = False
+        self._bar_found = self._bar_found_before
+        return True
 
     def _search(
         self, image: Image, *, vote: bool = False, keep_reference: bool = False, moving_only: bool = False
@@ -376,6 +411,8 @@ class PlateTracker:
             self._track_start_xy = found.centre_px
             self._track_extent_px = 0.0
             self._trusted = False
+            self._breaches = []
+            self._bar_found_before = self._bar_found
             self._next_recheck_t_s = t_s + s.switch.recheck_interval_s
         else:
             self._kalman.correct(found.centre_px)
@@ -403,3 +440,4 @@ class PlateTracker:
                 self._bar_radius_px = self._radius_px
         self._last_seen_t_s = t_s
         self._last_seen_xy = found.centre_px
+        self._sighting = sighting_of(found, t_s, settings=s.gate)
