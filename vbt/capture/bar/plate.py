@@ -169,20 +169,25 @@ class PlateTracker:
         uncertainty = max(tr.window_radii * radius, tr.window_sigmas * sigma)
         found = self._fit_near(image, predicted, radius, uncertainty, radius_known=True)
         # Not clearly there, and the bar's plate cut by the picture's edge: its rays off the picture
-        # are unknown, not misses, in this frame's fits.
-        cut = not self._clear(found) and self._cut_by_edge(image, predicted, hands_xy)
-        if cut:
-            found = (
-                self._fit_near(image, predicted, radius, uncertainty, radius_known=True, unseen_unknown=True)
-                or found
+        # are unknown, not misses, in this frame's fits. The near fit so is kept only where the edge
+        # made it (rays excused, or the centre beyond the edge); one that excused no ray and lies in
+        # the picture leaves the frame as it was.
+        edged = False
+        if not self._clear(found) and self._cut_by_edge(image, predicted, hands_xy):
+            edge = self._fit_near(
+                image, predicted, radius, uncertainty, radius_known=True, unseen_unknown=True
             )
+            if edge is not None and (
+                edge.fit.judged_fraction < 1.0 or not self._in_picture(image, edge.centre_px)
+            ):
+                found, edged = edge, True
         if tr.use_wide_search and not self._clear(found):
             # Not clearly there (or a disc of another size, part of the rim and something else
             # after a sudden stop the prediction overshot): look wider, with Hough circles of
             # the plate's size as starts.
             wide = min(tr.wide_max_radii * radius, max(tr.wide_min_radii * radius, tr.wide_sigmas * sigma))
             other = self._fit_near(
-                image, predicted, radius, wide, hough=True, radius_known=True, unseen_unknown=cut
+                image, predicted, radius, wide, hough=True, radius_known=True, unseen_unknown=edged
             )
             if other is not None and (found is None or other.score > found.score):
                 found = other
@@ -227,10 +232,17 @@ class PlateTracker:
             return False
         if hands_far_from(hands_xy, predicted_px, radius, far_radii=s.switch.hands_far_radii):
             return False
+        return self._inset_px(image, predicted_px) < (1.0 + s.rim.tolerance_radii) * radius
+
+    def _inset_px(self, image: Image, xy_px: FloatArray) -> float:
+        """How far ``xy_px`` lies inside the picture (negative: outside), pixels."""
         height, width = image.shape[:2]
         x0, y0, x1, y1 = self._picture or (0.0, 0.0, float(width), float(height))
-        x, y = float(predicted_px[0]), float(predicted_px[1])
-        return min(x - x0, x1 - 1 - x, y - y0, y1 - 1 - y) < (1.0 + s.rim.tolerance_radii) * radius
+        x, y = float(xy_px[0]), float(xy_px[1])
+        return min(x - x0, x1 - 1 - x, y - y0, y1 - 1 - y)
+
+    def _in_picture(self, image: Image, xy_px: FloatArray) -> bool:
+        return self._inset_px(image, xy_px) >= 0.0
 
     def _search(
         self, image: Image, *, vote: bool = False, keep_reference: bool = False, moving_only: bool = False
