@@ -643,15 +643,17 @@ class TrackingSettings(_Checked):
     """Weight of a new frame's rim in each ray's memory. Raising it follows a rim's change sooner but lets one
     bad frame move the memory."""
     use_unseen_rays_unknown: bool = True
-    """The bar's plate cut by the picture's edge keeps the rim it shows: where the tracked plate is lost with
-    its rays off the picture counted as misses, it is fitted again with them unknown
-    (``RimSettings.unseen_rays_unknown`` for that fit only; never in a search, so no track starts on an arc
-    at the edge, and a frame where the plate is found with the misses counted is measured as before). Only
-    where the geometry and the lift support it: the plate's outline, where the track predicts it, crosses
-    the picture's edge (within ``rim.tolerance_radii``); the track is the bar's (it moved with the hands for
-    ``choice.bar_track_min_s``) and the hands are known and not far from it (``switch.hands_far_radii``); the
-    fit keeps the tracked radius (within ``radius_agree_frac``; an arc under ``rim.arc_coverage_deg`` is
-    fitted at it) and finds the rim on ``min_rim_frac`` of the rays in the picture; rays are excused only
+    """The bar's plate cut by the picture's edge keeps the rim it shows: where the tracked plate is not
+    clearly found (``clear_rim_frac``, ``radius_agree_frac``) with its rays off the picture counted as
+    misses, it is fitted again with them unknown (``RimSettings.unseen_rays_unknown`` for that fit and the
+    wide search after it only; never in a search, so no track starts on an arc at the edge), and that fit
+    is kept only where the edge made it: rays excused, or its centre beyond the edge (a frame found as
+    before is measured as before). Only where the geometry and the lift support it: the plate's outline,
+    where the track predicts it, crosses the picture's edge (within ``rim.tolerance_radii``); the track is
+    the bar's (it moved with the hands for ``choice.bar_track_min_s``) and the hands are known and not far
+    from it (``switch.hands_far_radii``); the fit keeps the tracked radius (an arc under
+    ``rim.arc_coverage_deg`` is fitted at it) and finds the rim on ``min_rim_frac`` of the rays judged; rays
+    are excused only
     with ``rim.min_judged_frac`` of them in the picture, ``rim.min_seen_rim_frac`` of those on the rim,
     over an arc of ``rim.min_seen_arc_deg``, with a plate's outline there (``rim.min_outline_frac``). A plate
     filmed close, leaving the top of the picture as the lifter stands, is then measured until about half of
