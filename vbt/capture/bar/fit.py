@@ -7,7 +7,8 @@ cost does not grow with the video's resolution) and reports in the frame's own p
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 
 import cv2
 import numpy as np
@@ -15,7 +16,7 @@ import numpy as np
 from vbt.capture.bar.image import Image, crop_resized, to_gray
 from vbt.capture.bar.rim import Rect, RimFit, fit_outline, fit_rim, gradients
 from vbt.capture.bar.search import outermost_rim
-from vbt.capture.bar.settings import ConfidenceSettings, PlateSettings
+from vbt.capture.bar.settings import ConfidenceSettings, PlateSettings, RimSettings
 from vbt.capture.bar.types import BarDetection, BarMethod
 from vbt.capture.bar.vote import voted_centre
 from vbt.types import FloatArray
@@ -60,6 +61,7 @@ def fit_near(
     radius_known: bool = False,
     profile: FloatArray | None = None,
     picture_px: Rect | None = None,
+    unseen_unknown: bool = False,
 ) -> Found | None:
     """Fit the rim of a plate believed to be at ``centre_px`` with ``radius_px`` (frame pixels).
 
@@ -87,8 +89,12 @@ def fit_near(
     ``picture_px`` (x0, y0, x1, y1 frame pixels): the part of the frame that is picture (black bars
     filled with its edge lie outside); rays leaving it are unknown beyond (``RimSettings``'s
     ``unseen_rays_unknown``), as are rays leaving the frame. None: the whole frame.
+    ``unseen_unknown``: rays leaving the picture are unknown whatever ``unseen_rays_unknown`` says (a
+    tracked plate cut by the picture's edge: ``TrackingSettings.use_unseen_rays_unknown``).
     """
     fs, rim = settings.fit, settings.rim
+    if unseen_unknown:
+        rim = _unseen_unknown(rim)
     min_edge = rim.min_edge_levels_px
     scale = min(1.0, fs.work_radius_px / radius_px)
     half = fs.window_radii * radius_px + uncertainty_px
@@ -200,6 +206,12 @@ def fit_near(
         if best is None or score > best.score:
             best = Found(centre, fit.radius / window.scale, fit, window.scale, score)
     return best
+
+
+@cache
+def _unseen_unknown(rim: RimSettings) -> RimSettings:
+    """``rim`` with rays off the picture unknown (made once per settings)."""
+    return rim if rim.unseen_rays_unknown else replace(rim, unseen_rays_unknown=True)
 
 
 def outermost_near(

@@ -124,7 +124,7 @@ class PlateTracker:
         found: Found | None = None
         switched = False
         if self._kalman is not None:
-            found = self._follow(image, t_s)
+            found = self._follow(image, t_s, hands)
             if self._breached():  # no barbell moves so: the track is on something else
                 self._kalman, found = None, None
             elif found is None and t_s - self._last_seen_t_s > s.tracking.max_coast_s:
@@ -166,7 +166,7 @@ class PlateTracker:
 
     # --- states -------------------------------------------------------------------------------
 
-    def _follow(self, image: Image, t_s: float) -> Found | None:
+    def _follow(self, image: Image, t_s: float, hands_xy: FloatArray) -> Found | None:
         assert self._kalman is not None
         tr = self.settings.tracking
         predicted = self._kalman.predict(t_s)
@@ -174,16 +174,27 @@ class PlateTracker:
         sigma = self._kalman.position_sigma_px
         uncertainty = max(tr.window_radii * radius, tr.window_sigmas * sigma)
         found = self._fit_near(image, predicted, radius, uncertainty, radius_known=True)
-        if tr.use_wide_search and (
-            found is None
-            or found.fit.inlier_fraction < max(tr.clear_rim_frac, tr.min_rim_frac)
-            or abs(found.radius_px / radius - 1.0) > tr.radius_agree_frac
-        ):
+        # Not clearly there, and the bar's plate cut by the picture's edge: its rays off the picture
+        # are unknown, not misses, in this frame's fits. The near fit so is kept only where the edge
+        # made it (rays excused, or the centre beyond the edge); one that excused no ray and lies in
+        # the picture leaves the frame as it was.
+        edged = False
+        if not self._clear(found) and self._cut_by_edge(image, predicted, hands_xy):
+            edge = self._fit_near(
+                image, predicted, radius, uncertainty, radius_known=True, unseen_unknown=True
+            )
+            if edge is not None and (
+                edge.fit.judged_fraction < 1.0 or not self._in_picture(image, edge.centre_px)
+            ):
+                found, edged = edge, True
+        if tr.use_wide_search and not self._clear(found):
             # Not clearly there (or a disc of another size, part of the rim and something else
             # after a sudden stop the prediction overshot): look wider, with Hough circles of
             # the plate's size as starts.
             wide = min(tr.wide_max_radii * radius, max(tr.wide_min_radii * radius, tr.wide_sigmas * sigma))
-            other = self._fit_near(image, predicted, radius, wide, hough=True, radius_known=True)
+            other = self._fit_near(
+                image, predicted, radius, wide, hough=True, radius_known=True, unseen_unknown=edged
+            )
             if other is not None and (found is None or other.score > found.score):
                 found = other
         if found is not None and self._impossible(found, t_s):
@@ -235,6 +246,38 @@ class PlateTracker:
         self._trusted = False
         self._bar_found = self._bar_found_before
         return True
+
+    def _clear(self, found: Found | None) -> bool:
+        """True when ``found`` is clearly the tracked plate: enough rim (``clear_rim_frac``), its radius."""
+        tr = self.settings.tracking
+        return (
+            found is not None
+            and found.fit.inlier_fraction >= max(tr.clear_rim_frac, tr.min_rim_frac)
+            and abs(found.radius_px / self._radius_px - 1.0) <= tr.radius_agree_frac
+        )
+
+    def _cut_by_edge(self, image: Image, predicted_px: FloatArray, hands_xy: FloatArray) -> bool:
+        """True when the tracked plate's rays off the picture are unknown in this frame's fits
+        (``TrackingSettings.use_unseen_rays_unknown``, asked only when the plate is not clearly found
+        with them counted as misses): the track is the bar's (``_trusted``), the hands are known and
+        near it, and its outline where the track predicts it crosses the picture's edge."""
+        s = self.settings
+        radius = self._radius_px
+        if not (s.tracking.use_unseen_rays_unknown and self._trusted and np.all(np.isfinite(hands_xy))):
+            return False
+        if hands_far_from(hands_xy, predicted_px, radius, far_radii=s.switch.hands_far_radii):
+            return False
+        return self._inset_px(image, predicted_px) < (1.0 + s.rim.tolerance_radii) * radius
+
+    def _inset_px(self, image: Image, xy_px: FloatArray) -> float:
+        """How far ``xy_px`` lies inside the picture (negative: outside), pixels."""
+        height, width = image.shape[:2]
+        x0, y0, x1, y1 = self._picture or (0.0, 0.0, float(width), float(height))
+        x, y = float(xy_px[0]), float(xy_px[1])
+        return min(x - x0, x1 - 1 - x, y - y0, y1 - 1 - y)
+
+    def _in_picture(self, image: Image, xy_px: FloatArray) -> bool:
+        return self._inset_px(image, xy_px) >= 0.0
 
     def _search(
         self, image: Image, *, vote: bool = False, keep_reference: bool = False, moving_only: bool = False
@@ -379,6 +422,7 @@ class PlateTracker:
         *,
         hough: bool = False,
         radius_known: bool = False,
+        unseen_unknown: bool = False,
     ) -> Found | None:
         return fit_near(
             image,
@@ -390,6 +434,7 @@ class PlateTracker:
             radius_known=radius_known,
             profile=self._profile if radius_known else None,
             picture_px=self._picture,
+            unseen_unknown=unseen_unknown,
         )
 
     def _accept(self, found: Found, t_s: float, hands_xy: FloatArray) -> None:

@@ -354,13 +354,16 @@ def fit_rim(
                     rim, res = points[keep], e_res[keep]
                     cover = coverage_deg(rim, centre)
     # Rays whose rim (with its tolerance) would lie off the picture are unknown, not misses; but
-    # only while enough of the outline is in the picture to show a circle, and only for an outline
-    # that is a plate's where it is seen (texture at the frame's edge is not).
+    # only while enough of the outline is in the picture to show a circle, clearly found over an arc
+    # long enough to fix the centre, and only for an outline that is a plate's where it is seen
+    # (texture at the frame's edge is not).
     rms = float(np.sqrt(np.mean(res * res)))
     judged = reach >= (1.0 + tolerance) * fit_r
     share = float((inliers & judged).sum() / max(1, judged.sum()))
     if not judged.all() and (
         judged.sum() < settings.min_judged_frac * n_rays
+        or share < settings.min_seen_rim_frac
+        or cover < settings.min_seen_arc_deg
         or outline(share, rms / fit_r, settings=settings) < settings.min_outline_frac
     ):
         judged, share = np.ones(n_rays, dtype=bool), float(inliers.sum() / n_rays)

@@ -129,13 +129,29 @@ class RimSettings(_Checked):
     has at most half its rim, and its centre is looked for inside the image. Off by default because on the
     footage it cost more than it bought: rays now searched up to the frame's edge let tracks hold to clutter
     near it (a clean with an empty bar became confidently wrong, a snatch doubtful); it needs the whole-clip
-    choice of the plate before it can be on (so it is an option, not a ``use_`` rule: those are on by default)."""
+    choice of the plate before it can be on (so it is an option, not a ``use_`` rule: those are on by default).
+    A tracked plate of the bar's, at the hands, whose outline crosses the picture's edge has its rays off the
+    picture unknown whatever this says (``TrackingSettings.use_unseen_rays_unknown``)."""
     min_judged_frac: float = 0.5
     """Least share of the rays in the picture for rays off it to be unknown; with fewer, they count as misses
     (as with ``unseen_rays_unknown`` off). An arc shorter than half the circle cannot show that it is a circle,
     nor its radius (``arc_coverage_deg``), and places the centre of a plate mostly outside the picture
     poorly. Lowering it follows plates farther out of the picture, but also arcs through clutter at the
     frame's edge and centres a few pixels off."""
+    min_seen_rim_frac: float = 0.5
+    """Least share of the rays in the picture that must find the rim for rays off it to be unknown; with less,
+    they count as misses. The excused rays leave the fit resting on what is seen, so that must be as clearly
+    a rim as a search asks of a whole plate (``search.min_rim_frac``, 0.5); with ``min_judged_frac`` at least
+    a quarter of the outline agrees. Lowering it follows a cut plate that is also partly hidden, but holds
+    fits to clutter at the edge; raising it loses cut plates in blur."""
+    min_seen_arc_deg: float = 120.0
+    """Least angle the agreeing rim points must span (``RimFit.coverage_deg``) for rays off the picture to be
+    unknown: the arc long enough to fix the centre. With the radius known, the rays of an arc of half-angle
+    phi fix the centre across the arc's axis with an information of (1 - sin 2phi / 2phi) times a whole
+    circle's per ray: 1 at a half circle, 0.59 at 120 degrees (a centre error 1.3 times a whole circle's per
+    ray), 0.36 at 90 degrees (1.7 times), where a short arc of clutter slides along itself. Lowering it
+    follows plates farther out of the picture but places their centres worse across the arc; raising it
+    towards 180 loses plates whose seen arc is partly hidden too."""
 
 
 @dataclass(frozen=True)
@@ -626,6 +642,24 @@ class TrackingSettings(_Checked):
     rim_memory_smoothing_frac: float = 0.5
     """Weight of a new frame's rim in each ray's memory. Raising it follows a rim's change sooner but lets one
     bad frame move the memory."""
+    use_unseen_rays_unknown: bool = True
+    """The bar's plate cut by the picture's edge keeps the rim it shows: where the tracked plate is not
+    clearly found (``clear_rim_frac``, ``radius_agree_frac``) with its rays off the picture counted as
+    misses, it is fitted again with them unknown (``RimSettings.unseen_rays_unknown`` for that fit and the
+    wide search after it only; never in a search, so no track starts on an arc at the edge), and that fit
+    is kept only where the edge made it: rays excused, or its centre beyond the edge (a frame found as
+    before is measured as before). Only where the geometry and the lift support it: the plate's outline,
+    where the track predicts it, crosses the picture's edge (within ``rim.tolerance_radii``); the track is
+    the bar's (it moved with the hands for ``choice.bar_track_min_s``) and the hands are known and not far
+    from it (``switch.hands_far_radii``); the fit keeps the tracked radius (an arc under
+    ``rim.arc_coverage_deg`` is fitted at it) and finds the rim on ``min_rim_frac`` of the rays judged; rays
+    are excused only
+    with ``rim.min_judged_frac`` of them in the picture, ``rim.min_seen_rim_frac`` of those on the rim,
+    over an arc of ``rim.min_seen_arc_deg``, with a plate's outline there (``rim.min_outline_frac``). A plate
+    filmed close, leaving the top of the picture as the lifter stands, is then measured until about half of
+    it is out of view (those frames count less for the scale: confidence weighs the rim found over all the
+    rays). Off: rays off the picture are misses for tracks too, so a plate with its centre near the edge is
+    lost."""
 
 
 @dataclass(frozen=True)
