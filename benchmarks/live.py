@@ -257,8 +257,8 @@ def run_clip(
     lift: str, path: Path, truth: dict[str, Any], *, pose: bool, server: bool, work: Path
 ) -> dict[str, Any]:
     from vbt.capture.pipeline import make_tracker
+    from vbt.live.events import RepEventKind
     from vbt.live.jpeg_stream import open_stream
-    from vbt.live.online import RepEventKind
     from vbt.live.runner import LiveOptions, LiveRun
     from vbt.live.sinks import PushSink
     from vbt.types import Lift

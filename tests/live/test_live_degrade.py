@@ -23,7 +23,8 @@ from vbt.capture.observer import Observer
 from vbt.capture.pose import PoseResult
 from vbt.closing import Closing
 from vbt.errors import InputError, VideoError
-from vbt.live.online import OnlineSet, RepEventKind, shown_reps
+from vbt.live.events import RepEventKind, shown_reps
+from vbt.live.online import OnlineSet
 from vbt.live.runner import LiveOptions, LiveRun
 from vbt.live.shedding import BusyMeter, Shed, Shedder, SheddingSettings
 from vbt.quality.lost import LOST_MESSAGE, lost_frames_in, lost_spans, mark_lost_frames

@@ -71,9 +71,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 
 import numpy as np
 
@@ -81,8 +80,9 @@ from vbt.analysis import AnalysisSettings, SetAnalysis, analyze_trajectory
 from vbt.errors import InputError, NotEnoughDataError
 from vbt.kinematics.reps import SegmentationSettings, default_segmentation, floor_level
 from vbt.lifts import LiftFamily
+from vbt.live.events import RepEvent, RepEventKind, shown_reps
 from vbt.quality.lost import LostFramesSettings, LostSpan, lost_spans, mark_lost_frames
-from vbt.types import JOINT_NAMES, FloatArray, Lift, Rep, RepMetrics, RepStatus, Trajectory
+from vbt.types import JOINT_NAMES, FloatArray, Lift, Rep, RepMetrics, Trajectory
 
 #: Lifts whose reps rise from the floor (``vbt.kinematics.reps``: pulls from the floor, Olympic pulls).
 _FROM_THE_FLOOR = frozenset({LiftFamily.FLOOR_PULL, LiftFamily.OLYMPIC_PULL})
@@ -98,25 +98,6 @@ def _never(rep: Rep) -> bool:
 def _same_rep(rep: Rep | RepMetrics, start_s: float, end_s: float) -> bool:
     overlap = min(rep.end_s, end_s) - max(rep.start_s, start_s)
     return overlap > SAME_REP_OVERLAP * min(rep.end_s - rep.start_s, end_s - start_s)
-
-
-class RepEventKind(StrEnum):
-    """What an event says about a rep."""
-
-    PROVISIONAL = "provisional"  # seen: metrics from the data so far, may still change
-    FINAL = "final"  # final: equal to the offline analysis of the whole set
-    RETRACTED = "retracted"  # a provisional rep the whole-set analysis does not keep
-
-
-@dataclass(frozen=True)
-class RepEvent:
-    """One event of a rep's life: ``key`` is the rep's id within the set (1, 2, ...), stable across
-    its provisional, final and retracted events; ``t_s`` the newest sample's time when emitted."""
-
-    kind: RepEventKind
-    key: int
-    rep: RepMetrics
-    t_s: float
 
 
 @dataclass
@@ -694,34 +675,3 @@ class OnlineSet:
     def _stop_check_end_s(self) -> float:
         """How far past a rep's end the segmenter looks for the stop at lockout."""
         return (self._segmentation.stop_check_s or self._segmentation.rest_check_s)[1]
-
-
-def shown_reps(events: list[RepEvent]) -> list[tuple[RepEvent, bool]]:
-    """The reps as the newest events say, in time order, each with whether it is still provisional."""
-    latest: dict[int, RepEvent] = {}
-    for event in events:
-        if event.kind is RepEventKind.RETRACTED:
-            latest.pop(event.key, None)
-        else:
-            latest[event.key] = event
-    ordered = sorted(latest.values(), key=lambda event: event.rep.start_s)
-    return [(event, event.kind is RepEventKind.PROVISIONAL) for event in ordered]
-
-
-def doubted_by_report(events: list[RepEvent], report_reps: Sequence[RepMetrics]) -> list[RepEvent]:
-    """The final reps shown as counted that the set's report (same reps, by index) holds suspect,
-    each as a new final event with the posted values, status ``suspect`` and the report's reasons:
-    the report's whole-set checks (the camera's view, the scale against the body) see the set only
-    once it is over."""
-    report = {rep.index: rep for rep in report_reps}
-    marked = []
-    for event, provisional in shown_reps(events):
-        doubted = report.get(event.rep.index)
-        if provisional or doubted is None or event.rep.status is RepStatus.SUSPECT:
-            continue
-        if doubted.status is RepStatus.SUSPECT:
-            rep = dataclasses.replace(
-                event.rep, status=RepStatus.SUSPECT, suspect_reasons=doubted.suspect_reasons
-            )
-            marked.append(dataclasses.replace(event, rep=rep))
-    return marked

@@ -46,7 +46,7 @@ from vbt.live.analyst import Analyst
 from vbt.live.capture import ThreadedCapture
 from vbt.live.clock import ArrivalClock
 from vbt.live.cost import CpuMeter, MeteredTracker, metered_pose
-from vbt.live.online import RepEvent, RepEventKind, doubted_by_report, shown_reps
+from vbt.live.events import RepEvent, RepEventKind, doubted_by_report, shown_reps
 from vbt.live.outbox import Outbox
 from vbt.live.recorder import VideoRecorder
 from vbt.live.screen import LiveScreen, ScreenState
