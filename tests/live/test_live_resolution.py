@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import cv2
@@ -12,12 +13,15 @@ import pytest
 
 from tests.capture.test_pipeline import _Pose
 from tests.capture.video_fixtures import numbered_image
+from tests.live.test_live_degrade import _PacedJpegSource
 from vbt.capture.bar import BarDetection, BarMethod, PlateSettings, PlateTracker, SearchSettings
 from vbt.capture.mjpeg import serve_mjpeg
 from vbt.errors import InputError
 from vbt.live.jpeg_stream import JpegFrame, JpegStreamSource, open_stream
 from vbt.live.resolution import FullFramePose, FullFrameTracker, decode_jpeg, full_size, reduced_tracker_for
-from vbt.types import Frame
+from vbt.live.runner import LiveOptions, LiveRun
+from vbt.live.shedding import Shed
+from vbt.types import Frame, Lift
 
 
 def _jpeg(image: np.ndarray) -> bytes:
@@ -142,3 +146,30 @@ def test_a_stream_asked_for_half_size_sends_its_next_pictures_at_half_size() -> 
         assert frame.image.shape == (full_shape[0] // 2, full_shape[1] // 2, 3)
         assert frame.jpeg[:2] == b"\xff\xd8"  # the JPEG kept whole for the recording
     assert source.size_px == (full_shape[1], full_shape[0])
+
+
+def test_half_size_comes_back_to_full_size_only_below_the_setting(tmp_path: Path) -> None:
+    run = LiveRun(
+        lambda: _PacedJpegSource(np.zeros(0)),
+        LiveOptions(lift=Lift.SQUAT, out_dir=tmp_path),
+        tracker=PlateTracker(),
+    )
+    source = _PacedJpegSource(np.zeros(0))  # a stream of JPEGs that can be asked for a size
+    levels = [
+        Shed.POSE_SPARSE,
+        Shed.RESOLUTION,
+        Shed.POSE_RARE,
+        Shed.RESOLUTION,
+        Shed.POSE_SPARSE,
+        Shed.RECORDING,
+    ]
+    sizes = []
+    for level in levels:
+        run._reduce(source, level)
+        sizes.append(source.reduction)
+    assert sizes == [1, 2, 2, 2, 2, 1]  # POSE_SPARSE keeps the half size: no switch at every step
+    plain = LiveRun(
+        lambda: _PacedJpegSource(np.zeros(0)), LiveOptions(lift=Lift.SQUAT, out_dir=tmp_path), tracker=_Seen()
+    )
+    plain._reduce(source, Shed.POSE_RARE)  # no tracker for half-size frames: the size is left alone
+    assert source.reduction == 1

@@ -398,17 +398,14 @@ class LiveRun:
 
     def _reduce(self, source: FrameSource, level: Shed) -> None:
         """Ask a source that can decode at reduced size (a JPEG stream) for the size ``level``
-        wants; the frames already decoded keep theirs (each frame says its own).
-
-        Half size from ``Shed.RESOLUTION``; full size again only two steps below it: a change of
-        size restarts the tracker (a whole-frame search, about a frame's budget of CPU), while the
-        step below it adds back 2-3 CPU-ms a frame, so a loop easing off to ``POSE_SPARSE`` and
-        back must not switch each time."""
+        wants: half size from ``Shed.RESOLUTION``, full size again below
+        ``SheddingSettings.full_size_below``. The frames already decoded keep their size (each
+        frame says its own)."""
         if self.full_frame_tracker.reduced is None or not hasattr(source, "reduction"):
             return
         if level >= Shed.RESOLUTION:
             source.reduction = SHED_REDUCTION
-        elif level < Shed.POSE_SPARSE:
+        elif level < self.options.shedding.full_size_below:
             source.reduction = 1
 
     def _reconnect(self) -> FrameSource | None:

@@ -100,6 +100,12 @@ class SheddingSettings:
             (seconds on the frames' clock): the time a step takes to show in the busy share.
         calm_s: a level is kept until the backlog has stayed below it this long (seconds on the
             frames' clock), so that one quick frame does not switch the work back on and off.
+        full_size_below: once frames are decoded at half size (``Shed.RESOLUTION``), full size
+            comes back only below this level. A change of size restarts the bar tracker (a
+            whole-frame search: about a frame's budget of CPU), while the step below
+            ``RESOLUTION`` adds back only 2-3 CPU-ms a frame; ``Shed.RESOLUTION`` switches back at
+            the first step down (a loop at the edge then switches at every step), lower levels
+            keep the half size longer (a coarser plate for longer).
         view_keepalive_s: while the view is shed, one picture is still drawn and pushed this often,
             so that the browser view (which shows "no video" after ``Settings.frame_stale_s``, 3 s)
             never takes a loaded machine for a stopped run.
@@ -116,6 +122,7 @@ class SheddingSettings:
     calm_busy: float = 0.6
     busy_step_s: float = 0.5
     calm_s: float = 1.0
+    full_size_below: Shed = Shed.POSE_SPARSE
     view_keepalive_s: float = 1.0
 
     def __post_init__(self) -> None:
