@@ -114,6 +114,7 @@ def stage_costs(path: Path, *, frames: int) -> dict[str, float]:
     from vbt.capture.sources import VideoFileSource
     from vbt.live.jpeg_stream import JpegFrame
     from vbt.live.recorder import VideoRecorder
+    from vbt.live.resolution import FullFrameTracker, decode_jpeg, reduced_tracker_for
     from vbt.live.screen import LiveScreen, ScreenState
     from vbt.live.sinks import PushSink
     from vbt.types import Lift
@@ -144,6 +145,8 @@ def stage_costs(path: Path, *, frames: int) -> dict[str, float]:
         costs["decode (PyAV)"] = timed(
             lambda: [p.to_ndarray(format="bgr24") for j in jpegs for p in codec.decode(av.Packet(j))]
         )
+        halves: list[Any] = []
+        costs["decode /2"] = timed(lambda: halves.extend(decode_jpeg(j, reduction=2) for j in jpegs))
         pose = MediaPipePose(None, variant="lite")
         found: list[Any] = []
         costs["pose lite"] = timed(lambda: found.extend(pose.detect(f) for f in clip))
@@ -152,6 +155,20 @@ def stage_costs(path: Path, *, frames: int) -> dict[str, float]:
         costs["plate tracker"] = timed(
             lambda: [tracker.update(f, hands_xy_px=p.wrists_xy_px) for f, p in zip(clip, found, strict=True)]
         )
+        half_tracker = FullFrameTracker(tracker, reduced_tracker_for(tracker))
+        half_clip = [
+            JpegFrame(image=h, t_s=f.t_s, index=f.index, reduction=2)
+            for h, f in zip(halves, clip, strict=True)
+        ]
+        costs["plate tracker /2"] = timed(
+            lambda: [
+                half_tracker.update(f, hands_xy_px=p.wrists_xy_px)
+                for f, p in zip(half_clip, found, strict=True)
+            ]
+        )
+        pose = MediaPipePose(None, variant="lite")
+        costs["pose lite /2"] = timed(lambda: [pose.detect(f) for f in half_clip])
+        pose.close()
         screen, sink = LiveScreen(Lift.SQUAT), PushSink(_Pusher())
         state = ScreenState(status="set 1: 3 reps")
 
@@ -257,8 +274,8 @@ def run_clip(
     lift: str, path: Path, truth: dict[str, Any], *, pose: bool, server: bool, work: Path
 ) -> dict[str, Any]:
     from vbt.capture.pipeline import make_tracker
+    from vbt.live.events import RepEventKind
     from vbt.live.jpeg_stream import open_stream
-    from vbt.live.online import RepEventKind
     from vbt.live.runner import LiveOptions, LiveRun
     from vbt.live.sinks import PushSink
     from vbt.types import Lift
@@ -432,17 +449,19 @@ def main() -> None:
         print("\nunder load, per condition: reps found (suspect), frames dropped, work shed")
         print(
             f"{'busy loops':>10s} {'reps':>7s} {'suspect':>7s} {'drop%':>6s} {'no view':>8s} {'no pose':>8s} "
-            f"{'of them 3 in 4':>14s} {'not rec.':>8s}"
+            f"{'of them 3 in 4':>14s} {'7 in 8':>7s} {'not rec.':>8s} {'half size':>9s}"
         )
         for n, rows in by_condition.items():
             found = sum(int(r["reps"].split("/")[0]) for r in rows)
             true = sum(int(r["reps"].split("/")[1]) for r in rows)
-            kinds = ("view", "pose", "pose_sparse", "recording")
+            kinds = ("view", "pose", "pose_sparse", "pose_rare", "recording", "resolution")
             shed = {k: sum(r["shed"].get(k, 0) for r in rows) for k in kinds}
             print(
                 f"{n:10d} {found:3d}/{true:<3d} {sum(r['suspect'] for r in rows):7d} "
                 f"{np.mean([r['dropped_pct'] for r in rows]):6.1f} {shed['view']:8d} "
-                f"{shed['pose'] + shed['pose_sparse']:8d} {shed['pose_sparse']:14d} {shed['recording']:8d}"
+                f"{shed['pose'] + shed['pose_sparse'] + shed['pose_rare']:8d} "
+                f"{shed['pose_sparse'] + shed['pose_rare']:14d} {shed['pose_rare']:7d} {shed['recording']:8d} "
+                f"{shed['resolution']:9d}"
             )
         print("goals: every rep found in each condition, <= 2 % dropped")
     if by_condition:

@@ -10,7 +10,8 @@ from tests.kinematics.test_reps import squat_set
 from vbt.analysis import AnalysisSettings, analyze_trajectory
 from vbt.kinematics.reps import default_segmentation
 from vbt.lifts import LiftFamily
-from vbt.live.online import OnlineSet, RepEventKind
+from vbt.live.events import RepEventKind
+from vbt.live.online import OnlineSet
 from vbt.types import JOINT_NAMES, Lift, RepStatus
 
 OK = RepStatus.OK

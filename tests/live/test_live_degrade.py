@@ -23,7 +23,9 @@ from vbt.capture.observer import Observer
 from vbt.capture.pose import PoseResult
 from vbt.closing import Closing
 from vbt.errors import InputError, VideoError
-from vbt.live.online import OnlineSet, RepEventKind, shown_reps
+from vbt.live.events import RepEventKind, shown_reps
+from vbt.live.jpeg_stream import JpegFrame
+from vbt.live.online import OnlineSet
 from vbt.live.runner import LiveOptions, LiveRun
 from vbt.live.shedding import BusyMeter, Shed, Shedder, SheddingSettings
 from vbt.quality.lost import LOST_MESSAGE, lost_frames_in, lost_spans, mark_lost_frames
@@ -113,8 +115,23 @@ def test_the_shedder_rises_with_the_backlog_in_order_and_eases_off_one_step_afte
     assert shedder.update(0, t_s=2.6) is Shed.VIEW
     with pytest.raises(InputError, match="view_at <= pose_at"):
         SheddingSettings(view_at=4, pose_at=3)
-    assert shedder.update(6, t_s=2.7) is Shed.POSE_SPARSE  # the deepest: pose on one frame in four
-    assert [level.pose_every for level in Shed] == [1, 1, 2, 2, 4]
+    assert shedder.update(6, t_s=2.7) is Shed.POSE_SPARSE  # pose on one frame in four
+    assert shedder.update(7, t_s=2.8) is Shed.POSE_RARE  # then half size and one pose in eight
+    assert [level.pose_every for level in Shed] == [1, 1, 2, 2, 4, 4, 8]
+    # every frame without pose is counted once, at the shallowest level that skips it
+    skipped = [Shed.pose_shed_by(i) for i in range(8)]
+    assert skipped == [
+        Shed.NOTHING,
+        Shed.POSE,
+        Shed.POSE_SPARSE,
+        Shed.POSE,
+        Shed.POSE_RARE,
+        Shed.POSE,
+        Shed.POSE_SPARSE,
+        Shed.POSE,
+    ]
+    for level in (Shed.POSE, Shed.POSE_SPARSE, Shed.POSE_RARE):
+        assert all((i % level.pose_every != 0) == (0 < skipped[i] <= level) for i in range(8))
 
 
 def test_a_busy_loop_sheds_every_other_pose_then_a_step_at_a_time_before_any_frame_waits() -> None:
@@ -251,7 +268,9 @@ def test_a_starved_analysis_sheds_view_then_pose_then_recording_then_more_pose_b
     run.run()
     first = run.shedder.first_t_s
     assert first[Shed.VIEW] <= first[Shed.POSE] <= first[Shed.RECORDING] <= first[Shed.POSE_SPARSE]
-    assert all(count > 0 for count in run.stats.shed.values()), run.stats.shed
+    assert first[Shed.POSE_SPARSE] <= first[Shed.RESOLUTION] <= first[Shed.POSE_RARE]
+    # every step's work was shed (but resolution: not a JPEG stream, nothing to decode smaller)
+    assert all(count > 0 for kind, count in run.stats.shed.items() if kind != "resolution"), run.stats.shed
     # Pose at 0.2 s on one frame in four is not enough: frames went, but (stalls of a loaded test
     # machine aside, when no frame is processed to shed anything) only once all the work was shed.
     lost = np.asarray(run.stats.lost_t_s)
@@ -266,5 +285,91 @@ def test_a_starved_analysis_sheds_view_then_pose_then_recording_then_more_pose_b
     finals = [e.rep for _, e in run.stats.events if e.kind is RepEventKind.FINAL]
     assert len(finals) == 1  # posted live: exactly the saved report's (one scale, one analysis)
     assert [finals[0].start_s, finals[0].mean_velocity_m_s] == pytest.approx(
+        [saved.reps[0].start_s, saved.reps[0].mean_velocity_m_s], abs=1e-9
+    )
+
+
+class _PacedJpegSource(_PacedSynthSource):
+    """``_PacedSynthSource`` as a stream of JPEGs: decoded at half size while the run asks for it
+    (``reduction``), as ``JpegStreamSource`` does. No pause after the first frame (the arrival
+    clock takes the pause for the camera's rhythm and skips frames while it learns it)."""
+
+    warmup_s = 0.0
+
+    def __init__(self, t_s: np.ndarray) -> None:
+        super().__init__(t_s)
+        self.reduction = 1
+
+    def __iter__(self) -> Iterator[Frame]:
+        for frame in super().__iter__():
+            reduction = self.reduction
+            image = frame.image[::reduction, ::reduction].copy()
+            yield JpegFrame(image=image, t_s=frame.t_s, index=frame.index, jpeg=b"", reduction=reduction)
+
+
+class _CostlyTracker(_Tracker):
+    """``_Tracker`` taking ``cost_s`` a frame, measuring in the pixels of frames reduced by
+    ``reduction`` (to the nearest such pixel: half size, half the precision)."""
+
+    def __init__(self, bar_xy_m: np.ndarray, *, cost_s: float, reduction: int) -> None:
+        super().__init__(bar_xy_m)
+        self.cost_s, self.reduction, self.frames = cost_s, reduction, 0
+
+    def update(self, frame: Frame, *, hands_xy_px: Any = None) -> BarDetection:
+        time.sleep(self.cost_s)
+        self.frames += 1
+        found = super().update(frame, hands_xy_px=hands_xy_px)
+        xy = np.round(found.xy_px / self.reduction)
+        return dataclasses.replace(found, xy_px=xy, radius_px=found.radius_px / self.reduction)
+
+
+class _CostlyPose(_Pose):
+    def detect(self, frame: Frame) -> PoseResult:
+        time.sleep(0.025)
+        return super().detect(frame)
+
+
+def test_a_starved_loop_sheds_resolution_before_dropping_a_frame_and_the_rep_survives(tmp_path: Path) -> None:
+    """A tracker that takes 25 ms a full frame and pose 25 ms (50 ms a frame against 33 ms between
+    frames): shedding pose alone leaves the loop at its limit (31 ms a frame with pose on one in
+    four); the half-size frames' tracker (8 ms) lets it keep up. The bar is measured on every frame,
+    at half the precision on the half-size ones."""
+    synth = generate_set(Lift.DEADLIFT, n_reps=2, seed=1, fatigue=False).trajectory
+    keep = synth.t_s <= 4.6  # the first rep (1.5-3.1 s) and the bar at rest after it
+    truth = analyze_trajectory(
+        Trajectory(t_s=synth.t_s[keep], bar_xy_m=synth.bar_xy_m[keep]), lift=Lift.DEADLIFT
+    )
+    full = _CostlyTracker(synth.bar_xy_m[keep], cost_s=0.025, reduction=1)
+    half = _CostlyTracker(synth.bar_xy_m[keep], cost_s=0.008, reduction=2)
+    source = _PacedJpegSource(synth.t_s[keep])
+    run = LiveRun(
+        lambda: source,
+        LiveOptions(
+            lift=Lift.DEADLIFT,
+            out_dir=tmp_path,
+            known_length=(1000.0, 1000 * MPP),
+            reconnect_s=0.1,
+            record=False,
+            max_queue=16,  # 0.5 s: a stall of a loaded test machine is not what is tested
+        ),
+        tracker=full,
+        reduced_tracker=half,
+        pose=_CostlyPose(),
+        console=io.StringIO(),
+    )
+    run.run()
+    first = run.shedder.first_t_s
+    assert first[Shed.POSE_SPARSE] <= first[Shed.RESOLUTION] < math.inf
+    assert half.frames > 0 and run.stats.shed["resolution"] == half.frames
+    assert full.frames + half.frames == run.stats.frames_processed  # every frame's bar measured
+    # frames went (if at all) only once resolution was shed
+    assert run.stats.frames_dropped == len(run.stats.lost_t_s), run.stats.shed
+    assert all(t_s > first[Shed.RESOLUTION] for t_s in run.stats.lost_t_s)
+    (saved,) = run.sets
+    assert len(saved.reps) == 1 == len(truth.reps)
+    # 2 mm steps in the bar's height over a 0.5 m pull: the mean velocity within 0.02 m/s
+    assert saved.reps[0].mean_velocity_m_s == pytest.approx(truth.reps[0].mean_velocity_m_s, abs=0.02)
+    finals = [e.rep for _, e in run.stats.events if e.kind is RepEventKind.FINAL]
+    assert [finals[-1].start_s, finals[-1].mean_velocity_m_s] == pytest.approx(
         [saved.reps[0].start_s, saved.reps[0].mean_velocity_m_s], abs=1e-9
     )

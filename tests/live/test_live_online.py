@@ -11,7 +11,8 @@ import pytest
 
 from vbt.analysis import analyze_trajectory
 from vbt.errors import InputError
-from vbt.live.online import OnlineSet, RepEvent, RepEventKind, doubted_by_report
+from vbt.live.events import RepEvent, RepEventKind, doubted_by_report
+from vbt.live.online import OnlineSet
 from vbt.synth import SYNTH_LIFTS, Sampling, generate_set
 from vbt.types import JOINT_NAMES, Lift, RepMetrics, RepStatus, Trajectory
 

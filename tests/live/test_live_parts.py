@@ -19,7 +19,7 @@ from vbt.analysis import analyze_trajectory
 from vbt.capture.sources import VideoFileSource
 from vbt.live.analyst import Analyst
 from vbt.live.client import ServiceRefusedError, ServiceUnavailableError
-from vbt.live.online import RepEventKind, shown_reps
+from vbt.live.events import RepEventKind, shown_reps
 from vbt.live.outbox import Outbox
 from vbt.live.paced import PacedFileSource
 from vbt.live.recorder import VideoRecorder

@@ -25,7 +25,7 @@ from vbt.capture.mjpeg import serve_mjpeg
 from vbt.capture.pipeline import analyze_video, make_tracker
 from vbt.capture.sources import StreamSource
 from vbt.cli import main
-from vbt.live.online import RepEventKind
+from vbt.live.events import RepEventKind
 from vbt.live.runner import LiveOptions, LiveRun
 from vbt.types import Lift
 

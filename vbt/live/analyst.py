@@ -18,7 +18,8 @@ import numpy as np
 
 from vbt.errors import NotEnoughDataError, VbtError
 from vbt.live.cost import CpuMeter
-from vbt.live.online import OnlineSet, RepEvent
+from vbt.live.events import RepEvent
+from vbt.live.online import OnlineSet
 from vbt.types import FloatArray, Lift
 
 

@@ -29,6 +29,7 @@ import numpy.typing as npt
 from vbt.capture.sources import FrameSource, StreamSource, redact_url
 from vbt.closing import Closing
 from vbt.errors import VideoError
+from vbt.live.resolution import decode_jpeg
 from vbt.types import Frame
 from vbt.videoio import pyav_available
 
@@ -39,9 +40,12 @@ class JpegFrame(Frame):
 
     Attributes:
         jpeg: the picture's bytes as they arrived; ``image`` is them decoded (BGR).
+        reduction: full-frame pixels per pixel of ``image``: 1, or 2 when it was decoded at half
+            size to shed work (``vbt.live.resolution``).
     """
 
     jpeg: bytes = b""
+    reduction: int = 1
 
 
 class NotMjpegError(VideoError):
@@ -59,6 +63,10 @@ class JpegStreamSource(Closing):
     Times and errors are those of ``StreamSource``: the first frame at 0 s, then arrival times on a
     monotonic clock, strictly increasing; a stream that stops ends the iteration and ``error`` says
     so. A picture that does not decode is skipped (the next one's time shows the gap).
+
+    ``reduction`` (1, 2 or 4; settable from another thread, read for each picture): decode at
+    1 / ``reduction`` of the size, with libjpeg's DCT scaling (``vbt.live.resolution``), to shed
+    work when live mode is behind; the frames say so (``JpegFrame.reduction``).
 
     Raises:
         NotMjpegError: the address is a stream of another kind (use ``StreamSource``).
@@ -78,6 +86,7 @@ class JpegStreamSource(Closing):
         self._closed = False
         self._count = 0
         self._t0: float | None = None
+        self.reduction = 1
         try:
             self._container: Any = av.open(url, timeout=(open_timeout_s, read_timeout_s))
         except (OSError, av.FFmpegError) as exc:
@@ -108,15 +117,17 @@ class JpegStreamSource(Closing):
                     continue
                 jpeg = bytes(packet)
                 now = time.perf_counter()
-                image = self._decode(packet)
+                reduction = self.reduction
+                image = self._decode(packet) if reduction == 1 else decode_jpeg(jpeg, reduction=reduction)
                 if image is None:
                     continue
                 if self._t0 is None:
                     self._t0 = now
                 t_s = max(now - self._t0, last_t_s + 1e-6) if self._count else 0.0
                 last_t_s = t_s
-                self.size_px = (int(image.shape[1]), int(image.shape[0]))
-                yield JpegFrame(image=image, t_s=t_s, index=self._count, jpeg=jpeg)
+                if reduction == 1 or self.size_px is None:  # libjpeg rounds a reduced size up
+                    self.size_px = (int(image.shape[1]) * reduction, int(image.shape[0]) * reduction)
+                yield JpegFrame(image=image, t_s=t_s, index=self._count, jpeg=jpeg, reduction=reduction)
                 self._count += 1
         except (OSError, av.FFmpegError) as exc:
             why = str(exc)

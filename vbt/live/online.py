@@ -71,9 +71,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 
 import numpy as np
 
@@ -81,8 +80,10 @@ from vbt.analysis import AnalysisSettings, SetAnalysis, analyze_trajectory
 from vbt.errors import InputError, NotEnoughDataError
 from vbt.kinematics.reps import SegmentationSettings, default_segmentation, floor_level
 from vbt.lifts import LiftFamily
+from vbt.live.events import RepEvent, RepEventKind, shown_reps
+from vbt.live.samples import Samples
 from vbt.quality.lost import LostFramesSettings, LostSpan, lost_spans, mark_lost_frames
-from vbt.types import JOINT_NAMES, FloatArray, Lift, Rep, RepMetrics, RepStatus, Trajectory
+from vbt.types import FloatArray, Lift, Rep, RepMetrics, Trajectory
 
 #: Lifts whose reps rise from the floor (``vbt.kinematics.reps``: pulls from the floor, Olympic pulls).
 _FROM_THE_FLOOR = frozenset({LiftFamily.FLOOR_PULL, LiftFamily.OLYMPIC_PULL})
@@ -98,25 +99,6 @@ def _never(rep: Rep) -> bool:
 def _same_rep(rep: Rep | RepMetrics, start_s: float, end_s: float) -> bool:
     overlap = min(rep.end_s, end_s) - max(rep.start_s, start_s)
     return overlap > SAME_REP_OVERLAP * min(rep.end_s - rep.start_s, end_s - start_s)
-
-
-class RepEventKind(StrEnum):
-    """What an event says about a rep."""
-
-    PROVISIONAL = "provisional"  # seen: metrics from the data so far, may still change
-    FINAL = "final"  # final: equal to the offline analysis of the whole set
-    RETRACTED = "retracted"  # a provisional rep the whole-set analysis does not keep
-
-
-@dataclass(frozen=True)
-class RepEvent:
-    """One event of a rep's life: ``key`` is the rep's id within the set (1, 2, ...), stable across
-    its provisional, final and retracted events; ``t_s`` the newest sample's time when emitted."""
-
-    kind: RepEventKind
-    key: int
-    rep: RepMetrics
-    t_s: float
 
 
 @dataclass
@@ -243,14 +225,7 @@ class OnlineSet:
             self.settings,
             segmentation=dataclasses.replace(self._segmentation, stop_check_s=provisional_stop_check_s),
         )
-        self._lost: list[bool] = []
-        # the samples' times and bar positions (rows t, x, y; the first ``_n`` columns), grown by
-        # doubling: the per-sample checks search them, and building arrays from lists on every
-        # sample would grow with the set
-        self._samples = np.empty((3, 1024), dtype=np.float64)
-        self._n = 0
-        self._joints: list[FloatArray] = []
-        self._any_joints = False
+        self._samples = Samples()
         self._last_run_t_s = -math.inf
         self._last_look_t_s = -math.inf
         self._unsettled = False  # a rep waits for the segmenter to settle it (`_look` watches it)
@@ -289,26 +264,8 @@ class OnlineSet:
         """
         if self._finished:
             raise InputError("this set is finished; start a new OnlineSet for the next set")
-        t = float(t_s)
-        if not math.isfinite(t) or (self._n and t <= self._last_t_s()):
-            last = f" (the previous sample is at {self._last_t_s():.6f} s)" if self._n else ""
-            raise InputError(f"sample times must be finite and increasing, got {t_s}{last}")
-        bar = np.asarray(bar_xy_m, dtype=np.float64)
-        if bar.shape != (2,):
-            raise InputError(f"bar_xy_m must have shape (2,), got {bar.shape}")
-        if joints_xy_m is None:
-            joints = np.full((len(JOINT_NAMES), 2), np.nan)
-        else:
-            joints = np.asarray(joints_xy_m, dtype=np.float64)
-            if joints.shape != (len(JOINT_NAMES), 2):
-                raise InputError(f"joints_xy_m must have shape ({len(JOINT_NAMES)}, 2), got {joints.shape}")
-            self._any_joints = True
-        if self._n == self._samples.shape[1]:
-            self._samples = np.concatenate([self._samples, np.empty_like(self._samples)], axis=1)
-        self._samples[:, self._n] = t, bar[0], bar[1]
-        self._n += 1
-        self._lost.append(bool(lost))
-        self._joints.append(joints)
+        self._samples.append(t_s, bar_xy_m, joints_xy_m, lost=lost)
+        t = self._samples.last_t_s
         events: list[RepEvent] = []
         if not analyze:
             return events
@@ -355,7 +312,7 @@ class OnlineSet:
         reps not known yet and for when the reps there are settled; True when one is due now. The
         whole set is then analysed only when a rep may become final (its cost grows with the set,
         the look's does not); the emitted reps are still the whole set's."""
-        start = int(np.searchsorted(self._t_array(), self._pending_start_s()))
+        start = int(np.searchsorted(self._samples.t_s, self._pending_start_s()))
         ends = [k.end_s for k in self._known if k.final]
         analysis = self._analyze(
             self.trajectory(first=start, joints=False),
@@ -366,7 +323,7 @@ class OnlineSet:
         self._unsettled = False
         if analysis is None:
             return False
-        window_start_s = float(self._t_array()[start])
+        window_start_s = float(self._samples.t_s[start])
         for rep in analysis.reps:
             if self._is_emitted_final(rep) or (
                 start > 0 and rep.start_s < window_start_s + self.window_edge_s
@@ -440,7 +397,7 @@ class OnlineSet:
                 self.trajectory(), lift=self.lift, load_kg=self.load_kg, settings=self.settings
             )
         )
-        t = self._last_t_s() if self._n else math.nan
+        t = self._samples.last_t_s
         self.final_events = self._finals(analysis, t, closing=True)
         self.events.extend(self.final_events)
         return analysis
@@ -448,17 +405,12 @@ class OnlineSet:
     @property
     def first_t_s(self) -> float:
         """The first sample's time (NaN before any)."""
-        return float(self._samples[0, 0]) if self._n else math.nan
+        return self._samples.first_t_s
 
     def trajectory(self, *, first: int = 0, joints: bool = True) -> Trajectory:
         """The samples added so far (from the ``first``), as the offline path would read them
         (``joints=False``: without the joints)."""
-        t_s = self._t_array()[first:].copy()
-        bar = self._samples[1:, first : self._n].T.copy()
-        if self._any_joints and joints:
-            joints_xy_m = np.asarray(self._joints[first:], dtype=np.float64).reshape(-1, len(JOINT_NAMES), 2)
-            return Trajectory(t_s=t_s, bar_xy_m=bar, joints_xy_m=joints_xy_m, joint_names=JOINT_NAMES)
-        return Trajectory(t_s=t_s, bar_xy_m=bar)
+        return self._samples.trajectory(first=first, joints=joints)
 
     def _whole_set(self) -> SetAnalysis | None:
         """The whole set analysed as the offline path analyses it, without the costly parts that
@@ -475,13 +427,13 @@ class OnlineSet:
             analysis = self._analyze(self.trajectory(joints=False))
             if analysis is None:
                 return None
-        if self.lift.is_olympic and self._any_joints and any(self._due(r) for r in analysis.segments):
+        if self.lift.is_olympic and self._samples.any_joints and any(self._due(r) for r in analysis.segments):
             analysis = self._analyze(self.trajectory(), refine_from_s=refine_from_s, extend=self._due)
         return analysis
 
     def _due(self, rep: Rep) -> bool:
         """The segmenter's rep is final now and was not emitted final yet (`_is_final`)."""
-        if self._last_t_s() < rep.settled_s + self.settle_s:
+        if self._samples.last_t_s < rep.settled_s + self.settle_s:
             return False
         return not any(k.final and _same_rep(rep, k.start_s, k.end_s) for k in self._known)
 
@@ -496,7 +448,7 @@ class OnlineSet:
         from_s = max(k.end_s for k in finals) + self.refine_margin_s
         pending = [k.start_s for k in self._known if not (k.final or k.retracted)]
         from_s = min([from_s, *pending])
-        if any(self._lost):
+        if self._samples.any_lost():
             guard_s = LostFramesSettings().motion_window_s + self.refine_margin_s
             for span in self.lost_spans:
                 for k in finals:
@@ -535,18 +487,18 @@ class OnlineSet:
     @property
     def lost(self) -> np.ndarray:
         """(N,) for each sample added, whether its frame was lost."""
-        return np.asarray(self._lost, dtype=bool)
+        return self._samples.lost
 
     @property
     def lost_spans(self) -> list[LostSpan]:
         """The stretches of lost frames so far (every one, short ones included)."""
-        return lost_spans(self._t_array(), np.asarray(self._lost, dtype=bool))
+        return lost_spans(self._samples.t_s, self._samples.lost)
 
     def _with_lost(self, analysis: SetAnalysis, *, first: int = 0) -> SetAnalysis:
         """The analysis of the samples from ``first`` with the lost frames among them marked."""
-        if not any(self._lost[first:]):
+        if not self._samples.any_lost(first=first):
             return analysis
-        spans = lost_spans(self._t_array()[first:], np.asarray(self._lost[first:], dtype=bool))
+        spans = lost_spans(self._samples.t_s[first:], self._samples.lost[first:])
         return mark_lost_frames(analysis, spans, segmentation=self._segmentation)
 
     def _find(self, rep: RepMetrics, *, retracted: bool = False) -> _Known | None:
@@ -563,16 +515,10 @@ class OnlineSet:
     def _moved_recently(self, t: float) -> bool:
         """The bar's height spanned at least the lift's smallest attempt over the last ``active_s``:
         only then can a rep have ended (between reps and sets nothing is re-analysed)."""
-        start = int(np.searchsorted(self._t_array(), t - self.active_s))
-        heights = self._samples[2, start : self._n]
+        start = int(np.searchsorted(self._samples.t_s, t - self.active_s))
+        heights = self._samples.height_m[start:]
         heights = heights[np.isfinite(heights)]
         return bool(heights.size) and float(np.ptp(heights)) >= self._segmentation.min_attempt_m
-
-    def _t_array(self) -> FloatArray:
-        return self._samples[0, : self._n]
-
-    def _last_t_s(self) -> float:
-        return float(self._samples[0, self._n - 1])
 
     def _numbered(self, rep: RepMetrics, known: _Known) -> RepMetrics:
         """A provisional rep numbered among the reps kept so far (the final analysis numbers its own)."""
@@ -590,8 +536,8 @@ class OnlineSet:
         lift's stand-up from the catch is no rep, and looking through it cost as much as the pull."""
         ends = [k.end_s for k in self._known if not k.retracted]
         origin_s = max(t - self.window_s, max(ends) if ends else -math.inf)
-        first = int(np.searchsorted(self._t_array(), origin_s))
-        t_s, height_m = self._samples[::2, first : self._n]
+        first = int(np.searchsorted(self._samples.t_s, origin_s))
+        t_s, height_m = self._samples.t_s[first:], self._samples.height_m[first:]
         seen = np.isfinite(height_m)
         if seen.sum() < 2:
             return False
@@ -605,7 +551,7 @@ class OnlineSet:
         if lately.any() and self.lift.family in _FROM_THE_FLOOR:
             # a rep of these lifts rises from the floor (``segment_reps``: a stand-up from a catch
             # starts more than the floor tolerance above it), as high as the set's floor says
-            floor_m = floor_level(self._samples[2, : self._n])
+            floor_m = floor_level(self._samples.height_m)
             low_m = np.minimum.accumulate(height_m)
             tolerance_m = np.maximum(seg.floor_tolerance_m, seg.floor_tolerance_fraction * rise_m)
             lately &= low_m <= floor_m + tolerance_m
@@ -620,7 +566,7 @@ class OnlineSet:
         return max(t - self.window_s, max(ends) - self.window_edge_s - self.window_lead_s)
 
     def _provisional(self, t: float) -> list[RepEvent]:
-        start = np.searchsorted(self._t_array(), self._window_start_s(t))
+        start = np.searchsorted(self._samples.t_s, self._window_start_s(t))
         ends = [k.end_s for k in self._known if not k.retracted]
         analysis = self._analyze(
             self.trajectory(first=int(start), joints=self.provisional_joints),
@@ -633,7 +579,7 @@ class OnlineSet:
         if analysis is None:
             return []
         events = []
-        window_start_s = float(self._t_array()[int(start)])
+        window_start_s = float(self._samples.t_s[int(start)])
         for rep in analysis.reps:
             if rep.end_s > t - self.provisional_lag_s or self._find(rep, retracted=True) is not None:
                 continue
@@ -679,7 +625,7 @@ class OnlineSet:
     def _is_final(self, rep: RepMetrics, analysis: SetAnalysis) -> bool:
         """The segmenter says the rep is settled (``Rep.settled_s``), and the filter's edge has
         moved far enough past it (``settle_s``)."""
-        return self._last_t_s() >= self._settled_s(rep, analysis) + self.settle_s
+        return self._samples.last_t_s >= self._settled_s(rep, analysis) + self.settle_s
 
     def _settled_s(self, rep: RepMetrics, analysis: SetAnalysis) -> float:
         """From when later samples cannot change what the segmenter says of ``rep``. A rep the
@@ -694,34 +640,3 @@ class OnlineSet:
     def _stop_check_end_s(self) -> float:
         """How far past a rep's end the segmenter looks for the stop at lockout."""
         return (self._segmentation.stop_check_s or self._segmentation.rest_check_s)[1]
-
-
-def shown_reps(events: list[RepEvent]) -> list[tuple[RepEvent, bool]]:
-    """The reps as the newest events say, in time order, each with whether it is still provisional."""
-    latest: dict[int, RepEvent] = {}
-    for event in events:
-        if event.kind is RepEventKind.RETRACTED:
-            latest.pop(event.key, None)
-        else:
-            latest[event.key] = event
-    ordered = sorted(latest.values(), key=lambda event: event.rep.start_s)
-    return [(event, event.kind is RepEventKind.PROVISIONAL) for event in ordered]
-
-
-def doubted_by_report(events: list[RepEvent], report_reps: Sequence[RepMetrics]) -> list[RepEvent]:
-    """The final reps shown as counted that the set's report (same reps, by index) holds suspect,
-    each as a new final event with the posted values, status ``suspect`` and the report's reasons:
-    the report's whole-set checks (the camera's view, the scale against the body) see the set only
-    once it is over."""
-    report = {rep.index: rep for rep in report_reps}
-    marked = []
-    for event, provisional in shown_reps(events):
-        doubted = report.get(event.rep.index)
-        if provisional or doubted is None or event.rep.status is RepStatus.SUSPECT:
-            continue
-        if doubted.status is RepStatus.SUSPECT:
-            rep = dataclasses.replace(
-                event.rep, status=RepStatus.SUSPECT, suspect_reasons=doubted.suspect_reasons
-            )
-            marked.append(dataclasses.replace(event, rep=rep))
-    return marked

@@ -46,9 +46,17 @@ from vbt.live.analyst import Analyst
 from vbt.live.capture import ThreadedCapture
 from vbt.live.clock import ArrivalClock
 from vbt.live.cost import CpuMeter, MeteredTracker, metered_pose
-from vbt.live.online import RepEvent, RepEventKind, doubted_by_report, shown_reps
+from vbt.live.events import RepEvent, RepEventKind, doubted_by_report, shown_reps
 from vbt.live.outbox import Outbox
 from vbt.live.recorder import VideoRecorder
+from vbt.live.resolution import (
+    SHED_REDUCTION,
+    FullFramePose,
+    FullFrameTracker,
+    full_size,
+    reduced_tracker_for,
+    reduction_of,
+)
 from vbt.live.screen import LiveScreen, ScreenState
 from vbt.live.shedding import BusyMeter, Shed, Shedder, SheddingSettings
 from vbt.progression.profile import velocity_kind_for
@@ -98,6 +106,8 @@ class LiveOptions:
             such a rep's first appearance on the screen.
         shedding: when work is shed as the analysis falls behind (``vbt.live.shedding``), before
             any frame is dropped.
+        shed_resolution: at ``Shed.RESOLUTION``, decode a JPEG stream's pictures at half size and
+            track the plate on them (``vbt.live.resolution``). False: that step sheds nothing.
     """
 
     lift: Lift
@@ -120,6 +130,7 @@ class LiveOptions:
     final_every_s: float = 0.25
     discover_every_s: float = 1.0
     shedding: SheddingSettings = field(default_factory=SheddingSettings)
+    shed_resolution: bool = True
 
 
 @dataclass
@@ -192,6 +203,8 @@ class LiveRun:
         open_source: opens the camera or stream (called again to reconnect).
         options: see ``LiveOptions``.
         tracker: the bar tracker; pose: the pose estimator (or None).
+        reduced_tracker: the tracker of frames decoded at half size (``Shed.RESOLUTION``); None:
+            one made like ``tracker`` (``vbt.live.resolution.reduced_tracker_for``), when it can be.
         calibration: a fixed scale (``--known-length`` or a camera profile's), or None to take it from
             the plate's size in the first sightings.
         outbox: where rep events go for the service, or None.
@@ -208,6 +221,7 @@ class LiveRun:
         *,
         tracker: BarTracker,
         pose: PoseEstimator | None = None,
+        reduced_tracker: BarTracker | None = None,
         calibration: Calibration | None = None,
         outbox: Outbox | None = None,
         frames: list[FrameSink] | None = None,
@@ -251,6 +265,10 @@ class LiveRun:
         self.shedder = Shedder(options.shedding)
         self.busy = BusyMeter()
         self._set = _Set(1, options, pose_ran=pose is not None)
+        reduced = reduced_tracker if reduced_tracker is not None else reduced_tracker_for(tracker)
+        reduced = reduced if options.shed_resolution else None
+        self.full_frame_tracker = FullFrameTracker(tracker, reduced)
+        """The tracker as the frame loop runs it: frames at full or half size (``Shed.RESOLUTION``)."""
 
     @property
     def stopped(self) -> bool:
@@ -278,8 +296,8 @@ class LiveRun:
             self._online_for(self._set)
         source: FrameSource | None = self.open_source()
         observer = Observer(
-            tracker=MeteredTracker(self.tracker, self.meter),
-            pose=metered_pose(self.pose, self.meter) if self.pose is not None else None,
+            tracker=MeteredTracker(self.full_frame_tracker, self.meter),
+            pose=metered_pose(FullFramePose(self.pose), self.meter) if self.pose is not None else None,
             overlap=self.options.overlap,
         )
         ended_because = "the source ended"
@@ -352,6 +370,9 @@ class LiveRun:
         self.stats.frames_processed += 1
         self._pending.append(frame)
         level = self.shedder.update(capture.waiting, t_s, busy=self.busy.share)
+        self._reduce(capture.source, level)
+        if reduction_of(frame) != 1:
+            self.shedder.count(Shed.RESOLUTION)
         if self._set.recorder is None and self.options.record:
             self._set.recorder = VideoRecorder(self._set.video_path, preset="ultrafast", meter=self.meter)
         recorder = self._set.recorder
@@ -364,7 +385,7 @@ class LiveRun:
             held = observer.flush()
             if held is not None:
                 self._on_sighting(held)
-            self.shedder.count(Shed.POSE if frame.index % 2 else Shed.POSE_SPARSE)
+            self.shedder.count(Shed.pose_shed_by(frame.index))
             sighting = observer.push(frame, pose=False)
         else:
             sighting = observer.push(frame)
@@ -374,6 +395,18 @@ class LiveRun:
             held = observer.flush()  # frame (overlap only pays when frames are waiting)
             if held is not None:
                 self._on_sighting(held)
+
+    def _reduce(self, source: FrameSource, level: Shed) -> None:
+        """Ask a source that can decode at reduced size (a JPEG stream) for the size ``level``
+        wants: half size from ``Shed.RESOLUTION``, full size again below
+        ``SheddingSettings.full_size_below``. The frames already decoded keep their size (each
+        frame says its own)."""
+        if self.full_frame_tracker.reduced is None or not hasattr(source, "reduction"):
+            return
+        if level >= Shed.RESOLUTION:
+            source.reduction = SHED_REDUCTION
+        elif level < self.options.shedding.full_size_below:
+            source.reduction = 1
 
     def _reconnect(self) -> FrameSource | None:
         deadline = time.monotonic() + self.options.reconnect_s
@@ -430,7 +463,9 @@ class LiveRun:
         observation = sighting.observation
         joints = observation.joints_xy_px if sighting.pose is not None else None
         with self.meter.stage("view"):
-            image = self.screen.draw(frame.image.copy(), self._screen_state(), joints_xy_px=joints)
+            reduction = reduction_of(frame)
+            picture = full_size(frame.image, reduction) if reduction != 1 else frame.image.copy()
+            image = self.screen.draw(picture, self._screen_state(), joints_xy_px=joints)
             for sink in self.frames:
                 sink.show(image, observation.t_s)
 

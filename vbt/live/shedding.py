@@ -13,6 +13,15 @@ can spare, cheapest loss first, before a frame is ever dropped.
 4. ``POSE_SPARSE``: pose on one frame in four (``pose_every``). The bar is still measured on every
    frame; the joints (the lifter's posture, the triple extension) are interpolated over 0.1 s at
    30 fps, which the joint angles of a lift (changing over 0.3-1 s) survive.
+5. ``RESOLUTION``: the stream's JPEGs decoded at half size, the plate tracker and pose run on them
+   (``vbt.live.resolution``; positions mapped back to the full frame's pixels). Every frame keeps
+   its time and its bar position; the plate's radius in pixels halves, so each position is
+   measured more coarsely (``benchmarks/live.py --costs`` measures the velocity error it costs on
+   the rendered clips). Only for a stream of JPEGs and the plate tracker; elsewhere a no-op.
+6. ``POSE_RARE``: pose on one frame in eight (0.27 s at 30 fps). The joints are interpolated over
+   0.23 s, which blurs the fastest joint motion (an Olympic lift's second pull, 0.1-0.2 s), and
+   the tracker's hands (its switches between plates, ``vbt.capture.bar.choice``) are up to 0.23 s
+   old between poses.
 
 Frames are dropped only when all of that is not enough (``LiveOptions.max_queue`` frames waiting);
 then their times are kept and the reps they touch are marked (``vbt.quality.lost``).
@@ -43,11 +52,25 @@ class Shed(IntEnum):
     POSE = 2
     RECORDING = 3
     POSE_SPARSE = 4
+    RESOLUTION = 5
+    POSE_RARE = 6
 
     @property
     def pose_every(self) -> int:
         """Pose runs on one frame in this many at this level."""
+        if self >= Shed.POSE_RARE:
+            return 8
         return 4 if self >= Shed.POSE_SPARSE else 2 if self >= Shed.POSE else 1
+
+    @staticmethod
+    def pose_shed_by(index: int) -> Shed:
+        """The shallowest level that skips pose on frame ``index``: every other frame ``POSE``, two
+        in eight ``POSE_SPARSE``, one in eight ``POSE_RARE``, and ``NOTHING`` for one in eight
+        (posed at every level)."""
+        for level in (Shed.POSE, Shed.POSE_SPARSE, Shed.POSE_RARE):
+            if index % level.pose_every:
+                return level
+        return Shed.NOTHING
 
 
 @dataclass(frozen=True)
@@ -55,10 +78,13 @@ class SheddingSettings:
     """When live mode sheds work, by the frames waiting for the analysis and how busy its loop is.
 
     Attributes:
-        view_at, pose_at, recording_at, sparse_pose_at: frames waiting at which the view, every
-            other pose, every other recorded frame and three poses in four are shed. They lie below
+        view_at, pose_at, recording_at, sparse_pose_at, resolution_at, rare_pose_at: frames
+            waiting at which the view, every other pose, every other recorded frame, three poses in
+            four, full resolution and seven poses in eight are shed. They lie below
             ``LiveOptions.max_queue`` (8), where frames start to be dropped: lowering them sheds
-            sooner (a calmer picture, fewer joints) but keeps more headroom before a frame is lost.
+            sooner (a calmer picture, fewer joints, a coarser plate) but keeps more headroom before
+            a frame is lost. A loop that is behind reaches the deep levels sooner through its busy
+            share (``busy_at``) than through the backlog.
         busy_at: the frame loop's busy share (0-1, ``BusyMeter``) at which one more step is shed
             before any frame waits. 1 would wait for the backlog; lowering it sheds on a machine
             that would have kept up (fewer joints for nothing).
@@ -74,6 +100,12 @@ class SheddingSettings:
             (seconds on the frames' clock): the time a step takes to show in the busy share.
         calm_s: a level is kept until the backlog has stayed below it this long (seconds on the
             frames' clock), so that one quick frame does not switch the work back on and off.
+        full_size_below: once frames are decoded at half size (``Shed.RESOLUTION``), full size
+            comes back only below this level. A change of size restarts the bar tracker (a
+            whole-frame search: about a frame's budget of CPU), while the step below
+            ``RESOLUTION`` adds back only 2-3 CPU-ms a frame; ``Shed.RESOLUTION`` switches back at
+            the first step down (a loop at the edge then switches at every step), lower levels
+            keep the half size longer (a coarser plate for longer).
         view_keepalive_s: while the view is shed, one picture is still drawn and pushed this often,
             so that the browser view (which shows "no video" after ``Settings.frame_stale_s``, 3 s)
             never takes a loaded machine for a stopped run.
@@ -83,19 +115,25 @@ class SheddingSettings:
     pose_at: int = 3
     recording_at: int = 5
     sparse_pose_at: int = 6
+    resolution_at: int = 7
+    rare_pose_at: int = 7
     busy_at: float = 0.9
     busy_first: Shed = Shed.POSE
     calm_busy: float = 0.6
     busy_step_s: float = 0.5
     calm_s: float = 1.0
+    full_size_below: Shed = Shed.POSE_SPARSE
     view_keepalive_s: float = 1.0
 
     def __post_init__(self) -> None:
-        if not 1 <= self.view_at <= self.pose_at <= self.recording_at <= self.sparse_pose_at:
+        at = [self.view_at, self.pose_at, self.recording_at, self.sparse_pose_at, self.resolution_at]
+        at.append(self.rare_pose_at)
+        if at[0] < 1 or at != sorted(at):
             raise InputError(
                 "shedding thresholds must satisfy 1 <= view_at <= pose_at <= recording_at <= "
-                f"sparse_pose_at, got {self.view_at}, {self.pose_at}, {self.recording_at}, "
-                f"{self.sparse_pose_at}"
+                f"sparse_pose_at <= resolution_at <= rare_pose_at, got {self.view_at}, "
+                f"{self.pose_at}, {self.recording_at}, {self.sparse_pose_at}, {self.resolution_at}, "
+                f"{self.rare_pose_at}"
             )
         if not 0 < self.calm_busy < self.busy_at:
             raise InputError(
@@ -150,6 +188,10 @@ class Shedder:
 
     def _wanted(self, waiting: int) -> Shed:
         s = self.settings
+        if waiting >= s.rare_pose_at:
+            return Shed.POSE_RARE
+        if waiting >= s.resolution_at:
+            return Shed.RESOLUTION
         if waiting >= s.sparse_pose_at:
             return Shed.POSE_SPARSE
         if waiting >= s.recording_at:
