@@ -397,7 +397,14 @@ def run_clip(
         "service_first": service_first,
         "service_final": service_final,
         "provisional_error": provisional_error,
-        "final_error": [abs(a.mean_velocity_m_s - b) for a, b in zip(saved, true_mv, strict=False)],
+        # reps pair with the truth's in order only when the counts agree (an extra or a lost rep shifts them)
+        "final_error": (
+            [abs(a.mean_velocity_m_s - b) for a, b in zip(saved, true_mv, strict=True)]
+            if len(saved) == len(true_mv)
+            else []
+        ),
+        "saved": [(r.status.value, r.mean_velocity_m_s, r.start_s) for r in saved],
+        "true_mv": true_mv,
     }
 
 
@@ -523,6 +530,11 @@ def _print(rows: list[dict[str, Any]], *, busy: int, pose: bool) -> None:
         f"{_percentiles(pooled['screen_first'])} {_percentiles(pooled['service_first'])} "
         f"{_percentiles(pooled['screen_final'])} {_percentiles(pooled['service_final'])}"
     )
+    for r in rows:
+        if len(r["saved"]) != len(r["true_mv"]):  # say what was counted, so a ghost or a lost rep is seen
+            found = ", ".join(f"{st} {mv:.2f} m/s at {t:.1f} s" for st, mv, t in r["saved"])
+            truth = ", ".join(f"{mv:.2f}" for mv in r["true_mv"])
+            print(f"{r['lift']}: {len(r['saved'])} reps for {len(r['true_mv'])} (truth {truth} m/s): {found}")
     data = [d for r in rows for d in r["data"]]
     processing = [d for r in rows for d in r["processing"]]
     print(
