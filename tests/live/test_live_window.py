@@ -21,6 +21,8 @@ import cv2
 import numpy as np
 import pytest
 
+from vbt.live.sinks import x_display_answers
+
 REPO = Path(__file__).resolve().parents[2]
 CLIP = REPO / "sample_videos" / "squat_100kg_3reps.mp4"
 TOOLS = ("Xvfb", "xdotool", "xwd", "xwininfo")
@@ -59,7 +61,7 @@ def display() -> Iterator[str]:
     )
     try:
         deadline = time.monotonic() + 15.0
-        while not Path(f"/tmp/.X11-unix/X{number}").exists():
+        while not x_display_answers(f":{number}", timeout_s=1.0):  # the socket, and a server behind it
             if time.monotonic() > deadline or server.poll() is not None:
                 pytest.fail(f"Xvfb :{number} did not start")
             time.sleep(0.1)
@@ -105,7 +107,10 @@ def _window(display: str, process: subprocess.Popen[str], size_px: tuple[int, in
             if tuple(geometry[2:]) == size_px:
                 return ids[0], geometry[0], geometry[1]
         time.sleep(0.2)
-    pytest.fail(f"no 'vbt live' window of {size_px} (last seen: {geometry}; exit code {process.poll()})")
+    said = process.communicate(timeout=10)[0] if process.poll() is not None else "(still running)"
+    pytest.fail(
+        f"no 'vbt live' window of {size_px} (last seen: {geometry}; exit code {process.poll()}); it said:\n{said}"
+    )
 
 
 def test_the_live_window_shows_the_frames_at_their_size_and_q_ends_the_run(

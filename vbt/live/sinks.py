@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import time
 from collections.abc import Callable
@@ -18,10 +19,41 @@ Image = np.ndarray[Any, Any]
 
 
 def display_available() -> bool:
-    """True where a window can open: Windows and macOS, or a Linux/BSD desktop (X11 or Wayland)."""
-    if sys.platform in ("win32", "darwin"):
+    """True where a window can open: Windows and macOS, or a Linux/BSD desktop (Wayland, or an X
+    server that answers at ``DISPLAY``: OpenCV's Qt aborts the whole process when it cannot connect)."""
+    if sys.platform in ("win32", "darwin") or os.environ.get("WAYLAND_DISPLAY"):
         return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    display = os.environ.get("DISPLAY")
+    return display is not None and display != "" and x_display_answers(display)
+
+
+def x_display_answers(display: str, *, timeout_s: float = 2.0) -> bool:
+    """True when an X server accepts a connection at ``display`` (``[host]:N[.S]``, as ``DISPLAY``):
+    a local one's socket (``/tmp/.X11-unix/XN``, or Linux's abstract one of that name), a socket path
+    (``/path/to/socket:N``, XQuartz's form), else TCP port 6000 + N on ``host``. A form it does not
+    know counts as answering (the toolkit then decides)."""
+    host, _, rest = display.rpartition(":")
+    number = rest.split(".", 1)[0]
+    if not number.isdigit():
+        return True
+    if host.startswith("/"):
+        return _connects(socket.AF_UNIX, display, timeout_s)
+    if host in ("", "unix"):
+        path = f"/tmp/.X11-unix/X{number}"
+        return _connects(socket.AF_UNIX, path, timeout_s) or (
+            sys.platform.startswith("linux") and _connects(socket.AF_UNIX, "\0" + path, timeout_s)
+        )
+    return _connects(socket.AF_INET, (host, 6000 + int(number)), timeout_s)
+
+
+def _connects(family: int, address: str | tuple[str, int], timeout_s: float) -> bool:
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.settimeout(timeout_s)
+            probe.connect(address)
+    except OSError:
+        return False
+    return True
 
 
 class WindowSink:
@@ -42,7 +74,13 @@ class WindowSink:
         max_size_px: tuple[int, int] = (1280, 720),
     ) -> None:
         if not display_available():
-            raise InputError("no display here for a window; use the browser view (--server) instead")
+            display = os.environ.get("DISPLAY")
+            raise InputError(
+                f"the display DISPLAY={display} does not answer (no X server there?); use --no-window "
+                "and the browser view (--server) instead"
+                if display
+                else "no display here for a window; use the browser view (--server) instead"
+            )
         self.title = title
         self.on_quit = on_quit
         self.max_size_px = max_size_px
