@@ -523,8 +523,8 @@ def _stages(clips: list[tuple[Path, str]], variant: str, directory: Path) -> Non
     for path, lift in clips:
         print(f"timing the stages of {path.name} ...", file=sys.stderr, flush=True)
         stages = stages_cpu(path, lift, variant, directory)
-        decode_pose = _process_s([sys.executable, "-c", _DECODE_POSE, str(path), variant]).cpu_s
-        rows.append((path, stages, decode_pose))
+        decode_pose = _process_s([sys.executable, "-c", _DECODE_POSE, str(path), variant])
+        rows.append((path, stages, (decode_pose.cpu_s, decode_pose.wall_s)))
     print_stages(rows)
 
 

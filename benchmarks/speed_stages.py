@@ -172,7 +172,8 @@ def child(argv: list[str]) -> None:
 
 def stages_cpu(path: Path, lift: str, variant: str, directory: Path) -> dict[str, float]:
     """CPU seconds of each stage (``STAGES``) of one ``vbt analyze`` process on ``path``, its total
-    (``total``, from the parent's reading: exit included) and how many times it opened the file."""
+    (``total``, from the parent's reading: exit included), its wall seconds (``wall``) and how many
+    times it opened the file."""
     out = directory / f"{path.stem}.stages.json"
     code = f"import runpy, sys\nrunpy.run_path({str(Path(__file__).resolve())!r})['child'](sys.argv[1:])\n"
     command = [
@@ -186,7 +187,9 @@ def stages_cpu(path: Path, lift: str, variant: str, directory: Path) -> dict[str
         str(out),
     ]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False, env=os.environ.copy())
+    wall_s = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise RuntimeError(f"stages of {path.name} failed ({done.returncode}): {done.stderr[-2000:]}")
@@ -194,11 +197,12 @@ def stages_cpu(path: Path, lift: str, variant: str, directory: Path) -> dict[str
     total = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     stages["exit"] = total - stages.pop("total in process")
     stages["total"] = total
+    stages["wall"] = wall_s
     return stages
 
 
-def print_stages(rows: list[tuple[Path, dict[str, float], float]]) -> None:
-    """The stages of each clip (columns), with the decode + pose process's CPU seconds beside them."""
+def print_stages(rows: list[tuple[Path, dict[str, float], tuple[float, float]]]) -> None:
+    """The stages of each clip (columns), with the decode + pose process's CPU and wall seconds."""
     load = " / ".join(f"{v:.2f}" for v in os.getloadavg())
     print(f"\nCPU seconds of each stage of one `vbt analyze` process (user + system); load average: {load}\n")
     width = 12
@@ -207,13 +211,16 @@ def print_stages(rows: list[tuple[Path, dict[str, float], float]]) -> None:
     print("-" * len(header))
     for stage in (*STAGES, "total"):
         print(f"{stage:<28} " + " ".join(f"{s[stage]:>{width}.2f}" for _, s, _ in rows))
-    print(f"{'decode + pose process':<28} " + " ".join(f"{d:>{width}.2f}" for _, _, d in rows))
-    print(f"{'CPU ratio':<28} " + " ".join(f"{d / s['total']:>{width}.3f}" for _, s, d in rows))
+    print(f"{'decode + pose process':<28} " + " ".join(f"{d:>{width}.2f}" for _, _, (d, _) in rows))
+    print(f"{'CPU ratio':<28} " + " ".join(f"{d / s['total']:>{width}.3f}" for _, s, (d, _) in rows))
+    print(f"{'wall s, analyze':<28} " + " ".join(f"{s['wall']:>{width}.2f}" for _, s, _ in rows))
+    print(f"{'wall s, decode + pose':<28} " + " ".join(f"{w:>{width}.2f}" for _, _, (_, w) in rows))
+    print(f"{'wall ratio':<28} " + " ".join(f"{w / s['wall']:>{width}.3f}" for _, s, (_, w) in rows))
     print(f"{'files opened':<28} " + " ".join(f"{s['files opened']:>{width}.0f}" for _, s, _ in rows))
     print(
         "\nloop: the frame loop; its main-thread parts are timed on that thread's clock, `other threads` "
         "(decoding, the picture's bars and repeats, the pose model's load and the pose) is the rest of "
         "the process's CPU meanwhile. analysis includes SciPy's import; exit is the interpreter's "
-        "shutdown. CPU ratio: the decode + pose process's CPU over this process's (speed.py's process "
-        "table measures the same two, fastest of three)."
+        "shutdown. CPU and wall ratio: the decode + pose process's over this process's, one run each "
+        "(speed.py's process table measures the same two, fastest of three)."
     )
