@@ -17,6 +17,9 @@ the model's load, the analysis and the report included) next to a process that o
 ahead) and runs the pose (``MediaPipePose``, its load included), in the same run, each the fastest
 of ``--repeat`` runs (at least 3); the goal: the analysis at least 0.85 of the speed of decode +
 pose, i.e. (decode + pose process) / (analyze process) >= 0.85.
+``--stages`` prints where a whole ``vbt analyze`` process spends its CPU, stage by stage (start-up,
+the frame loop's parts, the whole-clip choice, the analysis, the second look, the report, exit:
+``speed_stages``), beside a decode + pose process's CPU, one fresh process each.
 ``--camera`` prints the camera motion estimator's own cost per frame (``BackgroundMotion`` on the
 decoded frames, one thread): CPU milliseconds, and the wall time's median and 90th percentile.
 
@@ -33,7 +36,7 @@ there, deadlift_side_1rep_hold.mp4 and squat_oblique_3reps.mp4 (720p) and squat_
 VBT_MODEL_DIR (default ../shared/models relative to the repository).
 
     .venv/bin/python benchmarks/speed.py [--variant lite] [--repeat 1] [--clips PATH:LIFT ...] [--no-memory]
-        [--no-plain] [--no-process] [--parts] [--camera] [--decoders]
+        [--no-plain] [--no-process] [--parts] [--stages] [--camera] [--decoders]
 """
 
 from __future__ import annotations
@@ -379,6 +382,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory run")
     parser.add_argument("--no-plain", action="store_true", help="skip the plain-loop run")
     parser.add_argument("--parts", action="store_true", help="also the CPU time of each part per frame")
+    parser.add_argument(
+        "--stages", action="store_true", help="also the CPU of each stage of a whole vbt analyze process"
+    )
     parser.add_argument("--camera", action="store_true", help="also the camera motion estimator's cost")
     parser.add_argument(
         "--decoders", action="store_true", help="also decoding's CPU time through OpenCV and through PyAV"
@@ -434,6 +440,8 @@ def main(argv: list[str] | None = None) -> int:
             _print_processes(processes)
         if args.parts:
             _print_parts([(path, parts_ms(path, lift, args.variant)) for path, lift in clips])
+        if args.stages:
+            _stages([(path, lift) for path, lift in clips], args.variant, Path(tmp))
         if args.decoders:
             _print_decoders([(path, clip_info(path)[0]) for path, _ in clips])
         if args.camera:
@@ -506,6 +514,18 @@ def _print_processes(rows: list[tuple[Path, float, dict[str, Timing]]]) -> None:
         "their imports and the model's load. CPU: user + system seconds of the fastest run (on a machine "
         "whose cores are all busy, the wall ratio tends to the CPU ratio: no core is free to overlap on)."
     )
+
+
+def _stages(clips: list[tuple[Path, str]], variant: str, directory: Path) -> None:
+    from speed_stages import print_stages, stages_cpu  # beside this file
+
+    rows = []
+    for path, lift in clips:
+        print(f"timing the stages of {path.name} ...", file=sys.stderr, flush=True)
+        stages = stages_cpu(path, lift, variant, directory)
+        decode_pose = _process_s([sys.executable, "-c", _DECODE_POSE, str(path), variant])
+        rows.append((path, stages, (decode_pose.cpu_s, decode_pose.wall_s)))
+    print_stages(rows)
 
 
 def _print_decoders(rows: list[tuple[Path, str]]) -> None:

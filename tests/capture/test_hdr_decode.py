@@ -8,7 +8,9 @@ PyAV's decoder gives OpenCV's frames, times, rotation and counts on an SDR file.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import av
 import numpy as np
@@ -17,7 +19,7 @@ import pytest
 from tests.capture.video_fixtures import ffmpeg, write_clip
 from vbt.capture.bar import BarMethod
 from vbt.capture.pipeline import TrackedVideo, make_tracker, track_video
-from vbt.capture.pyav_capture import needs_pyav
+from vbt.capture.pyav_capture import colour_tags, needs_pyav
 from vbt.capture.reread import FileFrames
 from vbt.capture.sources import VideoFileSource
 from vbt.synth import generate_set
@@ -161,5 +163,29 @@ def test_pyavs_decoder_reports_a_truncated_file_as_opencvs_does(tmp_path: Path) 
         (6, 6, False),  # BT.601 525 lines
     ],
 )
-def test_the_decoder_is_chosen_by_the_frames_colour_tags(primaries: int, transfer: int, pyav: bool) -> None:
+def test_the_decoder_is_chosen_by_the_framescolour_tags(primaries: int, transfer: int, pyav: bool) -> None:
     assert needs_pyav(primaries, transfer) is pyav
+
+
+class _Stream:
+    """A stand-in PyAV stream: codec parameters with these tags, first frames with those."""
+
+    def __init__(self, codec: tuple[int, int], frames: list[tuple[int, int]]) -> None:
+        self.codec_context = SimpleNamespace(color_primaries=codec[0], color_trc=codec[1])
+        self.decoded = 0
+        frames_made = [SimpleNamespace(color_primaries=p, color_trc=t) for p, t in frames]
+
+        def decode(stream: object) -> Iterator[SimpleNamespace]:
+            for frame in frames_made:
+                self.decoded += 1
+                yield frame
+
+        self.container = SimpleNamespace(decode=decode)
+
+
+def test_thecolour_tags_come_from_the_streams_parameters_without_decoding_a_frame() -> None:
+    tagged = _Stream((BT2020, HLG), [(BT2020, HLG)])
+    assert colour_tags(tagged) == (BT2020, HLG) and tagged.decoded == 0
+    untagged = _Stream((2, 2), [(BT709, HLG), (BT709, BT709)])  # only the frames say: the first one's
+    assert colour_tags(untagged) == (BT709, HLG) and untagged.decoded == 1
+    assert colour_tags(_Stream((2, 2), [])) is None  # no frame: nothing to decide from
