@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.live.xdisplays import unused_display_number
 from vbt.errors import InputError
 from vbt.live.sinks import WindowSink, display_available, x_display_answers
 
 
 def _unused_display_number() -> int:
-    for number in range(150, 200):
-        if not Path(f"/tmp/.X11-unix/X{number}").exists():
-            return number
-    pytest.skip("no unused X display number in :150-:199")
+    number = unused_display_number(150, 199)
+    if number is None:
+        pytest.skip("no unused X display number in :150-:199")
+    return number
 
 
 def test_a_display_nobody_listens_on_does_not_answer_and_a_listening_socket_does(tmp_path: Path) -> None:
