@@ -270,15 +270,39 @@ def _percentiles(values: list[float]) -> str:
     return f"{np.percentile(a, 50):7.0f} {np.percentile(a, 95):7.0f}"
 
 
+def live_run(
+    lift: str,
+    open_source: Any,
+    out: Path,
+    *,
+    estimator: Any,
+    outbox: Any,
+    frames: list[Any],
+    reconnect_s: float = 0.5,
+) -> Any:
+    """``vbt live``'s loop as the benchmarks run it: the plate tracker, 80 kg, a set ending after
+    4 s of rest."""
+    from vbt.capture.pipeline import make_tracker
+    from vbt.live.runner import LiveOptions, LiveRun
+    from vbt.types import Lift
+
+    return LiveRun(
+        open_source,
+        LiveOptions(lift=Lift(lift), out_dir=out, load_kg=80.0, end_still_s=4.0, reconnect_s=reconnect_s),
+        tracker=make_tracker("plate"),
+        pose=estimator,
+        outbox=outbox,
+        frames=frames,
+        console=io.StringIO(),
+    )
+
+
 def run_clip(
     lift: str, path: Path, truth: dict[str, Any], *, pose: bool, server: bool, work: Path
 ) -> dict[str, Any]:
-    from vbt.capture.pipeline import make_tracker
     from vbt.live.events import RepEventKind
     from vbt.live.jpeg_stream import open_stream
-    from vbt.live.runner import LiveOptions, LiveRun
     from vbt.live.sinks import PushSink
-    from vbt.types import Lift
 
     out = work / f"out-{lift}"
     estimator = None
@@ -302,14 +326,8 @@ def run_clip(
         frames.append(PushSink(pusher))
     try:
         with camera(path) as url:
-            run = LiveRun(
-                lambda: open_stream(url),
-                LiveOptions(lift=Lift(lift), out_dir=out, load_kg=80.0, end_still_s=4.0, reconnect_s=0.5),
-                tracker=make_tracker("plate"),
-                pose=estimator,
-                outbox=outbox,
-                frames=frames,
-                console=io.StringIO(),
+            run = live_run(
+                lift, lambda: open_stream(url), out, estimator=estimator, outbox=outbox, frames=frames
             )
             run.run()
         if outbox is not None:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tests.capture.bar.scenes import ONE, SHIFT, draw_plate, exact_disc
-from vbt.capture.bar.rim import RimFit, fit_circle, fit_rim, gradients, rim_profile
+from vbt.capture.bar.rim import RimFit, fit_centre_fixed_radius, fit_circle, fit_rim, gradients, rim_profile
 from vbt.capture.bar.settings import RimSettings
 
 RIM = RimSettings()  # 72 rays, edges from 3 gray levels per pixel
@@ -29,6 +29,30 @@ def test_fit_circle_degenerate_points_give_nan() -> None:
     centre, radius = fit_circle(np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]]))
     assert np.isnan(radius)
     assert np.all(np.isnan(centre))
+
+
+def test_fit_circle_from_a_noisy_arc_is_the_least_squares_circle() -> None:
+    """A third of a circle with noise on the rays: the geometric least-squares circle, whose
+    residuals are orthogonal to the directions the centre and radius move them (the normal
+    equations solved in closed form must satisfy them as a general solver would)."""
+    rng = np.random.default_rng(5)
+    angles = np.linspace(0.2, 0.2 + 2 * np.pi / 3, 25)
+    radii = 30.0 + rng.normal(0.0, 0.4, angles.size)
+    points = np.column_stack([12.5 + radii * np.cos(angles), -7.25 + radii * np.sin(angles)])
+    centre, radius = fit_circle(points)
+    d = points - centre
+    dist = np.hypot(d[:, 0], d[:, 1])
+    jacobian = np.column_stack([-d[:, 0] / dist, -d[:, 1] / dist, -np.ones_like(dist)])
+    # at a minimum the gradient vanishes (two Gauss-Newton steps from the algebraic start: nearly)
+    np.testing.assert_allclose(jacobian.T @ (dist - radius), 0.0, atol=1e-4)
+    np.testing.assert_allclose(centre, [12.5, -7.25], atol=1.0)
+
+
+def test_fit_centre_fixed_radius_recovers_the_centre_from_a_short_arc() -> None:
+    angles = np.linspace(1.0, 1.0 + np.pi / 3, 12)  # 60 degrees of rim
+    points = np.column_stack([30.0 + 20.0 * np.cos(angles), 40.0 + 20.0 * np.sin(angles)])
+    centre = fit_centre_fixed_radius(points, 20.0, np.array([33.0, 38.0]))  # started 3.6 px off
+    np.testing.assert_allclose(centre, [30.0, 40.0], atol=1e-9)
 
 
 def test_fit_rim_subpixel_centre_and_radius_of_an_exact_disc() -> None:

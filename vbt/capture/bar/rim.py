@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 import cv2
 import numpy as np
@@ -111,8 +112,7 @@ def cast_rays(
         the picture; off, a ray leaving the image is not valid at all and reach is inf.
     """
     n_rays, step_px, min_edge = settings.n_rays, settings.ray_step_px, settings.min_edge_levels_px
-    angles = np.arange(n_rays) * (2.0 * math.pi / n_rays)
-    cos, sin = np.cos(angles), np.sin(angles)
+    cos, sin, rows = _rays(n_rays)
     n_samples = max(3, math.ceil((r_max - r_min) / step_px) + 1)
     radii = np.linspace(r_min, r_max, n_samples)
     map_x = (centre_xy[0] + np.outer(cos, radii)).astype(np.float32)
@@ -123,7 +123,6 @@ def cast_rays(
     magnitude = np.hypot(sx, sy)
     score = np.where(np.abs(radial) >= settings.radial_frac * magnitude, np.abs(radial), 0.0)
     height, width = gx.shape
-    rows = np.arange(n_rays)
     if settings.unseen_rays_unknown:
         x0, y0, x1, y1 = (0.0, 0.0, float(width), float(height)) if picture is None else picture
         in_picture = (map_x >= x0) & (map_x <= x1 - 1) & (map_y >= y0) & (map_y <= y1 - 1)
@@ -165,6 +164,17 @@ def cast_rays(
     return points, strength, valid, reach.astype(np.float64)
 
 
+@cache
+def _rays(n_rays: int) -> tuple[FloatArray, FloatArray, npt.NDArray[np.intp]]:
+    """The rays' directions (cos, sin of ``2 pi k / n_rays``) and their indices ``k``, made once
+    (read-only: shared by every call)."""
+    angles = np.arange(n_rays) * (2.0 * math.pi / n_rays)
+    out = (np.cos(angles), np.sin(angles), np.arange(n_rays))
+    for array in out:
+        array.setflags(write=False)
+    return out
+
+
 def fit_circle(points: FloatArray) -> tuple[FloatArray, float]:
     """Least-squares circle through (K, 2) points, K >= 3: algebraic start, geometric refinement.
 
@@ -175,43 +185,69 @@ def fit_circle(points: FloatArray) -> tuple[FloatArray, float]:
         return nan
     mean = points.mean(axis=0)
     x, y = (points - mean).T  # centred for conditioning
-    a = np.column_stack([x, y, np.ones_like(x)])
-    try:
-        solution = np.linalg.solve(a.T @ a, a.T @ -(x * x + y * y))
-    except np.linalg.LinAlgError:
+    z = x * x + y * y
+    sx, sy, n = float(x.sum()), float(y.sum()), float(x.size)
+    solution = _solve_symmetric3(
+        (float(x @ x), float(x @ y), sx, float(y @ y), sy, n),
+        (-float(x @ z), -float(y @ z), -float(z.sum())),
+    )
+    if solution is None:
         return nan
-    centre = np.array([-solution[0] / 2.0, -solution[1] / 2.0])
-    r2 = centre @ centre - solution[2]
-    if not np.isfinite(r2) or r2 <= 0:
+    cx, cy = -solution[0] / 2.0, -solution[1] / 2.0
+    r2 = cx * cx + cy * cy - solution[2]
+    if not math.isfinite(r2) or r2 <= 0:
         return nan
     radius = math.sqrt(r2)
-    d = np.column_stack([x, y])
     for _ in range(2):  # Gauss-Newton on the geometric distance
-        diff = d - centre
-        dist = np.maximum(np.hypot(diff[:, 0], diff[:, 1]), 1e-9)
-        jac = np.column_stack([-diff[:, 0] / dist, -diff[:, 1] / dist, -np.ones_like(dist)])
-        try:
-            delta = np.linalg.solve(jac.T @ jac, jac.T @ -(dist - radius))
-        except np.linalg.LinAlgError:
+        dx, dy = x - cx, y - cy
+        dist = np.maximum(np.hypot(dx, dy), 1e-9)
+        u, v, e = -dx / dist, -dy / dist, dist - radius  # the Jacobian's columns (u, v, -1), residuals
+        delta = _solve_symmetric3(
+            (float(u @ u), float(u @ v), -float(u.sum()), float(v @ v), -float(v.sum()), n),
+            (-float(u @ e), -float(v @ e), float(e.sum())),
+        )
+        if delta is None:
             return nan
-        centre = centre + delta[:2]
-        radius = radius + float(delta[2])
-    return centre + mean, radius
+        cx, cy, radius = cx + delta[0], cy + delta[1], radius + delta[2]
+    return np.array([cx + mean[0], cy + mean[1]]), radius
 
 
 def fit_centre_fixed_radius(points: FloatArray, radius: float, start_xy: FloatArray) -> FloatArray:
     """Centre of a circle of known ``radius`` through (K, 2) points (a short arc is enough)."""
-    centre = np.asarray(start_xy, dtype=np.float64).copy()
-    for _ in range(4):
-        d = points - centre
-        dist = np.maximum(np.hypot(d[:, 0], d[:, 1]), 1e-9)
-        jac = np.column_stack([-d[:, 0] / dist, -d[:, 1] / dist])
-        try:
-            delta = np.linalg.solve(jac.T @ jac, jac.T @ -(dist - radius))
-        except np.linalg.LinAlgError:
+    cx, cy = float(start_xy[0]), float(start_xy[1])
+    px, py = points[:, 0], points[:, 1]
+    for _ in range(4):  # Gauss-Newton on the geometric distance
+        dx, dy = px - cx, py - cy
+        dist = np.maximum(np.hypot(dx, dy), 1e-9)
+        u, v, e = -dx / dist, -dy / dist, dist - radius
+        a, b, d = float(u @ u), float(u @ v), float(v @ v)
+        det = a * d - b * b
+        if det == 0.0 or not math.isfinite(det):
             return np.full(2, np.nan)
-        centre = centre + delta
-    return centre
+        ru, rv = -float(u @ e), -float(v @ e)
+        cx, cy = cx + (d * ru - b * rv) / det, cy + (a * rv - b * ru) / det
+    return np.array([cx, cy])
+
+
+def _solve_symmetric3(
+    m: tuple[float, float, float, float, float, float], rhs: tuple[float, float, float]
+) -> tuple[float, float, float] | None:
+    """The solution of the symmetric 3x3 system ``m`` (upper triangle: m00, m01, m02, m11, m12,
+    m22) times x = ``rhs``, by cofactors; None when singular. The fits' normal equations are tiny,
+    and NumPy's general solver costs far more per call than the arithmetic (the plate tracker
+    solves some 40 of them a frame)."""
+    a, b, c, d, e, f = m
+    c00, c01, c02 = d * f - e * e, c * e - b * f, b * e - c * d
+    det = a * c00 + b * c01 + c * c02
+    if det == 0.0 or not math.isfinite(det):
+        return None
+    c11, c12, c22 = a * f - c * c, b * c - a * e, a * d - b * b
+    r0, r1, r2 = rhs
+    return (
+        (c00 * r0 + c01 * r1 + c02 * r2) / det,
+        (c01 * r0 + c11 * r1 + c12 * r2) / det,
+        (c02 * r0 + c12 * r1 + c22 * r2) / det,
+    )
 
 
 def coverage_deg(points: FloatArray, centre_xy: FloatArray) -> float:
