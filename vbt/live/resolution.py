@@ -21,7 +21,7 @@ most), and ``FullFrameTracker.handovers`` counts the changes.
 from __future__ import annotations
 
 import dataclasses
-from typing import TypeVar
+from typing import Protocol, TypeVar, runtime_checkable
 
 import cv2
 import numpy as np
@@ -39,6 +39,15 @@ _DECODE_FLAGS = {1: cv2.IMREAD_COLOR, 2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMRE
 #: a 720p frame, ``benchmarks/live.py --costs``); a quarter saves little more (2.0 ms) and leaves a
 #: 45 cm plate 18 px across its radius at 720p, where the rim fit works at its coarsest.
 SHED_REDUCTION = 2
+
+
+@runtime_checkable
+class ReducibleSource(Protocol):
+    """A frame source that can decode its pictures at reduced size (``JpegStreamSource``): live mode
+    sets ``reduction`` (1, 2 or 4; full-frame pixels per decoded pixel) to shed work, and each frame
+    says the size it was decoded at."""
+
+    reduction: int
 
 
 def decode_jpeg(jpeg: bytes, *, reduction: int = 1) -> npt.NDArray[np.uint8] | None:

@@ -53,6 +53,7 @@ from vbt.live.resolution import (
     SHED_REDUCTION,
     FullFramePose,
     FullFrameTracker,
+    ReducibleSource,
     full_size,
     reduced_tracker_for,
     reduction_of,
@@ -401,7 +402,7 @@ class LiveRun:
         wants: half size from ``Shed.RESOLUTION``, full size again below
         ``SheddingSettings.full_size_below``. The frames already decoded keep their size (each
         frame says its own)."""
-        if self.full_frame_tracker.reduced is None or not hasattr(source, "reduction"):
+        if self.full_frame_tracker.reduced is None or not isinstance(source, ReducibleSource):
             return
         if level >= Shed.RESOLUTION:
             source.reduction = SHED_REDUCTION
