@@ -70,13 +70,13 @@ FOOTAGE_SAME_GROUP = {
 }
 
 #: Groups that take long, the longest first: CPU seconds of a worker, measured on this suite (2026-12,
-#: 2-core machine; only the order matters). They are handed out before all others, so that the workers
+#: 2-core machine; only the order matters; those marked suite5 measured one module a process at load
+#: 25-35, user+sys, and scaled by 2/3: squat_oblique_3reps's analysis took 38 CPU-s there, 25 quiet). They are handed out before all others, so that the workers
 #: end their shares together rather than one waiting on another's long group at the end; the groups
 #: not named here follow in pytest-xdist's order (most tests first).
 LONG_GROUPS_S: dict[str, float] = {
     "footage:snatch_front_snatch_-96kg_friedich_raphael_i1_ok_000001.mp4": 74,
     "tests/service/test_fuzz.py": 59,
-    "tests/live/test_live_online.py": 57,
     "tests/capture/test_front_pass.py": 55,  # 68 before its renders' cost fell by a fifth (suite3)
     "tests/capture/test_camera_compensation.py": 45,
     "tests/synth/test_derived.py": 44,
@@ -84,14 +84,15 @@ LONG_GROUPS_S: dict[str, float] = {
     "tests/service/test_videos.py": 39,
     "tests/footage/test_pose_lifter.py": 32,
     "tests/service/test_reliability.py": 25,
+    "footage:deadlift_side_2reps_60fps.mp4": 26,  # 19 before; measured 39 CPU-s at load 30 (suite5)
+    "footage:squat_oblique_3reps.mp4": 25,  # 18 before; 38 CPU-s at load 30, 25 in speed.py quiet
     "footage:deadlift_side_4reps.mp4": 23,
     "footage:snatch_front_snatch_-96kg_moeini_sedeh_alireza_i1_ok_000012.mp4": 23,
     "footage:rdl_rear_oblique_3reps.mp4": 21,
-    "footage:deadlift_side_2reps_60fps.mp4": 19,
     "footage:row_side_2reps_pickup.mp4": 19,
-    "footage:squat_oblique_3reps.mp4": 18,
     "footage:squat_side_1rep_60fps.mp4": 15,  # 45 while OpenCV colour-managed its HLG frames (decode4)
     "footage:snatch_front_snatch_-96kg_nasar_karlos_i2_fail_000015.mp4": 18,
+    "tests/live/test_live_online.py": 20,  # 57 before; 30 CPU-s at load 30 (suite5)
     "tests/capture/test_pipeline.py": 18,
     "tests/service/test_sets.py": 15,
     "tests/service/test_reps.py": 14,
@@ -101,6 +102,8 @@ LONG_GROUPS_S: dict[str, float] = {
     "tests/capture/bar/test_plate_footage.py": 12,
     "tests/e2e/test_coach_session.py": 12,
     "tests/capture/bar/test_plate_edge.py": 12,
+    "footage:squat_side_3reps.mp4": 11,  # 17 CPU-s at load 30 (suite5)
+    "footage:squat_side_3reps_red_plates.mp4": 11,  # 17 CPU-s at load 30 (suite5)
     "footage:bench_oblique_3reps_subtitles.mp4": 11,
 }
 
