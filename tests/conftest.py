@@ -5,19 +5,35 @@ members (pytest-xdist has no public way to say which tests run together, nor in 
 range of versions it was checked against is pinned in pyproject.toml's dev extra. Should those
 members change, the run stops at once with a message saying what changed, rather than handing out
 tests in a way nobody chose: before scheduling (the members and their parameters), once the tests are
-grouped (every group formed as ``group_of`` says) and when the real-time group is handed out (no other
-worker has tests left).
+grouped (every group formed as ``group_of`` says) and when a real-time test ends (no other test was
+left).
+
+The real-time groups are handed out last, like any group, to the workers that ask; their tests wait
+at a barrier until every other test has ended: the scheduler, in the controlling process, creates a
+file once no other test is left, and each worker waits for it before a real-time test's setup
+(``pytest_runtest_setup``). A worker cannot simply be left waiting for work: pytest-xdist's worker
+runs a test only once it knows the next one (or is told to stop), so two workers waiting for each
+other's last test would wait for ever.
 """
 
 from __future__ import annotations
 
 import inspect
+import shutil
+import tempfile
+import time
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.groups import REALTIME, group_of, handing_out_order
+from tests.groups import group_of, handing_out_order, is_realtime
+
+#: The longest a real-time test waits for the other tests to end (the whole suite takes 15 minutes).
+REALTIME_WAIT_S = 1800.0
+_BARRIER = "vbt_realtime_barrier"  # the worker input naming the barrier's file
+_BARRIER_KEY = pytest.StashKey[Path]()
 
 #: The members of ``xdist.scheduler.LoadScopeScheduling`` the scheduler below overrides or calls, with
 #: their parameters, as in pytest-xdist 3.6.1 to 3.8.0.
@@ -26,12 +42,10 @@ XDIST_MEMBERS = {
     "mark_test_complete": ("self", "node", "item_index", "duration"),
     "_split_scope": ("self", "nodeid"),
     "_assign_work_unit": ("self", "node"),
-    "_reschedule": ("self", "node"),
-    "_pending_of": ("self", "workload"),
 }
 
 
-def _xdist_mismatch(scheduling: type, worker: type) -> list[str]:
+def _xdist_mismatch(scheduling: type) -> list[str]:
     """What differs, in the pytest-xdist installed, from the members the scheduler relies on."""
     problems = []
     for name, parameters in XDIST_MEMBERS.items():
@@ -41,10 +55,6 @@ def _xdist_mismatch(scheduling: type, worker: type) -> list[str]:
         elif tuple(inspect.signature(member).parameters) != parameters:
             found = ", ".join(inspect.signature(member).parameters)
             problems.append(f"LoadScopeScheduling.{name}({found}), expected ({', '.join(parameters)})")
-    if not isinstance(inspect.getattr_static(worker, "shutting_down", None), property):
-        problems.append("WorkerController.shutting_down is no longer a property")
-    if not callable(getattr(worker, "shutdown", None)):
-        problems.append("WorkerController.shutdown is gone")
     return problems
 
 
@@ -55,16 +65,16 @@ class SchedulingError(RuntimeError):
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: without xdist the suite runs in one process
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """Under ``--dist loadgroup``, hand out work by ``group_of``: a module, or a group that spans
-    modules, goes to one worker whole, the longest first (``handing_out_order``). The real-time group
-    goes last and alone: a worker asking for work while only it is left stops if another worker
-    still has tests; the last one runs it once no other worker has a test left."""
+    modules, goes to one worker whole, the longest first (``handing_out_order``). The real-time groups
+    go last, each to the worker that asks; their tests start once no other test is left (the
+    barrier: see the module docstring), side by side on two workers."""
     if config.getvalue("dist") != "loadgroup":
         return None
+    barrier = _barrier_of(config)
     import xdist
     from xdist.scheduler import LoadScopeScheduling
-    from xdist.workermanage import WorkerController
 
-    problems = _xdist_mismatch(LoadScopeScheduling, WorkerController)
+    problems = _xdist_mismatch(LoadScopeScheduling)
     if problems:
         raise pytest.UsageError(
             f"pytest-xdist {xdist.__version__} changed what tests/conftest.py's scheduler builds on: "
@@ -82,6 +92,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
                     "registered_collections changed type; tests/conftest.py's scheduler needs updating"
                 )
             self._ordered = False
+            self._open = False
 
         def _split_scope(self, nodeid: str) -> str:
             return group_of(nodeid)
@@ -98,44 +109,89 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
                         f"(e.g. {sorted(handed ^ wanted)[:3]}): it no longer groups by _split_scope"
                     )
 
-        def _others_pending(self, node: Any) -> int:
-            return sum(
-                self._pending_of(work) for other, work in self.assigned_work.items() if other is not node
+        @property
+        def realtime_open(self) -> bool:
+            """Whether the real-time tests may start: no other test is left to hand out or to end."""
+            return self._open
+
+        def _others_left(self) -> int:
+            """The tests of groups other than the real-time ones not yet handed out or not yet ended."""
+            queued = sum(len(work) for group, work in self.workqueue.items() if not is_realtime(group))
+            running = sum(
+                list(tests.values()).count(False)
+                for work in self.assigned_work.values()
+                for group, tests in work.items()
+                if not is_realtime(group)
             )
+            return queued + running
+
+        def _open_when_done(self) -> None:
+            if not self._open and self.collection is not None and not self._others_left():
+                self._open = True
+                if barrier is not None:
+                    barrier.touch()
 
         def _assign_work_unit(self, node: Any) -> None:
             if not self._ordered:  # the first hand-out: the queue is complete
                 for group in handing_out_order(list(self.workqueue)):
                     self.workqueue.move_to_end(group)
                 self._ordered = True
-            if next(iter(self.workqueue)) == REALTIME:
-                if len(self.workqueue) > 1:
-                    self.workqueue.move_to_end(REALTIME)
-                elif self._others_pending(node):
-                    return  # not beside other tests: _reschedule stops this worker or lets it wait
             super()._assign_work_unit(node)
-
-        def _reschedule(self, node: Any) -> None:
-            if not node.shutting_down and list(self.workqueue) == [REALTIME] and self._others_pending(node):
-                if self._pending_of(self.assigned_work[node]) > 2:
-                    return  # still busy: asks again after its next test
-                if any(not other.shutting_down for other in self.assigned_work if other is not node):
-                    node.shutdown()  # another worker will run the real-time group
-                return  # the last worker: it waits for the others' last tests to end
-            super()._reschedule(node)
+            self._open_when_done()  # only real-time groups from the start
 
         def mark_test_complete(self, node: Any, item_index: int, duration: float = 0) -> None:
-            if group_of(self.registered_collections[node][item_index]) == REALTIME and self._others_pending(
-                node
-            ):
+            if is_realtime(group_of(self.registered_collections[node][item_index])) and self._others_left():
                 raise SchedulingError(
-                    "a real-time test ran beside other tests: tests/conftest.py's scheduler no longer "
-                    f"fits pytest-xdist {xdist.__version__}"
+                    "a real-time test ran beside other tests: tests/conftest.py's barrier no longer "
+                    f"holds them under pytest-xdist {xdist.__version__}"
                 )
             super().mark_test_complete(node, item_index, duration)
-            if list(self.workqueue) == [REALTIME]:  # a last test elsewhere may free the waiting worker
-                for other in list(self.assigned_work):
-                    if other is not node:
-                        self._reschedule(other)
+            self._open_when_done()
 
     return GroupScheduling(config, log)
+
+
+def _barrier_of(config: pytest.Config) -> Path | None:
+    """The barrier's file of this run (``pytest_configure``), None when there is none (a stand-in
+    config, a run without pytest-xdist)."""
+    stash = getattr(config, "stash", None)
+    return None if stash is None else stash.get(_BARRIER_KEY, None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The controlling process of a parallel run: a folder for the real-time tests' barrier."""
+    if hasattr(config, "workerinput") or not config.pluginmanager.hasplugin("xdist"):
+        return
+    if config.getvalue("dist") == "loadgroup":
+        config.stash[_BARRIER_KEY] = Path(tempfile.mkdtemp(prefix="vbt-realtime-")) / "open"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    barrier = _barrier_of(config)
+    if barrier is not None:
+        shutil.rmtree(barrier.parent, ignore_errors=True)
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist
+def pytest_configure_node(node: Any) -> None:
+    """Each worker learns where the barrier's file is."""
+    barrier = _barrier_of(node.config)
+    if barrier is not None:
+        node.workerinput[_BARRIER] = str(barrier)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A real-time test of a parallel run waits, before its fixtures are made, until the scheduler
+    says no other test is left (see the module docstring)."""
+    barrier = getattr(item.config, "workerinput", {}).get(_BARRIER)
+    if barrier is None or not is_realtime(group_of(item.nodeid)):
+        return
+    deadline = time.monotonic() + REALTIME_WAIT_S
+    while not Path(barrier).exists():
+        if time.monotonic() > deadline:
+            raise SchedulingError(
+                f"{item.nodeid} waited {REALTIME_WAIT_S:.0f} s for the other tests to end: "
+                "tests/conftest.py's scheduler did not open the real-time tests' barrier"
+            )
+        time.sleep(0.05)

@@ -5,9 +5,12 @@ one worker as a whole, and the worker runs its tests one after another.
 Every test module is its own group, so its module-scoped fixtures (a rendered clip, a browser, a
 server) are made once. Some tests join a group that spans modules instead:
 
-- ``realtime``: tests that play a clip or a stream at its own speed and measure what live mode keeps up
-  with. They run last, alone (the other workers stop first), so that no other test starves them of
-  the CPU (the failure of issue 13: frames dropped when the analysis falls behind, a rep lost).
+- ``realtime:1``, ``realtime:2``: tests that play a clip or a stream at its own speed and measure what
+  live mode keeps up with. They run last, once every other test has ended (``tests/conftest.py``'s
+  barrier), so that no other test starves them of the CPU (the failure of issue 13: frames dropped
+  when the analysis falls behind, a rep lost). They wait on the clock, not the CPU (about 25 CPU-s in
+  140 s of playing): two parts of about 70 s play side by side, one on each of the two workers,
+  instead of one worker playing all of them while the other idles.
 - ``footage:<clip>``: the tests of ``FOOTAGE_MODULES`` that assert different things of the same
   ``vbt analyze`` of a real clip (``tests/footage/clips.py`` analyses each clip once per process):
   on one worker, each clip's MediaPipe run is made once, and the clips spread over the workers.
@@ -21,19 +24,29 @@ from __future__ import annotations
 import re
 
 REALTIME = "realtime"
+#: The real-time groups (``is_realtime``), handed out in this order.
+REALTIME_1, REALTIME_2 = f"{REALTIME}:1", f"{REALTIME}:2"
+REALTIME_PARTS = (REALTIME_1, REALTIME_2)
 FOOTAGE = "footage:"
 
-#: A test file, or one test's node id, and the group it joins.
+#: A test file, or one test's node id, and the group it joins (the first entry that matches: a test's
+#: own before its file's). The real-time parts, as estimated for the quiet machine (wall seconds): 1:
+#: the stream measured and the stream that drops (25 s each, the 19 s sample clip played), the
+#: window (22 s), the paced file and loop (2 s); 2: the reps posted to vbt serve and the outbox
+#: (27 s each, the clip played and a server started), the analysed stream that drops (8 s), the
+#: starved analysis (6 s), the real-speed captures (4 s).
 SHARED_GROUPS = {
-    "tests/live/test_live_run.py": REALTIME,
-    "tests/live/test_live_capture.py::test_real_speed_mjpeg_stream_with_a_slow_consumer_drops_the_oldest_frames": REALTIME,
-    "tests/live/test_live_capture.py::test_real_speed_mjpeg_stream_with_a_fast_consumer_drops_nothing": REALTIME,
-    "tests/live/test_live_capture.py::test_close_mid_stream_stops_the_reader_and_closes_the_stream": REALTIME,
-    "tests/live/test_live_degrade.py::test_a_starved_analysis_sheds_view_then_pose_then_recording_then_more_pose_before_dropping": REALTIME,
-    "tests/live/test_live_parts.py::test_a_paced_file_comes_at_its_own_speed_with_its_own_times": REALTIME,
-    "tests/live/test_live_parts.py::test_a_live_loop_that_keeps_up_finishes_each_frame_before_the_next_arrives": REALTIME,
-    "tests/live/test_live_window.py": REALTIME,
-    "tests/cli/test_analyze_video.py::test_a_stream_that_drops_reports_what_came_before": REALTIME,
+    "tests/live/test_live_run.py::test_vbt_live_on_a_stream_posts_reps_to_a_running_vbt_serve_that_match_analyze": REALTIME_2,
+    "tests/live/test_live_run.py::test_reps_wait_on_disk_while_the_service_is_down_and_arrive_once_when_it_is_back": REALTIME_2,
+    "tests/live/test_live_run.py": REALTIME_1,
+    "tests/live/test_live_capture.py::test_real_speed_mjpeg_stream_with_a_slow_consumer_drops_the_oldest_frames": REALTIME_2,
+    "tests/live/test_live_capture.py::test_real_speed_mjpeg_stream_with_a_fast_consumer_drops_nothing": REALTIME_2,
+    "tests/live/test_live_capture.py::test_close_mid_stream_stops_the_reader_and_closes_the_stream": REALTIME_2,
+    "tests/live/test_live_degrade.py::test_a_starved_analysis_sheds_view_then_pose_then_recording_then_more_pose_before_dropping": REALTIME_2,
+    "tests/live/test_live_parts.py::test_a_paced_file_comes_at_its_own_speed_with_its_own_times": REALTIME_1,
+    "tests/live/test_live_parts.py::test_a_live_loop_that_keeps_up_finishes_each_frame_before_the_next_arrives": REALTIME_1,
+    "tests/live/test_live_window.py": REALTIME_1,
+    "tests/cli/test_analyze_video.py::test_a_stream_that_drops_reports_what_came_before": REALTIME_2,
 }
 
 #: The modules whose tests share each clip's default analysis (``tests/footage/clips.py``).
@@ -57,28 +70,31 @@ FOOTAGE_SAME_GROUP = {
 }
 
 #: Groups that take long, the longest first: CPU seconds of a worker, measured on this suite (2026-12,
-#: 2-core machine; only the order matters). They are handed out before all others, so that the workers
+#: 2-core machine; only the order matters; those marked suite5 measured one module a process at load
+#: 25-35, user+sys, and scaled by 2/3: squat_oblique_3reps's analysis took 38 CPU-s there, 25 quiet). They are handed out before all others, so that the workers
 #: end their shares together rather than one waiting on another's long group at the end; the groups
 #: not named here follow in pytest-xdist's order (most tests first).
 LONG_GROUPS_S: dict[str, float] = {
+    # 55 before (suite3); now six rendered snatches at 33 CPU-s each at load 25-35: the render 8, the
+    # first pass 8, the analysis and the front pass 17 (suite5)
+    "tests/capture/test_front_pass.py": 135,
     "footage:snatch_front_snatch_-96kg_friedich_raphael_i1_ok_000001.mp4": 74,
     "tests/service/test_fuzz.py": 59,
-    "tests/live/test_live_online.py": 57,
-    "tests/capture/test_front_pass.py": 55,  # 68 before its renders' cost fell by a fifth (suite3)
     "tests/capture/test_camera_compensation.py": 45,
     "tests/synth/test_derived.py": 44,
     "tests/cli/test_analyze_video.py": 42,
     "tests/service/test_videos.py": 39,
     "tests/footage/test_pose_lifter.py": 32,
     "tests/service/test_reliability.py": 25,
+    "footage:deadlift_side_2reps_60fps.mp4": 26,  # 19 before; measured 39 CPU-s at load 30 (suite5)
+    "footage:squat_oblique_3reps.mp4": 25,  # 18 before; 38 CPU-s at load 30, 25 in speed.py quiet
     "footage:deadlift_side_4reps.mp4": 23,
     "footage:snatch_front_snatch_-96kg_moeini_sedeh_alireza_i1_ok_000012.mp4": 23,
     "footage:rdl_rear_oblique_3reps.mp4": 21,
-    "footage:deadlift_side_2reps_60fps.mp4": 19,
     "footage:row_side_2reps_pickup.mp4": 19,
-    "footage:squat_oblique_3reps.mp4": 18,
     "footage:squat_side_1rep_60fps.mp4": 15,  # 45 while OpenCV colour-managed its HLG frames (decode4)
     "footage:snatch_front_snatch_-96kg_nasar_karlos_i2_fail_000015.mp4": 18,
+    "tests/live/test_live_online.py": 20,  # 57 before; 30 CPU-s at load 30 (suite5)
     "tests/capture/test_pipeline.py": 18,
     "tests/service/test_sets.py": 15,
     "tests/service/test_reps.py": 14,
@@ -88,6 +104,8 @@ LONG_GROUPS_S: dict[str, float] = {
     "tests/capture/bar/test_plate_footage.py": 12,
     "tests/e2e/test_coach_session.py": 12,
     "tests/capture/bar/test_plate_edge.py": 12,
+    "footage:squat_side_3reps.mp4": 11,  # 17 CPU-s at load 30 (suite5)
+    "footage:squat_side_3reps_red_plates.mp4": 11,  # 17 CPU-s at load 30 (suite5)
     "footage:bench_oblique_3reps_subtitles.mp4": 11,
 }
 
@@ -114,9 +132,14 @@ def group_of(nodeid: str) -> str:
     return nodeid.split("::", 1)[0]
 
 
+def is_realtime(group: str) -> bool:
+    """Whether ``group`` is one of the real-time groups (``REALTIME_PARTS``, or any named after them)."""
+    return group == REALTIME or group.startswith(f"{REALTIME}:")
+
+
 def handing_out_order(groups: list[str]) -> list[str]:
     """``groups`` in the order to hand them out: ``LONG_GROUPS_S``'s, longest first, then the others
-    as given, the real-time group last."""
+    as given, the real-time groups last (in their names' order)."""
     long = sorted((g for g in groups if g in LONG_GROUPS_S), key=lambda g: -LONG_GROUPS_S[g])
-    rest = [g for g in groups if g not in LONG_GROUPS_S and g != REALTIME]
-    return long + rest + ([REALTIME] if REALTIME in groups else [])
+    rest = [g for g in groups if g not in LONG_GROUPS_S and not is_realtime(g)]
+    return long + rest + sorted(g for g in groups if is_realtime(g))
