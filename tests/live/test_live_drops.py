@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vbt.live.drops import DropKind, DropSettings, drop_pattern, replay, score
+from vbt.live.drops import DropKind, Drops, DropSettings, drop_pattern, replay, score
 from vbt.quality.lost import lost_frames_in
 from vbt.synth import Sampling, generate_set
 from vbt.types import Lift, RepStatus, Trajectory
@@ -64,3 +64,18 @@ def test_bursts_over_every_reps_top_leave_every_rep_shown_suspect_and_none_extra
     assert all(lost_frames_in(r) for r in result.shown)
     assert found.same_as_offline and found.final_offline_m_s < 1e-6
 
+
+def test_frames_lost_over_a_power_cleans_catch_add_no_rep_online_or_in_the_report() -> None:
+    # Seven frames (0.23 s) lost 0.08 s after the pull's end, as the bar drops into the catch: the
+    # stand-up seen after the gap used to be taken for a pull cut by the gap (a sixth, suspect rep)
+    synth = generate_set(Lift.POWER_CLEAN, n_reps=2, seed=3, sampling=Sampling(fps=30.0), load_kg=80.0)
+    trajectory = synth.trajectory
+    truth_s = [(r["start_s"], r["end_s"]) for r in synth.truth["reps"]]
+    first = int(np.searchsorted(trajectory.t_s, truth_s[0][1] + 0.08))
+    lost = np.zeros(len(trajectory), dtype=bool)
+    lost[first : first + 7] = True
+    drops = Drops(lost=lost, pose_shed=np.zeros_like(lost), reduced=np.zeros_like(lost))
+    result = replay(trajectory, drops, lift=Lift.POWER_CLEAN, load_kg=80.0)
+    found = score(result, truth_s)
+    assert (found.lost, found.extra_good, found.extra_suspect) == (0, 0, 0)
+    assert len(result.shown) == len(result.analysis.reps) == 2 and found.same_as_offline
