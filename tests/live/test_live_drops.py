@@ -79,3 +79,21 @@ def test_frames_lost_over_a_power_cleans_catch_add_no_rep_online_or_in_the_repor
     found = score(result, truth_s)
     assert (found.lost, found.extra_good, found.extra_suspect) == (0, 0, 0)
     assert len(result.shown) == len(result.analysis.reps) == 2 and found.same_as_offline
+
+
+def test_a_pull_lost_in_two_places_is_still_one_suspect_rep() -> None:
+    # Two stretches of 7 frames lost 0.1 and 0.45 s into the second pull: the pieces between and
+    # around them were no rep of their own, and the rep was lost (1 of 2 reps shown)
+    synth = generate_set(Lift.POWER_CLEAN, n_reps=2, seed=3, sampling=Sampling(fps=30.0), load_kg=80.0)
+    trajectory = synth.trajectory
+    truth_s = [(r["start_s"], r["end_s"]) for r in synth.truth["reps"]]
+    lost = np.zeros(len(trajectory), dtype=bool)
+    for after_s in (0.1, 0.45):
+        first = int(np.searchsorted(trajectory.t_s, truth_s[1][0] + after_s))
+        lost[first : first + 7] = True
+    drops = Drops(lost=lost, pose_shed=np.zeros_like(lost), reduced=np.zeros_like(lost))
+    result = replay(trajectory, drops, lift=Lift.POWER_CLEAN, load_kg=80.0)
+    found = score(result, truth_s)
+    assert (found.lost, found.extra_good, found.extra_suspect) == (0, 0, 0)
+    assert [r.status for r in result.shown] == [RepStatus.OK, RepStatus.SUSPECT]
+    assert lost_frames_in(result.shown[1]) and found.same_as_offline
