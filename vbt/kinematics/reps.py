@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vbt.kinematics.filters import butterworth_lowpass
+from vbt.kinematics.gaps import could_start_from
 from vbt.kinematics.onsets import at_rest, refine_rest_boundary
 from vbt.kinematics.peaks import refined_extremum
 from vbt.kinematics.series import Kinematics
@@ -577,13 +578,24 @@ def _floor_attempt(
     ``min_rom_m`` a rise counts (as a failed attempt) only when the bar rested before it. A rise that
     starts right after the bar fell faster than ``drop_speed_m_s`` is a bumper bounce after a drop, never
     an attempt, however high it rebounds. A rise already under way when the recording starts counts when
-    it covers ``min_rom_m`` (where it began is not known).
+    it covers ``min_rom_m`` (where it began is not known); one first seen after a gap, only when the bar
+    could have got from where it was last seen to the floor within the gap (`could_start_from`: a
+    stand-up from a catch seen again after lost frames is no pull).
     """
     if not stroke.rising:
         return False
-    if stroke.partial_start:
-        return stroke.rise_m >= settings.min_rom_m
     tolerance = max(settings.floor_tolerance_m, settings.floor_tolerance_fraction * stroke.rise_m)
+    if stroke.partial_start:  # after a gap, only a rise that can have left the floor in it
+        y, vy = kinematics.bar_xy_m[:, 1], kinematics.bar_velocity_m_s[:, 1]
+        from_floor = could_start_from(
+            kinematics.t_s,
+            y,
+            vy,
+            stroke.start_s,
+            low_y_m=floor_y_m + tolerance,
+            rising_m_s=settings.rest_speed_m_s,
+        )
+        return from_floor and stroke.rise_m >= settings.min_rom_m
     if stroke.start_y_m > floor_y_m + tolerance or _after_a_drop(kinematics, stroke, settings):
         return False
     if stroke.rise_m >= settings.min_rom_m:

@@ -11,7 +11,10 @@ not. So, given the times of the lost frames:
   during the rep: velocity doubtful";
 - a gap with the bar rising at its edge that no rep covers is a rep seen to begin but not to end
   (or the reverse): it is reported as a rep of its own, with the times of the motion around the gap,
-  no velocity (NaN: it was not measured), ``partial_end`` or ``partial_start``, and ``suspect``.
+  no velocity (NaN: it was not measured), ``partial_end`` or ``partial_start``, and ``suspect``;
+- a rep a gap split in two is one rep again, unmeasured and ``suspect``; gaps with nothing but the
+  bar rising seen between them that no rep covers are one gap in one rise (a pull lost in two places
+  is one pull, not three pieces too short to be reps).
 
 Only frames known to be lost count (``lost_t_s``): a bar hidden behind the lifter is the capture
 checks' business (``vbt.quality.capture``), not this module's.
@@ -131,6 +134,12 @@ def mark_lost_frames(
             cut = _cut_rep(analysis, span, seg, settings)
             if cut is not None:
                 reps.append(replace(cut, index=-1 - len(alias) - len(reps)))  # a new, unique index
+    for span in _one_movement(doubtful, analysis, seg):  # a rise lost in two places or more
+        if span in doubtful or any(_overlaps(rep, span, within_s=settings.motion_window_s) for rep in reps):
+            continue
+        cut = _cut_rep(analysis, span, seg, settings)
+        if cut is not None:
+            reps.append(replace(cut, index=-1 - len(alias) - len(reps)))
     reps.sort(key=lambda rep: rep.start_s)
     old_to_new = {rep.index: n for n, rep in enumerate(reps, start=1)}
     renumbered = [replace(rep, index=n) for n, rep in enumerate(reps, start=1)]
@@ -164,6 +173,24 @@ def mark_lost_frames(
                 )
             )
     return with_findings(renamed, (*findings, *new))
+
+
+def _one_movement(spans: list[LostSpan], analysis: SetAnalysis, seg: SegmentationSettings) -> list[LostSpan]:
+    """The doubtful spans, those with nothing but the bar rising seen between them (faster than
+    ``rest_speed_m_s`` at every sample: one rise, lost in two places) taken as one."""
+    kin = analysis.kinematics
+    t, y, vy = kin.t_s, kin.bar_xy_m[:, 1], kin.bar_velocity_m_s[:, 1]
+    merged: list[LostSpan] = []
+    for span in sorted(spans, key=lambda span: span.first_t_s):
+        if merged:
+            last = merged[-1]
+            between = np.isfinite(y) & (t >= last.after_t_s - _EDGE_S) & (t <= span.before_t_s + _EDGE_S)
+            if between.any() and bool(np.all(vy[between] >= seg.rest_speed_m_s)):
+                lost_s = last.lost_s + span.lost_s
+                merged[-1] = LostSpan(last.first_t_s, span.last_t_s, lost_s, last.before_t_s, span.after_t_s)
+                continue
+        merged.append(span)
+    return merged
 
 
 def lost_frames_in(rep: RepMetrics) -> bool:
