@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import footage
+import numpy as np
 import pose_cache
 
 if TYPE_CHECKING:
@@ -65,6 +66,9 @@ CUTS = ("trim", "trim_tight")
 TRIM_MARGIN_S = 0.5
 #: ``fps`` halves clips of at least this rate (frames per second): 50-60 fps phones become 25-30 fps.
 FPS_HALVED_FROM = 50.0
+#: A rep's mean velocity this far (%) from the original's is listed: no class changes, but the same
+#: lift gave another number (the ``reencode`` control moved reps by up to 6 % when this was written).
+MOVED_PCT = 10.0
 #: x264's quality for the variants: 18 is visually lossless; the ``reencode`` control measures what
 #: one more generation of coding changes.
 CRF = 18
@@ -262,9 +266,10 @@ class Job:
 
 
 def code_digest() -> str:
-    """What an outcome depends on besides its clip: vbt's code and the benchmarks'."""
-    paths = sorted((ROOT / "vbt").rglob("*.py")) + sorted((ROOT / "benchmarks").glob("footage*.py"))
-    paths.append(ROOT / "benchmarks" / "pose_cache.py")
+    """What an outcome depends on besides its clip: vbt's code and the footage benchmark's (not this
+    file's: a change to the transforms wants a new ``--scratch``)."""
+    paths = sorted((ROOT / "vbt").rglob("*.py"))
+    paths += [ROOT / "benchmarks" / "footage.py", ROOT / "benchmarks" / "pose_cache.py"]
     return pose_cache.digest(paths, str(CRF))
 
 
@@ -347,6 +352,20 @@ def _fast(path: Path) -> bool:
 # --- the tables --------------------------------------------------------------------------------
 
 
+def velocity_changes(rows: list[dict[str, Any]], variant: str) -> list[float]:
+    """|v / v_original - 1| in % of each rep's mean velocity, over the clips exact both as they are
+    and as ``variant`` (reps paired in order: both counts are the truth's)."""
+    by = {(r["file"], r["variant"]): r for r in rows}
+    changes = []
+    for r in rows:
+        base = by.get((r["file"], "original"))
+        if r["variant"] != variant or base is None or not (r["class"] == base["class"] == "exact"):
+            continue
+        for v, v0 in zip(r["mean_velocity_m_s"], base["mean_velocity_m_s"], strict=True):
+            changes.append(100.0 * abs(v / v0 - 1.0))
+    return changes
+
+
 def table(rows: list[dict[str, Any]], variants: list[str]) -> None:
     """Exact / honest / wrong per variant (all judged clips and the side-on ones), then each clip
     whose class differs from the original's."""
@@ -364,6 +383,24 @@ def table(rows: list[dict[str, Any]], variants: list[str]) -> None:
             f"{variant:<11} {len(judged):>5} {count['exact']:>6} {count['honest']:>7} {count['wrong']:>6} "
             f"{side_exact:>14} {len(mine) - len(judged):>4}"
         )
+    print(
+        "\nmean velocity against the original's, per rep, on the clips exact in both "
+        "(|change| median and largest, %):"
+    )
+    for variant in variants[1:]:
+        changes = velocity_changes(rows, variant)
+        shown = "-" if not changes else f"{np.median(changes):.1f} / {max(changes):.1f} ({len(changes)} reps)"
+        print(f"  {variant:<11} {shown}")
+    print(f"\nexact in both, a rep's mean velocity more than {MOVED_PCT:g} % off the original's:")
+    for r in rows:
+        base = by.get((r["file"], "original"))
+        if r["variant"] == "original" or base is None or not (r["class"] == base["class"] == "exact"):
+            continue
+        pairs = zip(r["mean_velocity_m_s"], base["mean_velocity_m_s"], strict=True)
+        if any(abs(v / v0 - 1.0) > MOVED_PCT / 100.0 for v, v0 in pairs):
+            shown = ", ".join(f"{v:.2f}" for v in r["mean_velocity_m_s"])
+            was = ", ".join(f"{v:.2f}" for v in base["mean_velocity_m_s"])
+            print(f"  {r['variant']:<11} {r['file'][:56]:<56} {shown} m/s (original {was})")
     print("\nclass changed against the original:")
     for variant in variants:
         if variant == "original":
