@@ -320,3 +320,18 @@ def test_a_lone_paused_bench_press_stopped_short_of_its_lockout_is_failed(fps):
         assert rep.status is status
         assert rep.start_s == pytest.approx(bounds[3], abs=0.05)
         assert rep.range_of_motion_m == pytest.approx(press_m, abs=0.01)
+
+
+@pytest.mark.parametrize("creep_m", [0.0, 0.013])
+def test_a_clip_that_ends_with_the_bar_held_at_lockout_ends_its_rep_where_the_bar_stopped(creep_m):
+    # A deadlift clip cut half a second after lockout (footage_variants' trim of a real clip): the
+    # bar held there, or creeping up 1.3 cm as the lifter settles (and the track drifts), never takes
+    # the filtered velocity back through zero, so the rise runs to the recording's end. The rep ends
+    # where the bar stopped (the segment's end), not at the edge: the held half second is no part of
+    # the concentric (0.52 m in 1.0 s: 0.52 m/s; 0.36 m/s with it, before this was fixed).
+    segments = [(0.4, 0.0), (1.0, 0.52), (0.5, creep_m)]
+    trajectory, bounds = eased_path(segments, y0_m=0.225, fps=30.0, noise_m=0.0005)
+    (rep,) = analyze_trajectory(trajectory, lift=Lift.DEADLIFT).reps
+    assert rep.status is OK and not rep.partial_end
+    assert rep.end_s == pytest.approx(bounds[2], abs=0.05)
+    assert rep.mean_velocity_m_s == pytest.approx(0.52, abs=0.03)

@@ -192,7 +192,8 @@ def segment_reps(
         )
     found = _whole_at_edges(found, settings, locked=locked)
     reps = []
-    for i, (s, status, catch_s) in enumerate(found, start=1):
+    for i, (stroke, status, catch_s) in enumerate(found, start=1):
+        s = _stopped_before_the_end(stroke, kinematics, settings)
         refine = s.end_s >= refine_from_s and (refine_unfinished or not s.partial_end)
         end_s = (
             s.end_s
@@ -270,6 +271,31 @@ def _with_edges(stroke: Stroke, kinematics: Kinematics, settings: SegmentationSe
         slow_start=slow_start,
         slow_end=slow_end,
     )
+
+
+def _stopped_before_the_end(stroke: _Edged, kinematics: Kinematics, settings: SegmentationSettings) -> _Edged:
+    """A stroke running to the recording's end with the bar at rest there, ended where the bar stopped.
+
+    The filtered velocity need not cross zero after a lockout: a bar held while the lifter settles (or
+    the track drifts) a centimetre upwards stays just above it, and the rise would run on to the
+    recording's end, its rest counted into the rep. When the bar has been slower than
+    ``rest_speed_m_s`` for the rest check's window (``rest_check_s``, as for a stop inside the
+    recording; not live mode's shorter ``stop_check_s``) before the end, the stroke ends where it first slowed under ``pause_speed_m_s`` after
+    its last faster sample (the boundary is then located on the raw samples, as any stop). A shorter
+    stillness (a clip cut at lockout) leaves the end at the edge. Any other stroke is returned as is.
+    """
+    if not stroke.end_at_edge or stroke.partial_end:
+        return stroke
+    t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
+    inside = np.flatnonzero((t >= stroke.start_s) & (t <= stroke.end_s) & np.isfinite(vy))
+    fast = inside[np.abs(vy[inside]) >= settings.rest_speed_m_s]
+    far_s = settings.rest_check_s[1]  # a rest, not live mode's quick look at a bar just slowing
+    if fast.size == 0 or stroke.end_s - t[fast[-1]] < far_s:
+        return stroke
+    after = inside[inside > fast[-1]]
+    slow = after[np.abs(vy[after]) < settings.pause_speed_m_s]
+    stop_s = float(t[slow[0]] if slow.size else t[after[0]])
+    return replace(stroke, end_s=stop_s)
 
 
 def _refined(kinematics: Kinematics, stroke: Stroke, *, start: bool, settings: SegmentationSettings) -> float:
