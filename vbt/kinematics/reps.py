@@ -32,9 +32,15 @@ import numpy as np
 import numpy.typing as npt
 
 from vbt.kinematics.filters import butterworth_lowpass
-from vbt.kinematics.gaps import could_start_from
+from vbt.kinematics.floor_pulls import (
+    fell_fast_before,
+    first_hold_above,
+    floor_reps,
+    olympic_reps,
+    rests_after,
+    rests_before,
+)
 from vbt.kinematics.onsets import at_rest, refine_rest_boundary
-from vbt.kinematics.peaks import refined_extremum
 from vbt.kinematics.series import Kinematics
 from vbt.kinematics.strokes import Stroke, find_strokes, merge_hesitations
 from vbt.lifts import LiftFamily
@@ -183,9 +189,9 @@ def segment_reps(
     locked: set[int] = set()  # squat-like, press: the strokes back at their known lockout height
     family = lift.family
     if family is LiftFamily.OLYMPIC_PULL:
-        found = _olympic_reps(strokes, kinematics, settings, settled=settled)
+        found = olympic_reps(strokes, kinematics, settings, settled=settled)
     elif family is LiftFamily.FLOOR_PULL:
-        found = _floor_reps(strokes, y_m, kinematics, settings)
+        found = floor_reps(strokes, y_m, kinematics, settings)
     else:
         found = _top_down_reps(
             strokes, kinematics, _slow_heights(kinematics, settings), settings, locked=locked
@@ -227,7 +233,7 @@ def segment_reps(
 
 
 @dataclass(frozen=True)
-class _Edged(Stroke):
+class EdgedStroke(Stroke):
     """A stroke and what its ends are: ``partial_start`` / ``partial_end`` when an end is the edge of
     the data with the bar still moving there (the rep goes on outside what was recorded);
     ``slow_start`` / ``slow_end`` when such an end is the recording's own edge (not a gap's) with
@@ -240,12 +246,12 @@ class _Edged(Stroke):
     slow_end: bool = False
 
 
-def _with_edges(stroke: Stroke, kinematics: Kinematics, settings: SegmentationSettings) -> _Edged:
+def _with_edges(stroke: Stroke, kinematics: Kinematics, settings: SegmentationSettings) -> EdgedStroke:
     """The stroke with its ends classified: an end at the recording's edge is a rest when the bar is
     slower than ``rest_speed_m_s`` for ``edge_rest_s`` there, else partial; an end at a gap is partial."""
     fields = {f: getattr(stroke, f) for f in Stroke.__dataclass_fields__}
     if not (stroke.start_at_edge or stroke.end_at_edge):  # most strokes: nothing to look at
-        return _Edged(**fields)
+        return EdgedStroke(**fields)
     t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
     seen = np.flatnonzero(np.isfinite(kinematics.bar_xy_m[:, 1]))
     first_s, last_s = (float(t[seen[0]]), float(t[seen[-1]])) if seen.size else (np.nan, np.nan)
@@ -264,7 +270,7 @@ def _with_edges(stroke: Stroke, kinematics: Kinematics, settings: SegmentationSe
     slow = np.zeros(0, dtype=bool) if not seen.size else np.abs(vy[seen[[0, -1]]]) < settings.rest_speed_m_s
     slow_start = bool(partial_start and stroke.start_s <= first_s and slow[0])
     slow_end = bool(partial_end and stroke.end_s >= last_s and slow[-1])
-    return _Edged(
+    return EdgedStroke(
         **fields,
         partial_start=partial_start,
         partial_end=partial_end,
@@ -273,7 +279,9 @@ def _with_edges(stroke: Stroke, kinematics: Kinematics, settings: SegmentationSe
     )
 
 
-def _stopped_before_the_end(stroke: _Edged, kinematics: Kinematics, settings: SegmentationSettings) -> _Edged:
+def _stopped_before_the_end(
+    stroke: EdgedStroke, kinematics: Kinematics, settings: SegmentationSettings
+) -> EdgedStroke:
     """A stroke running to the recording's end with the bar at rest there, ended where the bar stopped.
 
     The filtered velocity need not cross zero after a lockout: a bar held while the lifter settles (or
@@ -315,9 +323,9 @@ def _refined(kinematics: Kinematics, stroke: Stroke, *, start: bool, settings: S
     fast = inside[np.abs(vy[inside]) >= _HINGE_SPEED_FRACTION * np.max(np.abs(vy[inside]))]
     limit_s = float(t[fast[0]] if start else t[fast[-1]])
     rests = (
-        _rests_before(kinematics, boundary_s, settings)
+        rests_before(kinematics, boundary_s, settings)
         if start
-        else _rests_after(kinematics, boundary_s, settings)
+        else rests_after(kinematics, boundary_s, settings)
     )
     if rests:
         return refine_rest_boundary(
@@ -362,7 +370,7 @@ def _pause(
     return float(t[edge]), far
 
 
-_Found = list[tuple[_Edged, RepStatus, float]]
+FoundReps = list[tuple[EdgedStroke, RepStatus, float]]
 #: The hinge model is fitted up to where the bar reaches this fraction of the rep's peak speed.
 _HINGE_SPEED_FRACTION = 0.7
 
@@ -381,7 +389,7 @@ def _slow_heights(kinematics: Kinematics, settings: SegmentationSettings) -> Flo
     return butterworth_lowpass(y, sample_rate_hz=kinematics.sample_rate_hz, cutoff_hz=cutoff)
 
 
-def _whole_at_edges(found: _Found, settings: SegmentationSettings, *, locked: set[int]) -> _Found:
+def _whole_at_edges(found: FoundReps, settings: SegmentationSettings, *, locked: set[int]) -> FoundReps:
     """The reps with a slow edge (``slow_start``, ``slow_end``) that their range shows to be their
     turning point made whole there: an end back at its known lockout height (``locked``: the ids of
     those strokes), or an end or a start of a rep that rises as far as the set's fullest rep recorded
@@ -391,7 +399,7 @@ def _whole_at_edges(found: _Found, settings: SegmentationSettings, *, locked: se
         s.rise_m if status is RepStatus.OK and not (s.partial_start or s.partial_end) else -np.inf
         for s, status, _ in found
     ]
-    out: _Found = []
+    out: FoundReps = []
     for k, (stroke, status, catch_s) in enumerate(found):
         fullest = max((r for j, r in enumerate(recorded) if j != k), default=-np.inf)
         tolerance = max(settings.lockout_tolerance_m, settings.lockout_tolerance_fraction * fullest)
@@ -409,13 +417,13 @@ def _whole_at_edges(found: _Found, settings: SegmentationSettings, *, locked: se
 
 
 def _top_down_reps(
-    strokes: list[_Edged],
+    strokes: list[EdgedStroke],
     kinematics: Kinematics,
     slow_y_m: FloatArray,
     settings: SegmentationSettings,
     *,
     locked: set[int],
-) -> _Found:
+) -> FoundReps:
     """Squat-like, press, jerk drive: each rep starts at the top, goes down at least ``min_rom_m`` and
     comes back up (with ``rise_counts_as_depth``: or rises at least ``min_rom_m`` from the bottom).
 
@@ -439,7 +447,7 @@ def _top_down_reps(
     before it, as every other rep is, so one stopped short of it is failed.
     """
     t_s = kinematics.t_s
-    found: _Found = []
+    found: FoundReps = []
     top_y = -np.inf  # highest point since the previous rep ended: the lockout height of the next rep
     top_known = False  # whether that point is a real top (not the recording's first sample)
     last_end_s = -np.inf
@@ -462,9 +470,9 @@ def _top_down_reps(
         ) or (not found and _an_opening_rep(strokes, k, top_y, kinematics, settings)):
             depth = stroke.rise_m
         attempt = depth >= settings.min_rom_m and stroke.rise_m >= settings.min_attempt_m
-        from_rest = attempt and not found and _rests_before(kinematics, stroke.start_s, settings)
+        from_rest = attempt and not found and rests_before(kinematics, stroke.start_s, settings)
         ok = from_rest or (attempt and _reached_lockout(stroke, top_y, depth, settings))
-        if attempt and not ok and _fell_fast_before(kinematics, stroke.start_s, settings):
+        if attempt and not ok and fell_fast_before(kinematics, stroke.start_s, settings):
             attempt = False  # short of lockout after a fall no descent reaches: a bounce, a track's jump
         if attempt:
             if from_rest:
@@ -490,7 +498,7 @@ def _top_down_reps(
 
 
 def _an_opening_rep(
-    strokes: list[_Edged], k: int, top_y_m: float, kinematics: Kinematics, settings: SegmentationSettings
+    strokes: list[EdgedStroke], k: int, top_y_m: float, kinematics: Kinematics, settings: SegmentationSettings
 ) -> bool:
     """True when the recording starts with the bar at rest at the bottom (nothing seen above where
     rising stroke ``k`` starts) and the bar is seen lowered again after it without a stand at its top
@@ -504,7 +512,7 @@ def _an_opening_rep(
     still_since_the_start = strokes[0].start_at_edge and all(
         abs(s.rise_m) < settings.min_attempt_m for s in strokes[:k]
     )
-    from_rest = still_since_the_start or _rests_before(kinematics, stroke.start_s, settings)
+    from_rest = still_since_the_start or rests_before(kinematics, stroke.start_s, settings)
     return (
         nothing_above
         and from_rest
@@ -534,18 +542,20 @@ def _still_around_s(kinematics: Kinematics, when_s: float, max_speed_m_s: float)
     return float(t[last] - t[first])
 
 
-def _a_press(strokes: list[_Edged], k: int, kinematics: Kinematics, settings: SegmentationSettings) -> bool:
+def _a_press(
+    strokes: list[EdgedStroke], k: int, kinematics: Kinematics, settings: SegmentationSettings
+) -> bool:
     """True when rising stroke ``k`` starts from rest, or from a dip (the stroke before it) that
     starts from rest, and the bar is then held (``hold_s``) above ``hold_height_fraction`` of the rise
     before it is back down (within ``floor_tolerance_m``) where the rise began."""
     stroke = strokes[k]
     dip = strokes[k - 1] if k > 0 and not strokes[k - 1].rising else None
-    from_rest = _rests_before(kinematics, stroke.start_s, settings) or (
-        dip is not None and _rests_before(kinematics, dip.start_s, settings)
+    from_rest = rests_before(kinematics, stroke.start_s, settings) or (
+        dip is not None and rests_before(kinematics, dip.start_s, settings)
     )
     if not from_rest:
         return False
-    hold = _first_hold_above(
+    hold = first_hold_above(
         kinematics.t_s,
         kinematics.bar_xy_m[:, 1],
         kinematics.bar_velocity_m_s[:, 1],
@@ -568,175 +578,3 @@ def _slow_descent(
         return stroke.rise_m
     at_start = float(np.interp(stroke.start_s, t_s[before], slow_y_m[before]))
     return float(np.max(slow_y_m[before]) - at_start)
-
-
-def floor_level(y_m: FloatArray) -> float:
-    """Where the bar rests on the floor: a low percentile of its height (robust to noise)."""
-    return float(np.nanpercentile(y_m, 2.0))
-
-
-def _floor_reps(
-    strokes: list[_Edged], y_m: FloatArray, kinematics: Kinematics, settings: SegmentationSettings
-) -> _Found:
-    """Pull from the floor: each rep rises from the floor; it is complete when it rises as far as the set's
-    fullest rep (within the lockout tolerance)."""
-    floor = floor_level(y_m)
-    attempts = [s for s in strokes if _floor_attempt(s, floor, kinematics, settings)]
-    if not attempts:
-        return []
-    # Completion by the rise, not by the height reached: the bar may rest lower or higher in the
-    # picture from rep to rep (set down nearer or further from the camera), its lift is the same.
-    full_rise = max(s.rise_m for s in attempts)
-    found: _Found = []
-    for s in attempts:
-        tolerance = max(settings.lockout_tolerance_m, settings.lockout_tolerance_fraction * s.rise_m)
-        ok = s.rise_m >= settings.min_rom_m and s.rise_m >= full_rise - tolerance
-        found.append((s, RepStatus.OK if ok else RepStatus.FAILED, np.nan))
-    return found
-
-
-def _floor_attempt(
-    stroke: _Edged, floor_y_m: float, kinematics: Kinematics, settings: SegmentationSettings
-) -> bool:
-    """A rise from the floor that is a lift: a full one, or a shorter one that starts from rest.
-
-    Rises shorter than ``min_attempt_m`` (a bar nudged and set down) are never attempts. Between that and
-    ``min_rom_m`` a rise counts (as a failed attempt) only when the bar rested before it. A rise that
-    starts right after the bar fell faster than ``drop_speed_m_s`` is a bumper bounce after a drop, never
-    an attempt, however high it rebounds. A rise already under way when the recording starts counts when
-    it covers ``min_rom_m`` (where it began is not known); one first seen after a gap, only when the bar
-    could have got from where it was last seen to the floor within the gap (`could_start_from`: a
-    stand-up from a catch seen again after lost frames is no pull).
-    """
-    if not stroke.rising:
-        return False
-    tolerance = max(settings.floor_tolerance_m, settings.floor_tolerance_fraction * stroke.rise_m)
-    if stroke.partial_start:  # after a gap, only a rise that can have left the floor in it
-        y, vy = kinematics.bar_xy_m[:, 1], kinematics.bar_velocity_m_s[:, 1]
-        from_floor = could_start_from(
-            kinematics.t_s,
-            y,
-            vy,
-            stroke.start_s,
-            low_y_m=floor_y_m + tolerance,
-            rising_m_s=settings.rest_speed_m_s,
-        )
-        return from_floor and stroke.rise_m >= settings.min_rom_m
-    if stroke.start_y_m > floor_y_m + tolerance or _after_a_drop(kinematics, stroke, settings):
-        return False
-    if stroke.rise_m >= settings.min_rom_m:
-        return True
-    return stroke.rise_m >= settings.min_attempt_m and _rests_before(kinematics, stroke.start_s, settings)
-
-
-def _after_a_drop(kinematics: Kinematics, stroke: Stroke, settings: SegmentationSettings) -> bool:
-    """True when the bar fell faster than ``drop_speed_m_s`` within ``drop_window_s`` before the rise,
-    the way a dropped bar falls: never accelerating downwards faster than gravity lets it
-    (``drop_max_accel_m_s2``); faster than that, the track jumped (to another plate), nothing fell."""
-    t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
-    ay = kinematics.bar_acceleration_m_s2[:, 1]
-    if not _fell_fast_before(kinematics, stroke.start_s, settings):
-        return False
-    before = (t >= stroke.start_s - settings.drop_window_s) & (t <= stroke.start_s) & np.isfinite(vy)
-    falling = before & (vy < 0)
-    return bool(np.nanmin(ay[falling]) >= -settings.drop_max_accel_m_s2)
-
-
-def _fell_fast_before(kinematics: Kinematics, when_s: float, settings: SegmentationSettings) -> bool:
-    """True when the track came down faster than ``drop_speed_m_s`` within ``drop_window_s`` before
-    ``when_s``: a bar dropped, or the track jumping down; never a bar lowered under control."""
-    t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
-    before = (t >= when_s - settings.drop_window_s) & (t <= when_s) & np.isfinite(vy)
-    return bool(before.any() and np.min(vy[before]) < -settings.drop_speed_m_s)
-
-
-def _rests_before(kinematics: Kinematics, when_s: float, settings: SegmentationSettings) -> bool:
-    near, far = settings.rest_check_s
-    return _rests(kinematics, when_s - far, when_s - near, settings)
-
-
-def _rests_after(kinematics: Kinematics, when_s: float, settings: SegmentationSettings) -> bool:
-    near, far = settings.stop_check_s or settings.rest_check_s
-    return _rests(kinematics, when_s + near, when_s + far, settings)
-
-
-def _rests(kinematics: Kinematics, start_s: float, end_s: float, settings: SegmentationSettings) -> bool:
-    vy = kinematics.bar_velocity_m_s[:, 1]
-    return at_rest(kinematics.t_s, vy, start_s=start_s, end_s=end_s, max_speed_m_s=settings.rest_speed_m_s)
-
-
-def _olympic_reps(
-    strokes: list[_Edged],
-    kinematics: Kinematics,
-    settings: SegmentationSettings,
-    *,
-    settled: dict[int, float],
-) -> _Found:
-    """Olympic pull: a pull starts at lift-off from the floor and ends at peak height.
-
-    The lift is made when, after the pull, the bar is held high (still for ``hold_s`` above
-    ``hold_height_fraction`` of the pull) before it comes back to the floor; the catch is the lowest
-    point between the peak and that hold. ``settled`` gets, by ``id`` of each stroke kept, the time
-    from which later samples cannot change that verdict: the hold's last needed sample, or the
-    bar's return to the floor (none: only the recording's end settles it).
-    """
-    t_s, y_m, vy = kinematics.t_s, kinematics.bar_xy_m[:, 1], kinematics.bar_velocity_m_s[:, 1]
-    floor = floor_level(y_m)
-    found: _Found = []
-    for s in strokes:
-        if not _floor_attempt(s, floor, kinematics, settings):
-            continue
-        if s.partial_end:  # the recording ends during the pull: nothing says it failed
-            found.append((s, RepStatus.OK, np.nan))
-            continue
-        hold_start, settled[id(s)] = _first_hold_above(
-            t_s,
-            y_m,
-            vy,
-            after_s=s.end_s,
-            min_y_m=s.start_y_m + settings.hold_height_fraction * s.rise_m,
-            floor_y_m=floor + settings.floor_tolerance_m,
-            settings=settings,
-        )
-        if s.rise_m < settings.min_rom_m or hold_start is None:
-            found.append((s, RepStatus.FAILED, np.nan))
-            continue
-        window = (t_s >= s.end_s) & (t_s <= hold_start) & np.isfinite(y_m)
-        catch_s, _ = refined_extremum(t_s, y_m, window, lowest=True)
-        found.append((s, RepStatus.OK, catch_s))
-    return found
-
-
-def _first_hold_above(
-    t_s: FloatArray,
-    y_m: FloatArray,
-    vy: FloatArray,
-    *,
-    after_s: float,
-    min_y_m: float,
-    floor_y_m: float,
-    settings: SegmentationSettings,
-) -> tuple[float | None, float]:
-    """Start of the first hold above ``min_y_m`` after ``after_s``, before the bar is back on the
-    floor (None: no hold), and when that was settled: the hold's last needed sample, the bar's
-    return to the floor, or inf (the recording ends before either: more data may still decide)."""
-    after = np.flatnonzero(t_s > after_s)
-    if after.size == 0:
-        return None, math.inf
-    y, v, t = y_m[after], vy[after], t_s[after]
-    on_floor = np.flatnonzero(y <= floor_y_m)
-    stop = on_floor[0] if on_floor.size else y.size
-    still = (np.abs(v[:stop]) < settings.hold_speed_m_s) & (y[:stop] >= min_y_m)
-    need = max(1, round(float(settings.hold_s / np.median(np.diff(t_s)))))
-    run = 0
-    for i, flag in enumerate(still):
-        run = run + 1 if flag else 0
-        if run >= need:
-            return float(t[i - need + 1]), float(t[i])
-    back_s = float(t[on_floor[0]]) if on_floor.size else math.inf
-    seen = np.flatnonzero(np.isfinite(y))
-    if not on_floor.size and seen.size and y[seen[-1]] >= min_y_m:
-        # The recording ends with the bar still high after the catch (a clip cut at the catch): nothing
-        # says the lift failed, so it counts as made, with the catch found up to the end.
-        return float(t[seen[-1]]), back_s
-    return None, back_s

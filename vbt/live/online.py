@@ -78,7 +78,8 @@ import numpy as np
 
 from vbt.analysis import AnalysisSettings, SetAnalysis, analyze_trajectory
 from vbt.errors import InputError, NotEnoughDataError
-from vbt.kinematics.reps import SegmentationSettings, default_segmentation, floor_level
+from vbt.kinematics.floor_pulls import floor_level
+from vbt.kinematics.reps import SegmentationSettings, default_segmentation
 from vbt.lifts import LiftFamily
 from vbt.live.events import RepEvent, RepEventKind, shown_reps
 from vbt.live.samples import Samples
