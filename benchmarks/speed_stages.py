@@ -107,8 +107,7 @@ def child(argv: list[str]) -> None:
     with the stages timed and writes them (JSON) to the last path."""
     clip, lift, variant, report, out = argv
     clocks = _Clocks()
-    import vbt.capture.bar.plate as plate
-    import vbt.capture.bar.whole_clip as whole_clip
+    import vbt.capture.bar as bar
     import vbt.capture.borders as borders
     import vbt.capture.camera.background as background
     import vbt.capture.pipeline as pipeline
@@ -120,9 +119,9 @@ def child(argv: list[str]) -> None:
     from vbt.cli.command import main
 
     thread = time.thread_time
-    clocks.wrap(plate.PlateTracker, "update", "loop: plate tracker", thread)
-    clocks.wrap(whole_clip.ContribEllipses, "find", "loop: keyframe candidates", thread)
-    clocks.wrap(whole_clip.VotedCircles, "find", "loop: keyframe candidates", thread)
+    clocks.wrap(bar.PlateTracker, "update", "loop: plate tracker", thread)
+    clocks.wrap(bar.ContribEllipses, "find", "loop: keyframe candidates", thread)
+    clocks.wrap(bar.VotedCircles, "find", "loop: keyframe candidates", thread)
     clocks.wrap(background.BackgroundMotion, "update", "loop: camera motion", thread)
     clocks.wrap(pending.PendingPose, "prepare", "loop: pose input", thread)
     clocks.wrap(reread.FileFrames, "frame", "  of it: frames read again", _process_cpu_s)
@@ -130,7 +129,7 @@ def child(argv: list[str]) -> None:
         clocks.wrap(module, name, "  of it: picture", thread)
     clocks.wrap(borders, "bright_counts", "  of it: picture", thread)
     clocks.mark(pipeline, "track_source", "track_source")
-    clocks.mark(whole_clip.WholeClipTracker, "finish", "finish")
+    clocks.mark(bar.WholeClipTracker, "finish", "finish")
     clocks.mark(pipeline, "analyze_tracked", "analysis")
     clocks.mark(cli_analyze, "_video_outputs", "report")
     opened = sources.VideoFileSource.__init__
