@@ -75,8 +75,21 @@ def _x(display: str, *command: str) -> str:
 def _screen(display: str, tmp_path: Path) -> np.ndarray:
     """The whole X screen as a BGR image, from ``xwd``'s dump (ZPixmap, 32 bits a pixel)."""
     dump = tmp_path / "screen.xwd"
-    _x(display, "xwd", "-root", "-silent", "-out", str(dump))
-    data = dump.read_bytes()
+    for _ in range(5):  # a loaded machine: xwd may fail to reach the server or be cut short; again
+        dump.unlink(missing_ok=True)
+        done = subprocess.run(
+            ["xwd", "-root", "-silent", "-out", str(dump)],
+            env={**os.environ, "DISPLAY": display},
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
+        data = dump.read_bytes() if dump.exists() else b""
+        if len(data) >= 100:
+            break
+        time.sleep(0.5)
+    else:
+        pytest.fail(f"xwd gave no screen dump of {display} five times: {done.stderr.strip()!r}")
     header = struct.unpack(">25I", data[:100])
     header_size, width, height, byte_order, bytes_per_line, colours = (
         header[0], header[4], header[5], header[7], header[12], header[19],
