@@ -69,8 +69,10 @@ class LifterSettings:
             lifter in a bigger crowd; each person found costs one more landmark run in that check.
         check_interval_s: seconds between checks while the checks find the tracked person alone.
             Lowering it catches a wrong person sooner in clips that looked like one person's; a
-            check costs about two tracked frames.
-        doubt_interval_s: seconds between checks while in doubt (see ``doubt_memory_s``).
+            check costs about two tracked frames. With pose shed to one frame in n
+            (``LifterChooser.shed``), n times as long unless the tracked pose changes.
+        doubt_interval_s: seconds between checks while in doubt (see ``doubt_memory_s``); n times
+            as long with pose shed, as ``check_interval_s``.
         doubt_memory_s: how long doubt lasts after a check found someone else or missed the
             tracked person, after a switch, or after the tracker lost the lifter and found someone
             not where the lifter was. Raising either costs checks in crowded clips, lowering lets
