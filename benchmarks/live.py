@@ -279,6 +279,7 @@ def live_run(
     outbox: Any,
     frames: list[Any],
     reconnect_s: float = 0.5,
+    shed_lifter_checks: bool = True,
 ) -> Any:
     """``vbt live``'s loop as the benchmarks run it: the plate tracker, 80 kg, a set ending after
     4 s of rest."""
@@ -288,7 +289,14 @@ def live_run(
 
     return LiveRun(
         open_source,
-        LiveOptions(lift=Lift(lift), out_dir=out, load_kg=80.0, end_still_s=4.0, reconnect_s=reconnect_s),
+        LiveOptions(
+            lift=Lift(lift),
+            out_dir=out,
+            load_kg=80.0,
+            end_still_s=4.0,
+            reconnect_s=reconnect_s,
+            shed_lifter_checks=shed_lifter_checks,
+        ),
         tracker=make_tracker("plate"),
         pose=estimator,
         outbox=outbox,

@@ -19,6 +19,12 @@ analysis does the work it does in real time; only the wall clock runs faster.
 
     PYTHONPATH=. .venv/bin/python benchmarks/live_cpu.py --clips-dir DIR [--clips squat bench]
         [--levels nothing pose] [--frames 300] [--no-pose] [--no-server]
+        [--lifter as-is 5s off shed]
+
+``--lifter`` runs each clip and level once per way of checking who the lifter is (MediaPipe's
+second, multi-person landmarker, ``vbt.capture.pose.lifter``): ``shed`` as ``vbt live`` does now
+(the checks shed with pose, ``LiveOptions.shed_lifter_checks``), ``as-is`` a check every second
+at every level (before), ``5s`` every five seconds, ``off`` none (``LifterSettings(enabled=False)``).
 """
 
 from __future__ import annotations
@@ -39,8 +45,17 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import live
 
+from vbt.capture.pose import LifterSettings
 from vbt.live.shedding import BusyMeter, Shed, Shedder
 from vbt.types import Frame
+
+#: ``--lifter``: the lifter check's settings, and whether it sheds with pose.
+LIFTER_CHECKS: dict[str, tuple[LifterSettings, bool]] = {
+    "shed": (LifterSettings(), True),
+    "as-is": (LifterSettings(), False),
+    "5s": (LifterSettings(check_interval_s=5.0), False),
+    "off": (LifterSettings(enabled=False), False),
+}
 
 
 class LockstepGate:
@@ -173,16 +188,18 @@ def run_level(
     pose: bool,
     server: bool,
     work: Path,
+    lifter: str = "shed",
 ) -> dict[str, Any]:
     """One pass of the clip through the live loop at ``level``: CPU ms per frame per stage and thread."""
     from vbt.live.sinks import PushSink
 
-    out = work / f"out-{lift}-{level.name.lower()}"
+    out = work / f"out-{lift}-{level.name.lower()}-{lifter}"
+    settings, shed_checks = LIFTER_CHECKS[lifter]
     estimator = None
     if pose:
         from vbt.capture.pose import MediaPipePose
 
-        estimator = MediaPipePose(None, variant="lite")
+        estimator = MediaPipePose(None, variant="lite", lifter=settings)
     outbox = process = pusher = None
     frames: list[Any] = []
     if server:
@@ -203,9 +220,11 @@ def run_level(
         outbox=outbox,
         frames=frames,
         reconnect_s=0.0,
+        shed_lifter_checks=shed_checks,
     )
     run.shedder = FixedShedder(run.options.shedding, level=level)
     run.busy = GatedBusyMeter(gate)
+    checks = 0
     try:
         before, wall_s = thread_cpu_s(), time.perf_counter()
         run.run()
@@ -216,6 +235,7 @@ def run_level(
         wall_s, after = time.perf_counter() - wall_s, thread_cpu_s()
     finally:
         if estimator is not None:
+            checks = estimator.lifter_chooser.checks
             estimator.close()
         if process is not None:
             process.terminate()
@@ -226,6 +246,8 @@ def run_level(
     return {
         "lift": lift,
         "level": level,
+        "lifter": lifter,
+        "checks": checks,
         "frames": processed,
         "dropped": run.stats.frames_dropped,
         "reps": sum(len(s.reps) for s in run.sets),
@@ -249,6 +271,13 @@ def main() -> None:
         choices=[s.name.lower() for s in Shed],
         help="shedding levels to run each clip at (vbt.live.shedding.Shed)",
     )
+    parser.add_argument(
+        "--lifter",
+        nargs="+",
+        default=["shed"],
+        choices=list(LIFTER_CHECKS),
+        help="ways of checking who the lifter is, each run in turn (see above)",
+    )
     parser.add_argument("--no-pose", action="store_true")
     parser.add_argument("--no-server", action="store_true")
     args = parser.parse_args()
@@ -262,19 +291,25 @@ def main() -> None:
             path, _truth = live._render(lift, clips_dir)
             jpegs, times_s = clip_jpegs(path, frames=args.frames)
             for name in args.levels:
-                rows.append(
-                    run_level(
-                        lift,
-                        jpegs,
-                        times_s,
-                        Shed[name.upper()],
-                        pose=not args.no_pose,
-                        server=not args.no_server,
-                        work=work,
+                for lifter in args.lifter:  # in turn, so that each sees the machine's load alike
+                    rows.append(
+                        run_level(
+                            lift,
+                            jpegs,
+                            times_s,
+                            Shed[name.upper()],
+                            pose=not args.no_pose,
+                            server=not args.no_server,
+                            work=work,
+                            lifter=lifter,
+                        )
                     )
-                )
-                r = rows[-1]  # as it comes: a long run shows its progress
-                print(f"{lift} {name}: {r['cpu'].get('process', 0.0):.1f} CPU-ms a frame", flush=True)
+                    r = rows[-1]  # as it comes: a long run shows its progress
+                    print(
+                        f"{lift} {name} {lifter}: {r['cpu'].get('process', 0.0):.1f} CPU-ms a frame, "
+                        f"{r['checks']} lifter checks",
+                        flush=True,
+                    )
     _print(rows)
 
 
@@ -286,23 +321,28 @@ def _print(rows: list[dict[str, Any]]) -> None:
         f"\nCPU ms per processed frame, live loop in lockstep (load average {load[0]:.1f}, {os.cpu_count()} cores)"
     )
     names = [*STAGES, "total", "process"]
-    print(f"{'clip':12s} {'level':>11s} {'frames':>6s} {'reps':>4s} " + " ".join(f"{n:>9s}" for n in names))
+    head = f"{'clip':12s} {'level':>11s} {'lifter':>6s} {'frames':>6s} {'reps':>4s} {'checks':>6s} "
+    print(head + " ".join(f"{n:>9s}" for n in names))
     for r in rows:
         cells = " ".join(f"{r['cpu'].get(n, 0.0):9.1f}" for n in names)
-        print(f"{r['lift']:12s} {r['level'].name.lower():>11s} {r['frames']:6d} {r['reps']:4d} {cells}")
-    for level in dict.fromkeys(r["level"] for r in rows):
-        of_level = [r for r in rows if r["level"] is level]
-        cells = " ".join(f"{np.mean([r['cpu'].get(n, 0.0) for r in of_level]):9.1f}" for n in names)
-        print(f"{'mean':12s} {level.name.lower():>11s} {'':6s} {'':4s} {cells}")
+        print(
+            f"{r['lift']:12s} {r['level'].name.lower():>11s} {r['lifter']:>6s} {r['frames']:6d} "
+            f"{r['reps']:4d} {r['checks']:6d} {cells}"
+        )
+    kinds = list(dict.fromkeys((r["level"], r["lifter"]) for r in rows))
+    for level, lifter in kinds:
+        of_kind = [r for r in rows if r["level"] is level and r["lifter"] == lifter]
+        cells = " ".join(f"{np.mean([r['cpu'].get(n, 0.0) for r in of_kind]):9.1f}" for n in names)
+        print(f"{'mean':12s} {level.name.lower():>11s} {lifter:>6s} {'':6s} {'':4s} {'':6s} {cells}")
     print("\nthe process's CPU ms per processed frame by thread (the clips' mean)")
-    for level in dict.fromkeys(r["level"] for r in rows):
-        of_level = [r for r in rows if r["level"] is level]
+    for level, lifter in kinds:
+        of_level = [r for r in rows if r["level"] is level and r["lifter"] == lifter]
         keys = sorted(
             {k for r in of_level for k in r["threads"]},
             key=lambda k: -np.mean([r["threads"].get(k, 0.0) for r in of_level]),
         )
         cells = ", ".join(f"{k} {np.mean([r['threads'].get(k, 0.0) for r in of_level]):.1f}" for k in keys)
-        print(f"{level.name.lower():>11s}: {cells}")
+        print(f"{level.name.lower():>11s} {lifter:>6s}: {cells}")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
@@ -234,6 +236,72 @@ def test_someone_clearly_smaller_found_after_the_lifter_was_lost_is_not_reported
     assert chooser.choose(0.5, SPECTATOR, [SPECTATOR, standing(100, 700, 400)]) == 1
     chooser.steered(0.5, followed=True)
     assert chooser.tracked_is_lifter
+
+
+def posed_frames(
+    chooser: LifterChooser,
+    seconds: float,
+    every: int,
+    tracked_at: Callable[[float], np.ndarray],
+    found_at: Callable[[float], list[np.ndarray]],
+) -> list[tuple[float, int | None]]:
+    """Feed one frame in ``every`` of 30 a second (live mode shedding pose), the person tracked and
+    the people a check finds given by time; the times of the checks and what each chose."""
+    chooser.shed(every)
+    decisions = []
+    for i in range(0, round(seconds * 30), every):
+        t_s = i / 30
+        tracked, found = tracked_at(t_s), found_at(t_s)
+        if chooser.check_due(t_s, tracked):
+            choice = chooser.choose(t_s, tracked, found)
+            decisions.append((round(t_s, 2), choice))
+            if choice is not None:
+                chooser.steered(t_s, followed=True)
+    return decisions
+
+
+def test_checks_shed_with_pose_but_not_when_the_tracked_pose_jumps() -> None:
+    # A lone lifter, pose on one frame in four: a check every 4 s instead of every second.
+    chooser = LifterChooser(SETTINGS)
+    decisions = posed_frames(chooser, 9.0, 4, lambda t: LIFTER, lambda t: [LIFTER])
+    assert decisions == [(0.0, None), (4.0, None), (8.0, None)]
+    # At 2 s MediaPipe's tracker slides onto the seated spectator without losing anyone (no frame
+    # without a person): the jump (171 px of median landmark distance between two posed frames
+    # 0.13 s apart, beyond (0.25 + 0.13) of the spectator's 220 px) brings the check due 1 s after
+    # the last one, so at once; the lifter, found 1.9 times as long, wins it and the confirming
+    # check 0.2 s later (the first posed frame after it, 2.27 s): switched back within 0.27 s,
+    # where the shed schedule alone would have looked at 4 s.
+    chooser = LifterChooser(SETTINGS)
+    decisions = posed_frames(
+        chooser,
+        3.0,
+        4,
+        lambda t: LIFTER if t < 2.0 or chooser.switches else SPECTATOR,
+        lambda t: [LIFTER] if t < 2.0 else [SPECTATOR, LIFTER],
+    )
+    assert decisions[:3] == [(0.0, None), (2.0, None), (2.27, 1)]
+    assert chooser.switches == 1 and chooser.evidence_checks == 1
+
+
+def test_shed_checks_come_sooner_when_the_tracked_person_changes_in_size() -> None:
+    # Someone walking in front of the lifter towards the camera, the tracker gliding onto him: no
+    # jump between posed frames, but his stature grows from 420 px at 1 s to 630 px at 3 s (+10.5 px
+    # a posed frame). The median stature of the last second passes 1.25 x 420 = 525 px when the
+    # stature half a second before it does (2 s + 0.5 s): the check comes then, not at 4 s.
+    def walker(t_s: float) -> np.ndarray:
+        return standing(400, 700, 420 + 210 * min(max(t_s - 1.0, 0.0), 2.0) / 2.0)
+
+    chooser = LifterChooser(SETTINGS)
+    decisions = posed_frames(chooser, 3.5, 4, walker, lambda t: [walker(t)])
+    assert [t for t, _ in decisions] == [0.0, 2.53]
+    assert chooser.evidence_checks == 1 and chooser.switches == 0
+    # Unshed (pose on every frame), checks keep their schedule whatever the pose does.
+    chooser = LifterChooser(SETTINGS)
+    decisions = posed_frames(chooser, 3.5, 1, walker, lambda t: [walker(t)])
+    assert [t for t, _ in decisions] == [0.0, 1.0, 2.0, 3.0]
+    assert chooser.evidence_checks == 0
+    with pytest.raises(InputError, match="pose_every"):
+        chooser.shed(0)
 
 
 def test_settings_are_checked() -> None:

@@ -230,7 +230,14 @@ class _Tracker:
 
 class _SlowPose(_Pose):
     """A pose estimator slower than the camera: 0.2 s a frame against 33 ms between frames, too
-    slow even on one frame in four."""
+    slow even on one frame in four. It notes what the run tells it to shed (``SheddablePose``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pose_every: list[int] = []
+
+    def shed(self, pose_every: int) -> None:
+        self.pose_every.append(pose_every)
 
     def detect(self, frame: Frame) -> PoseResult:
         time.sleep(0.2)
@@ -256,12 +263,12 @@ def test_a_starved_analysis_sheds_view_then_pose_then_recording_then_more_pose_b
     truth = analyze_trajectory(
         Trajectory(t_s=synth.t_s[keep], bar_xy_m=synth.bar_xy_m[keep]), lift=Lift.DEADLIFT
     )
-    sink = _Sink()
+    sink, pose = _Sink(), _SlowPose()
     run = LiveRun(
         lambda: _PacedSynthSource(synth.t_s[keep]),
         LiveOptions(lift=Lift.DEADLIFT, out_dir=tmp_path, known_length=(1000.0, 1000 * MPP), reconnect_s=0.1),
         tracker=_Tracker(synth.bar_xy_m[keep]),
-        pose=_SlowPose(),
+        pose=pose,
         frames=[sink],
         console=io.StringIO(),
     )
@@ -277,6 +284,9 @@ def test_a_starved_analysis_sheds_view_then_pose_then_recording_then_more_pose_b
     assert run.stats.frames_dropped > 0 and lost.size
     assert np.mean(lost > first[Shed.POSE_SPARSE]) >= 0.8
     assert sink.shown > 0  # the view ran until it was shed
+    # The pose's own checks were told every frame's level: all posed, then one in 2, 4 and 8.
+    assert len(pose.pose_every) == run.stats.frames_processed
+    assert pose.pose_every[0] == 1 and {2, 4, 8} <= set(pose.pose_every)
     (saved,) = run.sets
     assert (
         len(saved.reps) == 1 == len(truth.reps)

@@ -36,7 +36,7 @@ from vbt.calibration import Calibration, CameraProfile, pixels_to_metres
 from vbt.capture.bar import BarMethod, BarTracker
 from vbt.capture.observer import Observer, Sighting, opencv_single_threaded
 from vbt.capture.pipeline import analyze_tracked, video_analysis_settings
-from vbt.capture.pose import PoseEstimator
+from vbt.capture.pose import PoseEstimator, SheddablePose
 from vbt.capture.recording import LOST_FRAME, SetRecording
 from vbt.capture.sources import FrameSource
 from vbt.capture.track import MIN_SCALE_CONFIDENCE, PixelTrack, calibrate_track, write_track
@@ -109,6 +109,10 @@ class LiveOptions:
             any frame is dropped.
         shed_resolution: at ``Shed.RESOLUTION``, decode a JPEG stream's pictures at half size and
             track the plate on them (``vbt.live.resolution``). False: that step sheds nothing.
+        shed_lifter_checks: the pose estimator's own checks (``MediaPipePose``'s multi-person
+            lifter check) shed with pose: one in ``Shed.pose_every`` as often, except when the
+            tracked pose jumps or changes size (``vbt.capture.pose.lifter``). False: a check every
+            ``LifterSettings.check_interval_s`` at every level (about 7 CPU-ms of a posed frame's).
     """
 
     lift: Lift
@@ -132,6 +136,7 @@ class LiveOptions:
     discover_every_s: float = 1.0
     shedding: SheddingSettings = field(default_factory=SheddingSettings)
     shed_resolution: bool = True
+    shed_lifter_checks: bool = True
 
 
 @dataclass
@@ -234,6 +239,9 @@ class LiveRun:
         self.options = options
         self.tracker = tracker
         self.pose = pose
+        self._shed_pose: Callable[[int], None] | None = (  # the lifter checks shed with pose
+            pose.shed if options.shed_lifter_checks and isinstance(pose, SheddablePose) else None
+        )
         self.fixed_calibration = calibration
         self.calibration = calibration
         self.outbox = outbox
@@ -372,6 +380,8 @@ class LiveRun:
         self._pending.append(frame)
         level = self.shedder.update(capture.waiting, t_s, busy=self.busy.share)
         self._reduce(capture.source, level)
+        if self._shed_pose is not None:
+            self._shed_pose(level.pose_every)
         if reduction_of(frame) != 1:
             self.shedder.count(Shed.RESOLUTION)
         if self._set.recorder is None and self.options.record:

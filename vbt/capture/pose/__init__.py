@@ -16,6 +16,7 @@ from vbt.capture.pose.result import (
     PoseEstimator,
     PoseResult,
     PreparingPoseEstimator,
+    SheddablePose,
     Side,
 )
 from vbt.capture.pose.side import SideChooser
@@ -28,6 +29,7 @@ __all__ = [
     "PoseEstimator",
     "PoseResult",
     "PreparingPoseEstimator",
+    "SheddablePose",
     "Side",
     "SideChooser",
 ]

@@ -209,6 +209,11 @@ class MediaPipePose(Closing):
         """Release MediaPipe's landmarkers. Safe to call more than once."""
         self._finalizer()
 
+    def shed(self, pose_every: int) -> None:
+        """Pose runs on one frame in ``pose_every`` (live mode's shedding): the lifter checks come
+        that many times less often, unless the tracked pose changes (``LifterChooser.shed``)."""
+        self.lifter_chooser.shed(pose_every)
+
     def estimate(self, frame: Frame) -> tuple[FloatArray, FloatArray]:
         """(J, 2) joints in pixels and (J,) visibility of the side facing the camera."""
         result = self.detect(frame)

@@ -24,6 +24,13 @@ single-person tracking and checks it now and then with a multi-person detection 
   found someone else or missed the tracked person, after a switch, or after the tracker lost the
   lifter and found someone not where the lifter was: at once, then every ``doubt_interval_s``.
   Never closer together than ``min_check_gap_s``.
+- **Checks shed with pose** (live mode under load, ``vbt.live.shedding``): when pose runs on one
+  frame in ``pose_every`` (``LifterChooser.shed``), the intervals between checks are that many
+  times as long, so a check costs the same share of pose's work at every level. What the tracked
+  pose itself shows is still answered at the unshed interval: when it jumps between two posed
+  frames further than a body moves (``body_speed_stature_per_s``) or its stature leaves the
+  stature of the last check by ``switch_ratio`` either way (the tracker on someone else, or someone
+  walking in front of the lifter), the next check comes ``check_interval_s`` after the last.
 - **A bystander is not reported for a lost lifter**: when MediaPipe loses the lifter and finds,
   within ``lifter_memory_s``, someone who is not where the lifter was and is clearly less
   prominent than the lifter (``switch_ratio``), that person's joints are not reported (NaN: the
@@ -62,8 +69,10 @@ class LifterSettings:
             lifter in a bigger crowd; each person found costs one more landmark run in that check.
         check_interval_s: seconds between checks while the checks find the tracked person alone.
             Lowering it catches a wrong person sooner in clips that looked like one person's; a
-            check costs about two tracked frames.
-        doubt_interval_s: seconds between checks while in doubt (see ``doubt_memory_s``).
+            check costs about two tracked frames. With pose shed to one frame in n
+            (``LifterChooser.shed``), n times as long unless the tracked pose changes.
+        doubt_interval_s: seconds between checks while in doubt (see ``doubt_memory_s``); n times
+            as long with pose shed, as ``check_interval_s``.
         doubt_memory_s: how long doubt lasts after a check found someone else or missed the
             tracked person, after a switch, or after the tracker lost the lifter and found someone
             not where the lifter was. Raising either costs checks in crowded clips, lowering lets
@@ -150,6 +159,17 @@ class LifterChooser:
         self._lifter_t_s = -math.inf  # when the lifter was last tracked
         self._lifter_xy: FloatArray | None = None  # where
         self.tracked_is_lifter = True
+        self.pose_every = 1
+        self.evidence_checks = 0
+        self._previous: tuple[float, FloatArray] | None = None  # the last posed frame's tracked person
+        self._checked_stature_px = math.nan  # the lifter's stature at the last check
+
+    def shed(self, pose_every: int) -> None:
+        """Pose runs on one frame in ``pose_every`` from now on: checks that often fewer, except when
+        the tracked pose changes (see the module docstring). 1: every frame, the intervals as set."""
+        if pose_every < 1:
+            raise InputError(f"pose_every must be at least 1, got {pose_every}")
+        self.pose_every = pose_every
 
     def check_due(self, t_s: float, tracked_xy_px: FloatArray | None) -> bool:
         """Whether to check this frame.
@@ -174,6 +194,9 @@ class LifterChooser:
                 self.tracked_is_lifter = True  # the lifter did not come back: whoever is there now
             if self.tracked_is_lifter:
                 self._remember(t_s, tracked_xy_px)
+        if self.pose_every > 1:
+            self._watch(t_s, tracked_xy_px)
+        self._previous = None if tracked_xy_px is None else (t_s, tracked_xy_px)
         return t_s >= self._next_check_s and t_s - self._last_check_s >= s.min_check_gap_s
 
     def choose(
@@ -221,9 +244,10 @@ class LifterChooser:
             if not self.tracked_is_lifter:  # a bystander tracked, the lifter unseen: look again soon
                 self._next_check_s = t_s + s.min_check_gap_s
             elif t_s < self._doubt_until_s:
-                self._next_check_s = t_s + s.doubt_interval_s
+                self._next_check_s = t_s + s.doubt_interval_s * self.pose_every
             else:
-                self._next_check_s = t_s + s.check_interval_s
+                self._next_check_s = t_s + s.check_interval_s * self.pose_every
+            self._checked_stature_px = self._lifter_stature_px()
             return None
         self._count_win(t_s, candidates_xy_px[best])
         if self._wins < s.confirm_checks and self.tracked_is_lifter:
@@ -251,6 +275,27 @@ class LifterChooser:
             self._remember(t_s, self._chosen)
         if not followed:
             self._next_check_s = t_s + self.settings.min_check_gap_s
+        self._checked_stature_px = self._lifter_stature_px()
+
+    def _watch(self, t_s: float, tracked_xy_px: FloatArray | None) -> None:
+        """While checks are shed: the next check ``check_interval_s`` after the last (not the shed
+        interval) when the tracked person jumped since the last posed frame or changed in size."""
+        s = self.settings
+        if tracked_xy_px is None or self._previous is None or not self.tracked_is_lifter:
+            return  # a person lost and found is answered in check_due
+        previous_t_s, previous_xy = self._previous
+        jumped = not same_person(
+            previous_xy,
+            tracked_xy_px,
+            tolerance_frac=s.same_person_frac + s.body_speed_stature_per_s * (t_s - previous_t_s),
+            min_overlap=s.same_person_overlap,
+        )
+        ratio = self._lifter_stature_px() / self._checked_stature_px
+        resized = math.isfinite(ratio) and not (1.0 / s.switch_ratio < ratio < s.switch_ratio)
+        due_s = self._last_check_s + s.check_interval_s
+        if (jumped or resized) and due_s < self._next_check_s:
+            self._next_check_s = due_s
+            self.evidence_checks += 1
 
     def _is_last_lifter(self, t_s: float, person_xy_px: FloatArray) -> bool:
         """Whether a person is where the lifter last was, as far as it can have moved since."""

@@ -124,6 +124,16 @@ class PreparingPoseEstimator(PoseEstimator, Protocol):
         ...
 
 
+@runtime_checkable
+class SheddablePose(Protocol):
+    """A pose estimator with work of its own that sheds with pose (``MediaPipePose``'s lifter
+    checks): live mode tells it, frame after frame, that pose runs on one frame in ``pose_every``."""
+
+    def shed(self, pose_every: int) -> None:
+        """Pose runs on one frame in ``pose_every`` from now on (1: every frame)."""
+        ...
+
+
 def no_person(t_s: float, side: Side | None) -> PoseResult:
     n = len(JOINT_NAMES)
     return PoseResult(
