@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import subprocess
 import sys
 import threading
 import time
@@ -185,18 +184,13 @@ def stages_cpu(path: Path, lift: str, variant: str, directory: Path) -> dict[str
         str(directory / f"{path.stem}.json"),
         str(out),
     ]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False, env=os.environ.copy())
-    wall_s = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise RuntimeError(f"stages of {path.name} failed ({done.returncode}): {done.stderr[-2000:]}")
+    from speed import _process_s  # beside this file; speed.py imports this module only when run
+
+    timing = _process_s(command)
     stages: dict[str, float] = json.loads(out.read_text())
-    total = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    stages["exit"] = total - stages.pop("total in process")
-    stages["total"] = total
-    stages["wall"] = wall_s
+    stages["exit"] = timing.cpu_s - stages.pop("total in process")
+    stages["total"] = timing.cpu_s
+    stages["wall"] = timing.wall_s
     return stages
 
 
