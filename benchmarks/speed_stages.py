@@ -25,6 +25,7 @@ clocks.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import resource
@@ -166,6 +167,7 @@ def child(argv: list[str]) -> None:
         "files opened": float(clocks.files_opened),
     }
     Path(out).write_text(json.dumps(stages))
+    gc.freeze()  # as the CLI's process entry point does after main (vbt.cli.command.run)
 
 
 def stages_cpu(path: Path, lift: str, variant: str, directory: Path) -> dict[str, float]:

@@ -1,7 +1,5 @@
 """``python -m vbt`` runs the command line."""
 
-import sys
+from vbt.cli import run
 
-from vbt.cli import main
-
-sys.exit(main())
+run()

