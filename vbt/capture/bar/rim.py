@@ -143,7 +143,7 @@ def cast_rays(
     else:
         inside = (map_x[:, -1] >= 0) & (map_x[:, -1] < width) & (map_y[:, -1] >= 0) & (map_y[:, -1] < height)
         end = np.where(inside, n_samples, 0)
-        reach = np.full(n_rays, np.inf)
+        reach = _unbounded(n_rays)
     best = np.argmax(score, axis=1)
     if near_radius is not None:
         peak = np.zeros_like(score, dtype=bool)
@@ -174,7 +174,7 @@ def cast_rays(
     points[:, 1] = centre_xy[1] + sin * radius
     interior = (best > 0) & (best < np.minimum(end, n_samples) - 1)  # a peak, not the band's end
     valid = (strength >= min_edge) & interior
-    return points, strength, valid, reach.astype(np.float64)
+    return points, strength, valid, reach
 
 
 def _samples(start: float, stop: float, n: int) -> FloatArray:
@@ -184,6 +184,14 @@ def _samples(start: float, stop: float, n: int) -> FloatArray:
     out *= (stop - start) / (n - 1)
     out += start
     out[-1] = stop
+    return out
+
+
+@cache
+def _unbounded(n_rays: int) -> FloatArray:
+    """(n_rays,) inf, made once (read-only: shared by every call)."""
+    out = np.full(n_rays, np.inf)
+    out.setflags(write=False)
     return out
 
 
@@ -384,10 +392,10 @@ def fit_rim(
         )
         if np.count_nonzero(valid) < min_rays:
             return None
-        inliers = valid.copy()
+        inliers = valid  # replaced, never changed in place
         for loose in (*settings.trim_radii, tolerance):  # trimmed refits, tightening the tolerance
             new_centre, new_r = _fit(points[inliers], centre, fixed_radius, hold_radius, settings)
-            if not np.isfinite(new_r):
+            if not math.isfinite(new_r):
                 return None
             res = np.abs(np.hypot(*(points - new_centre).T) - new_r)
             keep = valid & (res <= max(settings.min_tolerance_px, loose * new_r))
@@ -424,7 +432,7 @@ def fit_rim(
     # only while enough of the outline is in the picture to show a circle, clearly found over an arc
     # long enough to fix the centre, and only for an outline that is a plate's where it is seen
     # (texture at the frame's edge is not).
-    rms = float(np.sqrt(np.mean(res * res)))
+    rms = math.sqrt(float(_sum(res * res)) / res.size) if res.size else math.nan  # np.mean, bit for bit
     judged = reach >= (1.0 + tolerance) * fit_r
     share = float((inliers & judged).sum() / max(1, judged.sum()))
     if not judged.all() and (
