@@ -10,7 +10,15 @@ import numpy as np
 import pytest
 
 from tests.capture.bar.scenes import ONE, SHIFT, draw_plate, exact_disc
-from vbt.capture.bar.rim import RimFit, fit_centre_fixed_radius, fit_circle, fit_rim, gradients, rim_profile
+from vbt.capture.bar.rim import (
+    RimFit,
+    _samples,
+    fit_centre_fixed_radius,
+    fit_circle,
+    fit_rim,
+    gradients,
+    rim_profile,
+)
 from vbt.capture.bar.settings import RimSettings
 
 RIM = RimSettings()  # 72 rays, edges from 3 gray levels per pixel
@@ -112,3 +120,28 @@ def test_rim_profile_puts_each_rim_point_on_its_ray() -> None:
     assert profile.shape == (72,)
     np.testing.assert_allclose(profile[[0, 18, 36, 54]], [1.0, 1.1, 0.9, 1.0])
     assert np.isnan(np.delete(profile, [0, 18, 36, 54])).all()
+
+
+def test_gradients_of_a_colour_image_take_each_pixels_strongest_channel() -> None:
+    """Per pixel, the channel whose squared gradient is largest, the first of equal ones (as NumPy's
+    argmax along the channels would choose): random colours, two channels equal in part."""
+    rng = np.random.default_rng(11)
+    image = rng.integers(0, 256, size=(37, 53, 3), dtype=np.uint8)
+    image[:20, :, 1] = image[:20, :, 0]  # ties between the first two channels
+    image[30:, :, :] = image[30:, :, :1]  # gray: all three equal
+    gx, gy = gradients(image)
+    sx = cv2.Sobel(image, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
+    sy = cv2.Sobel(image, cv2.CV_32F, 0, 1, ksize=3, scale=0.125)
+    strongest = np.argmax(sx * sx + sy * sy, axis=2)[..., None]
+    np.testing.assert_array_equal(gx, np.take_along_axis(sx, strongest, axis=2)[..., 0])
+    np.testing.assert_array_equal(gy, np.take_along_axis(sy, strongest, axis=2)[..., 0])
+    assert gx.dtype == np.float32 and gx.shape == (37, 53)
+
+
+def test_ray_samples_are_linspace_bit_for_bit() -> None:
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        start = float(rng.uniform(0.0, 80.0))
+        stop = start + float(rng.uniform(0.01, 80.0))
+        n = int(rng.integers(2, 120))
+        np.testing.assert_array_equal(_samples(start, stop, n), np.linspace(start, stop, n))

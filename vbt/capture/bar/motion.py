@@ -60,11 +60,13 @@ class ConstantVelocityKalman:
         if dt > 0:
             f = np.eye(4)
             f[0, 2] = f[1, 3] = dt
-            # Piecewise-constant acceleration of typical size accel_px_s2 over the step.
-            g = np.array([[dt**4 / 4, dt**3 / 2], [dt**3 / 2, dt**2]]) * self._q
+            # Piecewise-constant acceleration of typical size accel_px_s2 over the step: the same
+            # 2x2 block [[dt^4/4, dt^3/2], [dt^3/2, dt^2]] times its variance for x and for y.
+            pos, cross, vel = dt**4 / 4 * self._q, dt**3 / 2 * self._q, dt**2 * self._q
             q = np.zeros((4, 4))
-            q[np.ix_([0, 2], [0, 2])] = g
-            q[np.ix_([1, 3], [1, 3])] = g
+            q[0, 0] = q[1, 1] = pos
+            q[0, 2] = q[2, 0] = q[1, 3] = q[3, 1] = cross
+            q[2, 2] = q[3, 3] = vel
             self.x = f @ self.x
             self.p = f @ self.p @ f.T + q
             self.t_s = t_s

@@ -70,9 +70,18 @@ def gradients(image: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.float32], np
     gx = cv2.Sobel(image, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
     gy = cv2.Sobel(image, cv2.CV_32F, 0, 1, ksize=3, scale=0.125)
     if gx.ndim == 3:
-        strongest = np.argmax(gx * gx + gy * gy, axis=2)[..., None]
-        gx = np.take_along_axis(gx, strongest, axis=2)[..., 0]
-        gy = np.take_along_axis(gy, strongest, axis=2)[..., 0]
+        # The channel of the largest squared gradient, the first on a tie (as ``argmax``), chosen
+        # plane by plane: NumPy's argmax along a last axis of 3 costs many times more.
+        x, x1, x2 = cv2.split(gx)
+        y, y1, y2 = cv2.split(gy)
+        m0, m1, m2 = x * x + y * y, x1 * x1 + y1 * y1, x2 * x2 + y2 * y2
+        first = m1 > m0
+        np.copyto(x, x1, where=first)
+        np.copyto(y, y1, where=first)
+        last = m2 > np.maximum(m0, m1)
+        np.copyto(x, x2, where=last)
+        np.copyto(y, y2, where=last)
+        gx, gy = x, y
     return np.asarray(gx, dtype=np.float32), np.asarray(gy, dtype=np.float32)
 
 
@@ -114,14 +123,14 @@ def cast_rays(
     n_rays, step_px, min_edge = settings.n_rays, settings.ray_step_px, settings.min_edge_levels_px
     cos, sin, rows = _rays(n_rays)
     n_samples = max(3, math.ceil((r_max - r_min) / step_px) + 1)
-    radii = np.linspace(r_min, r_max, n_samples)
-    map_x = (centre_xy[0] + np.outer(cos, radii)).astype(np.float32)
-    map_y = (centre_xy[1] + np.outer(sin, radii)).astype(np.float32)
+    radii = _samples(r_min, r_max, n_samples)
+    map_x = (centre_xy[0] + cos[:, None] * radii).astype(np.float32)
+    map_y = (centre_xy[1] + sin[:, None] * radii).astype(np.float32)
     sx = cv2.remap(gx, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     sy = cv2.remap(gy, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     radial = sx * cos[:, None] + sy * sin[:, None]
-    magnitude = np.hypot(sx, sy)
-    score = np.where(np.abs(radial) >= settings.radial_frac * magnitude, np.abs(radial), 0.0)
+    along = np.abs(radial)
+    score = np.where(along >= settings.radial_frac * np.hypot(sx, sy), along, 0.0)
     height, width = gx.shape
     if settings.unseen_rays_unknown:
         x0, y0, x1, y1 = (0.0, 0.0, float(width), float(height)) if picture is None else picture
@@ -134,7 +143,7 @@ def cast_rays(
     else:
         inside = (map_x[:, -1] >= 0) & (map_x[:, -1] < width) & (map_y[:, -1] >= 0) & (map_y[:, -1] < height)
         end = np.where(inside, n_samples, 0)
-        reach = np.full(n_rays, np.inf)
+        reach = _unbounded(n_rays)
     best = np.argmax(score, axis=1)
     if near_radius is not None:
         peak = np.zeros_like(score, dtype=bool)
@@ -146,22 +155,44 @@ def cast_rays(
                 :, None
             ]
         )
-        near = np.broadcast_to(np.asarray(near_radius, dtype=np.float64), (n_rays,))
-        distance = np.where(clear, np.abs(radii[None, :] - near[:, None]), np.inf)
+        near = np.asarray(near_radius, dtype=np.float64)
+        off = radii - near if near.ndim == 0 else radii[None, :] - near[:, None]
+        distance = np.where(clear, np.abs(off), np.inf)
         nearest = np.argmin(distance, axis=1)
         best = np.where(np.isfinite(distance[rows, nearest]), nearest, best)
-    strength = score[rows, best].astype(np.float64)
-    # Sub-pixel peak: a parabola through the best sample and its neighbours.
-    left = score[rows, np.clip(best - 1, 0, n_samples - 1)]
-    right = score[rows, np.clip(best + 1, 0, n_samples - 1)]
+    strength = score[rows, best]  # float64 already (radial is)
+    # Sub-pixel peak: a parabola through the best sample and its neighbours (``best`` is a sample's
+    # index, so the neighbours' need clipping on one side only).
+    left = score[rows, np.maximum(best - 1, 0)]
+    right = score[rows, np.minimum(best + 1, n_samples - 1)]
     denom = left - 2.0 * strength + right
     shift = np.where(np.abs(denom) > 1e-9, 0.5 * (left - right) / np.where(denom == 0, 1, denom), 0)
-    shift = np.clip(shift, -0.5, 0.5)
+    shift = np.minimum(np.maximum(shift, -0.5), 0.5)
     radius = radii[best] + shift * (radii[1] - radii[0])
-    points = np.column_stack([centre_xy[0] + cos * radius, centre_xy[1] + sin * radius])
+    points = np.empty((n_rays, 2))
+    points[:, 0] = centre_xy[0] + cos * radius
+    points[:, 1] = centre_xy[1] + sin * radius
     interior = (best > 0) & (best < np.minimum(end, n_samples) - 1)  # a peak, not the band's end
     valid = (strength >= min_edge) & interior
-    return points, strength, valid, reach.astype(np.float64)
+    return points, strength, valid, reach
+
+
+def _samples(start: float, stop: float, n: int) -> FloatArray:
+    """``np.linspace(start, stop, n)`` for n >= 2, bit for bit, without its Python-level overhead
+    (cast_rays runs a few times a fitted rim)."""
+    out = np.arange(n, dtype=np.float64)
+    out *= (stop - start) / (n - 1)
+    out += start
+    out[-1] = stop
+    return out
+
+
+@cache
+def _unbounded(n_rays: int) -> FloatArray:
+    """(n_rays,) inf, made once (read-only: shared by every call)."""
+    out = np.full(n_rays, np.inf)
+    out.setflags(write=False)
+    return out
 
 
 @cache
@@ -183,13 +214,14 @@ def fit_circle(points: FloatArray) -> tuple[FloatArray, float]:
     nan = (np.full(2, np.nan), math.nan)
     if points.shape[0] < 3:
         return nan
-    mean = points.mean(axis=0)
+    total = np.add.reduce(points, axis=0)
+    mean = total / points.shape[0]  # as ``points.mean(axis=0)``, without its overhead
     x, y = (points - mean).T  # centred for conditioning
     z = x * x + y * y
-    sx, sy, n = float(x.sum()), float(y.sum()), float(x.size)
+    sx, sy, n = float(_sum(x)), float(_sum(y)), float(x.size)
     solution = _solve_symmetric3(
         (float(x @ x), float(x @ y), sx, float(y @ y), sy, n),
-        (-float(x @ z), -float(y @ z), -float(z.sum())),
+        (-float(x @ z), -float(y @ z), -float(_sum(z))),
     )
     if solution is None:
         return nan
@@ -201,10 +233,12 @@ def fit_circle(points: FloatArray) -> tuple[FloatArray, float]:
     for _ in range(2):  # Gauss-Newton on the geometric distance
         dx, dy = x - cx, y - cy
         dist = np.maximum(np.hypot(dx, dy), 1e-9)
-        u, v, e = -dx / dist, -dy / dist, dist - radius  # the Jacobian's columns (u, v, -1), residuals
+        # The Jacobian's columns are (-u, -v, -1) and e the residuals; the signs are folded into the
+        # sums below (negating is exact, so the sums are those of the negated columns, negated).
+        u, v, e = dx / dist, dy / dist, dist - radius
         delta = _solve_symmetric3(
-            (float(u @ u), float(u @ v), -float(u.sum()), float(v @ v), -float(v.sum()), n),
-            (-float(u @ e), -float(v @ e), float(e.sum())),
+            (float(u @ u), float(u @ v), float(_sum(u)), float(v @ v), float(_sum(v)), n),
+            (float(u @ e), float(v @ e), float(_sum(e))),
         )
         if delta is None:
             return nan
@@ -219,14 +253,19 @@ def fit_centre_fixed_radius(points: FloatArray, radius: float, start_xy: FloatAr
     for _ in range(4):  # Gauss-Newton on the geometric distance
         dx, dy = px - cx, py - cy
         dist = np.maximum(np.hypot(dx, dy), 1e-9)
-        u, v, e = -dx / dist, -dy / dist, dist - radius
+        # The Jacobian's columns are (-u, -v), e the residuals (signs folded in, as in fit_circle).
+        u, v, e = dx / dist, dy / dist, dist - radius
         a, b, d = float(u @ u), float(u @ v), float(v @ v)
         det = a * d - b * b
         if det == 0.0 or not math.isfinite(det):
             return np.full(2, np.nan)
-        ru, rv = -float(u @ e), -float(v @ e)
+        ru, rv = float(u @ e), float(v @ e)
         cx, cy = cx + (d * ru - b * rv) / det, cy + (a * rv - b * ru) / det
     return np.array([cx, cy])
+
+
+#: ``ndarray.sum`` without its Python-level wrapper (the same pairwise sum).
+_sum = np.add.reduce
 
 
 def _solve_symmetric3(
@@ -256,8 +295,8 @@ def coverage_deg(points: FloatArray, centre_xy: FloatArray) -> float:
         return 0.0
     d = points - centre_xy
     angles = np.sort(np.degrees(np.arctan2(d[:, 1], d[:, 0])))
-    gaps = np.diff(np.concatenate([angles, [angles[0] + 360.0]]))
-    return float(360.0 - gaps.max())
+    largest = max(float(np.max(angles[1:] - angles[:-1])), float(angles[0] + 360.0 - angles[-1]))
+    return 360.0 - largest
 
 
 def fit_ellipse(points: FloatArray) -> tuple[FloatArray, FloatArray, float]:
@@ -351,16 +390,16 @@ def fit_rim(
             near_radius=(fit_r if profile is None else fit_r * profile) if near else None,
             picture=picture,
         )
-        if valid.sum() < min_rays:
+        if np.count_nonzero(valid) < min_rays:
             return None
-        inliers = valid.copy()
+        inliers = valid  # replaced, never changed in place
         for loose in (*settings.trim_radii, tolerance):  # trimmed refits, tightening the tolerance
             new_centre, new_r = _fit(points[inliers], centre, fixed_radius, hold_radius, settings)
-            if not np.isfinite(new_r):
+            if not math.isfinite(new_r):
                 return None
             res = np.abs(np.hypot(*(points - new_centre).T) - new_r)
             keep = valid & (res <= max(settings.min_tolerance_px, loose * new_r))
-            if keep.sum() < min_rays:
+            if np.count_nonzero(keep) < min_rays:
                 return None
             inliers, centre, fit_r = keep, new_centre, new_r
         if not settings.min_fit_radii * radius <= fit_r <= settings.max_fit_radii * radius:
@@ -385,7 +424,7 @@ def fit_rim(
             if e_axes[1] / e_axes[0] < settings.ellipse_max_axis_ratio:  # clearly an ellipse: judge
                 e_res = _ellipse_residuals(points, e_centre, e_axes, e_angle)  # the points against it
                 keep = valid & (np.abs(e_res) <= max(settings.min_tolerance_px, tolerance * fit_r))
-                if keep.sum() >= min_rays:
+                if np.count_nonzero(keep) >= min_rays:
                     inliers, centre, fit_r = keep, e_centre, float(e_axes.mean())
                     rim, res = points[keep], e_res[keep]
                     cover = coverage_deg(rim, centre)
@@ -393,7 +432,7 @@ def fit_rim(
     # only while enough of the outline is in the picture to show a circle, clearly found over an arc
     # long enough to fix the centre, and only for an outline that is a plate's where it is seen
     # (texture at the frame's edge is not).
-    rms = float(np.sqrt(np.mean(res * res)))
+    rms = math.sqrt(float(_sum(res * res)) / res.size) if res.size else math.nan  # np.mean, bit for bit
     judged = reach >= (1.0 + tolerance) * fit_r
     share = float((inliers & judged).sum() / max(1, judged.sum()))
     if not judged.all() and (

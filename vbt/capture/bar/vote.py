@@ -178,7 +178,7 @@ def voted_centre(
     inside = (cx >= 0) & (cx < bw) & (cy >= 0) & (cy < bh)
     votes = np.bincount(cy[inside] * bw + cx[inside], minlength=bw * bh).astype(np.float32)
     acc = cv2.boxFilter(votes.reshape(bh, bw), -1, (3, 3), normalize=False)
-    yy, xx = np.mgrid[y0:y1, x0:x1]
+    xx, yy = np.arange(x0, x1)[None, :], np.arange(y0, y1)[:, None]  # the box's pixels (ogrid's)
     acc[(xx - guess_xy[0]) ** 2 + (yy - guess_xy[1]) ** 2 > reach * reach] = 0.0
     k = int(np.argmax(acc))
     if acc.flat[k] <= 0.0:
