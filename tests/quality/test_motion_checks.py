@@ -118,7 +118,7 @@ def test_a_track_that_jumps_between_reps_makes_the_count_doubtful_a_bounce_does_
     assert "after the last rep" in found.message and found.severity is Severity.NOTE
     assert analysis.quality.verdict is Verdict.GOOD
     # a snatch dropped from 1.5 m rebounds off its bumpers at 3.4 m/s (peak of a 0.4 m rise in 0.18 s,
-    # over the lift's 3.2 m/s): right after a fall, a bounce, not a jump
+    # over the lift's 2.8 m/s): right after a fall, a bounce, not a jump
     snatch = [(1.0, 0.0), (0.9, 1.5), (0.8, 0.0), (0.55, -1.5), (0.18, 0.4), (0.18, -0.4), (1.0, 0.0)]
     dropped, _ = eased_path(snatch, y0_m=0.225, fps=60.0)
     assert not checks(analyze_trajectory(dropped, lift=Lift.SNATCH), "track_jumps")
