@@ -38,8 +38,9 @@ class MotionCheckSettings:
             limit (2: 97.7 % one-sided for a normal error). Raising it doubts more peaks near the
             limit; lowering it lets more through; 0 switches the check off (`uncertain_peaks`).
         max_peak_sd_frac: a peak velocity whose standard deviation is more than this share of it is
-            doubted whatever the limit: at 0.1 its 2-sd interval spans +-20 %, wider than a
-            velocity zone (0.15-0.3 m/s at 1 m/s). Raising it lets noisier peaks through.
+            doubted whatever the limit where the peak is the lift's velocity (noted elsewhere: the
+            mean is shown): at 0.1 its 2-sd interval spans +-20 %, wider than a velocity zone
+            (0.15-0.3 m/s at 1 m/s). Raising it lets noisier peaks through.
     """
 
     max_gap_cutoff_periods: float = 0.5
@@ -108,8 +109,9 @@ def uncertain_peaks(
     """Reps whose peak velocity is inside the lift's limit (``vbt.quality.limits``) but whose
     uncertainty from the track's noise (``peak_confidence_sd`` standard deviations) reaches past it,
     or whose standard deviation exceeds ``max_peak_sd_frac`` of it. Where the lift's velocity is its
-    peak (`vbt.lifts.velocity_kind`: the Olympic pulls, the jerk drive) the rep is suspect; else the
-    set is doubtful and the rep counts (its mean velocity, a displacement over a duration, stands).
+    peak (`vbt.lifts.velocity_kind`: the Olympic pulls, the jerk drive) the rep is suspect either way;
+    else the rep counts (its mean velocity, a displacement over a duration, stands): a peak that may
+    pass the limit makes the set doubtful, a merely uncertain one is noted (the table shows its sd).
     A peak with no standard deviation (NaN) is not judged here."""
     settings = settings or MotionCheckSettings()
     k = settings.peak_confidence_sd
@@ -123,10 +125,12 @@ def uncertain_peaks(
         if not peak <= limit or not np.isfinite(sd):  # beyond: `implausible_numbers`
             continue
         value = f"peak velocity {_fmt(peak)} ± {_fmt(sd)} m/s"
+        severity = Severity.DOUBT
         if peak + k * sd > limit:
             why = f"{value} from the track's noise may exceed the {limit:g} m/s no {lift.label} reaches"
         elif sd > settings.max_peak_sd_frac * peak:
             why = f"{value}: the track's noise leaves it uncertain by {100 * sd / peak:.0f} %"
+            severity = Severity.DOUBT if peak_kind else Severity.NOTE
         else:
             continue
         stands = "" if peak_kind else "; its mean velocity stands"
@@ -135,7 +139,7 @@ def uncertain_peaks(
                 "peak_uncertain",
                 f"{why}{stands}. Film at 60 frames a second or more, closer, in good light (a short "
                 "exposure blurs the plate less) for a peak to rely on",
-                Severity.DOUBT,
+                severity,
                 reps=(rep.index,),
                 suspect=peak_kind,
             )
