@@ -208,7 +208,11 @@ class TripleExtension:
 
 @dataclass(frozen=True)
 class RepMetrics:
-    """Everything measured on one rep. NaN where a value does not apply or could not be measured."""
+    """Everything measured on one rep. NaN where a value does not apply or could not be measured.
+
+    ``peak_velocity_sd_m_s``: one standard deviation of the peak velocity from the track's noise
+    (`vbt.kinematics.noise`).
+    """
 
     index: int
     start_s: float
@@ -230,6 +234,7 @@ class RepMetrics:
     partial_start: bool = False
     partial_end: bool = False
     suspect_reasons: tuple[str, ...] = ()
+    peak_velocity_sd_m_s: float = float("nan")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ REP_KEYS = {
     "index", "start_s", "end_s", "status", "mean_velocity_m_s", "mean_propulsive_velocity_m_s",
     "peak_velocity_m_s", "time_to_peak_velocity_s", "range_of_motion_m", "duration_s", "triple_extension",
     "horizontal_excursion_m", "mean_power_w", "peak_power_w", "peak_height_m", "catch_height_m",
+    "peak_velocity_sd_m_s",
 }  # fmt: skip
 
 
@@ -41,6 +42,7 @@ def test_analyze_writes_the_report_and_prints_a_table(clean_csv, tmp_path, capsy
     )
     table = capsys.readouterr().out
     assert "mean m/s" in table and "2 rep(s), 0 failed" in table
+    assert f"{report['reps'][0]['peak_velocity_m_s']:.2f} ± " in table  # the peak with its sd
 
 
 def test_the_vbt_process_writes_what_main_writes_in_process(clean_csv, tmp_path, capsys):

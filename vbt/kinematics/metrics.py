@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from vbt.kinematics.noise import peak_velocity_uncertainty
 from vbt.kinematics.peaks import refined_extremum
 from vbt.kinematics.series import Kinematics
 from vbt.types import BoolArray, FloatArray, Lift, Rep, RepMetrics, TripleExtension
@@ -27,6 +28,8 @@ def rep_metrics(
       time after peak velocity that the bar decelerates faster than gravity (acceleration < -g); the
       whole phase when it never does (Sanchez-Medina et al. 2010, Int J Sports Med 31:123).
     - ``peak_velocity_m_s`` and ``time_to_peak_velocity_s`` (from the start), refined between samples.
+    - ``peak_velocity_sd_m_s``: the peak's standard deviation from the track's noise
+      (`vbt.kinematics.noise.peak_velocity_uncertainty`; NaN where it cannot be estimated).
     - ``horizontal_excursion_m``: the bar path's horizontal range (max - min x) over the phase.
     - with ``load_kg``: power = load x (a + g) x v; its mean over the phase and its peak.
     - Olympic lifts: ``peak_height_m`` (end of the pull above lift-off) and ``catch_height_m``
@@ -84,6 +87,7 @@ def rep_metrics(
         triple_extension=triple_extension,
         partial_start=rep.partial_start,
         partial_end=rep.partial_end,
+        peak_velocity_sd_m_s=peak_velocity_uncertainty(kinematics, peak_s=peak_t).sd_m_s,
     )
 
 

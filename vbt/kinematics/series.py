@@ -64,6 +64,8 @@ class Kinematics:
             see the filter's smearing.
         source_joints_xy_m: (N, J, 2) the source's raw joint samples.
         source_joints_visibility: (N, J) how well the pose saw them (NaN: unknown).
+        filter_order: the Butterworth order of each pass (what `vbt.kinematics.noise` propagates
+            the track's noise through).
     """
 
     t_s: FloatArray
@@ -79,6 +81,7 @@ class Kinematics:
     source_bar_xy_m: FloatArray
     source_joints_xy_m: FloatArray
     source_joints_visibility: FloatArray = field(default_factory=lambda: np.empty((0, 0)))
+    filter_order: int = 2
 
     def joint(self, name: str) -> FloatArray:
         """(M, 2) filtered positions of one joint, all NaN when it was not recorded."""
@@ -149,4 +152,5 @@ def smooth(trajectory: Trajectory, *, lift: Lift, settings: SmoothingSettings | 
         source_bar_xy_m=trajectory.bar_xy_m,
         source_joints_xy_m=trajectory.joints_xy_m,
         source_joints_visibility=trajectory.joints_visibility,
+        filter_order=settings.order,
     )

@@ -10,8 +10,13 @@ published for the lift, so a real rep never trips it:
   Appl Physiol 121:2283, deadlift). Olympic pulls (lift-off to peak height) average about 1 m/s
   with competition loads.
 - Peak vertical bar velocity: 1.7-2.2 m/s in competition snatches, 1.4-1.9 m/s in cleans (Garhammer
-  1985, Int J Sport Biomech 1:122); light hang power snatches reach about 2.5 m/s; a loaded squat
-  or press whose feet stay down stays under the take-off velocity of a jump (~2.5-3 m/s).
+  1985, Int J Sport Biomech 1:122; Garhammer 1993, J Appl Sport Sci Res 7:76), 1.4-1.9 m/s in the
+  jerk's drive (Grabe & Widule 1988, Res Q Exerc Sport 59:1); light hang power snatches reach about
+  2.5 m/s; a loaded squat, press or pull whose feet stay down stays under the take-off velocity of a
+  jump (~2.5-3 m/s; the load-velocity ranges reviewed by Weakley et al. 2021, Strength Cond J
+  43:31, lie well under it). Every lift's peak bound is 2.8 m/s: a tenth above the light snatches, beyond the
+  competition lifts by a quarter. A peak under it may still exceed it within the track's noise
+  (`vbt.kinematics.noise`; `vbt.quality.motion.uncertain_peaks`).
 - Range of motion, from the body: the bar can travel no further than the limb that moves it. For
   a 2.0 m lifter (Drillis & Contini 1966 proportions; Winter 2009, fig. 4.1): a squat moves the
   shoulders by at most the hips' drop from standing (0.53 H) to a full squat (about 0.12 H): 0.82 m;

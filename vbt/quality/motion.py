@@ -1,5 +1,6 @@
-"""Checks of a set's reps that need only the trajectory: numbers no barbell reaches in the lift,
-reps cut by the recording's edges, and stretches without samples (the bar lost, frames dropped).
+"""Checks of a set's reps that need only the trajectory: numbers no barbell reaches in the lift (or
+may reach, within the track's noise), reps cut by the recording's edges, and stretches without
+samples (the bar lost, frames dropped).
 
 They run wherever a trajectory is analysed (a video, a track CSV, live mode).
 """
@@ -12,6 +13,7 @@ import numpy as np
 
 from vbt.kinematics.reps import SegmentationSettings, default_segmentation
 from vbt.kinematics.series import Kinematics
+from vbt.lifts import VelocityKind
 from vbt.quality.verdict import Finding, Severity
 from vbt.types import Lift, RepMetrics, RepStatus
 
@@ -31,6 +33,14 @@ class MotionCheckSettings:
         max_mean_uncertainty_frac: a rep whose start or end falls in a stretch without samples is
             suspect when that leaves its mean velocity uncertain by more than this share.
         use_track_jumps: check the track between reps for rises no bar makes (`track_jumps`).
+        peak_confidence_sd: a rep's peak velocity under the lift's limit is doubted when this many of
+            its standard deviations (``RepMetrics.peak_velocity_sd_m_s``) above it reach past the
+            limit (2: 97.7 % one-sided for a normal error). Raising it doubts more peaks near the
+            limit; lowering it lets more through; 0 switches the check off (`uncertain_peaks`).
+        max_peak_sd_frac: a peak velocity whose standard deviation is more than this share of it is
+            doubted whatever the limit where the peak is the lift's velocity (noted elsewhere: the
+            mean is shown): at 0.1 its 2-sd interval spans +-20 %, wider than a velocity zone
+            (0.15-0.3 m/s at 1 m/s). Raising it lets noisier peaks through.
     """
 
     max_gap_cutoff_periods: float = 0.5
@@ -38,6 +48,8 @@ class MotionCheckSettings:
     dropped_frame_factor: float = 1.6
     max_mean_uncertainty_frac: float = 0.1
     use_track_jumps: bool = True
+    peak_confidence_sd: float = 2.0
+    max_peak_sd_frac: float = 0.1
 
 
 def _fmt(value: float, digits: int = 2) -> str:
@@ -88,6 +100,50 @@ def implausible_numbers(reps: list[RepMetrics], *, lift: Lift) -> list[Finding]:
                     suspect=True,
                 )
             )
+    return findings
+
+
+def uncertain_peaks(
+    reps: list[RepMetrics], *, lift: Lift, settings: MotionCheckSettings | None = None
+) -> list[Finding]:
+    """Reps whose peak velocity is inside the lift's limit (``vbt.quality.limits``) but whose
+    uncertainty from the track's noise (``peak_confidence_sd`` standard deviations) reaches past it,
+    or whose standard deviation exceeds ``max_peak_sd_frac`` of it. Where the lift's velocity is its
+    peak (`vbt.lifts.velocity_kind`: the Olympic pulls, the jerk drive) the rep is suspect either way;
+    else the rep counts (its mean velocity, a displacement over a duration, stands): a peak that may
+    pass the limit makes the set doubtful, a merely uncertain one is noted (the table shows its sd).
+    A peak with no standard deviation (NaN) is not judged here."""
+    settings = settings or MotionCheckSettings()
+    k = settings.peak_confidence_sd
+    if k <= 0:
+        return []
+    limit = lift.spec.limits.max_peak_velocity_m_s
+    peak_kind = lift.spec.velocity_kind is VelocityKind.PEAK
+    findings = []
+    for rep in reps:
+        peak, sd = rep.peak_velocity_m_s, rep.peak_velocity_sd_m_s
+        if not peak <= limit or not np.isfinite(sd):  # beyond: `implausible_numbers`
+            continue
+        value = f"peak velocity {_fmt(peak)} ± {_fmt(sd)} m/s"
+        severity = Severity.DOUBT
+        if peak + k * sd > limit:
+            why = f"{value} from the track's noise may exceed the {limit:g} m/s no {lift.label} reaches"
+        elif sd > settings.max_peak_sd_frac * peak:
+            why = f"{value}: the track's noise leaves it uncertain by {100 * sd / peak:.0f} %"
+            severity = Severity.DOUBT if peak_kind else Severity.NOTE
+        else:
+            continue
+        stands = "" if peak_kind else "; its mean velocity stands"
+        findings.append(
+            Finding(
+                "peak_uncertain",
+                f"{why}{stands}. Film at 60 frames a second or more, closer, in good light (a short "
+                "exposure blurs the plate less) for a peak to rely on",
+                severity,
+                reps=(rep.index,),
+                suspect=peak_kind,
+            )
+        )
     return findings
 
 
@@ -287,8 +343,9 @@ def check_motion(
     counted = [r for r in reps if r.status is not RepStatus.SUSPECT]
     settings = settings or MotionCheckSettings()
     numbers = implausible_numbers(counted, lift=lift)
+    uncertain = uncertain_peaks(counted, lift=lift, settings=settings)
     missing = missing_samples(kinematics, counted, settings=settings)
-    suspect = frozenset(i for f in (*numbers, *missing) if f.suspect for i in f.reps)
+    suspect = frozenset(i for f in (*numbers, *uncertain, *missing) if f.suspect for i in f.reps)
     jumps = (
         track_jumps(kinematics, reps, lift=lift, segmentation=default_segmentation(lift), suspect=suspect)
         if settings.use_track_jumps and reps
@@ -297,6 +354,7 @@ def check_motion(
     return [
         *no_reps(reps, lift=lift),
         *numbers,
+        *uncertain,
         *jumps,
         *missing,
         *partial_reps(counted),

@@ -15,8 +15,14 @@ def _cell(value: float, digits: int = 2) -> str:
     return "-" if not math.isfinite(value) else f"{value:.{digits}f}"
 
 
+def _cell_sd(value: float, sd_value: float) -> str:
+    """A value with its standard deviation ("2.65 ± 0.08"), the value alone without one."""
+    return _cell(value) + (f" ± {sd_value:.2f}" if math.isfinite(value) and math.isfinite(sd_value) else "")
+
+
 def format_table(analysis: SetAnalysis, *, title: str) -> str:
-    """Reps as rows (time, status, velocities, range, and for Olympic lifts heights and extension)."""
+    """Reps as rows (time, status, velocities, range, and for Olympic lifts heights and extension);
+    the peak velocity with its standard deviation from the track's noise (`vbt.kinematics.noise`)."""
     olympic = analysis.lift.is_olympic
     columns = ["rep", "start s", "status", "mean m/s", "MPV m/s", "peak m/s", "t-peak s", "ROM m", "dur s"]
     # the lift's one velocity (`vbt.lifts.velocity_kind`) is marked, and its zone named
@@ -81,7 +87,7 @@ def _row(rep: RepMetrics, analysis: SetAnalysis, olympic: bool) -> list[str]:
         rep.status.value,
         _cell(rep.mean_velocity_m_s),
         _cell(rep.mean_propulsive_velocity_m_s),
-        _cell(rep.peak_velocity_m_s),
+        _cell_sd(rep.peak_velocity_m_s, rep.peak_velocity_sd_m_s),
         _cell(rep.time_to_peak_velocity_s),
         _cell(rep.range_of_motion_m),
         _cell(rep.duration_s),

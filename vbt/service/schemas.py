@@ -95,6 +95,10 @@ OffsetS = Annotated[float | None, Field(ge=-3600, le=3600)]
 VelocityMS = Annotated[
     float | None, Field(ge=-10, le=10, description="m/s, within ±10; null if not measured.")
 ]
+VelocitySdMS = Annotated[
+    float | None,
+    Field(ge=0, description="m/s, one standard deviation from the track's noise; null if unknown."),
+]
 DistanceM = Annotated[float | None, Field(ge=0, le=5, description="Metres, 0..5; null if unknown.")]
 HeightM = Annotated[float | None, Field(ge=-5, le=5, description="Metres, ±5; null if unknown.")]
 PowerW = Annotated[float | None, Field(ge=-20000, le=20000, description="Watts, within ±20 kW.")]
@@ -235,6 +239,7 @@ class RepCreate(BaseModel):
     mean_velocity_m_s: VelocityMS = None
     mean_propulsive_velocity_m_s: VelocityMS = None
     peak_velocity_m_s: VelocityMS = None
+    peak_velocity_sd_m_s: VelocitySdMS = None
     time_to_peak_velocity_s: DurationS = None
     range_of_motion_m: DistanceM = None
     duration_s: DurationS = None
@@ -306,6 +311,7 @@ class RepVelocity(BaseModel):
     mean_velocity_m_s: float | None = None
     mean_propulsive_velocity_m_s: float | None = None
     peak_velocity_m_s: float | None = None
+    peak_velocity_sd_m_s: float | None = None
     time_to_peak_velocity_s: float | None = None
     range_of_motion_m: float | None = None
     duration_s: float | None = None
