@@ -455,7 +455,8 @@ def _top_down_reps(
     set_up_locked = False  # whether that rep came back to the height before it (a lone rep's verdict)
     for k, stroke in enumerate(strokes):
         if not stroke.rising:
-            top_y, top_known = _higher_top(top_y, top_known, stroke.start_y_m, not stroke.partial_start)
+            top_y = max(top_y, stroke.start_y_m)
+            top_known = top_known or not stroke.partial_start
             continue
         depth = top_y - stroke.start_y_m
         if stroke.partial_start or (np.isfinite(top_y) and not top_known):
@@ -484,7 +485,8 @@ def _top_down_reps(
             top_known = True
             last_end_s = stroke.end_s
             continue
-        top_y, top_known = _higher_top(top_y, top_known, stroke.end_y_m, not stroke.partial_start)
+        top_y = max(top_y, stroke.end_y_m)
+        top_known = top_known or not stroke.partial_start
     if set_up is not None:
         first = found[set_up][0]
         fullest = max((s.rise_m for j, (s, _, _) in enumerate(found) if j != set_up), default=np.nan)
@@ -493,16 +495,6 @@ def _top_down_reps(
         ok = first.rise_m >= fullest - tolerance if np.isfinite(fullest) else set_up_locked
         found[set_up] = (first, RepStatus.OK if ok else RepStatus.FAILED, np.nan)
     return found
-
-
-def _higher_top(top_y_m: float, top_known: bool, y_m: float, known: bool) -> tuple[float, bool]:
-    """The highest point so far and whether it is a real top, after a turning point at ``y_m``
-    (``known``: not the recording's first sample). A lower turning point leaves both as they are: a
-    wobble at the bottom of a descent the recording started in is no lockout, so the top before the
-    rise stays unknown and the rise is the least the depth can be."""
-    if y_m > top_y_m:
-        return y_m, known
-    return top_y_m, top_known or (known and y_m == top_y_m)
 
 
 def _an_opening_rep(
