@@ -300,7 +300,11 @@ def test_a_suspect_rep_is_shown_with_its_reason_and_left_out_of_the_figures(
     reason = (
         "the tracked plate rose 60 cm but the lifter's hands 5 cm: what was tracked is probably not the bar"
     )
-    body = rep_body(1, mean_velocity_m_s=2.4, status="suspect") | {"suspect_reasons": [reason]}
+    body = rep_body(1, mean_velocity_m_s=2.4, status="suspect") | {
+        "suspect_reasons": [reason],
+        "peak_velocity_m_s": 2.9,
+        "peak_velocity_sd_m_s": 0.35,
+    }
     assert api.post(f"/api/sets/{set_id}/reps", json=body).status_code == 201
     summary = api.get(f"/api/sets/{set_id}").json()["summary"]
     assert summary["rep_count"] == 1 and summary["suspect_rep_count"] == 1
@@ -308,6 +312,10 @@ def test_a_suspect_rep_is_shown_with_its_reason_and_left_out_of_the_figures(
 
     browser.get(f"{server.base_url}/sets/{set_id}")
     _wait(browser, lambda d: _bar_count(d) == 2, "two rep bars")
+    peaks = browser.execute_script(
+        "return [...document.querySelectorAll('#reps-table tbody tr')].map(r => r.cells[4].textContent)"
+    )
+    assert peaks == ["1.40", "2.90 ± 0.35"]  # a peak with its noise, when the report gave it
     row = browser.find_elements("css selector", '#reps-table tbody tr[data-status="suspect"]')
     assert len(row) == 1 and "suspect: not counted" in row[0].text and reason in row[0].text
     assert "+1 suspect, not counted" in _text(browser, "summary")

@@ -97,7 +97,9 @@ VelocityMS = Annotated[
 ]
 VelocitySdMS = Annotated[
     float | None,
-    Field(ge=0, description="m/s, one standard deviation from the track's noise; null if unknown."),
+    Field(
+        ge=0, le=10, description="m/s, one standard deviation from the track's noise, 0..10; null if unknown."
+    ),
 ]
 DistanceM = Annotated[float | None, Field(ge=0, le=5, description="Metres, 0..5; null if unknown.")]
 HeightM = Annotated[float | None, Field(ge=-5, le=5, description="Metres, ±5; null if unknown.")]

@@ -63,6 +63,13 @@ function repZone(rep, lift, palette) {
   return { zone, color: zone ? zone.color : palette.no_zone };
 }
 
+/** A velocity with its standard deviation from the track's noise ("2.65 ± 0.07"), when it has one. */
+function withSd(value, sd) {
+  return typeof sd === "number" && Number.isFinite(sd) && typeof value === "number" && Number.isFinite(value)
+    ? `${fmt(value)} ± ${fmt(sd)}`
+    : fmt(value);
+}
+
 function fillTable(reps, lift, palette, emptyText = "No reps stored for this set yet.") {
   const rows = reps.map((rep, i) => {
     const { color } = repZone(rep, lift, palette);
@@ -71,7 +78,7 @@ function fillTable(reps, lift, palette, emptyText = "No reps stored for this set
       statusCell(rep),
       el("td", {}, fmt(rep.mean_velocity_m_s)),
       el("td", {}, fmt(rep.mean_propulsive_velocity_m_s)),
-      el("td", {}, fmt(rep.peak_velocity_m_s)),
+      el("td", {}, withSd(rep.peak_velocity_m_s, rep.peak_velocity_sd_m_s)),
       el("td", {}, fmt(rep.time_to_peak_velocity_s)),
       el("td", {}, fmt(rep.range_of_motion_m)),
       el("td", {}, fmt(rep.duration_s)),
