@@ -325,4 +325,16 @@ def test_a_suspect_rep_is_shown_with_its_reason_and_left_out_of_the_figures(
     assert _text(browser, "rep-count") == "2 (1 suspect)"
     assert "suspect" in _text(browser, "rep-label")
     assert _text(browser, "last-zone").startswith("Not counted: the tracked plate rose")
+    assert _text(browser, "last-peak") == "2.90 ± 0.35 m/s"
+
+    browser.get(f"{server.base_url}/sessions/{session_id}")
+    _wait(
+        browser,
+        lambda d: d.execute_script("return document.querySelectorAll('table.reps tbody tr').length") == 2,
+        "the session's reps",
+    )
+    peaks = browser.execute_script(
+        "return [...document.querySelectorAll('table.reps tbody tr')].map(r => r.cells[2].textContent)"
+    )
+    assert peaks == ["1.40", "2.90 ± 0.35"]
     assert _js_errors(browser) == []

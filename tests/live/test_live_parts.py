@@ -3,6 +3,7 @@ paced file source, the analysis thread."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -203,6 +204,20 @@ def test_the_screen_shows_the_last_rep_in_its_zone_colour_and_the_stop_banner() 
         np.abs(bottom.astype(int) - np.array([12, 89, 232])).sum(axis=2) < 10
     ).mean() > 0.3  # orange banner
     assert screen.zone_name(analysis.reps[0]) != ""
+
+
+def test_the_screen_gives_a_peak_its_standard_deviation_and_a_mean_none() -> None:
+    synth = generate_set(Lift.SQUAT, n_reps=1, seed=0)
+    rep = analyze_trajectory(synth.trajectory, lift=Lift.SQUAT).reps[0]
+    noisy = dataclasses.replace(rep, peak_velocity_m_s=2.65, peak_velocity_sd_m_s=0.07)
+    lines = LiveScreen(Lift.POWER_CLEAN).details(noisy, 12.0, provisional=False)
+    assert (lines[0], lines[-1]) == ("peak m/s ± 0.07", "loss 12 %")
+    unknown = dataclasses.replace(noisy, peak_velocity_sd_m_s=float("nan"))
+    assert LiveScreen(Lift.POWER_CLEAN).details(unknown, float("nan"), provisional=True)[0] == (
+        "peak m/s  (measuring…)"
+    )
+    # a squat is shown by its mean: the peak's noise is not the number on the screen
+    assert LiveScreen(Lift.SQUAT).details(noisy, float("nan"), provisional=False)[0] == "mean m/s"
 
 
 def test_a_paced_file_comes_at_its_own_speed_with_its_own_times(tmp_path: Path) -> None:

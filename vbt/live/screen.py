@@ -133,17 +133,11 @@ class LiveScreen:
         failed = rep.status is RepStatus.FAILED
         suspect = rep.status is RepStatus.SUSPECT
         colour = style.hex_to_bgr(style.rep_colour(value, lift=self.lift, failed=failed, suspect=suspect))
-        kind = "peak" if self.kind is VelocityKind.PEAK else "mean"
         title = f"REP {len(state.reps)}" + (
             " · failed" if failed else " · suspect, not counted" if suspect else ""
         )
         number = "–" if not math.isfinite(value) else f"{value:.2f}" + ("?" if suspect else "")
-        details = [f"{kind} m/s" + ("  (measuring…)" if provisional else "")]
-        zone = self.zone_name(rep)
-        if zone:
-            details.append(zone)
-        if math.isfinite(state.velocity_loss_pct):
-            details.append(f"loss {state.velocity_loss_pct:.0f} %")
+        details = self.details(rep, state.velocity_loss_pct, provisional=provisional)
         big, small = 0.16 * unit, 0.04 * unit
         pad = round(0.025 * unit)
         nw, nh = self._text.size(number, big, 800)
@@ -162,6 +156,20 @@ class LiveScreen:
         for detail in details:
             y += round(small * 1.4)
             self._text.put(image, detail, (x0 + pad, y), _WHITE, small, 500)
+
+    def details(self, rep: RepMetrics, velocity_loss_pct: float, *, provisional: bool) -> list[str]:
+        """The lines under the last rep's number: its kind and unit (a peak with its standard deviation
+        from the track's noise, when known), its zone, and the set's velocity loss."""
+        kind = "peak" if self.kind is VelocityKind.PEAK else "mean"
+        sd = rep.peak_velocity_sd_m_s if self.kind is VelocityKind.PEAK else math.nan
+        spread = f" ± {sd:.2f}" if math.isfinite(sd) and math.isfinite(self.headline(rep)) else ""
+        lines = [f"{kind} m/s{spread}" + ("  (measuring…)" if provisional else "")]
+        zone = self.zone_name(rep)
+        if zone:
+            lines.append(zone)
+        if math.isfinite(velocity_loss_pct):
+            lines.append(f"loss {velocity_loss_pct:.0f} %")
+        return lines
 
     def _draw_stop(self, image: Image, reason: str, unit: float) -> None:
         height, width = image.shape[:2]

@@ -127,6 +127,13 @@ export function fmt(value, digits = 2) {
   return typeof value === "number" && Number.isFinite(value) ? value.toFixed(digits) : "—";
 }
 
+/** A velocity with its standard deviation from the track's noise ("2.65 ± 0.07"), when it has one. */
+export function withSd(value, sd) {
+  return typeof sd === "number" && Number.isFinite(sd) && typeof value === "number" && Number.isFinite(value)
+    ? `${fmt(value)} ± ${fmt(sd)}`
+    : fmt(value);
+}
+
 /** A timestamp from the API (UTC ISO) in the browser's local date and time. */
 export function fmtDate(iso, { time = true } = {}) {
   const date = new Date(iso);

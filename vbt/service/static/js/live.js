@@ -19,7 +19,7 @@
 // threshold). The page shows the server's cue when it has one for the page's threshold (or the
 // plan's), and computes its own from the reps otherwise (an older server, a threshold just changed).
 
-import { el, exerciseName, fmt, getJson, idFromPath, showError, streamUrl } from "./api.js";
+import { el, exerciseName, fmt, getJson, idFromPath, showError, streamUrl, withSd } from "./api.js";
 import { drawBars, drawLine, redrawOnResize } from "./chart.js";
 import { isCounted, liftOf, loadLifts, runningVelocityLossPct, stopCue, velocityKey, velocityWord, zoneFor, zoneSpan } from "./stats.js";
 
@@ -187,7 +187,7 @@ function renderBig(set, reps) {
       : last?.status === "suspect" ? `Not counted: ${(last.suspect_reasons ?? [])[0] ?? "its numbers cannot be trusted"}`
       : last ? "No velocity measured" : "\u00a0";
   $("last-zone").style.color = zone ? zone.color : "";
-  $("last-peak").replaceChildren(fmt(last?.peak_velocity_m_s), el("small", {}, " m/s"));
+  $("last-peak").replaceChildren(withSd(last?.peak_velocity_m_s, last?.peak_velocity_sd_m_s), el("small", {}, " m/s"));
 }
 
 /** The server's cue for a set when it applies to what the page shows (its threshold), else null. */

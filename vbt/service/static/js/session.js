@@ -3,7 +3,7 @@
 // analysis is followed (GET /api/sets/{id}/videos) until its reps are shown with their verdict, or
 // its problem in words. A set whose analysis failed can take another video.
 
-import { el, exerciseName, fmt, fmtDate, getJson, idFromPath, lifts, sendForm, showError } from "./api.js";
+import { el, exerciseName, fmt, fmtDate, getJson, idFromPath, lifts, sendForm, showError, withSd } from "./api.js";
 import { onSubmit } from "./forms.js";
 import { liftOf, loadLifts, velocityKey, zoneFor } from "./stats.js";
 
@@ -34,7 +34,7 @@ function repsTable(reps, lift, palette) {
           el("td", { "data-label": "Rep" },
             el("span", { class: "swatch", style: `background: ${zone ? zone.color : palette.no_zone}` }), String(i + 1)),
           el("td", { "data-label": "Mean (m/s)" }, fmt(rep.mean_velocity_m_s)),
-          el("td", { "data-label": "Peak (m/s)" }, fmt(rep.peak_velocity_m_s)),
+          el("td", { "data-label": "Peak (m/s)" }, withSd(rep.peak_velocity_m_s, rep.peak_velocity_sd_m_s)),
           el("td", { "data-label": "Range (m)" }, fmt(rep.range_of_motion_m)),
           el("td", { "data-label": "Verdict", class: "verdict" }, repVerdict(rep)),
         );

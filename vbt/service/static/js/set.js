@@ -5,7 +5,7 @@
 // or running, its progress is shown and polled. Without that endpoint, or without any upload, the
 // video panel stays hidden.
 
-import { el, exerciseName, fmt, fmtDate, getJson, idFromPath, hasEndpoint, showError, streamUrl } from "./api.js";
+import { el, exerciseName, fmt, fmtDate, getJson, idFromPath, hasEndpoint, showError, streamUrl, withSd } from "./api.js";
 import { drawBars, redrawOnResize } from "./chart.js";
 import { labelColumns } from "./tables.js";
 import { liftOf, loadLifts, velocityKey, velocityWord, zoneFor, zoneSpan } from "./stats.js";
@@ -61,13 +61,6 @@ function showQuality(quality) {
 function repZone(rep, lift, palette) {
   const zone = rep.status === "ok" ? zoneFor(rep[velocityKey(lift)], lift?.zones) : null;
   return { zone, color: zone ? zone.color : palette.no_zone };
-}
-
-/** A velocity with its standard deviation from the track's noise ("2.65 ± 0.07"), when it has one. */
-function withSd(value, sd) {
-  return typeof sd === "number" && Number.isFinite(sd) && typeof value === "number" && Number.isFinite(value)
-    ? `${fmt(value)} ± ${fmt(sd)}`
-    : fmt(value);
 }
 
 function fillTable(reps, lift, palette, emptyText = "No reps stored for this set yet.") {
