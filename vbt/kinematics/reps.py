@@ -107,6 +107,23 @@ class SegmentationSettings:
             lasts a few tenths of a second (with the slow ends of the pull and the lowering), a lifter
             who picked the bar up from the floor stands before hinging. Raising it counts pick-ups
             followed by a quick hinge; lowering it misses rows held at the top.
+        max_rise_speed_m_s: squat-like and press: a rise whose filtered vertical speed passes this
+            anywhere is no movement of the bar but the track jumping (to another circle and back):
+            never a rep, failed or otherwise, and its top no lockout. `default_segmentation` sets
+            the lift's peak bound (``LiftLimits.max_peak_velocity_m_s``, cited in
+            `vbt.quality.limits`: no push in the lift is that fast); `vbt.quality.motion.track_jumps`
+            reports such a rise. Raising it lets jumps count as reps and set the lockout height the
+            next reps are held to; lowering it below the lift's bound would drop real reps. Infinite:
+            off.
+        use_lift_tops: squat-like and press: a turning point becomes a known lockout height (the
+            depth of the next rise measured from it, the descent's slow heights checked) only when
+            the bar got there by a rise of at least ``min_rom_m`` (a movement that can be the lift),
+            or rested there at the recording's start. A smaller rise (a wobble on the chest, a
+            tracker's jitter) raises the height but leaves it as known or unknown as it was, so a
+            recording that starts during a descent keeps its top unknown past a wobble at the bottom
+            and the rise after it is the least its depth can be. False: every turning point after
+            the recording's first sample is a known top (a millimetre wobble after a trimmed
+            descent then hides the first rep).
     """
 
     min_rom_m: float
@@ -133,6 +150,8 @@ class SegmentationSettings:
     descent_lookback_s: float = 4.0
     rise_counts_as_depth: bool = False
     stand_s: float = 0.5
+    max_rise_speed_m_s: float = math.inf
+    use_lift_tops: bool = True
 
 
 #: Families whose rise counts as its own depth (``SegmentationSettings.rise_counts_as_depth``).
@@ -147,6 +166,7 @@ def default_segmentation(lift: Lift) -> SegmentationSettings:
         min_rom_m=spec.min_range_m,
         min_attempt_m=spec.min_attempt_m,
         rise_counts_as_depth=spec.family in _RISE_IS_DEPTH,
+        max_rise_speed_m_s=spec.limits.max_peak_velocity_m_s,
     )
 
 
@@ -430,7 +450,10 @@ def _top_down_reps(
     The depth is measured twice: from the highest point since the previous rep, and on the slow
     heights (``descent_cutoff_hz``, within ``descent_lookback_s``): jitter can add up to the first,
     never to the second. When the recording starts during the descent (or the rise) the top is not
-    known: the rise itself is then the least the depth can be.
+    known: the rise itself is then the least the depth can be. A top is known only when the bar got
+    there by a movement that can be the lift (``use_lift_tops``: a rise of at least ``min_rom_m``)
+    or rested there at the recording's start; a track's jump (``max_rise_speed_m_s``) is no
+    movement: no rep, and no top.
 
     With ``rise_counts_as_depth`` a rise also counts its own height when it starts from rest (or from
     a dip that does) and the bar is then held high: a press from rest, a jerk's drive from its dip
@@ -453,11 +476,20 @@ def _top_down_reps(
     last_end_s = -np.inf
     set_up: int | None = None  # the first rep, when it starts from rest at the bottom
     set_up_locked = False  # whether that rep came back to the height before it (a lone rep's verdict)
+    after_jump = False  # the stroke before was a track's jump (`_a_jump`): its top is none
     for k, stroke in enumerate(strokes):
         if not stroke.rising:
-            top_y = max(top_y, stroke.start_y_m)
-            top_known = top_known or not stroke.partial_start
+            # a fall's start is the rise's top before it, judged with that rise (below), unless it is
+            # the first sample of a stretch: at rest at the recording's start (a top seen held), or
+            # moving there or after a gap (a height, not a known top)
+            if not after_jump and (not settings.use_lift_tops or stroke.start_at_edge):
+                top_y = max(top_y, stroke.start_y_m)
+                top_known = top_known or not stroke.partial_start
+            after_jump = False
             continue
+        after_jump = _a_jump(stroke, kinematics, settings)
+        if after_jump:
+            continue  # not a movement of the bar: no rep, no top
         depth = top_y - stroke.start_y_m
         if stroke.partial_start or (np.isfinite(top_y) and not top_known):
             depth = max(depth, stroke.rise_m)
@@ -485,8 +517,7 @@ def _top_down_reps(
             top_known = True
             last_end_s = stroke.end_s
             continue
-        top_y = max(top_y, stroke.end_y_m)
-        top_known = top_known or not stroke.partial_start
+        top_y, top_known = _top_after(stroke, top_y, top_known, settings)
     if set_up is not None:
         first = found[set_up][0]
         fullest = max((s.rise_m for j, (s, _, _) in enumerate(found) if j != set_up), default=np.nan)
@@ -495,6 +526,31 @@ def _top_down_reps(
         ok = first.rise_m >= fullest - tolerance if np.isfinite(fullest) else set_up_locked
         found[set_up] = (first, RepStatus.OK if ok else RepStatus.FAILED, np.nan)
     return found
+
+
+def _a_jump(stroke: Stroke, kinematics: Kinematics, settings: SegmentationSettings) -> bool:
+    """True when the bar's filtered vertical speed passes ``max_rise_speed_m_s`` within ``stroke``:
+    the track jumped, no lift moves the bar that fast."""
+    if not math.isfinite(settings.max_rise_speed_m_s):
+        return False
+    t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
+    inside = (t >= stroke.start_s) & (t <= stroke.end_s) & np.isfinite(vy)
+    return bool(np.any(np.abs(vy[inside]) > settings.max_rise_speed_m_s))
+
+
+def _top_after(
+    stroke: EdgedStroke, top_y_m: float, top_known: bool, settings: SegmentationSettings
+) -> tuple[float, bool]:
+    """The highest point since the last rep and whether it is a known lockout, after rising stroke
+    ``stroke`` (no rep) turned at its top (``use_lift_tops``): a rise of at least ``min_rom_m``, or
+    one from rest at the recording's start (the first stroke of a stretch is partial unless so),
+    makes a higher top known; a smaller one only raises it; a lower top changes neither."""
+    if not settings.use_lift_tops:
+        return max(top_y_m, stroke.end_y_m), top_known or not stroke.partial_start
+    if stroke.end_y_m <= top_y_m:
+        return top_y_m, top_known
+    held = stroke.start_at_edge and not stroke.partial_start
+    return stroke.end_y_m, top_known or held or stroke.rise_m >= settings.min_rom_m
 
 
 def _an_opening_rep(
