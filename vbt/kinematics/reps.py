@@ -101,13 +101,15 @@ class SegmentationSettings:
             who picked the bar up from the floor stands before hinging. Raising it counts pick-ups
             followed by a quick hinge; lowering it misses rows held at the top.
         max_rise_speed_m_s: squat-like and press: a rise whose filtered vertical speed passes this
-            anywhere is no movement of the bar but the track jumping (to another circle and back):
-            never a rep, failed or otherwise, and its top no lockout. `default_segmentation` sets
-            the lift's peak bound (``LiftLimits.max_peak_velocity_m_s``, cited in
-            `vbt.quality.limits`: no push in the lift is that fast); `vbt.quality.motion.track_jumps`
-            reports such a rise. Raising it lets jumps count as reps and set the lockout height the
-            next reps are held to; lowering it below the lift's bound would drop real reps. Infinite:
-            off.
+            anywhere, joined to a fall faster than ``drop_speed_m_s`` (right after it, or within
+            ``drop_window_s`` before it), is no movement of the bar but the track jumping to
+            something else and back: never a rep, failed or otherwise, and its top no lockout.
+            `default_segmentation` sets the lift's peak bound (``LiftLimits.max_peak_velocity_m_s``,
+            cited in `vbt.quality.limits`: no push in the lift is that fast);
+            `vbt.quality.motion.track_jumps` reports such a rise. A rise as fast but lowered under
+            control stays a rep, which the quality checks mark suspect. Raising it lets jumps count
+            as reps and set the lockout height the next reps are held to; lowering it below the
+            lift's bound would drop real reps. Infinite: off.
         use_lift_tops: squat-like and press: a turning point becomes a known lockout height (the
             depth of the next rise measured from it, the descent's slow heights checked) only when
             the bar got there by a rise of at least ``min_rom_m`` (a movement that can be the lift),

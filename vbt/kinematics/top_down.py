@@ -73,7 +73,7 @@ def top_down_reps(
                 top_known = top_known or not stroke.partial_start
             after_jump = False
             continue
-        after_jump = _a_jump(stroke, kinematics, settings)
+        after_jump = _a_jump(strokes, k, kinematics, settings)
         if after_jump:
             continue  # not a movement of the bar: no rep, no top
         depth = top_y - stroke.start_y_m
@@ -114,14 +114,34 @@ def top_down_reps(
     return found
 
 
-def _a_jump(stroke: Stroke, kinematics: Kinematics, settings: SegmentationSettings) -> bool:
-    """True when the bar's filtered vertical speed passes ``max_rise_speed_m_s`` within ``stroke``:
-    the track jumped, no lift moves the bar that fast."""
-    if not math.isfinite(settings.max_rise_speed_m_s):
+def _a_jump(
+    strokes: list[EdgedStroke], k: int, kinematics: Kinematics, settings: SegmentationSettings
+) -> bool:
+    """True when rising stroke ``k`` is the track jumping there and back: faster than
+    ``max_rise_speed_m_s`` (no lift moves the bar that fast), and joined to a fall faster than any
+    lowering (``drop_speed_m_s``): the stroke right after it, or one within ``drop_window_s`` before
+    it (a jump down and back up). A rise too fast but not so joined (a rep mis-scaled or tracked
+    in part on something else, then lowered) is left to the quality checks, shown as suspect."""
+    stroke = strokes[k]
+    if not math.isfinite(settings.max_rise_speed_m_s) or _peak_speed_m_s(stroke, kinematics) <= (
+        settings.max_rise_speed_m_s
+    ):
         return False
+    after = strokes[k + 1] if k + 1 < len(strokes) else None
+    back_down = (
+        after is not None
+        and not after.rising
+        and after.start_s == stroke.end_s
+        and _peak_speed_m_s(after, kinematics) > settings.drop_speed_m_s
+    )
+    return back_down or fell_fast_before(kinematics, stroke.start_s, settings)
+
+
+def _peak_speed_m_s(stroke: Stroke, kinematics: Kinematics) -> float:
+    """The stroke's largest filtered vertical speed (0 when it has no sample)."""
     t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
     inside = (t >= stroke.start_s) & (t <= stroke.end_s) & np.isfinite(vy)
-    return bool(np.any(np.abs(vy[inside]) > settings.max_rise_speed_m_s))
+    return float(np.max(np.abs(vy[inside]), initial=0.0))
 
 
 def _top_after(
