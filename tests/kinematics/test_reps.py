@@ -404,3 +404,21 @@ def test_a_rise_too_fast_for_the_lift_but_lowered_under_control_is_kept_and_susp
     analysis = analyze_trajectory(trajectory, lift=Lift.BENCH)
     assert [r.status for r in analysis.reps] == [RepStatus.SUSPECT]
     assert analysis.reps[0].start_s == pytest.approx(bounds[3], abs=0.05)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_wiggle_under_an_unknown_top_adds_no_depth_the_slow_heights_do_not_see(seed):
+    # the recording starts as the bar bobs down 16 cm in a fifth of a second (a walk-out step, the
+    # track's jitter: the top is the recording's first sample, unknown), wiggles up 10 cm (under the
+    # squat's 0.12 m minimum) and settles; then two squats. The bob is too quick for the slow heights
+    # (2 Hz) to see as a descent, so it is no depth: the wiggle is no rep, not even a suspect one
+    # (it was with every turning point a known top, the rule switched off).
+    segments = [(0.3, -0.17), (0.12, 0.10), (0.15, -0.02), (0.4, 0.09), (1.0, 0.0)]
+    segments += [(1.2, -0.5), (0.9, 0.5), (0.8, 0.0)] * 2
+    whole, bounds = eased_path(segments, y0_m=1.4, fps=30.0, noise_m=0.002, seed=seed)
+    trajectory = cut_at(whole, 0.1)
+    reps = analyze_trajectory(trajectory, lift=Lift.SQUAT).reps
+    assert [r.status for r in reps] == [OK, OK]
+    assert [r.start_s for r in reps] == pytest.approx(bounds[[6, 9]] - 0.1, abs=0.05)
+    any_top = AnalysisSettings(segmentation=replace(default_segmentation(Lift.SQUAT), use_lift_tops=False))
+    assert len(analyze_trajectory(trajectory, lift=Lift.SQUAT, settings=any_top).reps) == 3

@@ -116,7 +116,8 @@ class SegmentationSettings:
             or rested there at the recording's start. A smaller rise (a wobble on the chest, a
             tracker's jitter) raises the height but leaves it as known or unknown as it was, so a
             recording that starts during a descent keeps its top unknown past a wobble at the bottom
-            and the rise after it is the least its depth can be. False: every turning point after
+            and the rise after it is the least its depth can be (the descent from an unknown top
+            is bounded by the slow heights' too, as from a known one). False: every turning point after
             the recording's first sample is a known top (a millimetre wobble after a trimmed
             descent then hides the first rep).
     """

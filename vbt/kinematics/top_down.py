@@ -77,10 +77,13 @@ def top_down_reps(
         if after_jump:
             continue  # not a movement of the bar: no rep, no top
         depth = top_y - stroke.start_y_m
-        if stroke.partial_start or (np.isfinite(top_y) and not top_known):
-            depth = max(depth, stroke.rise_m)
-        else:
+        unknown = np.isfinite(top_y) and not top_known
+        if not stroke.partial_start and (settings.use_lift_tops or not unknown):
+            # jitter never adds up to a depth: the slow heights' descent bounds it, below an unknown
+            # top too (a wiggle during a walk-out is no rep)
             depth = min(depth, _slow_descent(slow_y_m, t_s, stroke, last_end_s, settings))
+        if stroke.partial_start or unknown:
+            depth = max(depth, stroke.rise_m)
         if (
             settings.rise_counts_as_depth
             and depth < stroke.rise_m
