@@ -9,13 +9,14 @@ through the whole pipeline in tests/footage/test_video_footage.py.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-from vbt.capture.bar import ColorMarkerTracker, PlateTracker, stack_detections
+from vbt.capture.bar import ColorMarkerTracker, PlateSettings, PlateTracker, stack_detections
 from vbt.types import Frame
 
 FOOTAGE = Path(__file__).resolve().parents[3] / ".." / "shared" / "footage"
@@ -102,7 +103,8 @@ def test_an_oblique_plate_is_measured_by_its_height_and_its_centre_does_not_slid
     # (57 with its edge seen beside it), and its centre falls 85-86 px from the top (frame 89) to the
     # bottom (frame 42). A circle fitted to that outline has a radius of 28-29 px, hugs its top in most
     # frames and its bottom in some: 4-5 px jumps that split the ascent into a "failed" rep of 0.15 m.
-    tracker = PlateTracker()
+    settings = PlateSettings()
+    tracker = PlateTracker(replace(settings, rim=replace(settings.rim, use_vertical_diameter=True)))
     detections = [tracker.update(f) for f in frames(clip("squat_oblique_1rep_stored_plates.mp4"))]
     _, xy, _ = stack_detections(detections)
     major = np.array([d.ellipse_axes_px[0] for d in detections])

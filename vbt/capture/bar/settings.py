@@ -110,7 +110,7 @@ class RimSettings(_Checked):
     ellipse_max_axis_ratio: float = 0.92
     """Below this minor/major ratio the rim is judged against the ellipse rather than the circle. Raising it
     measures slightly oblique plates as ellipses but lets noise make ellipses of circles."""
-    use_vertical_diameter: bool = True
+    use_vertical_diameter: bool = False
     """A tracked plate's outline is measured along the vertical through its centre too, and its height gives
     the plate's size when it is clearly taller than the fitted outline (``vertical_min_taller_frac``): seen
     off-axis by a level camera, a plate's outline is an ellipse whose height is the plate's diameter, while
@@ -120,7 +120,11 @@ class RimSettings(_Checked):
     goes from hugging the top to the bottom (enough to split a slow squat's ascent in two). The frame then
     reports the track's half-height as its outline's major axis (the size calibration uses) and its centre
     midway between the top and bottom it sees, or the half-height from the one it sees; the tracker itself
-    keeps following the circle. Off: the fitted outline alone gives the size and the centre."""
+    keeps following the circle. Off (the default): the fitted outline alone gives the size and the centre.
+    Off by default because on the footage it cost more than it bought: in clutter the strongest edge
+    above or below a plate whose rim is faint there can be the rack or the ceiling's (a bumper stack seen
+    40 degrees off the side measured 10 % taller than it is); it needs the ends checked against the rest
+    of the outline before it can be on (``footage.py --on rim.use_vertical_diameter``)."""
     vertical_band_radii: tuple[float, float] = (0.875, 1.45)
     """Where the vertical rays look for the outline's top and bottom, in radii of the fitted outline from its
     centre. A circle hugging one end of a plate seen at an angle a off its axis has the other end
