@@ -18,6 +18,7 @@ from vbt.capture.bar.rim import (
     fit_rim,
     gradients,
     rim_profile,
+    vertical_extent,
 )
 from vbt.capture.bar.settings import RimSettings
 
@@ -87,6 +88,25 @@ def test_fit_rim_measures_an_ellipse_seen_off_axis() -> None:
     assert fit.axes[0] == pytest.approx(50.0, abs=1.0)
     assert fit.axes[1] == pytest.approx(40.0, abs=1.0)
     assert fit.angle_deg == pytest.approx(90.0, abs=3.0)  # major axis vertical
+
+
+def test_the_vertical_extent_of_an_ellipse_is_its_major_axis_from_anywhere_inside() -> None:
+    # A plate seen 33 degrees off its axis (0.84 as wide as tall) and a circle hugging its top (radius the
+    # half-width, 42 px, centred 8 px above the ellipse's): the outline reaches 42 px up and 58 px down
+    # from there; its top and bottom edges are 100 px apart, the plate's diameter.
+    image = np.full((240, 240, 3), 180, np.uint8)
+    cv2.ellipse(
+        image, (120 * ONE, 118 * ONE), (42 * ONE, 50 * ONE), 0, 0, 360, (30, 30, 30), -1, cv2.LINE_AA, SHIFT
+    )
+    gx, gy = gradients(image)
+    up, down = vertical_extent(gx, gy, np.array([120.0, 110.0]), 42.0, settings=RIM)
+    assert up == pytest.approx(42.0, abs=1.0) and down == pytest.approx(58.0, abs=1.0)
+    assert up + down == pytest.approx(100.0, abs=1.0)
+    # An end hidden (a stored plate as dark as the plate below it): unknown, not the next edge found.
+    cv2.rectangle(image, (100, 150), (140, 239), (30, 30, 30), -1)
+    gx, gy = gradients(image)
+    up, down = vertical_extent(gx, gy, np.array([120.0, 110.0]), 42.0, settings=RIM)
+    assert up == pytest.approx(42.0, abs=1.0) and math.isnan(down)
 
 
 def test_fit_rim_on_a_short_arc_uses_the_known_radius() -> None:

@@ -23,6 +23,7 @@ from vbt.errors import InputError
 #: Rules built but not yet on (the tracker's speed and size gate: on the 39 footage clips it made a
 #: rear-oblique RDL wrong and no clip exact; README).
 OFF_BY_DEFAULT = (
+    "rim.use_vertical_diameter",
     "gate.use_speed_bound",
     "gate.use_size_bound",
     "gate.use_repeats_end_track",

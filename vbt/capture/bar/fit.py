@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from vbt.capture.bar.image import Image, crop_resized, to_gray
-from vbt.capture.bar.rim import Rect, RimFit, fit_outline, fit_rim, gradients
+from vbt.capture.bar.rim import Rect, RimFit, fit_outline, fit_rim, gradients, vertical_extent
 from vbt.capture.bar.search import outermost_rim
 from vbt.capture.bar.settings import ConfidenceSettings, PlateSettings, RimSettings
 from vbt.capture.bar.types import BarDetection, BarMethod
@@ -206,6 +206,37 @@ def fit_near(
         if best is None or score > best.score:
             best = Found(centre, fit.radius / window.scale, fit, window.scale, score)
     return best
+
+
+def vertical_ends(
+    image: Image,
+    found: Found,
+    *,
+    settings: PlateSettings,
+    picture_px: Rect | None = None,
+) -> tuple[float, float]:
+    """How far ``found``'s outline reaches above and below its centre along the vertical, frame
+    pixels (``rim.vertical_extent``); NaN for an end not clearly seen. A level camera sees a plate's
+    diameter upright however far off its axis it looks. The window is reduced as ``fit_near``'s."""
+    rim = settings.rim
+    radius = found.radius_px
+    half = rim.vertical_band_radii[1] * radius * (1.0 + rim.tolerance_radii) + 2.0
+    x0, y0 = int(found.centre_px[0] - half), int(found.centre_px[1] - half)
+    x1, y1 = math.ceil(found.centre_px[0] + half) + 1, math.ceil(found.centre_px[1] + half) + 1
+    cropped = crop_resized(image, x0, y0, x1, y1, min(1.0, settings.fit.work_radius_px / radius))
+    if cropped is None:
+        return math.nan, math.nan
+    crop, window = cropped
+    gx, gy = gradients(crop)
+    up, down = vertical_extent(
+        gx,
+        gy,
+        window.to_window(found.centre_px),
+        radius * window.scale,
+        settings=rim,
+        picture=window.rect_to_window(picture_px),
+    )
+    return up / window.scale, down / window.scale
 
 
 @cache

@@ -34,18 +34,19 @@ prediction only says where to look.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
 from vbt.capture.bar.backfill import Backfill
 from vbt.capture.bar.choice import BarTrack, hands_far_from, plate_score, plate_to_switch_to
-from vbt.capture.bar.fit import Found, fit_near, outer_rim, outermost_near
+from vbt.capture.bar.fit import Found, fit_near, outer_rim, outermost_near, vertical_ends
 from vbt.capture.bar.gate import Sighting, breach, reach_px, sighting_of
 from vbt.capture.bar.image import Image
 from vbt.capture.bar.motion import ConstantVelocityKalman, SceneWatch
 from vbt.capture.bar.rim import fit_outline, rim_profile
 from vbt.capture.bar.search import Candidate, fits_known_size, search_plates
-from vbt.capture.bar.settings import PlateSettings
+from vbt.capture.bar.settings import PlateSettings, RimSettings
 from vbt.capture.bar.types import BarDetection, BarMethod, check_frame, hands_midpoint
 from vbt.types import FloatArray, Frame
 
@@ -83,6 +84,7 @@ class PlateTracker:
         self._kalman: ConstantVelocityKalman | None = None
         self._radius_px = math.nan
         self._profile: FloatArray | None = None  # where each ray found the rim (rim_profile)
+        self._heights: list[float] = []  # this track's outline's half-heights (use_vertical_diameter)
         self._last_t_s = -math.inf
         self._last_seen_t_s = -math.inf
         self._last_seen_xy = np.full(2, np.nan)
@@ -158,7 +160,39 @@ class PlateTracker:
         self._backfill.remember(t_s, image, needed=not self._bar_found)
         if found is None:
             return BarDetection.missing(t_s, self.method)
-        return found.detection(t_s, settings=s.confidence)
+        detection = found.detection(t_s, settings=s.confidence)
+        return self._upright(image, found, detection) if s.rim.use_vertical_diameter else detection
+
+    def _upright(self, image: Image, found: Found, detection: BarDetection) -> BarDetection:
+        """``detection`` measured by its outline's height when the track's outline is clearly taller
+        than fitted (``RimSettings.use_vertical_diameter``: a plate seen off-axis): the track's
+        half-height so far (the median of the frames whose top and bottom were both seen) as the
+        major axis, and the centre between this frame's top and bottom, or that far from the one
+        seen. The circle fitted hugs the top in one frame and the bottom in the next."""
+        rim = self.settings.rim
+        up, down = vertical_ends(image, found, settings=self.settings, picture_px=self._picture)
+        if math.isfinite(up) and math.isfinite(down) and _both_halves_seen(found, rim):
+            self._heights.append(0.5 * (up + down))
+        if len(self._heights) < rim.vertical_min_frames:
+            return detection
+        held = float(np.median(self._heights))
+        major = detection.ellipse_axes_px[0]
+        fitted = float(major) if np.isfinite(major) else found.radius_px
+        if held < (1.0 + rim.vertical_min_taller_frac) * fitted:
+            return detection
+        x, y = (float(v) for v in detection.xy_px)
+        if math.isfinite(up) and math.isfinite(down):
+            y += 0.5 * (down - up)
+        elif math.isfinite(up):
+            y += held - up
+        elif math.isfinite(down):
+            y += down - held
+        return replace(
+            detection,
+            xy_px=np.array([x, y]),
+            ellipse_axes_px=np.array([held, found.radius_px]),
+            ellipse_angle_deg=90.0,
+        )
 
     def take_revisions(self) -> list[BarDetection]:
         """Earlier frames measured again (see ``BackfillSettings`` and ``RevisingBarTracker``)."""
@@ -450,6 +484,7 @@ class PlateTracker:
                 velocity_px_s=tr.initial_speed_radii_s * radius,
             )
             self._radius_px = radius
+            self._heights = []
             if tr.use_rim_memory:
                 self._profile = np.ones_like(rim_profile(found.fit, n_rays=s.rim.n_rays))
             self._track_start_t_s = t_s
@@ -486,3 +521,21 @@ class PlateTracker:
         self._last_seen_t_s = t_s
         self._last_seen_xy = found.centre_px
         self._sighting = sighting_of(found, t_s, settings=s.gate)
+
+
+def _both_halves_seen(found: Found, rim: RimSettings) -> bool:
+    """Whether the fitted rim was found on ``RimSettings.vertical_min_half_rim_frac`` of the rays of
+    its upper and of its lower half (more than 20 degrees from the horizontal): an end found where
+    the plate's own rim is hidden (a forearm across it) is the edge of what hides it."""
+    d = found.rim_px - found.centre_px
+    slope = d[:, 1] / np.maximum(np.hypot(d[:, 0], d[:, 1]), 1e-9)
+    rays = rim.n_rays * (1.0 - 2.0 * _HALF_SLOPE_DEG / 180.0) / 2.0
+    need = rim.vertical_min_half_rim_frac * rays
+    return bool(
+        np.count_nonzero(slope > _HALF_SLOPE) >= need and np.count_nonzero(slope < -_HALF_SLOPE) >= need
+    )
+
+
+#: A ray counts in the upper or lower half beyond this angle from the horizontal.
+_HALF_SLOPE_DEG = 20.0
+_HALF_SLOPE = math.sin(math.radians(_HALF_SLOPE_DEG))

@@ -455,6 +455,36 @@ def fit_rim(
     )
 
 
+def vertical_extent(
+    gx: npt.NDArray[np.float32],
+    gy: npt.NDArray[np.float32],
+    centre_xy: FloatArray,
+    radius: float,
+    *,
+    settings: RimSettings,
+    picture: Rect | None = None,
+) -> tuple[float, float]:
+    """How far the outline reaches above and below ``centre_xy`` (pixels): the strongest radial edge
+    on the rays straight up and straight down and ``settings.vertical_spread_rays`` on each side of
+    them, within ``settings.vertical_band_radii`` of ``radius``; each end the median of its rays, NaN
+    unless every one of them found an edge within a tolerance of it (``tolerance_radii``) in the
+    picture."""
+    lo, hi = settings.vertical_band_radii
+    points, _, valid, _ = cast_rays(
+        gx, gy, centre_xy, r_min=lo * radius, r_max=hi * radius, settings=settings, picture=picture
+    )
+    n, k = settings.n_rays, settings.vertical_spread_rays
+    reach = np.hypot(*(points - centre_xy).T)
+    ends = []
+    for middle in (3 * n // 4, n // 4):  # up (y falls), down
+        rays = [(middle + d) % n for d in range(-k, k + 1)]
+        end = float(np.median(reach[rays]))
+        tolerance = max(settings.min_tolerance_px, settings.tolerance_radii * end)
+        clear = valid[rays].all() and not np.any(np.abs(reach[rays] - end) > tolerance)
+        ends.append(end if clear else math.nan)
+    return ends[0], ends[1]
+
+
 def _fit(
     points: FloatArray,
     start: FloatArray,

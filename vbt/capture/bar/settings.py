@@ -110,6 +110,44 @@ class RimSettings(_Checked):
     ellipse_max_axis_ratio: float = 0.92
     """Below this minor/major ratio the rim is judged against the ellipse rather than the circle. Raising it
     measures slightly oblique plates as ellipses but lets noise make ellipses of circles."""
+    use_vertical_diameter: bool = False
+    """A tracked plate's outline is measured along the vertical through its centre too, and its height gives
+    the plate's size when it is clearly taller than the fitted outline (``vertical_min_taller_frac``): seen
+    off-axis by a level camera, a plate's outline is an ellipse whose height is the plate's diameter, while
+    a circle fitted to it (``ellipse_max_axis_ratio`` and above: the rim of a plate and its edge seen beside
+    it, nearly round) lies between its axes, hugging its top or its bottom, and the scale from it is too
+    large by up to ``1 / cos`` of the angle, while its centre jumps by up to the difference of the axes as it
+    goes from hugging the top to the bottom (enough to split a slow squat's ascent in two). The frame then
+    reports the track's half-height as its outline's major axis (the size calibration uses) and its centre
+    midway between the top and bottom it sees, or the half-height from the one it sees; the tracker itself
+    keeps following the circle. Off (the default): the fitted outline alone gives the size and the centre.
+    Off by default because on the footage it cost more than it bought: in clutter the strongest edge
+    above or below a plate whose rim is faint there can be the rack or the ceiling's (a bumper stack seen
+    40 degrees off the side measured 10 % taller than it is); it needs the ends checked against the rest
+    of the outline before it can be on (``footage.py --on rim.use_vertical_diameter``)."""
+    vertical_band_radii: tuple[float, float] = (0.875, 1.45)
+    """Where the vertical rays look for the outline's top and bottom, in radii of the fitted outline from its
+    centre. A circle hugging one end of a plate seen at an angle a off its axis has the other end
+    ``2 / cos(a) - 1`` radii away (1.45 at 37 degrees, a view 30-45 degrees off the side); the inner end is
+    the narrow pass's (``narrow_band_tolerances``). Raising the outer end measures plates farther off-axis
+    but lets in edges beyond the rim (a stored plate, the floor); lowering it the reverse."""
+    vertical_spread_rays: int = 1
+    """Rays on each side of the straight-up and straight-down ones that measure the top and the bottom
+    (``n_rays`` apart: 5 degrees at 72); each end is their median and needs all of them found within a
+    tolerance (``tolerance_radii``) of it. Raising it is steadier against a notch in the rim but reaches
+    round the curve of a flat ellipse, where the outline is lower than its top."""
+    vertical_min_frames: int = 3
+    """Frames of a track with its outline's top and bottom both seen before its height is trusted. Raising
+    it waits longer; lowering it lets one frame's edges decide."""
+    vertical_min_half_rim_frac: float = 0.33
+    """A frame's top and bottom count towards the track's half-height only when the fitted rim was found on
+    at least this share of the rays of its upper and of its lower half (more than 20 degrees from the
+    horizontal): an end found where the plate's own rim is hidden (a forearm across it, the lifter's body)
+    is the edge of what hides it. Raising it measures fewer frames; lowering it lets occluders in."""
+    vertical_min_taller_frac: float = 0.05
+    """The outline's half-height must exceed the fitted outline's major semi-axis by at least this share to
+    replace it (a side-on plate's differs by its noise, 1-2 %). Raising it leaves plates slightly off-axis
+    measured by their circle; lowering it lets noise and edges beyond the rim make plates larger."""
     use_scatter: bool = True
     """Rim scatter lowers a fit's outline (``rim.outline``): rim points strewn about a circle (brick joints,
     clutter) are texture, not a plate. Off: the outline is the share of the rim found."""
