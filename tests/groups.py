@@ -75,7 +75,7 @@ FOOTAGE_SAME_GROUP = {
 #: quiet machine's; only the order matters). Those marked "after" are the same groups measured alone
 #: after suite8 cut their work. They are handed out before all others, so that the workers end their
 #: shares together rather than one waiting on another's long group at the end; the groups not named here
-#: (each under 14 CPU-s) follow in pytest-xdist's order (most tests first).
+#: (each under 13 CPU-s; every footage clip's is named) follow in pytest-xdist's order (most tests first).
 LONG_GROUPS_S: dict[str, float] = {
     # the snatch's 25 and squat_front_2reps_dark's 103 (1920x926 at 60 fps, analysed with it)
     "footage:snatch_front_snatch_-96kg_friedich_raphael_i1_ok_000001.mp4": 130,
@@ -114,6 +114,14 @@ LONG_GROUPS_S: dict[str, float] = {
     "tests/service/test_no_server_error.py": 14,  # and 138 s of wall time: it waits on PostgreSQL
     "footage:squat_side_3reps.mp4": 14,
     "tests/capture/bar/test_plate_switch.py": 13,
+    # The other clips' groups, though short: a group of one to three tests goes out last in pytest-xdist's
+    # order, and these three did, on one worker for 86 s after the other had ended (load 15)
+    "footage:squat_side_1rep_plate_leaves_top.mp4": 15,
+    "footage:snatch_side_1rep.mp4": 13,
+    "footage:bench_side_1rep_spotter.mp4": 8,
+    "footage:snatch_side_1rep_trimmed_upscaled.mp4": 8,
+    "footage:deadlift_side_1rep.mp4": 7,
+    "footage:clean_side_1rep.mp4": 4,
 }
 
 
