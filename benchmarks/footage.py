@@ -5,7 +5,8 @@ Runs the analysis of ``vbt analyze`` (the same functions, the same JSON report) 
 each clip into one of:
 
 - ``exact``: the rep count is right (each rep where ``footage_truth.csv`` says one is, when it says),
-  every number is plausible for the lift and the verdict is ``good``;
+  no rep of a made lift is called failed (the manifest names the one missed lift), every number is
+  plausible for the lift and the verdict is ``good``;
 - ``honest``: something is wrong or missing, but the report says so (the verdict is ``doubtful`` or
   ``unusable``, the reps that are off are ``suspect``, or the analysis ends with an error that says why);
 - ``wrong``: something is wrong and the report presents it as good;
@@ -127,6 +128,13 @@ class Clip:
     @property
     def side_on(self) -> bool:
         return self.view.strip().lower().startswith("side")
+
+    @property
+    def made(self) -> bool:
+        """Whether the manifest's lift was made: every lift is, but one its name says was missed or
+        failed ("snatch (missed)")."""
+        text = self.lift_text.lower()
+        return not any(word in text for word in ("missed", "fail"))
 
 
 @dataclass
@@ -342,6 +350,11 @@ def judge(clip: Clip, report: dict[str, Any] | None, error: str) -> Outcome:
         for rep, window_index in zip(counted, belongs, strict=True):
             if window_index is None:
                 problems.append(f"rep {rep['index']} at {rep['start_s']:.2f} s is not a rep of the truth")
+    if clip.made:
+        # a made lift reported failed is a wrong statement about it (its reps count, at least)
+        problems += [
+            f"rep {r['index']} failed, but the lift was made" for r in counted if r["status"] == "failed"
+        ]
     (mean_lo, mean_hi), (peak_lo, peak_hi), (rom_lo, rom_hi) = plausible(clip.lift)
     for rep in counted:
         checks = (
