@@ -1,6 +1,5 @@
 """Rep segmentation on hand-made paths whose reps (and ghosts) are known by construction."""
 
-import math
 from dataclasses import replace
 
 import numpy as np
@@ -9,7 +8,7 @@ import pytest
 from tests.kinematics.paths import eased_path
 from vbt.analysis import AnalysisSettings, analyze_trajectory
 from vbt.kinematics.reps import default_segmentation
-from vbt.types import Lift, RepStatus, Trajectory
+from vbt.types import Lift, RepStatus
 
 OK, FAILED = RepStatus.OK, RepStatus.FAILED
 
@@ -336,89 +335,3 @@ def test_a_clip_that_ends_with_the_bar_held_at_lockout_ends_its_rep_where_the_ba
     assert rep.status is OK and not rep.partial_end
     assert rep.end_s == pytest.approx(bounds[2], abs=0.05)
     assert rep.mean_velocity_m_s == pytest.approx(0.52, abs=0.03)
-
-
-def cut_at(trajectory: Trajectory, cut_s: float) -> Trajectory:
-    """The recording from ``cut_s`` on, its clock starting there (a trimmed clip)."""
-    late = trajectory.t_s >= cut_s
-    return Trajectory(t_s=trajectory.t_s[late] - cut_s, bar_xy_m=trajectory.bar_xy_m[late])
-
-
-#: Lowered 0.3 m in 0.6 s; a trimmed clip starts 0.48 s into it, the bar still coming down at 0.46
-#: m/s with 3 cm to go. On the chest it wobbles 7 mm up and 16 mm down (a bounce, the tracker's
-#: jitter), then presses 0.28 m (`footage_variants`' trim of a real oblique bench set).
-TRIMMED_DESCENT = [(0.5, 0.0), (0.6, -0.3), (0.08, 0.007), (0.12, -0.016)]
-CUT_S = 0.98
-THEN_PRESSES = [(0.9, 0.28), (0.3, 0.0)] + [(1.2, -0.28), (0.9, 0.28), (0.8, 0.0)] * 2
-
-
-@pytest.mark.parametrize("lift", [Lift.BENCH, Lift.SQUAT])
-@pytest.mark.parametrize("seed", [0, 1])
-def test_a_clip_cut_at_the_end_of_a_descent_keeps_its_first_rep_past_a_wobble_on_the_chest(lift, seed):
-    # the wobble's 7 mm rise is far under the lift's minimum range (0.12 m): its top is no lockout,
-    # so the top before the first press stays unknown and the press is the least its depth can be.
-    # Taken as a lockout, it left the press a 3 cm "depth": no rep (the rule switched off, below).
-    whole, bounds = eased_path(TRIMMED_DESCENT + THEN_PRESSES, y0_m=0.8, fps=30.0, noise_m=0.001, seed=seed)
-    trajectory = cut_at(whole, CUT_S)
-    presses = bounds[[4, 7, 10]] - CUT_S
-    reps = analyze_trajectory(trajectory, lift=lift).reps
-    assert [r.status for r in reps] == [OK, OK, OK]
-    assert [r.start_s for r in reps] == pytest.approx(presses, abs=0.05)
-    assert reps[0].range_of_motion_m == pytest.approx(0.28, abs=0.015)
-    any_top = AnalysisSettings(segmentation=replace(default_segmentation(lift), use_lift_tops=False))
-    assert len(analyze_trajectory(trajectory, lift=lift, settings=any_top).reps) == 2
-
-
-@pytest.mark.parametrize("lift", [Lift.BENCH, Lift.SQUAT])
-@pytest.mark.parametrize("trimmed", [True, False])
-def test_a_track_that_jumps_half_a_metre_before_the_set_is_never_a_rep_nor_its_lockout(lift, trimmed):
-    # before the first press the track leaves the bar for 0.35 s: up 0.5 m in 0.15 s (5.2 m/s peak,
-    # past the 2.8 m/s no bench press or squat reaches) and back, then the bar rests on the chest 0.6 s.
-    # Recorded from the end of a descent (top unknown) or from the bar held at lockout (top known).
-    # The jump is no rep and its top no lockout: every real press is complete. Counted as a movement
-    # (the speed rule off, below), it is a (suspect) rep whose top fails every real press after it.
-    jump = [(0.15, 0.5), (0.2, -0.5), (0.6, 0.0)]
-    start = TRIMMED_DESCENT if trimmed else [(1.0, 0.0), (1.2, -0.3), (0.3, 0.0)]
-    whole, bounds = eased_path(start + jump + THEN_PRESSES, y0_m=0.8, fps=30.0, noise_m=0.001)
-    cut_s = CUT_S if trimmed else 0.0
-    trajectory = cut_at(whole, cut_s)
-    first = len(start) + len(jump)
-    presses = bounds[[first, first + 3, first + 6]] - cut_s
-    analysis = analyze_trajectory(trajectory, lift=lift)
-    assert [r.status for r in analysis.reps] == [OK, OK, OK]
-    assert [r.start_s for r in analysis.reps] == pytest.approx(presses, abs=0.05)
-    assert [f.code for f in analysis.quality.findings] == ["track_jumps"]  # noted, before the set
-    no_speed_rule = AnalysisSettings(
-        segmentation=replace(default_segmentation(lift), max_rise_speed_m_s=math.inf)
-    )
-    statuses = [r.status for r in analyze_trajectory(trajectory, lift=lift, settings=no_speed_rule).reps]
-    assert statuses == [RepStatus.SUSPECT, FAILED, FAILED, FAILED]
-
-
-def test_a_rise_too_fast_for_the_lift_but_lowered_under_control_is_kept_and_suspect():
-    # the same 0.5 m rise at 5.2 m/s from the chest, lowered in 1.2 s (0.65 m/s peak): not the track
-    # going there and back but a bar the track follows, mis-scaled or in part on something else.
-    # It stays a rep for the quality checks to mark suspect, never silently dropped.
-    segments = [(1.0, 0.0), (1.2, -0.5), (0.3, 0.0), (0.15, 0.5), (0.6, 0.0), (1.2, -0.5), (1.0, 0.0)]
-    trajectory, bounds = eased_path(segments, y0_m=0.8, fps=30.0, noise_m=0.001)
-    analysis = analyze_trajectory(trajectory, lift=Lift.BENCH)
-    assert [r.status for r in analysis.reps] == [RepStatus.SUSPECT]
-    assert analysis.reps[0].start_s == pytest.approx(bounds[3], abs=0.05)
-
-
-@pytest.mark.parametrize("seed", [0, 1])
-def test_a_wiggle_under_an_unknown_top_adds_no_depth_the_slow_heights_do_not_see(seed):
-    # the recording starts as the bar bobs down 16 cm in a fifth of a second (a walk-out step, the
-    # track's jitter: the top is the recording's first sample, unknown), wiggles up 10 cm (under the
-    # squat's 0.12 m minimum) and settles; then two squats. The bob is too quick for the slow heights
-    # (2 Hz) to see as a descent, so it is no depth: the wiggle is no rep, not even a suspect one
-    # (it was with every turning point a known top, the rule switched off).
-    segments = [(0.3, -0.17), (0.12, 0.10), (0.15, -0.02), (0.4, 0.09), (1.0, 0.0)]
-    segments += [(1.2, -0.5), (0.9, 0.5), (0.8, 0.0)] * 2
-    whole, bounds = eased_path(segments, y0_m=1.4, fps=30.0, noise_m=0.002, seed=seed)
-    trajectory = cut_at(whole, 0.1)
-    reps = analyze_trajectory(trajectory, lift=Lift.SQUAT).reps
-    assert [r.status for r in reps] == [OK, OK]
-    assert [r.start_s for r in reps] == pytest.approx(bounds[[6, 9]] - 0.1, abs=0.05)
-    any_top = AnalysisSettings(segmentation=replace(default_segmentation(Lift.SQUAT), use_lift_tops=False))
-    assert len(analyze_trajectory(trajectory, lift=Lift.SQUAT, settings=any_top).reps) == 3
