@@ -13,7 +13,7 @@ from functools import cache
 import cv2
 import numpy as np
 
-from vbt.capture.bar.image import Image, crop_resized, to_gray
+from vbt.capture.bar.image import Image, Window, crop_resized, to_gray
 from vbt.capture.bar.rim import Rect, RimFit, fit_outline, fit_rim, gradients, vertical_extent
 from vbt.capture.bar.search import outermost_rim
 from vbt.capture.bar.settings import ConfidenceSettings, PlateSettings, RimSettings
@@ -97,10 +97,7 @@ def fit_near(
         rim = _unseen_unknown(rim)
     min_edge = rim.min_edge_levels_px
     scale = min(1.0, fs.work_radius_px / radius_px)
-    half = fs.window_radii * radius_px + uncertainty_px
-    x0, y0 = int(centre_px[0] - half), int(centre_px[1] - half)
-    x1, y1 = math.ceil(centre_px[0] + half) + 1, math.ceil(centre_px[1] + half) + 1
-    cropped = crop_resized(image, x0, y0, x1, y1, scale)
+    cropped = _crop_about(image, centre_px, fs.window_radii * radius_px + uncertainty_px, scale)
     if cropped is None:
         return None
     crop, window = cropped
@@ -221,9 +218,7 @@ def vertical_ends(
     rim = settings.rim
     radius = found.radius_px
     half = rim.vertical_band_radii[1] * radius * (1.0 + rim.tolerance_radii) + 2.0
-    x0, y0 = int(found.centre_px[0] - half), int(found.centre_px[1] - half)
-    x1, y1 = math.ceil(found.centre_px[0] + half) + 1, math.ceil(found.centre_px[1] + half) + 1
-    cropped = crop_resized(image, x0, y0, x1, y1, min(1.0, settings.fit.work_radius_px / radius))
+    cropped = _crop_about(image, found.centre_px, half, min(1.0, settings.fit.work_radius_px / radius))
     if cropped is None:
         return math.nan, math.nan
     crop, window = cropped
@@ -237,6 +232,15 @@ def vertical_ends(
         picture=window.rect_to_window(picture_px),
     )
     return up / window.scale, down / window.scale
+
+
+def _crop_about(
+    image: Image, centre_px: FloatArray, half_px: float, scale: float
+) -> tuple[Image, Window] | None:
+    """``crop_resized`` of the square reaching ``half_px`` about ``centre_px`` (frame pixels)."""
+    x0, y0 = int(centre_px[0] - half_px), int(centre_px[1] - half_px)
+    x1, y1 = math.ceil(centre_px[0] + half_px) + 1, math.ceil(centre_px[1] + half_px) + 1
+    return crop_resized(image, x0, y0, x1, y1, scale)
 
 
 @cache
@@ -313,9 +317,7 @@ def outer_rim(
     half = (
         search.outermost_band_radii[1] * search.outermost_guess_radii * radius * (1.0 + rim.tolerance_radii)
     )
-    x0, y0 = int(found.centre_px[0] - half), int(found.centre_px[1] - half)
-    x1, y1 = math.ceil(found.centre_px[0] + half) + 1, math.ceil(found.centre_px[1] + half) + 1
-    cropped = crop_resized(image, x0, y0, x1, y1, min(1.0, fs.work_radius_px / radius))
+    cropped = _crop_about(image, found.centre_px, half, min(1.0, fs.work_radius_px / radius))
     if cropped is None:
         return None
     crop, window = cropped
