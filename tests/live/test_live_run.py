@@ -27,7 +27,8 @@ from vbt.capture.sources import StreamSource
 from vbt.cli import main
 from vbt.live.events import RepEventKind
 from vbt.live.runner import LiveOptions, LiveRun
-from vbt.types import Lift
+from vbt.quality.lost import LOST_MESSAGE, lost_frames_in
+from vbt.types import Lift, RepStatus
 
 REPO = Path(__file__).resolve().parents[2]
 CLIP = REPO / "sample_videos" / "squat_100kg_3reps.mp4"
@@ -91,7 +92,14 @@ def test_live_on_a_real_time_stream_measures_every_rep_like_analyze_of_its_recor
     saved = run.sets[0]
     assert set(saved.files) == {"video", "track", "report"}
     live_reps = saved.reps
-    assert [r.mean_velocity_m_s for r in live_reps] == pytest.approx(TRUE_MEAN_M_S, abs=0.05)
+    # Every rep, whatever else the machine runs. A loaded machine may lose frames in a rep: that rep
+    # is suspect and says so (its velocity may be unmeasured, NaN); the others are measured.
+    assert len(live_reps) == 3
+    lost = [lost_frames_in(r) for r in live_reps]
+    assert all(r.status is RepStatus.SUSPECT for r, gap in zip(live_reps, lost, strict=True) if gap)
+    for rep, truth, gap in zip(live_reps, TRUE_MEAN_M_S, lost, strict=True):
+        if not gap:
+            assert rep.mean_velocity_m_s == pytest.approx(truth, abs=0.05)
     # Each rep was shown provisionally first, then final, under one key; the finals equal the report.
     kinds: dict[int, list[RepEventKind]] = {}
     for _, event in run.stats.events:
@@ -100,14 +108,16 @@ def test_live_on_a_real_time_stream_measures_every_rep_like_analyze_of_its_recor
     assert len(finals) == 3
     assert all(kinds[key][-1] is RepEventKind.FINAL for key in kinds)
     for final, saved_rep in zip(finals, live_reps, strict=True):
-        assert final.mean_velocity_m_s == pytest.approx(saved_rep.mean_velocity_m_s, abs=0.02)
+        assert final.mean_velocity_m_s == pytest.approx(saved_rep.mean_velocity_m_s, abs=0.02, nan_ok=True)
     # The recording keeps the frames' own times: analysing it finds the same reps.
     offline = analyze_video(saved.files["video"], lift=Lift.SQUAT, load_kg=100.0, with_pose=False)
     assert len(offline.analysis.reps) == 3
-    first_live, first_offline = live_reps[0].start_s, offline.analysis.reps[0].start_s
-    for a, b in zip(offline.analysis.reps, live_reps, strict=True):
-        assert a.start_s - first_offline == pytest.approx(b.start_s - first_live, abs=0.05)
-        assert a.mean_velocity_m_s == pytest.approx(b.mean_velocity_m_s, abs=0.03)
+    pairs = [(a, b) for a, b, gap in zip(offline.analysis.reps, live_reps, lost, strict=True) if not gap]
+    if pairs:
+        first_offline, first_live = pairs[0][0].start_s, pairs[0][1].start_s
+        for a, b in pairs:
+            assert a.start_s - first_offline == pytest.approx(b.start_s - first_live, abs=0.05)
+            assert a.mean_velocity_m_s == pytest.approx(b.mean_velocity_m_s, abs=0.03)
     report = json.loads(saved.files["report"].read_text())
     assert [r["index"] for r in report["reps"]] == [1, 2, 3]
 
@@ -155,6 +165,9 @@ def test_vbt_live_on_a_stream_posts_reps_to_a_running_vbt_serve_that_match_analy
     offline = analyze_video(CLIP, lift=Lift.SQUAT, load_kg=100.0, with_pose=False).analysis.reps
     assert len(stored) == len(report["reps"]) == len(offline) == 3
     for got, want in zip(stored, offline, strict=True):
+        if any(reason.endswith(LOST_MESSAGE) for reason in got["suspect_reasons"]):
+            assert got["status"] == "suspect"  # frames lost in it on a loaded machine: said so
+            continue
         assert got["mean_velocity_m_s"] == pytest.approx(want.mean_velocity_m_s, abs=0.03)
         assert got["range_of_motion_m"] == pytest.approx(want.range_of_motion_m, abs=0.03)
 

@@ -121,25 +121,20 @@ def mark_lost_frames(
     if not doubtful:
         return analysis
     reps = list(analysis.reps)
-    alias: dict[int, int] = {}  # a split rep's second half: its first half's index
-    for span in doubtful:
-        ending = [r for r in reps if r.partial_end and _near(r.end_s, span)]
-        starting = [r for r in reps if r.partial_start and _near(r.start_s, span)]
-        if len(ending) == 1 and len(starting) == 1 and ending[0] is not starting[0]:
-            first, second = ending[0], starting[0]  # one rep the gap split in two: measured by neither half
-            alias[second.index] = first.index
-            reps = [rep for rep in reps if rep is not first and rep is not second]
-            reps.append(_unmeasured(first.start_s, second.end_s, first.index, analysis))
+    alias: dict[int, int] = {}  # a split rep's later pieces: its first piece's index
+    for span in _one_movement(doubtful, analysis, seg):  # a rise lost in two places or more is one
+        pieces = sorted((rep for rep in reps if _piece_of(rep, span)), key=lambda rep: rep.start_s)
+        if len(pieces) >= 2:  # one rep the gaps split: measured by none of its pieces
+            first = pieces[0]
+            alias.update((piece.index, first.index) for piece in pieces[1:])
+            reps = [rep for rep in reps if all(rep is not piece for piece in pieces)]
+            reps.append(_unmeasured(first.start_s, max(p.end_s for p in pieces), first.index, analysis))
+        elif len(pieces) == 1 and (whole := _rise_through(pieces[0], span, analysis, seg)) is not None:
+            reps = [whole if rep is pieces[0] else rep for rep in reps]
         elif not any(_overlaps(rep, span, within_s=settings.motion_window_s) for rep in reps):
             cut = _cut_rep(analysis, span, seg, settings)
             if cut is not None:
                 reps.append(replace(cut, index=-1 - len(alias) - len(reps)))  # a new, unique index
-    for span in _one_movement(doubtful, analysis, seg):  # a rise lost in two places or more
-        if span in doubtful or any(_overlaps(rep, span, within_s=settings.motion_window_s) for rep in reps):
-            continue
-        cut = _cut_rep(analysis, span, seg, settings)
-        if cut is not None:
-            reps.append(replace(cut, index=-1 - len(alias) - len(reps)))
     reps.sort(key=lambda rep: rep.start_s)
     old_to_new = {rep.index: n for n, rep in enumerate(reps, start=1)}
     renumbered = [replace(rep, index=n) for n, rep in enumerate(reps, start=1)]
@@ -198,6 +193,11 @@ def lost_frames_in(rep: RepMetrics) -> bool:
     return any(reason.endswith(LOST_MESSAGE) for reason in rep.suspect_reasons)
 
 
+def _piece_of(rep: RepMetrics, span: LostSpan) -> bool:
+    """The rep is cut by the gap: it ends at the gap unseen (``partial_end``) or starts there."""
+    return (rep.partial_end and _near(rep.end_s, span)) or (rep.partial_start and _near(rep.start_s, span))
+
+
 def _near(t_s: float, span: LostSpan) -> bool:
     """``t_s`` lies at the gap: between its kept edges, give or take the grid's rounding."""
     return span.before_t_s - _EDGE_S <= t_s <= span.after_t_s + _EDGE_S
@@ -207,6 +207,34 @@ def _overlaps(rep: RepMetrics, span: LostSpan, *, within_s: float = _EDGE_S) -> 
     """The rep has or borders the lost frames (a rep the segmenter ends at the gap's edge), give or
     take ``within_s``."""
     return span.before_t_s <= rep.end_s + within_s and span.after_t_s >= rep.start_s - within_s
+
+
+def _rise_through(
+    piece: RepMetrics, span: LostSpan, analysis: SetAnalysis, seg: SegmentationSettings
+) -> RepMetrics | None:
+    """The whole rep of which ``piece`` is the part after (before) the gap, when the bar rose across
+    the gap by more than ``merge_dip_m`` (a reversal's noise): the rise began before the gap (went on
+    after it), so neither the piece's start (end) nor its velocity is the rep's. Unmeasured (NaN)
+    and ``suspect``, from where the rise was seen to begin to where it was seen to end (walked out
+    from the gap's seen edges while the bar rose faster than ``rest_speed_m_s``); None when the bar
+    did not rise across the gap (the piece is the rep as far as anything says)."""
+    kin = analysis.kinematics
+    t, y, vy = kin.t_s, kin.bar_xy_m[:, 1], kin.bar_velocity_m_s[:, 1]
+    seen = np.isfinite(y) & np.isfinite(vy)
+    before = np.flatnonzero(seen & (t < span.first_t_s))
+    after = np.flatnonzero(seen & (t > span.last_t_s))
+    if not (before.size and after.size) or y[after[0]] - y[before[-1]] <= seg.merge_dip_m:
+        return None
+    start_s, end_s = piece.start_s, piece.end_s
+    if piece.partial_start and _near(start_s, span):
+        start_s = _walk(t, vy, seen, int(before[-1]), -1, seg.rest_speed_m_s)
+    else:  # a piece that ends at the gap
+        end_s = _walk(t, vy, seen, int(after[0]), +1, seg.rest_speed_m_s)
+    return replace(
+        _unmeasured(start_s, end_s, piece.index, analysis),
+        partial_start=piece.partial_start and start_s == piece.start_s,
+        partial_end=piece.partial_end and end_s == piece.end_s,
+    )
 
 
 def _cut_rep(
