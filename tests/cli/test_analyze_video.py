@@ -126,10 +126,15 @@ def test_a_stream_that_drops_reports_what_came_before(
     err = capsys.readouterr().err
     assert "the stream stopped after 185 frames" in err
     report = json.loads(report_path.read_text())
-    assert report["set"]["rep_count"] == 1
     assert report["video"]["frames"] == 185 and report["video"]["fps"] is None
-    # Frames are timed by arrival; the server paces them at the clip's rate.
-    assert report["reps"][0]["mean_velocity_m_s"] == pytest.approx(0.60, abs=0.1)
+    # Frames are timed by arrival; the server paces them at the clip's rate. A machine too busy to
+    # read them as they come (CI's, at times) squeezes their times: the rep is then suspect and says so.
+    rep = report["reps"][0]
+    if any("timed when they were read" in reason for reason in rep.get("suspect_reasons", [])):
+        assert rep["status"] == "suspect" and report["quality"]["verdict"] != "good"
+    else:
+        assert report["set"]["rep_count"] == 1
+        assert rep["mean_velocity_m_s"] == pytest.approx(0.60, abs=0.1)
 
 
 @pytest.mark.slow

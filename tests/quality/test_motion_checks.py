@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 
 from tests.kinematics.paths import eased_path
-from vbt.analysis import analyze_trajectory
+from vbt.analysis import AnalysisSettings, analyze_trajectory
 from vbt.kinematics.reps import default_segmentation
 from vbt.quality import Verdict
 from vbt.quality.limits import LIFT_LIMITS
-from vbt.quality.motion import MotionCheckSettings, track_jumps, uncertain_peaks
+from vbt.quality.motion import MotionCheckSettings, squeezed_times, track_jumps, uncertain_peaks
 from vbt.quality.verdict import Severity
 from vbt.types import Lift, RepMetrics, RepStatus, Trajectory
 
@@ -75,6 +75,42 @@ def test_frames_dropped_by_the_source_are_named_as_such():
     assert rep.status is RepStatus.SUSPECT
     assert "frames missing from the video" in rep.suspect_reasons[0]
     assert "not seen" not in rep.suspect_reasons[0]
+
+
+def read_late(t_s: np.ndarray, slow_from_s: float, slow_to_s: float) -> np.ndarray:
+    """The times a reader stamps frames taken at ``t_s`` (30 a second) with when it needs 50 ms a
+    frame between ``slow_from_s`` and ``slow_to_s`` and 20 ms otherwise: it falls behind, then reads
+    what waited faster than it came (a live source timed by arrival on a machine that fell behind)."""
+    stamps = t_s.copy()
+    for i in range(1, t_s.size):
+        busy_s = 0.050 if slow_from_s <= t_s[i] < slow_to_s else 0.020
+        stamps[i] = max(t_s[i], stamps[i - 1] + busy_s)
+    return stamps
+
+
+def test_frames_read_faster_than_they_came_make_the_rep_suspect_its_velocity_too_fast():
+    trajectory, bounds = eased_path(squats(2), y0_m=1.4, fps=30.0, noise_m=0.002)
+    honest = analyze_trajectory(trajectory, lift=Lift.SQUAT)
+    assert not checks(honest, "frames_squeezed")
+    # Slow for the 2 s before rep 2's rise (1 s behind by then), it catches up during the rise.
+    stamps = read_late(trajectory.t_s, bounds[5] - 2.0, bounds[5])
+    assert np.diff(stamps).max() < 1.6 / 30  # no interval long enough to look like a dropped frame
+    late_trajectory = Trajectory(t_s=stamps, bar_xy_m=trajectory.bar_xy_m)
+    arrival = AnalysisSettings(checks=MotionCheckSettings(use_frame_rate=True))  # a camera's, a stream's
+    late = analyze_trajectory(late_trajectory, lift=Lift.SQUAT, settings=arrival)
+    rep_1, rep_2 = late.reps
+    assert rep_2.mean_velocity_m_s > 1.5 * honest.reps[1].mean_velocity_m_s  # what the check is for
+    assert rep_1.status is RepStatus.OK and rep_2.status is RepStatus.SUSPECT
+    (finding,) = checks(late, "frames_squeezed")
+    assert finding.reps == (2,) and "faster than the recording's own" in finding.message
+    assert late.quality.verdict is Verdict.DOUBTFUL
+    # A file's frames carry the times they were taken at: not checked (the default).
+    assert not checks(analyze_trajectory(late_trajectory, lift=Lift.SQUAT), "frames_squeezed")
+    # A stream whose frames come a little unevenly (+-30 % of an interval) is not squeezed.
+    rng = np.random.default_rng(0)
+    jittered = np.sort(trajectory.t_s + rng.uniform(-0.3, 0.3, trajectory.t_s.size) / 30.0)
+    uneven = analyze_trajectory(Trajectory(t_s=jittered, bar_xy_m=trajectory.bar_xy_m), lift=Lift.SQUAT)
+    assert squeezed_times(uneven.kinematics, list(uneven.reps)) == []
 
 
 def test_no_rep_at_all_is_unusable_and_says_what_to_check():

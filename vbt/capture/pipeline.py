@@ -248,6 +248,7 @@ def track_video(
         size_px=source.size_px,
         rotation_deg=source.rotation_deg,
         error=error or source.error,
+        timed_by="source" if _reads_a_file(source) else "arrival",
         **seen.report(),
     )
 
@@ -376,7 +377,7 @@ def analyze_tracked(
         from vbt.capture.given_joints import join_given_joints
 
         trajectory = join_given_joints(trajectory, joints)
-    settings = video_analysis_settings(plate)
+    settings = video_analysis_settings(plate, timed_by_arrival=tracked.video.get("timed_by") == "arrival")
     try:
         analysis = analyze_trajectory(trajectory, lift=lift, load_kg=load_kg, settings=settings)
     except NotEnoughDataError as exc:
@@ -454,14 +455,20 @@ def analyze_tracked(
     )
 
 
-def video_analysis_settings(plate: str | float) -> AnalysisSettings:
+def video_analysis_settings(plate: str | float, *, timed_by_arrival: bool = False) -> AnalysisSettings:
     """The analysis settings of a filmed set (the plate's radius for triple extension), the same for
-    ``analyze_tracked`` and live mode's online analysis."""
+    ``analyze_tracked`` and live mode's online analysis. ``timed_by_arrival``: the frames' times are
+    when they were read (a camera, a stream), so a rep's frames read faster than they came are
+    checked for (``MotionCheckSettings.use_frame_rate``)."""
     from vbt.analysis import AnalysisSettings
     from vbt.calibration import plate_diameter_m
     from vbt.kinematics.extension import ExtensionSettings
+    from vbt.quality.motion import MotionCheckSettings
 
-    return AnalysisSettings(extension=ExtensionSettings(plate_radius_m=plate_diameter_m(plate) / 2))
+    return AnalysisSettings(
+        extension=ExtensionSettings(plate_radius_m=plate_diameter_m(plate) / 2),
+        checks=MotionCheckSettings(use_frame_rate=timed_by_arrival),
+    )
 
 
 def view_of(track: PixelTrack, bar_method: BarMethod) -> float:

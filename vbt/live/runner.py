@@ -530,7 +530,7 @@ class LiveRun:
             meter=self.meter,
             rerun_every_s=self.options.final_every_s,
             discover_every_s=self.options.discover_every_s,
-            settings=video_analysis_settings(self.options.plate),  # as the saved report's
+            settings=video_analysis_settings(self.options.plate, timed_by_arrival=True),  # as the report's
         )
         if self.outbox is not None:
             self.outbox.create_set(
@@ -682,7 +682,9 @@ class LiveRun:
         reps: list[RepMetrics] = []
         track = current.recording.track()
         base = self.options.out_dir / f"set-{current.number:02d}"
-        tracked = current.recording.tracked(name=str(files.get("video", base)), track=track)
+        tracked = current.recording.tracked(
+            name=str(files.get("video", base)), track=track, timed_by="arrival"
+        )
         try:
             result = analyze_tracked(
                 tracked,

@@ -33,6 +33,11 @@ class MotionCheckSettings:
         max_mean_uncertainty_frac: a rep whose start or end falls in a stretch without samples is
             suspect when that leaves its mean velocity uncertain by more than this share.
         use_track_jumps: check the track between reps for rises no bar makes (`track_jumps`).
+        use_frame_rate: check that a rep's frames came no faster than the recording's own rate
+            (`squeezed_times`; its limit is ``max_mean_uncertainty_frac``: squeezed times make the
+            mean velocity too fast by as much as they are squeezed). On for frames timed by their
+            arrival (a camera, a stream: ``video_analysis_settings``); a file's frames carry the
+            times they were taken at.
         peak_confidence_sd: a rep's peak velocity under the lift's limit is doubted when this many of
             its standard deviations (``RepMetrics.peak_velocity_sd_m_s``) above it reach past the
             limit (2: 97.7 % one-sided for a normal error). Raising it doubts more peaks near the
@@ -48,6 +53,7 @@ class MotionCheckSettings:
     dropped_frame_factor: float = 1.6
     max_mean_uncertainty_frac: float = 0.1
     use_track_jumps: bool = True
+    use_frame_rate: bool = False
     peak_confidence_sd: float = 2.0
     max_peak_sd_frac: float = 0.1
 
@@ -247,6 +253,48 @@ def missing_samples(
     return findings
 
 
+def squeezed_times(
+    kinematics: Kinematics, reps: list[RepMetrics], *, settings: MotionCheckSettings | None = None
+) -> list[Finding]:
+    """Reps whose frames came faster than the recording's own rate.
+
+    No camera sends frames faster than its rate, so frames that came closer together over a whole rep
+    than the recording's interval were not timed when they were taken: a camera's or a stream's
+    frames are timed by their arrival, and a computer that fell behind reads the frames waiting for
+    it faster than they came. The rep's times are then squeezed and its velocities too fast by the
+    same factor; beyond ``max_mean_uncertainty_frac`` the rep is suspect. The recording's interval is
+    the larger of the median and the mean (the whole recording's span over its frames): on a machine
+    that fell behind often the median is a catching-up reader's, while frames arrive on average no
+    faster than they are taken.
+    """
+    settings = settings or MotionCheckSettings()
+    t = kinematics.source_t_s
+    if t.size < 3:
+        return []
+    interval_s = max(float(np.median(np.diff(t))), float(t[-1] - t[0]) / (t.size - 1))
+    findings = []
+    for rep in reps:
+        inside = t[(t >= rep.start_s) & (t <= rep.end_s)]
+        if inside.size < 3 or not interval_s > 0:
+            continue
+        squeeze = (inside.size - 1) * interval_s / float(inside[-1] - inside[0])
+        if squeeze - 1 > settings.max_mean_uncertainty_frac:
+            findings.append(
+                Finding(
+                    "frames_squeezed",
+                    f"{inside.size} frames in {inside[-1] - inside[0]:.2f} s, {100 * (squeeze - 1):.0f} % "
+                    f"faster than the recording's own {1 / interval_s:.0f} a second: the frames were timed "
+                    "when they were read, not when they were taken (the computer fell behind the camera "
+                    "or stream), so the velocity is too fast by about as much. Record the set to a file "
+                    "(or use vbt live, which reads the stream on a thread of its own) and analyse that",
+                    Severity.DOUBT,
+                    reps=(rep.index,),
+                    suspect=True,
+                )
+            )
+    return findings
+
+
 def track_jumps(
     kinematics: Kinematics,
     reps: list[RepMetrics],
@@ -345,7 +393,8 @@ def check_motion(
     numbers = implausible_numbers(counted, lift=lift)
     uncertain = uncertain_peaks(counted, lift=lift, settings=settings)
     missing = missing_samples(kinematics, counted, settings=settings)
-    suspect = frozenset(i for f in (*numbers, *uncertain, *missing) if f.suspect for i in f.reps)
+    squeezed = squeezed_times(kinematics, counted, settings=settings) if settings.use_frame_rate else []
+    suspect = frozenset(i for f in (*numbers, *uncertain, *missing, *squeezed) if f.suspect for i in f.reps)
     jumps = (
         track_jumps(kinematics, reps, lift=lift, segmentation=default_segmentation(lift), suspect=suspect)
         if settings.use_track_jumps and reps
@@ -357,6 +406,7 @@ def check_motion(
         *uncertain,
         *jumps,
         *missing,
+        *squeezed,
         *partial_reps(counted),
         *extension_unseen(counted),
     ]
