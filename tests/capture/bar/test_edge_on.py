@@ -16,6 +16,7 @@ from vbt.capture.bar import (
     find_edge_on_plates,
     gap_ruler,
 )
+from vbt.capture.bar.edge_on import _EdgeProfile
 from vbt.errors import InputError
 from vbt.types import Frame
 
@@ -148,3 +149,26 @@ def test_the_gap_ruler_says_how_far_the_inner_faces_are_from_what_the_plates_say
     assert gap_ruler([expected_px, np.nan], RADIUS_PX, plate_m=0.45) == pytest.approx(1.0)
     assert gap_ruler([0.5 * expected_px], RADIUS_PX, plate_m=0.45) == pytest.approx(0.5)
     assert math.isnan(gap_ruler([], RADIUS_PX, plate_m=0.45))
+
+
+def test_an_edge_s_centroid_is_numpy_s_weighted_mean_to_the_last_bit():
+    """An edge's centroid adds a short run of rows in Python (fewer than ``_ONE_BY_ONE``), a longer
+    one with NumPy: both are NumPy's weighted mean of the run, bit for bit, on either side of the
+    switch (runs of 1 to 12 rows at strengths over six orders of magnitude); a band of even strength
+    has its middle row."""
+    rng = np.random.default_rng(7)
+    for length in range(1, 13):
+        for _ in range(100):
+            # every row at least half the peak: the run is the whole band, between two empty rows
+            band = rng.uniform(0.51, 1.0, size=length) * 10.0 ** rng.uniform(-3.0, 3.0)
+            start = int(rng.integers(1, 50))
+            profile = np.zeros(start + length + 1)
+            profile[start : start + length] = band
+            rows = np.arange(start, start + length)
+            expected = float(np.sum(band * rows) / np.sum(band))
+            found = _EdgeProfile(profile).centroid(int(rng.integers(start, start + length)))
+            assert found == expected, (length, found, expected)
+        even = np.zeros(length + 2)
+        even[1:-1] = 3.0
+        assert _EdgeProfile(even).centroid(1) == pytest.approx(1 + (length - 1) / 2, abs=1e-12)
+    assert math.isnan(_EdgeProfile(np.zeros(5)).centroid(2))

@@ -159,30 +159,65 @@ def _edge_image(image_bgr: np.ndarray, blur_px: float) -> FloatArray:
     return edges
 
 
-def _edge_centroid(profile: FloatArray, row: int) -> float:
-    """Where an edge lies, rows: the centroid of ``profile`` (an edge strength per row, at least 0)
-    over the run of rows about its peak near ``row`` that hold at least half the peak. A sharp edge
-    gives its own row (to a fraction); an edge smeared by motion over ``d`` rows gives a band ``d``
-    long of even strength, whose centroid is the edge at mid-exposure. NaN without an edge there."""
-    n = profile.size
-    if not 0 <= row < n or not profile[row] > 0:
-        return math.nan
+#: The sum of an array's values (``np.sum``'s own reduction, without its wrapper's cost).
+_add = np.add.reduce
+#: NumPy's sum adds fewer values than this one by one from the first (more, pairwise, in eight
+#: partial sums), so a Python loop over so few gives the same sum to the last bit, sooner.
+_ONE_BY_ONE = 8
+
+
+class _EdgeProfile:
+    """Where the edges of a profile lie (``centroid``), ``profile`` an edge strength per row (at least
+    0, the mean over a stack's columns), its values walked as Python floats and each row's and each
+    run's centroid found once (many radii find the same stack)."""
+
+    def __init__(self, profile: FloatArray) -> None:
+        self.profile = profile
+        self.values: list[float] = profile.tolist()
+        self.by_row: dict[int, float] = {}
+        self.by_peak: dict[int, float] = {}
+
+    def centroid(self, row: int) -> float:
+        """Where an edge lies, rows: the centroid of the profile over the run of rows about its peak
+        near ``row`` that hold at least half the peak. A sharp edge gives its own row (to a
+        fraction); an edge smeared by motion over ``d`` rows gives a band ``d`` long of even
+        strength, whose centroid is the edge at mid-exposure. NaN without an edge there."""
+        found = self.by_row.get(row)
+        if found is None:
+            found = self.by_row[row] = self._centroid(row)
+        return found
+
+    def _centroid(self, row: int) -> float:
+        values = self.values
+        if not 0 <= row < len(values) or not values[row] > 0:
+            return math.nan
+        lo, hi = _half_peak_run(values, row)
+        # The run's own peak sets the half-maximum (the row found may sit on the band's shoulder).
+        peak = max(range(lo, hi + 1), key=values.__getitem__)  # the first of equal peaks, as argmax
+        found = self.by_peak.get(peak)
+        if found is None:
+            lo, hi = _half_peak_run(values, peak)
+            if hi + 1 - lo < _ONE_BY_ONE:
+                total = weighted = 0.0
+                for i in range(lo, hi + 1):
+                    total += values[i]
+                    weighted += values[i] * i
+            else:
+                weights = self.profile[lo : hi + 1]
+                total, weighted = _add(weights), _add(weights * np.arange(lo, hi + 1))
+            found = self.by_peak[peak] = float(weighted / total)
+        return found
+
+
+def _half_peak_run(values: list[float], row: int) -> tuple[int, int]:
+    """The first and last index of the run about ``row`` whose values are at least half ``values[row]``."""
+    floor = 0.5 * values[row]
     lo = hi = row
-    floor = 0.5 * profile[row]
-    while lo > 0 and profile[lo - 1] >= floor:
+    while lo > 0 and values[lo - 1] >= floor:
         lo -= 1
-    while hi < n - 1 and profile[hi + 1] >= floor:
+    while hi < len(values) - 1 and values[hi + 1] >= floor:
         hi += 1
-    # The run's own peak sets the half-maximum (the row found may sit on the band's shoulder).
-    peak = lo + int(np.argmax(profile[lo : hi + 1]))
-    floor = 0.5 * profile[peak]
-    lo = hi = peak
-    while lo > 0 and profile[lo - 1] >= floor:
-        lo -= 1
-    while hi < n - 1 and profile[hi + 1] >= floor:
-        hi += 1
-    weights = profile[lo : hi + 1]
-    return float(np.sum(weights * np.arange(lo, hi + 1)) / np.sum(weights))
+    return lo, hi
 
 
 def _best_stack(
@@ -196,7 +231,7 @@ def _best_stack(
     settings: EdgeOnSettings,
 ) -> tuple[FloatArray, FloatArray, list[tuple[float, float, float]], FloatArray]:
     """Per candidate radius: the best stack's score and centre height, its faces (inner, outer)
-    with the score, and its radius measured between its edges' centroids (``_edge_centroid``), on
+    with the score, and its radius measured between its edges' centroids (``_EdgeProfile.centroid``), on
     one side (``direction`` +1 right, -1 left) of the hands' midpoint."""
     height, width = edges.shape
     scores = np.zeros(radii_px.size)
@@ -217,14 +252,24 @@ def _best_stack(
         return max(x0, 0), min(x1, width - 1)
 
     # A plate's edges end at its faces; a line across the whole search (a banner's edge, the
-    # floor's) is not a plate's: each row's median over the widest search is taken off its edges.
+    # floor's) is not a plate's: each row's median over the widest search is taken off its edges,
+    # once for every radius (below zero: no edge of a plate's).
     x_lo, x_hi = span(float(radii_px.max()))
     row_median = (
         np.median(edges[:, x_lo : x_hi + 1], axis=1)[:, None] if x_hi > x_lo else np.zeros((height, 1))
     )
-    for k, r in enumerate(radii_px):
+    above = np.maximum(edges - row_median, 0.0)  # (H, W)
+    # Each stack's columns' mean edge per row, by the columns: radii close together often find a
+    # stack between the same faces.
+    profiles: dict[tuple[int, int], _EdgeProfile] = {}
+    # Room for every radius's arrays (rows: centres; columns: the search), the sums' first column 0.
+    most_rows = math.ceil(2 * settings.centre_band_radii * float(radii_px.max())) + 3
+    both_buffer = np.empty((most_rows, width))
+    csum_buffer = np.zeros((most_rows, width + 1))
+    runs_buffer = np.empty((most_rows, width + 1))
+    for k, r in enumerate(radii_px.tolist()):
         px_per_m = r / (PLATE_DIAMETER_M / 2)
-        x0, x1 = span(float(r))
+        x0, x1 = span(r)
         band = settings.centre_band_radii * r
         rise = int(2 * r) // 2  # top edge above the centre row; the plate is 2 r (whole) tall
         fall = int(2 * r) - rise
@@ -234,33 +279,42 @@ def _best_stack(
         if x1 - x0 < run or y1 < y0:
             faces.append((math.nan, math.nan, 0.0))
             continue
-        ys = np.arange(y0, y1 + 1)
-        top = edges[ys - rise, x0 : x1 + 1] - row_median[ys - rise]
-        bottom = edges[ys + fall, x0 : x1 + 1] - row_median[ys + fall]
-        both = np.maximum(np.minimum(top, bottom), 0.0)  # (Ny, Nx)
-        csum = np.concatenate([np.zeros((ys.size, 1)), np.cumsum(both, axis=1)], axis=1)
-        runs = (csum[:, run:] - csum[:, :-run]) / run  # (Ny, Nx - run + 1)
-        iy, ix = np.unravel_index(int(np.argmax(runs)), runs.shape)
-        scores[k] = runs[iy, ix]
-        centres[k] = ys[iy] + 0.5 * (fall - rise) + _vertex(runs[:, ix], int(iy))
+        # Rows y0..y1 are the centres: the top edge's row above each, the bottom's below; a column
+        # scores the weaker of the two, and a run of ``run`` columns their mean (as cumulative sums
+        # from the search's first column: every radius sums its own columns in the same order).
+        ny, nx = y1 - y0 + 1, x1 - x0 + 1
+        both = np.minimum(
+            above[y0 - rise : y1 - rise + 1, x0 : x1 + 1],
+            above[y0 + fall : y1 + fall + 1, x0 : x1 + 1],
+            out=both_buffer[:ny, :nx],
+        )
+        csum = csum_buffer[:ny, : nx + 1]
+        np.cumsum(both, axis=1, out=csum[:, 1:])
+        runs = np.subtract(csum[:, run:], csum[:, :-run], out=runs_buffer[:ny, : nx + 1 - run])
+        runs /= run  # (Ny, Nx - run + 1)
+        iy, ix = divmod(int(np.argmax(runs)), runs.shape[1])
+        score = float(runs[iy, ix])
+        scores[k] = score
+        centres[k] = (y0 + iy) + 0.5 * (fall - rise) + _vertex(runs[:, ix], iy)
         # The stack's extent: the columns about the best run whose edges hold half its score.
-        row = both[iy]
-        strong = row >= 0.5 * scores[k]
+        row, half = both[iy].tolist(), 0.5 * score
         lo = hi = ix + run // 2
-        while lo > 0 and strong[lo - 1]:
+        while lo > 0 and row[lo - 1] >= half:
             lo -= 1
-        while hi < row.size - 1 and strong[hi + 1]:
+        while hi < nx - 1 and row[hi + 1] >= half:
             hi += 1
         inner, outer = (x0 + lo, x0 + hi) if direction > 0 else (x0 + hi, x0 + lo)
-        faces.append((float(inner), float(outer), float(scores[k])))
+        faces.append((float(inner), float(outer), score))
         # The two edges measured where they are: the score is the weaker edge's at two rows a whole
         # height apart, so it holds over every height the edges' bands span (a soft edge, a smear),
         # and its best falls anywhere among them (at their near end where the levels tie). Each
         # edge's centroid over the stack's columns is the edge itself, smeared or not.
-        columns = slice(x0 + lo, x0 + hi + 1)
-        profile = np.maximum(edges[:, columns] - row_median, 0.0).mean(axis=1)
-        top_y = _edge_centroid(profile, int(ys[iy] - rise))
-        bottom_y = _edge_centroid(profile, int(ys[iy] + fall))
+        columns = (x0 + lo, x0 + hi + 1)
+        profile = profiles.get(columns)
+        if profile is None:
+            profile = profiles[columns] = _EdgeProfile(above[:, columns[0] : columns[1]].mean(axis=1))
+        top_y = profile.centroid(y0 + iy - rise)
+        bottom_y = profile.centroid(y0 + iy + fall)
         if abs(0.5 * (bottom_y - top_y) / r - 1.0) <= 0.5:  # both edges, about a plate's height apart
             centres[k] = 0.5 * (top_y + bottom_y)
             measured[k] = 0.5 * (bottom_y - top_y)
@@ -298,7 +352,7 @@ class EdgeOnCandidates:
         centres_y_px: (2, K) each side's best centre height at each radius, frame pixels.
         faces_px: (2, K, 2) each side's inner and outer face at each radius, frame pixels.
         measured_radii_px: (2, K) each side's radius measured between its top and bottom edges'
-            centroids at each radius (``_edge_centroid``: right for a soft or smeared edge), frame
+            centroids at each radius (``_EdgeProfile.centroid``: right for a soft or smeared edge), frame
             pixels, NaN where not measured; None: the grid's radius refined by the score's peak.
     """
 
