@@ -64,8 +64,9 @@ class SegmentationSettings:
             raw heights' scatter about a cubic, the scale times the plate centre's jitter in
             pixels); ``merge_dip_m`` stays the least. 2 is about the normal distribution's two-sided
             95 % point (1.96). Raising it merges deeper reversals into one movement (a failed rep's
-            fall back down is tens of centimetres, above any floor a tracked plate makes); lowering
-            it lets a tracker's jump for a frame split a rep into a failed rep and no rep. 0: off.
+            fall back down is tens of centimetres, far above the floor of a track that stays on the
+            plate: a few millimetres to a few centimetres); lowering it lets a tracker's slip of a
+            few frames split a rep into a failed rep and no rep. 0: off.
         merge_min_part_m: only movements at least this long on both sides of a reversal are merged.
         floor_tolerance_m, floor_tolerance_fraction: deadlift and Olympic lifts start within the larger
             of this and this fraction of their rise of the floor level: the floor is not one height in
