@@ -6,7 +6,13 @@ import pytest
 from tests.kinematics.paths import eased_path
 from vbt.analysis import analyze_trajectory
 from vbt.kinematics.filters import butterworth_lowpass, derivative, resample_uniform
-from vbt.kinematics.noise import noise_gains, peak_velocity_uncertainty, real_samples, sample_noise
+from vbt.kinematics.noise import (
+    noise_gains,
+    peak_velocity_uncertainty,
+    real_samples,
+    reversal_floor_m,
+    sample_noise,
+)
 from vbt.kinematics.series import smooth
 from vbt.types import Lift, Trajectory
 
@@ -110,3 +116,16 @@ def test_a_clean_track_has_a_small_sd_and_no_samples_none():
     hidden[np.abs(trajectory.t_s - peak_s) < 0.12] = np.nan  # too few samples left near the peak
     k = smooth(Trajectory(t_s=trajectory.t_s, bar_xy_m=hidden), lift=Lift.SNATCH)
     assert np.isnan(peak_velocity_uncertainty(k, peak_s=peak_s).sd_m_s)
+
+
+def test_a_reversals_noise_floor_is_two_noisy_heights_apart():
+    # 3 mm of white noise on a pull: the floor at 2 sigmas is 2 sqrt(2) x 3 mm = 8.5 mm (median of 100
+    # tracks, within 15 %); where the track has no samples it is NaN
+    floors = []
+    for seed in range(100):
+        trajectory, bounds = eased_path(PULL, y0_m=0.225, fps=30.0, noise_m=0.003, seed=seed)
+        k = smooth(trajectory, lift=Lift.SNATCH)
+        middle = 0.5 * (bounds[1] + bounds[2])
+        floors.append(reversal_floor_m(k, start_s=middle - 0.03, end_s=middle + 0.03, sigmas=2.0))
+    assert np.median(floors) == pytest.approx(2 * np.sqrt(2) * 0.003, rel=0.15)
+    assert np.isnan(reversal_floor_m(k, start_s=-5.0, end_s=-4.0, sigmas=2.0))

@@ -7,8 +7,10 @@ import pytest
 
 from tests.kinematics.paths import eased_path
 from vbt.analysis import AnalysisSettings, analyze_trajectory
+from vbt.kinematics.noise import reversal_floor_m
 from vbt.kinematics.reps import default_segmentation
-from vbt.types import Lift, RepStatus
+from vbt.kinematics.strokes import Stroke, find_strokes, merge_hesitations
+from vbt.types import Lift, RepStatus, Trajectory
 
 OK, FAILED = RepStatus.OK, RepStatus.FAILED
 
@@ -335,3 +337,66 @@ def test_a_clip_that_ends_with_the_bar_held_at_lockout_ends_its_rep_where_the_ba
     assert rep.status is OK and not rep.partial_end
     assert rep.end_s == pytest.approx(bounds[2], abs=0.05)
     assert rep.mean_velocity_m_s == pytest.approx(0.52, abs=0.03)
+
+
+# --- reversals inside a movement: the bar's, or the track's noise ------------------------------------
+
+#: One squat whose ascent rises 0.6 m in 2.2 s (0.43 m/s at its fastest), with 2 mm of noise.
+SLOW_SQUAT = [(1.0, 0.0), (1.4, -0.6), (2.2, 0.6), (1.0, 0.0)]
+
+
+def slipped_squat(seed: int) -> tuple[Trajectory, np.ndarray]:
+    """`SLOW_SQUAT` with the tracked circle slipped 5 cm down the plate's outline for six frames 0.8 s
+    into the ascent (15 cm up it), as a circle hugging an oblique plate's top, then its bottom, does:
+    the filtered track reverses by more than ``merge_dip_m`` there."""
+    trajectory, bounds = eased_path(SLOW_SQUAT, y0_m=1.4, fps=30.0, noise_m=0.002, seed=seed)
+    xy = trajectory.bar_xy_m.copy()
+    slip = int(np.searchsorted(trajectory.t_s, bounds[2] + 0.8))
+    xy[slip : slip + 6, 1] -= 0.05
+    return Trajectory(t_s=trajectory.t_s, bar_xy_m=xy), bounds
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_reversal_the_tracks_noise_makes_inside_an_ascent_does_not_split_the_rep(seed):
+    trajectory, bounds = slipped_squat(seed)
+    reps = analyze_trajectory(trajectory, lift=Lift.SQUAT).reps
+    assert [r.status for r in reps] == [OK]
+    assert reps[0].start_s == pytest.approx(bounds[2], abs=0.1)  # at the bottom, not at the slip (+0.8 s)
+    assert reps[0].range_of_motion_m == pytest.approx(0.6, abs=0.01)
+    assert reps[0].mean_velocity_m_s == pytest.approx(0.6 / 2.2, abs=0.02)
+    # judged by ``merge_dip_m`` alone, the slip splits the ascent: a failed rep of 15 cm, then no rep
+    fixed = replace(default_segmentation(Lift.SQUAT), reversal_noise_sigmas=0.0)
+    split = analyze_trajectory(trajectory, lift=Lift.SQUAT, settings=AnalysisSettings(segmentation=fixed))
+    assert [r.status for r in split.reps] == [FAILED]
+    assert split.reps[0].range_of_motion_m == pytest.approx(0.15, abs=0.02)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_reversal_the_bar_makes_stands_above_the_noise_floor(seed):
+    # the bar sinks 3 cm a third of the way up and grinds on (each part eased: a true reversal); with
+    # 2 mm of noise the floor there is about 2 sqrt(2) x 2 mm: the ascent stays two rises, as a tracker
+    # slip's is one (the floor rises to its residuals)
+    segments = [(1.0, 0.0), (1.4, -0.6), (1.0, 0.25), (0.3, -0.03), (1.2, 0.38), (1.0, 0.0)]
+    trajectory, bounds = eased_path(segments, y0_m=1.4, fps=30.0, noise_m=0.002, seed=seed)
+    strokes = ascent_strokes(trajectory, bounds[2], bounds[5])
+    assert [round(s.rise_m, 2) for s in strokes] == [0.25, -0.03, 0.38]
+    slipped, slip_bounds = slipped_squat(seed)
+    assert [round(s.rise_m, 1) for s in ascent_strokes(slipped, slip_bounds[2], slip_bounds[3])] == [0.6]
+
+
+def ascent_strokes(trajectory: Trajectory, start_s: float, end_s: float) -> list[Stroke]:
+    """The squat's strokes between ``start_s`` and ``end_s`` (within 0.1 s) that move at least 1 cm,
+    after the segmenter's merging of reversals."""
+    settings = default_segmentation(Lift.SQUAT)
+    k = analyze_trajectory(trajectory, lift=Lift.SQUAT).kinematics
+    strokes = merge_hesitations(
+        find_strokes(k.t_s, k.bar_xy_m[:, 1], k.bar_velocity_m_s[:, 1]),
+        max_dip_m=settings.merge_dip_m,
+        min_part_m=settings.merge_min_part_m,
+        noise_floor_m=lambda dip: reversal_floor_m(
+            k, start_s=dip.start_s, end_s=dip.end_s, sigmas=settings.reversal_noise_sigmas
+        ),
+    )
+    return [
+        s for s in strokes if s.start_s >= start_s - 0.1 and s.end_s <= end_s + 0.1 and abs(s.rise_m) >= 0.01
+    ]

@@ -159,6 +159,39 @@ def sample_noise(
     )
 
 
+def height_noise(
+    kinematics: Kinematics, *, at_s: float, settings: SampleNoiseSettings | None = None
+) -> SampleNoise:
+    """The noise of the raw vertical samples around ``at_s`` (`sample_noise`): the real samples
+    (`real_samples`) within ``half_window_periods`` of the cutoff of it, the samples a filtered value
+    there is made of. NaN figures where the cutoff or ``at_s`` is not finite, or too few samples remain."""
+    settings = settings or SampleNoiseSettings()
+    if not (math.isfinite(at_s) and math.isfinite(kinematics.cutoff_hz) and kinematics.cutoff_hz > 0):
+        return SampleNoise(float("nan"), float("nan"), 0)
+    return sample_noise(
+        kinematics.source_t_s,
+        kinematics.source_bar_xy_m[:, 1],
+        at_s=at_s,
+        half_window_s=settings.half_window_periods / kinematics.cutoff_hz,
+        real=real_samples(kinematics.source_bar_xy_m),
+        min_dof=settings.min_dof,
+    )
+
+
+def reversal_floor_m(kinematics: Kinematics, *, start_s: float, end_s: float, sigmas: float) -> float:
+    """How deep, in metres, the track's noise alone makes a reversal of the bar between ``start_s``
+    and ``end_s`` at ``sigmas`` standard deviations: a reversal's depth is the difference of two
+    heights, each as noisy as the raw samples around it (`height_noise`, at its middle), so its
+    standard deviation is sqrt(2) times theirs. The filter averages the samples' noise down, so this
+    errs towards calling a reversal noise. NaN where the noise cannot be estimated.
+
+    A tracker that jumps for a frame (a circle hugging a plate's outline at its top, then its bottom)
+    leaves residuals the smooth motion's cubic cannot explain: the floor rises right where it did.
+    """
+    noise = height_noise(kinematics, at_s=0.5 * (start_s + end_s))
+    return sigmas * math.sqrt(2.0) * noise.sd_m
+
+
 @dataclass(frozen=True)
 class PeakUncertainty:
     """A peak velocity's uncertainty from the track's noise (NaN where it cannot be estimated).
@@ -177,9 +210,8 @@ class PeakUncertainty:
 def peak_velocity_uncertainty(
     kinematics: Kinematics, *, peak_s: float, settings: SampleNoiseSettings | None = None
 ) -> PeakUncertainty:
-    """The uncertainty of the vertical peak velocity at ``peak_s`` from the track's own noise, on its
-    real samples (`real_samples`) within ``half_window_periods`` of the cutoff of the peak: the samples
-    the peak is made of.
+    """The uncertainty of the vertical peak velocity at ``peak_s`` from the track's own noise there
+    (`height_noise`: the samples the peak is made of).
 
     The standard deviation is the broadband noise there times `NoiseGains.velocity_per_s`, combined
     with the alternating part times `NoiseGains.alternating_velocity_per_s` (taken as independent).
@@ -190,24 +222,15 @@ def peak_velocity_uncertainty(
     duration is a small part of it (0.007 m/s for 5 mm of noise at 30 fps over 0.6 s), where the
     noise moves the rep's boundaries the segmenter finds by ten times more.
     """
-    settings = settings or SampleNoiseSettings()
     nan = float("nan")
-    none = SampleNoise(nan, nan, 0)
     if not all(math.isfinite(v) for v in (peak_s, kinematics.source_rate_hz, kinematics.cutoff_hz)):
-        return PeakUncertainty(nan, none, NoiseGains(nan, nan))
+        return PeakUncertainty(nan, SampleNoise(nan, nan, 0), NoiseGains(nan, nan))
     gains = noise_gains(
         round(kinematics.source_rate_hz, 1),  # a tenth of a hertz moves the gains by < 0.5 %
         cutoff_hz=kinematics.cutoff_hz,
         grid_rate_hz=kinematics.sample_rate_hz,
         order=kinematics.filter_order,
     )
-    noise = sample_noise(
-        kinematics.source_t_s,
-        kinematics.source_bar_xy_m[:, 1],
-        at_s=peak_s,
-        half_window_s=settings.half_window_periods / kinematics.cutoff_hz,
-        real=real_samples(kinematics.source_bar_xy_m),
-        min_dof=settings.min_dof,
-    )
+    noise = height_noise(kinematics, at_s=peak_s, settings=settings)
     sd = math.hypot(noise.sd_m * gains.velocity_per_s, noise.alternating_m * gains.alternating_velocity_per_s)
     return PeakUncertainty(sd_m_s=sd, noise=noise, gains=gains)

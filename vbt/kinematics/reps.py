@@ -40,6 +40,7 @@ from vbt.kinematics.floor_pulls import (
     rests_after,
     rests_before,
 )
+from vbt.kinematics.noise import reversal_floor_m
 from vbt.kinematics.onsets import at_rest, refine_rest_boundary
 from vbt.kinematics.series import Kinematics
 from vbt.kinematics.strokes import Stroke, find_strokes, merge_hesitations
@@ -58,6 +59,14 @@ class SegmentationSettings:
         lockout_tolerance_m: a rep ending this close below its lockout height is complete.
         lockout_tolerance_fraction: ... or this fraction of its range, whichever is larger.
         merge_dip_m: a reversal smaller than this inside a movement does not split it.
+        reversal_noise_sigmas: ... nor one shallower than this many standard deviations of what the
+            track's own noise makes of a reversal there (`vbt.kinematics.noise.reversal_floor_m`: the
+            raw heights' scatter about a cubic, the scale times the plate centre's jitter in
+            pixels); ``merge_dip_m`` stays the least. 2 is about the normal distribution's two-sided
+            95 % point (1.96). Raising it merges deeper reversals into one movement (a failed rep's
+            fall back down is tens of centimetres, far above the floor of a track that stays on the
+            plate: a few millimetres to a few centimetres); lowering it lets a tracker's slip of a
+            few frames split a rep into a failed rep and no rep. 0: off.
         merge_min_part_m: only movements at least this long on both sides of a reversal are merged.
         floor_tolerance_m, floor_tolerance_fraction: deadlift and Olympic lifts start within the larger
             of this and this fraction of their rise of the floor level: the floor is not one height in
@@ -114,6 +123,7 @@ class SegmentationSettings:
     lockout_tolerance_m: float = 0.05
     lockout_tolerance_fraction: float = 0.1
     merge_dip_m: float = 0.01
+    reversal_noise_sigmas: float = 2.0
     merge_min_part_m: float = 0.03
     floor_tolerance_m: float = 0.05
     floor_tolerance_fraction: float = 0.15
@@ -182,7 +192,12 @@ def segment_reps(
     strokes = [
         _with_edges(s, kinematics, settings)
         for s in merge_hesitations(
-            find_strokes(t_s, y_m, vy), max_dip_m=settings.merge_dip_m, min_part_m=settings.merge_min_part_m
+            find_strokes(t_s, y_m, vy),
+            max_dip_m=settings.merge_dip_m,
+            min_part_m=settings.merge_min_part_m,
+            noise_floor_m=lambda dip: reversal_floor_m(
+                kinematics, start_s=dip.start_s, end_s=dip.end_s, sigmas=settings.reversal_noise_sigmas
+            ),
         )
     ]
     settled: dict[int, float] = {}  # Olympic pulls: by stroke, when the hold or the floor settled it

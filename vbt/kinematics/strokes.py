@@ -7,6 +7,8 @@ crosses a detection threshold.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -83,12 +85,22 @@ def find_strokes(t_s: FloatArray, y_m: FloatArray, vy_m_s: FloatArray) -> list[S
     return strokes
 
 
-def merge_hesitations(strokes: list[Stroke], *, max_dip_m: float, min_part_m: float) -> list[Stroke]:
+def merge_hesitations(
+    strokes: list[Stroke],
+    *,
+    max_dip_m: float,
+    min_part_m: float,
+    noise_floor_m: Callable[[Stroke], float] | None = None,
+) -> list[Stroke]:
     """Join two strokes of one direction separated by a small reversal (a sticking point, a hitch).
 
     Two rises (or falls) each longer than ``min_part_m`` and separated by a reversal shorter than
     ``max_dip_m`` become one stroke. Reversals at rest (millimetre jitter around zero velocity) are never
     merged into a movement, because their own strokes are shorter than ``min_part_m``.
+
+    ``noise_floor_m``, when given, says for a reversal (the dip's stroke) how deep the track's noise
+    alone could make it there; a reversal shallower than that is merged too (``max_dip_m`` stays the
+    least), and a NaN floor leaves ``max_dip_m`` alone.
     """
     out: list[Stroke] = []
     for stroke in strokes:
@@ -97,12 +109,14 @@ def merge_hesitations(strokes: list[Stroke], *, max_dip_m: float, min_part_m: fl
             mergeable = (
                 before.rising == stroke.rising
                 and dip.rising != stroke.rising
-                and abs(dip.rise_m) < max_dip_m
                 and abs(before.rise_m) >= min_part_m
                 and abs(stroke.rise_m) >= min_part_m
                 and before.end_s == dip.start_s
                 and dip.end_s == stroke.start_s
             )
+            if mergeable and abs(dip.rise_m) >= max_dip_m:  # the floor is asked only where it decides
+                floor_m = math.nan if noise_floor_m is None else noise_floor_m(dip)
+                mergeable = abs(dip.rise_m) < floor_m  # False for NaN
             if mergeable:
                 out[-2:] = [
                     replace(
