@@ -123,6 +123,26 @@ def test_health_and_workers_report_the_in_process_worker(settings, tmp_path, cli
         assert client.get("/api/workers").json()["workers"] == []  # a clean stop unregisters
 
 
+def test_a_heartbeat_in_flight_at_a_clean_stop_does_not_register_the_worker_again(
+    settings, tmp_path, monkeypatch
+):
+    """Seen in CI under load: the heartbeat (an upsert) finished after the worker had unregistered."""
+    from vbt.service.videos import queue
+
+    beating = threading.Event()
+
+    def slow_heartbeat(write: Any, worker_id: str) -> None:
+        beating.set()
+        time.sleep(0.5)  # the database busy with something else
+        register_worker(write, worker_id)
+
+    monkeypatch.setattr(queue, "heartbeat", slow_heartbeat)
+    with app_client(settings, tmp_path / "data", FakeAnalyzer()):
+        assert beating.wait(TIMEOUT_S)
+    with app_client(settings, tmp_path / "data", FakeAnalyzer(), in_process_worker=False) as client:
+        assert client.get("/api/workers").json()["workers"] == []
+
+
 def test_a_killed_worker_process_leaves_its_video_to_another_which_stores_it_once(
     settings, tmp_path, clip, worker_processes, s3_endpoint, s3_client
 ):

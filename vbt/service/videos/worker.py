@@ -49,6 +49,12 @@ from vbt.types import Lift
 log = logging.getLogger(__name__)
 
 
+#: How long a stopping worker waits for a heartbeat in flight to end before it unregisters (the
+#: same bound ``close`` gives the threads): a database write slower than this leaves the row, which
+#: then goes stale like a killed worker's.
+_BEAT_END_S = 5.0
+
+
 class VideoWorker:
     """One worker: a thread analysing queued videos one at a time, and a heartbeat thread.
 
@@ -145,6 +151,12 @@ class VideoWorker:
                     log.error("worker %s: %s", self.id, first_line(exc), exc_info=exc)
                     self._stop.wait(self._settings.retry_max_s)
         finally:
+            # The heartbeat registers too (an upsert): one in flight now would put the row back after
+            # the unregistering below, so it ends first.
+            self._stop.set()
+            beat = self._threads[1]
+            if beat.is_alive() and beat is not threading.current_thread():
+                beat.join(timeout=_BEAT_END_S)
             try:
                 queue.unregister_worker(self._write, self.id)
             except Exception as exc:  # its heartbeat goes stale instead
