@@ -209,6 +209,19 @@ def _overlaps(rep: RepMetrics, span: LostSpan, *, within_s: float = _EDGE_S) -> 
     return span.before_t_s <= rep.end_s + within_s and span.after_t_s >= rep.start_s - within_s
 
 
+def _around(
+    analysis: SetAnalysis, span: LostSpan
+) -> tuple[FloatArray, FloatArray, FloatArray, np.ndarray, np.ndarray, np.ndarray]:
+    """The smoothed times, heights and vertical velocities, where both are seen, and the indices of
+    the seen samples before and after the gap."""
+    kin = analysis.kinematics
+    t, y, vy = kin.t_s, kin.bar_xy_m[:, 1], kin.bar_velocity_m_s[:, 1]
+    seen = np.isfinite(y) & np.isfinite(vy)
+    before = np.flatnonzero(seen & (t < span.first_t_s))
+    after = np.flatnonzero(seen & (t > span.last_t_s))
+    return t, y, vy, seen, before, after
+
+
 def _rise_through(
     piece: RepMetrics, span: LostSpan, analysis: SetAnalysis, seg: SegmentationSettings
 ) -> RepMetrics | None:
@@ -218,11 +231,7 @@ def _rise_through(
     and ``suspect``, from where the rise was seen to begin to where it was seen to end (walked out
     from the gap's seen edges while the bar rose faster than ``rest_speed_m_s``); None when the bar
     did not rise across the gap (the piece is the rep as far as anything says)."""
-    kin = analysis.kinematics
-    t, y, vy = kin.t_s, kin.bar_xy_m[:, 1], kin.bar_velocity_m_s[:, 1]
-    seen = np.isfinite(y) & np.isfinite(vy)
-    before = np.flatnonzero(seen & (t < span.first_t_s))
-    after = np.flatnonzero(seen & (t > span.last_t_s))
+    t, y, vy, seen, before, after = _around(analysis, span)
     if not (before.size and after.size) or y[after[0]] - y[before[-1]] <= seg.merge_dip_m:
         return None
     start_s, end_s = piece.start_s, piece.end_s
@@ -243,16 +252,12 @@ def _cut_rep(
     """The rep a gap cut, when the bar rose at the gap's edge and its height spanned a rep's least
     range around it and a complete rep's over the motion; None otherwise (a gap while the bar
     rested or was lowered, a step or an unrack)."""
-    kin = analysis.kinematics
-    t, y, vy = kin.t_s, kin.bar_xy_m[:, 1], kin.bar_velocity_m_s[:, 1]
-    seen = np.isfinite(y) & np.isfinite(vy)
+    t, y, vy, seen, before, after = _around(analysis, span)
     near = (
         seen
         & (t >= span.first_t_s - settings.motion_window_s)
         & (t <= span.last_t_s + settings.motion_window_s)
     )
-    before = np.flatnonzero(seen & (t < span.first_t_s))
-    after = np.flatnonzero(seen & (t > span.last_t_s))
     edges = [i for i in (before[-1:], after[:1]) for i in i.tolist()]
     rising = [i for i in edges if vy[i] >= seg.rest_speed_m_s]  # lowering the bar is no rep
     if not rising or not near.any() or float(np.ptp(y[near])) < seg.min_attempt_m:

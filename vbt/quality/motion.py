@@ -272,10 +272,12 @@ def squeezed_times(
     if t.size < 3:
         return []
     interval_s = max(float(np.median(np.diff(t))), float(t[-1] - t[0]) / (t.size - 1))
+    if not interval_s > 0:
+        return []
     findings = []
     for rep in reps:
         inside = t[(t >= rep.start_s) & (t <= rep.end_s)]
-        if inside.size < 3 or not interval_s > 0:
+        if inside.size < 3:
             continue
         squeeze = (inside.size - 1) * interval_s / float(inside[-1] - inside[0])
         if squeeze - 1 > settings.max_mean_uncertainty_frac:
