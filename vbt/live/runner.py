@@ -59,7 +59,7 @@ from vbt.live.resolution import (
     reduction_of,
 )
 from vbt.live.screen import LiveScreen, ScreenState
-from vbt.live.shedding import BusyMeter, Shed, Shedder, SheddingSettings
+from vbt.live.shedding import BusyMeter, PoseRoom, Shed, Shedder, SheddingSettings
 from vbt.progression.profile import velocity_kind_for
 from vbt.progression.rules import StopSetCue, stop_set_cue
 from vbt.quality.lost import lost_frames_in, lost_spans, mark_lost_frames
@@ -156,8 +156,9 @@ class LiveStats:
 
     Delays are wall-clock seconds from a rep's end (on the frames' arrival clock) to the moment its
     event was ready (``provisional_delays_s``, ``final_delays_s``). ``shed``: frames whose work of
-    each kind was shed (``vbt.live.shedding``: view, pose, recording, pose_sparse: the frames
-    without pose at the deepest step that the step before would have posed); ``lost_t_s``: the times of
+    each kind was shed (``vbt.live.shedding``: view, recording, resolution; pose, pose_sparse,
+    pose_rare, pose_off: the frames without pose, each counted at the shallowest level that skips
+    it, ``Shed.pose_shed_by``); ``lost_t_s``: the times of
     the frames dropped, on the run's clock; ``cpu_ms_per_frame``: CPU milliseconds per frame
     processed, per stage (``vbt.live.cost``), set when the run ends.
     """
@@ -273,6 +274,10 @@ class LiveRun:
         self._lost_waiting: deque[float] = deque()  # dropped frames' times, until the sighting after
         self.shedder = Shedder(options.shedding)
         self.busy = BusyMeter()
+        self.pose_room = PoseRoom(
+            max_queue=options.max_queue, spare=min(options.shedding.pose_room_spare, options.max_queue - 1)
+        )
+        self._posing: tuple[int, int] | None = None  # the frame being posed, the frames read before it
         self._set = _Set(1, options, pose_ran=pose is not None)
         reduced = reduced_tracker if reduced_tracker is not None else reduced_tracker_for(tracker)
         reduced = reduced if options.shed_resolution else None
@@ -392,14 +397,25 @@ class LiveRun:
                 self.shedder.count(Shed.RECORDING)
             else:
                 recorder.write(frame)
-        if self.pose is not None and frame.index % level.pose_every:
+        if self._posing is not None and not self.pose_room.measured:  # the run's first pose: wait
+            held = observer.flush()  # for it, to know what a pose costs before posing the next
+            if held is not None:
+                self._on_sighting(held)
+        posed = self.pose is not None and level.posed(frame.index)
+        if posed and not self.pose_room.fits(capture.waiting):
+            posed = False  # the frames arriving while it is posed would not fit in the queue
+            self.shedder.count_no_room()
+        elif self.pose is not None and not posed:
+            self.shedder.count(Shed.pose_shed_by(frame.index))
+        if posed:
+            self._posing = (frame.index, capture.frames_read)
+        if self.pose is None or posed:
+            sighting = observer.push(frame)
+        else:
             held = observer.flush()
             if held is not None:
                 self._on_sighting(held)
-            self.shedder.count(Shed.pose_shed_by(frame.index))
             sighting = observer.push(frame, pose=False)
-        else:
-            sighting = observer.push(frame)
         if sighting is not None:
             self._on_sighting(sighting)
         if capture.waiting == 0:  # keeping up: this frame's sighting now, not at the next
@@ -441,6 +457,9 @@ class LiveRun:
         while self._pending and self._pending[0].index < sighting.frame_index:
             self._pending.popleft()
         frame = self._pending.popleft() if self._pending else None
+        if self._posing is not None and self._posing[0] == sighting.frame_index and self._capture is not None:
+            self.pose_room.posed(self._capture.frames_read - self._posing[1])  # arrived meanwhile
+            self._posing = None
         current = self._set
         observation = sighting.observation
         t_s = observation.t_s

@@ -22,6 +22,12 @@ can spare, cheapest loss first, before a frame is ever dropped.
    0.23 s, which blurs the fastest joint motion (an Olympic lift's second pull, 0.1-0.2 s), and
    the tracker's hands (its switches between plates, ``vbt.capture.bar.choice``) are up to 0.23 s
    old between poses.
+7. ``POSE_OFF``: no pose at all. Pose is the largest cost left at the step before (MediaPipe's own
+   threads take about 40 CPU-ms a posed frame on a contended machine, 5 a frame at one in eight),
+   and without it the frame loop costs the decode, the tracker and the analysis only. The bar is
+   still measured on every frame; the joints are unknown (NaN) until pose comes back (a rep
+   measured then has no joint angles or triple extension); the tracker's hands are the last
+   pose's, however old, and the lifter checks stop with pose.
 
 Frames are dropped only when all of that is not enough (``LiveOptions.max_queue`` frames waiting);
 then their times are kept and the reps they touch are marked (``vbt.quality.lost``).
@@ -54,23 +60,30 @@ class Shed(IntEnum):
     POSE_SPARSE = 4
     RESOLUTION = 5
     POSE_RARE = 6
+    POSE_OFF = 7
 
     @property
     def pose_every(self) -> int:
-        """Pose runs on one frame in this many at this level."""
+        """Pose runs on one frame in this many at this level, below ``POSE_OFF`` (which runs none
+        and keeps ``POSE_RARE``'s 8: what the pose estimator's own checks are told, for when pose
+        comes back)."""
         if self >= Shed.POSE_RARE:
             return 8
         return 4 if self >= Shed.POSE_SPARSE else 2 if self >= Shed.POSE else 1
 
+    def posed(self, index: int) -> bool:
+        """Whether pose runs on frame ``index`` at this level."""
+        return self < Shed.POSE_OFF and index % self.pose_every == 0
+
     @staticmethod
     def pose_shed_by(index: int) -> Shed:
         """The shallowest level that skips pose on frame ``index``: every other frame ``POSE``, two
-        in eight ``POSE_SPARSE``, one in eight ``POSE_RARE``, and ``NOTHING`` for one in eight
-        (posed at every level)."""
+        in eight ``POSE_SPARSE``, one in eight ``POSE_RARE`` and the last one in eight
+        ``POSE_OFF``."""
         for level in (Shed.POSE, Shed.POSE_SPARSE, Shed.POSE_RARE):
             if index % level.pose_every:
                 return level
-        return Shed.NOTHING
+        return Shed.POSE_OFF
 
 
 @dataclass(frozen=True)
@@ -78,10 +91,11 @@ class SheddingSettings:
     """When live mode sheds work, by the frames waiting for the analysis and how busy its loop is.
 
     Attributes:
-        view_at, pose_at, recording_at, sparse_pose_at, resolution_at, rare_pose_at: frames
-            waiting at which the view, every other pose, every other recorded frame, three poses in
-            four, full resolution and seven poses in eight are shed. They lie below
-            ``LiveOptions.max_queue`` (8), where frames start to be dropped: lowering them sheds
+        view_at, pose_at, recording_at, sparse_pose_at, resolution_at, rare_pose_at, pose_off_at:
+            frames waiting at which the view, every other pose, every other recorded frame, three
+            poses in four, full resolution, seven poses in eight and pose altogether are shed.
+            They lie at or below ``LiveOptions.max_queue`` (8), where frames start to be dropped
+            (``pose_off_at``: the queue full, the next frame would be dropped): lowering them sheds
             sooner (a calmer picture, fewer joints, a coarser plate) but keeps more headroom before
             a frame is lost. A loop that is behind reaches the deep levels sooner through its busy
             share (``busy_at``) than through the backlog.
@@ -109,6 +123,9 @@ class SheddingSettings:
         view_keepalive_s: while the view is shed, one picture is still drawn and pushed this often,
             so that the browser view (which shows "no video" after ``Settings.frame_stale_s``, 3 s)
             never takes a loaded machine for a stopped run.
+        pose_room_spare: frames kept free in the queue beyond those the last posed frame took,
+            before a frame is posed (``PoseRoom.spare``): a pose's time varies on a loaded machine.
+            Raising it skips more poses while frames wait; lowering it risks a dropped frame.
     """
 
     view_at: int = 2
@@ -117,6 +134,7 @@ class SheddingSettings:
     sparse_pose_at: int = 6
     resolution_at: int = 7
     rare_pose_at: int = 7
+    pose_off_at: int = 8
     busy_at: float = 0.9
     busy_first: Shed = Shed.POSE
     calm_busy: float = 0.6
@@ -124,16 +142,16 @@ class SheddingSettings:
     calm_s: float = 1.0
     full_size_below: Shed = Shed.POSE_SPARSE
     view_keepalive_s: float = 1.0
+    pose_room_spare: int = 2
 
     def __post_init__(self) -> None:
         at = [self.view_at, self.pose_at, self.recording_at, self.sparse_pose_at, self.resolution_at]
-        at.append(self.rare_pose_at)
+        at += [self.rare_pose_at, self.pose_off_at]
         if at[0] < 1 or at != sorted(at):
             raise InputError(
                 "shedding thresholds must satisfy 1 <= view_at <= pose_at <= recording_at <= "
-                f"sparse_pose_at <= resolution_at <= rare_pose_at, got {self.view_at}, "
-                f"{self.pose_at}, {self.recording_at}, {self.sparse_pose_at}, {self.resolution_at}, "
-                f"{self.rare_pose_at}"
+                "sparse_pose_at <= resolution_at <= rare_pose_at <= pose_off_at, got "
+                + ", ".join(str(n) for n in at)
             )
         if not 0 < self.calm_busy < self.busy_at:
             raise InputError(
@@ -149,6 +167,7 @@ class Shedder:
         level: the current level.
         frames: for each level above ``NOTHING``, the frames on which its work was shed (counted
             by the caller with ``count``).
+        no_room: frames whose pose the level kept but ``PoseRoom`` skipped (``count_no_room``).
         first_t_s: for each level, the time it was first reached (NaN: never).
     """
 
@@ -156,6 +175,7 @@ class Shedder:
     level: Shed = Shed.NOTHING
     frames: dict[Shed, int] = field(default_factory=lambda: {s: 0 for s in Shed if s})
     first_t_s: dict[Shed, float] = field(default_factory=lambda: {s: math.nan for s in Shed if s})
+    no_room: int = 0
     _calm_since_s: float = math.nan
     _busy_step_t_s: float = -math.inf
 
@@ -186,8 +206,14 @@ class Shedder:
         """One frame's work of ``level`` was shed."""
         self.frames[level] += 1
 
+    def count_no_room(self) -> None:
+        """One frame the level would pose went without: no room in the queue (``PoseRoom``)."""
+        self.no_room += 1
+
     def _wanted(self, waiting: int) -> Shed:
         s = self.settings
+        if waiting >= s.pose_off_at:
+            return Shed.POSE_OFF
         if waiting >= s.rare_pose_at:
             return Shed.POSE_RARE
         if waiting >= s.resolution_at:
@@ -204,7 +230,8 @@ class Shedder:
 
     def summary(self) -> dict[str, int]:
         """Frames shed per kind of work, by name (for the console, the report and the benchmark)."""
-        return {level.name.lower(): count for level, count in self.frames.items()}
+        shed = {level.name.lower(): count for level, count in self.frames.items()}
+        return {**shed, "pose_no_room": self.no_room}
 
 
 class BusyMeter:
@@ -235,3 +262,47 @@ class BusyMeter:
         weight = 1.0 - math.exp(-span_s / self.window_s)
         self.share = busy if math.isnan(self.share) else self.share + weight * (busy - self.share)
         return self.share
+
+
+class PoseRoom:
+    """Whether the capture's queue has room for the frames that arrive while a frame is posed.
+
+    A posed frame holds the frame loop for the pose's time (on a loaded machine several frame
+    intervals: MediaPipe's 20-40 CPU-ms at a third of a core is 60-120 ms, two to four frames at
+    30 fps); the frames arriving meanwhile wait, and those beyond the queue are dropped. The
+    shedder's level follows the backlog and the busy share, which show that only afterwards: at the
+    start of a run (nothing measured yet) and in a burst, a pose that does not fit drops frames
+    before the level has risen. So a frame the level would pose is posed only when the frames
+    waiting, those that arrived while the last posed frame was processed and ``spare`` more leave a
+    place in the queue (``fits``); else its pose is skipped (``LiveStats.shed["pose_no_room"]``),
+    as at a deeper level.
+
+    Parameters:
+        max_queue: the capture's queue (``LiveOptions.max_queue``): frames arriving beyond it are
+            dropped.
+        spare: frames kept free beyond those the last posed frame took: a pose's time varies on a
+            loaded machine (0.2 s of pose took up to 0.33 s beside other work). Raising it skips
+            more poses while frames wait; lowering it risks a dropped frame.
+
+    ``posed(arrived)`` tells it how many frames arrived while a posed frame was processed (what it
+    expects of the next one; at most what leaves a place with no frame waiting, so that such a
+    frame is always posed and measured again). Until the first, ``measured`` is False and every
+    frame fits.
+    """
+
+    def __init__(self, *, max_queue: int, spare: int = 2) -> None:
+        if max_queue < 1 or not 0 <= spare < max_queue:
+            raise InputError(f"need max_queue >= 1 and 0 <= spare < max_queue, got {max_queue}, {spare}")
+        self.max_queue, self.spare = max_queue, spare
+        self.frames_per_pose = 0
+        """Frames that arrived while the last posed frame was processed (0: none posed yet)."""
+        self.measured = False
+
+    def fits(self, waiting: int) -> bool:
+        """True when a frame posed now, with ``waiting`` frames queued, is not expected to drop one."""
+        return waiting + self.frames_per_pose + self.spare < self.max_queue
+
+    def posed(self, arrived: int) -> None:
+        """``arrived`` frames came in while a posed frame was processed."""
+        self.frames_per_pose = min(max(arrived, 0), self.max_queue - 1 - self.spare)
+        self.measured = True
