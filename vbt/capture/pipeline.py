@@ -58,7 +58,7 @@ from vbt.capture.picture import Picture, PictureSettings
 from vbt.capture.pose import BODY_POINTS, PoseEstimator
 from vbt.capture.pose.pending import PendingPose
 from vbt.capture.readahead import ReadAhead
-from vbt.capture.recording import SetRecording
+from vbt.capture.recording import TIMED_BY_ARRIVAL, SetRecording
 from vbt.capture.reread import FileFrames
 from vbt.capture.sources import FrameSource, VideoFileSource, open_source
 from vbt.capture.track import PixelTrack, calibrate_track, to_trajectory
@@ -248,7 +248,7 @@ def track_video(
         size_px=source.size_px,
         rotation_deg=source.rotation_deg,
         error=error or source.error,
-        timed_by="source" if _reads_a_file(source) else "arrival",
+        timed_by_arrival=not _reads_a_file(source),
         **seen.report(),
     )
 
@@ -377,7 +377,9 @@ def analyze_tracked(
         from vbt.capture.given_joints import join_given_joints
 
         trajectory = join_given_joints(trajectory, joints)
-    settings = video_analysis_settings(plate, timed_by_arrival=tracked.video.get("timed_by") == "arrival")
+    settings = video_analysis_settings(
+        plate, timed_by_arrival=tracked.video.get("timed_by") == TIMED_BY_ARRIVAL
+    )
     try:
         analysis = analyze_trajectory(trajectory, lift=lift, load_kg=load_kg, settings=settings)
     except NotEnoughDataError as exc:

@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 
 #: The track's ``frame_index`` of a frame the capture lost (its time kept, nothing seen in it).
 LOST_FRAME = -1
+#: The report's ``video.timed_by``: each frame's time is the source's own (a file's timestamps)...
+TIMED_BY_SOURCE = "source"
+#: ... or the moment the frame was read (a camera, a stream: a reader that falls behind squeezes it).
+TIMED_BY_ARRIVAL = "arrival"
 
 
 class SetRecording:
@@ -87,10 +91,12 @@ class SetRecording:
         size_px: tuple[int, int] | None = None,
         rotation_deg: int = 0,
         error: VbtError | None = None,
+        timed_by_arrival: bool = False,
         **more: Any,
     ) -> TrackedVideo:
         """The recording as the analysis takes it: the track (``track``: one already built, e.g.
-        put back into the source's terms) and the video's metadata (``more``: further keys, e.g.
+        put back into the source's terms) and the video's metadata (``timed_by_arrival``: the
+        frames' times are when they were read, not the source's own; ``more``: further keys, e.g.
         what ``Picture.report`` found)."""
         from vbt.capture.pipeline import TrackedVideo
 
@@ -103,6 +109,7 @@ class SetRecording:
             "duration_s": float(track.t_s[-1] - track.t_s[0]) if len(track) else 0.0,
             "size_px": list(size_px) if size_px is not None else None,
             "rotation_deg": rotation_deg,
+            "timed_by": TIMED_BY_ARRIVAL if timed_by_arrival else TIMED_BY_SOURCE,
             **more,
         }
         return TrackedVideo(track=track, bar_method=self.bar_method, video=video, error=error)

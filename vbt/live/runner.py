@@ -702,7 +702,7 @@ class LiveRun:
         track = current.recording.track()
         base = self.options.out_dir / f"set-{current.number:02d}"
         tracked = current.recording.tracked(
-            name=str(files.get("video", base)), track=track, timed_by="arrival"
+            name=str(files.get("video", base)), track=track, timed_by_arrival=True
         )
         try:
             result = analyze_tracked(
