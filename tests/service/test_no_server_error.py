@@ -126,7 +126,8 @@ def test_a_full_disk_is_recognised_from_sqlite_postgresql_and_the_os() -> None:
     assert not is_disk_full(OSError(errno.EACCES, "Permission denied"))
 
 
-def test_an_upgraded_database_takes_64_bit_ids_and_keeps_its_tokens_writing(database_url: str) -> None:
+def test_an_upgraded_database_takes_64_bit_ids_and_keeps_its_tokens_writing(empty_database_url: str) -> None:
+    database_url = empty_database_url
     from sqlalchemy import text
 
     from vbt.service.app import create_app
