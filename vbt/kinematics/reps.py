@@ -460,6 +460,12 @@ def _top_down_reps(
     hinge to a row's hang, the bar on the hooks above a bench), not its lockout. A rep is no yardstick
     for itself: a lone rep from rest (a paused bench press, the set's only rep) is judged by the height
     before it, as every other rep is, so one stopped short of it is failed.
+
+    A failed rep needs the bar to stay short of lockout: one the bar then rises on to lockout from,
+    without being lowered ``min_rom_m`` for another attempt, was finished after a hitch (a reversal
+    deeper than the track's noise at the sticking point, or the track slipping there) and is one
+    complete rep from its bottom to that lockout. A bar track cannot tell a spotter's hands from the
+    lifter's: a spotted finish counts as made.
     """
     t_s = kinematics.t_s
     found: FoundReps = []
@@ -468,10 +474,34 @@ def _top_down_reps(
     last_end_s = -np.inf
     set_up: int | None = None  # the first rep, when it starts from rest at the bottom
     set_up_locked = False  # whether that rep came back to the height before it (a lone rep's verdict)
+    failed_depth = np.nan  # the last rep's depth when it failed: a hitch may yet finish it
     for k, stroke in enumerate(strokes):
         if not stroke.rising:
             top_y = max(top_y, stroke.start_y_m)
             top_known = top_known or not stroke.partial_start
+            if (
+                found
+                and found[-1][1] is RepStatus.FAILED
+                and found[-1][0].end_y_m - stroke.end_y_m >= settings.min_rom_m
+            ):
+                failed_depth = np.nan  # lowered for another attempt: the failure stands
+            continue
+        if np.isfinite(failed_depth) and _reached_lockout(stroke, top_y, failed_depth, settings):
+            # the failed rep was finished after a hitch: one rep, from its bottom to this lockout
+            first = found[-1][0]
+            merged = replace(
+                first,
+                end_s=stroke.end_s,
+                end_y_m=stroke.end_y_m,
+                complete=first.complete and stroke.complete,
+                end_at_edge=stroke.end_at_edge,
+                partial_end=stroke.partial_end,
+                slow_end=stroke.slow_end,
+            )
+            found[-1] = (merged, RepStatus.OK, np.nan)
+            if top_known and not merged.partial_start:
+                locked.add(id(merged))
+            top_y, last_end_s, failed_depth = merged.end_y_m, merged.end_s, np.nan
             continue
         depth = top_y - stroke.start_y_m
         if stroke.partial_start or (np.isfinite(top_y) and not top_known):
@@ -496,6 +526,7 @@ def _top_down_reps(
             elif ok and top_known and not stroke.partial_start:
                 locked.add(id(stroke))
             found.append((stroke, RepStatus.OK if ok else RepStatus.FAILED, np.nan))
+            failed_depth = np.nan if ok or from_rest else depth
             top_y = stroke.end_y_m if ok else top_y
             top_known = True
             last_end_s = stroke.end_s
