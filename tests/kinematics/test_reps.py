@@ -1,5 +1,6 @@
 """Rep segmentation on hand-made paths whose reps (and ghosts) are known by construction."""
 
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -8,7 +9,8 @@ import pytest
 from tests.kinematics.paths import eased_path
 from vbt.analysis import AnalysisSettings, analyze_trajectory
 from vbt.kinematics.noise import reversal_floor_m
-from vbt.kinematics.reps import SegmentationSettings, default_segmentation
+from vbt.kinematics.reps import SegmentationSettings, default_segmentation, segment_reps
+from vbt.kinematics.series import smooth
 from vbt.kinematics.strokes import Stroke, find_strokes, merge_hesitations
 from vbt.types import Lift, RepStatus, Trajectory
 
@@ -385,10 +387,21 @@ def test_a_failed_rep_the_bar_then_finishes_after_a_hitch_is_one_rep_made(seed):
     assert rep.status is OK
     assert rep.start_s == pytest.approx(bounds[2], abs=0.1) and rep.end_s == pytest.approx(bounds[5], abs=0.1)
     assert rep.range_of_motion_m == pytest.approx(0.5, abs=0.02)
-    # A failure: the bar stops 0.2 m short and sinks back to the pins (0.3 m), where it is left.
+    # A failure: the bar stops 0.2 m short and sinks back to the pins (0.3 m), where it is left. It
+    # is settled (final, live) once it has come down min_rom_m (0.12 m) from where it stopped.
     segments = [(1.0, 0.0), (1.2, -0.5), (0.8, 0.3), (0.8, -0.3), (1.0, 0.0)]
-    trajectory, _ = eased_path(segments, y0_m=1.4, fps=30.0, noise_m=0.002, seed=seed)
-    assert [r.status for r in analyze_trajectory(trajectory, lift=Lift.SQUAT).reps] == [FAILED]
+    trajectory, bounds = eased_path(segments, y0_m=1.4, fps=30.0, noise_m=0.002, seed=seed)
+    (rep,) = analyze_trajectory(trajectory, lift=Lift.SQUAT).reps
+    assert rep.status is FAILED
+    (segment,) = segment_reps(smooth(trajectory, lift=Lift.SQUAT), lift=Lift.SQUAT)
+    # an eased 0.3 m fall has covered 0.12 m at 0.44 of its time (1 - cos(pi u) = 0.8)
+    assert segment.settled_s == pytest.approx(bounds[3] + 0.44 * 0.8, abs=0.1)
+    # held at the sticking point to the end of the data, it may still be finished: never settled
+    held = [(1.0, 0.0), (1.2, -0.5), (0.8, 0.3), (1.0, 0.0)]
+    (segment,) = segment_reps(
+        smooth(eased_path(held, y0_m=1.4, fps=30.0, seed=seed)[0], lift=Lift.SQUAT), lift=Lift.SQUAT
+    )
+    assert segment.status is FAILED and segment.settled_s == math.inf
     # ... and a second attempt from the pins that is made: the failure stands, the attempt is a rep
     segments = [(1.0, 0.0), (1.2, -0.5), (0.8, 0.3), (0.8, -0.3), (0.5, 0.0), (1.2, 0.5), (1.0, 0.0)]
     trajectory, _ = eased_path(segments, y0_m=1.4, fps=30.0, noise_m=0.002, seed=seed)
