@@ -1,5 +1,6 @@
 """Rep segmentation on hand-made paths whose reps (and ghosts) are known by construction."""
 
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -8,7 +9,8 @@ import pytest
 from tests.kinematics.paths import eased_path
 from vbt.analysis import AnalysisSettings, analyze_trajectory
 from vbt.kinematics.noise import reversal_floor_m
-from vbt.kinematics.reps import default_segmentation
+from vbt.kinematics.reps import SegmentationSettings, default_segmentation, segment_reps
+from vbt.kinematics.series import smooth
 from vbt.kinematics.strokes import Stroke, find_strokes, merge_hesitations
 from vbt.types import Lift, RepStatus, Trajectory
 
@@ -364,11 +366,46 @@ def test_a_reversal_the_tracks_noise_makes_inside_an_ascent_does_not_split_the_r
     assert reps[0].start_s == pytest.approx(bounds[2], abs=0.1)  # at the bottom, not at the slip (+0.8 s)
     assert reps[0].range_of_motion_m == pytest.approx(0.6, abs=0.01)
     assert reps[0].mean_velocity_m_s == pytest.approx(0.6 / 2.2, abs=0.02)
-    # judged by ``merge_dip_m`` alone, the slip splits the ascent: a failed rep of 15 cm, then no rep
+    # judged by ``merge_dip_m`` alone, the slip splits the ascent (a 15 cm rise short of lockout, a
+    # reversal, the rest of it); the rise on to lockout finishes the rep all the same (a hitch)
     fixed = replace(default_segmentation(Lift.SQUAT), reversal_noise_sigmas=0.0)
+    first, *_ = ascent_strokes(trajectory, bounds[2], bounds[3], fixed)
+    assert first.rise_m == pytest.approx(0.15, abs=0.02)
     split = analyze_trajectory(trajectory, lift=Lift.SQUAT, settings=AnalysisSettings(segmentation=fixed))
-    assert [r.status for r in split.reps] == [FAILED]
-    assert split.reps[0].range_of_motion_m == pytest.approx(0.15, abs=0.02)
+    assert [r.status for r in split.reps] == [OK]
+    assert split.reps[0].range_of_motion_m == pytest.approx(0.6, abs=0.01)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_failed_rep_the_bar_then_finishes_after_a_hitch_is_one_rep_made(seed):
+    # A 0.5 m squat stops 0.2 m short, sinks 0.1 m (far deeper than the 2 mm noise: a real reversal,
+    # or a tracker slipping at the sticking point) and rises on to lockout without being lowered for
+    # another attempt: one rep, made, from the bottom to that lockout.
+    segments = [(1.0, 0.0), (1.2, -0.5), (0.8, 0.3), (0.3, -0.1), (0.7, 0.3), (1.0, 0.0)]
+    trajectory, bounds = eased_path(segments, y0_m=1.4, fps=30.0, noise_m=0.002, seed=seed)
+    (rep,) = analyze_trajectory(trajectory, lift=Lift.SQUAT).reps
+    assert rep.status is OK
+    assert rep.start_s == pytest.approx(bounds[2], abs=0.1) and rep.end_s == pytest.approx(bounds[5], abs=0.1)
+    assert rep.range_of_motion_m == pytest.approx(0.5, abs=0.02)
+    # A failure: the bar stops 0.2 m short and sinks back to the pins (0.3 m), where it is left. It
+    # is settled (final, live) once it has come down min_rom_m (0.12 m) from where it stopped.
+    segments = [(1.0, 0.0), (1.2, -0.5), (0.8, 0.3), (0.8, -0.3), (1.0, 0.0)]
+    trajectory, bounds = eased_path(segments, y0_m=1.4, fps=30.0, noise_m=0.002, seed=seed)
+    (rep,) = analyze_trajectory(trajectory, lift=Lift.SQUAT).reps
+    assert rep.status is FAILED
+    (segment,) = segment_reps(smooth(trajectory, lift=Lift.SQUAT), lift=Lift.SQUAT)
+    # an eased 0.3 m fall has covered 0.12 m at 0.44 of its time (1 - cos(pi u) = 0.8)
+    assert segment.settled_s == pytest.approx(bounds[3] + 0.44 * 0.8, abs=0.1)
+    # held at the sticking point to the end of the data, it may still be finished: never settled
+    held = [(1.0, 0.0), (1.2, -0.5), (0.8, 0.3), (1.0, 0.0)]
+    (segment,) = segment_reps(
+        smooth(eased_path(held, y0_m=1.4, fps=30.0, seed=seed)[0], lift=Lift.SQUAT), lift=Lift.SQUAT
+    )
+    assert segment.status is FAILED and segment.settled_s == math.inf
+    # ... and a second attempt from the pins that is made: the failure stands, the attempt is a rep
+    segments = [(1.0, 0.0), (1.2, -0.5), (0.8, 0.3), (0.8, -0.3), (0.5, 0.0), (1.2, 0.5), (1.0, 0.0)]
+    trajectory, _ = eased_path(segments, y0_m=1.4, fps=30.0, noise_m=0.002, seed=seed)
+    assert [r.status for r in analyze_trajectory(trajectory, lift=Lift.SQUAT).reps] == [FAILED, OK]
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -384,10 +421,12 @@ def test_a_reversal_the_bar_makes_stands_above_the_noise_floor(seed):
     assert [round(s.rise_m, 1) for s in ascent_strokes(slipped, slip_bounds[2], slip_bounds[3])] == [0.6]
 
 
-def ascent_strokes(trajectory: Trajectory, start_s: float, end_s: float) -> list[Stroke]:
+def ascent_strokes(
+    trajectory: Trajectory, start_s: float, end_s: float, settings: SegmentationSettings | None = None
+) -> list[Stroke]:
     """The squat's strokes between ``start_s`` and ``end_s`` (within 0.1 s) that move at least 1 cm,
-    after the segmenter's merging of reversals."""
-    settings = default_segmentation(Lift.SQUAT)
+    after the segmenter's merging of reversals (``settings``: the squat's defaults when None)."""
+    settings = settings or default_segmentation(Lift.SQUAT)
     k = analyze_trajectory(trajectory, lift=Lift.SQUAT).kinematics
     strokes = merge_hesitations(
         find_strokes(k.t_s, k.bar_xy_m[:, 1], k.bar_velocity_m_s[:, 1]),

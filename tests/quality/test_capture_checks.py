@@ -151,6 +151,61 @@ def test_hands_unseen_near_the_ends_of_a_rep_are_not_compared():
     )
 
 
+def test_a_still_plate_under_rising_hands_is_not_the_bar():
+    # The tracked circle sways 5 px (under min_rise_px) while the hands press the bar up 100 px: the
+    # plate's own rise is too small for a ratio, the hands' is not.
+    bar = rising(rise_px=5.0)
+    hands = rising(rise_px=100.0, y0=300.0)
+    (finding,) = hands_follow_the_bar(
+        track(bar, hands_y_px=hands, hands_dx_px=ASIDE_PX),
+        [rep(1, 0.5, 1.5)],
+        lift=Lift.BENCH,
+        metres_per_px=0.003,
+        settings=SETTINGS,
+    )
+    assert finding.suspect and "probably not the bar" in finding.message
+    # both still (a rep the segmenter found in noise is not this check's business)
+    still = track(bar, hands_y_px=rising(rise_px=5.0, y0=300.0), hands_dx_px=ASIDE_PX)
+    assert (
+        hands_follow_the_bar(
+            still, [rep(1, 0.5, 1.5)], lift=Lift.BENCH, metres_per_px=0.003, settings=SETTINGS
+        )
+        == []
+    )
+
+
+def _squat_out_of_the_hole(*, made: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Tracked-plate and shoulder heights of 3 s at 30 fps. The tracked plate rises from the bottom
+    (400 px) at 0.5 s by 50 px (0.15 m at 3 mm/px) to 1.0 s and sinks back to 400 px at 1.2-1.7 s: a
+    failed rep on the track. ``made``: the shoulders rise on, 100 px to lockout at 1.5 s (the tracker
+    lost the plate and slid down onto something else); else they move with the plate."""
+    t = np.arange(90) / FPS
+    bar = 400.0 - 50.0 * np.clip((t - 0.5) / 0.5, 0, 1) + 50.0 * np.clip((t - 1.2) / 0.5, 0, 1)
+    shoulders = 400.0 - 100.0 * np.clip((t - 0.5) / 1.0, 0, 1) if made else bar.copy()
+    return bar, shoulders
+
+
+def test_a_failed_rep_after_which_the_shoulders_rise_on_to_lockout_was_made():
+    failed = [replace(rep(1, 0.5, 1.0), status=RepStatus.FAILED)]
+    bar, shoulders = _squat_out_of_the_hole(made=True)
+    made = track(bar, hands_y_px=shoulders, hands_dx_px=ASIDE_PX)
+    (finding,) = hands_follow_the_bar(made, failed, lift=Lift.SQUAT, metres_per_px=0.003, settings=SETTINGS)
+    assert finding.suspect and finding.reps == (1,)
+    # 28-29 cm of the 30 (each end is the median of its three nearest samples)
+    assert "shoulders rose on to 1.50 s, 28 cm in all while the tracked plate rose 6 cm" in finding.message
+    # the same rep reported complete is judged over its own span: the shoulders rose with the plate
+    assert (
+        hands_follow_the_bar(
+            made, [rep(1, 0.5, 1.0)], lift=Lift.SQUAT, metres_per_px=0.003, settings=SETTINGS
+        )
+        == []
+    )
+    # a real failure: the shoulders stop with the bar and sink back with it
+    bar, shoulders = _squat_out_of_the_hole(made=False)
+    sank = track(bar, hands_y_px=shoulders, hands_dx_px=ASIDE_PX)
+    assert hands_follow_the_bar(sank, failed, lift=Lift.SQUAT, metres_per_px=0.003, settings=SETTINGS) == []
+
+
 def test_a_plate_more_than_half_a_radius_outside_the_picture_is_a_doubt():
     bar = rising(y0=470.0)  # radius 60: at 470 px the plate reaches 530 px in a 480 px frame
     cut = plate_partly_outside(track(bar, hands_y_px=None), [rep(1, 0.0, 1.0)], settings=SETTINGS)

@@ -227,6 +227,8 @@ def segment_reps(
             settled_s = settled.get(id(s), math.inf)
         else:  # the stop at lockout is looked for up to this far past the end
             settled_s = end_s + (settings.stop_check_s or settings.rest_check_s)[1]
+            if status is RepStatus.FAILED and family is not LiftFamily.FLOOR_PULL:
+                settled_s = max(settled_s, _given_up_s(kinematics, s, settings))  # else a hitch
         start_s = (
             s.start_s
             if s.partial_start or not refine
@@ -460,6 +462,12 @@ def _top_down_reps(
     hinge to a row's hang, the bar on the hooks above a bench), not its lockout. A rep is no yardstick
     for itself: a lone rep from rest (a paused bench press, the set's only rep) is judged by the height
     before it, as every other rep is, so one stopped short of it is failed.
+
+    A failed rep needs the bar to stay short of lockout: one the bar then rises on to lockout from,
+    before it gave the rep up (`_given_up_y`), was finished after a hitch (a reversal deeper than the
+    track's noise at the sticking point, or the track slipping there) and is one complete rep from
+    its bottom to that lockout. A bar track cannot tell a spotter's hands from the lifter's: a
+    spotted finish counts as made.
     """
     t_s = kinematics.t_s
     found: FoundReps = []
@@ -468,10 +476,34 @@ def _top_down_reps(
     last_end_s = -np.inf
     set_up: int | None = None  # the first rep, when it starts from rest at the bottom
     set_up_locked = False  # whether that rep came back to the height before it (a lone rep's verdict)
+    failed_depth = np.nan  # the last rep's depth when it failed: a hitch may yet finish it
     for k, stroke in enumerate(strokes):
         if not stroke.rising:
             top_y = max(top_y, stroke.start_y_m)
             top_known = top_known or not stroke.partial_start
+            if (
+                found
+                and found[-1][1] is RepStatus.FAILED
+                and stroke.end_y_m <= _given_up_y(found[-1][0], settings)
+            ):
+                failed_depth = np.nan  # the failure stands
+            continue
+        if np.isfinite(failed_depth) and _reached_lockout(stroke, top_y, failed_depth, settings):
+            # the failed rep was finished after a hitch: one rep, from its bottom to this lockout
+            first = found[-1][0]
+            merged = replace(
+                first,
+                end_s=stroke.end_s,
+                end_y_m=stroke.end_y_m,
+                complete=first.complete and stroke.complete,
+                end_at_edge=stroke.end_at_edge,
+                partial_end=stroke.partial_end,
+                slow_end=stroke.slow_end,
+            )
+            found[-1] = (merged, RepStatus.OK, np.nan)
+            if top_known and not merged.partial_start:
+                locked.add(id(merged))
+            top_y, last_end_s, failed_depth = merged.end_y_m, merged.end_s, np.nan
             continue
         depth = top_y - stroke.start_y_m
         if stroke.partial_start or (np.isfinite(top_y) and not top_known):
@@ -496,6 +528,7 @@ def _top_down_reps(
             elif ok and top_known and not stroke.partial_start:
                 locked.add(id(stroke))
             found.append((stroke, RepStatus.OK if ok else RepStatus.FAILED, np.nan))
+            failed_depth = np.nan if ok or from_rest else depth
             top_y = stroke.end_y_m if ok else top_y
             top_known = True
             last_end_s = stroke.end_s
@@ -510,6 +543,21 @@ def _top_down_reps(
         ok = first.rise_m >= fullest - tolerance if np.isfinite(fullest) else set_up_locked
         found[set_up] = (first, RepStatus.OK if ok else RepStatus.FAILED, np.nan)
     return found
+
+
+def _given_up_y(stroke: Stroke, settings: SegmentationSettings) -> float:
+    """The height (metres) at or below which a squat-like or press rep stopped short of lockout has
+    been given up, its failure standing: lowered ``min_rom_m`` (a descent another attempt needs), or
+    back to within ``lockout_tolerance_m`` of the bottom it rose from (all of its rise given back)."""
+    return max(stroke.end_y_m - settings.min_rom_m, stroke.start_y_m + settings.lockout_tolerance_m)
+
+
+def _given_up_s(kinematics: Kinematics, stroke: Stroke, settings: SegmentationSettings) -> float:
+    """When the bar first came down to `_given_up_y` after the failed rep ``stroke``; inf when it
+    has not (yet): until then a rise on to lockout may still finish the rep."""
+    t, y = kinematics.t_s, kinematics.bar_xy_m[:, 1]
+    down = np.flatnonzero((t > stroke.end_s) & (y <= _given_up_y(stroke, settings)))
+    return float(t[down[0]]) if down.size else math.inf
 
 
 def _an_opening_rep(

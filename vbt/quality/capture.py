@@ -123,7 +123,13 @@ def hands_follow_the_bar(
 
     What holds the bar: the lift's ``held_by`` in the catalogue (the hands; the shoulders in a back or
     front squat; the hips in a hip thrust). Compared only where pose saw
-    them near both ends of the rep (within ``ends_s``) and through most of it.
+    them near both ends of the rep (within ``ends_s``) and through most of it, and where either rose
+    at least ``min_rise_px`` (a still plate under rising hands is as wrong as the other way round).
+
+    A failed rep is compared up to where what holds the bar stopped rising (`_holder_rose_until_s`):
+    a failed rep is the bar stopping short and coming down, and the lifter with it. Hands or
+    shoulders that rose on to lockout after the tracked plate stopped say the rep was made and the
+    tracker lost the plate at the top.
     """
     if not track.pose_ran:
         return []
@@ -131,32 +137,67 @@ def hands_follow_the_bar(
     what = lift.spec.held_by.value
     findings = []
     lo, hi = settings.hands_rise_range
-    for rep in reps:
-        frames = _rep_frames(track, rep)
+    reps = sorted(reps, key=lambda r: r.start_s)
+    for k, rep in enumerate(reps):
+        end_s = rep.end_s
+        if rep.status is RepStatus.FAILED:
+            until_s = reps[k + 1].start_s if k + 1 < len(reps) else math.inf
+            hysteresis_px = lift.spec.min_attempt_m / metres_per_px if metres_per_px > 0 else math.nan
+            end_s = _holder_rose_until_s(track.t_s, holder_y, rep.end_s, until_s, hysteresis_px)
+        frames = np.asarray((track.t_s >= rep.start_s) & (track.t_s <= end_s))
         seen = frames & np.isfinite(holder_y)
         if frames.sum() < 4 or seen.sum() < settings.hands_min_seen_frac * frames.sum():
             continue
         t_seen = track.t_s[seen]
-        if t_seen[0] > rep.start_s + settings.ends_s or t_seen[-1] < rep.end_s - settings.ends_s:
+        if t_seen[0] > rep.start_s + settings.ends_s or t_seen[-1] < end_s - settings.ends_s:
             continue
-        bar = _rise_px(track.t_s, track.bar_xy_px[:, 1], rep.start_s, rep.end_s)
-        held = _rise_px(track.t_s[frames], holder_y[frames], rep.start_s, rep.end_s)
-        if not (math.isfinite(bar) and math.isfinite(held)) or abs(bar) < settings.min_rise_px:
+        bar = _rise_px(track.t_s, track.bar_xy_px[:, 1], rep.start_s, end_s)
+        held = _rise_px(track.t_s[frames], holder_y[frames], rep.start_s, end_s)
+        if not (math.isfinite(bar) and math.isfinite(held)):
             continue
-        if lo <= held / bar <= hi:
+        if max(abs(bar), abs(held)) < settings.min_rise_px or lo <= held / (bar or math.nan) <= hi:
             continue
+        rose_on = end_s > rep.end_s
         findings.append(
             Finding(
                 "bar_not_in_hands",
-                f"the tracked plate rose {100 * bar * metres_per_px:.0f} cm but the lifter's {what} "
-                f"{100 * held * metres_per_px:.0f} cm: what was tracked is probably not the bar. Check the "
-                "track in the annotated video (--video); film side-on with the loaded plate in full view",
+                (
+                    f"rep {rep.index} stopped short of lockout on the track, but the lifter's {what} rose "
+                    f"on to {end_s:.2f} s, {100 * held * metres_per_px:.0f} cm in all while the tracked "
+                    f"plate rose {100 * bar * metres_per_px:.0f} cm: the rep was probably made and the "
+                    "tracker lost the plate"
+                    if rose_on
+                    else f"the tracked plate rose {100 * bar * metres_per_px:.0f} cm but the lifter's "
+                    f"{what} {100 * held * metres_per_px:.0f} cm: what was tracked is probably not the bar"
+                )
+                + ". Check the track in the annotated video (--video); film side-on with the loaded "
+                "plate in full view",
                 Severity.DOUBT,
                 reps=(rep.index,),
                 suspect=True,
             )
         )
     return findings
+
+
+def _holder_rose_until_s(
+    t_s: FloatArray, holder_y_px: FloatArray, from_s: float, until_s: float, hysteresis_px: float
+) -> float:
+    """Where what holds the bar (image heights ``holder_y_px``, NaN unseen) stopped rising after
+    ``from_s``: the highest point it reaches before it comes down by ``hysteresis_px`` again, before
+    ``until_s`` (the next rep) or the end of the data; ``from_s`` when it was not rising there (or
+    unseen, or ``hysteresis_px`` is not finite)."""
+    after = np.flatnonzero((t_s >= from_s) & (t_s < until_s) & np.isfinite(holder_y_px))
+    if after.size < 2 or not math.isfinite(hysteresis_px):
+        return from_s
+    height = -holder_y_px[after]
+    top = 0
+    for j in range(1, after.size):
+        if height[j] > height[top]:
+            top = j
+        elif height[top] - height[j] >= hysteresis_px:
+            break
+    return float(t_s[after[top]]) if height[top] > height[0] else from_s
 
 
 def _rises(height_px: FloatArray, *, min_rise_px: float) -> list[tuple[int, int]]:
