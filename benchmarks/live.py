@@ -487,12 +487,22 @@ def main() -> None:
         print("\nunder load, per condition: reps found (suspect), frames dropped, work shed")
         print(
             f"{'busy loops':>10s} {'reps':>7s} {'suspect':>7s} {'drop%':>6s} {'first 3 s':>9s} {'no view':>8s} "
-            f"{'no pose':>8s} {'of them 3 in 4':>14s} {'7 in 8':>7s} {'all':>6s} {'not rec.':>8s} {'half size':>9s}"
+            f"{'no pose':>8s} {'of them 3 in 4':>14s} {'7 in 8':>7s} {'all':>6s} {'not rec.':>8s} {'half size':>9s} "
+            f"{'no search':>9s}"
         )
         for n, rows in by_condition.items():
             found = sum(int(r["reps"].split("/")[0]) for r in rows)
             true = sum(int(r["reps"].split("/")[1]) for r in rows)
-            kinds = ("view", "pose", "pose_sparse", "pose_rare", "pose_off", "recording", "resolution")
+            kinds = (
+                "view",
+                "pose",
+                "pose_sparse",
+                "pose_rare",
+                "pose_off",
+                "recording",
+                "resolution",
+                "stirred_search",
+            )
             shed = {k: sum(r["shed"].get(k, 0) for r in rows) for k in kinds}
             sparse = shed["pose_sparse"] + shed["pose_rare"] + shed["pose_off"]
             print(
@@ -500,11 +510,12 @@ def main() -> None:
                 f"{np.mean([r['dropped_pct'] for r in rows]):6.1f} {sum(r['dropped_early'] for r in rows):9d} "
                 f"{shed['view']:8d} {shed['pose'] + sparse:8d} {sparse:14d} "
                 f"{shed['pose_rare'] + shed['pose_off']:7d} {shed['pose_off']:6d} {shed['recording']:8d} "
-                f"{shed['resolution']:9d}"
+                f"{shed['resolution']:9d} {shed['stirred_search']:9d}"
             )
         print(
             "first 3 s: frames dropped in the stream's first 3 s (start-up); no pose: frames without pose, "
-            "of them at one pose in four or fewer, one in eight or fewer, none (all)"
+            "of them at one pose in four or fewer, one in eight or fewer, none (all); no search: the plate "
+            "tracker's stirred rechecks skipped (SheddingSettings.stirred_every_s)"
         )
         print("goals: every rep found in each condition, <= 2 % dropped")
     if by_condition:

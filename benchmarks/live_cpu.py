@@ -15,7 +15,10 @@ thread that does it), their sum, and the whole process's; then where the process
 thread (``/proc/self/task/*/schedstat``: the threads alive at the end of the run, MediaPipe's own
 inference threads among them; threads that ended during the run, the capture reader, each set's
 analyst and recorder, are the remainder). The frame times are the file's (30 fps), so the online
-analysis does the work it does in real time; only the wall clock runs faster.
+analysis does the work it does in real time; only the wall clock runs faster. Then the same per
+stage over the stream's first ``--early-s`` seconds (3: the start-up, where ``benchmarks/live.py``
+drops most frames) and over the rest, from the stages' running sums after each frame (the capture
+thread's and the analysis's CPU is added when their thread ends, so it shows only in the rest).
 
     PYTHONPATH=. .venv/bin/python benchmarks/live_cpu.py --clips-dir DIR [--clips squat bench]
         [--levels nothing pose] [--frames 300] [--no-pose] [--no-server]
@@ -46,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import live
 
 from vbt.capture.pose import LifterSettings
+from vbt.live.cost import CpuMeter
 from vbt.live.shedding import BusyMeter, Shed, Shedder
 from vbt.types import Frame
 
@@ -77,16 +81,34 @@ class LockstepGate:
 
 
 class GatedBusyMeter(BusyMeter):
-    """The frame loop's ``BusyMeter``, also telling the gate that a frame is finished."""
+    """The frame loop's ``BusyMeter``, also telling the gate that a frame is finished, and keeping
+    the CPU seconds per stage (and the process's) as they were once each frame was done."""
 
-    def __init__(self, gate: LockstepGate) -> None:
+    def __init__(self, gate: LockstepGate, meter: CpuMeter) -> None:
         super().__init__()
-        self.gate = gate
+        self.gate, self.meter = gate, meter
+        self.after_frame: list[dict[str, float]] = []
 
     def done(self, started_s: float, ended_s: float) -> float:
         share = super().done(started_s, ended_s)
+        self.after_frame.append({**self.meter.totals_s(), "process": self.meter.process_s})
         self.gate.frame_done()
         return share
+
+
+def split_ms(after_frame: list[dict[str, float]], early: int) -> tuple[dict[str, float], dict[str, float]]:
+    """CPU ms per frame of each stage (and ``total``, ``process``) over the first ``early`` frames
+    and over the rest, from the running sums ``GatedBusyMeter.after_frame``."""
+    if not after_frame:
+        return {}, {}
+    early = min(max(early, 1), len(after_frame))
+    at, end = after_frame[early - 1], after_frame[-1]
+    first = {k: 1000.0 * v / early for k, v in at.items()}
+    rest_n = max(len(after_frame) - early, 1)
+    rest = {k: 1000.0 * (v - at.get(k, 0.0)) / rest_n for k, v in end.items()}
+    for part in (first, rest):
+        part["total"] = sum(v for k, v in part.items() if k != "process")
+    return first, rest
 
 
 class FixedShedder(Shedder):
@@ -189,6 +211,7 @@ def run_level(
     server: bool,
     work: Path,
     lifter: str = "shed",
+    early_s: float = 3.0,
 ) -> dict[str, Any]:
     """One pass of the clip through the live loop at ``level``: CPU ms per frame per stage and thread."""
     from vbt.live.sinks import PushSink
@@ -223,7 +246,7 @@ def run_level(
         shed_lifter_checks=shed_checks,
     )
     run.shedder = FixedShedder(run.options.shedding, level=level)
-    run.busy = GatedBusyMeter(gate)
+    run.busy = busy = GatedBusyMeter(gate, run.meter)
     checks = 0
     try:
         before, wall_s = thread_cpu_s(), time.perf_counter()
@@ -241,6 +264,7 @@ def run_level(
             process.terminate()
             process.wait(timeout=10)
     processed = run.stats.frames_processed
+    early = sum(1 for t_s in times_s if t_s - times_s[0] < early_s)
     threads = _by_name(before, after)
     threads["ended during the run"] = run.meter.process_s - sum(threads.values())
     return {
@@ -254,6 +278,8 @@ def run_level(
         "cpu": run.stats.cpu_ms_per_frame,
         "threads": {k: 1000.0 * v / max(processed, 1) for k, v in threads.items()},
         "wall_ms": 1000.0 * wall_s / max(processed, 1),
+        "early_frames": early,
+        "split": split_ms(busy.after_frame, early),
     }
 
 
@@ -280,6 +306,12 @@ def main() -> None:
     )
     parser.add_argument("--no-pose", action="store_true")
     parser.add_argument("--no-server", action="store_true")
+    parser.add_argument(
+        "--early-s",
+        type=float,
+        default=live.EARLY_S,
+        help="the start-up: the stream's first seconds, whose CPU per frame is also printed apart",
+    )
     args = parser.parse_args()
     os.environ.setdefault("VBT_MODEL_DIR", str(live.MODELS.resolve()))
     rows = []
@@ -302,6 +334,7 @@ def main() -> None:
                             server=not args.no_server,
                             work=work,
                             lifter=lifter,
+                            early_s=args.early_s,
                         )
                     )
                     r = rows[-1]  # as it comes: a long run shows its progress
@@ -311,6 +344,20 @@ def main() -> None:
                         flush=True,
                     )
     _print(rows)
+    _print_split(rows, early_s=args.early_s)
+
+
+def _print_split(rows: list[dict[str, Any]], *, early_s: float) -> None:
+    """Each stage's CPU ms per frame in the stream's first ``early_s`` seconds and after them."""
+    from vbt.live.cost import STAGES
+
+    names = [*STAGES, "total", "process"]
+    print(f"\nCPU ms per processed frame, the first {early_s:g} s (start-up) / the rest")
+    print(f"{'clip':12s} {'level':>11s} {'lifter':>6s} " + " ".join(f"{n:>11s}" for n in names))
+    for r in rows:
+        first, rest = r["split"]
+        cells = " ".join(f"{first.get(n, 0.0):5.1f}/{rest.get(n, 0.0):<5.1f}" for n in names)
+        print(f"{r['lift']:12s} {r['level'].name.lower():>11s} {r['lifter']:>6s} {cells}")
 
 
 def _print(rows: list[dict[str, Any]]) -> None:

@@ -33,7 +33,7 @@ import numpy as np
 
 from vbt.analysis import SetAnalysis
 from vbt.calibration import Calibration, CameraProfile, pixels_to_metres
-from vbt.capture.bar import BarMethod, BarTracker
+from vbt.capture.bar import BarMethod, BarTracker, PlateTracker
 from vbt.capture.observer import Observer, Sighting, opencv_single_threaded
 from vbt.capture.pipeline import analyze_tracked, video_analysis_settings
 from vbt.capture.pose import PoseEstimator, SheddablePose
@@ -59,7 +59,7 @@ from vbt.live.resolution import (
     reduction_of,
 )
 from vbt.live.screen import LiveScreen, ScreenState
-from vbt.live.shedding import BusyMeter, PoseRoom, Shed, Shedder, SheddingSettings
+from vbt.live.shedding import BusyMeter, PoseRoom, Shed, Shedder, SheddingSettings, StirredBudget
 from vbt.progression.profile import velocity_kind_for
 from vbt.progression.rules import StopSetCue, stop_set_cue
 from vbt.quality.lost import lost_frames_in, lost_spans, mark_lost_frames
@@ -283,6 +283,10 @@ class LiveRun:
         reduced = reduced if options.shed_resolution else None
         self.full_frame_tracker = FullFrameTracker(tracker, reduced)
         """The tracker as the frame loop runs it: frames at full or half size (``Shed.RESOLUTION``)."""
+        budget = StirredBudget(lambda: self.shedder)
+        for plate_tracker in (tracker, reduced):  # their stirred rechecks shed with the rest
+            if isinstance(plate_tracker, PlateTracker):
+                plate_tracker.stirred_allowed = budget
 
     @property
     def stopped(self) -> bool:

@@ -29,6 +29,15 @@ can spare, cheapest loss first, before a frame is ever dropped.
    measured then has no joint angles or triple extension); the tracker's hands are the last
    pose's, however old, and the lifter checks stop with pose.
 
+Beside the steps, one piece of the plate tracker's work sheds as soon as anything is shed: its
+"stirred recheck" (``vbt.capture.bar.plate``: while no hands are known and the scene moves about a
+still tracked plate, a whole-frame search for a plate that started to move, at every answer of its
+scene watch: every frame at 30 fps). Such a search costs 30-56 CPU-ms at 720p against 5-8 for a
+tracked frame, and the scene moves most at the start of a set (the walk-out, the set-up, the
+lift-off) when pose has not yet given hands. While the loop sheds, these searches run at most once
+every ``SheddingSettings.stirred_every_s`` (``StirredBudget``); the tracker's rule stays as it is,
+and offline every search runs.
+
 Frames are dropped only when all of that is not enough (``LiveOptions.max_queue`` frames waiting);
 then their times are kept and the reps they touch are marked (``vbt.quality.lost``).
 
@@ -44,6 +53,7 @@ eases off only once the loop has room again (below ``calm_busy``).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -123,6 +133,16 @@ class SheddingSettings:
         view_keepalive_s: while the view is shed, one picture is still drawn and pushed this often,
             so that the browser view (which shows "no video" after ``Settings.frame_stale_s``, 3 s)
             never takes a loaded machine for a stopped run.
+        stirred_every_s: while anything is shed (the level above ``Shed.NOTHING``), the plate
+            tracker's stirred rechecks (a whole-frame search each, 30-56 CPU-ms at 720p) run at
+            most this often (seconds on the frames' clock; ``StirredBudget``). 0.15 s is the
+            shortest gap of lost frames that makes a rep doubtful
+            (``vbt.quality.lost.LostFramesSettings.min_gap_s``: shorter ones move a rep's velocity
+            less than the bar's 5 Hz filter): a switch from a still plate to the loaded one at the
+            lift-off comes that much later at most, and the frames before it keep the still
+            plate's track (live mode does not measure earlier frames again). Raising it saves more
+            CPU while the lifter sets up, and delays such a switch more; 0 runs every search, as
+            offline.
         pose_room_spare: frames kept free in the queue beyond those the last posed frame took,
             before a frame is posed (``PoseRoom.spare``): a pose's time varies on a loaded machine.
             Raising it skips more poses while frames wait; lowering it risks a dropped frame.
@@ -142,6 +162,7 @@ class SheddingSettings:
     calm_s: float = 1.0
     full_size_below: Shed = Shed.POSE_SPARSE
     view_keepalive_s: float = 1.0
+    stirred_every_s: float = 0.15
     pose_room_spare: int = 2
 
     def __post_init__(self) -> None:
@@ -153,6 +174,8 @@ class SheddingSettings:
                 "sparse_pose_at <= resolution_at <= rare_pose_at <= pose_off_at, got "
                 + ", ".join(str(n) for n in at)
             )
+        if not self.stirred_every_s >= 0:
+            raise InputError(f"stirred_every_s must be >= 0 seconds, got {self.stirred_every_s}")
         if not 0 < self.calm_busy < self.busy_at:
             raise InputError(
                 f"the busy shares must satisfy 0 < calm_busy < busy_at, got {self.calm_busy}, {self.busy_at}"
@@ -168,6 +191,7 @@ class Shedder:
         frames: for each level above ``NOTHING``, the frames on which its work was shed (counted
             by the caller with ``count``).
         no_room: frames whose pose the level kept but ``PoseRoom`` skipped (``count_no_room``).
+        stirred_skipped: the plate tracker's stirred rechecks skipped (``StirredBudget``).
         first_t_s: for each level, the time it was first reached (NaN: never).
     """
 
@@ -176,6 +200,7 @@ class Shedder:
     frames: dict[Shed, int] = field(default_factory=lambda: {s: 0 for s in Shed if s})
     first_t_s: dict[Shed, float] = field(default_factory=lambda: {s: math.nan for s in Shed if s})
     no_room: int = 0
+    stirred_skipped: int = 0
     _calm_since_s: float = math.nan
     _busy_step_t_s: float = -math.inf
 
@@ -231,7 +256,7 @@ class Shedder:
     def summary(self) -> dict[str, int]:
         """Frames shed per kind of work, by name (for the console, the report and the benchmark)."""
         shed = {level.name.lower(): count for level, count in self.frames.items()}
-        return {**shed, "pose_no_room": self.no_room}
+        return {**shed, "pose_no_room": self.no_room, "stirred_search": self.stirred_skipped}
 
 
 class BusyMeter:
@@ -306,3 +331,26 @@ class PoseRoom:
         """``arrived`` frames came in while a posed frame was processed."""
         self.frames_per_pose = min(max(arrived, 0), self.max_queue - 1 - self.spare)
         self.measured = True
+
+
+class StirredBudget:
+    """Whether the plate tracker may run a stirred recheck now (``PlateTracker.stirred_allowed``):
+    always while nothing is shed, else at most once every ``SheddingSettings.stirred_every_s`` on
+    the frames' clock. A skipped one is counted by the shedder (``Shedder.stirred_skipped``).
+
+    One budget serves the full-size and the half-size trackers alike (``vbt.live.resolution``):
+    the searches it spaces are the loop's, whichever tracker asks.
+    """
+
+    def __init__(self, shedder: Callable[[], Shedder]) -> None:
+        self.shedder = shedder
+        """The live loop's shedder, as it is now (a benchmark may replace it)."""
+        self._last_t_s = -math.inf
+
+    def __call__(self, t_s: float) -> bool:
+        shedder = self.shedder()
+        if shedder.level > Shed.NOTHING and t_s - self._last_t_s < shedder.settings.stirred_every_s:
+            shedder.stirred_skipped += 1
+            return False
+        self._last_t_s = t_s
+        return True

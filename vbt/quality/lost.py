@@ -12,6 +12,10 @@ not. So, given the times of the lost frames:
 - a gap with the bar rising at its edge that no rep covers is a rep seen to begin but not to end
   (or the reverse): it is reported as a rep of its own, with the times of the motion around the gap,
   no velocity (NaN: it was not measured), ``partial_end`` or ``partial_start``, and ``suspect``;
+- a gap across which the bar rose by a complete rep's least range (``min_rom_m``; from the floor for
+  the lifts that leave it) hid a rep's rise, even with the bar at rest on both sides (a start-up
+  stall over a clean's pull): that rep is reported, unmeasured and ``suspect``, taking in the rep
+  seen right after the gap if there is one (what is left of it: the clean's recovery);
 - a rep a gap split in two is one rep again, unmeasured and ``suspect``; gaps with nothing but the
   bar rising seen between them that no rep covers are one gap in one rise (a pull lost in two places
   is one pull, not three pieces too short to be reps).
@@ -112,8 +116,9 @@ def mark_lost_frames(
     added (suspect), reps renumbered in time order, the summary and verdict following.
 
     ``spans`` shorter than ``settings.min_gap_s`` are ignored; ``segmentation`` (the lift's
-    defaults when None) says when the bar is moving (``rest_speed_m_s``) and how far a rep rises
-    at least (``min_attempt_m``).
+    defaults when None) says when the bar is moving (``rest_speed_m_s``), how far a rep rises at
+    least (``min_attempt_m``) and how far a complete rep does (``min_rom_m``: a rise that large
+    hidden by a gap is a rep).
     """
     settings = settings or LostFramesSettings()
     seg = segmentation or default_segmentation(analysis.lift)
@@ -132,9 +137,17 @@ def mark_lost_frames(
         elif len(pieces) == 1 and (whole := _rise_through(pieces[0], span, analysis, seg)) is not None:
             reps = [whole if rep is pieces[0] else rep for rep in reps]
         elif not any(_overlaps(rep, span, within_s=settings.motion_window_s) for rep in reps):
-            cut = _cut_rep(analysis, span, seg, settings)
+            cut = _cut_rep(analysis, span, seg, settings) or _swallowed(analysis, span, seg)
             if cut is not None:
                 reps.append(replace(cut, index=-1 - len(alias) - len(reps)))  # a new, unique index
+        elif not any(_overlaps(rep, span) for rep in reps) and (rise := _swallowed(analysis, span, seg)):
+            # The rep next to the gap is what is left of the one the gap hid (a clean's recovery
+            # after its pull): one rep, from the hidden rise's start, unmeasured.
+            later = [rep for rep in reps if rep.start_s >= span.after_t_s - _EDGE_S]
+            if later:  # (a rep just before the gap ended high: the bar cannot rise a rep's range more)
+                near = min(later, key=lambda rep: rep.start_s)
+                whole = _unmeasured(rise.start_s, max(near.end_s, rise.end_s), near.index, analysis)
+                reps = [whole if rep is near else rep for rep in reps]
     reps.sort(key=lambda rep: rep.start_s)
     old_to_new = {rep.index: n for n, rep in enumerate(reps, start=1)}
     renumbered = [replace(rep, index=n) for n, rep in enumerate(reps, start=1)]
@@ -275,6 +288,32 @@ def _cut_rep(
     if not rep.range_of_motion_m >= seg.min_rom_m:  # a step, an unrack: less than any complete rep
         return None
     return replace(rep, partial_start=not began, partial_end=began)
+
+
+def _swallowed(analysis: SetAnalysis, span: LostSpan, seg: SegmentationSettings) -> RepMetrics | None:
+    """The rep a gap hid whole: the bar seen on both sides of it and higher after it by at least a
+    complete rep's least range (``min_rom_m``): a barbell rises only when lifted, so a rep's rise
+    happened unseen, even with the bar at rest at both edges (a start-up stall over a deadlift's
+    or a clean's pull). For lifts that leave the floor only a rise from the floor counts (from
+    higher up it is a recovery). Unmeasured and ``suspect``, from where the rise was seen to begin
+    to where it was seen to end (walked out from the gap's seen edges); None otherwise (a squat
+    or a bench rep hidden whole ends where it began: only the motion at the gap's edges tells,
+    ``_cut_rep``)."""
+    kin = analysis.kinematics
+    source_t, source_y = kin.source_t_s, kin.source_bar_xy_m[:, 1]
+    known = np.isfinite(source_y)  # the samples themselves: a stall right after the first frames
+    pre = np.flatnonzero(known & (source_t < span.first_t_s))  # leaves too few for the filter
+    post = np.flatnonzero(known & (source_t > span.last_t_s))
+    if not (pre.size and post.size) or source_y[post[0]] - source_y[pre[-1]] < seg.min_rom_m:
+        return None
+    from_floor = analysis.lift is Lift.DEADLIFT or analysis.lift.is_olympic
+    if from_floor and source_y[pre[-1]] > float(np.min(source_y[known])) + seg.floor_tolerance_m:
+        return None
+    t, _, vy, seen, before, after = _around(analysis, span)
+    rest = seg.rest_speed_m_s
+    start_s = _walk(t, vy, seen, int(before[-1]), -1, rest) if before.size else float(source_t[pre[-1]])
+    end_s = _walk(t, vy, seen, int(after[0]), +1, rest) if after.size else float(source_t[post[0]])
+    return _unmeasured(start_s, end_s, 0, analysis)
 
 
 def _unmeasured(start_s: float, end_s: float, index: int, analysis: SetAnalysis) -> RepMetrics:

@@ -34,6 +34,7 @@ prediction only says where to look.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -69,6 +70,10 @@ class PlateTracker:
     def __init__(self, settings: PlateSettings | None = None) -> None:
         self.settings = PlateSettings() if settings is None else settings
         self.picture_rect_px: tuple[int, int, int, int] | None = None
+        self.stirred_allowed: Callable[[float], bool] | None = None
+        """Live mode's say on the stirred rechecks (``vbt.live.shedding.StirredBudget``): called with
+        the frame's time before such a recheck's whole-frame search; False skips it (the scene watch
+        asks again at its next answer). None: every one runs, as offline."""
         self.reset()
 
     @property
@@ -144,7 +149,9 @@ class PlateTracker:
                 elif s.switch.use_stirred_recheck and self._stirred(image, hands, t_s):
                     # Motion against the image of the last periodic search (kept), while the bar
                     # starts to move: a few pixels more at every check.
-                    better = self._recheck(image, t_s, hands, found, keep_reference=True, moving_only=True)
+                    better = self._recheck(
+                        image, t_s, hands, found, keep_reference=True, moving_only=True, stirred=True
+                    )
                 if better is not None:
                     self._kalman, found, switched = None, better, True
         if self._kalman is None and found is None and t_s >= self._next_search_t_s:
@@ -388,6 +395,7 @@ class PlateTracker:
         *,
         keep_reference: bool = False,
         moving_only: bool = False,
+        stirred: bool = False,
     ) -> Found | None:
         """A plate to switch to; None to stay (``held``: the tracked plate as found in this frame).
 
@@ -395,7 +403,8 @@ class PlateTracker:
         larger, or more like the bar's plate; see the module docstring), or a plate of the tracked
         one's size at the hands when they are far from the tracked one; clearly apart from it.
         ``keep_reference``: measure motion against the last periodic search's image, and keep it;
-        ``moving_only``: only moving plates are looked for (``search_plates``).
+        ``moving_only``: only moving plates are looked for (``search_plates``); ``stirred``: the
+        stirred recheck, whose search ``stirred_allowed`` may skip.
         """
         sw = self.settings.switch
         static = (
@@ -406,6 +415,8 @@ class PlateTracker:
         )
         hands_away = sw.use_hands_switch and self._hands_away(hands_xy)
         if not static and not hands_away:
+            return None
+        if stirred and self.stirred_allowed is not None and not self.stirred_allowed(t_s):
             return None
         candidates = self._search(image, keep_reference=keep_reference, moving_only=moving_only)
         best = plate_to_switch_to(
