@@ -42,7 +42,7 @@ SHARED_GROUPS = {
     "tests/live/test_live_capture.py::test_real_speed_mjpeg_stream_with_a_slow_consumer_drops_the_oldest_frames": REALTIME_2,
     "tests/live/test_live_capture.py::test_real_speed_mjpeg_stream_with_a_fast_consumer_drops_nothing": REALTIME_2,
     "tests/live/test_live_capture.py::test_close_mid_stream_stops_the_reader_and_closes_the_stream": REALTIME_2,
-    "tests/live/test_live_degrade.py::test_a_starved_analysis_sheds_view_then_pose_then_recording_then_more_pose_before_dropping": REALTIME_2,
+    "tests/live/test_live_degrade.py::test_a_starved_loop_sheds_in_order_and_drops_no_frame_from_its_first_on": REALTIME_2,
     "tests/live/test_live_parts.py::test_a_paced_file_comes_at_its_own_speed_with_its_own_times": REALTIME_1,
     "tests/live/test_live_parts.py::test_a_live_loop_that_keeps_up_finishes_each_frame_before_the_next_arrives": REALTIME_1,
     "tests/live/test_live_window.py": REALTIME_1,

@@ -94,9 +94,14 @@ def test_a_gap_that_swallows_a_rep_still_reports_it_suspect_and_a_split_rep_stay
     middle_s = analyze_trajectory(squat, lift=Lift.SQUAT).reps[1].start_s
     split = (squat.t_s >= middle_s + 0.5) & (squat.t_s < middle_s + 0.8)  # at the bottom
     halves = analyze_trajectory(_gapped(squat, split), lift=Lift.SQUAT)
-    assert len(halves.reps) == 4  # the gap cuts the rep in two
+    # The segmenter keeps the rep whole (the hitch rule: the bar seen rising from below the gap on
+    # to lockout finishes the rise it began, not a failed rep and a rise of its own) ...
+    assert len(halves.reps) == 3 and halves.reps[1].status is RepStatus.OK
+    assert halves.reps[1].start_s == pytest.approx(middle_s, abs=1e-3)
     one = mark_lost_frames(halves, lost_spans(squat.t_s, split))
+    # ... and the frames lost in it make it suspect
     assert [r.status for r in one.reps] == [RepStatus.OK, RepStatus.SUSPECT, RepStatus.OK]
+    assert any("frames lost during the rep" in reason for reason in one.reps[1].suspect_reasons)
 
 
 def test_a_rise_lost_in_two_places_is_one_rep_unmeasured_not_two() -> None:
