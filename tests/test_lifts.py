@@ -120,3 +120,10 @@ def test_the_table_for_vbt_lifts_has_a_row_per_lift_with_its_family_and_velocity
     assert "jerk drive" in rows["jerk"] and " peak " in rows["jerk"]
     assert "squat-like concentric" in rows["romanian_deadlift"] and " mean " in rows["romanian_deadlift"]
     assert "rdl" in rows["romanian_deadlift"]
+
+
+def test_the_lifts_that_rise_from_the_floor_are_the_deadlift_and_the_olympic_pulls() -> None:
+    rising = {lift for lift in Lift if lift.rises_from_floor}
+    assert rising == {Lift.DEADLIFT} | {lift for lift in Lift if lift.is_olympic}
+    assert Lift.DEADLIFT in rising and Lift.POWER_CLEAN in rising
+    assert not {Lift.SQUAT, Lift.BENCH, Lift.ROMANIAN_DEADLIFT, Lift.JERK} & rising

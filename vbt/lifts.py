@@ -109,6 +109,12 @@ class Lift(StrEnum):
         """True for lifts measured from lift-off to peak bar height (the Olympic pull family)."""
         return self.family is LiftFamily.OLYMPIC_PULL
 
+    @property
+    def rises_from_floor(self) -> bool:
+        """True for lifts whose every rep rises from the bar at rest on the floor (pulls from the
+        floor and Olympic pulls): a rise from higher up is a recovery (a stand-up from a catch)."""
+        return self.family in (LiftFamily.FLOOR_PULL, LiftFamily.OLYMPIC_PULL)
+
 
 class Holder(StrEnum):
     """What holds the bar, for checking that the tracked bar moves with the body."""

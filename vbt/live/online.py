@@ -80,14 +80,10 @@ from vbt.analysis import AnalysisSettings, SetAnalysis, analyze_trajectory
 from vbt.errors import InputError, NotEnoughDataError
 from vbt.kinematics.floor_pulls import floor_level
 from vbt.kinematics.reps import SegmentationSettings, default_segmentation
-from vbt.lifts import LiftFamily
 from vbt.live.events import RepEvent, RepEventKind, shown_reps
 from vbt.live.samples import Samples
 from vbt.quality.lost import LostFramesSettings, LostSpan, lost_spans, mark_lost_frames
 from vbt.types import FloatArray, Lift, Rep, RepMetrics, Trajectory
-
-#: Lifts whose reps rise from the floor (``vbt.kinematics.reps``: pulls from the floor, Olympic pulls).
-_FROM_THE_FLOOR = frozenset({LiftFamily.FLOOR_PULL, LiftFamily.OLYMPIC_PULL})
 
 #: Two analyses' reps whose spans overlap by this fraction of the shorter one are the same rep.
 SAME_REP_OVERLAP = 0.5
@@ -549,7 +545,7 @@ class OnlineSet:
         seg = self._segmentation
         needed_m = self.provisional_rise_frac * seg.min_attempt_m
         lately = (t_s >= t - self.provisional_recent_s) & rising & (rise_m >= needed_m)
-        if lately.any() and self.lift.family in _FROM_THE_FLOOR:
+        if lately.any() and self.lift.rises_from_floor:
             # a rep of these lifts rises from the floor (``segment_reps``: a stand-up from a catch
             # starts more than the floor tolerance above it), as high as the set's floor says
             floor_m = floor_level(self._samples.height_m)

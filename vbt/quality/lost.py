@@ -35,7 +35,7 @@ import numpy as np
 from vbt.analysis import SetAnalysis, with_findings
 from vbt.kinematics.reps import SegmentationSettings, default_segmentation
 from vbt.quality.verdict import Finding, Severity
-from vbt.types import FloatArray, Lift, RepMetrics, RepStatus
+from vbt.types import FloatArray, RepMetrics, RepStatus
 
 #: A rep ending (starting) this close before (after) a gap's kept edge borders it: the segmenter
 #: places boundaries on the filtered grid, a few milliseconds from the source's samples.
@@ -279,7 +279,7 @@ def _cut_rep(
     end_i = after[0] if after.size else None
     start_s = _walk(t, vy, seen, start_i, -1, seg.rest_speed_m_s) if start_i is not None else span.first_t_s
     end_s = _walk(t, vy, seen, end_i, +1, seg.rest_speed_m_s) if end_i is not None else span.last_t_s
-    if analysis.lift is Lift.DEADLIFT or analysis.lift.is_olympic:  # these leave the floor: a rise
+    if analysis.lift.rises_from_floor:  # these leave the floor: a rise
         low = float(np.interp(start_s, t[seen], y[seen]))  # from higher up is a recovery, no rep
         if low > float(np.min(y[seen])) + seg.floor_tolerance_m:
             return None
@@ -306,8 +306,10 @@ def _swallowed(analysis: SetAnalysis, span: LostSpan, seg: SegmentationSettings)
     post = np.flatnonzero(known & (source_t > span.last_t_s))
     if not (pre.size and post.size) or source_y[post[0]] - source_y[pre[-1]] < seg.min_rom_m:
         return None
-    from_floor = analysis.lift is Lift.DEADLIFT or analysis.lift.is_olympic
-    if from_floor and source_y[pre[-1]] > float(np.min(source_y[known])) + seg.floor_tolerance_m:
+    if (
+        analysis.lift.rises_from_floor
+        and source_y[pre[-1]] > float(np.min(source_y[known])) + seg.floor_tolerance_m
+    ):
         return None
     t, _, vy, seen, before, after = _around(analysis, span)
     rest = seg.rest_speed_m_s
