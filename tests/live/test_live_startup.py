@@ -136,6 +136,22 @@ def test_a_start_up_stall_over_a_cleans_whole_pull_leaves_the_rep_suspect(stall_
     assert (online.lost, online.extra_good, online.suspect, online.good) == (0, 0, 1, 1)
 
 
+def test_one_sample_below_the_floor_does_not_move_the_floor_a_hidden_rise_is_measured_from() -> None:
+    """The stall over the first clean's pull, and one sample 0.15 m below the floor while the bar
+    rests between the cleans (the track caught a shadow for a frame): the floor a hidden rise must
+    start from is where the bar rests (``floor_level``, as the segmenter places it), not the lowest
+    sample, so the hidden clean is still there, suspect."""
+    trajectory, lost, truth = _clean_with_stall(2.1)
+    bar = trajectory.bar_xy_m.copy()
+    resting = int(np.searchsorted(trajectory.t_s, 6.0))  # between the cleans (4.3-8.6 s on the floor)
+    bar[resting, 1] -= 0.15
+    bar[lost] = np.nan
+    gapped = analyze_trajectory(Trajectory(t_s=trajectory.t_s, bar_xy_m=bar), lift=Lift.POWER_CLEAN)
+    marked = mark_lost_frames(gapped, lost_spans(trajectory.t_s, lost))
+    assert [r.status for r in marked.reps] == [RepStatus.SUSPECT, RepStatus.OK]
+    assert marked.reps[0].start_s <= truth[0][0] and marked.reps[0].end_s >= truth[0][1]
+
+
 def test_a_stall_over_a_cleans_recovery_alone_adds_no_rep() -> None:
     """Frames lost from just after the catch (the bar high, not on the floor) to standing: the bar
     rises from above the floor, a recovery, no rep of its own: the two cleans stay two."""

@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from vbt.analysis import SetAnalysis, with_findings
+from vbt.kinematics.floor_pulls import floor_level
 from vbt.kinematics.reps import SegmentationSettings, default_segmentation
 from vbt.quality.verdict import Finding, Severity
 from vbt.types import FloatArray, RepMetrics, RepStatus
@@ -281,7 +282,7 @@ def _cut_rep(
     end_s = _walk(t, vy, seen, end_i, +1, seg.rest_speed_m_s) if end_i is not None else span.last_t_s
     if analysis.lift.rises_from_floor:  # these leave the floor: a rise
         low = float(np.interp(start_s, t[seen], y[seen]))  # from higher up is a recovery, no rep
-        if low > float(np.min(y[seen])) + seg.floor_tolerance_m:
+        if low > floor_level(y[seen]) + seg.floor_tolerance_m:
             return None
     began = start_i is not None and abs(vy[start_i]) >= seg.rest_speed_m_s  # seen to begin, not to end
     rep = _unmeasured(start_s, end_s, 0, analysis)
@@ -308,7 +309,7 @@ def _swallowed(analysis: SetAnalysis, span: LostSpan, seg: SegmentationSettings)
         return None
     if (
         analysis.lift.rises_from_floor
-        and source_y[pre[-1]] > float(np.min(source_y[known])) + seg.floor_tolerance_m
+        and source_y[pre[-1]] > floor_level(source_y[known]) + seg.floor_tolerance_m
     ):
         return None
     t, _, vy, seen, before, after = _around(analysis, span)
