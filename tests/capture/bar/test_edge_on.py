@@ -16,7 +16,7 @@ from vbt.capture.bar import (
     find_edge_on_plates,
     gap_ruler,
 )
-from vbt.capture.bar.edge_on import _EdgeProfile
+from vbt.capture.bar.edge_on import _edge_image, _EdgeProfile
 from vbt.errors import InputError
 from vbt.types import Frame
 
@@ -172,3 +172,18 @@ def test_an_edge_s_centroid_is_numpy_s_weighted_mean_to_the_last_bit():
         even[1:-1] = 3.0
         assert _EdgeProfile(even).centroid(1) == pytest.approx(1 + (length - 1) / 2, abs=1e-12)
     assert math.isnan(_EdgeProfile(np.zeros(5)).centroid(2))
+
+
+def test_the_edge_image_holds_whole_eighths_of_a_level_whose_sums_are_exact() -> None:
+    """The stack search sums edges in whichever order is quickest (a box filter, differences of
+    running sums), which gives the same sums only because they are exact: every value of the edge
+    image is a whole number of eighths of a level, smoothed or not, at any level of contrast."""
+    rng = np.random.default_rng(3)
+    image = rng.integers(0, 256, size=(60, 90, 3), dtype=np.uint8)
+    image[20:40, 30:60] = (255, 0, 255)  # the strongest edges 8-bit levels allow
+    for blur_px in (0.0, 1.0, 2.5):
+        eighths = 8.0 * _edge_image(image, blur_px)
+        assert np.array_equal(eighths, np.round(eighths))
+        assert eighths.max() <= 4 * 255  # Sobel's weights: at most 4 levels a step, over 8
+        rows = eighths / 8.0
+        assert np.array_equal(np.cumsum(rows, axis=1)[:, -1], rows[:, ::-1].sum(axis=1))

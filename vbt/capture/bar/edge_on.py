@@ -152,10 +152,16 @@ class EdgeOnPlates:
 
 
 def _edge_image(image_bgr: np.ndarray, blur_px: float) -> FloatArray:
-    """(H, W) the strongest colour channel's vertical gradient magnitude, levels per pixel."""
+    """(H, W) the strongest colour channel's vertical gradient magnitude, levels per pixel: whole
+    eighths of a level (8-bit levels, smoothed to 8-bit levels, by Sobel's integer weights over 8),
+    so that the sums ``_best_stack`` makes of them are exact in any order."""
     smooth = cv2.GaussianBlur(image_bgr, (0, 0), blur_px) if blur_px > 0 else image_bgr
-    gy = cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3) / 8.0  # Sobel's weights sum to 8 per unit step
-    edges: FloatArray = np.abs(gy).max(axis=2).astype(np.float64)
+    gy = cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3)
+    magnitude = np.abs(gy, out=gy)
+    # The strongest channel, three at a time (NumPy's max over an axis of three is several times slower).
+    strongest = np.maximum(np.maximum(magnitude[..., 0], magnitude[..., 1]), magnitude[..., 2])
+    strongest /= 8.0  # Sobel's weights sum to 8 per unit step
+    edges: FloatArray = strongest.astype(np.float64)
     return edges
 
 
@@ -260,13 +266,16 @@ def _best_stack(
     )
     above = np.maximum(edges - row_median, 0.0)  # (H, W)
     # Each stack's columns' mean edge per row, by the columns: radii close together often find a
-    # stack between the same faces.
+    # stack between the same faces. Sums of these edges are exact (``_edge_image``: whole eighths of
+    # a level; less a median, whole sixteenths under 128, of which float64 adds up to 2**42 exactly),
+    # so a row's sum over columns is a difference of its running sums, and a run's sum is the same
+    # however it is added.
     profiles: dict[tuple[int, int], _EdgeProfile] = {}
-    # Room for every radius's arrays (rows: centres; columns: the search), the sums' first column 0.
+    running = np.zeros((height, width + 1))
+    np.cumsum(above, axis=1, out=running[:, 1:])
+    # Room for every radius's columns' edges (rows: centres; columns: the search).
     most_rows = math.ceil(2 * settings.centre_band_radii * float(radii_px.max())) + 3
     both_buffer = np.empty((most_rows, width))
-    csum_buffer = np.zeros((most_rows, width + 1))
-    runs_buffer = np.empty((most_rows, width + 1))
     for k, r in enumerate(radii_px.tolist()):
         px_per_m = r / (PLATE_DIAMETER_M / 2)
         x0, x1 = span(r)
@@ -280,22 +289,22 @@ def _best_stack(
             faces.append((math.nan, math.nan, 0.0))
             continue
         # Rows y0..y1 are the centres: the top edge's row above each, the bottom's below; a column
-        # scores the weaker of the two, and a run of ``run`` columns their mean (as cumulative sums
-        # from the search's first column: every radius sums its own columns in the same order).
+        # scores the weaker of the two, and a run of ``run`` columns their mean. The sums are exact
+        # (above), so the first best sum (row by row) is the first best mean: dividing by ``run``
+        # keeps their order and their ties.
         ny, nx = y1 - y0 + 1, x1 - x0 + 1
         both = np.minimum(
             above[y0 - rise : y1 - rise + 1, x0 : x1 + 1],
             above[y0 + fall : y1 + fall + 1, x0 : x1 + 1],
             out=both_buffer[:ny, :nx],
         )
-        csum = csum_buffer[:ny, : nx + 1]
-        np.cumsum(both, axis=1, out=csum[:, 1:])
-        runs = np.subtract(csum[:, run:], csum[:, :-run], out=runs_buffer[:ny, : nx + 1 - run])
-        runs /= run  # (Ny, Nx - run + 1)
-        iy, ix = divmod(int(np.argmax(runs)), runs.shape[1])
-        score = float(runs[iy, ix])
+        # Each run's sum at its first column (the box's anchor); the last run - 1 columns' pass the end.
+        sums = cv2.boxFilter(both, -1, (run, 1), anchor=(0, 0), normalize=False)[:, : nx + 1 - run]
+        iy, ix = divmod(int(np.argmax(sums)), sums.shape[1])
+        runs = sums[:, ix] / run  # (Ny,) the best run's means, a row each
+        score = float(runs[iy])
         scores[k] = score
-        centres[k] = (y0 + iy) + 0.5 * (fall - rise) + _vertex(runs[:, ix], iy)
+        centres[k] = (y0 + iy) + 0.5 * (fall - rise) + _vertex(runs, iy)
         # The stack's extent: the columns about the best run whose edges hold half its score.
         row, half = both[iy].tolist(), 0.5 * score
         lo = hi = ix + run // 2
@@ -312,7 +321,8 @@ def _best_stack(
         columns = (x0 + lo, x0 + hi + 1)
         profile = profiles.get(columns)
         if profile is None:
-            profile = profiles[columns] = _EdgeProfile(above[:, columns[0] : columns[1]].mean(axis=1))
+            summed = running[:, columns[1]] - running[:, columns[0]]
+            profile = profiles[columns] = _EdgeProfile(summed / (columns[1] - columns[0]))
         top_y = profile.centroid(y0 + iy - rise)
         bottom_y = profile.centroid(y0 + iy + fall)
         if abs(0.5 * (bottom_y - top_y) / r - 1.0) <= 0.5:  # both edges, about a plate's height apart
