@@ -49,7 +49,10 @@ def top_down_reps(
     The depth is measured twice: from the highest point since the previous rep, and on the slow
     heights (``descent_cutoff_hz``, within ``descent_lookback_s``): jitter can add up to the first,
     never to the second. When the recording starts during the descent (or the rise) the top is not
-    known: the rise itself is then the least the depth can be.
+    known: the rise itself is then the least the depth can be. It stays unknown until the bar turns
+    down from a rise of at least ``min_attempt_m``: a wobble's top (a rise smaller than any attempt)
+    is no lockout, so a clip cut late in the descent, its track wobbling near the bottom, keeps its
+    first rep (`_starts_at_a_top`).
 
     With ``rise_counts_as_depth`` a rise also counts its own height when it starts from rest (or from
     a dip that does) and the bar is then held high: a press from rest, a jerk's drive from its dip
@@ -82,7 +85,7 @@ def top_down_reps(
     for k, stroke in enumerate(strokes):
         if not stroke.rising:
             top_y = max(top_y, stroke.start_y_m)
-            top_known = top_known or not stroke.partial_start
+            top_known = top_known or (not stroke.partial_start and _starts_at_a_top(strokes, k, settings))
             if (
                 found
                 and found[-1][1] is RepStatus.FAILED
@@ -136,7 +139,9 @@ def top_down_reps(
             last_end_s = stroke.end_s
             continue
         top_y = max(top_y, stroke.end_y_m)
-        top_known = top_known or not stroke.partial_start
+        top_known = top_known or (
+            not stroke.partial_start and (k == 0 or stroke.rise_m >= settings.min_attempt_m)
+        )
     if set_up is not None:
         first = found[set_up][0]
         fullest = max((s.rise_m for j, (s, _, _) in enumerate(found) if j != set_up), default=np.nan)
@@ -145,6 +150,17 @@ def top_down_reps(
         ok = first.rise_m >= fullest - tolerance if np.isfinite(fullest) else set_up_locked
         found[set_up] = (first, RepStatus.OK if ok else RepStatus.FAILED, np.nan)
     return found
+
+
+def _starts_at_a_top(strokes: list[EdgedStroke], k: int, settings: SegmentationSettings) -> bool:
+    """True when falling stroke ``k`` starts at a top the bar was seen to reach: the recording's
+    start with the bar at rest there (``k`` is 0, not partial), or the end of a rise of at least
+    ``min_attempt_m`` (a lockout, an unrack). The top of a smaller rise is a wobble within the track's
+    noise or a settle at the bottom: it says nothing of where the lockout was."""
+    if k == 0:
+        return not strokes[0].partial_start
+    before = strokes[k - 1]
+    return before.rising and before.rise_m >= settings.min_attempt_m
 
 
 def _given_up_y(stroke: Stroke, settings: SegmentationSettings) -> float:
