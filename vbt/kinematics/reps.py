@@ -114,6 +114,12 @@ class SegmentationSettings:
             lasts a few tenths of a second (with the slow ends of the pull and the lowering), a lifter
             who picked the bar up from the floor stands before hinging. Raising it counts pick-ups
             followed by a quick hinge; lowering it misses rows held at the top.
+        max_rise_speed_m_s: where the top before a rise is unknown (the recording started during
+            the descent), the rise counts as its own depth only when it is no faster than this: the
+            lift's cited peak velocity (``LiftLimits.max_peak_velocity_m_s``; inf: any rise). A
+            faster rise is the track jumping to something else, no lift. Raising it lets such jumps
+            start a set and set its lockout height; lowering it below what the lift reaches loses
+            first reps of clips cut during the descent.
     """
 
     min_rom_m: float
@@ -141,6 +147,7 @@ class SegmentationSettings:
     descent_lookback_s: float = 4.0
     rise_counts_as_depth: bool = False
     stand_s: float = 0.5
+    max_rise_speed_m_s: float = math.inf
 
 
 #: Families whose rise counts as its own depth (``SegmentationSettings.rise_counts_as_depth``).
@@ -155,6 +162,7 @@ def default_segmentation(lift: Lift) -> SegmentationSettings:
         min_rom_m=spec.min_range_m,
         min_attempt_m=spec.min_attempt_m,
         rise_counts_as_depth=spec.family in _RISE_IS_DEPTH,
+        max_rise_speed_m_s=spec.limits.max_peak_velocity_m_s,
     )
 
 

@@ -52,7 +52,8 @@ def top_down_reps(
     known: the rise itself is then the least the depth can be. It stays unknown until the bar turns
     down from a rise of at least ``min_attempt_m``: a wobble's top (a rise smaller than any attempt)
     is no lockout, so a clip cut late in the descent, its track wobbling near the bottom, keeps its
-    first rep (`_starts_at_a_top`).
+    first rep (`_starts_at_a_top`). A rise faster than the lift's cited peak (``max_rise_speed_m_s``)
+    is no rep's depth there: the track jumped (`_liftable`).
 
     With ``rise_counts_as_depth`` a rise also counts its own height when it starts from rest (or from
     a dip that does) and the bar is then held high: a press from rest, a jerk's drive from its dip
@@ -111,7 +112,9 @@ def top_down_reps(
             top_y, last_end_s, failed_depth = merged.end_y_m, merged.end_s, np.nan
             continue
         depth = top_y - stroke.start_y_m
-        if stroke.partial_start or (np.isfinite(top_y) and not top_known):
+        if stroke.partial_start or (
+            np.isfinite(top_y) and not top_known and _liftable(stroke, kinematics, settings)
+        ):
             depth = max(depth, stroke.rise_m)
         else:
             depth = min(depth, _slow_descent(slow_y_m, t_s, stroke, last_end_s, settings))
@@ -150,6 +153,14 @@ def top_down_reps(
         ok = first.rise_m >= fullest - tolerance if np.isfinite(fullest) else set_up_locked
         found[set_up] = (first, RepStatus.OK if ok else RepStatus.FAILED, np.nan)
     return found
+
+
+def _liftable(stroke: Stroke, kinematics: Kinematics, settings: SegmentationSettings) -> bool:
+    """True when rising ``stroke`` is no faster than the lift's cited peak (``max_rise_speed_m_s``):
+    a rise a lifter can make, not the track jumping to something else."""
+    t, vy = kinematics.t_s, kinematics.bar_velocity_m_s[:, 1]
+    inside = (t >= stroke.start_s) & (t <= stroke.end_s) & np.isfinite(vy)
+    return not inside.any() or float(np.max(vy[inside])) <= settings.max_rise_speed_m_s
 
 
 def _starts_at_a_top(strokes: list[EdgedStroke], k: int, settings: SegmentationSettings) -> bool:
