@@ -221,6 +221,41 @@ def test_a_squat_clip_that_starts_during_the_descent_counts_its_first_rep():
     assert not reps[0].partial_start  # the rise itself was recorded whole
 
 
+def test_a_wobble_at_the_start_of_a_clip_cut_during_the_descent_is_no_lockout():
+    # the recording starts in the last 2-3 cm of a bench press's descent, the bar moving; near the
+    # chest the track wobbles up 7-10 mm (less than any attempt, 5 cm) and 2 cm down before the
+    # press, held 0.8 s at lockout (no opening rep from the bottom: that is a row's quick squeeze).
+    # The wobble's top is no lockout: the top before the first rep is unknown, its rise is its
+    # depth, and the set has its three reps
+    for wobble_m in (0.007, 0.01):
+        segments = [(0.6, -0.32), (0.08, wobble_m), (0.12, -0.02), (0.7, 0.33), (0.8, 0.0)]
+        segments += [(1.0, -0.32), (0.7, 0.32), (0.8, 0.0)] * 2
+        full, bounds = eased_path(segments, y0_m=0.9, fps=30.0, noise_m=0.001)
+        late = full.t_s >= bounds[1] - 0.12  # 0.12 s before the chest, the bar still moving
+        trajectory = type(full)(t_s=full.t_s[late], bar_xy_m=full.bar_xy_m[late])
+        reps = analyze_trajectory(trajectory, lift=Lift.BENCH).reps
+        assert [r.status for r in reps] == [OK, OK, OK]
+        assert reps[0].start_s == pytest.approx(bounds[3], abs=0.05)
+        assert reps[0].range_of_motion_m == pytest.approx(0.33, abs=0.01)
+        # recorded from the lockout before, the wobble is inside a descent a rep needs: three too
+        assert [r.status for r in analyze_trajectory(full, lift=Lift.BENCH).reps] == [OK, OK, OK]
+
+
+def test_a_track_jump_after_a_clip_cut_during_the_descent_is_no_rep_nor_a_lockout():
+    # cut during the descent as above (0.2 s before the chest, 8 cm up), but after the wobble the
+    # track jumps 0.5 m up and back in 0.4 s (peak 3.9 m/s: no bench press passes 2.8) before the
+    # bar, at rest on the chest, is pressed three times. The jump's rise is no press (the top stays
+    # unknown) and its top no lockout: without that, it was a suspect rep and every press failed
+    segments = [(0.6, -0.32), (0.08, 0.007), (0.12, -0.02), (0.2, 0.5), (0.2, -0.5), (1.0, 0.0)]
+    segments += [(0.7, 0.32), (0.8, 0.0), (1.0, -0.32)] * 3
+    full, bounds = eased_path(segments, y0_m=0.9, fps=30.0, noise_m=0.001)
+    late = full.t_s >= bounds[1] - 0.2
+    trajectory = type(full)(t_s=full.t_s[late], bar_xy_m=full.bar_xy_m[late])
+    reps = analyze_trajectory(trajectory, lift=Lift.BENCH).reps
+    assert [r.status for r in reps] == [OK, OK, OK]
+    assert reps[0].start_s == pytest.approx(bounds[6], abs=0.05)
+
+
 def test_a_dropped_bar_that_bounces_high_is_never_an_attempt():
     # a snatch dropped from overhead (1.5 m: 5.4 m/s at impact) rebounds 0.45 m off its bumpers:
     # higher than a failed pull's minimum, but it starts straight from the fall

@@ -17,6 +17,7 @@ from vbt.capture.camera.types import CameraStatus
 from vbt.capture.pose import BODY_POINTS
 from vbt.capture.track import PixelTrack, in_scene
 from vbt.lifts import Holder
+from vbt.quality.stood import stood_up_from_failed
 from vbt.quality.verdict import Finding, Severity
 from vbt.types import BoolArray, FloatArray, Lift, RepMetrics, RepStatus
 
@@ -592,6 +593,7 @@ def check_capture(
         ),
         *hands_follow_the_bar(track, live, lift=lift, metres_per_px=facts.metres_per_px, settings=settings),
         *hands_rose_alone(track, reps, lift=lift, metres_per_px=facts.metres_per_px, settings=settings),
+        *stood_up_from_failed(track, live, lift=lift, metres_per_px=facts.metres_per_px),
     ]
     findings += camera_moved(track, live, facts.camera, settings=settings)
     if facts.plate_scale:
