@@ -15,8 +15,9 @@ much about the machine's neighbours as about live mode. This benchmark splits th
    process meanwhile), which holds under load far better than wall time.
 2. **Replay** (no clock, no thread): the frames arrive on the stream's clock (30 fps) at a queue of
    ``LiveOptions.max_queue`` frames (the oldest dropped when full) served by one frame loop on one
-   core that gives it ``--cpu`` of a core's time (1: unloaded; 2/3 and 1/2: what two and four busy
-   loops leave on two cores, the loops and live mode sharing them evenly). For each frame taken the
+   core that gives it ``--cpu`` of a core's time (1: unloaded; 2/3: what two busy loops leave on two
+   cores, 2/(k+1) with k loops and live mode sharing them evenly; 1/2 and 0.4 bracket four loops,
+   where live mode's own other threads, which the model leaves out, take some of the share too). For each frame taken the
    loop's decisions are the real ones: the ``Shedder``'s level (fed the frames waiting, the
    ``BusyMeter``'s share, and, on this branch, the frame's wait and the ``RoomMeter``'s estimate), the
    half size from ``Shed.RESOLUTION`` (``SheddingSettings.full_size_below``), pose by
@@ -182,8 +183,25 @@ class Replayed:
     wait_s: list[float] = field(default_factory=list)
     delay_s: list[float] = field(default_factory=list)
     levels: list[int] = field(default_factory=list)
-    half: int = 0
-    posed: int = 0
+    t_s: list[float] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+    poses: list[bool] = field(default_factory=list)
+
+    @property
+    def half(self) -> int:
+        """Frames taken at half size."""
+        return sum(size == 2 for size in self.sizes)
+
+    @property
+    def posed(self) -> int:
+        """Frames posed."""
+        return sum(self.poses)
+
+    def write(self, path: Path) -> None:
+        """One row a frame taken: its time, level, size, whether posed, its wait and delay."""
+        rows = zip(self.t_s, self.levels, self.sizes, self.poses, self.wait_s, self.delay_s, strict=True)
+        lines = [f"{t:.4f},{lv},{size},{int(p)},{w:.4f},{d:.4f}" for t, lv, size, p, w, d in rows]
+        path.write_text("t_s,level,reduction,posed,wait_s,delay_s\n" + "\n".join(lines) + "\n")
 
 
 def _nearest(samples: np.ndarray, i: int) -> float:
@@ -302,8 +320,9 @@ def replay(
         out.wait_s.append(wait_s)
         out.delay_s.append(now_s - float(t[i]))
         out.levels.append(int(level))
-        out.half += size == 2
-        out.posed += posed
+        out.t_s.append(float(t[i]))
+        out.sizes.append(size)
+        out.poses.append(bool(posed))
     return out
 
 
@@ -333,9 +352,16 @@ def main() -> None:
     parser.add_argument("--scratch", type=Path, required=True, help="where the measured costs are kept")
     parser.add_argument("--frames", type=int, default=0, help="the first frames of each clip only (0: all)")
     parser.add_argument(
-        "--cpu", nargs="+", type=float, default=[1.0, 2 / 3, 0.5], help="the share of a core the loop gets"
+        "--cpu",
+        nargs="+",
+        type=float,
+        default=[1.0, 2 / 3, 0.5, 0.4],
+        help="the share of a core the loop gets (with k busy loops on 2 cores: 2/(k+1) of a core, 1/2 or 0.4 for four)",
     )
     parser.add_argument("--loop-ms", type=float, default=2.0, help="the frame loop's own CPU-ms a frame")
+    parser.add_argument(
+        "--per-frame", type=Path, help="write each replay's frames here (CSV: level, size, wait, ...)"
+    )
     args = parser.parse_args()
     os.environ.setdefault("VBT_MODEL_DIR", str(live.MODELS.resolve()))
     args.scratch.mkdir(parents=True, exist_ok=True)
@@ -363,6 +389,9 @@ def main() -> None:
             for name, (branch, module) in policies.items():
                 run = replay(costs, branch=branch, module=module, cpu=cpu, loop_ms=args.loop_ms)
                 pooled[name].append(run)
+                if args.per_frame is not None:
+                    args.per_frame.mkdir(parents=True, exist_ok=True)
+                    run.write(args.per_frame / f"{lift}-cpu{cpu:.2f}-{name}.csv")
                 print(_row(f"{lift} {cpu:.2f} {name}", [run], len(names)))
         for name, runs in pooled.items():
             print(_row(f"ALL {cpu:.2f} {name}", runs, len(names)))

@@ -173,10 +173,13 @@ class SheddingSettings:
             Raising it cuts the delay further on a machine that keeps up anyway.
         room_busy: a level eases off only while the loop's predicted busy share at the level below
             (``RoomMeter``) is under this, and a late frame sheds only while the share at the
-            present level is at least this. At a share ``b`` a backlog drains by ``1 - b`` of a frame
-            interval a frame: at 0.8 the start-up's stall (about 0.3 s) drains within 1.5 s of
-            frames. Raising it (towards ``busy_at``) takes work back nearer the limit (more joints,
-            more steps up again); lowering it keeps work shed with room to spare.
+            present level is at least this. At a busy share ``b`` a backlog of ``S`` seconds
+            drains in ``S / (1 - b)`` seconds; the longest stall the loop meets at any level (a
+            whole-frame search of the plate tracker, 0.11-0.12 s at 720p, with the frame it holds
+            up: 0.15 s) must drain within ``calm_s`` (1 s), before the next step can come back:
+            ``b <= 1 - 0.15 / 1 = 0.85``. Raising it (towards ``busy_at``) takes work back nearer
+            the limit (more joints, later screens after a stall); lowering it keeps work shed with
+            room to spare.
     """
 
     view_at: int = 2
@@ -197,7 +200,7 @@ class SheddingSettings:
     pose_room_spare: int = 2
     wait_budget_s: float = 0.045
     late_sheds_to: Shed = Shed.POSE_SPARSE
-    room_busy: float = 0.8
+    room_busy: float = 0.85
 
     def __post_init__(self) -> None:
         at = [self.view_at, self.pose_at, self.recording_at, self.sparse_pose_at, self.resolution_at]
