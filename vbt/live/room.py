@@ -43,6 +43,7 @@ class RoomMeter:
             second at 30 fps) and in poses (a pose's time: a third of it, as a level posing one
             frame in eight poses 4 a second). Longer: steadier, slower to see the machine's load
             change.
+        poses: False for a loop that runs no pose at all: a level's share is then the rest's.
 
     ``posed(wall_s)``: a pose took ``wall_s`` seconds (called from the pose's thread);
     ``done(t_s, busy_s, reduction=, posed=, one_off=)``: the loop spent ``busy_s`` wall seconds on
@@ -51,9 +52,10 @@ class RoomMeter:
     whole-frame search) costs what no level costs a frame, and is left out.
     """
 
-    def __init__(self, *, frames: int = 30) -> None:
+    def __init__(self, *, frames: int = 30, poses: bool = True) -> None:
         if frames < 1:
             raise InputError(f"frames must be at least 1, got {frames}")
+        self.poses = poses
         self._weight = 1.0 / frames
         self._pose_weight = min(3.0 / frames, 1.0)
         self.pose_s = math.nan
@@ -93,7 +95,7 @@ class RoomMeter:
         """The loop's busy share (0-1 and above: more than 1 cannot keep up) at ``level`` with frames
         at 1 / ``reduction`` size; NaN when what it needs was not measured yet."""
         rest_s = self.rest_s.get(reduction, math.nan)
-        posed = 0.0 if level >= Shed.POSE_OFF else 1.0 / level.pose_every
+        posed = 0.0 if level >= Shed.POSE_OFF or not self.poses else 1.0 / level.pose_every
         pose_s = self.pose_s * posed if posed else 0.0
         return max(rest_s + pose_s, 0.0) / self.interval_s
 

@@ -283,7 +283,7 @@ class LiveRun:
         self._lost_waiting: deque[float] = deque()  # dropped frames' times, until the sighting after
         self.shedder = Shedder(options.shedding)
         self.busy = BusyMeter()
-        self.room = RoomMeter()
+        self.room = RoomMeter(poses=pose is not None)
         self._room_frame: tuple[float, int, bool, bool] | None = None  # t_s, reduction, posed, one-off
         self._room_frame_reduction = 0  # the size of the frame before (0: none yet)
         self.pose_room = PoseRoom(
@@ -464,7 +464,13 @@ class LiveRun:
         cannot reduce, or without a tracker of reduced frames)."""
         if self.full_frame_tracker.reduced is None or not isinstance(source, ReducibleSource):
             return 1
-        return reduction_at(level, source.reduction, SHED_REDUCTION, self.options.shedding)
+        return reduction_at(
+            level,
+            source.reduction,
+            SHED_REDUCTION,
+            self.options.shedding,
+            full_share=self.room.share(level, 1),
+        )
 
     def _room_at(self, source: FrameSource) -> Callable[[Shed], float]:
         """The loop's predicted busy share at a level (``RoomMeter.share``), its frames at the size
