@@ -15,31 +15,38 @@ much about the machine's neighbours as about live mode. This benchmark splits th
    process meanwhile), which holds under load far better than wall time.
 2. **Replay** (no clock, no thread): the frames arrive on the stream's clock (30 fps) at a queue of
    ``LiveOptions.max_queue`` frames (the oldest dropped when full) served by one frame loop on one
-   core that gives it ``--cpu`` of a core's time (1: unloaded; 2/3: what two busy loops leave on two
-   cores, 2/(k+1) with k loops and live mode sharing them evenly; 1/2 and 0.4 bracket four loops,
-   where live mode's own other threads, which the model leaves out, take some of the share too). For each frame taken the
-   loop's decisions are the real ones: the ``Shedder``'s level (fed the frames waiting, the
-   ``BusyMeter``'s share, and, on this branch, the frame's wait and the ``RoomMeter``'s estimate), the
-   half size from ``Shed.RESOLUTION`` (``SheddingSettings.full_size_below``), pose by
-   ``Shed.posed`` and ``PoseRoom`` (the lifter checks measured on every posed frame's cadence
-   run on one posed frame in ``Shed.pose_every`` of theirs, as they shed with pose), the view at
-   12 a second unless shed; the frame then holds the
-   core for its measured steps divided by ``--cpu``, plus a restart of the tracker when its size
-   changed. Printed per clip and condition: frames dropped, the frame's wait (arrival to being
-   taken) and its processing delay (arrival to its sighting) p50/p95, frames posed, at half size,
-   tracker restarts, and the share of frames at each level; for ``main``'s shedding (its module
-   loaded from ``git show main:vbt/live/shedding.py``, its rules as ``vbt.live.runner`` had them)
-   and this branch's.
+   core that gives it ``--cpu`` of a core's time (1: unloaded; 2/3: what two busy loops leave on
+   two cores, 2/(k+1) with k loops and live mode sharing them evenly; 1/2 and 0.4 bracket four
+   loops, where live mode's own other threads, which the model leaves out, take some of the share
+   too; above 1: a faster machine, or the second core's share the model leaves out). For each
+   frame taken the loop's decisions are the real ones: the ``Shedder``'s level (fed the frames
+   waiting and the ``BusyMeter``'s share, and on this branch the frame's wait and the
+   ``RoomMeter``'s predictions, fed as ``vbt.live.runner`` feeds them), the size
+   (``reduction_at``; main: half size from ``Shed.RESOLUTION``, full again below
+   ``SheddingSettings.full_size_below``), pose by ``Shed.posed`` and ``PoseRoom`` (the lifter
+   checks measured on every posed frame's cadence run on one posed frame in ``Shed.pose_every`` of
+   theirs, as they shed with pose), the view at 12 a second unless shed. The frame then holds the
+   core for its measured steps (and ``--loop-ms`` of the loop's own work) divided by ``--cpu``,
+   with a fresh tracker's first frame instead of the tracker's when its size changed. Printed per
+   clip and condition: frames dropped, the frame's wait (arrival to being taken) and its
+   processing delay (arrival to its sighting) p50/p95, frames posed, at half size, tracker
+   restarts, and the share of frames at each level, for ``main``'s shedding (its module loaded
+   from ``git show main:vbt/live/shedding.py``, its rules as ``vbt.live.runner`` had them at
+   7479d81) and this branch's; ``--per-frame DIR`` writes each replay's frames as CSV.
 
 What the model leaves out (so its numbers are a comparison, not a forecast): the second core (pose
 one frame ahead of the tracker on its own thread, ``vbt.capture.observer``; the capture thread's
 decode beside the loop: the model puts the decode into the loop's time), the online analysis's own
 thread, the recording's encoder and the browser push's network, the service and the stream's
-processes, the GIL, and a loaded machine's bursts (the model's share of the core is steady). The
-data part of a rep's delay (the rep's end to the sample that shows it) is not in it at all.
+processes, the GIL, and a loaded machine's bursts (the model's share of the core is steady); the
+pose model's own tracking (MediaPipe's region of interest from the frame before), which a sparse
+pose may lose, costing a fuller detection; and the costs are measured once, on whatever load the
+machine had then. The data part of a rep's delay (the rep's end to the sample that shows it) and
+the analysis of the sample are not in it at all, nor are reps: whether the reps and their
+velocities survive is for ``benchmarks/live.py`` and ``benchmarks/live_drops.py``.
 
     PYTHONPATH=. .venv/bin/python benchmarks/live_replay.py --clips-dir DIR --scratch DIR
-        [--clips squat bench] [--cpu 1 0.667 0.5] [--frames 0]
+        [--clips squat bench] [--cpu 1 0.667 0.5 0.4] [--frames 0] [--per-frame DIR]
 """
 
 from __future__ import annotations
