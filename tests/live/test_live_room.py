@@ -3,16 +3,22 @@ shedder's rules on a frame's wait and on that room (known answers, no clock)."""
 
 from __future__ import annotations
 
+import io
 import math
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tests.capture.test_pipeline import _Pose
+from vbt.capture.pose import PoseResult
 from vbt.errors import InputError
 from vbt.live.room import RoomMeter, TimedPose
+from vbt.live.runner import LiveOptions, LiveRun
 from vbt.live.shedding import BusyMeter, Shed, Shedder, SheddingSettings, reduction_at
-from vbt.types import Frame
+from vbt.synth import generate_set
+from vbt.types import Frame, Lift
 
 FRAME_S = 1 / 30
 
@@ -101,9 +107,14 @@ def test_a_late_frame_sheds_only_where_the_loop_has_no_room_and_not_beyond_the_d
     assert shedder.update(0, 0.0, wait_s=0.03, room=full) is Shed.NOTHING  # within the budget
     assert shedder.update(0, 0.1, wait_s=0.06, room=full) is Shed.POSE  # late: straight to every other pose
     assert shedder.update(0, 0.2, wait_s=0.06, room=full) is Shed.POSE  # room at POSE: it drains
-    assert shedder.update(0, 1.0, wait_s=0.06, room=full) is Shed.POSE  # ... and eases off no level
-    assert shedder.update(0, 1.1, wait_s=0.0, room=full) is Shed.POSE  # on time: calm from now
-    assert shedder.update(0, 2.2, wait_s=0.0, room=full) is Shed.POSE  # no room below (0.95)
+    assert shedder.update(0, 1.5, wait_s=0.0, room=full) is Shed.POSE  # no room below (0.95)
+
+    def roomy(level: Shed) -> float:
+        return 0.5
+
+    eased = Shedder(settings, level=Shed.POSE)  # late every frame (a loaded machine schedules the
+    levels = [eased.update(0, i * 0.1, wait_s=0.06, room=roomy) for i in range(12)]  # loop late)
+    assert levels[9] is Shed.POSE and levels[10] is levels[11] is Shed.VIEW  # room: eased off all the same
 
     def none(level: Shed) -> float:  # no room anywhere
         return 0.95
@@ -175,3 +186,37 @@ def test_after_a_start_up_stall_the_level_comes_back_to_pose_on_every_frame() ->
     # off below a busy share of 0.6 only, stopped at Shed.VIEW)
     assert levels[-1] is Shed.NOTHING and levels.index(Shed.NOTHING, 1) < 9 * 30
     assert max(waits[60:]) < settings.wait_budget_s
+
+
+def test_a_live_run_feeds_its_room_meter_a_poses_time_and_the_rest_of_each_frame(tmp_path: Path) -> None:
+    """The wiring: a paced synthetic stream (4 s at 30 fps), a stand-in pose taking at least 20 ms
+    (its first call at least 0.3 s: the model's first inference, left out; its stall sheds pose
+    altogether, which comes back, one step a second, once the queue has drained), a stand-in
+    tracker."""
+    from tests.live.test_live_degrade import MPP, _PromptSynthSource, _SlowPose, _Tracker
+
+    synth = generate_set(Lift.SQUAT, n_reps=1, seed=1).trajectory
+    keep = synth.t_s <= 4.0
+    pose = _SlowPose(cost_s=0.02)
+    first = [True]
+    detect = pose.detect
+
+    def stalling(frame: Frame) -> PoseResult:
+        if first.pop() if first else False:
+            time.sleep(0.3)
+        return detect(frame)
+
+    pose.detect = stalling  # type: ignore[method-assign]
+    run = LiveRun(
+        lambda: _PromptSynthSource(synth.t_s[keep]),
+        LiveOptions(lift=Lift.SQUAT, out_dir=tmp_path, known_length=(1000.0, 1000 * MPP), record=False),
+        tracker=_Tracker(synth.bar_xy_m[keep]),
+        pose=pose,
+        console=io.StringIO(),
+    )
+    run.run()
+    seen = (run.shedder.level, run.stats.shed, run.room.pose_s, run.room.rest_s, run.room.interval_s)
+    assert 0.02 <= run.room.pose_s < 0.3, seen  # every pose's time, the first (0.3 s) left out
+    assert math.isfinite(run.room.rest_s[1]) and 2 not in run.room.rest_s, seen  # full size only
+    assert run.room.interval_s == pytest.approx(FRAME_S, rel=0.1), seen  # the frames' own clock
+    assert math.isfinite(run.room.share(Shed.NOTHING, 1))
