@@ -269,7 +269,7 @@ def replay(
 
     def size_at(level: Any, current: int) -> int:
         if branch:
-            return int(module.reduction_at(level, current, 2, settings, full_share=room.share(level, 1)))
+            return int(module.reduction_at(level, current, 2, settings))
         if level >= module.Shed.RESOLUTION:
             return 2
         return 1 if level < settings.full_size_below else current

@@ -155,8 +155,6 @@ def test_half_size_comes_back_to_full_size_only_below_the_setting(tmp_path: Path
         tracker=PlateTracker(),
     )
     source = _PacedJpegSource(np.zeros(0))  # a stream of JPEGs that can be asked for a size
-    for i in range(3):  # full-size frames filled the loop: no room at full size at any level
-        run.room.done(i / 30, 1 / 30, reduction=1, posed=False)
     levels = [
         Shed.POSE_SPARSE,
         Shed.RESOLUTION,

@@ -130,17 +130,12 @@ def test_a_late_frame_sheds_only_where_the_loop_has_no_room_and_not_beyond_the_d
         SheddingSettings(wait_budget_s=0.0)
 
 
-def test_half_size_is_taken_at_resolution_without_room_at_full_size_and_left_below_full_size_below() -> None:
+def test_half_size_is_taken_at_resolution_and_left_only_below_full_size_below() -> None:
     settings = SheddingSettings(full_size_below=Shed.POSE_SPARSE)
     assert reduction_at(Shed.RESOLUTION, 1, 2, settings) == 2
     assert reduction_at(Shed.POSE_SPARSE, 2, 2, settings) == 2  # kept on the way down
     assert reduction_at(Shed.POSE_SPARSE, 1, 2, settings) == 1  # not taken on the way up
     assert reduction_at(Shed.RECORDING, 2, 2, settings) == 1
-    # a change of size restarts the tracker: full size is left only without room for it
-    assert reduction_at(Shed.POSE_OFF, 1, 2, settings, full_share=0.5) == 1  # the start-up's stall
-    assert reduction_at(Shed.POSE_OFF, 1, 2, settings, full_share=math.nan) == 1  # nothing measured
-    assert reduction_at(Shed.RESOLUTION, 1, 2, settings, full_share=0.9) == 2
-    assert reduction_at(Shed.POSE_RARE, 2, 2, settings, full_share=0.5) == 2  # no switch back here
 
 
 def test_after_a_start_up_stall_the_level_comes_back_to_pose_on_every_frame() -> None:

@@ -464,13 +464,7 @@ class LiveRun:
         cannot reduce, or without a tracker of reduced frames)."""
         if self.full_frame_tracker.reduced is None or not isinstance(source, ReducibleSource):
             return 1
-        return reduction_at(
-            level,
-            source.reduction,
-            SHED_REDUCTION,
-            self.options.shedding,
-            full_share=self.room.share(level, 1),
-        )
+        return reduction_at(level, source.reduction, SHED_REDUCTION, self.options.shedding)
 
     def _room_at(self, source: FrameSource) -> Callable[[Shed], float]:
         """The loop's predicted busy share at a level (``RoomMeter.share``), its frames at the size

@@ -227,21 +227,12 @@ class SheddingSettings:
             )
 
 
-def reduction_at(
-    level: Shed, current: int, reduced: int, settings: SheddingSettings, *, full_share: float = math.inf
-) -> int:
+def reduction_at(level: Shed, current: int, reduced: int, settings: SheddingSettings) -> int:
     """The size frames are decoded at (full-frame pixels per decoded pixel) at ``level``, from
     ``current``: ``reduced`` from ``Shed.RESOLUTION`` on, full size (1) again only below
-    ``settings.full_size_below``, the current size between them.
-
-    ``full_share``: the loop's predicted busy share at ``level`` with full-size frames
-    (``RoomMeter.share``; NaN: not known). Full size is left only when that is at least
-    ``settings.room_busy`` (the default, infinite, always leaves it): a change of size restarts the
-    bar tracker (a whole-frame search, 0.11-0.12 s at 720p, as much as half size saves in about two
-    seconds of frames), so a backlog the loop drains at full size (the start-up's stall: the model's
-    first inference and the first search) keeps it."""
+    ``settings.full_size_below``, the current size between them."""
     if level >= Shed.RESOLUTION:
-        return reduced if current != 1 or full_share >= settings.room_busy else current
+        return reduced
     return 1 if level < settings.full_size_below else current
 
 
