@@ -58,8 +58,17 @@ from vbt.live.resolution import (
     reduced_tracker_for,
     reduction_of,
 )
+from vbt.live.room import RoomMeter, TimedPose
 from vbt.live.screen import LiveScreen, ScreenState
-from vbt.live.shedding import BusyMeter, PoseRoom, Shed, Shedder, SheddingSettings, StirredBudget
+from vbt.live.shedding import (
+    BusyMeter,
+    PoseRoom,
+    Shed,
+    Shedder,
+    SheddingSettings,
+    StirredBudget,
+    reduction_at,
+)
 from vbt.progression.profile import velocity_kind_for
 from vbt.progression.rules import StopSetCue, stop_set_cue
 from vbt.quality.lost import lost_frames_in, lost_spans, mark_lost_frames
@@ -274,6 +283,9 @@ class LiveRun:
         self._lost_waiting: deque[float] = deque()  # dropped frames' times, until the sighting after
         self.shedder = Shedder(options.shedding)
         self.busy = BusyMeter()
+        self.room = RoomMeter(poses=pose is not None)
+        self._room_frame: tuple[float, int, bool, bool] | None = None  # t_s, reduction, posed, one-off
+        self._room_frame_reduction = 0  # the size of the frame before (0: none yet)
         self.pose_room = PoseRoom(
             max_queue=options.max_queue, spare=min(options.shedding.pose_room_spare, options.max_queue - 1)
         )
@@ -315,7 +327,9 @@ class LiveRun:
         source: FrameSource | None = self.open_source()
         observer = Observer(
             tracker=MeteredTracker(self.full_frame_tracker, self.meter),
-            pose=metered_pose(FullFramePose(self.pose), self.meter) if self.pose is not None else None,
+            pose=metered_pose(TimedPose(FullFramePose(self.pose), self.room), self.meter)
+            if self.pose is not None
+            else None,
             overlap=self.options.overlap,
         )
         ended_because = "the source ended"
@@ -357,7 +371,14 @@ class LiveRun:
                 started_s = time.perf_counter()
                 with self.meter.stage("loop"):
                     self._process(frame, capture, observer)
-                self.busy.done(started_s, time.perf_counter())
+                ended_s = time.perf_counter()
+                self.busy.done(started_s, ended_s)
+                if self._room_frame is not None:
+                    t_s, reduction, posed, one_off = self._room_frame
+                    self.room.done(
+                        t_s, ended_s - started_s, reduction=reduction, posed=posed, one_off=one_off
+                    )
+                    self._room_frame = None
                 if self._stop or self._max_sets_done():
                     self._stop = True
                     break
@@ -387,7 +408,14 @@ class LiveRun:
         self._index += 1
         self.stats.frames_processed += 1
         self._pending.append(frame)
-        level = self.shedder.update(capture.waiting, t_s, busy=self.busy.share)
+        wait_s = (time.perf_counter() - self._t0_wall) - t_s  # since it arrived
+        level = self.shedder.update(
+            capture.waiting,
+            t_s,
+            busy=self.busy.share,
+            wait_s=wait_s,
+            room=self._room_at(capture.source),
+        )
         self._reduce(capture.source, level)
         if self._shed_pose is not None:
             self._shed_pose(level.pose_every)
@@ -413,6 +441,10 @@ class LiveRun:
             self.shedder.count(Shed.pose_shed_by(frame.index))
         if posed:
             self._posing = (frame.index, capture.frames_read)
+        reduction = reduction_of(frame)
+        restarted = self._room_frame_reduction != reduction  # the tracker restarts (or starts)
+        self._room_frame_reduction = reduction
+        self._room_frame = (t_s, reduction, posed, restarted)
         if self.pose is None or posed:
             sighting = observer.push(frame)
         else:
@@ -427,17 +459,25 @@ class LiveRun:
             if held is not None:
                 self._on_sighting(held)
 
+    def _reduction(self, source: FrameSource, level: Shed) -> int:
+        """The size frames are decoded at at ``level`` (``reduction_at``; 1 for a source that
+        cannot reduce, or without a tracker of reduced frames)."""
+        if self.full_frame_tracker.reduced is None or not isinstance(source, ReducibleSource):
+            return 1
+        return reduction_at(level, source.reduction, SHED_REDUCTION, self.options.shedding)
+
+    def _room_at(self, source: FrameSource) -> Callable[[Shed], float]:
+        """The loop's predicted busy share at a level (``RoomMeter.share``), its frames at the size
+        that level would have from the present one."""
+        return lambda level: self.room.share(level, self._reduction(source, level))
+
     def _reduce(self, source: FrameSource, level: Shed) -> None:
         """Ask a source that can decode at reduced size (a JPEG stream) for the size ``level``
         wants: half size from ``Shed.RESOLUTION``, full size again below
         ``SheddingSettings.full_size_below``. The frames already decoded keep their size (each
         frame says its own)."""
-        if self.full_frame_tracker.reduced is None or not isinstance(source, ReducibleSource):
-            return
-        if level >= Shed.RESOLUTION:
-            source.reduction = SHED_REDUCTION
-        elif level < self.options.shedding.full_size_below:
-            source.reduction = 1
+        if isinstance(source, ReducibleSource):
+            source.reduction = self._reduction(source, level)
 
     def _reconnect(self) -> FrameSource | None:
         deadline = time.monotonic() + self.options.reconnect_s
