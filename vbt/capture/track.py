@@ -39,7 +39,7 @@ from vbt.capture.camera.scene import cut_index, filled_transforms, scene_scale, 
 from vbt.capture.camera.types import CameraEstimate, CameraStatus, identity_transform
 from vbt.capture.pose import BODY_POINTS, PoseResult
 from vbt.errors import CalibrationError, InputError
-from vbt.types import JOINT_NAMES, FloatArray, Trajectory
+from vbt.types import JOINT_NAMES, BoolArray, FloatArray, Trajectory
 
 IntArray = npt.NDArray[np.int64]
 
@@ -286,6 +286,21 @@ class TrackBuilder:
             body_visibility=f(self._body_visibility),
             frame_size_px=self.frame_size_px,
         )
+
+
+def body_y_px(
+    track: PixelTrack, names: list[str], *, min_visibility: float, hidden: BoolArray | None = None
+) -> FloatArray:
+    """(N,) the mean image y of the named body points (``BODY_POINTS``) where pose saw them: their
+    visibility at least ``min_visibility`` and, with ``hidden`` ((N, K), one column per name), not
+    hidden; NaN in frames where none was seen."""
+    rows = [BODY_POINTS.index(n) for n in names]
+    y = track.body_xy_px[:, rows, 1]
+    seen = np.isfinite(y) & (np.nan_to_num(track.body_visibility[:, rows]) >= min_visibility)
+    if hidden is not None:
+        seen &= ~hidden
+    total = np.where(seen, y, 0.0).sum(axis=1)
+    return np.where(seen.any(axis=1), total / np.maximum(seen.sum(axis=1), 1), np.nan)
 
 
 def in_scene(track: PixelTrack) -> PixelTrack:

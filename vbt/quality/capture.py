@@ -15,7 +15,7 @@ import numpy as np
 from vbt.calibration.body import BodyScale, hidden_by_plate
 from vbt.capture.camera.types import CameraStatus
 from vbt.capture.pose import BODY_POINTS
-from vbt.capture.track import PixelTrack, in_scene
+from vbt.capture.track import PixelTrack, body_y_px, in_scene
 from vbt.lifts import Holder
 from vbt.quality.stood import stood_up_from_failed
 from vbt.quality.verdict import Finding, Severity
@@ -100,15 +100,13 @@ def _holds(track: PixelTrack, lift: Lift) -> FloatArray:
     are, side-on, when the plate tracked is the bar's): where the pose puts it is a guess that lags
     the body, so it is left out. A wrong circle (a knee, a stored plate) does not hide them."""
     names = [n for n in BODY_POINTS if n.endswith(_HOLDER_POINT[lift.spec.held_by])]
-    rows = [BODY_POINTS.index(n) for n in names]
-    y = track.body_xy_px[:, rows, 1]
-    visible = np.nan_to_num(track.body_visibility[:, rows]) >= 0.5
-    for k, row in enumerate(rows):
-        visible[:, k] &= ~hidden_by_plate(track.body_xy_px[:, row], track.bar_xy_px, track.bar_size_px)
-    y = np.where(visible, y, np.nan)
-    seen = np.isfinite(y)
-    total = np.where(seen, y, 0.0).sum(axis=1)
-    return np.where(seen.any(axis=1), total / np.maximum(seen.sum(axis=1), 1), np.nan)
+    hidden = np.column_stack(
+        [
+            hidden_by_plate(track.body_xy_px[:, BODY_POINTS.index(n)], track.bar_xy_px, track.bar_size_px)
+            for n in names
+        ]
+    )
+    return body_y_px(track, names, min_visibility=0.5, hidden=hidden)
 
 
 def hands_follow_the_bar(

@@ -17,12 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vbt.capture.pose import BODY_POINTS
-from vbt.capture.track import PixelTrack
+from vbt.capture.track import PixelTrack, body_y_px
 from vbt.kinematics.reps import default_segmentation
 from vbt.lifts import Holder
 from vbt.quality.verdict import Finding, Severity
-from vbt.types import FloatArray, Lift, RepMetrics, RepStatus
+from vbt.types import Lift, RepMetrics, RepStatus
 
 
 @dataclass(frozen=True)
@@ -42,16 +41,6 @@ class StoodSettings:
     min_visibility: float = 0.5
     high_percentile: float = 90.0
     min_seen_frac: float = 0.5
-
-
-def _hips_height_px(track: PixelTrack, min_visibility: float) -> FloatArray:
-    """(N,) the hips' height in the image (up positive: minus their mean y), NaN where unseen."""
-    rows = [BODY_POINTS.index(n) for n in ("left_hip", "right_hip")]
-    y = track.body_xy_px[:, rows, 1]
-    seen = np.isfinite(y) & (np.nan_to_num(track.body_visibility[:, rows]) >= min_visibility)
-    total = np.where(seen, y, 0.0).sum(axis=1)
-    count = seen.sum(axis=1)
-    return np.where(count > 0, -total / np.maximum(count, 1), np.nan)
 
 
 def stood_up_from_failed(
@@ -80,7 +69,8 @@ def stood_up_from_failed(
     settings = settings or StoodSettings()
     seg = default_segmentation(lift)
     t = track.t_s
-    height = _hips_height_px(track, settings.min_visibility)
+    # the hips' height in the image (up positive), NaN where unseen
+    height = -body_y_px(track, ["left_hip", "right_hip"], min_visibility=settings.min_visibility)
     ordered = sorted(reps, key=lambda r: r.start_s)
 
     def high(start_s: float, end_s: float) -> float:
