@@ -300,7 +300,8 @@ def hands_rose_alone(
         Finding(
             "rep_unseen",
             f"the lifter's {what} rose {100 * held * metres_per_px:.0f} cm at {a:.2f}-{b:.2f} s, "
-            f"{'between the reps' if span_s is None else 'outside the reps'}, while the tracked plate rose {100 * bar * metres_per_px:.0f} cm: the bar rose there "
+            f"{'between the reps' if span_s is None else 'outside the reps'}, while the tracked plate "
+            f"rose {100 * bar * metres_per_px:.0f} cm: the bar rose there "
             "and the tracker followed something else, so a rep may be missing from the count. Check the "
             "track in the annotated video (--video); film side-on with the loaded plate in full view",
             Severity.DOUBT,
