@@ -250,6 +250,24 @@ def test_a_camera_that_zooms_out_is_no_change_of_the_plate_s_size():
     assert finding.suspect
 
 
+def test_a_rep_on_a_plate_of_another_size_than_the_scale_s_is_measured_with_the_wrong_scale() -> None:
+    # The scale came from a plate of radius 30 px (the far plate); the rep was tracked on a steady
+    # circle of 60 px (the near plate): its velocities are off by 60 / 30 = 2 whatever the scale.
+    near = track(rising(), hands_y_px=None, radius_px=60.0)
+    (finding,) = plate_size_changes(near, [rep(1, 0.0, 2.0)], settings=SETTINGS, scale_radius_px=30.0)
+    assert finding.code == "plate_unlike_scale" and finding.suspect and finding.reps == (1,)
+    assert "2.00 times" in finding.message and "60 px against 30 px" in finding.message
+    # ... the same the other way round (a rep on a circle half the scale's plate) ...
+    (smaller,) = plate_size_changes(near, [rep(1, 0.0, 2.0)], settings=SETTINGS, scale_radius_px=120.0)
+    assert smaller.suspect and "0.50 times" in smaller.message
+    # ... within the factors a rep's plate may differ by (1.1 doubt, 1.2 suspect): 1.15 is doubted ...
+    (near_it,) = plate_size_changes(near, [rep(1, 0.0, 2.0)], settings=SETTINGS, scale_radius_px=60.0 / 1.15)
+    assert near_it.severity is Severity.DOUBT and not near_it.suspect
+    # ... and the scale's own plate, or no plate scale at all, is nothing to say.
+    assert plate_size_changes(near, [rep(1, 0.0, 2.0)], settings=SETTINGS, scale_radius_px=62.0) == []
+    assert plate_size_changes(near, [rep(1, 0.0, 2.0)], settings=SETTINGS) == []
+
+
 def test_a_front_view_with_the_plate_tracker_is_unusable_an_oblique_one_is_a_note():
     reps = [rep(1, 0.5, 1.5), rep(2, 2.5, 3.5)]
     (front,) = camera_view(80.0, 1.0, reps, plate_scale=True, settings=SETTINGS)
@@ -314,6 +332,37 @@ def test_hands_that_rise_alone_outside_the_set_or_less_than_a_rep_s_range_are_no
     unseen[10:35] = np.nan
     t = track(unseen, hands_y_px=hands, hands_dx_px=ASIDE_PX)
     assert hands_rose_alone(t, SET, lift=Lift.DEADLIFT, metres_per_px=0.003, settings=SETTINGS) == []
+
+
+def test_over_the_whole_clip_a_plate_left_still_while_the_hands_lifted_is_not_the_bar() -> None:
+    # The second look's test of its plate: only the second lift (1.5-2.0 s) was found, on a circle
+    # that sat still through the first. Before the first rep the set's check cannot tell a lift
+    # from a reach for the bar; over the whole clip the plate must have risen with the hands.
+    bar, hands = _hands_lift_twice(bar_follows_first=False)
+    t = track(bar, hands_y_px=hands, hands_dx_px=ASIDE_PX)
+    found = [rep(2, 1.5, 2.0)]
+    assert hands_rose_alone(t, found, lift=Lift.DEADLIFT, metres_per_px=0.003, settings=SETTINGS) == []
+    clip = (0.0, 3.0)
+    (finding,) = hands_rose_alone(
+        t, found, lift=Lift.DEADLIFT, metres_per_px=0.003, settings=SETTINGS, span_s=clip
+    )
+    assert "hands rose 45 cm at 0.50-1.00 s, outside the reps" in finding.message
+    # A rep found in the first lift's first part (0.3-0.7 s): the rest of the lift, 0.7-1.0 s (90 px,
+    # 0.36 m at 4 mm/px, over a deadlift's least range of 0.3 m), is judged on its own.
+    early = [rep(1, 0.3, 0.7), *found]
+    (rest,) = hands_rose_alone(
+        t, early, lift=Lift.DEADLIFT, metres_per_px=0.004, settings=SETTINGS, span_s=clip
+    )
+    assert "hands rose 36 cm at 0.70-1.00 s" in rest.message
+    # A plate that rose with the hands both times is the bar.
+    bar, hands = _hands_lift_twice(bar_follows_first=True)
+    followed = track(bar, hands_y_px=hands, hands_dx_px=ASIDE_PX)
+    assert (
+        hands_rose_alone(
+            followed, found, lift=Lift.DEADLIFT, metres_per_px=0.003, settings=SETTINGS, span_s=clip
+        )
+        == []
+    )
 
 
 def test_check_capture_gathers_every_check_and_the_source_s_error():

@@ -328,6 +328,7 @@ def analyze_tracked(
             to analyse (``NotEnoughDataError``; when the source broke early, that error instead).
     """
     from vbt.analysis import analyze_trajectory, with_findings
+    from vbt.calibration import plate_diameter_m
     from vbt.capture.camera.scene import camera_summary, camera_warnings
     from vbt.kinematics.series import SmoothingSettings
     from vbt.quality.capture import CaptureFacts, check_capture, is_front_view, no_extension_from_front
@@ -407,6 +408,7 @@ def analyze_tracked(
         axis_ratio=_median_axis_ratio(track),
         source_error=None if tracked.error is None else str(tracked.error),
         camera=camera,
+        scale_radius_px=0.5 * plate_diameter_m(plate) / measured.metres_per_px if plate_scale else math.nan,
     )
     findings = check_capture(track, analysis.reps, facts, lift=lift) + no_extension_from_front(
         view_deg, front

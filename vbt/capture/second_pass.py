@@ -21,13 +21,19 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from vbt.analysis import with_findings
 from vbt.calibration import CameraProfile, plate_diameter_m
 from vbt.capture.bar import BarMethod, PlateSettings, PlateTracker
+from vbt.capture.camera.types import CameraStatus
 from vbt.capture.front_pass import front_look, needs_front_look
 from vbt.capture.pipeline import TrackedVideo, VideoAnalysis, analyze_tracked, body_scale_of
 from vbt.capture.reread import track_again
+from vbt.capture.track import PixelTrack, in_scene
 from vbt.errors import VbtError
+from vbt.lifts import parse_lift
+from vbt.quality.capture import hands_rose_alone
 from vbt.quality.verdict import Finding, Severity
 from vbt.types import Lift, RepStatus
 
@@ -40,6 +46,14 @@ NOT_IN_HANDS_SHARE = 0.5
 LIKELY_SPAN = 1.33
 #: ... and seen in at least this share of the frames.
 MIN_SEEN_FRACTION = 0.8
+#: ... and one object through the clip: between two sightings it never moved faster than this (m/s,
+#: on the plate's own size): a bar dropped from overhead (2.5 m) lands at sqrt(2 g h) = 7 m/s, and no
+#: lift moves it faster. A track that does jumped from one circle to another (a stored plate, then
+#: something on the lifter), and the part before the jump is not the bar's.
+MAX_BAR_SPEED_M_S = 7.0
+#: ... give or take this share of the plate's radius between any two sightings (where a circle's
+#: centre is found from one frame to the next: a tenth of its radius either way).
+CENTRE_NOISE_RADII = 0.2
 
 
 def needs_second_look(tracked: TrackedVideo, result: VideoAnalysis) -> str | None:
@@ -57,13 +71,43 @@ def needs_second_look(tracked: TrackedVideo, result: VideoAnalysis) -> str | Non
     return None
 
 
-def _holds_up(result: VideoAnalysis, likely_px: float, radius_m: float) -> bool:
+def jumps_between_objects(track: PixelTrack, radius_m: float) -> bool:
+    """True when the tracked plate moved faster than ``MAX_BAR_SPEED_M_S`` between two sightings
+    (give or take ``CENTRE_NOISE_RADII``), measured in its scene's pixels on its own size (a plate of
+    ``radius_m``): the tracker went from one circle to another. Sightings on either side of a camera
+    cut are not compared."""
+    scene = in_scene(track)
+    seen = np.flatnonzero(np.isfinite(scene.bar_xy_px).all(axis=1) & np.isfinite(scene.bar_size_px))
+    if seen.size < 2:
+        return False
+    a, b = seen[:-1], seen[1:]
+    moved_px = np.hypot(*(scene.bar_xy_px[b] - scene.bar_xy_px[a]).T)
+    radius_px = np.fmax(scene.bar_size_px[a], scene.bar_size_px[b])
+    allowed_px = radius_px * (
+        MAX_BAR_SPEED_M_S * (track.t_s[b] - track.t_s[a]) / radius_m + CENTRE_NOISE_RADII
+    )
+    scenes = np.cumsum(track.camera_status == CameraStatus.REFERENCE)  # a cut starts a scene
+    return bool(np.any((moved_px > allowed_px) & (scenes[a] == scenes[b])))
+
+
+def _holds_up(result: VideoAnalysis, likely_px: float, radius_m: float, lift: Lift | str) -> bool:
     """The second pass's plate is the plate: near the size the body makes likely (not at the edge of
     what it allows, where a plate-sized circle of something else sits, or smaller plates were loaded),
-    seen through the clip, rising with the hands."""
+    seen through the clip as one object, rising with the hands in its reps and never left still
+    while they rose by a rep's range outside them (`hands_rose_alone` over the whole clip: a circle
+    on the lifter's hips or back rises with the hands only when the lifter stands up)."""
     measured = result.report_extra["calibration"].get("measured_metres_per_px")
     seen = result.report_extra["tracking"]["bar_detected_fraction"]
     if result.calibration.method != "plate" or measured is None or seen < MIN_SEEN_FRACTION:
+        return False
+    track = result.track
+    if jumps_between_objects(track, radius_m) or hands_rose_alone(
+        track,
+        [r for r in result.analysis.reps if r.status is not RepStatus.SUSPECT],
+        lift=parse_lift(lift),
+        metres_per_px=result.calibration.metres_per_px,
+        span_s=(float(track.t_s[0]), float(track.t_s[-1])),
+    ):
         return False
     radius_px = radius_m / float(measured)
     not_in_hands = any(f.code == "bar_not_in_hands" for f in result.analysis.findings)
@@ -109,7 +153,7 @@ def second_look(
     except VbtError:
         return tracked, result  # the first pass stands, with its verdict
     radius_m = 0.5 * plate_diameter_m(plate)
-    if not _holds_up(second, radius_m / body.metres_per_px, radius_m) or _suspects(second) > _suspects(
+    if not _holds_up(second, radius_m / body.metres_per_px, radius_m, lift) or _suspects(second) > _suspects(
         result
     ):
         return tracked, result

@@ -43,6 +43,8 @@ class CaptureCheckSettings:
         size_change_doubt, size_change_suspect: the plate's radius growing or shrinking within a rep
             by more than this factor (90th over 10th percentile) means the bar moved towards or away
             from the camera (or the camera moved): velocity is off by as much. Doubt, then suspect.
+            The same factors bound the rep's plate (its median radius) against the plate the scale
+            was measured on: a scale that far from the rep's plate is off by as much for it.
         front_view_deg: a view further than this from the side is a front (or back) view: the plates
             are edge-on.
         oblique_view_deg: further than this, horizontal motion is foreshortened (a note).
@@ -224,6 +226,20 @@ def _rises(height_px: FloatArray, *, min_rise_px: float) -> list[tuple[int, int]
     return out
 
 
+def _longest_outside(a_s: float, b_s: float, reps: list[RepMetrics]) -> tuple[float, float]:
+    """The longest part of ``a_s``-``b_s`` outside every rep (an empty one, ``b_s`` to ``b_s``, when the
+    reps cover it all)."""
+    parts = [(a_s, b_s)]
+    for rep in reps:
+        parts = [
+            piece
+            for lo, hi in parts
+            for piece in ((lo, min(hi, rep.start_s)), (max(lo, rep.end_s), hi))
+            if piece[1] > piece[0]
+        ]
+    return max(parts, key=lambda piece: piece[1] - piece[0], default=(b_s, b_s))
+
+
 def hands_rose_alone(
     track: PixelTrack,
     reps: list[RepMetrics],
@@ -231,6 +247,7 @@ def hands_rose_alone(
     lift: Lift,
     metres_per_px: float,
     settings: CaptureCheckSettings | None = None,
+    span_s: tuple[float, float] | None = None,
 ) -> list[Finding]:
     """What holds the bar (``hands_follow_the_bar``) rose by at least a complete rep's range (the
     lift's ``min_range_m``) between the reps found (after the first one began, before the last one
@@ -238,14 +255,21 @@ def hands_rose_alone(
     the bar through the set, so the bar rose and the tracker followed something else: a rep there went
     unseen and the count is in doubt. Before the first rep (reaching for the bar, lying down under
     it) and after the last (letting go) the hands may move without it, so rises there are not judged;
-    nor where the bar or the holder was unseen within ``ends_s`` of the rise's ends."""
-    if not track.pose_ran or not reps or not math.isfinite(metres_per_px) or metres_per_px <= 0:
+    nor where the bar or the holder was unseen within ``ends_s`` of the rise's ends.
+
+    ``span_s``: the stretch judged instead of the set's (the whole clip, where a plate must show that
+    it is the bar: `vbt.capture.second_pass`); a rise overlapping a rep is then judged on its longest
+    part outside the reps (a rep found on a pick-up that the first row continued), where the set's
+    span leaves it to ``hands_follow_the_bar``."""
+    if span_s is None and not reps:
+        return []
+    if not track.pose_ran or not math.isfinite(metres_per_px) or metres_per_px <= 0:
         return []
     settings = settings or CaptureCheckSettings()
     holder_y = _holds(track, lift)
     t, bar_y = track.t_s, track.bar_xy_px[:, 1]
     min_rise_px = lift.spec.min_range_m / metres_per_px
-    first_start_s, last_end_s = min(r.start_s for r in reps), max(r.end_s for r in reps)
+    first_start_s, last_end_s = span_s or (min(r.start_s for r in reps), max(r.end_s for r in reps))
     t_bar, t_held = t[np.isfinite(bar_y)], t[np.isfinite(holder_y)]
 
     def seen_near(times: FloatArray, when: float) -> bool:
@@ -257,7 +281,9 @@ def hands_rose_alone(
         if a < first_start_s or b > last_end_s or b - a > lift.spec.limits.max_duration_s:
             continue
         if any(r.start_s <= b and r.end_s >= a for r in reps):
-            continue
+            if span_s is None:
+                continue
+            a, b = _longest_outside(a, b, reps)
         if not all(seen_near(times, when) for times in (t_bar, t_held) for when in (a, b)):
             continue
         held = _rise_px(t, holder_y, a, b)
@@ -273,8 +299,9 @@ def hands_rose_alone(
     return [
         Finding(
             "rep_unseen",
-            f"the lifter's {what} rose {100 * held * metres_per_px:.0f} cm at {a:.2f}-{b:.2f} s, between the "
-            f"reps, while the tracked plate rose {100 * bar * metres_per_px:.0f} cm: the bar rose there "
+            f"the lifter's {what} rose {100 * held * metres_per_px:.0f} cm at {a:.2f}-{b:.2f} s, "
+            f"{'between the reps' if span_s is None else 'outside the reps'}, while the tracked plate "
+            f"rose {100 * bar * metres_per_px:.0f} cm: the bar rose there "
             "and the tracker followed something else, so a rep may be missing from the count. Check the "
             "track in the annotated video (--video); film side-on with the loaded plate in full view",
             Severity.DOUBT,
@@ -311,12 +338,22 @@ def plate_partly_outside(
 
 
 def plate_size_changes(
-    track: PixelTrack, reps: list[RepMetrics], *, settings: CaptureCheckSettings
+    track: PixelTrack,
+    reps: list[RepMetrics],
+    *,
+    settings: CaptureCheckSettings,
+    scale_radius_px: float = math.nan,
 ) -> list[Finding]:
     """Reps during which the plate looked clearly larger or smaller: the bar moved along the camera's
     axis (or the camera moved), so the scale changed under the rep. The sizes are compared in the
     scene's pixels (``in_scene``): a camera that zooms or walks in, measured from the background, is
-    taken out of the bar's path and its scale alike, and changes no number."""
+    taken out of the bar's path and its scale alike, and changes no number.
+
+    ``scale_radius_px``: the radius of the plate the scale was measured on (scene pixels; NaN when the
+    scale is not the plate's). A rep whose plate is steady but of another size than that (its median
+    radius) is measured with a scale off by the ratio: the tracker followed another circle there (the
+    far plate, a stored plate, something round), or the bar was that much nearer or farther.
+    """
     findings = []
     sizes = in_scene(track).bar_size_px
     for rep in reps:
@@ -325,18 +362,32 @@ def plate_size_changes(
         if radii.size < 5:
             continue
         change = float(np.percentile(radii, 90) / np.percentile(radii, 10))
-        if change <= settings.size_change_doubt:
+        ratio = float(np.median(radii)) / scale_radius_px
+        unlike = max(ratio, 1.0 / ratio) if math.isfinite(ratio) and ratio > 0 else 1.0
+        if max(change, unlike) <= settings.size_change_doubt:
             continue
-        suspect = change > settings.size_change_suspect
+        if change >= unlike:
+            code, worst = "plate_size_changes", change
+            what = (
+                f"the plate's size changed by {100 * (change - 1):.0f} % during the rep: the bar moved "
+                "towards or away from the camera (or the camera moved), and velocity is off by as much"
+            )
+        else:
+            code, worst = "plate_unlike_scale", unlike
+            what = (
+                f"the plate tracked in the rep looks {ratio:.2f} times the size of the plate the scale "
+                f"was measured on ({np.median(radii):.0f} px against {scale_radius_px:.0f} px): it is "
+                "another circle (the far plate, a stored plate, something round) or the bar was that "
+                "much nearer the camera, and the rep's velocities are off by as much. Check the tracked "
+                "plate in the annotated video (--video)"
+            )
         findings.append(
             Finding(
-                "plate_size_changes",
-                f"the plate's size changed by {100 * (change - 1):.0f} % during the rep: the bar moved towards "
-                "or away from the camera (or the camera moved), and velocity is off by as much. Film "
-                "side-on, square to the bar, from a fixed camera",
+                code,
+                f"{what}. Film side-on, square to the bar, from a fixed camera",
                 Severity.DOUBT,
                 reps=(rep.index,),
-                suspect=suspect,
+                suspect=worst > settings.size_change_suspect,
             )
         )
     return findings
@@ -537,6 +588,8 @@ class CaptureFacts:
         axis_ratio: the plate outline's median minor over major axis (NaN when unknown).
         source_error: why the video ended early, None when it did not.
         camera: the report's ``camera`` section (how the camera moved), None when not measured.
+        scale_radius_px: the radius of the plate the plate's scale was measured on (its scene
+            pixels), NaN when the scale is not a plate's.
     """
 
     metres_per_px: float
@@ -550,6 +603,7 @@ class CaptureFacts:
     axis_ratio: float = math.nan
     source_error: str | None = None
     camera: dict[str, object] | None = None
+    scale_radius_px: float = math.nan
 
 
 def source_broke(error: str | None) -> list[Finding]:
@@ -596,5 +650,5 @@ def check_capture(
     findings += camera_moved(track, live, facts.camera, settings=settings)
     if facts.plate_scale:
         findings += plate_partly_outside(track, live, settings=settings)
-        findings += plate_size_changes(track, live, settings=settings)
+        findings += plate_size_changes(track, live, settings=settings, scale_radius_px=facts.scale_radius_px)
     return findings
