@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 
 from vbt.capture.borders import BorderCrop, BorderSettings
-from vbt.capture.repeats import ContentClock, RepeatedFrameFilter
-from vbt.types import Frame
+from vbt.capture.picture import Picture, PictureSettings
+from vbt.capture.repeats import ContentClock, RepeatedFrameFilter, RepeatSettings, roughness_px2
+from vbt.capture.track import PixelTrack
+from vbt.types import JOINT_NAMES, Frame
 
 W, H = 320, 180
 
@@ -72,6 +74,94 @@ def test_a_conversions_repeats_are_dropped_and_the_pictures_put_on_their_clock(
     n_pictures = int(4.0 * content_fps) + 1
     assert int(keep.sum()) == n_pictures  # the first repeat of the motion is left out by the clock
     np.testing.assert_allclose(t_s, np.arange(n_pictures) / content_fps, atol=2e-3)
+
+
+def _stood_in(fps: float, duration_s: float, *, every: int = 3) -> tuple[list[Frame], list[float]]:
+    """A square moving 60 px/s filmed at ``fps``, with every ``every``-th frame dropped and stood in for by
+    a copy of the frame before (fresh noise, 0.6): the same pattern of repeats as a conversion from
+    ``fps * (every - 1) / every``, but each picture at its own frame's time. Also each frame's
+    picture's time (a repeat: its original's)."""
+    rng = np.random.default_rng(3)
+    frames, taken_s = [], []
+    for j in range(int(duration_s * fps) + 1):
+        k = j - 1 if j % every == every - 1 else j
+        picture = _picture(20 + 60 * k / fps, rng)
+        noisy = np.clip(picture + rng.normal(0.0, 0.6, picture.shape), 0, 255).astype(np.uint8)
+        frames.append(Frame(image=noisy, t_s=j / fps, index=j))
+        taken_s.append(k / fps)
+    return frames, taken_s
+
+
+def _restored(frames: list[Frame], taken_s: list[float], settings: RepeatSettings | None = None) -> Picture:
+    """``Picture`` over ``frames``, its ``restore`` given the square's left edge (known: 20 + 60 t px at
+    each picture's time ``taken_s``) as the bar; the track it restores is in ``picture.restored``."""
+    picture = Picture(_Frames(frames), PictureSettings(borders=None, repeats=settings or RepeatSettings()))
+    kept = list(picture)
+    n, j = len(kept), len(JOINT_NAMES)
+    nan = np.full
+    x = np.array([20 + 60 * taken_s[f.index] for f in kept])
+    track = PixelTrack(
+        t_s=np.array([f.t_s for f in kept]),
+        frame_index=np.array([f.index for f in kept]),
+        bar_xy_px=np.column_stack([x, np.full(n, 90.0)]),
+        bar_confidence=np.ones(n),
+        bar_size_px=nan(n, np.nan),
+        bar_axis_ratio=nan(n, np.nan),
+        joints_xy_px=nan((n, j, 2), np.nan),
+        joints_visibility=nan((n, j), np.nan),
+        heel_xy_px=nan((n, 2), np.nan),
+        wrists_xy_px=nan((n, 2, 2), np.nan),
+        camera_to_scene_px=nan((n, 2, 3), np.nan),
+        camera_status=np.zeros(n, dtype=np.int8),
+    )
+    picture.restored = picture.restore(track)  # type: ignore[attr-defined]
+    return picture
+
+
+def test_roughness_is_zero_at_constant_velocity_and_half_a_dt2_squared_under_acceleration() -> None:
+    t_s = np.arange(10) / 30.0
+    assert roughness_px2(t_s, np.column_stack([5 + 60 * t_s, 3 * t_s])) == pytest.approx(0.0, abs=1e-18)
+    a = 900.0  # px/s^2
+    expected = 8 * (a * (1 / 30.0) ** 2 / 2) ** 2  # 8 samples with both neighbours
+    assert roughness_px2(t_s, np.column_stack([a * t_s**2 / 2, 0 * t_s])) == pytest.approx(expected)
+
+
+def test_frames_dropped_and_stood_in_for_by_repeats_keep_their_own_times() -> None:
+    """30 fps with every third frame a copy of the one before: the repeats come as a conversion from
+    20 fps makes them, and the times alone fit a 20 fps grid (each picture within an output interval
+    of it); the motion says each picture was taken at its own frame's time (on the grid the square
+    would speed up and slow down every other picture by half)."""
+    frames, taken_s = _stood_in(30.0, 4.0)
+    on_grid = _restored(frames, taken_s, RepeatSettings(use_motion_clock=False))
+    assert on_grid.report()["content_fps"] == pytest.approx(20.0, rel=1e-3)  # what the times alone say
+    picture = _restored(frames, taken_s)
+    restored = picture.restored  # type: ignore[attr-defined]
+    assert picture.report()["content_fps"] is None
+    kept = restored.frame_index
+    np.testing.assert_allclose(restored.t_s, kept / 30.0, atol=1e-9)  # every frame at its own time
+    # once the cadence showed (the filter keeps the first repeats), each repeat is left out and the
+    # square moves at its 60 px/s between every two pictures (on the grid: 40 and 80 in turn)
+    later = kept >= 15
+    assert not np.any(kept[later] % 3 == 2)
+    speed = np.diff(restored.bar_xy_px[later, 0]) / np.diff(restored.t_s[later])
+    np.testing.assert_allclose(speed, 60.0, atol=1e-6)
+    grid = on_grid.restored  # type: ignore[attr-defined]
+    grid_speed = np.diff(grid.bar_xy_px[grid.frame_index >= 15, 0]) / np.diff(
+        grid.t_s[grid.frame_index >= 15]
+    )
+    assert grid_speed.min() < 45.0 and grid_speed.max() > 75.0
+
+
+@pytest.mark.parametrize(("content_fps", "output_fps"), [(24, 30), (20, 30)])
+def test_a_conversions_pictures_go_on_its_grid_when_the_motion_agrees(
+    content_fps: int, output_fps: int
+) -> None:
+    frames = _converted(content_fps, output_fps, 4.0)
+    taken_s = [round(f.t_s * content_fps) / content_fps for f in frames]  # the picture each frame shows
+    picture = _restored(frames, taken_s)
+    assert picture.report()["content_fps"] == pytest.approx(content_fps, rel=1e-3)
+    restored = picture.restored  # type: ignore[attr-defined]
+    np.testing.assert_allclose(restored.t_s, np.arange(len(restored.t_s)) / content_fps, atol=2e-3)
 
 
 def test_real_frames_are_all_kept_moving_or_still() -> None:

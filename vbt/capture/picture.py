@@ -4,7 +4,8 @@
 the black bars out (filled with the picture's edge, or cut off), then ``RepeatedFrameFilter``
 (``vbt.capture.repeats``) leaves out the frames a frame-rate conversion repeated. After the loop, ``restore`` puts the track back in the source's
 terms: positions in the full frame's pixels, and, when the real pictures lie on a regular content
-clock, each at its own time on it. ``report`` says what was found, for the report's ``video`` block.
+clock and the tracked motion agrees (``grid_fits_motion``), each at its own time on it. ``report``
+says what was found, for the report's ``video`` block.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from vbt.capture.borders import BorderCrop, BorderSettings
-from vbt.capture.repeats import ContentClock, RepeatedFrameFilter, RepeatSettings
+from vbt.capture.repeats import ContentClock, RepeatedFrameFilter, RepeatSettings, grid_fits_motion
 from vbt.capture.sources import FrameSource, SourceWrapper
 from vbt.capture.track import PixelTrack
 from vbt.types import BoolArray
@@ -66,8 +67,9 @@ class Picture(SourceWrapper):
 
     def restore(self, track: PixelTrack) -> PixelTrack:
         """``track`` (measured on this picture's frames) in the source's terms: positions in the full
-        frame's pixels; on a regular content clock, repeats the filter kept in still stretches left
-        out and every frame at its picture's time."""
+        frame's pixels; on a regular content clock that the tracked bar and joints move smoothly on
+        (``RepeatSettings.use_motion_clock``), repeats the filter kept in still stretches left out and
+        every frame at its picture's time."""
         dx, dy = self.offset_xy_px
         if (dx, dy) != (0, 0):
             offset = np.array([dx, dy], dtype=np.float64)
@@ -78,6 +80,11 @@ class Picture(SourceWrapper):
             return track
         self._clock = self.repeats.content_clock()
         keep, t_s = self._clock.retime(track.t_s)
+        if self._clock.regular and self.repeats.settings.use_motion_clock:
+            moving = np.concatenate([track.bar_xy_px[:, None, :], track.joints_xy_px], axis=1)
+            if not grid_fits_motion(track.t_s, keep, t_s, moving):
+                self._clock = dataclasses.replace(self._clock, content_fps=math.nan)
+                keep, t_s = self._clock.retime(track.t_s)  # each frame kept, at its own time
         self._retimed_out = int((~keep).sum())
         return _rows(track, keep, t_s)
 

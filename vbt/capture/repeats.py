@@ -7,7 +7,9 @@ picture at a time it was not taken: velocity gets a ripple at the repeat's caden
 out, before pose and the bar tracker (which then also do less work); ``ContentClock`` then gives the
 real frames their own times: the first copy of a picture comes out up to one output frame after (or
 before) the moment it was taken, and when the kept frames fall on a regular grid (a constant content
-rate, as a converter makes) each is put on it.
+rate, as a converter makes) each is put on it, unless the tracked motion says otherwise
+(``grid_fits_motion``: frames dropped from a recording and each stood in for by a repeat make the same
+pattern of repeats, but every picture is at its own frame's time).
 
 What a repeat is (``RepeatSettings``): a frame whose picture changed on the frame before by no more
 than compression noise while the frames around it show motion (a run of such frames is bounded on
@@ -86,6 +88,13 @@ class RepeatSettings:
         grid_tolerance: the kept frames are put on a regular content clock only when every one of
             them lies within this fraction of a content interval of the grid, beyond the one output
             interval a converter's rounding moves a picture by. Lower is stricter.
+        use_motion_clock: the grid is taken only when the tracked motion is at least as smooth on it
+            as at the frames' own times (``grid_fits_motion``). The times alone cannot tell a
+            converter's grid (24 fps shown at 30: each picture's first copy up to an output interval
+            off its moment) from frames dropped and each replaced by a copy of the one before (30 fps
+            with every third frame repeated: the same pattern of repeats, but every picture at its own
+            frame's time): a clip put on the wrong clock gets a velocity ripple at the cadence. Off:
+            a regular grid is always taken.
     """
 
     analysis_width_px: int = 160
@@ -95,6 +104,7 @@ class RepeatSettings:
     min_content_fps: float = 12.0
     max_cadence_s: float = 0.25
     grid_tolerance: float = 0.05
+    use_motion_clock: bool = True
 
     def __post_init__(self) -> None:
         if not 16 <= self.analysis_width_px <= 1920:
@@ -328,6 +338,36 @@ class ContentClock:
         grid = self.phase_s + n / self.content_fps
         shifted = grid + (t[0] - grid[0])
         return keep, shifted[keep]
+
+
+def roughness_px2(t_s: FloatArray, xy_px: FloatArray) -> float:
+    """How far (N, ..., 2) positions at (N,) increasing times ``t_s`` depart from moving smoothly: the sum
+    over every sample with both neighbours present of the squared distance from the straight line in
+    time through them, px^2 (NaN positions are skipped, with the triples they belong to).
+
+    Moving at a constant velocity gives 0; a constant acceleration a gives (a dt^2 / 2)^2 a sample at
+    an even interval dt, the same on any clock close to the true one. A sample put at a time off its
+    moment by dt_off adds (v dt_off)^2: the wrong clock shows as roughness wherever anything moves.
+    """
+    t = np.asarray(t_s, dtype=np.float64)
+    xy = np.asarray(xy_px, dtype=np.float64)
+    if t.size < 3:
+        return 0.0
+    t0, t1, t2 = t[:-2], t[1:-1], t[2:]
+    share = ((t1 - t0) / (t2 - t0)).reshape((-1,) + (1,) * (xy.ndim - 1))
+    off = xy[1:-1] - (xy[:-2] + (xy[2:] - xy[:-2]) * share)
+    return float(np.nansum(off**2))
+
+
+def grid_fits_motion(t_s: FloatArray, keep: BoolArray, grid_t_s: FloatArray, xy_px: FloatArray) -> bool:
+    """True when positions (N, ..., 2) measured in frames at their own times (N,) ``t_s`` move at least as
+    smoothly (``roughness_px2``) on the content grid (``ContentClock.retime``: the rows ``keep``, at
+    ``grid_t_s``) as at their own times: the grid is then the pictures' clock; otherwise each picture was
+    taken at its own frame's time (frames dropped and stood in for by repeats, not a converter's grid).
+    Both are judged on the same rows; a tie (nothing moved) keeps the grid."""
+    rows = np.asarray(keep, dtype=np.bool_)
+    xy = np.asarray(xy_px, dtype=np.float64)[rows]
+    return roughness_px2(grid_t_s, xy) <= roughness_px2(np.asarray(t_s, dtype=np.float64)[rows], xy)
 
 
 def _moving_stretches(dropped: BoolArray, moving: BoolArray) -> list[tuple[int, int]]:
