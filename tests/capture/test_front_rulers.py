@@ -12,7 +12,8 @@ import pytest
 from vbt.capture.camera.types import CameraStatus, identity_transform
 from vbt.capture.front_pass import fill_with_hands, gap_finding, hands_note
 from vbt.capture.track import PixelTrack
-from vbt.quality.capture import CaptureCheckSettings, camera_view, is_front_view, no_extension_from_front
+from vbt.quality.capture import camera_view, is_front_view, no_extension_from_front
+from vbt.quality.settings import CaptureCheckSettings
 from vbt.quality.verdict import Severity
 from vbt.types import JOINT_NAMES, RepMetrics, RepStatus
 

@@ -10,16 +10,15 @@ from vbt.capture.camera.types import CameraStatus, identity_transform
 from vbt.capture.pose import BODY_POINTS
 from vbt.capture.track import PixelTrack
 from vbt.quality.capture import (
-    CaptureCheckSettings,
     CaptureFacts,
     camera_view,
     check_capture,
-    hands_follow_the_bar,
-    hands_rose_alone,
     plate_partly_outside,
     plate_size_changes,
     scale_against_body,
 )
+from vbt.quality.holder import hands_follow_the_bar, hands_rose_alone
+from vbt.quality.settings import CaptureCheckSettings
 from vbt.quality.verdict import Severity
 from vbt.types import JOINT_NAMES, Lift, RepMetrics, RepStatus
 

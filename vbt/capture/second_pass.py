@@ -33,7 +33,7 @@ from vbt.capture.reread import track_again
 from vbt.capture.track import PixelTrack, in_scene
 from vbt.errors import VbtError
 from vbt.lifts import parse_lift
-from vbt.quality.capture import hands_rose_alone
+from vbt.quality.holder import hands_rose_alone
 from vbt.quality.verdict import Finding, Severity
 from vbt.types import Lift, RepStatus
 

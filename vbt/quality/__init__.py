@@ -5,7 +5,9 @@
 - ``limits``: what a barbell can do in each lift (cited bounds);
 - ``motion``: checks that need only the trajectory (run for every input, live mode included);
 - ``capture``: checks that need what the camera saw (the plate in the picture, the lifter's body,
-  the view, the scale).
+  the view, the scale), with ``holder`` (the plate moves with what holds the bar), ``stood`` (a
+  failed squat the lifter stood up from) and ``lost`` (frames lost over a rep); their settings in
+  ``settings``.
 
 ``vbt.analysis.with_findings`` applies findings to a set: the reps they name become ``suspect``
 (kept, shown, never counted) and the verdict follows.
