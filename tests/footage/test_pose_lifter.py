@@ -20,13 +20,14 @@ from functools import cache
 import numpy as np
 import pytest
 
-from tests.footage.clips import clip, model
+from tests.footage.clips import analysed, clip, lifter_switches, model
 from vbt.capture.bar import BarMethod
-from vbt.capture.pipeline import TrackedVideo, make_tracker, track_video
+from vbt.capture.pipeline import make_tracker, track_video
 from vbt.capture.pose import LifterSettings, MediaPipePose
 from vbt.capture.pose.people import stature_px
 from vbt.capture.pose.result import BODY_INDEX, BODY_POINTS
 from vbt.capture.sources import VideoFileSource
+from vbt.capture.track import PixelTrack
 
 pytestmark = [pytest.mark.footage, pytest.mark.slow]
 
@@ -64,17 +65,24 @@ def followed(
 
 
 @cache
-def snatch_tracked(*, follow: bool) -> tuple[TrackedVideo, int]:
+def snatch_tracked(*, follow: bool) -> tuple[PixelTrack, tuple[int, int], int]:
     """snatch_side_1rep.mp4 tracked as ``vbt analyze`` tracks a file (plate tracker), the pose
-    following the lifter or not, and the switches made. Both snatch tests read one such MediaPipe
-    run per setting: the track keeps each frame's body points as the pose gave them (``followed``
-    gives the same, frame by frame, on this clip: no borders, no repeated frames)."""
+    following the lifter or not: the track, the image's (width, height) and the switches made. Both
+    snatch tests read one such MediaPipe run per setting: the track keeps each frame's body points as
+    the pose gave them (``followed`` gives the same, frame by frame, on this clip: no borders, no
+    repeated frames). Following, that run is the footage tests' default analysis of the clip
+    (``tests/footage/clips.py``; these tests are in its group): the same track."""
+    if follow:
+        result = analysed("snatch_side_1rep.mp4", "snatch")
+        size = result.report_extra["video"]["size_px"]
+        return result.track, (size[0], size[1]), lifter_switches("snatch_side_1rep.mp4", "snatch")
     with (
         VideoFileSource(clip("snatch_side_1rep.mp4")) as source,
         MediaPipePose(model(), lifter=LifterSettings(enabled=follow)) as pose,
     ):
         tracked = track_video(source, tracker=make_tracker("plate"), bar_method=BarMethod.PLATE, pose=pose)
-        return tracked, pose.lifter_chooser.switches
+        size = tracked.video["size_px"]
+        return tracked.track, (size[0], size[1]), pose.lifter_chooser.switches
 
 
 def statures_px(bodies: np.ndarray) -> np.ndarray:
@@ -98,8 +106,8 @@ def is_lifter(bodies: np.ndarray, width: int, height: int) -> tuple[np.ndarray, 
 def test_snatch_follows_the_lifter_not_the_seated_spectator() -> None:
     share = {}
     for follow in (False, True):
-        tracked, switches = snatch_tracked(follow=follow)
-        t_s, bodies, (width, height) = tracked.track.t_s, tracked.track.body_xy_px, tracked.video["size_px"]
+        track, (width, height), switches = snatch_tracked(follow=follow)
+        t_s, bodies = track.t_s, track.body_xy_px
         lift = (t_s >= SNATCH_LIFT_S[0]) & (t_s <= SNATCH_LIFT_S[1])
         lifter, found = is_lifter(bodies[lift], width, height)
         share[follow] = float(np.mean(lifter))
@@ -115,7 +123,7 @@ def test_snatch_follows_the_lifter_not_the_seated_spectator() -> None:
 def test_snatch_lifters_wrists_hold_the_tracked_plate() -> None:
     held = {}
     for follow in (False, True):
-        track = snatch_tracked(follow=follow)[0].track
+        track = snatch_tracked(follow=follow)[0]
         # The pull and the overhead hold: in the catch the hands are behind the plate, where
         # MediaPipe guesses them (at the shoulders).
         shown = (track.t_s <= SNATCH_PULL_S[1]) | (
@@ -147,13 +155,33 @@ def test_snatch_follows_the_lifter_with_pose_and_checks_on_one_frame_in_four() -
 
 
 ONE_PERSON_S = 10.0
+#: Clips with one person in view, and their lift.
+ONE_PERSON_CLIPS = {"squat_side_3reps.mp4": "squat", "deadlift_side_4reps.mp4": "deadlift"}
 
 
-@pytest.mark.parametrize("name", ["squat_side_3reps.mp4", "deadlift_side_4reps.mp4"])
+def followed_lifter(name: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """(N,) times and (N, B, 2) body points of a one-person clip's first ``ONE_PERSON_S``, the pose
+    following the lifter, and the switches it made. The footage tests' default analysis of the clip
+    (its group's) gives them when its picture is every frame of the file, whole: its track then keeps
+    each frame's body points as the pose gave them (as ``followed``), and its switches are the whole
+    clip's. Else (repeated frames left out, black bars cut) the pose saw other pictures: a run of its
+    own."""
+    lift = ONE_PERSON_CLIPS[name]
+    result = analysed(name, lift)
+    video = result.report_extra["video"]
+    if video["duplicate_frames_dropped"] == 0 and video["content_rect_px"] == [0, 0, *video["size_px"]]:
+        kept = result.track.t_s <= ONE_PERSON_S
+        return result.track.t_s[kept], result.track.body_xy_px[kept], lifter_switches(name, lift)
+    times, bodies, _, switches = followed(name, follow=True, until_s=ONE_PERSON_S)
+    return times, bodies, switches
+
+
+@pytest.mark.parametrize("name", list(ONE_PERSON_CLIPS))
 def test_one_person_clips_keep_their_joints(name: str) -> None:
     # Ten seconds hold about ten of the chooser's checks (one a second) and the first reps.
-    _, before, _, _ = followed(name, follow=False, until_s=ONE_PERSON_S)
-    _, after, _, switches = followed(name, follow=True, until_s=ONE_PERSON_S)
+    times, before, _, _ = followed(name, follow=False, until_s=ONE_PERSON_S)
+    followed_times, after, switches = followed_lifter(name)
+    assert np.array_equal(followed_times, times)
     assert switches == 0
     both = np.isfinite(before).all(axis=2) & np.isfinite(after).all(axis=2)
     assert both.sum() >= 0.9 * np.isfinite(before).all(axis=2).sum()

@@ -6,7 +6,9 @@ must match the schema the OpenAPI document declares for it. The database holds a
 session, a set with reps and a video whose analysis failed, so that small ids reach real rows. The SSE stream and the
 live video are left out (responses that never end, or wait up to 10 s for a frame;
 tests/service/test_stream.py and test_frames.py cover them). Bounded by
-``MAX_EXAMPLES`` per operation so that the whole module runs in well under a minute.
+``MAX_EXAMPLES`` per operation so that the whole module runs in well under a minute. Each request
+generated goes to the app on every backend in turn (SQLite, and PostgreSQL when configured), each
+on its own database: generating the requests costs more than answering them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -73,28 +76,36 @@ def _seed(app: Any, folder: Path) -> None:
             time.sleep(0.02)
 
 
-@pytest.fixture(scope="module", params=backends())
-def api_schema(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    folder = tmp_path_factory.mktemp("fuzz")
-    with fresh_database(request.param, folder) as database_url:
-        # schemathesis calls the app "testserver": a name it answers to, with no tokens needed (as
-        # on loopback)
-        settings_ = Settings(
-            database_url=database_url,
-            data_dir=folder / "data",
-            max_upload_bytes=200_000,
-            allowed_hosts=("testserver",),
-            require_token_for_reads=False,
-            require_token_for_writes=False,
-        )
-        _seed(_app(settings_), folder)
-        app = _app(settings_)
-        schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-        try:
-            yield schema.exclude(path_regex=r"/events$|/live\.mjpg$|/live\.jpg$")
-        finally:
-            asgi.shutdown_lifespans()
-            app.state.engine.dispose()
+@pytest.fixture(scope="module")
+def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """The API's schema, and an app per backend (``backends``), each on its own seeded database.
+    The schema is the first app's document, which every app serves alike: each generated request
+    goes to every backend (generating the requests costs more than answering them)."""
+    with ExitStack() as stack:
+        apps: dict[str, Any] = {}
+        for backend in backends():
+            folder = tmp_path_factory.mktemp(f"fuzz-{backend}")
+            database_url = stack.enter_context(fresh_database(backend, folder))
+            # schemathesis calls the app "testserver": a name it answers to, with no tokens needed (as
+            # on loopback)
+            settings_ = Settings(
+                database_url=database_url,
+                data_dir=folder / "data",
+                max_upload_bytes=200_000,
+                allowed_hosts=("testserver",),
+                require_token_for_reads=False,
+                require_token_for_writes=False,
+            )
+            _seed(_app(settings_), folder)
+            apps[backend] = app = _app(settings_)
+            stack.callback(app.state.engine.dispose)
+        stack.callback(asgi.shutdown_lifespans)  # before the engines are disposed
+        schemas = {
+            backend: schemathesis.openapi.from_asgi("/openapi.json", app) for backend, app in apps.items()
+        }
+        first = next(iter(schemas.values()))
+        assert all(schema.raw_schema == first.raw_schema for schema in schemas.values())
+        yield first.exclude(path_regex=r"/events$|/live\.mjpg$|/live\.jpg$"), apps
 
 
 def _app(settings_: Settings) -> Any:
@@ -103,8 +114,9 @@ def _app(settings_: Settings) -> Any:
     return app
 
 
-def _fuzz(operation: Any, mode: Any) -> str | None:
-    """Run one operation's examples; None when all pass, else the failures, described."""
+def _fuzz(operation: Any, mode: Any, apps: dict[str, Any]) -> str | None:
+    """Run one operation's examples, each against every app (backend); None when all pass, else the
+    failures, described."""
 
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
@@ -115,7 +127,12 @@ def _fuzz(operation: Any, mode: Any) -> str | None:
         suppress_health_check=list(HealthCheck),
     )
     def run(case: Any) -> None:
-        case.call_and_validate(checks=CHECKS)
+        for backend, app in apps.items():
+            try:
+                case.call_and_validate(checks=CHECKS, app=app)
+            except (Exception, BaseExceptionGroup) as exc:
+                exc.add_note(f"on {backend}")
+                raise
 
     try:
         run()
@@ -126,9 +143,14 @@ def _fuzz(operation: Any, mode: Any) -> str | None:
     return None
 
 
-def test_no_server_error_and_every_response_matches_the_schema(api_schema: Any) -> None:
-    operations = [result.ok() for result in api_schema.get_all_operations()]
+def test_no_server_error_and_every_response_matches_the_schema(
+    api_schema: tuple[Any, dict[str, Any]],
+) -> None:
+    schema, apps = api_schema
+    operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15, [op.label for op in operations]  # every route is in the document
     modes = [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE]
-    failures = [failure for op in operations for mode in modes if (failure := _fuzz(op, mode)) is not None]
+    failures = [
+        failure for op in operations for mode in modes if (failure := _fuzz(op, mode, apps)) is not None
+    ]
     assert not failures, "\n\n".join(failures)
