@@ -403,6 +403,9 @@ def main() -> None:
     )
     parser.add_argument("--no-server", action="store_true")
     parser.add_argument("--gil", action="store_true", help="first probe Python's lock (see gil_probe)")
+    parser.add_argument(
+        "--pose-nice", type=int, default=None, help="LiveOptions.pose_nice (default: its own)"
+    )
     args = parser.parse_args()
     live = _live_benchmark()
     os.environ.setdefault("VBT_MODEL_DIR", str(live.MODELS.resolve()))
@@ -418,13 +421,23 @@ def main() -> None:
         path, truth = live._render(lift, args.clips_dir)
         with tempfile.TemporaryDirectory() as tmp, live.busy_loops(args.busy):
             start = time.perf_counter()
-            row = live.run_clip(lift, path, truth, pose=True, server=not args.no_server, work=Path(tmp))
+            row = live.run_clip(
+                lift,
+                path,
+                truth,
+                pose=True,
+                server=not args.no_server,
+                work=Path(tmp),
+                pose_nice=args.pose_nice,
+            )
             wall_s = time.perf_counter() - start
         print(
             f"\n== {lift}: reps {row['reps']}, {row['dropped_pct']:.1f} % dropped, screen p50/p95 "
             f"{_p(row['screen_first'])} ms, shed {row['shed']}; load {os.getloadavg()[0]:.1f}"
         )
         report(stages, runs[-1], wall_s)
+        lowered = getattr(runs[-1], "model_threads", None)
+        print(f"  the pose model's threads lowered: {lowered.lowered if lowered is not None else 'n/a'}")
         sys.stdout.flush()
 
 
