@@ -15,11 +15,13 @@ processing part (the newest sample's arrival to the rep published) cut into the 
 went through; and per thread the share of the run's wall time on a core, waiting for one, blocked.
 
     PYTHONPATH=. .venv/bin/python benchmarks/live_stages.py --clips-dir DIR [--clips squat] [--busy 0]
+        [--pose-nice N] [--gil] [--nice] [--probes-only]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import importlib.util
 import os
@@ -392,6 +394,59 @@ def gil_probe(path: Path, *, poses: int = 30, frames: int = 90) -> None:
         )
 
 
+def nice_probe(path: Path, *, frames: int = 60, rounds: int = 3, steps: tuple[int, ...] = (0, 5, 10)) -> None:
+    """The plate tracker (the frame loop's work) beside pose lite posing without a pause on another
+    thread (as when pose overlaps), the model's own threads (``vbt.live.priority.ModelThreads``) at
+    each nice value of ``steps`` in turn, ``rounds`` times: the tracker's and the pose's wall time."""
+    import cv2
+
+    from vbt.capture.pipeline import make_tracker
+    from vbt.capture.pose import MediaPipePose
+    from vbt.live.priority import ModelThreads
+    from vbt.live.room import RoomMeter, TimedPose
+    from vbt.types import Frame
+
+    cv2.setNumThreads(1)
+    capture = cv2.VideoCapture(str(path))
+    images = [np.asarray(capture.read()[1], dtype=np.uint8) for _ in range(frames)]
+    capture.release()
+    walls: dict[int, tuple[list[float], list[float]]] = {n: ([], []) for n in steps}
+    with MediaPipePose(None, variant="lite") as model:
+        found = ModelThreads(1)
+        pose = TimedPose(model, RoomMeter(), threads=found)
+        for i in range(found.calls):
+            pose.detect(Frame(index=i, t_s=i / 30, image=images[i]))
+        stop, count = threading.Event(), [found.calls]
+
+        def posing(out: list[float]) -> None:
+            while not stop.is_set():
+                i = count[0]
+                count[0] += 1
+                start = time.perf_counter()
+                model.detect(Frame(index=i, t_s=i / 30, image=images[i % frames]))
+                out.append(time.perf_counter() - start)
+
+        for _ in range(rounds):
+            for n in steps:
+                for tid in found.lowered:
+                    with contextlib.suppress(OSError):
+                        os.setpriority(os.PRIO_PROCESS, tid, n)
+                stop.clear()
+                thread = threading.Thread(target=posing, args=(walls[n][1],))
+                thread.start()
+                tracker = make_tracker("plate")
+                for i in range(frames):
+                    start = time.perf_counter()
+                    tracker.update(Frame(index=i, t_s=i / 30, image=images[i]))
+                    if i >= 5:  # past the first frame's whole-frame search
+                        walls[n][0].append(time.perf_counter() - start)
+                stop.set()
+                thread.join()
+    print(f"the model's threads: {len(found.lowered)}; load {os.getloadavg()[0]:.1f}")
+    for n, (tracked, posed) in walls.items():
+        print(f"  model's threads at nice {n:2d}: tracker wall p50/p95 {_p(tracked)} ms, pose {_p(posed)} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -403,6 +458,8 @@ def main() -> None:
     )
     parser.add_argument("--no-server", action="store_true")
     parser.add_argument("--gil", action="store_true", help="first probe Python's lock (see gil_probe)")
+    parser.add_argument("--nice", action="store_true", help="first probe the model's priority (nice_probe)")
+    parser.add_argument("--probes-only", action="store_true", help="the probes asked for, no live runs")
     parser.add_argument(
         "--pose-nice", type=int, default=None, help="LiveOptions.pose_nice (default: its own)"
     )
@@ -412,6 +469,10 @@ def main() -> None:
     print(f"load average at the start: {os.getloadavg()[0]:.1f}; busy loops: {args.busy}")
     if args.gil:
         gil_probe(live._render(args.clips[0], args.clips_dir)[0])
+    if args.nice:
+        nice_probe(live._render(args.clips[0], args.clips_dir)[0])
+    if args.probes_only:
+        return
     stages, runs = Stages(), list[Any]()
     instrument(stages, runs)
     for lift in args.clips:
