@@ -109,8 +109,11 @@ def test_a_real_thread_is_counted_and_lowered_alone() -> None:
         tid = int(found["tid"])  # type: ignore[call-overload]
         assert tid in threads_cpu_ns() and tid in python_thread_ids()
         main_before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        assert int(found["before"]) == main_before  # type: ignore[call-overload]
         assert lower([tid], 1) == [tid]
-        assert os.getpriority(os.PRIO_PROCESS, tid) == int(found["before"]) + 1  # type: ignore[call-overload]
+        assert os.getpriority(os.PRIO_PROCESS, tid) == main_before + 1
+        assert lower([tid], 1) == [tid]  # twice: no lower than asked
+        assert os.getpriority(os.PRIO_PROCESS, tid) == main_before + 1
         assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == main_before  # this one alone
     finally:
         finish.set()

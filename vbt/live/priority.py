@@ -49,13 +49,16 @@ def python_thread_ids() -> set[int]:
 
 
 def lower(thread_ids: Iterable[int], steps: int) -> list[int]:
-    """Raise each thread's nice value by ``steps`` (a lower priority; allowed without privileges);
+    """Set each thread's nice value ``steps`` above the process's main thread's (a lower priority;
+    allowed without privileges), unless it is that low already (lowering twice does not add up);
     the ids lowered (a thread gone, or a system that refuses, is left out)."""
     done = []
-    for tid in thread_ids:
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + steps)
-            done.append(tid)
+    with contextlib.suppress(OSError):
+        target = os.getpriority(os.PRIO_PROCESS, os.getpid()) + steps
+        for tid in thread_ids:
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, tid, max(os.getpriority(os.PRIO_PROCESS, tid), target))
+                done.append(tid)
     return done
 
 

@@ -119,15 +119,15 @@ class LiveOptions:
             any frame is dropped.
         shed_resolution: at ``Shed.RESOLUTION``, decode a JPEG stream's pictures at half size and
             track the plate on them (``vbt.live.resolution``). False: that step sheds nothing.
+        shed_lifter_checks: the pose estimator's own checks (``MediaPipePose``'s multi-person
+            lifter check) shed with pose: one in ``Shed.pose_every`` as often, except when the
+            tracked pose jumps or changes size (``vbt.capture.pose.lifter``). False: a check every
+            ``LifterSettings.check_interval_s`` at every level (about 7 CPU-ms of a posed frame's).
         pose_nice: the pose model's own threads run this many Linux nice steps below the frame
             loop's (``vbt.live.priority``: found by their work during the first poses): where both
             want a core, the decode, the tracker and the analysis get it first and pose is slowed
             (and so shed sooner). 5: a third of the scheduler's weight. Raising it favours the
             bar's path more and poses less; 0: the model's threads as they are.
-        shed_lifter_checks: the pose estimator's own checks (``MediaPipePose``'s multi-person
-            lifter check) shed with pose: one in ``Shed.pose_every`` as often, except when the
-            tracked pose jumps or changes size (``vbt.capture.pose.lifter``). False: a check every
-            ``LifterSettings.check_interval_s`` at every level (about 7 CPU-ms of a posed frame's).
     """
 
     lift: Lift
