@@ -284,6 +284,7 @@ def live_run(
     frames: list[Any],
     reconnect_s: float = 0.5,
     shed_lifter_checks: bool = True,
+    pose_nice: int | None = None,
 ) -> Any:
     """``vbt live``'s loop as the benchmarks run it: the plate tracker, 80 kg, a set ending after
     4 s of rest."""
@@ -300,6 +301,7 @@ def live_run(
             end_still_s=4.0,
             reconnect_s=reconnect_s,
             shed_lifter_checks=shed_lifter_checks,
+            pose_nice=LiveOptions.pose_nice if pose_nice is None else pose_nice,
         ),
         tracker=make_tracker("plate"),
         pose=estimator,
@@ -310,7 +312,14 @@ def live_run(
 
 
 def run_clip(
-    lift: str, path: Path, truth: dict[str, Any], *, pose: bool, server: bool, work: Path
+    lift: str,
+    path: Path,
+    truth: dict[str, Any],
+    *,
+    pose: bool,
+    server: bool,
+    work: Path,
+    pose_nice: int | None = None,
 ) -> dict[str, Any]:
     from vbt.live.events import RepEventKind
     from vbt.live.jpeg_stream import open_stream
@@ -339,7 +348,13 @@ def run_clip(
     try:
         with camera(path) as url:
             run = live_run(
-                lift, lambda: open_stream(url), out, estimator=estimator, outbox=outbox, frames=frames
+                lift,
+                lambda: open_stream(url),
+                out,
+                estimator=estimator,
+                outbox=outbox,
+                frames=frames,
+                pose_nice=pose_nice,
             )
             run.run()
         if outbox is not None:
@@ -459,6 +474,12 @@ def main() -> None:
     parser.add_argument(
         "--busy", nargs="*", type=int, default=[0], help="busy loops per condition (none: no live runs)"
     )
+    parser.add_argument(
+        "--pose-nice",
+        type=int,
+        default=None,
+        help="LiveOptions.pose_nice (the pose model's threads' nice steps below the loop's; 0: as main)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("VBT_MODEL_DIR", str(MODELS.resolve()))
     by_condition: dict[int, list[dict[str, Any]]] = {}
@@ -479,6 +500,7 @@ def main() -> None:
                         pose=not args.no_pose,
                         server=not args.no_server,
                         work=work / f"busy{n}",
+                        pose_nice=args.pose_nice,
                     )
                 by_condition.setdefault(n, []).append(row)
     for n, rows in by_condition.items():

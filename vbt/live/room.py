@@ -28,6 +28,7 @@ from typing import TypeVar
 
 from vbt.capture.pose import PoseEstimator, PoseResult, PreparingPoseEstimator
 from vbt.errors import InputError
+from vbt.live.priority import ModelThreads
 from vbt.live.shedding import Shed
 from vbt.types import FloatArray, Frame
 
@@ -102,20 +103,31 @@ class RoomMeter:
 
 class TimedPose:
     """A pose estimator whose calls' wall time (``clock``, seconds) goes to a ``RoomMeter`` (all
-    else passed on; a ``PreparingPoseEstimator`` keeps preparing: only the model's part is timed)."""
+    else passed on; a ``PreparingPoseEstimator`` keeps preparing: only the model's part is timed).
+    ``threads``: watches the model's calls to find its own threads and lower their priority
+    (``vbt.live.priority``), or None."""
 
     def __init__(
-        self, pose: PoseEstimator, room: RoomMeter, *, clock: Callable[[], float] = time.perf_counter
+        self,
+        pose: PoseEstimator,
+        room: RoomMeter,
+        *,
+        clock: Callable[[], float] = time.perf_counter,
+        threads: ModelThreads | None = None,
     ) -> None:
-        self.inner, self.room, self.clock = pose, room, clock
+        self.inner, self.room, self.clock, self.threads = pose, room, clock, threads
         self._preparing = pose if isinstance(pose, PreparingPoseEstimator) else None
 
     def _timed(self, call: Callable[..., _T], *args: object) -> _T:
+        if self.threads is not None:
+            self.threads.before()
         start_s = self.clock()
         try:
             return call(*args)
         finally:
             self.room.posed(self.clock() - start_s)
+            if self.threads is not None:
+                self.threads.after()
 
     def estimate(self, frame: Frame) -> tuple[FloatArray, FloatArray]:
         return self._timed(self.inner.estimate, frame)

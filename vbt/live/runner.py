@@ -48,6 +48,7 @@ from vbt.live.clock import ArrivalClock
 from vbt.live.cost import CpuMeter, MeteredTracker, metered_pose
 from vbt.live.events import RepEvent, RepEventKind, doubted_by_report, shown_reps
 from vbt.live.outbox import Outbox
+from vbt.live.priority import ModelThreads
 from vbt.live.recorder import VideoRecorder
 from vbt.live.resolution import (
     SHED_REDUCTION,
@@ -122,6 +123,11 @@ class LiveOptions:
             lifter check) shed with pose: one in ``Shed.pose_every`` as often, except when the
             tracked pose jumps or changes size (``vbt.capture.pose.lifter``). False: a check every
             ``LifterSettings.check_interval_s`` at every level (about 7 CPU-ms of a posed frame's).
+        pose_nice: the pose model's own threads run this many Linux nice steps below the frame
+            loop's (``vbt.live.priority``: found by their work during the first poses): where both
+            want a core, the decode, the tracker and the analysis get it first and pose is slowed
+            (and so shed sooner). 5: a third of the scheduler's weight. Raising it favours the
+            bar's path more and poses less; 0: the model's threads as they are.
     """
 
     lift: Lift
@@ -146,6 +152,7 @@ class LiveOptions:
     shedding: SheddingSettings = field(default_factory=SheddingSettings)
     shed_resolution: bool = True
     shed_lifter_checks: bool = True
+    pose_nice: int = 5
 
 
 @dataclass
@@ -284,6 +291,8 @@ class LiveRun:
         self.shedder = Shedder(options.shedding)
         self.busy = BusyMeter()
         self.room = RoomMeter(poses=pose is not None)
+        self.model_threads = ModelThreads(options.pose_nice)
+        """The pose model's own threads, lowered below the loop's after the first poses."""
         self._room_frame: tuple[float, int, bool, bool] | None = None  # t_s, reduction, posed, one-off
         self._room_frame_reduction = 0  # the size of the frame before (0: none yet)
         self.pose_room = PoseRoom(
@@ -327,7 +336,10 @@ class LiveRun:
         source: FrameSource | None = self.open_source()
         observer = Observer(
             tracker=MeteredTracker(self.full_frame_tracker, self.meter),
-            pose=metered_pose(TimedPose(FullFramePose(self.pose), self.room), self.meter)
+            pose=metered_pose(
+                TimedPose(FullFramePose(self.pose), self.room, threads=self.model_threads),
+                self.meter,
+            )
             if self.pose is not None
             else None,
             overlap=self.options.overlap,
