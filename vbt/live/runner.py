@@ -126,8 +126,10 @@ class LiveOptions:
         pose_nice: the pose model's own threads run this many Linux nice steps below the frame
             loop's (``vbt.live.priority``: found by their work during the first poses): where both
             want a core, the decode, the tracker and the analysis get it first and pose is slowed
-            (and so shed sooner). 5: a third of the scheduler's weight. Raising it favours the
-            bar's path more and poses less; 0: the model's threads as they are.
+            (and so shed sooner); 5 is a third of the scheduler's weight. Raising it favours the
+            bar's path more and poses less. 0 (the default): the model's threads as they are: on
+            the quiet 2-core machine, 5 did not shorten the delays and dropped more frames with
+            four busy loops (README, live).
     """
 
     lift: Lift
@@ -152,7 +154,7 @@ class LiveOptions:
     shedding: SheddingSettings = field(default_factory=SheddingSettings)
     shed_resolution: bool = True
     shed_lifter_checks: bool = True
-    pose_nice: int = 5
+    pose_nice: int = 0
 
 
 @dataclass
